@@ -1,0 +1,107 @@
+//! `boxoffice-central`: run the reference central API, or inspect its database.
+
+use central::{CentralDb, demo};
+use clap::{Parser, Subcommand};
+use jiff::Timestamp;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(
+    name = "boxoffice-central",
+    version,
+    about = "Boxoffice reference central booking API"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve API v1 over HTTP.
+    Serve {
+        /// SQLite database file (created if missing).
+        #[arg(long)]
+        db: PathBuf,
+        /// Address to listen on, e.g. 127.0.0.1:7878.
+        #[arg(long, default_value = "127.0.0.1:7878")]
+        listen: String,
+        /// Seed demo data if the database is empty.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// List sites and their terminals.
+    Sites {
+        /// SQLite database file.
+        #[arg(long)]
+        db: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
+    match cli.command {
+        Command::Serve {
+            db,
+            listen,
+            demo: seed_demo,
+        } => {
+            let db = Arc::new(CentralDb::open(&db)?);
+            if seed_demo && db.is_empty()? {
+                demo::seed(&db, Timestamp::now())?;
+                tracing::info!("seeded demo data");
+            }
+            let rt = tokio::runtime::Runtime::new()?;
+            rt.block_on(async {
+                let running = central::spawn(db, &listen).await?;
+                tracing::info!(addr = %running.addr, "central listening");
+                tokio::select! {
+                    r = running.task => r.map_err(std::io::Error::other)??,
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+                Ok::<_, std::io::Error>(())
+            })?;
+            Ok(())
+        }
+        Command::Sites { db, json } => {
+            let db = CentralDb::open(&db)?;
+            let sites = db.sites()?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&sites)?);
+            } else {
+                for s in sites {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t{}",
+                        s.id,
+                        s.name,
+                        s.country.code(),
+                        s.currency,
+                        s.time_zone,
+                        s.terminals.join(",")
+                    );
+                }
+            }
+            Ok(())
+        }
+    }
+}

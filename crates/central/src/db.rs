@@ -1,0 +1,709 @@
+//! Central's SQLite store: catalog, holds, sales and applied outbox entries.
+//!
+//! All writes run in one transaction each. A seat can be sold once per
+//! showtime: `sold_seats` has `(showtime_id, seat_label)` as primary key, so
+//! even a bug in this code cannot record a second sale of a seat.
+
+use crate::error::CentralError;
+use domain::{Country, Currency, SeatArea, SeatKind, SeatState};
+use jiff::Timestamp;
+use protocol::{
+    Catalog, EntryBody, EntryResult, Film, Hold, HoldRequest, OutboxEntry, Outcome, PriceCard,
+    PriceEntry, Role, Sale, Screen, SeatDef, SeatStates, SeatStatus, SecuredBy, Showtime, SiteInfo,
+    StaffMember, WebSale, WebSaleRequest,
+};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite_migration::{M, Migrations};
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+use uuid::Uuid;
+
+/// Longest hold central grants, in seconds.
+pub const MAX_HOLD_TTL_SECS: u32 = 900;
+/// Hold time-to-live terminals are told to ask for.
+pub const DEFAULT_HOLD_TTL_SECS: u32 = 300;
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(include_str!(
+        "../../../migrations/central/0001_init.sql"
+    ))])
+}
+
+/// Central's database.
+pub struct CentralDb {
+    conn: Mutex<Connection>,
+}
+
+type Result<T> = std::result::Result<T, CentralError>;
+
+fn corrupt(what: impl std::fmt::Display) -> CentralError {
+    CentralError::Corrupt(what.to_string())
+}
+
+impl CentralDb {
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    pub fn open(path: &Path) -> Result<Self> {
+        let mut conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrations().to_latest(&mut conn)?;
+        Ok(CentralDb {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves SQLite consistent (transactions
+        // roll back on drop), so a poisoned lock is safe to reuse.
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs `f` in one immediate transaction.
+    pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Whether the database holds no site yet.
+    pub fn is_empty(&self) -> Result<bool> {
+        let n: i64 = self
+            .conn()
+            .query_row("SELECT count(*) FROM sites", [], |r| r.get(0))?;
+        Ok(n == 0)
+    }
+
+    /// All sites with their terminals.
+    pub fn sites(&self) -> Result<Vec<SiteInfo>> {
+        let conn = self.conn();
+        let ids: Vec<String> = conn
+            .prepare("SELECT id FROM sites ORDER BY id")?
+            .query_map([], |r| r.get(0))?
+            .collect::<std::result::Result<_, _>>()?;
+        ids.iter().map(|id| site_info(&conn, id)).collect()
+    }
+
+    /// The site a terminal belongs to.
+    pub fn terminal_site(&self, terminal_id: &str) -> Result<String> {
+        self.conn()
+            .query_row(
+                "SELECT site_id FROM terminals WHERE id = ?1",
+                [terminal_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| CentralError::UnknownTerminal(terminal_id.to_string()))
+    }
+
+    /// The catalog of a site: showtimes starting from `since` on.
+    pub fn catalog(&self, site_id: &str, since: Timestamp) -> Result<Catalog> {
+        let conn = self.conn();
+        let site = site_info(&conn, site_id)?;
+        let films = conn
+            .prepare(
+                "SELECT DISTINCT f.id, f.title_en, f.title_ar, f.rating, f.runtime_min
+                 FROM films f JOIN showtimes s ON s.film_id = f.id
+                 WHERE s.site_id = ?1 ORDER BY f.id",
+            )?
+            .query_map([site_id], |r| {
+                Ok(Film {
+                    id: r.get(0)?,
+                    title_en: r.get(1)?,
+                    title_ar: r.get(2)?,
+                    rating: r.get(3)?,
+                    runtime_min: r.get(4)?,
+                })
+            })?
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let screen_rows: Vec<(String, String)> = conn
+            .prepare("SELECT id, name FROM screens WHERE site_id = ?1 ORDER BY id")?
+            .query_map([site_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<std::result::Result<_, _>>()?;
+        let mut screens = Vec::with_capacity(screen_rows.len());
+        for (id, name) in screen_rows {
+            let seats = screen_seats(&conn, &id)?;
+            screens.push(Screen { id, name, seats });
+        }
+        let showtimes = conn
+            .prepare(
+                "SELECT id, film_id, screen_id, starts_at, format, price_card_id
+                 FROM showtimes WHERE site_id = ?1 AND starts_at >= ?2 ORDER BY starts_at, id",
+            )?
+            .query_map(params![site_id, since.as_second()], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
+            })?
+            .map(|row| {
+                let (id, film_id, screen_id, starts, format, price_card_id) = row?;
+                let starts_at = Timestamp::from_second(starts).map_err(corrupt)?;
+                Ok(Showtime {
+                    id,
+                    film_id,
+                    screen_id,
+                    starts_at,
+                    format,
+                    price_card_id,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let card_ids: Vec<String> = conn
+            .prepare("SELECT id FROM price_cards WHERE site_id = ?1 ORDER BY id")?
+            .query_map([site_id], |r| r.get(0))?
+            .collect::<std::result::Result<_, _>>()?;
+        let mut price_cards = Vec::new();
+        for id in card_ids {
+            let prices = conn
+                .prepare(
+                    "SELECT ticket_type, name_en, name_ar, price_minor FROM prices
+                     WHERE price_card_id = ?1 ORDER BY position",
+                )?
+                .query_map([&id], |r| {
+                    Ok(PriceEntry {
+                        ticket_type: r.get(0)?,
+                        name_en: r.get(1)?,
+                        name_ar: r.get(2)?,
+                        price_minor: r.get(3)?,
+                    })
+                })?
+                .collect::<std::result::Result<_, _>>()?;
+            price_cards.push(PriceCard { id, prices });
+        }
+        let staff = conn
+            .prepare("SELECT id, name, role, pin_hash FROM staff WHERE site_id = ?1 ORDER BY id")?
+            .query_map([site_id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get(3)?,
+                ))
+            })?
+            .map(|row| {
+                let (id, name, role, pin_hash) = row?;
+                let role = Role::parse(&role).ok_or_else(|| corrupt(format!("role {role}")))?;
+                Ok(StaffMember {
+                    id,
+                    name,
+                    role,
+                    pin_hash,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Catalog {
+            site,
+            films,
+            screens,
+            showtimes,
+            price_cards,
+            staff,
+            hold_ttl_secs: DEFAULT_HOLD_TTL_SECS,
+        })
+    }
+
+    /// Seats of a showtime that are not free at `now`.
+    pub fn seat_states(&self, showtime_id: &str, now: Timestamp) -> Result<SeatStates> {
+        let conn = self.conn();
+        let screen_id = showtime_screen(&conn, showtime_id)?;
+        let mut seats: Vec<SeatStatus> = Vec::new();
+        let mut stmt = conn.prepare(
+            "SELECT s.seat_label, COALESCE(o.terminal_id, 'web') FROM sold_seats s
+             JOIN orders o ON o.id = s.order_id WHERE s.showtime_id = ?1",
+        )?;
+        for row in stmt.query_map([showtime_id], |r| Ok((r.get(0)?, r.get(1)?)))? {
+            let (label, owner) = row?;
+            seats.push(SeatStatus {
+                label,
+                state: SeatState::Sold,
+                owner: Some(owner),
+            });
+        }
+        let mut stmt = conn.prepare(
+            "SELECT hs.seat_label, h.owner FROM held_seats hs JOIN holds h ON h.id = hs.hold_id
+             WHERE hs.showtime_id = ?1 AND h.expires_at > ?2",
+        )?;
+        for row in stmt.query_map(params![showtime_id, now.as_millisecond()], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })? {
+            let (label, owner) = row?;
+            seats.push(SeatStatus {
+                label,
+                state: SeatState::Held,
+                owner: Some(owner),
+            });
+        }
+        let mut stmt =
+            conn.prepare("SELECT label FROM screen_seats WHERE screen_id = ?1 AND blocked = 1")?;
+        for row in stmt.query_map([&screen_id], |r| r.get::<_, String>(0))? {
+            seats.push(SeatStatus {
+                label: row?,
+                state: SeatState::Blocked,
+                owner: None,
+            });
+        }
+        seats.sort_by(|a, b| a.label.cmp(&b.label));
+        Ok(SeatStates {
+            showtime_id: showtime_id.to_string(),
+            seats,
+        })
+    }
+
+    /// Places a hold on free seats for `owner` (a terminal id or `web:...`).
+    pub fn create_hold(
+        &self,
+        owner: &str,
+        req: &HoldRequest,
+        hold_id: Uuid,
+        now: Timestamp,
+    ) -> Result<Hold> {
+        if req.seats.is_empty() {
+            return Err(CentralError::BadRequest(
+                "a hold needs at least one seat".into(),
+            ));
+        }
+        let ttl = req.ttl_secs.clamp(1, MAX_HOLD_TTL_SECS);
+        let expires_at = now + jiff::SignedDuration::from_secs(i64::from(ttl));
+        self.write(|tx| {
+            let screen_id = showtime_screen(tx, &req.showtime_id)?;
+            check_seats_exist(tx, &screen_id, &req.seats)?;
+            expire_holds(tx, now)?;
+            let taken = unavailable(tx, &req.showtime_id, &req.seats, None)?;
+            if !taken.is_empty() {
+                return Err(CentralError::SeatUnavailable(taken));
+            }
+            let hold = hold_id.to_string();
+            tx.execute(
+                "INSERT INTO holds (id, showtime_id, owner, expires_at) VALUES (?1, ?2, ?3, ?4)",
+                params![hold, req.showtime_id, owner, expires_at.as_millisecond()],
+            )?;
+            for seat in &req.seats {
+                tx.execute(
+                    "INSERT INTO held_seats (showtime_id, seat_label, hold_id) VALUES (?1, ?2, ?3)",
+                    params![req.showtime_id, seat, hold],
+                )?;
+            }
+            Ok(Hold {
+                hold_id: hold,
+                expires_at,
+                central_time: now,
+            })
+        })
+    }
+
+    /// Releases a hold of `owner`. Releasing an unknown or expired hold is not an error.
+    pub fn release_hold(&self, owner: &str, hold_id: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM holds WHERE id = ?1 AND owner = ?2",
+                params![hold_id, owner],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Applies a batch of outbox entries from `terminal_id`, each in its own
+    /// transaction, and returns one result per entry.
+    pub fn push(
+        &self,
+        terminal_id: &str,
+        entries: &[OutboxEntry],
+        now: Timestamp,
+    ) -> Result<Vec<EntryResult>> {
+        let site_id = self.terminal_site(terminal_id)?;
+        entries
+            .iter()
+            .map(|entry| {
+                let outcome =
+                    self.write(|tx| apply_entry(tx, &site_id, terminal_id, entry, now))?;
+                Ok(EntryResult {
+                    id: entry.id,
+                    outcome,
+                })
+            })
+            .collect()
+    }
+
+    /// Sells seats to a web customer (the chain's website), if all are free.
+    pub fn web_sale(
+        &self,
+        req: &WebSaleRequest,
+        order_id: Uuid,
+        now: Timestamp,
+    ) -> Result<WebSale> {
+        if req.seats.is_empty() {
+            return Err(CentralError::BadRequest(
+                "a sale needs at least one seat".into(),
+            ));
+        }
+        self.write(|tx| {
+            let screen_id = showtime_screen(tx, &req.showtime_id)?;
+            check_seats_exist(tx, &screen_id, &req.seats)?;
+            expire_holds(tx, now)?;
+            let taken = unavailable(tx, &req.showtime_id, &req.seats, None)?;
+            if !taken.is_empty() {
+                return Err(CentralError::SeatUnavailable(taken));
+            }
+            let (currency, adult): (String, i64) = tx.query_row(
+                "SELECT si.currency, COALESCE((SELECT p.price_minor FROM prices p
+                     WHERE p.price_card_id = s.price_card_id AND p.ticket_type = 'adult'), 0)
+                 FROM showtimes s JOIN sites si ON si.id = s.site_id WHERE s.id = ?1",
+                [&req.showtime_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let reference = web_reference(order_id);
+            let id = order_id.to_string();
+            let total = adult.saturating_mul(req.seats.len() as i64);
+            tx.execute(
+                "INSERT INTO orders (id, showtime_id, channel, terminal_id, reference, total_minor, currency, created_at)
+                 VALUES (?1, ?2, 'web', NULL, ?3, ?4, ?5, ?6)",
+                params![id, req.showtime_id, reference, total, currency, now.to_string()],
+            )?;
+            for seat in &req.seats {
+                tx.execute(
+                    "INSERT INTO sold_seats (showtime_id, seat_label, order_id, ticket_type, price_minor)
+                     VALUES (?1, ?2, ?3, 'adult', ?4)",
+                    params![req.showtime_id, seat, id, adult],
+                )?;
+            }
+            Ok(WebSale { order_id: id, reference })
+        })
+    }
+
+    /// Number of seats sold for a showtime by one order id (tests and audits).
+    pub fn order_seats(&self, order_id: &str) -> Result<Vec<String>> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare("SELECT seat_label FROM sold_seats WHERE order_id = ?1 ORDER BY seat_label")?;
+        let seats = stmt
+            .query_map([order_id], |r| r.get(0))?
+            .collect::<std::result::Result<_, _>>()?;
+        Ok(seats)
+    }
+}
+
+fn web_reference(order_id: Uuid) -> String {
+    let simple = order_id.simple().to_string().to_uppercase();
+    format!("W{}", &simple[simple.len() - 8..])
+}
+
+fn site_info(conn: &Connection, site_id: &str) -> Result<SiteInfo> {
+    let row = conn
+        .query_row(
+            "SELECT name, chain_name, country, currency, time_zone, vat_rate_bp, address,
+                    tax_number, business_day_cutoff_hour FROM sites WHERE id = ?1",
+            [site_id],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, u32>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, String>(7)?,
+                    r.get::<_, i8>(8)?,
+                ))
+            },
+        )
+        .optional()?
+        .ok_or_else(|| CentralError::UnknownSite(site_id.to_string()))?;
+    let (name, chain_name, country, currency, time_zone, vat_rate_bp, address, tax_number, cutoff) =
+        row;
+    let terminals = conn
+        .prepare("SELECT id FROM terminals WHERE site_id = ?1 ORDER BY id")?
+        .query_map([site_id], |r| r.get(0))?
+        .collect::<std::result::Result<_, _>>()?;
+    Ok(SiteInfo {
+        id: site_id.to_string(),
+        name,
+        chain_name,
+        country: country.parse::<Country>().map_err(corrupt)?,
+        currency: currency.parse::<Currency>().map_err(corrupt)?,
+        time_zone,
+        vat_rate_bp,
+        address,
+        tax_number,
+        business_day_cutoff_hour: cutoff,
+        terminals,
+    })
+}
+
+fn screen_seats(conn: &Connection, screen_id: &str) -> Result<Vec<SeatDef>> {
+    conn.prepare(
+        "SELECT label, row_name, number, x, y, area, kind, blocked FROM screen_seats
+         WHERE screen_id = ?1 ORDER BY y, x",
+    )?
+    .query_map([screen_id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, u32>(2)?,
+            r.get::<_, u32>(3)?,
+            r.get::<_, u32>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
+            r.get::<_, bool>(7)?,
+        ))
+    })?
+    .map(|row| {
+        let (label, row, number, x, y, area, kind, blocked) = row?;
+        Ok(SeatDef {
+            label,
+            row,
+            number,
+            x,
+            y,
+            area: SeatArea::parse(&area).ok_or_else(|| corrupt(format!("area {area}")))?,
+            kind: SeatKind::parse(&kind).ok_or_else(|| corrupt(format!("kind {kind}")))?,
+            blocked,
+        })
+    })
+    .collect()
+}
+
+fn showtime_screen(conn: &Connection, showtime_id: &str) -> Result<String> {
+    conn.query_row(
+        "SELECT screen_id FROM showtimes WHERE id = ?1",
+        [showtime_id],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or_else(|| CentralError::UnknownShowtime(showtime_id.to_string()))
+}
+
+fn check_seats_exist(conn: &Connection, screen_id: &str, seats: &[String]) -> Result<()> {
+    let mut stmt = conn
+        .prepare_cached("SELECT blocked FROM screen_seats WHERE screen_id = ?1 AND label = ?2")?;
+    let mut missing = Vec::new();
+    let mut seen = HashSet::new();
+    for seat in seats {
+        if !seen.insert(seat.as_str()) {
+            return Err(CentralError::BadRequest(format!(
+                "seat {seat} is listed twice"
+            )));
+        }
+        if stmt
+            .query_row(params![screen_id, seat], |r| r.get::<_, bool>(0))
+            .optional()?
+            .is_none()
+        {
+            missing.push(seat.clone());
+        }
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(CentralError::UnknownSeats(missing))
+    }
+}
+
+fn expire_holds(tx: &Connection, now: Timestamp) -> Result<()> {
+    tx.execute(
+        "DELETE FROM holds WHERE expires_at <= ?1",
+        [now.as_millisecond()],
+    )?;
+    Ok(())
+}
+
+/// Seats among `seats` that are sold, blocked, or held by a hold other than `own_hold`.
+fn unavailable(
+    tx: &Connection,
+    showtime_id: &str,
+    seats: &[String],
+    own_hold: Option<&str>,
+) -> Result<Vec<String>> {
+    let mut sold =
+        tx.prepare_cached("SELECT 1 FROM sold_seats WHERE showtime_id = ?1 AND seat_label = ?2")?;
+    let mut held = tx.prepare_cached(
+        "SELECT hold_id FROM held_seats WHERE showtime_id = ?1 AND seat_label = ?2",
+    )?;
+    let mut blocked = tx.prepare_cached(
+        "SELECT ss.blocked FROM screen_seats ss JOIN showtimes s ON s.screen_id = ss.screen_id
+         WHERE s.id = ?1 AND ss.label = ?2",
+    )?;
+    let mut out = Vec::new();
+    for seat in seats {
+        let is_sold = sold.exists(params![showtime_id, seat])?;
+        let holder: Option<String> = held
+            .query_row(params![showtime_id, seat], |r| r.get(0))
+            .optional()?;
+        let held_by_other = holder.is_some_and(|h| Some(h.as_str()) != own_hold);
+        let is_blocked = blocked
+            .query_row(params![showtime_id, seat], |r| r.get::<_, bool>(0))
+            .optional()?
+            .unwrap_or(false);
+        if is_sold || held_by_other || is_blocked {
+            out.push(seat.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn rejected(code: &str, message: impl Into<String>) -> Outcome {
+    Outcome::Rejected {
+        code: code.to_string(),
+        message: message.into(),
+    }
+}
+
+fn outcome_name(o: &Outcome) -> &'static str {
+    match o {
+        Outcome::Applied => "applied",
+        Outcome::Duplicate => "duplicate",
+        Outcome::Conflict { .. } => "conflict",
+        Outcome::Rejected { .. } => "rejected",
+    }
+}
+
+fn apply_entry(
+    tx: &Transaction<'_>,
+    site_id: &str,
+    terminal_id: &str,
+    entry: &OutboxEntry,
+    now: Timestamp,
+) -> Result<Outcome> {
+    let entry_id = entry.id.to_string();
+    let seen: Option<String> = tx
+        .query_row(
+            "SELECT outcome FROM applied_entries WHERE entry_id = ?1",
+            [&entry_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if seen.is_some() {
+        return Ok(Outcome::Duplicate);
+    }
+    let outcome = match &entry.body {
+        EntryBody::Sale(sale) => apply_sale(tx, site_id, terminal_id, sale, now)?,
+    };
+    tx.execute(
+        "INSERT INTO applied_entries (entry_id, terminal_id, seq, outcome, applied_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            entry_id,
+            terminal_id,
+            entry.seq,
+            outcome_name(&outcome),
+            now.to_string()
+        ],
+    )?;
+    Ok(outcome)
+}
+
+fn apply_sale(
+    tx: &Transaction<'_>,
+    site_id: &str,
+    terminal_id: &str,
+    sale: &Sale,
+    now: Timestamp,
+) -> Result<Outcome> {
+    let order_id = sale.order_id.to_string();
+    if tx
+        .query_row(
+            "SELECT 1 FROM orders WHERE id = ?1",
+            [&order_id],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some()
+    {
+        return Ok(Outcome::Duplicate);
+    }
+    let show: Option<(String, String, String)> = tx
+        .query_row(
+            "SELECT s.site_id, s.screen_id, si.currency FROM showtimes s
+             JOIN sites si ON si.id = s.site_id WHERE s.id = ?1",
+            [&sale.showtime_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let Some((show_site, screen_id, currency)) = show else {
+        return Ok(rejected(
+            "unknown_showtime",
+            format!("unknown showtime {}", sale.showtime_id),
+        ));
+    };
+    if show_site != site_id {
+        return Ok(rejected(
+            "wrong_site",
+            "the showtime is not at this terminal's site",
+        ));
+    }
+    if currency != sale.currency.code() {
+        return Ok(rejected(
+            "wrong_currency",
+            format!("the site sells in {currency}"),
+        ));
+    }
+    let labels: Vec<String> = sale.seats.iter().map(|s| s.label.clone()).collect();
+    if labels.is_empty() {
+        return Ok(rejected("empty_sale", "a sale needs at least one seat"));
+    }
+    match check_seats_exist(tx, &screen_id, &labels) {
+        Ok(()) => {}
+        Err(e @ (CentralError::UnknownSeats(_) | CentralError::BadRequest(_))) => {
+            return Ok(rejected(e.code(), e.to_string()));
+        }
+        Err(e) => return Err(e),
+    }
+    let sum: i64 = sale.seats.iter().map(|s| s.price_minor).sum();
+    if sum != sale.total_minor {
+        return Ok(rejected(
+            "bad_total",
+            "the seat prices do not add up to the total",
+        ));
+    }
+    expire_holds(tx, now)?;
+    let own_hold = match &sale.secured_by {
+        SecuredBy::Hold { hold_id } => {
+            let owner: Option<String> = tx
+                .query_row("SELECT owner FROM holds WHERE id = ?1", [hold_id], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            owner.filter(|o| o == terminal_id).map(|_| hold_id.as_str())
+        }
+        SecuredBy::Lease | SecuredBy::Override { .. } => None,
+    };
+    let taken = unavailable(tx, &sale.showtime_id, &labels, own_hold)?;
+    if !taken.is_empty() {
+        return Ok(Outcome::Conflict { seats: taken });
+    }
+    let reference = {
+        let simple = sale.order_id.simple().to_string().to_uppercase();
+        format!("T{}", &simple[simple.len() - 8..])
+    };
+    tx.execute(
+        "INSERT INTO orders (id, showtime_id, channel, terminal_id, reference, total_minor, currency, created_at)
+         VALUES (?1, ?2, 'terminal', ?3, ?4, ?5, ?6, ?7)",
+        params![order_id, sale.showtime_id, terminal_id, reference, sale.total_minor, currency, now.to_string()],
+    )?;
+    for seat in &sale.seats {
+        tx.execute(
+            "INSERT INTO sold_seats (showtime_id, seat_label, order_id, ticket_type, price_minor)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                sale.showtime_id,
+                seat.label,
+                order_id,
+                seat.ticket_type,
+                seat.price_minor
+            ],
+        )?;
+    }
+    if let Some(hold) = own_hold {
+        tx.execute("DELETE FROM holds WHERE id = ?1", [hold])?;
+    }
+    Ok(Outcome::Applied)
+}

@@ -1,0 +1,89 @@
+//! Errors of the central server, each with a stable code and an HTTP status.
+
+use protocol::ApiError;
+
+/// What can go wrong at central.
+#[derive(Debug, thiserror::Error)]
+pub enum CentralError {
+    /// The database failed.
+    #[error("database error: {0}")]
+    Db(#[from] rusqlite::Error),
+    /// Migrations failed.
+    #[error("database migration failed: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    /// Unknown site.
+    #[error("unknown site '{0}'")]
+    UnknownSite(String),
+    /// Unknown or missing terminal.
+    #[error("unknown terminal '{0}'")]
+    UnknownTerminal(String),
+    /// Unknown showtime.
+    #[error("unknown showtime '{0}'")]
+    UnknownShowtime(String),
+    /// Unknown hold.
+    #[error("unknown hold '{0}'")]
+    UnknownHold(String),
+    /// Seats that do not exist in the screen.
+    #[error("no such seats in this screen: {}", .0.join(", "))]
+    UnknownSeats(Vec<String>),
+    /// Seats already held or sold.
+    #[error("seats no longer available: {}", .0.join(", "))]
+    SeatUnavailable(Vec<String>),
+    /// A malformed request.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// Stored data that cannot be read back.
+    #[error("corrupt data in the database: {0}")]
+    Corrupt(String),
+    /// Hashing a PIN failed.
+    #[error("hashing failed: {0}")]
+    Hash(String),
+}
+
+impl CentralError {
+    /// Stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CentralError::Db(_) | CentralError::Migration(_) | CentralError::Corrupt(_) => {
+                "internal"
+            }
+            CentralError::Hash(_) => "internal",
+            CentralError::UnknownSite(_) => "unknown_site",
+            CentralError::UnknownTerminal(_) => "unknown_terminal",
+            CentralError::UnknownShowtime(_) => "unknown_showtime",
+            CentralError::UnknownHold(_) => "unknown_hold",
+            CentralError::UnknownSeats(_) => "unknown_seats",
+            CentralError::SeatUnavailable(_) => "seat_unavailable",
+            CentralError::BadRequest(_) => "bad_request",
+        }
+    }
+
+    /// HTTP status code for this error.
+    pub fn status(&self) -> u16 {
+        match self {
+            CentralError::Db(_)
+            | CentralError::Migration(_)
+            | CentralError::Corrupt(_)
+            | CentralError::Hash(_) => 500,
+            CentralError::UnknownTerminal(_) => 401,
+            CentralError::UnknownSite(_)
+            | CentralError::UnknownShowtime(_)
+            | CentralError::UnknownHold(_) => 404,
+            CentralError::SeatUnavailable(_) => 409,
+            CentralError::UnknownSeats(_) | CentralError::BadRequest(_) => 422,
+        }
+    }
+
+    /// The wire body.
+    pub fn to_api(&self) -> ApiError {
+        let seats = match self {
+            CentralError::SeatUnavailable(s) | CentralError::UnknownSeats(s) => s.clone(),
+            _ => Vec::new(),
+        };
+        ApiError {
+            code: self.code().to_string(),
+            message: self.to_string(),
+            seats,
+        }
+    }
+}

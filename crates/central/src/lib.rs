@@ -1,0 +1,33 @@
+//! The reference central booking API v1.
+//!
+//! [`db::CentralDb`] owns the seat authority (holds and sales, with the seat
+//! uniqueness rule enforced by SQLite), [`http::router`] exposes it over HTTP,
+//! [`demo`] seeds a believable chain for the demo and the tests.
+
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod http;
+
+pub use db::CentralDb;
+pub use error::CentralError;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// A running central server.
+pub struct RunningCentral {
+    /// The address it listens on.
+    pub addr: SocketAddr,
+    /// Resolves when the server stops.
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Binds `listen` and serves the API from `db` on the current tokio runtime.
+pub async fn spawn(db: Arc<CentralDb>, listen: &str) -> std::io::Result<RunningCentral> {
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    let addr = listener.local_addr()?;
+    let app = http::router(db);
+    let task = tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok(RunningCentral { addr, task })
+}

@@ -1,0 +1,16 @@
+//! Pure business rules of Boxoffice.
+//!
+//! Nothing here performs IO, reads a clock or draws random numbers: time and
+//! ids are always inputs. Everything is therefore deterministic and testable
+//! with tables and properties.
+
+pub mod business_day;
+pub mod money;
+pub mod order;
+pub mod seats;
+pub mod vat;
+
+pub use money::{Currency, MoneyError};
+pub use order::{OrderError, OrderLine, OrderTotals};
+pub use seats::{SeatArea, SeatKind, SeatState};
+pub use vat::Country;

@@ -1,0 +1,449 @@
+//! Central API v1: the wire types exchanged between terminals and central.
+//!
+//! Every path lives under `/v1`. Timestamps are RFC 3339 in UTC, money is
+//! integer minor units with an explicit currency, ids are strings (entry ids
+//! are UUIDv7). Errors are [`ApiError`] bodies with a stable `code`.
+
+use domain::{Country, Currency, SeatArea, SeatKind, SeatState};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// API version prefix.
+pub const API_PREFIX: &str = "/v1";
+
+/// Header carrying the calling terminal's id.
+pub const TERMINAL_HEADER: &str = "x-boxoffice-terminal";
+
+/// An error body: a stable machine code and a sentence for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    /// Stable code, e.g. `seat_unavailable`.
+    pub code: String,
+    /// Human-readable explanation.
+    pub message: String,
+    /// Seats concerned, when the error is about seats.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seats: Vec<String>,
+}
+
+/// A site and its terminals, as listed for central IT.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteInfo {
+    /// Site id, e.g. `dxb-marina`.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Name of the chain, printed on tickets.
+    pub chain_name: String,
+    /// Country (VAT rules).
+    pub country: Country,
+    /// Site currency.
+    pub currency: Currency,
+    /// IANA time zone, e.g. `Asia/Dubai`.
+    pub time_zone: String,
+    /// VAT rate in basis points.
+    pub vat_rate_bp: u32,
+    /// Street address (printed on receipts).
+    pub address: String,
+    /// Tax registration number (printed on receipts).
+    pub tax_number: String,
+    /// Business day cutoff hour (local).
+    pub business_day_cutoff_hour: i8,
+    /// Terminal ids of this site.
+    pub terminals: Vec<String>,
+}
+
+/// A film.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Film {
+    /// Film id.
+    pub id: String,
+    /// English title.
+    pub title_en: String,
+    /// Arabic title.
+    pub title_ar: String,
+    /// Age rating, e.g. `PG13`, `18+`.
+    pub rating: String,
+    /// Running time in minutes.
+    pub runtime_min: u32,
+}
+
+/// One seat of a screen's layout.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeatDef {
+    /// Label printed on tickets, e.g. `F-12`.
+    pub label: String,
+    /// Row name, e.g. `F`.
+    pub row: String,
+    /// Seat number within the row.
+    pub number: u32,
+    /// Column in the layout grid (aisles are gaps).
+    pub x: u32,
+    /// Row position in the layout grid; 0 is nearest the screen.
+    pub y: u32,
+    /// Area.
+    pub area: SeatArea,
+    /// Kind.
+    pub kind: SeatKind,
+    /// Permanently blocked (broken or house seat).
+    #[serde(default)]
+    pub blocked: bool,
+}
+
+/// An auditorium.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Screen {
+    /// Screen id.
+    pub id: String,
+    /// Display name, e.g. `Screen 1`.
+    pub name: String,
+    /// Seats.
+    pub seats: Vec<SeatDef>,
+}
+
+/// One screening.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Showtime {
+    /// Showtime id.
+    pub id: String,
+    /// Film shown.
+    pub film_id: String,
+    /// Screen used.
+    pub screen_id: String,
+    /// Start instant.
+    pub starts_at: Timestamp,
+    /// Presentation format, e.g. `2D`, `3D`, `IMAX`.
+    pub format: String,
+    /// Price card applied.
+    pub price_card_id: String,
+}
+
+/// A ticket type's price on a price card.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceEntry {
+    /// Ticket type code, e.g. `adult`.
+    pub ticket_type: String,
+    /// English name.
+    pub name_en: String,
+    /// Arabic name.
+    pub name_ar: String,
+    /// VAT-inclusive price in minor units of the site currency.
+    pub price_minor: i64,
+}
+
+/// A price card.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceCard {
+    /// Price card id.
+    pub id: String,
+    /// Prices per ticket type.
+    pub prices: Vec<PriceEntry>,
+}
+
+/// A staff role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Sells and prints.
+    Cashier,
+    /// Approves refunds, voids and price overrides.
+    Supervisor,
+    /// Runs reports and overrides.
+    Manager,
+}
+
+impl Role {
+    /// The lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Cashier => "cashier",
+            Role::Supervisor => "supervisor",
+            Role::Manager => "manager",
+        }
+    }
+    /// Parses the lower-case name.
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "cashier" => Some(Role::Cashier),
+            "supervisor" => Some(Role::Supervisor),
+            "manager" => Some(Role::Manager),
+            _ => None,
+        }
+    }
+}
+
+/// A staff member allowed on this site's terminals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMember {
+    /// Staff id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// Argon2id PHC string of the PIN.
+    pub pin_hash: String,
+}
+
+/// Everything a terminal needs to sell at its site: `GET /v1/sites/{site}/catalog`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Catalog {
+    /// The site.
+    pub site: SiteInfo,
+    /// Films shown at the site.
+    pub films: Vec<Film>,
+    /// Screens with their layouts.
+    pub screens: Vec<Screen>,
+    /// Showtimes from the start of yesterday's business day on.
+    pub showtimes: Vec<Showtime>,
+    /// Price cards.
+    pub price_cards: Vec<PriceCard>,
+    /// Staff.
+    pub staff: Vec<StaffMember>,
+    /// Hold time-to-live in seconds.
+    pub hold_ttl_secs: u32,
+}
+
+/// State of one seat that is not free: `GET /v1/showtimes/{id}/seats`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeatStatus {
+    /// Seat label.
+    pub label: String,
+    /// State.
+    pub state: SeatState,
+    /// Terminal or web owner of a hold or sale, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+}
+
+/// The non-free seats of a showtime.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeatStates {
+    /// Showtime id.
+    pub showtime_id: String,
+    /// Seats that are held, sold or blocked (others are free).
+    pub seats: Vec<SeatStatus>,
+}
+
+/// `POST /v1/holds`: hold seats while the cashier takes payment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoldRequest {
+    /// Showtime.
+    pub showtime_id: String,
+    /// Seat labels.
+    pub seats: Vec<String>,
+    /// Requested time to live in seconds (central caps it).
+    pub ttl_secs: u32,
+}
+
+/// A granted hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hold {
+    /// Hold id.
+    pub hold_id: String,
+    /// When central frees the seats unless sold.
+    pub expires_at: Timestamp,
+    /// Central's clock when it answered.
+    pub central_time: Timestamp,
+}
+
+/// How the seats of a sale were secured before payment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum SecuredBy {
+    /// A hold placed online.
+    Hold {
+        /// Hold id.
+        hold_id: String,
+    },
+    /// Seats leased to the terminal.
+    Lease,
+    /// A manager's override while offline.
+    Override {
+        /// Approving manager.
+        manager_id: String,
+    },
+}
+
+/// One sold seat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SoldSeat {
+    /// Seat label.
+    pub label: String,
+    /// Ticket type code.
+    pub ticket_type: String,
+    /// VAT-inclusive price.
+    pub price_minor: i64,
+}
+
+/// A payment taken.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payment {
+    /// `cash` or `card`.
+    pub method: String,
+    /// Amount applied to the order (cash: net of change).
+    pub amount_minor: i64,
+    /// External card terminal reference, for cards.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}
+
+/// A completed sale, as pushed to central.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sale {
+    /// Order id (UUIDv7).
+    pub order_id: Uuid,
+    /// Showtime.
+    pub showtime_id: String,
+    /// Seats sold.
+    pub seats: Vec<SoldSeat>,
+    /// How the seats were secured.
+    pub secured_by: SecuredBy,
+    /// Total in minor units.
+    pub total_minor: i64,
+    /// VAT contained in the total.
+    pub vat_minor: i64,
+    /// Currency.
+    pub currency: Currency,
+    /// Payments.
+    pub payments: Vec<Payment>,
+    /// Cashier who sold.
+    pub cashier_id: String,
+    /// Terminal clock at the sale.
+    pub sold_at: Timestamp,
+    /// Central clock at the sale, estimated from the measured offset.
+    pub sold_at_central_estimate: Timestamp,
+}
+
+/// What an outbox entry carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EntryBody {
+    /// A sale.
+    Sale(Sale),
+}
+
+/// One outbox entry: an idempotency key, the terminal's sequence and the body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    /// UUIDv7 idempotency key, persisted before the first send.
+    pub id: Uuid,
+    /// Per-terminal sequence number.
+    pub seq: i64,
+    /// The payload.
+    pub body: EntryBody,
+}
+
+/// `POST /v1/push`: a batch of outbox entries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushRequest {
+    /// Entries in sequence order.
+    pub entries: Vec<OutboxEntry>,
+}
+
+/// What central did with one entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Applied now.
+    Applied,
+    /// Applied earlier; this is the first result.
+    Duplicate,
+    /// Seats were no longer available (only possible through an override).
+    Conflict {
+        /// Seats in conflict.
+        seats: Vec<String>,
+    },
+    /// Refused; resending will not help.
+    Rejected {
+        /// Stable code.
+        code: String,
+        /// Explanation.
+        message: String,
+    },
+}
+
+/// The result for one entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryResult {
+    /// The entry's id.
+    pub id: Uuid,
+    /// What happened.
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+/// Answer to a push: one result per entry, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResponse {
+    /// Results.
+    pub results: Vec<EntryResult>,
+    /// Central's clock when it answered.
+    pub central_time: Timestamp,
+}
+
+/// `POST /v1/web/sales`: what the chain's website does when a customer buys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebSaleRequest {
+    /// Showtime.
+    pub showtime_id: String,
+    /// Seats wanted.
+    pub seats: Vec<String>,
+}
+
+/// A web order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebSale {
+    /// Order id.
+    pub order_id: String,
+    /// Booking reference for collection.
+    pub reference: String,
+}
+
+/// `GET /v1/health`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    /// `ok`.
+    pub status: String,
+    /// Central's version.
+    pub version: String,
+    /// Central's clock.
+    pub central_time: Timestamp,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcome_wire_shape() {
+        let id = Uuid::nil();
+        let r = EntryResult {
+            id,
+            outcome: Outcome::Conflict {
+                seats: vec!["A-1".into()],
+            },
+        };
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["outcome"], "conflict");
+        assert_eq!(json["seats"][0], "A-1");
+        let back: EntryResult = serde_json::from_value(json).unwrap();
+        assert_eq!(back, r);
+        let applied = serde_json::to_value(EntryResult {
+            id,
+            outcome: Outcome::Applied,
+        })
+        .unwrap();
+        assert_eq!(applied["outcome"], "applied");
+    }
+
+    #[test]
+    fn secured_by_wire_shape() {
+        let s = serde_json::to_value(SecuredBy::Hold {
+            hold_id: "h1".into(),
+        })
+        .unwrap();
+        assert_eq!(s, serde_json::json!({"by": "hold", "hold_id": "h1"}));
+    }
+}
