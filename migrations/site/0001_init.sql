@@ -119,7 +119,7 @@ CREATE TABLE outbox (
     id TEXT NOT NULL UNIQUE,
     order_id TEXT NOT NULL,
     body TEXT NOT NULL,
-    created_at TEXT NOT NULL,
+    created_at INTEGER NOT NULL, -- unix seconds
     state TEXT NOT NULL DEFAULT 'pending'
         CHECK (state IN ('pending', 'applied', 'duplicate', 'conflict', 'rejected')),
     attempts INTEGER NOT NULL DEFAULT 0,

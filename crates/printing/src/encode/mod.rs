@@ -1,0 +1,9 @@
+//! Layouts of tickets and receipts, encoded to ESC/POS with the `escpos` crate.
+
+mod driver;
+mod job;
+mod text;
+
+pub(crate) mod qr_fit;
+pub(crate) mod receipt;
+pub(crate) mod ticket;

@@ -1,0 +1,53 @@
+//! Choosing a QR module size that fits the paper.
+
+use crate::PrintError;
+use qrcode::{EcLevel, QrCode};
+
+/// Longest QR payload we print, in bytes: beyond this the symbol gets too dense to scan
+/// reliably from thermal paper.
+pub const MAX_QR_PAYLOAD_BYTES: usize = 1024;
+
+/// The error correction level tickets use (about 15 % of the symbol can be damaged).
+pub(super) const TICKET_EC_LEVEL: EcLevel = EcLevel::M;
+
+/// The largest module size up to `preferred` dots at which the symbol for `payload` takes at
+/// most `max_width` dots. Printers skip a symbol that is wider than the paper.
+pub(super) fn module_dots(payload: &str, preferred: u8, max_width: u32) -> Result<u8, PrintError> {
+    let len = payload.len();
+    if len > MAX_QR_PAYLOAD_BYTES {
+        return Err(PrintError::QrTooLong {
+            len,
+            max: MAX_QR_PAYLOAD_BYTES,
+        });
+    }
+    let code = QrCode::with_error_correction_level(payload.as_bytes(), TICKET_EC_LEVEL)
+        .map_err(|err| PrintError::Encode(format!("QR code: {err}")))?;
+    let modules = u32::try_from(code.width()).unwrap_or(u32::MAX).max(1);
+    let fitting = (max_width / modules).clamp(1, u32::from(preferred.max(1)));
+    // `fitting` is at most `preferred`, a u8.
+    Ok(u8::try_from(fitting).unwrap_or(preferred))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_payloads_get_the_preferred_size() {
+        assert_eq!(module_dots("BO-123", 6, 400).unwrap(), 6);
+    }
+
+    #[test]
+    fn long_payloads_shrink_to_fit() {
+        let payload = "x".repeat(1000);
+        let dots = module_dots(&payload, 6, 300).unwrap();
+        assert!(dots < 6);
+        assert!(dots >= 1);
+    }
+
+    #[test]
+    fn too_long_payloads_are_refused() {
+        let err = module_dots(&"x".repeat(MAX_QR_PAYLOAD_BYTES + 1), 6, 576).unwrap_err();
+        assert_eq!(err.code(), "print.qr_too_long");
+    }
+}

@@ -1,0 +1,183 @@
+//! HTTP client for central API v1.
+//!
+//! Plain `http://` is accepted only for loopback addresses (the demo and the
+//! tests); every other central must be reached over TLS (rustls).
+
+use crate::error::{Result, SiteError};
+use protocol::{
+    ApiError, Catalog, Hold, HoldRequest, PushRequest, PushResponse, SeatStates, TERMINAL_HEADER,
+};
+use serde::de::DeserializeOwned;
+use std::time::Duration;
+
+/// A failed call to central.
+#[derive(Debug)]
+pub enum CallError {
+    /// Central could not be reached or answered garbage; retrying may help.
+    Network(String),
+    /// Central answered with an error status; retrying only helps for 429/5xx.
+    Api {
+        /// HTTP status.
+        status: u16,
+        /// Body.
+        error: ApiError,
+    },
+}
+
+impl CallError {
+    /// Whether a retry later may succeed (network, 429, 5xx).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            CallError::Network(_) => true,
+            CallError::Api { status, .. } => *status == 429 || *status >= 500,
+        }
+    }
+}
+
+impl From<CallError> for SiteError {
+    fn from(e: CallError) -> Self {
+        match e {
+            CallError::Network(m) => SiteError::CentralUnreachable(m),
+            CallError::Api { status, error } if status == 429 || status >= 500 => {
+                SiteError::CentralUnreachable(format!("{} ({})", error.message, status))
+            }
+            CallError::Api { error, .. } if error.code == "seat_unavailable" => {
+                SiteError::SeatUnavailable(error.seats)
+            }
+            CallError::Api { error, .. } => SiteError::Central {
+                code: error.code,
+                message: error.message,
+            },
+        }
+    }
+}
+
+/// Checks that a central URL is usable: https anywhere, http only on loopback.
+pub fn validate_central_url(url: &str) -> Result<reqwest::Url> {
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|e| SiteError::Invalid(format!("central URL '{url}' is not a URL: {e}")))?;
+    match parsed.scheme() {
+        "https" => Ok(parsed),
+        "http" => {
+            let loopback = match parsed.host() {
+                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                Some(url::Host::Domain(d)) => d == "localhost",
+                None => false,
+            };
+            if loopback {
+                Ok(parsed)
+            } else {
+                Err(SiteError::Invalid(format!(
+                    "central URL '{url}' uses plain http to a non-loopback address; use https"
+                )))
+            }
+        }
+        other => Err(SiteError::Invalid(format!(
+            "central URL scheme '{other}' is not supported"
+        ))),
+    }
+}
+
+/// A client bound to one central and one terminal identity.
+#[derive(Clone)]
+pub struct CentralClient {
+    http: reqwest::Client,
+    base: reqwest::Url,
+    terminal_id: String,
+}
+
+impl CentralClient {
+    /// A client for `base_url` calling as `terminal_id`.
+    pub fn new(base_url: &str, terminal_id: &str) -> Result<Self> {
+        let base = validate_central_url(base_url)?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(3))
+            .timeout(Duration::from_secs(10))
+            .build()
+            .map_err(|e| SiteError::Invalid(format!("cannot build HTTP client: {e}")))?;
+        Ok(CentralClient {
+            http,
+            base,
+            terminal_id: terminal_id.to_string(),
+        })
+    }
+
+    fn url(&self, path: &str) -> Result<reqwest::Url, CallError> {
+        self.base
+            .join(path)
+            .map_err(|e| CallError::Network(format!("bad URL: {e}")))
+    }
+
+    async fn send<T: DeserializeOwned>(
+        &self,
+        req: reqwest::RequestBuilder,
+    ) -> Result<T, CallError> {
+        let resp = req
+            .header(TERMINAL_HEADER, &self.terminal_id)
+            .send()
+            .await
+            .map_err(|e| CallError::Network(e.to_string()))?;
+        let status = resp.status();
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| CallError::Network(e.to_string()))?;
+        if status.is_success() {
+            if bytes.is_empty() {
+                return serde_json::from_slice(b"null")
+                    .map_err(|e| CallError::Network(format!("unexpected empty answer: {e}")));
+            }
+            serde_json::from_slice(&bytes)
+                .map_err(|e| CallError::Network(format!("unreadable answer from central: {e}")))
+        } else {
+            let error = serde_json::from_slice::<ApiError>(&bytes).unwrap_or_else(|_| ApiError {
+                code: format!("http_{}", status.as_u16()),
+                message: String::from_utf8_lossy(&bytes).chars().take(200).collect(),
+                seats: Vec::new(),
+            });
+            Err(CallError::Api {
+                status: status.as_u16(),
+                error,
+            })
+        }
+    }
+
+    /// Pulls the site's catalog.
+    pub async fn catalog(&self, site_id: &str) -> Result<Catalog, CallError> {
+        self.send(
+            self.http
+                .get(self.url(&format!("v1/sites/{site_id}/catalog"))?),
+        )
+        .await
+    }
+
+    /// Non-free seats of a showtime.
+    pub async fn seat_states(&self, showtime_id: &str) -> Result<SeatStates, CallError> {
+        self.send(
+            self.http
+                .get(self.url(&format!("v1/showtimes/{showtime_id}/seats"))?),
+        )
+        .await
+    }
+
+    /// Places a hold.
+    pub async fn hold(&self, req: &HoldRequest) -> Result<Hold, CallError> {
+        self.send(self.http.post(self.url("v1/holds")?).json(req))
+            .await
+    }
+
+    /// Releases a hold (best effort).
+    pub async fn release_hold(&self, hold_id: &str) -> Result<(), CallError> {
+        let _: Option<serde_json::Value> = self
+            .send(self.http.delete(self.url(&format!("v1/holds/{hold_id}"))?))
+            .await?;
+        Ok(())
+    }
+
+    /// Pushes a batch of outbox entries.
+    pub async fn push(&self, req: &PushRequest) -> Result<PushResponse, CallError> {
+        self.send(self.http.post(self.url("v1/push")?).json(req))
+            .await
+    }
+}

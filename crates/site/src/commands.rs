@@ -1,0 +1,68 @@
+//! The one JSON door to the engine: `dispatch(name, args)`.
+//!
+//! The Tauri shell and the HTTP adapter both call this, so the desktop app
+//! and the browser tests run exactly the same commands.
+
+use crate::api::*;
+use crate::engine::Site;
+use crate::error::{ErrorBody, SiteError};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+fn args<T: DeserializeOwned>(v: Value) -> Result<T, SiteError> {
+    serde_json::from_value(v).map_err(|e| SiteError::Invalid(format!("bad arguments: {e}")))
+}
+
+fn json<T: Serialize>(v: T) -> Result<Value, SiteError> {
+    serde_json::to_value(v).map_err(|e| SiteError::Corrupt(format!("cannot encode answer: {e}")))
+}
+
+/// Names of all commands.
+pub const COMMANDS: [&str; 8] = [
+    "status",
+    "login",
+    "logout",
+    "showtimes",
+    "seat_map",
+    "sell",
+    "printout_image",
+    "sync",
+];
+
+/// Runs command `name` with JSON `input` and returns its JSON answer.
+pub async fn dispatch(site: &Site, name: &str, input: Value) -> Result<Value, ErrorBody> {
+    let out = match name {
+        "status" => site.status().and_then(json),
+        "login" => {
+            let a: Result<LoginArgs, _> = args(input);
+            a.and_then(|a| site.login(&a.pin)).and_then(json)
+        }
+        "logout" => args::<LogoutArgs>(input).and_then(|a| {
+            site.logout(&a.token);
+            json(Empty {})
+        }),
+        "showtimes" => args::<ShowtimesArgs>(input)
+            .and_then(|a| site.showtimes(&a))
+            .and_then(json),
+        "seat_map" => match args::<SeatMapArgs>(input) {
+            Ok(a) => site.seat_map(&a).await.and_then(json),
+            Err(e) => Err(e),
+        },
+        "sell" => match args::<SellArgs>(input) {
+            Ok(a) => site.sell(&a).await.and_then(json),
+            Err(e) => Err(e),
+        },
+        "printout_image" => args::<PrintoutImageArgs>(input)
+            .and_then(|a| site.printout_image(&a))
+            .and_then(json),
+        "sync" => site.sync().await.and_then(json),
+        other => Err(SiteError::Invalid(format!("unknown command '{other}'"))),
+    };
+    out.map_err(|e| {
+        if !e.is_user_error() {
+            tracing::error!(command = name, error = %e, "command failed");
+        }
+        e.to_body()
+    })
+}

@@ -1,0 +1,125 @@
+//! Errors of the terminal engine. Each has a stable code the UI shows and
+//! tests match, and a sentence a cashier can act on.
+
+use serde::Serialize;
+
+/// What can go wrong on a terminal.
+#[derive(Debug, thiserror::Error)]
+pub enum SiteError {
+    /// The terminal has not been initialised.
+    #[error("this terminal is not set up yet: run `boxoffice-site init` first")]
+    NotInitialised,
+    /// Invalid input from the user or caller.
+    #[error("{0}")]
+    Invalid(String),
+    /// A wrong PIN.
+    #[error("wrong PIN")]
+    WrongPin,
+    /// Too many wrong PINs.
+    #[error("too many wrong PINs: try again in {0} s")]
+    LockedOut(i64),
+    /// No or expired session.
+    #[error("please log in again")]
+    NotLoggedIn,
+    /// Unknown showtime.
+    #[error("unknown showtime '{0}'")]
+    UnknownShowtime(String),
+    /// Seats that do not exist.
+    #[error("no such seats in this screen: {}", .0.join(", "))]
+    UnknownSeats(Vec<String>),
+    /// Seats already taken.
+    #[error("seats no longer available: {}", .0.join(", "))]
+    SeatUnavailable(Vec<String>),
+    /// Unknown ticket type.
+    #[error("unknown ticket type '{0}' for this showtime")]
+    UnknownTicketType(String),
+    /// Money input or arithmetic.
+    #[error(transparent)]
+    Money(#[from] domain::MoneyError),
+    /// Order rules.
+    #[error(transparent)]
+    Order(#[from] domain::OrderError),
+    /// Central cannot be reached.
+    #[error("central is unreachable ({0}); nothing was sold")]
+    CentralUnreachable(String),
+    /// Central refused a request.
+    #[error("central refused: {message} ({code})")]
+    Central {
+        /// Central's code.
+        code: String,
+        /// Central's message.
+        message: String,
+    },
+    /// The local database failed.
+    #[error("local database error: {0}")]
+    Db(#[from] rusqlite::Error),
+    /// Migrations failed.
+    #[error("local database migration failed: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    /// Files.
+    #[error("file error: {0}")]
+    Io(#[from] std::io::Error),
+    /// Printing failed.
+    #[error("printing failed: {0}")]
+    Print(#[from] printing::PrintError),
+    /// Stored data that cannot be read back.
+    #[error("corrupt local data: {0}")]
+    Corrupt(String),
+}
+
+impl SiteError {
+    /// Stable code for the UI and tests.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SiteError::NotInitialised => "not_initialised",
+            SiteError::Invalid(_) => "invalid_input",
+            SiteError::WrongPin => "wrong_pin",
+            SiteError::LockedOut(_) => "locked_out",
+            SiteError::NotLoggedIn => "not_logged_in",
+            SiteError::UnknownShowtime(_) => "unknown_showtime",
+            SiteError::UnknownSeats(_) => "unknown_seats",
+            SiteError::SeatUnavailable(_) => "seat_unavailable",
+            SiteError::UnknownTicketType(_) => "unknown_ticket_type",
+            SiteError::Money(e) => e.code(),
+            SiteError::Order(e) => e.code(),
+            SiteError::CentralUnreachable(_) => "central_unreachable",
+            SiteError::Central { .. } => "central_refused",
+            SiteError::Db(_) | SiteError::Migration(_) | SiteError::Corrupt(_) => "internal",
+            SiteError::Io(_) => "io",
+            SiteError::Print(_) => "print_failed",
+        }
+    }
+
+    /// Whether the caller (not the system) is at fault.
+    pub fn is_user_error(&self) -> bool {
+        !matches!(
+            self,
+            SiteError::Db(_)
+                | SiteError::Migration(_)
+                | SiteError::Corrupt(_)
+                | SiteError::Io(_)
+                | SiteError::CentralUnreachable(_)
+        )
+    }
+
+    /// The error as the UI receives it.
+    pub fn to_body(&self) -> ErrorBody {
+        ErrorBody {
+            code: self.code().to_string(),
+            message: self.to_string(),
+        }
+    }
+}
+
+/// An error as sent to the UI: `{ code, message }`.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ErrorBody {
+    /// Stable code.
+    pub code: String,
+    /// Sentence for the cashier.
+    pub message: String,
+}
+
+/// Result alias of the engine.
+pub type Result<T, E = SiteError> = std::result::Result<T, E>;

@@ -1,0 +1,318 @@
+//! Selling: validate, hold at central, commit locally with the outbox entry in
+//! one transaction, print, then push.
+
+use crate::api::{SaleResult, SellArgs};
+use crate::engine::Site;
+use crate::error::{Result, SiteError};
+use crate::store::{self, StaffRow};
+use crate::{ticket, time_fmt};
+use domain::order::{self, OrderLine};
+use jiff::Timestamp;
+use protocol::{EntryBody, HoldRequest, Payment, Sale, SecuredBy, SoldSeat};
+use rusqlite::{Connection, params};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// A cash sale request from a known staff member.
+#[derive(Debug, Clone)]
+pub struct CashSale {
+    /// Showtime.
+    pub showtime_id: String,
+    /// Seats.
+    pub seats: Vec<String>,
+    /// Ticket type code.
+    pub ticket_type: String,
+    /// Cash handed over.
+    pub tendered_minor: i64,
+}
+
+/// The short reference printed on tickets and receipts.
+pub fn order_ref(order_id: Uuid) -> String {
+    let simple = order_id.simple().to_string().to_uppercase();
+    format!("T{}", &simple[simple.len() - 8..])
+}
+
+impl Site {
+    /// Sells for the cashier behind a session token.
+    pub async fn sell(&self, args: &SellArgs) -> Result<SaleResult> {
+        let staff = self.session_staff(&args.token)?;
+        self.sell_cash(
+            &staff,
+            CashSale {
+                showtime_id: args.showtime_id.clone(),
+                seats: args.seats.clone(),
+                ticket_type: args.ticket_type.clone(),
+                tendered_minor: args.tendered_minor,
+            },
+        )
+        .await
+    }
+
+    /// Sells seats for cash: the full flow.
+    pub async fn sell_cash(&self, staff: &StaffRow, req: CashSale) -> Result<SaleResult> {
+        let site = self.site_row()?;
+        let tz = time_fmt::zone(&site.time_zone)?;
+        if req.tendered_minor < 0 {
+            return Err(SiteError::Invalid(
+                "the tendered amount cannot be negative".into(),
+            ));
+        }
+        // 1. Validate everything locally before touching central or the disk.
+        let (show, lines, price) = {
+            let db = self.db();
+            let show = store::showtime(&db, &req.showtime_id)?;
+            let prices = store::prices(&db, &show.price_card_id)?;
+            let price = prices
+                .into_iter()
+                .find(|p| p.ticket_type == req.ticket_type)
+                .ok_or_else(|| SiteError::UnknownTicketType(req.ticket_type.clone()))?;
+            let seats: HashMap<String, domain::SeatState> = store::seats(&db, &show)?
+                .into_iter()
+                .map(|s| (s.label, s.state))
+                .collect();
+            let unknown: Vec<String> = req
+                .seats
+                .iter()
+                .filter(|s| !seats.contains_key(*s))
+                .cloned()
+                .collect();
+            if !unknown.is_empty() {
+                return Err(SiteError::UnknownSeats(unknown));
+            }
+            let taken: Vec<String> = req
+                .seats
+                .iter()
+                .filter(|s| {
+                    !matches!(
+                        seats.get(*s),
+                        Some(domain::SeatState::Free | domain::SeatState::Leased)
+                    )
+                })
+                .cloned()
+                .collect();
+            if !taken.is_empty() {
+                return Err(SiteError::SeatUnavailable(taken));
+            }
+            let lines: Vec<OrderLine> = req
+                .seats
+                .iter()
+                .map(|s| OrderLine {
+                    showtime_id: show.id.clone(),
+                    seat_label: s.clone(),
+                    ticket_type: price.ticket_type.clone(),
+                    price_minor: price.price_minor,
+                })
+                .collect();
+            (show, lines, price)
+        };
+        let totals = order::totals(&lines, site.vat_rate_bp)?;
+        let change = site
+            .currency
+            .change_due(totals.total_minor, req.tendered_minor)?;
+
+        // 2. Secure the seats at central.
+        let client = self.client()?;
+        let hold = client
+            .hold(&HoldRequest {
+                showtime_id: show.id.clone(),
+                seats: req.seats.clone(),
+                ttl_secs: site.hold_ttl_secs,
+            })
+            .await;
+        self.note_call(&hold);
+        let hold = match hold {
+            Ok(h) => h,
+            Err(e) => {
+                let err: SiteError = e.into();
+                if let SiteError::SeatUnavailable(seats) = &err {
+                    store::mark_remote_taken(&self.db(), &show.id, seats)?;
+                }
+                return Err(err);
+            }
+        };
+
+        // 3. Commit the order and its outbox entry in one transaction.
+        let now = self.clock.now();
+        let order_id = self.ids.new_id(now);
+        let entry_id = self.ids.new_id(now);
+        let offset = hold.central_time - now;
+        let sale = Sale {
+            order_id,
+            showtime_id: show.id.clone(),
+            seats: lines
+                .iter()
+                .map(|l| SoldSeat {
+                    label: l.seat_label.clone(),
+                    ticket_type: l.ticket_type.clone(),
+                    price_minor: l.price_minor,
+                })
+                .collect(),
+            secured_by: SecuredBy::Hold {
+                hold_id: hold.hold_id.clone(),
+            },
+            total_minor: totals.total_minor,
+            vat_minor: totals.vat_minor,
+            currency: site.currency,
+            payments: vec![Payment {
+                method: "cash".into(),
+                amount_minor: totals.total_minor,
+                reference: None,
+            }],
+            cashier_id: staff.id.clone(),
+            sold_at: now,
+            sold_at_central_estimate: now + offset,
+        };
+        let committed = self.commit_sale(
+            &sale,
+            entry_id,
+            req.tendered_minor,
+            change,
+            site.vat_rate_bp,
+        );
+        if let Err(e) = committed {
+            // Nothing was written; give the seats back.
+            let _ = client.release_hold(&hold.hold_id).await;
+            return Err(e);
+        }
+
+        // 4. Print. A printer problem never undoes a paid sale.
+        let reference = order_ref(order_id);
+        let mut printouts = Vec::new();
+        let mut print_errors = Vec::new();
+        for line in &lines {
+            let job = ticket::TicketJob {
+                site: &site,
+                show: &show,
+                tz: &tz,
+                seat_label: &line.seat_label,
+                ticket_name: &price.name_en,
+                price_minor: line.price_minor,
+                order_id,
+                order_ref: &reference,
+                cashier: &staff.name,
+                terminal_id: &self.config()?.terminal_id,
+            };
+            match ticket::print_ticket(self, &job, now) {
+                Ok(p) => printouts.push(p),
+                Err(e) => print_errors.push(format!("{}: {e}", line.seat_label)),
+            }
+        }
+
+        // 5. Push now; if central is away the pump retries later.
+        let synced = match self.push_outbox().await {
+            Ok(_) => self.entry_state(entry_id)? != "pending",
+            Err(e) => {
+                tracing::warn!(error = %e, "push after sale failed; the sale stays queued");
+                false
+            }
+        };
+        Ok(SaleResult {
+            order_id: order_id.to_string(),
+            order_ref: reference,
+            showtime_id: show.id,
+            seats: req.seats,
+            ticket_type: price.ticket_type,
+            total_minor: totals.total_minor,
+            vat_minor: totals.vat_minor,
+            vat_rate_bp: site.vat_rate_bp,
+            currency: site.currency.into(),
+            tendered_minor: req.tendered_minor,
+            change_minor: change,
+            synced,
+            printouts,
+            print_errors,
+        })
+    }
+
+    fn commit_sale(
+        &self,
+        sale: &Sale,
+        entry_id: Uuid,
+        tendered: i64,
+        change: i64,
+        vat_rate_bp: u32,
+    ) -> Result<()> {
+        let body = serde_json::to_string(&EntryBody::Sale(sale.clone()))
+            .map_err(|e| SiteError::Corrupt(format!("cannot encode sale: {e}")))?;
+        let secured = serde_json::to_string(&sale.secured_by)
+            .map_err(|e| SiteError::Corrupt(format!("cannot encode sale: {e}")))?;
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        let order_id = sale.order_id.to_string();
+        tx.execute(
+            "INSERT INTO orders (id, showtime_id, cashier_id, total_minor, vat_minor, vat_rate_bp, currency,
+                                 tendered_minor, change_minor, secured_by, sold_at, sold_at_central_estimate)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                order_id, sale.showtime_id, sale.cashier_id, sale.total_minor, sale.vat_minor, vat_rate_bp,
+                sale.currency.code(), tendered, change, secured, sale.sold_at.to_string(),
+                sale.sold_at_central_estimate.to_string()
+            ],
+        )?;
+        for seat in &sale.seats {
+            tx.execute(
+                "INSERT INTO order_seats (order_id, showtime_id, seat_label, ticket_type, price_minor)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![order_id, sale.showtime_id, seat.label, seat.ticket_type, seat.price_minor],
+            )
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                    SiteError::SeatUnavailable(vec![seat.label.clone()])
+                }
+                other => other.into(),
+            })?;
+        }
+        for p in &sale.payments {
+            tx.execute(
+                "INSERT INTO payments (order_id, method, amount_minor, reference) VALUES (?1, ?2, ?3, ?4)",
+                params![order_id, p.method, p.amount_minor, p.reference],
+            )?;
+        }
+        tx.execute(
+            "INSERT INTO outbox (id, order_id, body, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                entry_id.to_string(),
+                order_id,
+                body,
+                sale.sold_at.as_second()
+            ],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn entry_state(&self, entry_id: Uuid) -> Result<String> {
+        Ok(self.db().query_row(
+            "SELECT state FROM outbox WHERE id = ?1",
+            [entry_id.to_string()],
+            |r| r.get(0),
+        )?)
+    }
+}
+
+/// Records central's verdict on an entry.
+pub(crate) fn record_outcome(
+    conn: &Connection,
+    id: Uuid,
+    state: &str,
+    detail: Option<&str>,
+    now: Timestamp,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE outbox SET state = ?2, attempts = attempts + 1, last_error = ?3, resolved_at = ?4
+         WHERE id = ?1 AND state = 'pending'",
+        params![id.to_string(), state, detail, now.to_string()],
+    )?;
+    Ok(())
+}
+
+/// Records a failed send attempt; the entries stay pending.
+pub(crate) fn record_push_failure(conn: &Connection, ids: &[Uuid], message: &str) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "UPDATE outbox SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
+    )?;
+    for id in ids {
+        stmt.execute(params![id.to_string(), message])?;
+    }
+    Ok(())
+}

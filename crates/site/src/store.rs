@@ -1,0 +1,513 @@
+//! The terminal's SQLite store: configuration, the catalog cache, the seat
+//! cache, orders and the outbox.
+//!
+//! The database runs in WAL mode with `synchronous=FULL`: once a sale's
+//! transaction commits it survives a crash or a power cut.
+
+use crate::error::{Result, SiteError};
+use domain::{Country, Currency, SeatState};
+use jiff::Timestamp;
+use protocol::{Catalog, SeatStates};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite_migration::{M, Migrations};
+use std::path::Path;
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(include_str!(
+        "../../../migrations/site/0001_init.sql"
+    ))])
+}
+
+/// Opens (creating if needed) the terminal database and migrates it forward.
+pub fn open(path: &Path) -> Result<Connection> {
+    let mut conn = Connection::open(path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    migrations().to_latest(&mut conn)?;
+    Ok(conn)
+}
+
+fn corrupt(what: impl std::fmt::Display) -> SiteError {
+    SiteError::Corrupt(what.to_string())
+}
+
+/// Reads a configuration value.
+pub fn config(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM config WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+/// Writes a configuration value.
+pub fn set_config(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO config (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+/// The site this terminal sells for.
+#[derive(Debug, Clone)]
+pub struct SiteRow {
+    /// Site id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Chain name.
+    pub chain_name: String,
+    /// Country.
+    pub country: Country,
+    /// Currency.
+    pub currency: Currency,
+    /// Time zone name.
+    pub time_zone: String,
+    /// VAT rate.
+    pub vat_rate_bp: u32,
+    /// Business day cutoff.
+    pub cutoff_hour: i8,
+    /// Hold TTL to ask for.
+    pub hold_ttl_secs: u32,
+}
+
+/// Replaces the catalog cache with `catalog`.
+pub fn replace_catalog(tx: &Transaction<'_>, catalog: &Catalog) -> Result<()> {
+    for table in [
+        "site",
+        "prices",
+        "showtimes",
+        "screen_seats",
+        "screens",
+        "films",
+        "staff",
+    ] {
+        tx.execute(&format!("DELETE FROM {table}"), [])?;
+    }
+    let s = &catalog.site;
+    tx.execute(
+        "INSERT INTO site (id, name, chain_name, country, currency, time_zone, vat_rate_bp, address, tax_number, business_day_cutoff_hour, hold_ttl_secs)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            s.id, s.name, s.chain_name, s.country.code(), s.currency.code(), s.time_zone,
+            s.vat_rate_bp, s.address, s.tax_number, s.business_day_cutoff_hour, catalog.hold_ttl_secs
+        ],
+    )?;
+    for f in &catalog.films {
+        tx.execute(
+            "INSERT INTO films (id, title_en, title_ar, rating, runtime_min) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![f.id, f.title_en, f.title_ar, f.rating, f.runtime_min],
+        )?;
+    }
+    for screen in &catalog.screens {
+        tx.execute(
+            "INSERT INTO screens (id, name) VALUES (?1, ?2)",
+            params![screen.id, screen.name],
+        )?;
+        let mut stmt = tx.prepare_cached(
+            "INSERT INTO screen_seats (screen_id, label, row_name, number, x, y, area, kind, blocked)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?;
+        for seat in &screen.seats {
+            stmt.execute(params![
+                screen.id,
+                seat.label,
+                seat.row,
+                seat.number,
+                seat.x,
+                seat.y,
+                seat.area.as_str(),
+                seat.kind.as_str(),
+                seat.blocked
+            ])?;
+        }
+    }
+    for st in &catalog.showtimes {
+        tx.execute(
+            "INSERT INTO showtimes (id, film_id, screen_id, starts_at, format, price_card_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                st.id,
+                st.film_id,
+                st.screen_id,
+                st.starts_at.as_second(),
+                st.format,
+                st.price_card_id
+            ],
+        )?;
+    }
+    for card in &catalog.price_cards {
+        for (pos, p) in card.prices.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO prices (price_card_id, ticket_type, name_en, name_ar, price_minor, position)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![card.id, p.ticket_type, p.name_en, p.name_ar, p.price_minor, pos as i64],
+            )?;
+        }
+    }
+    for m in &catalog.staff {
+        tx.execute(
+            "INSERT INTO staff (id, name, role, pin_hash) VALUES (?1, ?2, ?3, ?4)",
+            params![m.id, m.name, m.role.as_str(), m.pin_hash],
+        )?;
+    }
+    Ok(())
+}
+
+/// The site row, if a catalog has been pulled.
+pub fn site(conn: &Connection) -> Result<Option<SiteRow>> {
+    let row = conn
+        .query_row(
+            "SELECT id, name, chain_name, country, currency, time_zone, vat_rate_bp,
+                    business_day_cutoff_hour, hold_ttl_secs FROM site LIMIT 1",
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, u32>(6)?,
+                    r.get::<_, i8>(7)?,
+                    r.get::<_, u32>(8)?,
+                ))
+            },
+        )
+        .optional()?;
+    row.map(
+        |(
+            id,
+            name,
+            chain_name,
+            country,
+            currency,
+            time_zone,
+            vat_rate_bp,
+            cutoff_hour,
+            hold_ttl_secs,
+        )| {
+            Ok(SiteRow {
+                id,
+                name,
+                chain_name,
+                country: country.parse().map_err(corrupt)?,
+                currency: currency.parse().map_err(corrupt)?,
+                time_zone,
+                vat_rate_bp,
+                cutoff_hour,
+                hold_ttl_secs,
+            })
+        },
+    )
+    .transpose()
+}
+
+/// A staff member with the PIN hash.
+#[derive(Debug, Clone)]
+pub struct StaffRow {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Role name.
+    pub role: String,
+    /// Argon2 PHC string.
+    pub pin_hash: String,
+}
+
+/// All staff of the site.
+pub fn staff(conn: &Connection) -> Result<Vec<StaffRow>> {
+    let mut stmt = conn.prepare("SELECT id, name, role, pin_hash FROM staff ORDER BY id")?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(StaffRow {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                role: r.get(2)?,
+                pin_hash: r.get(3)?,
+            })
+        })?
+        .collect::<std::result::Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// A showtime joined with its film and screen.
+#[derive(Debug, Clone)]
+pub struct ShowtimeRow {
+    /// Id.
+    pub id: String,
+    /// Film id.
+    pub film_id: String,
+    /// English title.
+    pub title_en: String,
+    /// Arabic title.
+    pub title_ar: String,
+    /// Rating.
+    pub rating: String,
+    /// Runtime.
+    pub runtime_min: u32,
+    /// Screen id.
+    pub screen_id: String,
+    /// Screen name.
+    pub screen_name: String,
+    /// Start.
+    pub starts_at: Timestamp,
+    /// Format.
+    pub format: String,
+    /// Price card.
+    pub price_card_id: String,
+    /// Sellable seats (not blocked).
+    pub seats_total: u32,
+    /// Seats sold or held, locally or at central.
+    pub seats_taken: u32,
+}
+
+const SHOWTIME_SELECT: &str = "
+    SELECT s.id, s.film_id, f.title_en, f.title_ar, f.rating, f.runtime_min, s.screen_id, sc.name,
+           s.starts_at, s.format, s.price_card_id,
+           (SELECT count(*) FROM screen_seats ss WHERE ss.screen_id = s.screen_id AND ss.blocked = 0),
+           (SELECT count(*) FROM (
+               SELECT seat_label FROM remote_seats r WHERE r.showtime_id = s.id AND r.state IN ('sold', 'held')
+               UNION SELECT seat_label FROM order_seats o WHERE o.showtime_id = s.id))
+    FROM showtimes s JOIN films f ON f.id = s.film_id JOIN screens sc ON sc.id = s.screen_id";
+
+fn showtime_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(ShowtimeRow, i64)> {
+    let starts: i64 = r.get(8)?;
+    Ok((
+        ShowtimeRow {
+            id: r.get(0)?,
+            film_id: r.get(1)?,
+            title_en: r.get(2)?,
+            title_ar: r.get(3)?,
+            rating: r.get(4)?,
+            runtime_min: r.get(5)?,
+            screen_id: r.get(6)?,
+            screen_name: r.get(7)?,
+            starts_at: Timestamp::UNIX_EPOCH,
+            format: r.get(9)?,
+            price_card_id: r.get(10)?,
+            seats_total: r.get(11)?,
+            seats_taken: r.get(12)?,
+        },
+        starts,
+    ))
+}
+
+fn with_start((mut row, starts): (ShowtimeRow, i64)) -> Result<ShowtimeRow> {
+    row.starts_at = Timestamp::from_second(starts).map_err(corrupt)?;
+    Ok(row)
+}
+
+/// Showtimes starting in `[from, to)`.
+pub fn showtimes_between(
+    conn: &Connection,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<ShowtimeRow>> {
+    let mut stmt = conn.prepare(&format!(
+        "{SHOWTIME_SELECT} WHERE s.starts_at >= ?1 AND s.starts_at < ?2 ORDER BY s.starts_at, sc.name"
+    ))?;
+    let rows = stmt
+        .query_map(params![from.as_second(), to.as_second()], showtime_from_row)?
+        .map(|r| with_start(r?))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// All showtime ids in the catalog.
+pub fn showtime_ids(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT id FROM showtimes ORDER BY starts_at")?;
+    let ids = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<std::result::Result<_, _>>()?;
+    Ok(ids)
+}
+
+/// One showtime.
+pub fn showtime(conn: &Connection, id: &str) -> Result<ShowtimeRow> {
+    let row = conn
+        .query_row(
+            &format!("{SHOWTIME_SELECT} WHERE s.id = ?1"),
+            [id],
+            showtime_from_row,
+        )
+        .optional()?
+        .ok_or_else(|| SiteError::UnknownShowtime(id.to_string()))?;
+    with_start(row)
+}
+
+/// A seat of a showtime with its current state.
+#[derive(Debug, Clone)]
+pub struct SeatRow {
+    /// Label.
+    pub label: String,
+    /// Row.
+    pub row: String,
+    /// Number.
+    pub number: u32,
+    /// Column.
+    pub x: u32,
+    /// Row position.
+    pub y: u32,
+    /// Area name.
+    pub area: String,
+    /// Kind name.
+    pub kind: String,
+    /// State.
+    pub state: SeatState,
+}
+
+/// The seats of a showtime's screen with their states as this terminal knows them.
+pub fn seats(conn: &Connection, showtime: &ShowtimeRow) -> Result<Vec<SeatRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT ss.label, ss.row_name, ss.number, ss.x, ss.y, ss.area, ss.kind, ss.blocked,
+                EXISTS (SELECT 1 FROM order_seats o WHERE o.showtime_id = ?2 AND o.seat_label = ss.label),
+                (SELECT state FROM remote_seats r WHERE r.showtime_id = ?2 AND r.seat_label = ss.label)
+         FROM screen_seats ss WHERE ss.screen_id = ?1 ORDER BY ss.y, ss.x",
+    )?;
+    let rows = stmt
+        .query_map(params![showtime.screen_id, showtime.id], |r| {
+            let blocked: bool = r.get(7)?;
+            let sold_here: bool = r.get(8)?;
+            let remote: Option<String> = r.get(9)?;
+            let state = if blocked {
+                SeatState::Blocked
+            } else if sold_here {
+                SeatState::Sold
+            } else {
+                remote
+                    .as_deref()
+                    .and_then(SeatState::parse)
+                    .unwrap_or(SeatState::Free)
+            };
+            Ok(SeatRow {
+                label: r.get(0)?,
+                row: r.get(1)?,
+                number: r.get(2)?,
+                x: r.get(3)?,
+                y: r.get(4)?,
+                area: r.get(5)?,
+                kind: r.get(6)?,
+                state,
+            })
+        })?
+        .collect::<std::result::Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// Replaces the cached remote states of one showtime.
+pub fn replace_remote_seats(tx: &Transaction<'_>, states: &SeatStates) -> Result<()> {
+    tx.execute(
+        "DELETE FROM remote_seats WHERE showtime_id = ?1",
+        [&states.showtime_id],
+    )?;
+    let mut stmt = tx.prepare_cached(
+        "INSERT OR REPLACE INTO remote_seats (showtime_id, seat_label, state) VALUES (?1, ?2, ?3)",
+    )?;
+    for s in &states.seats {
+        if matches!(s.state, SeatState::Sold | SeatState::Held) {
+            stmt.execute(params![states.showtime_id, s.label, s.state.as_str()])?;
+        }
+    }
+    Ok(())
+}
+
+/// Marks seats as taken at central (learned from a refused hold).
+pub fn mark_remote_taken(conn: &Connection, showtime_id: &str, seats: &[String]) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT OR REPLACE INTO remote_seats (showtime_id, seat_label, state) VALUES (?1, ?2, 'sold')",
+    )?;
+    for seat in seats {
+        stmt.execute(params![showtime_id, seat])?;
+    }
+    Ok(())
+}
+
+/// A ticket type's price on a price card.
+pub fn prices(conn: &Connection, price_card_id: &str) -> Result<Vec<protocol::PriceEntry>> {
+    let mut stmt = conn.prepare(
+        "SELECT ticket_type, name_en, name_ar, price_minor FROM prices WHERE price_card_id = ?1 ORDER BY position",
+    )?;
+    let rows = stmt
+        .query_map([price_card_id], |r| {
+            Ok(protocol::PriceEntry {
+                ticket_type: r.get(0)?,
+                name_en: r.get(1)?,
+                name_ar: r.get(2)?,
+                price_minor: r.get(3)?,
+            })
+        })?
+        .collect::<std::result::Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// An outbox entry waiting for central.
+#[derive(Debug, Clone)]
+pub struct PendingEntry {
+    /// Local sequence.
+    pub seq: i64,
+    /// Idempotency key.
+    pub id: uuid::Uuid,
+    /// JSON body (a `protocol::EntryBody`).
+    pub body: String,
+}
+
+/// The oldest pending outbox entries, at most `limit`.
+pub fn pending_entries(conn: &Connection, limit: u32) -> Result<Vec<PendingEntry>> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, id, body FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?1",
+    )?;
+    let rows = stmt
+        .query_map([limit], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?
+        .map(|row| {
+            let (seq, id, body) = row?;
+            Ok(PendingEntry {
+                seq,
+                id: id.parse().map_err(corrupt)?,
+                body,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Outbox figures for the status bar.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct QueueStats {
+    /// Pending entries.
+    pub pending: u32,
+    /// Entries set aside (conflict or rejected).
+    pub needs_attention: u32,
+    /// Creation time of the oldest pending entry (unix seconds).
+    pub oldest_pending: Option<i64>,
+}
+
+/// Current outbox figures.
+pub fn queue_stats(conn: &Connection) -> Result<QueueStats> {
+    Ok(conn.query_row(
+        "SELECT
+            (SELECT count(*) FROM outbox WHERE state = 'pending'),
+            (SELECT count(*) FROM outbox WHERE state IN ('conflict', 'rejected')),
+            (SELECT min(created_at) FROM outbox WHERE state = 'pending')",
+        [],
+        |r| {
+            Ok(QueueStats {
+                pending: r.get(0)?,
+                needs_attention: r.get(1)?,
+                oldest_pending: r.get(2)?,
+            })
+        },
+    )?)
+}
