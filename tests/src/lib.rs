@@ -1,0 +1,199 @@
+//! Helpers for end-to-end tests: run the real `boxoffice-central` and
+//! `boxoffice-site` binaries on loopback and in temporary directories.
+//!
+//! The binaries are taken from the same target directory as the test
+//! (`cargo build --workspace --bins` first; `make test` does).
+
+use serde_json::Value;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// Path of a workspace binary next to the running test.
+pub fn bin(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable path");
+    // target/debug/deps/test-xxxx -> target/debug/
+    let dir = exe.parent().and_then(Path::parent).expect("target dir");
+    let path = dir.join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: run `cargo build --workspace --bins` before the tests",
+        path.display()
+    );
+    path
+}
+
+/// A free loopback port.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+/// A running reference central with demo data.
+pub struct Central {
+    child: Child,
+    /// Base URL, e.g. `http://127.0.0.1:41234`.
+    pub url: String,
+    /// Its database file.
+    pub db: PathBuf,
+}
+
+impl Central {
+    /// Starts `boxoffice-central serve --demo` in `dir` and waits until it answers.
+    pub fn start(dir: &Path) -> Central {
+        let port = free_port();
+        let db = dir.join("central.sqlite");
+        let child = Command::new(bin("boxoffice-central"))
+            .args([
+                "serve",
+                "--demo",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--db",
+            ])
+            .arg(&db)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start central");
+        let central = Central {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            db,
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if central.get("/v1/health").is_ok() {
+                return central;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("central did not start on port {port}");
+    }
+
+    /// GETs a JSON document.
+    pub fn get(&self, path: &str) -> Result<Value, String> {
+        let resp =
+            reqwest::blocking::get(format!("{}{path}", self.url)).map_err(|e| e.to_string())?;
+        let status = resp.status();
+        let v: Value = resp.json().map_err(|e| e.to_string())?;
+        if status.is_success() {
+            Ok(v)
+        } else {
+            Err(format!("{status}: {v}"))
+        }
+    }
+
+    /// POSTs JSON, returning (status, body).
+    pub fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        let resp = reqwest::blocking::Client::new()
+            .post(format!("{}{path}", self.url))
+            .json(body)
+            .send()
+            .expect("post to central");
+        let status = resp.status().as_u16();
+        (status, resp.json().unwrap_or(Value::Null))
+    }
+
+    /// The state central reports for one seat (`free` when not listed).
+    pub fn seat_state(&self, showtime: &str, label: &str) -> String {
+        let v = self
+            .get(&format!("/v1/showtimes/{showtime}/seats"))
+            .expect("seat states");
+        v["seats"]
+            .as_array()
+            .expect("seats array")
+            .iter()
+            .find(|s| s["label"] == label)
+            .map(|s| s["state"].as_str().unwrap_or("?").to_string())
+            .unwrap_or_else(|| "free".into())
+    }
+}
+
+impl Drop for Central {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A headless terminal in its own data directory.
+pub struct Terminal {
+    /// Data directory.
+    pub data: PathBuf,
+}
+
+impl Terminal {
+    /// A terminal whose data lives in `dir`.
+    pub fn new(dir: PathBuf) -> Terminal {
+        Terminal { data: dir }
+    }
+
+    /// Runs `boxoffice-site --data DIR args...`.
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new(bin("boxoffice-site"))
+            .arg("--data")
+            .arg(&self.data)
+            .args(args)
+            .output()
+            .expect("run boxoffice-site")
+    }
+
+    /// Runs a command that must succeed and returns its stdout as JSON.
+    pub fn json(&self, args: &[&str]) -> Value {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "boxoffice-site {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{args:?} printed no JSON ({e}): {}",
+                String::from_utf8_lossy(&out.stdout)
+            )
+        })
+    }
+
+    /// Runs a command that must fail; returns its stderr.
+    pub fn fails(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            !out.status.success(),
+            "boxoffice-site {args:?} should have failed"
+        );
+        String::from_utf8_lossy(&out.stderr).trim().to_string()
+    }
+
+    /// Initialises against `central` as `terminal` of `site`.
+    pub fn init(&self, central: &Central, site: &str, terminal: &str) {
+        let out = self.run(&[
+            "init",
+            "--central",
+            &central.url,
+            "--site",
+            site,
+            "--terminal",
+            terminal,
+        ]);
+        assert!(
+            out.status.success(),
+            "init failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Counts rows of a table in the terminal's database.
+    pub fn count(&self, table: &str) -> i64 {
+        let conn = rusqlite::Connection::open_with_flags(
+            self.data.join("terminal.sqlite"),
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .expect("open terminal db");
+        conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .expect("count")
+    }
+}

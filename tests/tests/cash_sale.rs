@@ -1,0 +1,449 @@
+//! One seated cash sale, end to end: the real central on loopback, real
+//! terminals in temp dirs, real SQLite files and the virtual printer.
+
+use e2e::{Central, Terminal};
+use serde_json::{Value, json};
+
+/// The first showtime today on a screen whose name contains `screen`.
+fn showtime(t: &Terminal, screen: &str) -> Value {
+    let list = t.json(&["showtimes", "--json"]);
+    let list = list.as_array().expect("showtimes array");
+    assert!(!list.is_empty(), "no showtimes today");
+    for s in list {
+        for field in [
+            "id",
+            "film_title_en",
+            "film_title_ar",
+            "screen",
+            "starts_at",
+            "seats_free",
+        ] {
+            assert!(!s[field].is_null(), "showtime lacks {field}: {s}");
+        }
+    }
+    list.iter()
+        .find(|s| s["screen"].as_str().unwrap_or("").contains(screen))
+        .cloned()
+        .expect("showtime on screen")
+}
+
+#[test]
+fn sell_two_seats_then_a_second_terminal_cannot() {
+    let dir = tempfile::tempdir().unwrap();
+    let central = Central::start(dir.path());
+    let t1 = Terminal::new(dir.path().join("t1"));
+    t1.init(&central, "dxb-marina", "dxb-marina-t1");
+
+    let show = showtime(&t1, "IMAX");
+    let id = show["id"].as_str().unwrap();
+    // RFC 3339 with Dubai's offset.
+    assert!(
+        show["starts_at"].as_str().unwrap().ends_with("+04:00"),
+        "{show}"
+    );
+    assert!(!show["film_title_ar"].as_str().unwrap().is_empty());
+
+    let seats = t1.json(&["seats", "--showtime", id, "--json"]);
+    let seats = seats.as_array().unwrap();
+    assert!(
+        seats.len() >= 400,
+        "the IMAX screen has {} seats",
+        seats.len()
+    );
+    let f12 = seats.iter().find(|s| s["label"] == "F-12").expect("F-12");
+    assert_eq!(f12["row"], "F");
+    assert_eq!(f12["state"], "free");
+    assert!(seats.iter().any(|s| s["kind"] == "wheelchair"));
+    assert!(seats.iter().any(|s| s["kind"] == "companion"));
+    assert!(seats.iter().any(|s| s["state"] == "blocked"));
+
+    let sale = t1.json(&[
+        "sell",
+        "--showtime",
+        id,
+        "--seats",
+        "F-12,F-13",
+        "--ticket",
+        "adult",
+        "--pay",
+        "cash:200",
+        "--pin",
+        "1111",
+        "--json",
+    ]);
+    assert_eq!(sale["showtime_id"], id);
+    assert_eq!(sale["seats"], json!(["F-12", "F-13"]));
+    assert_eq!(sale["currency"], "AED");
+    assert_eq!(sale["total_minor"], 15_000, "two IMAX adults at AED 75.00");
+    assert_eq!(sale["change_minor"], 5_000);
+    assert_eq!(sale["synced"], true);
+    assert!(sale["order_id"].as_str().unwrap().len() == 36);
+
+    // Central has both seats sold, by this terminal.
+    assert_eq!(central.seat_state(id, "F-12"), "sold");
+    assert_eq!(central.seat_state(id, "F-13"), "sold");
+    assert_eq!(central.seat_state(id, "F-14"), "free");
+
+    // This terminal shows them sold; its outbox is drained.
+    let seats = t1.json(&["seats", "--showtime", id, "--json"]);
+    let state = |l: &str| {
+        seats
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["label"] == l)
+            .unwrap()["state"]
+            .clone()
+    };
+    assert_eq!(state("F-12"), "sold");
+    let status = t1.json(&["status", "--json"]);
+    assert_eq!(status["queue_depth"], 0);
+    assert_eq!(status["online"], true);
+
+    // The printed ticket decodes to the film, screen, seat and price.
+    let printouts = sale["printouts"].as_array().unwrap();
+    assert_eq!(printouts.len(), 2);
+    let bin = std::fs::read(printouts[0]["bin_path"].as_str().unwrap()).unwrap();
+    let decoded = printing::decode::decode(&bin).unwrap();
+    let text = decoded.text();
+    for want in [
+        show["film_title_en"].as_str().unwrap(),
+        "Screen 1 IMAX",
+        "F-12",
+        "AED 75.00",
+        "Dubai Marina Mall",
+    ] {
+        assert!(text.contains(want), "ticket lacks {want:?}:\n{text}");
+    }
+    assert_eq!(decoded.cuts, 1);
+    assert_eq!(decoded.qr_codes.len(), 1);
+    assert!(decoded.qr_codes[0].contains(sale["order_id"].as_str().unwrap()));
+    let png = std::fs::read(printouts[0]["png_path"].as_str().unwrap()).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+
+    // A second terminal sees them sold and cannot sell them; it writes nothing.
+    let t2 = Terminal::new(dir.path().join("t2"));
+    t2.init(&central, "dxb-marina", "dxb-marina-t2");
+    let seats2 = t2.json(&["seats", "--showtime", id, "--json"]);
+    let f12 = seats2
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["label"] == "F-12")
+        .unwrap()
+        .clone();
+    assert_eq!(f12["state"], "sold");
+    let err = t2.fails(&[
+        "sell",
+        "--showtime",
+        id,
+        "--seats",
+        "F-13",
+        "--pay",
+        "cash:100",
+        "--pin",
+        "1111",
+    ]);
+    assert!(
+        err.contains("F-13") && err.contains("seat_unavailable"),
+        "{err}"
+    );
+    assert_eq!(t2.count("orders"), 0);
+    assert_eq!(t2.count("outbox"), 0);
+}
+
+#[test]
+fn a_seat_the_web_sold_is_refused_even_from_a_stale_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let central = Central::start(dir.path());
+    let t1 = Terminal::new(dir.path().join("t1"));
+    t1.init(&central, "dxb-marina", "dxb-marina-t1");
+    let show = showtime(&t1, "Screen 2");
+    let id = show["id"].as_str().unwrap();
+    // The web buys C-5 after the terminal's last sync.
+    let (status, body) = central.post(
+        "/v1/web/sales",
+        &json!({"showtime_id": id, "seats": ["C-5"]}),
+    );
+    assert_eq!(status, 200, "{body}");
+    let err = t1.fails(&[
+        "sell",
+        "--showtime",
+        id,
+        "--seats",
+        "C-5,C-6",
+        "--pay",
+        "cash:500",
+        "--pin",
+        "1111",
+    ]);
+    assert!(
+        err.contains("C-5") && err.contains("seat_unavailable"),
+        "{err}"
+    );
+    assert_eq!(t1.count("orders"), 0);
+    assert_eq!(
+        central.seat_state(id, "C-6"),
+        "free",
+        "the refused sale's other seat is not held"
+    );
+    // A web buyer cannot buy a seat the terminal sold.
+    t1.json(&[
+        "sell",
+        "--showtime",
+        id,
+        "--seats",
+        "C-7",
+        "--pay",
+        "cash:50",
+        "--pin",
+        "1111",
+        "--json",
+    ]);
+    let (status, body) = central.post(
+        "/v1/web/sales",
+        &json!({"showtime_id": id, "seats": ["C-7"]}),
+    );
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(body["code"], "seat_unavailable");
+}
+
+#[test]
+fn omani_rials_have_three_decimals() {
+    let dir = tempfile::tempdir().unwrap();
+    let central = Central::start(dir.path());
+    let t = Terminal::new(dir.path().join("mct"));
+    t.init(&central, "mct-avenues", "mct-avenues-t1");
+    let show = showtime(&t, "Screen 2");
+    assert!(show["starts_at"].as_str().unwrap().ends_with("+04:00"));
+    let id = show["id"].as_str().unwrap();
+    let sale = t.json(&[
+        "sell",
+        "--showtime",
+        id,
+        "--seats",
+        "A-7,A-8",
+        "--ticket",
+        "child",
+        "--pay",
+        "cash:12.500",
+        "--pin",
+        "1111",
+        "--json",
+    ]);
+    assert_eq!(sale["currency"], "OMR");
+    assert_eq!(sale["currency_exponent"], 3);
+    assert_eq!(sale["total_minor"], 6_000, "two children at OMR 3.000");
+    assert_eq!(sale["change_minor"], 6_500);
+    assert_eq!(sale["vat_minor"], 286, "5 % VAT inside OMR 6.000");
+    let bin = std::fs::read(sale["printouts"][0]["bin_path"].as_str().unwrap()).unwrap();
+    assert!(
+        printing::decode::decode(&bin)
+            .unwrap()
+            .text()
+            .contains("OMR 3.000")
+    );
+}
+
+#[test]
+fn bad_input_is_a_clear_error_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let central = Central::start(dir.path());
+    let t = Terminal::new(dir.path().join("t1"));
+    t.init(&central, "dxb-marina", "dxb-marina-t1");
+    let id = showtime(&t, "Screen 2")["id"].as_str().unwrap().to_string();
+    t.json(&[
+        "sell",
+        "--showtime",
+        &id,
+        "--seats",
+        "D-1",
+        "--pay",
+        "cash:50",
+        "--pin",
+        "1111",
+        "--json",
+    ]);
+    let (orders, outbox, jobs) = (t.count("orders"), t.count("outbox"), t.count("print_jobs"));
+    let cases: [(&[&str], &str); 8] = [
+        (
+            &[
+                "--showtime",
+                "no-such-show",
+                "--seats",
+                "A-1",
+                "--pay",
+                "cash:100",
+                "--pin",
+                "1111",
+            ],
+            "unknown_showtime",
+        ),
+        (
+            &[
+                "--showtime",
+                &id,
+                "--seats",
+                "D-1",
+                "--pay",
+                "cash:100",
+                "--pin",
+                "1111",
+            ],
+            "seat_unavailable",
+        ),
+        (
+            &[
+                "--showtime",
+                &id,
+                "--seats",
+                "D-2",
+                "--pay",
+                "cash:10",
+                "--pin",
+                "1111",
+            ],
+            "money.short_tender",
+        ),
+        (
+            &[
+                "--showtime",
+                &id,
+                "--seats",
+                "D-2",
+                "--pay",
+                "cash:100",
+                "--pin",
+                "9999",
+            ],
+            "wrong_pin",
+        ),
+        (
+            &[
+                "--showtime",
+                &id,
+                "--seats",
+                "D-2",
+                "--pay",
+                "cash:1O0",
+                "--pin",
+                "1111",
+            ],
+            "money.malformed",
+        ),
+        (
+            &[
+                "--showtime",
+                &id,
+                "--seats",
+                "D-2",
+                "--pay",
+                "cash:100.001",
+                "--pin",
+                "1111",
+            ],
+            "money.too_many_decimals",
+        ),
+        (
+            &[
+                "--showtime",
+                &id,
+                "--seats",
+                "Z-99",
+                "--pay",
+                "cash:100",
+                "--pin",
+                "1111",
+            ],
+            "unknown_seats",
+        ),
+        (
+            &[
+                "--showtime",
+                &id,
+                "--seats",
+                "D-2",
+                "--ticket",
+                "vip-guest",
+                "--pay",
+                "cash:100",
+                "--pin",
+                "1111",
+            ],
+            "unknown_ticket_type",
+        ),
+    ];
+    for (args, code) in cases {
+        let mut full = vec!["sell"];
+        full.extend_from_slice(args);
+        let err = t.fails(&full);
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+        assert!(
+            err.starts_with("error: ") && err.contains(code),
+            "{args:?}: want {code}, got {err}"
+        );
+    }
+    assert_eq!(
+        (t.count("orders"), t.count("outbox"), t.count("print_jobs")),
+        (orders, outbox, jobs)
+    );
+    assert_eq!(
+        central.seat_state(&id, "D-2"),
+        "free",
+        "no hold left behind"
+    );
+}
+
+#[test]
+fn init_refuses_plain_http_beyond_loopback_and_unknown_terminals() {
+    let dir = tempfile::tempdir().unwrap();
+    let central = Central::start(dir.path());
+    let t = Terminal::new(dir.path().join("t"));
+    let err = t.fails(&[
+        "init",
+        "--central",
+        "http://10.1.2.3:7878",
+        "--site",
+        "dxb-marina",
+        "--terminal",
+        "dxb-marina-t1",
+    ]);
+    assert!(err.contains("https"), "{err}");
+    let err = t.fails(&[
+        "init",
+        "--central",
+        &central.url,
+        "--site",
+        "dxb-marina",
+        "--terminal",
+        "mct-avenues-t1",
+    ]);
+    assert!(err.contains("unknown_terminal"), "{err}");
+    let err = t.fails(&["status", "--json"]);
+    assert!(err.contains("not set up"), "{err}");
+}
+
+#[test]
+fn central_lists_sites_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let central = Central::start(dir.path());
+    let out = std::process::Command::new(e2e::bin("boxoffice-central"))
+        .args(["sites", "--json", "--db"])
+        .arg(&central.db)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let sites: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sites = sites.as_array().unwrap();
+    assert!(sites.len() >= 2);
+    let mct = sites.iter().find(|s| s["id"] == "mct-avenues").unwrap();
+    assert_eq!(mct["currency"], "OMR");
+    assert_eq!(mct["country"], "OM");
+    assert_eq!(mct["time_zone"], "Asia/Muscat");
+    assert!(mct["terminals"].as_array().unwrap().len() >= 2);
+    let currencies: std::collections::HashSet<_> = sites
+        .iter()
+        .map(|s| s["currency"].as_str().unwrap())
+        .collect();
+    assert!(currencies.contains("AED") && currencies.contains("OMR"));
+}
