@@ -170,10 +170,101 @@ pub fn seed(db: &CentralDb, now: Timestamp) -> Result<(), CentralError> {
             )?;
         }
         for site in &SITES {
-            seed_site(tx, site, &hashes, now)?;
+            seed_site(tx, site, &hashes)?;
+        }
+        Ok(())
+    })?;
+    ensure_schedule(db, now)
+}
+
+/// Adds the demo showtimes of the business day of `now` and the next one
+/// where they are missing, so a long-lived demo database always has shows.
+pub fn ensure_schedule(db: &CentralDb, now: Timestamp) -> Result<(), CentralError> {
+    db.write(|tx| {
+        for site in &SITES {
+            schedule_site(tx, site, now)?;
         }
         Ok(())
     })
+}
+
+fn screens_of(
+    site: &DemoSite,
+) -> [(
+    String,
+    &'static str,
+    Vec<LayoutSeat>,
+    &'static str,
+    &'static str,
+); 3] {
+    [
+        (
+            format!("{}-s1", site.id),
+            "Screen 1 IMAX",
+            imax_layout(),
+            "IMAX",
+            "imax",
+        ),
+        (
+            format!("{}-s2", site.id),
+            "Screen 2",
+            standard_layout(),
+            "2D",
+            "standard",
+        ),
+        (
+            format!("{}-s3", site.id),
+            "Screen 3 VIP",
+            vip_layout(),
+            "2D",
+            "vip",
+        ),
+    ]
+}
+
+fn schedule_site(
+    tx: &Transaction<'_>,
+    site: &DemoSite,
+    now: Timestamp,
+) -> Result<(), CentralError> {
+    let screens = screens_of(site);
+    let tz = TimeZone::get(site.time_zone).map_err(|e| CentralError::BadRequest(e.to_string()))?;
+    let today = business_day(now, &tz, 6);
+    for day in [today, today.tomorrow().unwrap_or(today)] {
+        for ((screen_id, _, _, format, card), schedule) in screens.iter().zip(&SCHEDULES) {
+            for (i, ((h, m), film)) in schedule.times.iter().zip(schedule.films).enumerate() {
+                // Times before the cutoff belong to the business day but fall on the next date.
+                let date: Date = if *h < 6 {
+                    day.tomorrow().unwrap_or(day)
+                } else {
+                    day
+                };
+                let starts = tz
+                    .to_timestamp(date.to_datetime(Time::constant(*h, *m, 0, 0)))
+                    .map_err(|e| CentralError::BadRequest(e.to_string()))?;
+                // Alternate 2D and 3D on the standard screen.
+                let format = if *format == "2D" && screen_id.ends_with("-s2") && i % 2 == 1 {
+                    "3D"
+                } else {
+                    format
+                };
+                tx.execute(
+                    "INSERT OR IGNORE INTO showtimes (id, site_id, screen_id, film_id, starts_at, format, price_card_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![
+                        format!("{screen_id}-{}-{:02}{:02}", day.strftime("%Y%m%d"), h, m),
+                        site.id,
+                        screen_id,
+                        FILMS[*film].id,
+                        starts.as_second(),
+                        format,
+                        format!("{}-{card}", site.id),
+                    ],
+                )?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn demo_pin_hashes() -> Result<Vec<String>, CentralError> {
@@ -190,12 +281,7 @@ fn demo_pin_hashes() -> Result<Vec<String>, CentralError> {
         .collect()
 }
 
-fn seed_site(
-    tx: &Transaction<'_>,
-    site: &DemoSite,
-    hashes: &[String],
-    now: Timestamp,
-) -> Result<(), CentralError> {
+fn seed_site(tx: &Transaction<'_>, site: &DemoSite, hashes: &[String]) -> Result<(), CentralError> {
     let currency = site.country.currency();
     tx.execute(
         "INSERT INTO sites (id, name, chain_name, country, currency, time_zone, vat_rate_bp, address, tax_number, business_day_cutoff_hour)
@@ -271,42 +357,6 @@ fn seed_site(
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![id, s.label, s.row, s.number, s.x, s.y, s.area.as_str(), s.kind.as_str(), s.blocked],
             )?;
-        }
-    }
-    let tz = TimeZone::get(site.time_zone).map_err(|e| CentralError::BadRequest(e.to_string()))?;
-    let today = business_day(now, &tz, 6);
-    for day in [today, today.tomorrow().unwrap_or(today)] {
-        for ((screen_id, _, _, format, card), schedule) in screens.iter().zip(&SCHEDULES) {
-            for (i, ((h, m), film)) in schedule.times.iter().zip(schedule.films).enumerate() {
-                // Times before the cutoff belong to the business day but fall on the next date.
-                let date: Date = if *h < 6 {
-                    day.tomorrow().unwrap_or(day)
-                } else {
-                    day
-                };
-                let starts = tz
-                    .to_timestamp(date.to_datetime(Time::constant(*h, *m, 0, 0)))
-                    .map_err(|e| CentralError::BadRequest(e.to_string()))?;
-                // Alternate 2D and 3D on the standard screen.
-                let format = if *format == "2D" && screen_id.ends_with("-s2") && i % 2 == 1 {
-                    "3D"
-                } else {
-                    format
-                };
-                tx.execute(
-                    "INSERT INTO showtimes (id, site_id, screen_id, film_id, starts_at, format, price_card_id)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![
-                        format!("{screen_id}-{}-{:02}{:02}", day.strftime("%Y%m%d"), h, m),
-                        site.id,
-                        screen_id,
-                        FILMS[*film].id,
-                        starts.as_second(),
-                        format,
-                        format!("{}-{card}", site.id),
-                    ],
-                )?;
-            }
         }
     }
     Ok(())

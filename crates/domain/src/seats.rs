@@ -54,6 +54,11 @@ macro_rules! str_enum {
                 match s { $($s => Some(<$t>::$v),)* _ => None }
             }
         }
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
     };
 }
 

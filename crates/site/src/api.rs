@@ -4,6 +4,8 @@
 //! into `ui/src/lib/bindings/` (run `cargo test -p boxoffice-site`) and
 //! committed; a check fails when they drift. Amounts are integer minor units.
 
+use domain::{SeatArea, SeatKind, SeatState};
+use protocol::Role;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -78,8 +80,9 @@ pub struct Session {
     pub staff_id: String,
     /// Name.
     pub staff_name: String,
-    /// `cashier`, `supervisor` or `manager`.
-    pub role: String,
+    /// Role.
+    #[ts(type = "\"cashier\" | \"supervisor\" | \"manager\"")]
+    pub role: Role,
 }
 
 /// `logout` arguments.
@@ -153,12 +156,15 @@ pub struct SeatView {
     pub x: u32,
     /// Grid row, 0 nearest the screen.
     pub y: u32,
-    /// `standard`, `premium` or `vip`.
-    pub area: String,
-    /// `standard`, `wheelchair` or `companion`.
-    pub kind: String,
-    /// `free`, `held`, `sold`, `leased` or `blocked`.
-    pub state: String,
+    /// Area.
+    #[ts(type = "\"standard\" | \"premium\" | \"vip\"")]
+    pub area: SeatArea,
+    /// Kind.
+    #[ts(type = "\"standard\" | \"wheelchair\" | \"companion\"")]
+    pub kind: SeatKind,
+    /// State as this terminal knows it.
+    #[ts(type = "\"free\" | \"held\" | \"sold\" | \"leased\" | \"blocked\"")]
+    pub state: SeatState,
 }
 
 /// A ticket type's price for a showtime.

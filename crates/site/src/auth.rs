@@ -75,7 +75,7 @@ impl Sessions {
             token: token.clone(),
             staff_id: member.id.clone(),
             staff_name: member.name.clone(),
-            role: member.role.clone(),
+            role: member.role,
         };
         self.open
             .lock()

@@ -32,6 +32,11 @@ pub const COMMANDS: [&str; 8] = [
 
 /// Runs command `name` with JSON `input` and returns its JSON answer.
 pub async fn dispatch(site: &Site, name: &str, input: Value) -> Result<Value, ErrorBody> {
+    let input = if input.is_null() {
+        Value::Object(Default::default())
+    } else {
+        input
+    };
     let out = match name {
         "status" => site.status().and_then(json),
         "login" => {

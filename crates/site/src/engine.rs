@@ -385,7 +385,7 @@ impl Site {
                     y: s.y,
                     area: s.area,
                     kind: s.kind,
-                    state: s.state.as_str().to_string(),
+                    state: s.state,
                 })
                 .collect(),
             ticket_types: prices

@@ -5,7 +5,7 @@
 //! transaction commits it survives a crash or a power cut.
 
 use crate::error::{Result, SiteError};
-use domain::{Country, Currency, SeatState};
+use domain::{Country, Currency, SeatArea, SeatKind, SeatState};
 use jiff::Timestamp;
 use protocol::{Catalog, SeatStates};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
@@ -215,8 +215,8 @@ pub struct StaffRow {
     pub id: String,
     /// Name.
     pub name: String,
-    /// Role name.
-    pub role: String,
+    /// Role.
+    pub role: protocol::Role,
     /// Argon2 PHC string.
     pub pin_hash: String,
 }
@@ -226,14 +226,25 @@ pub fn staff(conn: &Connection) -> Result<Vec<StaffRow>> {
     let mut stmt = conn.prepare("SELECT id, name, role, pin_hash FROM staff ORDER BY id")?;
     let rows = stmt
         .query_map([], |r| {
-            Ok(StaffRow {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                role: r.get(2)?,
-                pin_hash: r.get(3)?,
-            })
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get(1)?,
+                r.get::<_, String>(2)?,
+                r.get(3)?,
+            ))
         })?
-        .collect::<std::result::Result<_, _>>()?;
+        .map(|row| {
+            let (id, name, role, pin_hash) = row?;
+            let role =
+                protocol::Role::parse(&role).ok_or_else(|| corrupt(format!("role '{role}'")))?;
+            Ok(StaffRow {
+                id,
+                name,
+                role,
+                pin_hash,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -355,10 +366,10 @@ pub struct SeatRow {
     pub x: u32,
     /// Row position.
     pub y: u32,
-    /// Area name.
-    pub area: String,
-    /// Kind name.
-    pub kind: String,
+    /// Area.
+    pub area: SeatArea,
+    /// Kind.
+    pub kind: SeatKind,
     /// State.
     pub state: SeatState,
 }
@@ -386,18 +397,30 @@ pub fn seats(conn: &Connection, showtime: &ShowtimeRow) -> Result<Vec<SeatRow>> 
                     .and_then(SeatState::parse)
                     .unwrap_or(SeatState::Free)
             };
-            Ok(SeatRow {
-                label: r.get(0)?,
-                row: r.get(1)?,
-                number: r.get(2)?,
-                x: r.get(3)?,
-                y: r.get(4)?,
-                area: r.get(5)?,
-                kind: r.get(6)?,
-                state,
-            })
+            Ok((
+                SeatRow {
+                    label: r.get(0)?,
+                    row: r.get(1)?,
+                    number: r.get(2)?,
+                    x: r.get(3)?,
+                    y: r.get(4)?,
+                    area: SeatArea::Standard,
+                    kind: SeatKind::Standard,
+                    state,
+                },
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+            ))
         })?
-        .collect::<std::result::Result<_, _>>()?;
+        .map(|row| {
+            let (mut seat, area, kind) = row?;
+            seat.area =
+                SeatArea::parse(&area).ok_or_else(|| corrupt(format!("seat area '{area}'")))?;
+            seat.kind =
+                SeatKind::parse(&kind).ok_or_else(|| corrupt(format!("seat kind '{kind}'")))?;
+            Ok(seat)
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok(rows)
 }
 

@@ -67,9 +67,13 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             demo: seed_demo,
         } => {
             let db = Arc::new(CentralDb::open(&db)?);
-            if seed_demo && db.is_empty()? {
-                demo::seed(&db, Timestamp::now())?;
-                tracing::info!("seeded demo data");
+            if seed_demo {
+                if db.is_empty()? {
+                    demo::seed(&db, Timestamp::now())?;
+                    tracing::info!("seeded demo data");
+                } else {
+                    demo::ensure_schedule(&db, Timestamp::now())?;
+                }
             }
             let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(async {

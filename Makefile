@@ -1,0 +1,72 @@
+# Boxoffice: `make run` starts the counter app (demo mode when nothing is
+# configured); `make test` runs every check CI runs. Both install what they
+# need on a fresh Debian 12 machine (as root, or with sudo).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+CARGO ?= cargo
+export CARGO_TERM_COLOR ?= never
+
+# System packages: Tauri/WebKitGTK build deps, Xvfb for headless windows,
+# Debian's Chromium for the browser end-to-end tests, ImageMagick for screenshots.
+APT_PACKAGES := libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev \
+	librsvg2-dev libssl-dev libudev-dev build-essential curl wget file libxdo-dev \
+	pkg-config xvfb xauth imagemagick webkit2gtk-driver chromium
+
+.PHONY: help deps system-deps ui-deps ui run test test-rust test-ui lint bindings-check clean-demo
+
+help:
+	@echo "make run    - build and open the counter app (demo when unconfigured)"
+	@echo "make test   - install what is needed, then run every test and check"
+
+deps: system-deps ui-deps
+
+system-deps:
+	@command -v $(CARGO) >/dev/null || { echo "error: cargo not found: install Rust 1.95+ with rustup" >&2; exit 1; }
+	@command -v npm >/dev/null || { echo "error: npm not found: install Node.js 20.19+ and npm" >&2; exit 1; }
+	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
+		echo "installing system packages..."; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(APT_PACKAGES); \
+	fi
+
+ui-deps: ui/node_modules/.installed
+
+ui/node_modules/.installed: ui/package.json ui/package-lock.json
+	cd ui && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+	@touch $@
+
+ui: ui-deps
+	cd ui && npm run build
+
+run: deps ui
+	$(CARGO) build -p boxoffice-app
+	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		echo "no display: running the app under Xvfb (screenshot with DISPLAY=:99 import -window root shot.png)"; \
+		(Xvfb :99 -screen 0 1280x800x24 >/dev/null 2>&1 &); sleep 1; \
+		DISPLAY=:99 ./target/debug/boxoffice; \
+	else \
+		./target/debug/boxoffice; \
+	fi
+
+test: deps ui lint test-rust bindings-check test-ui
+	@echo "all checks passed"
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	cd ui && npm run check
+
+test-rust:
+	$(CARGO) build --workspace --bins
+	$(CARGO) test --workspace
+
+# The TypeScript types are generated from the Rust API by the tests above
+# (ts-rs); the committed copies must match.
+bindings-check:
+	@git diff --exit-code --stat -- ui/src/lib/bindings || { echo "error: ui/src/lib/bindings is out of date: commit the regenerated files" >&2; exit 1; }
+
+test-ui:
+	cd ui && npm test
+	cd ui && BOXOFFICE_BIN_DIR=$(CURDIR)/target/debug npm run e2e

@@ -1,0 +1,166 @@
+// End-to-end: the counter UI in Chromium against the real site engine and
+// central API started by e2e/stack.ts. Nothing is mocked.
+
+import { expect, test, type Page } from '@playwright/test';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatMajor, formatMinor } from '../src/lib/money';
+import { serverLogs, stackInfo } from './env';
+
+const uiDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+interface CentralSeats {
+  showtime_id: string;
+  seats: { label: string; state: string }[];
+}
+
+// Uncaught errors in the page fail the test.
+const pageErrors = new WeakMap<Page, Error[]>();
+
+test.beforeEach(async ({ page }) => {
+  const errors: Error[] = [];
+  pageErrors.set(page, errors);
+  page.on('pageerror', (e) => errors.push(e));
+});
+
+test.afterEach(async ({ page }, testInfo) => {
+  if (testInfo.status !== testInfo.expectedStatus) {
+    console.log(`[e2e] ${testInfo.title} failed; server output:\n${serverLogs(stackInfo())}`);
+  }
+  expect(pageErrors.get(page)?.map((e) => e.stack ?? e.message) ?? [], 'uncaught errors in the page').toEqual([]);
+});
+
+async function openApp(page: Page): Promise<void> {
+  await page.goto(`${stackInfo().baseUrl}/`);
+  await expect(page.getByTestId('login')).toBeVisible();
+}
+
+async function tapPin(page: Page, pin: string): Promise<void> {
+  for (const digit of pin) await page.getByTestId(`pin-key-${digit}`).click();
+  await expect(page.getByTestId('pin-display')).toHaveAttribute('aria-label', `${pin.length} digits entered`);
+  await page.getByTestId('pin-enter').click();
+}
+
+test('a cashier sells a seat for cash, the map and central show it sold', async ({ page, request }) => {
+  const { centralUrl } = stackInfo();
+  await openApp(page);
+  await tapPin(page, '1111');
+  await expect(page.getByTestId('counter')).toBeVisible();
+  await expect(page.getByTestId('login')).toHaveCount(0);
+
+  // The first showtime tile with free seats (sold-out tiles are disabled).
+  const tile = page.locator('[data-showtime]:not([disabled])').first();
+  await expect(tile).toBeVisible();
+  const showtimeId = await tile.getAttribute('data-showtime');
+  expect(showtimeId, 'showtime tile without data-showtime').toBeTruthy();
+  await tile.click();
+  await expect(tile).toHaveAttribute('aria-pressed', 'true');
+
+  // A free seat: an ordinary one when there is one (no wheelchair/companion rules in play).
+  const anyFree = page.locator('[data-seat][data-state="free"]');
+  await expect(anyFree.first()).toBeVisible();
+  const ordinary = page.locator('[data-seat][data-state="free"][data-kind="standard"]');
+  const firstFree = (await ordinary.count()) > 0 ? ordinary.first() : anyFree.first();
+  const label = await firstFree.getAttribute('data-seat');
+  expect(label, 'seat without data-seat').toBeTruthy();
+  const seat = page.locator(`[data-seat="${label}"]`);
+  await expect(seat).toHaveAttribute('aria-label', new RegExp(`^Seat ${label}, free`));
+  await seat.click();
+  await expect(seat).toHaveAttribute('aria-pressed', 'true');
+
+  // Adult tickets.
+  const adult = page.locator('[data-ticket-type="adult"]');
+  await adult.click();
+  await expect(adult).toHaveAttribute('aria-checked', 'true');
+  await expect(page.getByTestId('order-lines')).toContainText(`${label}`);
+  await expect(page.getByTestId('order-total')).not.toHaveAttribute('data-minor', '0');
+  await page.screenshot({ path: path.join(uiDir, 'test-results', 'counter.png') });
+
+  // Pay cash.
+  await page.getByTestId('pay-button').click();
+  const pay = page.getByTestId('pay-dialog');
+  await expect(pay).toBeVisible();
+  const payTotal = pay.getByTestId('pay-total');
+  const total = Number(await payTotal.getAttribute('data-minor'));
+  const exponent = Number(await payTotal.getAttribute('data-exponent'));
+  const code = ((await payTotal.textContent()) ?? '').trim().split(/\s+/)[0] ?? '';
+  const currency = { code, exponent };
+  expect(total).toBeGreaterThan(0);
+  await expect(payTotal).toHaveText(formatMinor(total, currency));
+
+  // Exact gives no change ...
+  await pay.getByTestId('tender-exact').click();
+  await expect(pay.getByTestId('tender-input')).toHaveValue(formatMajor(total, exponent));
+  await expect(pay.getByTestId('pay-change')).toHaveAttribute('data-minor', '0');
+
+  // ... too little is refused inline ...
+  const input = pay.getByTestId('tender-input');
+  await input.fill(formatMajor(Math.max(0, total - 10 ** exponent), exponent));
+  await expect(pay.getByTestId('tender-error')).not.toBeEmpty();
+
+  // ... and more than the total shows tendered - total as change.
+  const tendered = total + 10 * 10 ** exponent;
+  await input.fill(formatMajor(tendered, exponent));
+  await expect(pay.getByTestId('tender-error')).toBeEmpty();
+  await expect(pay.getByTestId('pay-change')).toHaveAttribute('data-minor', String(tendered - total));
+  await expect(pay.getByTestId('pay-change')).toHaveText(formatMinor(tendered - total, currency));
+  await input.press('Enter');
+
+  // The sale is done: change, reference, ticket preview.
+  const done = page.getByTestId('sale-done');
+  await expect(done).toBeVisible({ timeout: 30_000 });
+  const change = done.getByTestId('change-due');
+  await expect(change).toHaveAttribute('data-minor', String(tendered - total));
+  await expect(change).toHaveText(formatMinor(tendered - total, currency));
+  await expect(done.getByTestId('order-ref')).not.toBeEmpty();
+  const ticket = done.getByTestId('ticket-preview').first();
+  await expect(ticket).toBeVisible({ timeout: 30_000 });
+  await expect
+    .poll(() => ticket.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0)), {
+      message: 'ticket preview image should load',
+    })
+    .toBeGreaterThan(0);
+
+  // New sale: order cleared, the seat now sold on the map.
+  await done.getByTestId('new-sale').click();
+  await expect(done).toHaveCount(0);
+  await expect(seat).toHaveAttribute('data-state', 'sold');
+  await expect(seat).toHaveAttribute('aria-pressed', 'false');
+  await expect(page.getByTestId('order-total')).toHaveAttribute('data-minor', '0');
+
+  // Central agrees (the sale may reach it through the outbox a moment later).
+  const seatsUrl = `${centralUrl}/v1/showtimes/${encodeURIComponent(showtimeId ?? '')}/seats`;
+  let body: CentralSeats | null = null;
+  await expect
+    .poll(
+      async () => {
+        const res = await request.get(seatsUrl);
+        if (!res.ok()) return `HTTP ${res.status()}`;
+        body = (await res.json()) as CentralSeats;
+        return body.seats.find((s) => s.label === label)?.state ?? 'seat missing';
+      },
+      { message: `central state of ${label} at ${seatsUrl}`, timeout: 30_000 },
+    )
+    .toBe('sold');
+  expect((body as CentralSeats | null)?.showtime_id).toBe(showtimeId);
+});
+
+test('a wrong PIN shows an error and stays on the login screen', async ({ page }) => {
+  await openApp(page);
+  await tapPin(page, '9999');
+  const error = page.getByTestId('login-error');
+  await expect(error).toBeVisible();
+  await expect(error).not.toBeEmpty();
+  await expect(page.getByTestId('login')).toBeVisible();
+  await expect(page.getByTestId('counter')).toHaveCount(0);
+  // The PIN is cleared for the next try.
+  await expect(page.getByTestId('pin-display')).toHaveAttribute('aria-label', 'No digits entered');
+});
+
+test('the PIN can be typed on the keyboard', async ({ page }) => {
+  await openApp(page);
+  await page.keyboard.type('1111');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('counter')).toBeVisible();
+  await expect(page.getByTestId('staff')).not.toBeEmpty();
+});

@@ -1,0 +1,133 @@
+// The only way the UI talks to the terminal engine.
+//
+// Two transports, chosen once at start:
+//  - Tauri: `invoke('call', { cmd, args })` into the desktop shell;
+//  - HTTP:  `POST /api/<cmd>` with JSON args, served by `boxoffice-site serve`.
+// Both report failures as `{ code, message }`; both are surfaced as BackendError.
+
+import { invoke } from '@tauri-apps/api/core';
+import type { ApiError, Commands } from './types';
+
+export interface Backend {
+  call<C extends keyof Commands>(cmd: C, args: Commands[C]['args']): Promise<Commands[C]['result']>;
+}
+
+/** A failed command. `message` is meant for the person at the counter. */
+export class BackendError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'BackendError';
+    this.code = code;
+  }
+}
+
+/** Error codes produced by the UI itself (not by the engine). */
+export const CLIENT_ERROR = {
+  network: 'network',
+  badResponse: 'bad_response',
+  unknown: 'unknown',
+} as const;
+
+/** Engine codes that mean "the session is gone: log in again". */
+export const SESSION_ERROR_CODES: readonly string[] = ['not_logged_in'];
+
+export function isSessionError(e: unknown): boolean {
+  return e instanceof BackendError && SESSION_ERROR_CODES.includes(e.code);
+}
+
+function isApiError(v: unknown): v is ApiError {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as ApiError).code === 'string' &&
+    typeof (v as ApiError).message === 'string'
+  );
+}
+
+/** Turn whatever a transport rejected with into a BackendError. */
+export function toBackendError(e: unknown): BackendError {
+  if (e instanceof BackendError) return e;
+  if (isApiError(e)) return new BackendError(e.code, e.message);
+  if (typeof e === 'string') {
+    // Tauri rejects with a string when the error is serialised as one
+    // (or a JSON string of {code, message}).
+    try {
+      const parsed: unknown = JSON.parse(e);
+      if (isApiError(parsed)) return new BackendError(parsed.code, parsed.message);
+    } catch {
+      /* not JSON: fall through */
+    }
+    return new BackendError(CLIENT_ERROR.unknown, e);
+  }
+  if (e instanceof Error) return new BackendError(CLIENT_ERROR.unknown, e.message);
+  return new BackendError(CLIENT_ERROR.unknown, String(e));
+}
+
+/** Map a non-2xx HTTP answer (status + body text) to a BackendError. */
+export function httpError(status: number, statusText: string, body: string): BackendError {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (isApiError(parsed)) return new BackendError(parsed.code, parsed.message);
+  } catch {
+    /* not JSON */
+  }
+  const detail = body.trim().slice(0, 200) || statusText || 'no details';
+  return new BackendError(`http_${status}`, `The terminal service answered ${status}: ${detail}`);
+}
+
+export class HttpBackend implements Backend {
+  private readonly base: string;
+
+  /** `base` is prepended to "/api/<cmd>"; empty means the page's own origin. */
+  constructor(base = '') {
+    this.base = base;
+  }
+
+  async call<C extends keyof Commands>(cmd: C, args: Commands[C]['args']): Promise<Commands[C]['result']> {
+    let res: Response;
+    try {
+      res = await fetch(this.base + '/api/' + cmd, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(args),
+      });
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      throw new BackendError(CLIENT_ERROR.network, `Cannot reach the terminal service (${why}).`);
+    }
+    const text = await res.text();
+    if (!res.ok) throw httpError(res.status, res.statusText, text);
+    if (text.trim() === '') return {} as Commands[C]['result'];
+    try {
+      return JSON.parse(text) as Commands[C]['result'];
+    } catch {
+      throw new BackendError(CLIENT_ERROR.badResponse, `The terminal service sent an unreadable answer to "${cmd}".`);
+    }
+  }
+}
+
+export class TauriBackend implements Backend {
+  async call<C extends keyof Commands>(cmd: C, args: Commands[C]['args']): Promise<Commands[C]['result']> {
+    try {
+      return await invoke<Commands[C]['result']>('call', { cmd, args });
+    } catch (e) {
+      throw toBackendError(e);
+    }
+  }
+}
+
+declare global {
+  interface Window {
+    __TAURI_INTERNALS__?: unknown;
+  }
+}
+
+export function isTauri(): boolean {
+  return typeof window !== 'undefined' && window.__TAURI_INTERNALS__ !== undefined;
+}
+
+export function createBackend(): Backend {
+  return isTauri() ? new TauriBackend() : new HttpBackend();
+}

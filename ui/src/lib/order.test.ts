@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import {
+  canPay,
+  checkTender,
+  defaultTicketType,
+  emptyOrder,
+  orderLines,
+  orderTotal,
+  reconcile,
+  removeSeat,
+  toggleSeat,
+} from './order';
+import { mapOf, seat } from './testdata/maps';
+
+const AED = { code: 'AED', exponent: 2 };
+const OMR = { code: 'OMR', exponent: 3 };
+
+const seats = [
+  seat('A-1', 0, 0),
+  seat('A-2', 1, 0),
+  seat('A-3', 2, 0, { state: 'sold' }),
+  seat('B-1', 0, 1, { area: 'premium' }),
+];
+const map = mapOf(seats);
+
+describe('order', () => {
+  it('defaults to adult, else the first type', () => {
+    expect(defaultTicketType(map.ticket_types)).toBe('adult');
+    expect(defaultTicketType([{ code: 'x', name_en: 'X', name_ar: '', price_minor: 1 }])).toBe('x');
+    expect(defaultTicketType([])).toBeNull();
+  });
+
+  it('toggles free seats only', () => {
+    let o = emptyOrder('st-1', 'adult');
+    o = toggleSeat(o, seats[0]!);
+    o = toggleSeat(o, seats[2]!); // sold: ignored
+    o = toggleSeat(o, seats[1]!);
+    expect(o.seats).toEqual(['A-1', 'A-2']);
+    o = toggleSeat(o, seats[0]!);
+    expect(o.seats).toEqual(['A-2']);
+    expect(removeSeat(o, 'A-2').seats).toEqual([]);
+  });
+
+  it('totals one ticket type over all seats', () => {
+    const o = { showtime_id: 'st-1', seats: ['A-1', 'B-1'], ticket_type: 'adult' };
+    expect(orderTotal(o, map.ticket_types)).toBe(9000);
+    expect(orderTotal({ ...o, ticket_type: 'child' }, map.ticket_types)).toBe(6000);
+    expect(orderTotal({ ...o, ticket_type: 'gone' }, map.ticket_types)).toBeNull();
+  });
+
+  it('can pay only with seats and a ticket type for this showtime', () => {
+    const o = { showtime_id: 'st-1', seats: ['A-1'], ticket_type: 'adult' };
+    expect(canPay(o, map)).toBe(true);
+    expect(canPay({ ...o, seats: [] }, map)).toBe(false);
+    expect(canPay({ ...o, ticket_type: null }, map)).toBe(false);
+    expect(canPay({ ...o, showtime_id: 'other' }, map)).toBe(false);
+    expect(canPay(o, null)).toBe(false);
+  });
+
+  it('lists lines in seat-map order', () => {
+    const o = { showtime_id: 'st-1', seats: ['B-1', 'A-2'], ticket_type: 'adult' };
+    expect(orderLines(o, map).map((l) => [l.seat.label, l.price_minor])).toEqual([
+      ['A-2', 4500],
+      ['B-1', 4500],
+    ]);
+    expect(orderLines(o, null)).toEqual([]);
+  });
+
+  it('drops seats taken meanwhile and reports them', () => {
+    const o = { showtime_id: 'st-1', seats: ['A-1', 'A-2'], ticket_type: 'adult' };
+    const fresher = mapOf([seat('A-1', 0, 0, { state: 'sold' }), seat('A-2', 1, 0)]);
+    expect(reconcile(o, fresher)).toEqual({ order: { ...o, seats: ['A-2'] }, dropped: ['A-1'] });
+  });
+
+  it('keeps the same order object when nothing changed', () => {
+    const o = { showtime_id: 'st-1', seats: ['A-1'], ticket_type: 'adult' };
+    expect(reconcile(o, map).order).toBe(o);
+  });
+
+  it('falls back to the default type when the chosen one is withdrawn', () => {
+    const o = { showtime_id: 'st-1', seats: [], ticket_type: 'senior' };
+    expect(reconcile(o, map).order.ticket_type).toBe('adult');
+  });
+
+  it('leaves an order for another showtime alone', () => {
+    const o = { showtime_id: 'st-2', seats: ['A-3'], ticket_type: 'adult' };
+    expect(reconcile(o, map)).toEqual({ order: o, dropped: [] });
+  });
+});
+
+describe('checkTender', () => {
+  it('gives the change for enough cash', () => {
+    expect(checkTender('50', 4500, AED)).toEqual({ ok: true, tendered: 5000, change: 500 });
+    expect(checkTender('45', 4500, AED)).toEqual({ ok: true, tendered: 4500, change: 0 });
+    expect(checkTender('12.5', 4500, OMR)).toEqual({ ok: true, tendered: 12500, change: 8000 });
+  });
+  it('says how much is missing', () => {
+    expect(checkTender('40', 4500, AED)).toEqual({ ok: false, error: 'short', short: 500 });
+  });
+  it('passes parse errors through', () => {
+    expect(checkTender('', 4500, AED)).toEqual({ ok: false, error: 'empty' });
+    expect(checkTender('1.234', 4500, AED)).toEqual({ ok: false, error: 'too_many_decimals' });
+    expect(checkTender('-50', 4500, AED)).toEqual({ ok: false, error: 'negative' });
+  });
+});

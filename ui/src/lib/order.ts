@@ -1,0 +1,99 @@
+// The order being built at the counter: one showtime, some seats, one ticket type.
+
+import type { Currency, SeatMap, SeatView, TicketTypePrice } from './types';
+import { sortSeats } from './seatmap';
+import { parseMajor, type ParseError } from './money';
+
+export interface Order {
+  showtime_id: string | null;
+  /** Seat labels in the order they were picked. */
+  seats: string[];
+  ticket_type: string | null;
+}
+
+export function emptyOrder(showtime_id: string | null = null, ticket_type: string | null = null): Order {
+  return { showtime_id, seats: [], ticket_type };
+}
+
+/** "adult" when offered, otherwise the first type, otherwise none. */
+export function defaultTicketType(types: readonly TicketTypePrice[]): string | null {
+  return (types.find((tt) => tt.code === 'adult') ?? types[0])?.code ?? null;
+}
+
+/** Add a free seat or remove a selected one; any other seat leaves the order as it is. */
+export function toggleSeat(order: Order, seat: SeatView): Order {
+  if (order.seats.includes(seat.label)) {
+    return { ...order, seats: order.seats.filter((l) => l !== seat.label) };
+  }
+  if (seat.state !== 'free') return order;
+  return { ...order, seats: [...order.seats, seat.label] };
+}
+
+export function removeSeat(order: Order, label: string): Order {
+  return { ...order, seats: order.seats.filter((l) => l !== label) };
+}
+
+export function ticketPrice(order: Order, types: readonly TicketTypePrice[]): TicketTypePrice | null {
+  return types.find((tt) => tt.code === order.ticket_type) ?? null;
+}
+
+/** Total in minor units, or null when no ticket type applies. */
+export function orderTotal(order: Order, types: readonly TicketTypePrice[]): number | null {
+  const tt = ticketPrice(order, types);
+  if (!tt) return null;
+  return tt.price_minor * order.seats.length;
+}
+
+export function canPay(order: Order, map: SeatMap | null): boolean {
+  return (
+    map !== null &&
+    order.showtime_id === map.showtime_id &&
+    order.seats.length > 0 &&
+    ticketPrice(order, map.ticket_types) !== null
+  );
+}
+
+/**
+ * Keep the order in step with a fresher seat map: seats that are no longer
+ * free (sold elsewhere, blocked) leave the order and are reported; a ticket
+ * type that disappeared falls back to the default.
+ */
+export function reconcile(order: Order, map: SeatMap): { order: Order; dropped: string[] } {
+  if (order.showtime_id !== map.showtime_id) return { order, dropped: [] };
+  const byLabel = new Map(map.seats.map((s) => [s.label, s]));
+  const kept: string[] = [];
+  const dropped: string[] = [];
+  for (const label of order.seats) {
+    if (byLabel.get(label)?.state === 'free') kept.push(label);
+    else dropped.push(label);
+  }
+  const typeOk = map.ticket_types.some((tt) => tt.code === order.ticket_type);
+  const ticket_type = typeOk ? order.ticket_type : defaultTicketType(map.ticket_types);
+  if (dropped.length === 0 && ticket_type === order.ticket_type) return { order, dropped };
+  return { order: { ...order, seats: kept, ticket_type }, dropped };
+}
+
+export interface OrderLine {
+  seat: SeatView;
+  price_minor: number | null;
+}
+
+/** Order lines in seat-map order (row by row), whatever order they were picked in. */
+export function orderLines(order: Order, map: SeatMap | null): OrderLine[] {
+  if (!map || order.showtime_id !== map.showtime_id) return [];
+  const price = ticketPrice(order, map.ticket_types)?.price_minor ?? null;
+  const picked = new Set(order.seats);
+  return sortSeats(map.seats.filter((s) => picked.has(s.label))).map((seat) => ({ seat, price_minor: price }));
+}
+
+export type TenderCheck =
+  | { ok: true; tendered: number; change: number }
+  | { ok: false; error: ParseError | 'short'; short?: number };
+
+/** Validate the cash received against the total. */
+export function checkTender(text: string, total: number, currency: Currency): TenderCheck {
+  const parsed = parseMajor(text, currency);
+  if (!parsed.ok) return { ok: false, error: parsed.error };
+  if (parsed.minor < total) return { ok: false, error: 'short', short: total - parsed.minor };
+  return { ok: true, tendered: parsed.minor, change: parsed.minor - total };
+}

@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import {
+  MIN_CELL,
+  chooseCell,
+  directionFromKey,
+  initialFocus,
+  layoutSeats,
+  metricsFor,
+  neighbour,
+  seatAriaLabel,
+  seatCounts,
+  seatMark,
+  sortSeats,
+} from './seatmap';
+import { bigHall, seat } from './testdata/maps';
+
+const m = metricsFor(30); // cell 30, gap 4, aisle 18, label 24
+
+describe('metricsFor', () => {
+  it('keeps spacing between seats and aisles narrower than seats', () => {
+    const small = metricsFor(MIN_CELL);
+    expect(small.cell).toBe(28);
+    expect(small.gap).toBeGreaterThanOrEqual(4);
+    expect(small.aisle).toBeLessThan(small.cell);
+    expect(m).toEqual({ cell: 30, gap: 4, aisle: 18, label: 24 });
+  });
+});
+
+describe('layoutSeats', () => {
+  it('draws an empty column as an aisle, narrower than a seat', () => {
+    // x = 0, 1, (aisle 2), 3
+    const seats = [seat('A-1', 0, 0), seat('A-2', 1, 0), seat('A-3', 3, 0)];
+    const l = layoutSeats(seats, m);
+    expect(l.aisleColumns).toEqual([2]);
+    const left = l.seats.map((p) => p.left);
+    expect(left[1]! - left[0]!).toBe(34); // cell + gap
+    expect(left[2]! - left[1]!).toBe(34 + 18); // seat + aisle
+    expect(l.seatsLeft).toBe(left[0]);
+  });
+
+  it('keeps a full seat width for a hole inside one row, so columns align', () => {
+    const seats = [seat('A-1', 0, 0), seat('A-3', 2, 0), seat('B-1', 0, 1), seat('B-2', 1, 1), seat('B-3', 2, 1)];
+    const l = layoutSeats(seats, m);
+    expect(l.aisleColumns).toEqual([]);
+    const at = new Map(l.seats.map((p) => [p.seat.label, p]));
+    expect(at.get('A-3')!.left).toBe(at.get('B-3')!.left);
+  });
+
+  it('draws an empty grid row as a cross aisle', () => {
+    const seats = [seat('A-1', 0, 0), seat('B-1', 0, 2)];
+    const l = layoutSeats(seats, m);
+    expect(l.aisleRows).toEqual([1]);
+    expect(l.seats[1]!.top).toBe(34 + 18);
+  });
+
+  it('ignores leading empty columns and rows', () => {
+    const l = layoutSeats([seat('C-5', 5, 3)], m);
+    expect(l.seats[0]).toMatchObject({ left: l.seatsLeft, top: 0 });
+    expect(l.aisleColumns).toEqual([]);
+    expect(l.height).toBe(30);
+  });
+
+  it('puts one row label per row, on both sides, level with the seats', () => {
+    const l = layoutSeats(bigHall(), m);
+    expect(l.rowLabels.map((r) => r.row).join('')).toBe('ABCDEFGHIJKLMNOP');
+    for (const r of l.rowLabels) {
+      const rowSeats = l.seats.filter((p) => p.seat.y === r.y);
+      expect(rowSeats.length).toBe(28);
+      for (const p of rowSeats) expect(p.top).toBe(r.top);
+      const maxRight = Math.max(...rowSeats.map((p) => p.left + m.cell));
+      const minLeft = Math.min(...rowSeats.map((p) => p.left));
+      // Left label column ends before the first seat, right one starts after the last.
+      expect(m.label).toBeLessThanOrEqual(minLeft);
+      expect(l.rightLabelLeft).toBeGreaterThan(maxRight);
+      expect(l.rightLabelLeft + m.label).toBeLessThanOrEqual(l.width);
+    }
+  });
+
+  it('names a row by its most common row letter', () => {
+    const l = layoutSeats([seat('A-1', 0, 0), seat('A-2', 1, 0), seat('X-9', 2, 0)], m);
+    expect(l.rowLabels).toEqual([{ row: 'A', y: 0, top: 0 }]);
+  });
+
+  it('finds the aisles of a big hall and no overlapping seats', () => {
+    const l = layoutSeats(bigHall(), metricsFor(28));
+    expect(l.aisleColumns).toEqual([4, 25]);
+    expect(l.aisleRows).toEqual([8]);
+    const spots = new Set(l.seats.map((p) => `${p.left},${p.top}`));
+    expect(spots.size).toBe(16 * 28);
+  });
+
+  it('handles an empty map', () => {
+    const l = layoutSeats([], m);
+    expect(l.seats).toEqual([]);
+    expect(l.rowLabels).toEqual([]);
+  });
+});
+
+describe('chooseCell', () => {
+  it('uses the minimum seat size (and scrolls) when the hall is too wide', () => {
+    expect(chooseCell(bigHall(), 600)).toBe(MIN_CELL);
+  });
+  it('grows seats when there is room, within the limits', () => {
+    const seats = bigHall();
+    const cell = chooseCell(seats, 1600);
+    expect(cell).toBeGreaterThan(MIN_CELL);
+    expect(layoutSeats(seats, metricsFor(cell)).width).toBeLessThanOrEqual(1600);
+    expect(chooseCell([seat('A-1', 0, 0)], 5000)).toBe(44);
+  });
+  it('fits a 420-seat hall in a 1280x800 centre column with at most a short horizontal scroll', () => {
+    const l = layoutSeats(bigHall(15), metricsFor(MIN_CELL));
+    expect(l.seats.length).toBe(420);
+    expect(l.height).toBeLessThan(560);
+    expect(l.width).toBeLessThan(1100);
+  });
+});
+
+describe('keyboard navigation', () => {
+  const hall = bigHall();
+  const by = (label: string) => hall.find((s) => s.label === label)!;
+
+  it('maps arrow keys', () => {
+    expect(directionFromKey('ArrowLeft')).toBe('left');
+    expect(directionFromKey('ArrowDown')).toBe('down');
+    expect(directionFromKey('a')).toBeNull();
+  });
+  it('moves along a row and jumps over the aisle', () => {
+    expect(neighbour(hall, by('A-4'), 'right')?.label).toBe('A-5');
+    expect(neighbour(hall, by('A-5'), 'left')?.label).toBe('A-4');
+  });
+  it('stops at the ends of a row', () => {
+    expect(neighbour(hall, by('A-1'), 'left')).toBeNull();
+    expect(neighbour(hall, by('A-28'), 'right')).toBeNull();
+  });
+  it('moves between rows: up is towards the screen, across the cross aisle', () => {
+    expect(neighbour(hall, by('B-7'), 'up')?.label).toBe('A-7');
+    expect(neighbour(hall, by('A-7'), 'up')).toBeNull();
+    expect(neighbour(hall, by('H-7'), 'down')?.label).toBe('I-7');
+    expect(neighbour(hall, by('I-7'), 'up')?.label).toBe('H-7');
+  });
+  it('picks the closest column in a shorter row', () => {
+    const seats = [seat('A-1', 0, 0), seat('A-2', 1, 0), seat('B-1', 5, 1), seat('B-2', 9, 1)];
+    expect(neighbour(seats, seats[1]!, 'down')?.label).toBe('B-1');
+  });
+  it('sorts seats from the screen back, left to right', () => {
+    const seats = [seat('B-1', 0, 1), seat('A-2', 1, 0), seat('A-1', 0, 0)];
+    expect(sortSeats(seats).map((s) => s.label)).toEqual(['A-1', 'A-2', 'B-1']);
+  });
+  it('starts on a selected seat, else the first free seat', () => {
+    const seats = [seat('A-1', 0, 0, { state: 'sold' }), seat('A-2', 1, 0), seat('A-3', 2, 0)];
+    expect(initialFocus(seats, [])?.label).toBe('A-2');
+    expect(initialFocus(seats, ['A-3'])?.label).toBe('A-3');
+    expect(initialFocus([], [])).toBeNull();
+  });
+});
+
+describe('seat marks and labels', () => {
+  it('marks every state with a shape, not only a colour', () => {
+    expect(seatMark(seat('A-12', 0, 0), false)).toBe('12');
+    expect(seatMark(seat('A-12', 0, 0), true)).toBe('✓');
+    expect(seatMark(seat('A-12', 0, 0, { state: 'sold' }), false)).toBe('×');
+    expect(seatMark(seat('A-1', 0, 0, { kind: 'wheelchair' }), false)).toBe('♿');
+    expect(seatMark(seat('A-1', 0, 0, { kind: 'companion' }), false)).toBe('C');
+    expect(seatMark(seat('A-1', 0, 0, { kind: 'wheelchair', state: 'sold' }), false)).toBe('×');
+  });
+  it('says what a seat is', () => {
+    expect(seatAriaLabel(seat('F-12', 0, 0), false)).toBe('Seat F-12, free');
+    expect(seatAriaLabel(seat('F-12', 0, 0), true)).toBe('Seat F-12, free, selected');
+    expect(seatAriaLabel(seat('F-12', 0, 0, { state: 'leased' }), false)).toBe('Seat F-12, in another sale');
+    expect(seatAriaLabel(seat('A-1', 0, 0, { kind: 'wheelchair', area: 'vip', state: 'sold' }), false)).toBe(
+      'Seat A-1, sold, wheelchair space, VIP',
+    );
+  });
+  it('counts free seats', () => {
+    expect(seatCounts([seat('A-1', 0, 0), seat('A-2', 1, 0, { state: 'held' })])).toEqual({ free: 1, total: 2 });
+  });
+});

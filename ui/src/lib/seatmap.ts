@@ -1,0 +1,257 @@
+// Seat map geometry and navigation, independent of the DOM.
+//
+// Seats come with grid positions (x, y). The screen is at the top (y = 0 side).
+// A column (x) or row (y) without any seat is an aisle and is drawn narrower
+// than a seat; a hole inside one row (x skips there but not in other rows)
+// keeps a full seat width so that columns stay aligned.
+
+import { t } from './i18n';
+import type { SeatView } from './types';
+
+export interface Metrics {
+  /** Seat button size, px. */
+  cell: number;
+  /** Space between neighbouring seats, px. */
+  gap: number;
+  /** Width of an empty column / height of an empty row, px. */
+  aisle: number;
+  /** Width reserved for a row label on each side, px. */
+  label: number;
+}
+
+export interface PlacedSeat {
+  seat: SeatView;
+  left: number;
+  top: number;
+}
+
+export interface RowLabel {
+  row: string;
+  y: number;
+  top: number;
+}
+
+export interface SeatLayout {
+  metrics: Metrics;
+  /** Drawing size, labels included, px. */
+  width: number;
+  height: number;
+  /** Left edge and width of the seat block (for the screen bar), px. */
+  seatsLeft: number;
+  seatsWidth: number;
+  /** Left edge of the right-hand row labels, px. */
+  rightLabelLeft: number;
+  seats: PlacedSeat[];
+  rowLabels: RowLabel[];
+  /** Grid columns / rows inside the seat block that hold no seat. */
+  aisleColumns: number[];
+  aisleRows: number[];
+}
+
+export const MIN_CELL = 28;
+export const MAX_CELL = 44;
+
+export function metricsFor(cell: number): Metrics {
+  return {
+    cell,
+    gap: Math.max(4, Math.round(cell * 0.14)),
+    aisle: Math.round(cell * 0.6),
+    label: Math.max(24, Math.round(cell * 0.8)),
+  };
+}
+
+/** Offsets of each index in [min, max]: occupied indices take `full`, empty ones `empty`. */
+function offsets(occupied: Set<number>, min: number, max: number, full: number, empty: number) {
+  const at = new Map<number, number>();
+  const gaps: number[] = [];
+  let acc = 0;
+  for (let i = min; i <= max; i++) {
+    at.set(i, acc);
+    if (occupied.has(i)) acc += full;
+    else {
+      acc += empty;
+      gaps.push(i);
+    }
+  }
+  return { at, size: acc, gaps };
+}
+
+/** The row letter shown for grid row y: the most frequent `row` among its seats. */
+function rowNameAt(seats: SeatView[]): string {
+  const counts = new Map<string, number>();
+  for (const s of seats) counts.set(s.row, (counts.get(s.row) ?? 0) + 1);
+  let best = '';
+  let bestCount = 0;
+  for (const [row, c] of counts) {
+    if (c > bestCount) {
+      best = row;
+      bestCount = c;
+    }
+  }
+  return best;
+}
+
+const MARGIN = 8;
+
+export function layoutSeats(seats: SeatView[], metrics: Metrics): SeatLayout {
+  const { cell, gap, aisle, label } = metrics;
+  if (seats.length === 0) {
+    return {
+      metrics,
+      width: 2 * label + 2 * MARGIN,
+      height: 0,
+      seatsLeft: label + MARGIN,
+      seatsWidth: 0,
+      rightLabelLeft: label + 2 * MARGIN,
+      seats: [],
+      rowLabels: [],
+      aisleColumns: [],
+      aisleRows: [],
+    };
+  }
+  const xs = new Set(seats.map((s) => s.x));
+  const ys = new Set(seats.map((s) => s.y));
+  const minX = Math.min(...xs);
+  const maxX = Math.max(...xs);
+  const minY = Math.min(...ys);
+  const maxY = Math.max(...ys);
+  const cols = offsets(xs, minX, maxX, cell + gap, aisle);
+  const rows = offsets(ys, minY, maxY, cell + gap, aisle);
+  const seatsLeft = label + MARGIN;
+  // The last seat has no gap after it.
+  const seatsWidth = cols.size - gap;
+  const seatsHeight = rows.size - gap;
+
+  const placed: PlacedSeat[] = seats.map((seat) => ({
+    seat,
+    left: seatsLeft + (cols.at.get(seat.x) ?? 0),
+    top: rows.at.get(seat.y) ?? 0,
+  }));
+
+  const byY = new Map<number, SeatView[]>();
+  for (const s of seats) {
+    const list = byY.get(s.y);
+    if (list) list.push(s);
+    else byY.set(s.y, [s]);
+  }
+  const rowLabels: RowLabel[] = [...byY.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([y, list]) => ({ row: rowNameAt(list), y, top: rows.at.get(y) ?? 0 }));
+
+  return {
+    metrics,
+    width: seatsLeft + seatsWidth + MARGIN + label,
+    height: seatsHeight,
+    seatsLeft,
+    seatsWidth,
+    rightLabelLeft: seatsLeft + seatsWidth + MARGIN,
+    seats: placed,
+    rowLabels,
+    aisleColumns: cols.gaps,
+    aisleRows: rows.gaps,
+  };
+}
+
+/** The largest seat size in [MIN_CELL, MAX_CELL] whose drawing fits `available` px (MIN_CELL if none fits). */
+export function chooseCell(seats: SeatView[], available: number): number {
+  for (let cell = MAX_CELL; cell > MIN_CELL; cell -= 2) {
+    if (layoutSeats(seats, metricsFor(cell)).width <= available) return cell;
+  }
+  return MIN_CELL;
+}
+
+export type Direction = 'left' | 'right' | 'up' | 'down';
+
+export function directionFromKey(key: string): Direction | null {
+  switch (key) {
+    case 'ArrowLeft':
+      return 'left';
+    case 'ArrowRight':
+      return 'right';
+    case 'ArrowUp':
+      return 'up';
+    case 'ArrowDown':
+      return 'down';
+    default:
+      return null;
+  }
+}
+
+/**
+ * The seat reached from `from` by one arrow press: left/right stay in the
+ * grid row (jumping over aisles), up/down go to the nearest row in that
+ * direction (up = towards the screen) and the closest column there.
+ */
+export function neighbour(seats: SeatView[], from: SeatView, dir: Direction): SeatView | null {
+  let best: SeatView | null = null;
+  let bestScore = Infinity;
+  for (const s of seats) {
+    if (s === from || s.label === from.label) continue;
+    const dx = s.x - from.x;
+    const dy = s.y - from.y;
+    let score: number;
+    if (dir === 'left' || dir === 'right') {
+      if (dy !== 0) continue;
+      if (dir === 'left' ? dx >= 0 : dx <= 0) continue;
+      score = Math.abs(dx);
+    } else {
+      if (dir === 'up' ? dy >= 0 : dy <= 0) continue;
+      // Nearest row first, then nearest column; ties go to the left.
+      score = Math.abs(dy) * 100000 + Math.abs(dx) * 2 + (dx > 0 ? 1 : 0);
+    }
+    if (score < bestScore) {
+      bestScore = score;
+      best = s;
+    }
+  }
+  return best;
+}
+
+/** Seats in reading order: nearest the screen first, then left to right. */
+export function sortSeats<T extends Pick<SeatView, 'x' | 'y'>>(seats: readonly T[]): T[] {
+  return [...seats].sort((a, b) => a.y - b.y || a.x - b.x);
+}
+
+/** Which seat holds the map's single tab stop. */
+export function initialFocus(seats: SeatView[], selected: readonly string[]): SeatView | null {
+  const ordered = sortSeats(seats);
+  return (
+    ordered.find((s) => selected.includes(s.label)) ??
+    ordered.find((s) => s.state === 'free') ??
+    ordered[0] ??
+    null
+  );
+}
+
+/** The short mark drawn inside a seat; state marks win over kind marks. */
+export function seatMark(seat: SeatView, selected: boolean): string {
+  if (selected) return '✓';
+  switch (seat.state) {
+    case 'sold':
+      return '×';
+    case 'blocked':
+    case 'held':
+    case 'leased':
+      return '';
+    case 'free':
+      break;
+  }
+  if (seat.kind === 'wheelchair') return '♿';
+  if (seat.kind === 'companion') return 'C';
+  return String(seat.number);
+}
+
+export function seatAriaLabel(seat: SeatView, selected: boolean): string {
+  const parts = [t('seat.aria', { label: seat.label, state: t(`seat.state.${seat.state}`) })];
+  if (selected) parts.push(t('seat.selected'));
+  if (seat.kind === 'wheelchair') parts.push(t('seat.kind.wheelchair'));
+  if (seat.kind === 'companion') parts.push(t('seat.kind.companion'));
+  if (seat.area !== 'standard') parts.push(t(`seat.area.${seat.area}`));
+  return parts.join(', ');
+}
+
+export function seatCounts(seats: SeatView[]): { free: number; total: number } {
+  let free = 0;
+  for (const s of seats) if (s.state === 'free') free++;
+  return { free, total: seats.length };
+}

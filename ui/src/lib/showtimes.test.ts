@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { availability, groupByFilm, hasStarted } from './showtimes';
+import type { ShowtimeSummary } from './types';
+
+function show(id: string, film: string, time: string, extra: Partial<ShowtimeSummary> = {}): ShowtimeSummary {
+  return {
+    id,
+    film_id: film.toLowerCase().replace(/ /g, '-'),
+    film_title_en: film,
+    film_title_ar: '',
+    rating: 'PG',
+    screen: '1',
+    format: '2D',
+    starts_at: `2025-11-26T${time}:00+04:00`,
+    local_time: time,
+    business_day: '2025-11-26',
+    seats_free: 100,
+    seats_total: 200,
+    runtime_min: 120,
+    ...extra,
+  };
+}
+
+describe('groupByFilm', () => {
+  it('groups by film, films by first showtime, showtimes by start', () => {
+    const groups = groupByFilm([
+      show('3', 'Dune', '21:00'),
+      show('1', 'Arrival', '18:00'),
+      show('2', 'Dune', '16:30'),
+      show('4', 'Arrival', '12:00', { starts_at: '2025-11-26T12:00:00+04:00' }),
+    ]);
+    expect(groups.map((g) => g.film_title_en)).toEqual(['Arrival', 'Dune']);
+    expect(groups[0]!.showtimes.map((s) => s.id)).toEqual(['4', '1']);
+    expect(groups[1]!.showtimes.map((s) => s.id)).toEqual(['2', '3']);
+  });
+  it('orders by instant, not by local text (after midnight shows)', () => {
+    const late = show('late', 'Night', '00:30', { starts_at: '2025-11-27T00:30:00+04:00' });
+    const early = show('early', 'Night', '22:00');
+    expect(groupByFilm([late, early])[0]!.showtimes.map((s) => s.id)).toEqual(['early', 'late']);
+  });
+  it('is empty for no showtimes', () => {
+    expect(groupByFilm([])).toEqual([]);
+  });
+});
+
+describe('availability', () => {
+  it.each([
+    [0, 200, 'sold_out'],
+    [5, 200, 'low'],
+    [20, 200, 'low'],
+    [21, 200, 'ok'],
+    [10, 12, 'low'],
+    [150, 200, 'ok'],
+  ] as const)('%i of %i -> %s', (seats_free, seats_total, expected) => {
+    expect(availability({ seats_free, seats_total })).toBe(expected);
+  });
+});
+
+describe('hasStarted', () => {
+  it('compares instants', () => {
+    const s = show('1', 'X', '19:30');
+    expect(hasStarted(s, Date.parse('2025-11-26T15:29:00Z'))).toBe(false);
+    expect(hasStarted(s, Date.parse('2025-11-26T15:30:00Z'))).toBe(true);
+    expect(hasStarted({ starts_at: 'nonsense' }, Date.now())).toBe(false);
+  });
+});

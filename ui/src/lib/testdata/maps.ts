@@ -1,0 +1,46 @@
+// Seat data for unit tests of pure helpers (plain values, no backend).
+
+import type { SeatMap, SeatView } from '../types';
+
+export function seat(label: string, x: number, y: number, extra: Partial<SeatView> = {}): SeatView {
+  const [row = '', num = '0'] = label.split('-');
+  return { label, row, number: Number(num), x, y, area: 'standard', kind: 'standard', state: 'free', ...extra };
+}
+
+/**
+ * A large auditorium: `rows` rows of 28 seats in blocks of 4 | 20 | 4 with an
+ * aisle column between blocks (x = 4 and x = 25), and a cross aisle (empty
+ * grid row) after the 8th row.
+ */
+export function bigHall(rows = 16): SeatView[] {
+  const out: SeatView[] = [];
+  for (let r = 0; r < rows; r++) {
+    const row = String.fromCharCode(65 + r);
+    const y = r < 8 ? r : r + 1;
+    for (let n = 1; n <= 28; n++) {
+      const x = n <= 4 ? n - 1 : n <= 24 ? n : n + 1;
+      out.push(seat(`${row}-${n}`, x, y));
+    }
+  }
+  return out;
+}
+
+export function mapOf(seats: SeatView[], over: Partial<SeatMap> = {}): SeatMap {
+  return {
+    showtime_id: 'st-1',
+    screen: '1',
+    film_title_en: 'Film',
+    film_title_ar: 'فيلم',
+    rating: 'PG13',
+    local_time: '19:30',
+    width: Math.max(0, ...seats.map((s) => s.x)) + 1,
+    height: Math.max(0, ...seats.map((s) => s.y)) + 1,
+    seats,
+    ticket_types: [
+      { code: 'child', name_en: 'Child', name_ar: 'طفل', price_minor: 3000 },
+      { code: 'adult', name_en: 'Adult', name_ar: 'بالغ', price_minor: 4500 },
+    ],
+    currency: { code: 'AED', exponent: 2 },
+    ...over,
+  };
+}

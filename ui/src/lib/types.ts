@@ -1,0 +1,67 @@
+// Wire types of the terminal engine's command interface.
+//
+// The shapes are generated from the Rust API (crates/site/src/api.rs) by ts-rs
+// into ./bindings and committed; this module only names them for the UI and
+// maps each command to its arguments and result. Every amount is an integer
+// in minor units of the currency.
+
+import type { CurrencyInfo } from './bindings/CurrencyInfo';
+import type { Empty } from './bindings/Empty';
+import type { ErrorBody } from './bindings/ErrorBody';
+import type { LoginArgs } from './bindings/LoginArgs';
+import type { LogoutArgs } from './bindings/LogoutArgs';
+import type { PrintoutImage } from './bindings/PrintoutImage';
+import type { PrintoutImageArgs } from './bindings/PrintoutImageArgs';
+import type { SaleResult } from './bindings/SaleResult';
+import type { SeatMap } from './bindings/SeatMap';
+import type { SeatMapArgs } from './bindings/SeatMapArgs';
+import type { SeatView } from './bindings/SeatView';
+import type { SellArgs } from './bindings/SellArgs';
+import type { Session } from './bindings/Session';
+import type { ShowtimeSummary } from './bindings/ShowtimeSummary';
+import type { ShowtimesArgs } from './bindings/ShowtimesArgs';
+import type { Status } from './bindings/Status';
+import type { SyncReport } from './bindings/SyncReport';
+
+export type {
+  Empty,
+  LoginArgs,
+  LogoutArgs,
+  PrintoutImage,
+  PrintoutImageArgs,
+  SaleResult,
+  SeatMap,
+  SeatMapArgs,
+  SeatView,
+  SellArgs,
+  Session,
+  ShowtimeSummary,
+  ShowtimesArgs,
+  Status,
+  SyncReport,
+};
+export type { Printout } from './bindings/Printout';
+export type { TicketTypePrice } from './bindings/TicketTypePrice';
+
+/** The site currency: ISO code and number of decimals. */
+export type Currency = CurrencyInfo;
+/** The error shape of every command, over Tauri IPC and over HTTP alike. */
+export type ApiError = ErrorBody;
+export type Role = Session['role'];
+export type SeatArea = SeatView['area'];
+export type SeatKind = SeatView['kind'];
+export type SeatState = SeatView['state'];
+
+/** Every command: its arguments and its result. */
+export interface Commands {
+  status: { args: Empty; result: Status };
+  login: { args: LoginArgs; result: Session };
+  logout: { args: LogoutArgs; result: Empty };
+  showtimes: { args: ShowtimesArgs; result: ShowtimeSummary[] };
+  seat_map: { args: SeatMapArgs; result: SeatMap };
+  sell: { args: SellArgs; result: SaleResult };
+  printout_image: { args: PrintoutImageArgs; result: PrintoutImage };
+  sync: { args: Empty; result: SyncReport };
+}
+
+export type Command = keyof Commands;
