@@ -76,10 +76,13 @@ test('a cashier sells a seat for cash, the map and central show it sold', async 
   await expect(page.getByTestId('order-total')).not.toHaveAttribute('data-minor', '0');
   await page.screenshot({ path: path.join(uiDir, 'test-results', 'counter.png') });
 
-  // Pay cash.
-  await page.getByTestId('pay-button').click();
+  // Pay cash: the P shortcut opens the dialog and does not leak into the amount.
+  await page.keyboard.press('p');
   const pay = page.getByTestId('pay-dialog');
   await expect(pay).toBeVisible();
+  await expect(pay.getByTestId('tender-input')).toHaveValue('');
+  await page.keyboard.type('x');
+  await expect(pay.getByTestId('tender-input')).toHaveValue('');
   const payTotal = pay.getByTestId('pay-total');
   const total = Number(await payTotal.getAttribute('data-minor'));
   const exponent = Number(await payTotal.getAttribute('data-exponent'));

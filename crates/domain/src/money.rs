@@ -139,7 +139,7 @@ impl Currency {
         }
         let frac = match frac_part {
             None => "",
-            Some(f) if f.is_empty() => "",
+            Some("") => "",
             Some(f) if digits(f) => f,
             Some(_) => return Err(malformed()),
         };

@@ -27,9 +27,3 @@ export function formatClock(date: Date, timeZone: string, locale = 'en-GB'): str
     return new Intl.DateTimeFormat(locale, opts).format(date);
   }
 }
-
-/** A long order id, shortened for reading aloud: last 8 characters, upper case. */
-export function shortRef(orderId: string): string {
-  const compact = orderId.replace(/[^0-9a-zA-Z]/g, '');
-  return compact.slice(-8).toUpperCase();
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBusinessDay, formatClock, shortRef } from './format';
+import { formatBusinessDay, formatClock } from './format';
 import { format, t } from './i18n';
 import { PIN_MAX, pinKeyFromKeyboard, popDigit, pushDigit } from './pin';
 
@@ -42,8 +42,5 @@ describe('format', () => {
     expect(formatClock(d, 'Asia/Dubai')).toBe('19:30');
     expect(formatClock(d, 'Asia/Muscat')).toBe('19:30');
     expect(formatClock(d, 'Not/AZone')).toMatch(/^\d\d:\d\d$/);
-  });
-  it('shortens order ids for reading aloud', () => {
-    expect(shortRef('0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b')).toBe('2E3F4A5B');
   });
 });

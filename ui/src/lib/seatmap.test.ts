@@ -19,8 +19,8 @@ const m = metricsFor(30); // cell 30, gap 4, aisle 18, label 24
 describe('metricsFor', () => {
   it('keeps spacing between seats and aisles narrower than seats', () => {
     const small = metricsFor(MIN_CELL);
-    expect(small.cell).toBe(28);
-    expect(small.gap).toBeGreaterThanOrEqual(4);
+    expect(small.cell).toBe(18);
+    expect(small.gap).toBeGreaterThanOrEqual(3);
     expect(small.aisle).toBeLessThan(small.cell);
     expect(m).toEqual({ cell: 30, gap: 4, aisle: 18, label: 24 });
   });
@@ -98,7 +98,7 @@ describe('layoutSeats', () => {
 
 describe('chooseCell', () => {
   it('uses the minimum seat size (and scrolls) when the hall is too wide', () => {
-    expect(chooseCell(bigHall(), 600)).toBe(MIN_CELL);
+    expect(chooseCell(bigHall(), 400)).toBe(MIN_CELL);
   });
   it('grows seats when there is room, within the limits', () => {
     const seats = bigHall();
@@ -107,11 +107,14 @@ describe('chooseCell', () => {
     expect(layoutSeats(seats, metricsFor(cell)).width).toBeLessThanOrEqual(1600);
     expect(chooseCell([seat('A-1', 0, 0)], 5000)).toBe(44);
   });
-  it('fits a 420-seat hall in a 1280x800 centre column with at most a short horizontal scroll', () => {
-    const l = layoutSeats(bigHall(15), metricsFor(MIN_CELL));
-    expect(l.seats.length).toBe(420);
-    expect(l.height).toBeLessThan(560);
-    expect(l.width).toBeLessThan(1100);
+  it('fits the 448-seat IMAX hall in the centre column of a 1280x800 window without scrolling', () => {
+    // The centre column is about 700 px wide; the map gets that minus 24 px of padding.
+    const hall = bigHall(16);
+    const cell = chooseCell(hall, 672);
+    const l = layoutSeats(hall, metricsFor(cell));
+    expect(l.seats.length).toBe(448);
+    expect(l.width).toBeLessThanOrEqual(672);
+    expect(l.height).toBeLessThan(520);
   });
 });
 

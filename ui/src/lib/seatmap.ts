@@ -48,15 +48,15 @@ export interface SeatLayout {
   aisleRows: number[];
 }
 
-export const MIN_CELL = 28;
+export const MIN_CELL = 18;
 export const MAX_CELL = 44;
 
 export function metricsFor(cell: number): Metrics {
   return {
     cell,
-    gap: Math.max(4, Math.round(cell * 0.14)),
+    gap: Math.max(3, Math.round(cell * 0.14)),
     aisle: Math.round(cell * 0.6),
-    label: Math.max(24, Math.round(cell * 0.8)),
+    label: Math.max(20, Math.round(cell * 0.8)),
   };
 }
 
