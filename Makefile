@@ -65,7 +65,10 @@ test-rust:
 # The TypeScript types are generated from the Rust API by the tests above
 # (ts-rs); the committed copies must match.
 bindings-check:
-	@git diff --exit-code --stat -- ui/src/lib/bindings || { echo "error: ui/src/lib/bindings is out of date: commit the regenerated files" >&2; exit 1; }
+	@if [ -n "$$(git status --porcelain -- ui/src/lib/bindings)" ]; then \
+		git status --short -- ui/src/lib/bindings; \
+		echo "error: ui/src/lib/bindings is out of date: commit the regenerated files" >&2; exit 1; \
+	fi
 
 test-ui:
 	cd ui && npm test

@@ -60,7 +60,14 @@ fn main() {
             let data = app.path().app_data_dir()?;
             let site = tauri::async_runtime::block_on(open_engine(data))
                 .map_err(|e| format!("cannot start the terminal: {e}"))?;
-            app.manage(Engine(Arc::new(site)));
+            let site = Arc::new(site);
+            // Queued sales keep flowing to central in the background.
+            tauri::async_runtime::spawn(site::pump::run(
+                site.clone(),
+                site::pump::Backoff::default(),
+                site::pump::random_jitter,
+            ));
+            app.manage(Engine(site));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![call])

@@ -42,6 +42,21 @@ pub enum PrintError {
         /// The address as given.
         addr: String,
     },
+    /// The printer closed or reset the connection before it had taken the whole job (it may
+    /// have died mid-job): the job may be partly printed or not at all, and can be resent.
+    #[error("printer {addr} closed the connection before the job was complete: {source}")]
+    Interrupted {
+        /// The address as given.
+        addr: String,
+        /// The socket error.
+        source: std::io::Error,
+    },
+    /// A status answer that is not what the ESC/POS specification allows.
+    #[error("unexpected printer status: {0}")]
+    Status(String),
+    /// A picture (logo) that cannot be decoded.
+    #[error("unusable picture: {0}")]
+    Image(String),
     /// Reading or writing a file or a socket failed.
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
@@ -63,6 +78,9 @@ impl PrintError {
             PrintError::InvalidAddress { .. } => "print.address",
             PrintError::Connect { .. } => "print.connect",
             PrintError::Timeout { .. } => "print.timeout",
+            PrintError::Interrupted { .. } => "print.interrupted",
+            PrintError::Status(_) => "print.status",
+            PrintError::Image(_) => "print.image",
             PrintError::Io(_) => "print.io",
             PrintError::Decode(_) => "print.decode",
             PrintError::Render(_) => "print.render",

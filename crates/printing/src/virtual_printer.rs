@@ -1,4 +1,9 @@
-//! A printer that writes files instead of paper, for development, demos and tests.
+//! A printer that writes files instead of paper, for development, demos and tests: called
+//! directly ([`VirtualPrinter`]) or as a network printer ([`TcpVirtualPrinter`]).
+
+mod network;
+
+pub use network::{DEFAULT_IDLE_TIMEOUT, JobEnd, ReceivedJob, TcpVirtualPrinter};
 
 use crate::{Paper, PrintError, decode, render};
 use std::fs;

@@ -3,10 +3,14 @@
 
 mod common;
 
-use common::sample_ticket;
+use common::{rasters, sample_ticket};
 use printing::decode::decode;
 use printing::render::render_png;
-use printing::{Paper, ReceiptData, TicketData, encode_receipt, encode_ticket};
+use printing::{
+    Align, FontWeight, Paper, RasterTextOptions, ReceiptData, TaxInvoiceData, TaxInvoiceLine,
+    TaxInvoicePayment, TicketData, encode_receipt, encode_tax_invoice, encode_ticket,
+    raster_text_with,
+};
 use proptest::prelude::*;
 
 /// Bytes that start or parameterise commands, so random streams reach deep into the parser.
@@ -80,7 +84,22 @@ proptest! {
         let decoded = decode(&bytes).unwrap();
         prop_assert_eq!(decoded.cuts, 1);
         prop_assert_eq!(decoded.drawer_kicks, 0);
-        prop_assert_eq!(decoded.rasters, 0);
+        // The Arabic title is the only image: as tall as the shaped title, as wide as the paper.
+        let title = raster_text_with(&t.film_title_ar, &RasterTextOptions {
+            size_dots: if paper == Paper::Mm80 { 40 } else { 34 },
+            max_width_dots: paper.dots(),
+            align: Align::Center,
+            weight: FontWeight::Bold,
+        });
+        let images = rasters(&decoded);
+        prop_assert_eq!(images.is_empty(), title.is_empty());
+        prop_assert_eq!(
+            images.iter().map(|r| r.height).sum::<usize>(),
+            title.height() as usize
+        );
+        for image in &images {
+            prop_assert_eq!(image.width_bytes * 8, paper.dots() as usize);
+        }
         let expected_qr: Vec<String> = if t.qr_payload.is_empty() {
             vec![]
         } else {
@@ -116,6 +135,106 @@ proptest! {
         prop_assert!(decoded.qr_codes.is_empty());
         for line in &decoded.lines {
             prop_assert!(line.text.len() * usize::from(line.width_mul) <= paper.columns());
+        }
+    }
+}
+
+/// Text mixing Arabic letters (with marks and Arabic-Indic digits), Latin letters, digits,
+/// spaces, punctuation, bidi controls and a few odd characters.
+fn mixed_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        4 => prop::string::string_regex("[\u{0621}-\u{064A}]{1,8}").unwrap(),
+        1 => prop::string::string_regex("[\u{064B}-\u{0652}\u{0660}-\u{0669}]{1,3}").unwrap(),
+        2 => prop::string::string_regex("[A-Za-z]{1,8}").unwrap(),
+        2 => prop::string::string_regex("[0-9]{1,4}").unwrap(),
+        3 => Just(" ".to_string()),
+        1 => prop::string::string_regex("[-.,:()«»!?/]").unwrap(),
+        1 => prop::sample::select(vec![
+            "\u{200F}", "\u{200E}", "\u{202B}", "\u{202C}", "\u{2067}", "\u{2069}",
+            "\u{200D}", "\u{200C}", "\n", "\t", "\u{1b}", "\u{2029}", "é", "😀", "中",
+        ]).prop_map(str::to_string),
+    ];
+    prop::collection::vec(piece, 0..24).prop_map(|pieces| pieces.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn mixed_arabic_latin_raster_fits_the_paper(
+        text in mixed_text(),
+        size in 8u32..72,
+        paper in any_paper(),
+        bold in any::<bool>(),
+        align in prop::sample::select(vec![Align::Left, Align::Center, Align::Right]),
+    ) {
+        let image = raster_text_with(&text, &RasterTextOptions {
+            size_dots: size,
+            max_width_dots: paper.dots(),
+            align,
+            weight: if bold { FontWeight::Bold } else { FontWeight::Regular },
+        });
+        if image.is_empty() {
+            prop_assert!(image.is_blank());
+        } else {
+            prop_assert_eq!(image.width(), paper.dots());
+            prop_assert_eq!(image.bits().len(), image.width_bytes() * image.height() as usize);
+            prop_assert!(image.ink_dots() > 0);
+            // Lines wrap instead of growing without bound: at most one line per character.
+            let chars = u32::try_from(text.chars().count()).unwrap();
+            prop_assert!(image.height() <= chars * size * 2 + 4 * size);
+        }
+        if text.chars().any(|c| ('\u{0621}'..='\u{064A}').contains(&c)) {
+            prop_assert!(!image.is_empty(), "Arabic letters must leave ink: {:?}", text);
+        }
+        // Whatever comes out prints and renders.
+        // Tall images go out in bands of at most 256 rows.
+        let decoded = decode(&image.to_escpos()).unwrap();
+        prop_assert_eq!(decoded.rasters, image.height().div_ceil(256) as usize);
+        prop_assert_eq!(
+            rasters(&decoded).iter().map(|r| r.height).sum::<usize>(),
+            image.height() as usize
+        );
+        prop_assert!(render_png(&decoded, paper).is_ok());
+    }
+
+    #[test]
+    fn any_tax_invoice_encodes_and_decodes(
+        supplier_name in any_text(80),
+        header_ar in mixed_text(),
+        lines in prop::collection::vec((any_text(80), 0u32..1000, any_text(20)), 0..6),
+        payments in prop::collection::vec((any_text(20), any_text(20), any_text(40)), 0..3),
+        total in any_text(30),
+        qr_payload in any_text(100),
+        paper in any_paper(),
+        open_drawer in any::<bool>(),
+    ) {
+        let inv = TaxInvoiceData {
+            supplier_name,
+            header_ar,
+            lines: lines
+                .into_iter()
+                .map(|(description, qty, amount)| TaxInvoiceLine { description, qty, amount })
+                .collect(),
+            payments: payments
+                .into_iter()
+                .map(|(method, amount, reference)| TaxInvoicePayment { method, amount, reference })
+                .collect(),
+            total,
+            qr_payload: qr_payload.clone(),
+            ..Default::default()
+        };
+        let decoded = decode(&encode_tax_invoice(&inv, paper, open_drawer).unwrap()).unwrap();
+        prop_assert_eq!(decoded.cuts, 1);
+        prop_assert_eq!(decoded.drawer_kicks, usize::from(open_drawer));
+        let expected_qr: Vec<String> =
+            if qr_payload.is_empty() { vec![] } else { vec![qr_payload] };
+        prop_assert_eq!(&decoded.qr_codes, &expected_qr);
+        for line in &decoded.lines {
+            prop_assert!(line.text.len() * usize::from(line.width_mul) <= paper.columns());
+        }
+        for image in rasters(&decoded) {
+            prop_assert!(image.width_bytes * 8 <= paper.dots() as usize);
         }
     }
 }

@@ -1,9 +1,12 @@
 mod common;
 
-use common::{read_png, sample_ticket, scan_qr_codes};
+use common::{rasters, read_png, sample_ticket, scan_qr_codes};
 use printing::decode::{Align, Block, decode};
 use printing::render::render_png;
-use printing::{Paper, encode_ticket};
+use printing::{
+    FontWeight, LogoImage, Paper, RasterTextOptions, TicketOptions, encode_ticket,
+    encode_ticket_with, raster_text_with,
+};
 
 #[test]
 fn ticket_decodes_to_its_content() {
@@ -33,19 +36,18 @@ fn ticket_decodes_to_its_content() {
     assert_eq!(decoded.qr_codes, vec![t.qr_payload.clone()]);
     assert_eq!(decoded.cuts, 1);
     assert_eq!(decoded.drawer_kicks, 0);
-    assert_eq!(decoded.rasters, 0);
+    // The Arabic title is the one raster image.
+    assert_eq!(decoded.rasters, 1);
     assert!(matches!(decoded.blocks.last(), Some(Block::Cut)));
     assert!(bytes.starts_with(&[0x1b, b'@']), "starts with ESC @");
 }
 
 #[test]
 fn arabic_title_is_not_sent_as_text() {
-    let bytes = encode_ticket(&sample_ticket(), Paper::Mm80).unwrap();
-    assert!(
-        bytes
-            .iter()
-            .all(|b| b.is_ascii() || !is_utf8_arabic_lead(*b))
-    );
+    let t = sample_ticket();
+    let bytes = encode_ticket(&t, Paper::Mm80).unwrap();
+    let title = t.film_title_ar.as_bytes();
+    assert!(!bytes.windows(title.len()).any(|w| w == title));
     let text = decode(&bytes).unwrap().text();
     assert!(
         !text.contains('?'),
@@ -53,8 +55,117 @@ fn arabic_title_is_not_sent_as_text() {
     );
 }
 
-fn is_utf8_arabic_lead(b: u8) -> bool {
-    b == 0xd8 || b == 0xd9
+#[test]
+fn arabic_title_is_a_centered_raster_under_the_english_title() {
+    for (paper, size) in [(Paper::Mm80, 40), (Paper::Mm58, 34)] {
+        let t = sample_ticket();
+        let decoded = decode(&encode_ticket(&t, paper).unwrap()).unwrap();
+        let images = rasters(&decoded);
+        assert_eq!(images.len(), 1);
+        let image = images[0];
+        assert_eq!(image.width_bytes * 8, paper.dots() as usize);
+        assert_eq!((image.scale_x, image.scale_y), (1, 1));
+        assert_eq!(image.align, Align::Center);
+        // Exactly the shaped title.
+        let expected = raster_text_with(
+            &t.film_title_ar,
+            &RasterTextOptions {
+                size_dots: size,
+                max_width_dots: paper.dots(),
+                align: printing::Align::Center,
+                weight: FontWeight::Bold,
+            },
+        );
+        assert_eq!(image.height, expected.height() as usize);
+        assert_eq!(image.bits, expected.bits());
+        // Printed between the English title and the rating.
+        let position = |pred: &dyn Fn(&Block) -> bool| decoded.blocks.iter().position(pred);
+        let hotel = position(&|b| {
+            matches!(b, Block::Text { line, .. } if decoded.lines[*line].text.contains("Hotel"))
+        })
+        .unwrap();
+        let raster = position(&|b| matches!(b, Block::Raster(_))).unwrap();
+        let rating = position(&|b| {
+            matches!(b, Block::Text { line, .. } if decoded.lines[*line].text.contains("PG13"))
+        })
+        .unwrap();
+        assert!(
+            hotel < raster && raster < rating,
+            "{hotel} {raster} {rating}"
+        );
+    }
+}
+
+#[test]
+fn blank_arabic_title_prints_no_image() {
+    let mut t = sample_ticket();
+    t.film_title_ar = "  ".into();
+    let decoded = decode(&encode_ticket(&t, Paper::Mm80).unwrap()).unwrap();
+    assert_eq!(decoded.rasters, 0);
+}
+
+#[test]
+fn encode_ticket_is_encode_ticket_with_default_options() {
+    let t = sample_ticket();
+    for paper in [Paper::Mm80, Paper::Mm58] {
+        assert_eq!(
+            encode_ticket(&t, paper).unwrap(),
+            encode_ticket_with(&t, &TicketOptions::default(), paper).unwrap()
+        );
+    }
+}
+
+#[test]
+fn reprint_banner_logo_and_business_day_note() {
+    let t = sample_ticket();
+    // A 1000 x 200 black bar with a white stripe: scaled to the paper width.
+    let luma = (0..1000 * 200)
+        .map(|i| {
+            if (90..110).contains(&(i / 1000)) {
+                255
+            } else {
+                0
+            }
+        })
+        .collect();
+    let opts = TicketOptions {
+        reprint_count: Some(3),
+        logo: Some(LogoImage::from_luma(1000, 200, luma).unwrap()),
+        business_day_note: Some("Business day Thu 26 Nov".into()),
+    };
+    for paper in [Paper::Mm80, Paper::Mm58] {
+        let decoded = decode(&encode_ticket_with(&t, &opts, paper).unwrap()).unwrap();
+        // The logo comes first, as wide as the paper.
+        let Some(Block::Raster(logo)) = decoded.blocks.first() else {
+            panic!("logo first: {:?}", decoded.blocks.first());
+        };
+        assert_eq!(logo.width_bytes * 8, paper.dots() as usize);
+        let expected_height = (f64::from(paper.dots()) * 200.0 / 1000.0).round() as usize;
+        assert_eq!(logo.height, expected_height);
+        assert_eq!(logo.align, Align::Center);
+        assert_eq!(decoded.rasters, 2, "logo and Arabic title");
+        // Then the banner: bold, white on black, double size.
+        let banner = decoded.lines.iter().find(|l| !l.text.is_empty()).unwrap();
+        assert_eq!(banner.text.trim(), "REPRINT 3");
+        assert!(banner.bold && banner.reverse, "{banner:?}");
+        assert_eq!((banner.width_mul, banner.height_mul), (2, 2));
+        assert_eq!(banner.align, Align::Center);
+        let text = decoded.text();
+        let note = text.find("Business day Thu 26 Nov").unwrap();
+        let time = text.find("19:30").unwrap();
+        let seat = text.find("F-12").unwrap();
+        assert!(time < note && note < seat, "{text}");
+        assert_eq!(decoded.qr_codes, vec![t.qr_payload.clone()]);
+        assert_eq!(decoded.cuts, 1);
+    }
+    let zero = TicketOptions {
+        reprint_count: Some(0),
+        ..Default::default()
+    };
+    let decoded = decode(&encode_ticket_with(&t, &zero, Paper::Mm80).unwrap()).unwrap();
+    let banner = decoded.lines.iter().find(|l| !l.text.is_empty()).unwrap();
+    assert_eq!(banner.text.trim(), "REPRINT");
+    assert!(banner.reverse);
 }
 
 #[test]

@@ -143,6 +143,11 @@ impl CentralClient {
         }
     }
 
+    /// Central's health and clock.
+    pub async fn health(&self) -> Result<protocol::Health, CallError> {
+        self.send(self.http.get(self.url("v1/health")?)).await
+    }
+
     /// Pulls the site's catalog.
     pub async fn catalog(&self, site_id: &str) -> Result<Catalog, CallError> {
         self.send(

@@ -281,6 +281,19 @@ impl Site {
         }
     }
 
+    /// One round of the background pump: push what is queued, or, with an
+    /// empty queue, check that central answers. Returns whether it did.
+    pub async fn pump_once(&self) -> Result<bool> {
+        let pending = store::queue_stats(&self.db())?.pending;
+        if pending > 0 {
+            self.push_outbox().await?;
+        } else {
+            let health = self.client()?.health().await;
+            self.note_call(&health);
+        }
+        Ok(self.link.lock().unwrap_or_else(|e| e.into_inner()).online)
+    }
+
     /// The status bar's figures.
     pub fn status(&self) -> Result<Status> {
         let cfg = self.config()?;

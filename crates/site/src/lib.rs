@@ -13,6 +13,7 @@ pub mod commands;
 pub mod engine;
 pub mod error;
 pub mod http;
+pub mod pump;
 pub mod sale;
 pub mod store;
 pub mod ticket;

@@ -3,7 +3,9 @@
 use super::driver::MemoryDriver;
 use super::qr_fit::module_dots;
 use super::text::{printable, two_columns, wrap};
-use crate::{Paper, PrintError};
+use crate::bitmap::MonoBitmap;
+use crate::text_raster::{FontWeight, RasterTextOptions, raster_text_with};
+use crate::{Align, Paper, PrintError};
 use escpos::printer::Printer;
 use escpos::printer_options::PrinterOptions;
 use escpos::utils::{JustifyMode, Protocol, QRCodeCorrectionLevel, QRCodeModel, QRCodeOption};
@@ -12,7 +14,10 @@ use escpos::utils::{JustifyMode, Protocol, QRCodeCorrectionLevel, QRCodeModel, Q
 ///
 /// Sent raw because `escpos` 0.20.1 `cash_drawer` emits only `ESC p m`, without the two
 /// timing bytes the command requires; a printer would swallow the next two bytes.
-const DRAWER_KICK_PIN_2: &[u8] = &[0x1b, b'p', 0, 25, 250];
+pub(super) const DRAWER_KICK_PIN_2: &[u8] = &[0x1b, b'p', 0, 25, 250];
+
+/// ESC J 6: six dots of paper between an image and the next line.
+const FEED_AFTER_IMAGE: &[u8] = &[0x1b, b'J', 6];
 
 /// Character size and weight of the next lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,6 +172,39 @@ impl Job {
         let option = QRCodeOption::new(QRCodeModel::Model2, module, QRCodeCorrectionLevel::M);
         self.printer.qrcode_option(payload, option)?;
         Ok(self)
+    }
+
+    /// A one-bit image (GS v 0), centered, and a little paper after it; nothing for an empty
+    /// image. Justification stays centered.
+    pub(super) fn image(&mut self, image: &MonoBitmap) -> Result<&mut Self, PrintError> {
+        if image.is_empty() {
+            return Ok(self);
+        }
+        self.printer.justify(JustifyMode::CENTER)?;
+        self.printer.custom(&image.to_escpos())?;
+        self.printer.custom(FEED_AFTER_IMAGE)?;
+        Ok(self)
+    }
+
+    /// Text in any script (Arabic in particular) shaped and printed as an image as wide as the
+    /// paper, lines placed by `align`; nothing for blank text.
+    pub(super) fn raster_text(
+        &mut self,
+        text: &str,
+        size_dots: u32,
+        weight: FontWeight,
+        align: Align,
+    ) -> Result<&mut Self, PrintError> {
+        let image = raster_text_with(
+            text,
+            &RasterTextOptions {
+                size_dots,
+                max_width_dots: self.paper.dots(),
+                align,
+                weight,
+            },
+        );
+        self.image(&image)
     }
 
     /// Opens the cash drawer connected to pin 2.

@@ -4,6 +4,9 @@ mod driver;
 mod job;
 mod text;
 
+pub(crate) mod change_slip;
 pub(crate) mod qr_fit;
 pub(crate) mod receipt;
+pub(crate) mod tax_invoice;
 pub(crate) mod ticket;
+pub(crate) mod utility;

@@ -3,11 +3,9 @@
 
 use super::RenderError;
 use super::canvas::Canvas;
+use crate::fonts::{MONO_BOLD as BOLD, MONO_REGULAR as REGULAR};
 use crate::paper::{CHAR_HEIGHT_DOTS, CHAR_WIDTH_DOTS};
 use ab_glyph::{Font, FontRef, PxScale, point};
-
-static REGULAR: &[u8] = include_bytes!("../../assets/NotoSansMono-Regular.ttf");
-static BOLD: &[u8] = include_bytes!("../../assets/NotoSansMono-Bold.ttf");
 
 /// Em size in dots of a normal-size character: 20 dots gives a 12-dot advance (0.6 em) and
 /// glyphs that fit the 24-dot cell.

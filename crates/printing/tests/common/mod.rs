@@ -1,7 +1,7 @@
 //! Sample jobs shared by the integration tests.
 #![allow(dead_code)]
 
-use printing::{ReceiptData, TicketData};
+use printing::{ReceiptData, TaxInvoiceData, TaxInvoiceLine, TaxInvoicePayment, TicketData};
 
 pub fn sample_ticket() -> TicketData {
     TicketData {
@@ -46,6 +46,78 @@ pub fn sample_receipt() -> ReceiptData {
         ],
         footer_lines: vec!["Thank you!".into(), "Receipt R-000123 · T1".into()],
     }
+}
+
+pub fn sample_tax_invoice() -> TaxInvoiceData {
+    TaxInvoiceData {
+        supplier_name: "Boxoffice Cinemas LLC".into(),
+        header_ar: "بوكس أوفيس للسينما".into(),
+        site_name: "Dubai Marina Mall".into(),
+        address_lines: vec!["Level 2, Dubai Marina Mall".into(), "Dubai, UAE".into()],
+        trn: "100200300400003".into(),
+        date_time_local: "26/11/2026 19:05".into(),
+        invoice_ref: "R-000123".into(),
+        order_ref: "BO-7F3K-92QX".into(),
+        cashier: "Demo".into(),
+        terminal: "T1".into(),
+        lines: vec![
+            TaxInvoiceLine {
+                description: "Adult - The Grand Budapest Hotel".into(),
+                qty: 2,
+                amount: "90.00".into(),
+            },
+            TaxInvoiceLine {
+                description: "Popcorn Large".into(),
+                qty: 1,
+                amount: "28.00".into(),
+            },
+        ],
+        currency: "AED".into(),
+        subtotal: "112.38".into(),
+        vat_rate: "5%".into(),
+        vat_amount: "5.62".into(),
+        total: "AED 118.00".into(),
+        payments: vec![
+            TaxInvoicePayment {
+                method: "Card".into(),
+                amount: "50.00".into(),
+                reference: "AUTH 123456".into(),
+            },
+            TaxInvoicePayment {
+                method: "Cash".into(),
+                amount: "70.00".into(),
+                reference: String::new(),
+            },
+        ],
+        change: "2.00".into(),
+        qr_payload: "BXO1:R:R-000123:118.00".into(),
+        footer_lines: vec!["Thank you!".into(), "Keep this invoice for refunds".into()],
+    }
+}
+
+/// An invoice with `n` item lines.
+pub fn tax_invoice_with_lines(n: usize) -> TaxInvoiceData {
+    let mut inv = sample_tax_invoice();
+    inv.lines = (0..n)
+        .map(|i| TaxInvoiceLine {
+            description: format!("Item {i} - Popcorn, nachos and a large drink"),
+            qty: u32::try_from(i % 3 + 1).unwrap(),
+            amount: format!("{}.50", 10 + i),
+        })
+        .collect();
+    inv
+}
+
+/// Every raster image of a decoded job, in order.
+pub fn rasters(decoded: &printing::decode::Decoded) -> Vec<&printing::decode::Raster> {
+    decoded
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            printing::decode::Block::Raster(r) => Some(r),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Decodes a PNG into (width, height, grayscale pixels).

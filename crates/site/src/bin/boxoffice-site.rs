@@ -249,9 +249,16 @@ async fn run(cli: Cli) -> Result<(), SiteError> {
         }
         Command::Serve { listen, ui } => {
             let site = Arc::new(site);
+            let pump = tokio::spawn(site::pump::run(
+                site.clone(),
+                site::pump::Backoff::default(),
+                site::pump::random_jitter,
+            ));
             let listener = tokio::net::TcpListener::bind(&listen).await?;
             eprintln!("serving terminal on http://{}", listener.local_addr()?);
-            axum::serve(listener, site::http::router(site, ui)).await?;
+            let served = axum::serve(listener, site::http::router(site, ui)).await;
+            pump.abort();
+            served?;
         }
     }
     Ok(())

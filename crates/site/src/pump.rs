@@ -1,0 +1,90 @@
+//! The background outbox pump: keeps pushing queued sales to central, backing
+//! off with jitter while central is away, and keeps the link state fresh for
+//! the status bar.
+
+use crate::engine::Site;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Retry policy of the pump.
+#[derive(Debug, Clone, Copy)]
+pub struct Backoff {
+    /// Pause between rounds while everything is fine.
+    pub idle: Duration,
+    /// First pause after a failure.
+    pub initial: Duration,
+    /// Longest pause.
+    pub max: Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff {
+            idle: Duration::from_secs(2),
+            initial: Duration::from_millis(500),
+            max: Duration::from_secs(30),
+        }
+    }
+}
+
+impl Backoff {
+    /// The pause after `failures` consecutive failures, scaled by `jitter`
+    /// (a factor drawn by the caller, e.g. uniformly from 0.8..1.2).
+    pub fn pause(&self, failures: u32, jitter: f64) -> Duration {
+        if failures == 0 {
+            return self.idle;
+        }
+        let exp = self
+            .initial
+            .saturating_mul(1u32 << failures.saturating_sub(1).min(16));
+        exp.min(self.max).mul_f64(jitter.clamp(0.5, 1.5))
+    }
+}
+
+/// Runs the pump until the task is dropped or aborted. `jitter` yields a
+/// factor around 1.0 for each pause.
+pub async fn run(site: Arc<Site>, policy: Backoff, mut jitter: impl FnMut() -> f64 + Send) {
+    let mut failures = 0u32;
+    loop {
+        let ok = match site.pump_once().await {
+            Ok(online) => online,
+            Err(e) => {
+                tracing::debug!(error = %e, "outbox push failed");
+                false
+            }
+        };
+        failures = if ok { 0 } else { failures.saturating_add(1) };
+        tokio::time::sleep(policy.pause(failures, jitter())).await;
+    }
+}
+
+/// A jitter factor in 0.8..1.2 from fresh random bits.
+pub fn random_jitter() -> f64 {
+    let bits = uuid::Uuid::new_v4().as_u128() as u32;
+    0.8 + 0.4 * (f64::from(bits) / f64::from(u32::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_caps() {
+        let b = Backoff::default();
+        assert_eq!(b.pause(0, 1.0), Duration::from_secs(2));
+        assert_eq!(b.pause(1, 1.0), Duration::from_millis(500));
+        assert_eq!(b.pause(2, 1.0), Duration::from_secs(1));
+        assert_eq!(b.pause(4, 1.0), Duration::from_secs(4));
+        assert_eq!(b.pause(20, 1.0), Duration::from_secs(30));
+        assert_eq!(b.pause(40, 1.2), Duration::from_secs(36));
+        assert!(b.pause(3, 0.8) < b.pause(3, 1.2));
+    }
+
+    #[test]
+    fn jitter_stays_in_range() {
+        for _ in 0..1000 {
+            let j = random_jitter();
+            assert!((0.8..=1.2).contains(&j), "{j}");
+        }
+    }
+}
