@@ -13,9 +13,11 @@ use rusqlite_migration::{M, Migrations};
 use std::path::Path;
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!(
-        "../../../migrations/site/0001_init.sql"
-    ))])
+    Migrations::new(vec![
+        M::up(include_str!("../../../migrations/site/0001_init.sql")),
+        M::up(include_str!("../../../migrations/site/0002_print_queue.sql")),
+        M::up(include_str!("../../../migrations/site/0003_terminal_keys.sql")),
+    ])
 }
 
 /// Opens (creating if needed) the terminal database and migrates it forward.
