@@ -10,6 +10,7 @@ CREATE TABLE print_jobs_v2 (
     order_id TEXT REFERENCES orders(id), -- NULL for a test page
     kind TEXT NOT NULL CHECK (kind IN ('ticket', 'receipt', 'change_slip', 'test_page')),
     seat_label TEXT,
+    name TEXT NOT NULL DEFAULT '', -- file name stem of the preview
     state TEXT NOT NULL CHECK (state IN ('queued', 'printed', 'interrupted')),
     bytes BLOB,
     reprint_count INTEGER NOT NULL DEFAULT 0,

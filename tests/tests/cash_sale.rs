@@ -150,6 +150,11 @@ fn sell_two_seats_then_a_second_terminal_cannot() {
     );
     assert_eq!(t2.count("orders"), 0);
     assert_eq!(t2.count("outbox"), 0);
+
+    // The printed QR is signed by t1 and verifies on t2 (a door scanner's view).
+    let check = t2.json(&["verify-ticket", &decoded.qr_codes[0], "--json"]);
+    assert_eq!(check["valid"], true, "{check}");
+    assert_eq!(check["admits"]["seat"], "F-12");
 }
 
 #[test]

@@ -46,6 +46,13 @@ test('a cashier sells a seat for cash, the map and central show it sold', async 
   await openApp(page);
   await tapPin(page, '1111');
   await expect(page.getByTestId('counter')).toBeVisible();
+  // The printer (the virtual one here) reports ready, and prints a test page from its panel.
+  const printer = page.getByTestId('printer');
+  await expect(printer).toHaveAttribute('data-ready', 'true');
+  await printer.click();
+  await page.getByTestId('test-page').click();
+  await expect(page.getByTestId('printer-panel')).toHaveCount(0);
+  await expect(printer).toHaveAttribute('data-ready', 'true');
   await expect(page.getByTestId('login')).toHaveCount(0);
 
   // The first showtime tile with free seats (sold-out tiles are disabled).

@@ -38,6 +38,15 @@ pub enum CentralError {
     /// Hashing a PIN failed.
     #[error("hashing failed: {0}")]
     Hash(String),
+    /// A known terminal asked for something that is not its own.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// A public key that is not a valid Ed25519 key in base64url.
+    #[error("invalid public key: {0}")]
+    InvalidKey(String),
+    /// The terminal already has a different key (rotation is an IT task).
+    #[error("terminal '{0}' already has a different key; ask IT to rotate it")]
+    KeyConflict(String),
 }
 
 impl CentralError {
@@ -55,6 +64,9 @@ impl CentralError {
             CentralError::UnknownSeats(_) => "unknown_seats",
             CentralError::SeatUnavailable(_) => "seat_unavailable",
             CentralError::BadRequest(_) => "bad_request",
+            CentralError::Forbidden(_) => "forbidden",
+            CentralError::InvalidKey(_) => "invalid_key",
+            CentralError::KeyConflict(_) => "key_conflict",
         }
     }
 
@@ -66,11 +78,14 @@ impl CentralError {
             | CentralError::Corrupt(_)
             | CentralError::Hash(_) => 500,
             CentralError::UnknownTerminal(_) => 401,
+            CentralError::Forbidden(_) => 403,
             CentralError::UnknownSite(_)
             | CentralError::UnknownShowtime(_)
             | CentralError::UnknownHold(_) => 404,
-            CentralError::SeatUnavailable(_) => 409,
-            CentralError::UnknownSeats(_) | CentralError::BadRequest(_) => 422,
+            CentralError::SeatUnavailable(_) | CentralError::KeyConflict(_) => 409,
+            CentralError::UnknownSeats(_)
+            | CentralError::BadRequest(_)
+            | CentralError::InvalidKey(_) => 422,
         }
     }
 

@@ -5,12 +5,12 @@ use crate::error::CentralError;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use jiff::{SignedDuration, Timestamp};
 use protocol::{
-    Catalog, Health, Hold, HoldRequest, PushRequest, PushResponse, SeatStates, SiteInfo,
-    TERMINAL_HEADER, WebSale, WebSaleRequest,
+    Catalog, Health, Hold, HoldRequest, PushRequest, PushResponse, RegisterKeyRequest, SeatStates,
+    SiteInfo, TERMINAL_HEADER, TerminalPublicKey, WebSale, WebSaleRequest,
 };
 use std::sync::Arc;
 use uuid::Uuid;
@@ -28,6 +28,8 @@ pub fn router(db: Db) -> Router {
         .route("/v1/holds/{id}", delete(release_hold))
         .route("/v1/push", post(push))
         .route("/v1/web/sales", post(web_sale))
+        .route("/v1/terminals/{id}/key", put(register_key))
+        .route("/v1/sites/{site}/keys", get(site_keys))
         .with_state(db)
 }
 
@@ -148,4 +150,44 @@ async fn web_sale(
     blocking(move || db.web_sale(&req, Uuid::now_v7(), Timestamp::now()))
         .await
         .map(Json)
+}
+
+/// `PUT /v1/terminals/{id}/key`: a terminal registers its own signing key.
+async fn register_key(
+    State(db): State<Db>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(req): Json<RegisterKeyRequest>,
+) -> Result<Json<TerminalPublicKey>, CentralError> {
+    let terminal = terminal(&headers)?;
+    blocking(move || {
+        db.terminal_site(&terminal)?;
+        if terminal != id {
+            return Err(CentralError::Forbidden(format!(
+                "terminal {terminal} cannot register a key for {id}"
+            )));
+        }
+        db.register_key(&id, &req.public_key, Timestamp::now())
+    })
+    .await
+    .map(Json)
+}
+
+/// `GET /v1/sites/{site}/keys`: the site's terminal keys, for a terminal of that site.
+async fn site_keys(
+    State(db): State<Db>,
+    headers: HeaderMap,
+    Path(site): Path<String>,
+) -> Result<Json<Vec<TerminalPublicKey>>, CentralError> {
+    let terminal = terminal(&headers)?;
+    blocking(move || {
+        if db.terminal_site(&terminal)? != site {
+            return Err(CentralError::Forbidden(format!(
+                "terminal {terminal} is not at site {site}"
+            )));
+        }
+        db.site_keys(&site)
+    })
+    .await
+    .map(Json)
 }

@@ -412,6 +412,24 @@ pub struct Health {
     pub central_time: Timestamp,
 }
 
+/// A terminal's Ed25519 public key, as central lists them for a site:
+/// `GET /v1/sites/{site}/keys`. Terminals and door scanners verify signed
+/// ticket QR codes offline with this list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TerminalPublicKey {
+    /// Terminal id.
+    pub terminal_id: String,
+    /// Ed25519 public key (32 bytes), base64url without padding.
+    pub public_key: String,
+}
+
+/// `PUT /v1/terminals/{id}/key`: a terminal registers its ticket-signing key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterKeyRequest {
+    /// Ed25519 public key (32 bytes), base64url without padding.
+    pub public_key: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -307,3 +307,44 @@ pub struct SyncReport {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Empty {}
+
+/// Arguments that only carry the session.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TokenArgs {
+    /// Session token.
+    pub token: String,
+}
+
+/// The printer as the status bar shows it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PrinterView {
+    /// Target, e.g. `virtual` or `tcp:10.0.0.5:9100`.
+    pub printer: String,
+    /// Paper width, `80mm` or `58mm`.
+    pub paper: String,
+    /// Jobs waiting for the printer.
+    pub queued: u32,
+    /// Jobs cut off mid-way that need a reprint.
+    pub interrupted: u32,
+    /// Ready to print.
+    pub ready: bool,
+    /// What is wrong, for the cashier (paper out, cover open, unreachable...).
+    pub problem: Option<String>,
+    /// Paper is running low (still printing).
+    pub paper_low: bool,
+}
+
+/// `reprint` arguments.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ReprintArgs {
+    /// Session token of a supervisor or manager.
+    pub token: String,
+    /// Order id or printed reference.
+    pub order: String,
+    /// Only this seat.
+    #[serde(default)]
+    pub seat: Option<String>,
+}

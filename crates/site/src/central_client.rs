@@ -5,7 +5,8 @@
 
 use crate::error::{Result, SiteError};
 use protocol::{
-    ApiError, Catalog, Hold, HoldRequest, PushRequest, PushResponse, SeatStates, TERMINAL_HEADER,
+    ApiError, Catalog, Hold, HoldRequest, PushRequest, PushResponse, RegisterKeyRequest,
+    SeatStates, TERMINAL_HEADER, TerminalPublicKey,
 };
 use serde::de::DeserializeOwned;
 use std::time::Duration;
@@ -184,5 +185,28 @@ impl CentralClient {
     pub async fn push(&self, req: &PushRequest) -> Result<PushResponse, CallError> {
         self.send(self.http.post(self.url("v1/push")?).json(req))
             .await
+    }
+
+    /// Registers a terminal's ticket-signing public key (only its own is accepted).
+    pub async fn register_key(
+        &self,
+        terminal_id: &str,
+        req: &RegisterKeyRequest,
+    ) -> Result<TerminalPublicKey, CallError> {
+        self.send(
+            self.http
+                .put(self.url(&format!("v1/terminals/{terminal_id}/key"))?)
+                .json(req),
+        )
+        .await
+    }
+
+    /// The public keys of a site's terminals.
+    pub async fn site_keys(&self, site_id: &str) -> Result<Vec<TerminalPublicKey>, CallError> {
+        self.send(
+            self.http
+                .get(self.url(&format!("v1/sites/{site_id}/keys"))?),
+        )
+        .await
     }
 }

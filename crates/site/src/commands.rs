@@ -62,6 +62,23 @@ pub async fn dispatch(site: &Site, name: &str, input: Value) -> Result<Value, Er
             .and_then(|a| site.printout_image(&a))
             .and_then(json),
         "sync" => site.sync().await.and_then(json),
+        "printer_status" => site.printer_view().await.and_then(json),
+        "print_test_page" => {
+            match args::<TokenArgs>(input).and_then(|a| site.session_staff(&a.token)) {
+                Ok(_) => site.print_test_page().await.and_then(json),
+                Err(e) => Err(e),
+            }
+        }
+        "reprint" => match args::<ReprintArgs>(input) {
+            Ok(a) => match site.session_staff(&a.token) {
+                Ok(staff) => site
+                    .reprint(&staff, &a.order, a.seat.as_deref())
+                    .await
+                    .and_then(json),
+                Err(e) => Err(e),
+            },
+            Err(e) => Err(e),
+        },
         other => Err(SiteError::Invalid(format!("unknown command '{other}'"))),
     };
     out.map_err(|e| {

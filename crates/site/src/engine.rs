@@ -43,6 +43,8 @@ pub struct Site {
     pub(crate) auth: auth::Sessions,
     link: Mutex<Link>,
     pub(crate) printer: printing::virtual_printer::VirtualPrinter,
+    /// Wakes the background pump when print jobs wait for a real printer.
+    pub(crate) print_kick: tokio::sync::Notify,
     demo: bool,
 }
 
@@ -73,6 +75,7 @@ impl Site {
                 printouts,
                 printing::Paper::Mm80,
             ),
+            print_kick: tokio::sync::Notify::new(),
             demo,
         })
     }
@@ -165,6 +168,8 @@ impl Site {
             store::replace_catalog(&tx, &catalog)?;
             tx.commit()?;
         }
+        // The door QR key: a conflict with another key shows at set-up time.
+        self.register_key().await?;
         self.sync().await
     }
 
@@ -180,6 +185,13 @@ impl Site {
             let tx = db.transaction()?;
             store::replace_catalog(&tx, &catalog)?;
             tx.commit()?;
+        }
+        // Keys never block a sync; registering again is idempotent.
+        if let Err(e) = self.register_key().await {
+            tracing::warn!(error = %e, "ticket key not registered");
+        }
+        if let Err(e) = self.pull_keys().await {
+            tracing::warn!(error = %e, "terminal keys not pulled");
         }
         let ids = store::showtime_ids(&self.db())?;
         for id in &ids {

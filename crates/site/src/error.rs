@@ -21,6 +21,12 @@ pub enum SiteError {
     /// No or expired session.
     #[error("please log in again")]
     NotLoggedIn,
+    /// The staff member's role may not do this.
+    #[error("{0}")]
+    NotAllowed(String),
+    /// Unknown order.
+    #[error("unknown order '{0}'")]
+    UnknownOrder(String),
     /// Unknown showtime.
     #[error("unknown showtime '{0}'")]
     UnknownShowtime(String),
@@ -76,6 +82,8 @@ impl SiteError {
             SiteError::WrongPin => "wrong_pin",
             SiteError::LockedOut(_) => "locked_out",
             SiteError::NotLoggedIn => "not_logged_in",
+            SiteError::NotAllowed(_) => "not_allowed",
+            SiteError::UnknownOrder(_) => "unknown_order",
             SiteError::UnknownShowtime(_) => "unknown_showtime",
             SiteError::UnknownSeats(_) => "unknown_seats",
             SiteError::SeatUnavailable(_) => "seat_unavailable",

@@ -42,6 +42,7 @@ async fn call(
                 "internal" | "io" => StatusCode::INTERNAL_SERVER_ERROR,
                 "central_unreachable" => StatusCode::SERVICE_UNAVAILABLE,
                 "not_logged_in" | "wrong_pin" | "locked_out" => StatusCode::UNAUTHORIZED,
+                "not_allowed" => StatusCode::FORBIDDEN,
                 "seat_unavailable" => StatusCode::CONFLICT,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };

@@ -13,10 +13,13 @@ pub mod commands;
 pub mod engine;
 pub mod error;
 pub mod http;
+pub mod printer;
 pub mod pump;
+pub mod reprint;
 pub mod sale;
 pub mod store;
 pub mod ticket;
+pub mod ticket_code;
 pub mod time_fmt;
 
 pub use engine::Site;

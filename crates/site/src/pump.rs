@@ -1,6 +1,6 @@
-//! The background outbox pump: keeps pushing queued sales to central, backing
-//! off with jitter while central is away, and keeps the link state fresh for
-//! the status bar.
+//! The background pump: sends queued print jobs to the printer, keeps pushing
+//! queued sales to central (backing off with jitter while central is away),
+//! and keeps the link state fresh for the status bar.
 
 use crate::engine::Site;
 use std::sync::Arc;
@@ -46,6 +46,9 @@ impl Backoff {
 pub async fn run(site: Arc<Site>, policy: Backoff, mut jitter: impl FnMut() -> f64 + Send) {
     let mut failures = 0u32;
     loop {
+        if let Err(e) = site.process_print_queue().await {
+            tracing::warn!(error = %e, "print queue failed");
+        }
         let ok = match site.pump_once().await {
             Ok(online) => online,
             Err(e) => {
@@ -54,7 +57,10 @@ pub async fn run(site: Arc<Site>, policy: Backoff, mut jitter: impl FnMut() -> f
             }
         };
         failures = if ok { 0 } else { failures.saturating_add(1) };
-        tokio::time::sleep(policy.pause(failures, jitter())).await;
+        tokio::select! {
+            _ = tokio::time::sleep(policy.pause(failures, jitter())) => {}
+            _ = site.print_kick.notified() => {}
+        }
     }
 }
 

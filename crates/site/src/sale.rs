@@ -4,6 +4,7 @@
 use crate::api::{SaleResult, SellArgs};
 use crate::engine::Site;
 use crate::error::{Result, SiteError};
+use crate::printer::{self, JobKind, NewJob, PrinterTarget};
 use crate::store::{self, StaffRow};
 use crate::{ticket, time_fmt};
 use domain::order::{self, OrderLine};
@@ -24,6 +25,22 @@ pub struct CashSale {
     pub ticket_type: String,
     /// Cash handed over.
     pub tendered_minor: i64,
+}
+
+/// Everything the printouts of one sale share.
+pub(crate) struct PrintContext<'a> {
+    pub site: &'a crate::store::SiteRow,
+    pub show: &'a crate::store::ShowtimeRow,
+    pub tz: &'a jiff::tz::TimeZone,
+    pub ticket_name: &'a str,
+    pub order_id: Uuid,
+    pub order_ref: &'a str,
+    pub cashier: &'a str,
+    pub terminal_id: &'a str,
+    /// When the printout is made.
+    pub now: Timestamp,
+    /// The original sale time (the QR's issue time; older than `now` for a reprint).
+    pub sold_at: Timestamp,
 }
 
 /// The short reference printed on tickets and receipts.
@@ -131,7 +148,8 @@ impl Site {
             }
         };
 
-        // 3. Commit the order and its outbox entry in one transaction.
+        // 3. Lay out the printouts, then commit the order, its outbox entry and
+        //    its print jobs in one transaction.
         let now = self.clock.now();
         let order_id = self.ids.new_id(now);
         let entry_id = self.ids.new_id(now);
@@ -162,40 +180,63 @@ impl Site {
             sold_at: now,
             sold_at_central_estimate: now + offset,
         };
-        let committed = self.commit_sale(
+        let reference = order_ref(order_id);
+        let terminal_id = self.config()?.terminal_id;
+        let jobs = self.sale_printouts(
+            &PrintContext {
+                site: &site,
+                show: &show,
+                tz: &tz,
+                ticket_name: &price.name_en,
+                order_id,
+                order_ref: &reference,
+                cashier: &staff.name,
+                terminal_id: &terminal_id,
+                now,
+                sold_at: now,
+            },
+            &lines,
+            req.tendered_minor,
+            change,
+            totals.vat_minor,
+        );
+        let jobs = match jobs {
+            Ok(j) => j,
+            Err(e) => {
+                let _ = client.release_hold(&hold.hold_id).await;
+                return Err(e);
+            }
+        };
+        let job_ids = match self.commit_sale(
             &sale,
             entry_id,
             req.tendered_minor,
             change,
             site.vat_rate_bp,
-        );
-        if let Err(e) = committed {
-            // Nothing was written; give the seats back.
-            let _ = client.release_hold(&hold.hold_id).await;
-            return Err(e);
-        }
+            &jobs,
+        ) {
+            Ok(ids) => ids,
+            Err(e) => {
+                // Nothing was written; give the seats back.
+                let _ = client.release_hold(&hold.hold_id).await;
+                return Err(e);
+            }
+        };
 
-        // 4. Print. A printer problem never undoes a paid sale.
-        let reference = order_ref(order_id);
+        // 4. The sale stands. Previews at once; the printer from the queue.
         let mut printouts = Vec::new();
         let mut print_errors = Vec::new();
-        for line in &lines {
-            let job = ticket::TicketJob {
-                site: &site,
-                show: &show,
-                tz: &tz,
-                seat_label: &line.seat_label,
-                ticket_name: &price.name_en,
-                price_minor: line.price_minor,
-                order_id,
-                order_ref: &reference,
-                cashier: &staff.name,
-                terminal_id: &self.config()?.terminal_id,
-            };
-            match ticket::print_ticket(self, &job, now) {
-                Ok(p) => printouts.push(p),
-                Err(e) => print_errors.push(format!("{}: {e}", line.seat_label)),
+        for (job, id) in jobs.iter().zip(&job_ids) {
+            match self.preview(id) {
+                Ok(p) if job.kind == JobKind::Ticket => printouts.push(p),
+                Ok(_) => {}
+                Err(e) => print_errors.push(format!("{}: {e}", job.name)),
             }
+        }
+        if self.printer_target()? == PrinterTarget::Virtual {
+            self.process_print_queue().await?;
+        } else {
+            self.print_kick.notify_one();
         }
 
         // 5. Push now; if central is away the pump retries later.
@@ -231,7 +272,8 @@ impl Site {
         tendered: i64,
         change: i64,
         vat_rate_bp: u32,
-    ) -> Result<()> {
+        jobs: &[NewJob],
+    ) -> Result<Vec<String>> {
         let body = serde_json::to_string(&EntryBody::Sale(sale.clone()))
             .map_err(|e| SiteError::Corrupt(format!("cannot encode sale: {e}")))?;
         let secured = serde_json::to_string(&sale.secured_by)
@@ -277,8 +319,83 @@ impl Site {
                 sale.sold_at.as_second()
             ],
         )?;
+        let ids = printer::enqueue(&tx, self, jobs, sale.sold_at)?;
         tx.commit()?;
-        Ok(())
+        Ok(ids)
+    }
+
+    /// Tickets (one per seat) and the receipt of a sale, encoded.
+    fn sale_printouts(
+        &self,
+        ctx: &PrintContext<'_>,
+        lines: &[OrderLine],
+        tendered: i64,
+        change: i64,
+        vat_minor: i64,
+    ) -> Result<Vec<NewJob>> {
+        let paper = self.paper()?;
+        let mut jobs = Vec::with_capacity(lines.len() + 1);
+        for line in lines {
+            let job = ticket::TicketJob {
+                site: ctx.site,
+                show: ctx.show,
+                tz: ctx.tz,
+                seat_label: &line.seat_label,
+                ticket_name: ctx.ticket_name,
+                price_minor: line.price_minor,
+                order_id: ctx.order_id,
+                order_ref: ctx.order_ref,
+                cashier: ctx.cashier,
+                terminal_id: ctx.terminal_id,
+                qr_payload: self.door_code(ctx, &line.seat_label, &line.ticket_type)?,
+            };
+            jobs.push(ticket::ticket_job(&job, paper, 0)?);
+        }
+        let total: i64 = lines.iter().map(|l| l.price_minor).sum();
+        let desc = format!("{} - {}", ctx.ticket_name, ctx.show.title_en);
+        let receipt_lines = vec![(desc, lines.len() as u32, total)];
+        jobs.push(ticket::receipt_job(
+            &ticket::ReceiptJob {
+                site: ctx.site,
+                address: &ctx.site.address,
+                tax_number: &ctx.site.tax_number,
+                tz: ctx.tz,
+                sold_at: ctx.now,
+                order_id: ctx.order_id,
+                order_ref: ctx.order_ref,
+                cashier: ctx.cashier,
+                terminal_id: ctx.terminal_id,
+                lines: receipt_lines,
+                total_minor: total,
+                vat_minor,
+                tendered_minor: tendered,
+                change_minor: change,
+            },
+            paper,
+        )?);
+        Ok(jobs)
+    }
+
+    /// The signed door QR payload of one ticket (see `ticket_code`).
+    pub(crate) fn door_code(
+        &self,
+        ctx: &PrintContext<'_>,
+        seat: &str,
+        ticket_type: &str,
+    ) -> Result<String> {
+        let claims = crate::ticket_code::TicketClaims {
+            order_id: ctx.order_id.to_string(),
+            showtime_id: ctx.show.id.clone(),
+            seat: seat.to_string(),
+            ticket_type: ticket_type.to_string(),
+            site_id: ctx.site.id.clone(),
+            terminal_id: ctx.terminal_id.to_string(),
+            issued_at: ctx.sold_at.as_second(),
+        };
+        Ok(crate::ticket_code::sign_ticket(
+            &self.terminal_key()?,
+            &claims,
+        ))
     }
 
     fn entry_state(&self, entry_id: Uuid) -> Result<String> {

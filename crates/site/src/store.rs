@@ -15,8 +15,12 @@ use std::path::Path;
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("../../../migrations/site/0001_init.sql")),
-        M::up(include_str!("../../../migrations/site/0002_print_queue.sql")),
-        M::up(include_str!("../../../migrations/site/0003_terminal_keys.sql")),
+        M::up(include_str!(
+            "../../../migrations/site/0002_print_queue.sql"
+        )),
+        M::up(include_str!(
+            "../../../migrations/site/0003_terminal_keys.sql"
+        )),
     ])
 }
 
@@ -75,6 +79,10 @@ pub struct SiteRow {
     pub cutoff_hour: i8,
     /// Hold TTL to ask for.
     pub hold_ttl_secs: u32,
+    /// Street address (receipts).
+    pub address: String,
+    /// Tax registration number (receipts).
+    pub tax_number: String,
 }
 
 /// Replaces the catalog cache with `catalog`.
@@ -165,7 +173,7 @@ pub fn site(conn: &Connection) -> Result<Option<SiteRow>> {
     let row = conn
         .query_row(
             "SELECT id, name, chain_name, country, currency, time_zone, vat_rate_bp,
-                    business_day_cutoff_hour, hold_ttl_secs FROM site LIMIT 1",
+                    business_day_cutoff_hour, hold_ttl_secs, address, tax_number FROM site LIMIT 1",
             [],
             |r| {
                 Ok((
@@ -178,6 +186,8 @@ pub fn site(conn: &Connection) -> Result<Option<SiteRow>> {
                     r.get::<_, u32>(6)?,
                     r.get::<_, i8>(7)?,
                     r.get::<_, u32>(8)?,
+                    r.get::<_, String>(9)?,
+                    r.get::<_, String>(10)?,
                 ))
             },
         )
@@ -193,6 +203,8 @@ pub fn site(conn: &Connection) -> Result<Option<SiteRow>> {
             vat_rate_bp,
             cutoff_hour,
             hold_ttl_secs,
+            address,
+            tax_number,
         )| {
             Ok(SiteRow {
                 id,
@@ -204,6 +216,8 @@ pub fn site(conn: &Connection) -> Result<Option<SiteRow>> {
                 vat_rate_bp,
                 cutoff_hour,
                 hold_ttl_secs,
+                address,
+                tax_number,
             })
         },
     )

@@ -1,17 +1,17 @@
-//! Turning a sold seat into a printed ticket.
+//! What goes on paper for a sale: one ticket per seat and the receipt.
 
-use crate::api::Printout;
-use crate::engine::Site;
-use crate::error::{Result, SiteError};
+use crate::printer::{JobKind, NewJob};
 use crate::store::{ShowtimeRow, SiteRow};
 use crate::time_fmt;
+use domain::Currency;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use printing::TicketData;
-use rusqlite::params;
+use printing::{
+    Paper, PrintError, TaxInvoiceData, TaxInvoiceLine, TaxInvoicePayment, TicketData, TicketOptions,
+};
 use uuid::Uuid;
 
-/// What one ticket needs.
+/// One ticket to print.
 pub struct TicketJob<'a> {
     /// The site.
     pub site: &'a SiteRow,
@@ -33,6 +33,8 @@ pub struct TicketJob<'a> {
     pub cashier: &'a str,
     /// Terminal id.
     pub terminal_id: &'a str,
+    /// Signed door QR payload.
+    pub qr_payload: String,
 }
 
 /// The printable content of a ticket.
@@ -56,49 +58,147 @@ pub fn ticket_data(job: &TicketJob<'_>) -> TicketData {
         ticket_type: job.ticket_name.to_string(),
         price: cur.format(job.price_minor),
         vat: format!(
-            "incl. VAT {}% {}",
-            job.site.vat_rate_bp as f64 / 100.0,
+            "incl. VAT {} {}",
+            rate_text(job.site.vat_rate_bp),
             cur.format(vat)
         ),
         order_ref: job.order_ref.to_string(),
-        qr_payload: format!("BOX1|{}|{}|{}", job.order_id, job.show.id, job.seat_label),
+        qr_payload: job.qr_payload.clone(),
         footer: format!("{} - {}", job.terminal_id, job.cashier),
     }
 }
 
-/// Encodes and prints one ticket, recording the job in the print queue.
-pub fn print_ticket(site: &Site, job: &TicketJob<'_>, now: Timestamp) -> Result<Printout> {
-    let job_id = site.ids.new_id(now);
-    let order = job.order_id.to_string();
-    site.db().execute(
-        "INSERT INTO print_jobs (id, order_id, kind, seat_label, state, created_at)
-         VALUES (?1, ?2, 'ticket', ?3, 'queued', ?4)",
-        params![job_id.to_string(), order, job.seat_label, now.to_string()],
-    )?;
-    let result =
-        printing::encode_ticket(&ticket_data(job), site.printer.paper()).and_then(|bytes| {
-            let name = format!("{}-{}", job.order_ref, job.seat_label);
-            site.printer.print(&name, &bytes)
-        });
-    match result {
-        Ok(p) => {
-            let bin = p.bin_path.to_string_lossy().into_owned();
-            let png = p.png_path.to_string_lossy().into_owned();
-            site.db().execute(
-                "UPDATE print_jobs SET state = 'printed', bin_path = ?2, png_path = ?3 WHERE id = ?1",
-                params![job_id.to_string(), bin, png],
-            )?;
-            Ok(Printout {
-                bin_path: bin,
-                png_path: png,
+/// A VAT rate in basis points as people write it: `5%`, `12.5%`.
+pub fn rate_text(bp: u32) -> String {
+    if bp.is_multiple_of(100) {
+        format!("{}%", bp / 100)
+    } else {
+        format!("{}.{:02}%", bp / 100, bp % 100).replace("0%", "%")
+    }
+}
+
+/// Encodes a ticket; `reprint` > 0 marks it as the n-th reprint. Shows that
+/// start before the business-day cutoff name the business day they belong to.
+pub fn ticket_job(job: &TicketJob<'_>, paper: Paper, reprint: u32) -> Result<NewJob, PrintError> {
+    let local = job.tz.to_datetime(job.show.starts_at);
+    let business_day_note = (local.hour() < job.site.cutoff_hour).then(|| {
+        let day = domain::business_day::business_day_of_local(local, job.site.cutoff_hour);
+        format!("Late show of {}", day.strftime("%a %-d %b"))
+    });
+    let opts = TicketOptions {
+        reprint_count: (reprint > 0).then_some(reprint),
+        logo: None,
+        business_day_note,
+    };
+    let bytes = printing::encode_ticket_with(&ticket_data(job), &opts, paper)?;
+    let suffix = if reprint > 0 {
+        format!("-reprint{reprint}")
+    } else {
+        String::new()
+    };
+    Ok(NewJob {
+        order_id: Some(job.order_id.to_string()),
+        kind: JobKind::Ticket,
+        seat_label: Some(job.seat_label.to_string()),
+        bytes,
+        reprint_count: reprint,
+        name: format!("{}-{}{suffix}", job.order_ref, job.seat_label),
+    })
+}
+
+/// What a receipt needs.
+pub struct ReceiptJob<'a> {
+    /// The site.
+    pub site: &'a SiteRow,
+    /// Address lines and tax number.
+    pub address: &'a str,
+    /// Tax registration number.
+    pub tax_number: &'a str,
+    /// Site time zone.
+    pub tz: &'a TimeZone,
+    /// Sale time.
+    pub sold_at: Timestamp,
+    /// Order id.
+    pub order_id: Uuid,
+    /// Order reference.
+    pub order_ref: &'a str,
+    /// Cashier name.
+    pub cashier: &'a str,
+    /// Terminal id.
+    pub terminal_id: &'a str,
+    /// (description, quantity, amount) lines.
+    pub lines: Vec<(String, u32, i64)>,
+    /// Total.
+    pub total_minor: i64,
+    /// VAT inside the total.
+    pub vat_minor: i64,
+    /// Cash tendered.
+    pub tendered_minor: i64,
+    /// Change given.
+    pub change_minor: i64,
+}
+
+/// Encodes the receipt (a simplified tax invoice) and opens the cash drawer.
+pub fn receipt_job(r: &ReceiptJob<'_>, paper: Paper) -> Result<NewJob, PrintError> {
+    let cur: Currency = r.site.currency;
+    let amount = |m: i64| cur.format_amount(m);
+    let inv = TaxInvoiceData {
+        supplier_name: r.site.chain_name.clone(),
+        header_ar: String::new(),
+        site_name: r.site.name.clone(),
+        address_lines: r.address.split(", ").map(str::to_string).collect(),
+        trn: r.tax_number.to_string(),
+        date_time_local: r
+            .tz
+            .to_datetime(r.sold_at)
+            .strftime("%d/%m/%Y %H:%M")
+            .to_string(),
+        invoice_ref: r.order_ref.to_string(),
+        order_ref: r.order_id.to_string(),
+        cashier: r.cashier.to_string(),
+        terminal: r.terminal_id.to_string(),
+        lines: r
+            .lines
+            .iter()
+            .map(|(d, q, a)| TaxInvoiceLine {
+                description: d.clone(),
+                qty: *q,
+                amount: amount(*a),
             })
-        }
-        Err(e) => {
-            site.db().execute(
-                "UPDATE print_jobs SET state = 'failed', error = ?2 WHERE id = ?1",
-                params![job_id.to_string(), e.to_string()],
-            )?;
-            Err(SiteError::Print(e))
-        }
+            .collect(),
+        currency: cur.code().to_string(),
+        subtotal: amount(r.total_minor - r.vat_minor),
+        vat_rate: rate_text(r.site.vat_rate_bp),
+        vat_amount: amount(r.vat_minor),
+        total: cur.format(r.total_minor),
+        payments: vec![TaxInvoicePayment {
+            method: "Cash".into(),
+            amount: amount(r.tendered_minor),
+            reference: String::new(),
+        }],
+        change: amount(r.change_minor),
+        qr_payload: String::new(),
+        footer_lines: vec!["Thank you for visiting".into()],
+    };
+    Ok(NewJob {
+        order_id: Some(r.order_id.to_string()),
+        kind: JobKind::Receipt,
+        seat_label: None,
+        bytes: printing::encode_tax_invoice(&inv, paper, true)?,
+        reprint_count: 0,
+        name: format!("{}-receipt", r.order_ref),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rate_text;
+
+    #[test]
+    fn rates_read_like_people_write_them() {
+        assert_eq!(rate_text(500), "5%");
+        assert_eq!(rate_text(1400), "14%");
+        assert_eq!(rate_text(1250), "12.5%");
+        assert_eq!(rate_text(0), "0%");
     }
 }

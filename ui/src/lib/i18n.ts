@@ -33,6 +33,12 @@ const en = {
   'top.logout': 'Log out',
   'top.demo': 'Demo',
   'top.time': 'Local time',
+  'top.printer': 'Printer',
+  'printer.ready': 'Ready',
+  'printer.paperLow': 'Paper low',
+  'printer.target': 'Printer',
+  'printer.queue': '{queued} waiting · {interrupted} cut off',
+  'printer.testPage': 'Print test page',
 
   'shows.title': "Today's showtimes",
   'shows.loading': 'Loading showtimes…',

@@ -22,6 +22,10 @@ import type { ShowtimeSummary } from './bindings/ShowtimeSummary';
 import type { ShowtimesArgs } from './bindings/ShowtimesArgs';
 import type { Status } from './bindings/Status';
 import type { SyncReport } from './bindings/SyncReport';
+import type { Printout } from './bindings/Printout';
+import type { PrinterView } from './bindings/PrinterView';
+import type { ReprintArgs } from './bindings/ReprintArgs';
+import type { TokenArgs } from './bindings/TokenArgs';
 
 export type {
   Empty,
@@ -40,7 +44,7 @@ export type {
   Status,
   SyncReport,
 };
-export type { Printout } from './bindings/Printout';
+export type { Printout, PrinterView, ReprintArgs, TokenArgs };
 export type { TicketTypePrice } from './bindings/TicketTypePrice';
 
 /** The site currency: ISO code and number of decimals. */
@@ -62,6 +66,9 @@ export interface Commands {
   sell: { args: SellArgs; result: SaleResult };
   printout_image: { args: PrintoutImageArgs; result: PrintoutImage };
   sync: { args: Empty; result: SyncReport };
+  printer_status: { args: Empty; result: PrinterView };
+  print_test_page: { args: TokenArgs; result: Printout };
+  reprint: { args: ReprintArgs; result: Printout[] };
 }
 
 export type Command = keyof Commands;

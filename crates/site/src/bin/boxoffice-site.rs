@@ -6,6 +6,7 @@ use serde::Serialize;
 use site::api::{SaleResult, SeatMapArgs, ShowtimesArgs};
 use site::clock::{SystemClock, V7Ids};
 use site::sale::CashSale;
+use site::ticket_code::TicketCheck;
 use site::{Site, SiteError};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -86,6 +87,50 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Show or change the printer; print a test page; retry the queue.
+    Printer {
+        /// Set the printer: virtual, tcp:HOST[:PORT] or device:/dev/usb/lp0.
+        #[arg(long)]
+        set: Option<String>,
+        /// Paper width with --set: 80 or 58.
+        #[arg(long)]
+        paper: Option<String>,
+        /// Ask the printer for its real-time status.
+        #[arg(long)]
+        status: bool,
+        /// Print a test page.
+        #[arg(long)]
+        test_page: bool,
+        /// Send queued jobs now.
+        #[arg(long)]
+        retry: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reprint an order's tickets (supervisor or manager), marked REPRINT.
+    Reprint {
+        /// Order id or printed reference (T1A2B3C4D).
+        #[arg(long)]
+        order: String,
+        /// Only this seat.
+        #[arg(long)]
+        seat: Option<String>,
+        /// A supervisor's or manager's PIN.
+        #[arg(long)]
+        pin: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a scanned ticket QR code offline (exit 0 valid, 2 invalid).
+    VerifyTicket {
+        /// The QR code's text.
+        payload: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Serve the terminal's commands over HTTP (and the UI, for browsers).
     Serve {
         /// Address to listen on.
@@ -113,7 +158,7 @@ fn main() -> ExitCode {
         }
     };
     match rt.block_on(run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e} [{}]", e.code());
             ExitCode::from(if e.is_user_error() { 2 } else { 1 })
@@ -137,7 +182,38 @@ fn sale_output(sale: &SaleResult) -> Result<serde_json::Value, SiteError> {
     Ok(v)
 }
 
-async fn run(cli: Cli) -> Result<(), SiteError> {
+/// One line for the door: what a valid ticket admits, or why it is refused.
+fn ticket_line(check: &TicketCheck) -> String {
+    match (&check.admits, check.valid) {
+        (Some(a), true) => {
+            let film = match (&a.film_title_en, &a.film_title_ar) {
+                (Some(en), Some(ar)) => format!("{en} / {ar}"),
+                (Some(en), None) => en.clone(),
+                _ => format!("showtime {}", a.showtime_id),
+            };
+            let mut line = format!("valid: {film}");
+            if let Some(screen) = &a.screen {
+                line.push_str(&format!(", {screen}"));
+            }
+            if let Some(start) = &a.starts_at_local {
+                line.push_str(&format!(", {start}"));
+            }
+            let kind = a.ticket_name_en.as_deref().unwrap_or(&a.ticket_type);
+            line.push_str(&format!(
+                ", seat {} ({kind}), order {}",
+                a.seat, a.order_ref
+            ));
+            line
+        }
+        _ => format!(
+            "invalid: {} [{}]",
+            check.reason.as_deref().unwrap_or("not a valid ticket"),
+            check.reason_code.as_deref().unwrap_or("ticket.invalid")
+        ),
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
     let site = Site::open(&cli.data, Arc::new(SystemClock), Arc::new(V7Ids), false)?;
     match cli.command {
         Command::Init {
@@ -235,6 +311,12 @@ async fn run(cli: Cli) -> Result<(), SiteError> {
                     },
                 )
                 .await?;
+            // A headless sale waits for the printer (the app leaves it to the queue).
+            if site.printer_target()? != site::printer::PrinterTarget::Virtual
+                && let Err(e) = site.process_print_queue().await
+            {
+                eprintln!("warning: printing: {e}");
+            }
             if json {
                 print_json(&sale_output(&sale)?)?;
             } else {
@@ -245,6 +327,90 @@ async fn run(cli: Cli) -> Result<(), SiteError> {
                     cur.format(sale.change_minor),
                     sale.order_ref
                 );
+            }
+        }
+        Command::Printer {
+            set,
+            paper,
+            status,
+            test_page,
+            retry,
+            json,
+        } => {
+            if let Some(target) = set {
+                site.set_printer(&target, paper.as_deref())?;
+            } else if paper.is_some() {
+                return Err(SiteError::Invalid("--paper goes with --set".into()));
+            }
+            if test_page {
+                let p = site.print_test_page().await?;
+                eprintln!("test page: {}", p.png_path);
+            }
+            if retry {
+                let n = site.process_print_queue().await?;
+                eprintln!("{n} jobs printed");
+            }
+            let queue = site.print_queue_state()?;
+            let printer_status = if status {
+                Some(site.printer_status().await?)
+            } else {
+                None
+            };
+            if json {
+                let mut v =
+                    serde_json::to_value(&queue).map_err(|e| SiteError::Corrupt(e.to_string()))?;
+                if let Some(st) = printer_status {
+                    v["status"] = serde_json::json!({
+                        "online": st.online, "paper_out": st.paper_out, "paper_near_end": st.paper_near_end,
+                        "cover_open": st.cover_open, "drawer_open": st.drawer_open, "error": st.error,
+                    });
+                }
+                print_json(&v)?;
+            } else {
+                println!(
+                    "printer {} ({}), {} queued, {} interrupted{}",
+                    queue.printer,
+                    queue.paper,
+                    queue.queued,
+                    queue.interrupted,
+                    queue
+                        .last_error
+                        .map(|e| format!(", last error: {e}"))
+                        .unwrap_or_default()
+                );
+                if let Some(st) = printer_status {
+                    println!("status: {st:?}");
+                }
+            }
+        }
+        Command::Reprint {
+            order,
+            seat,
+            pin,
+            json,
+        } => {
+            let staff = site.staff_by_pin(&pin)?;
+            let printouts = site.reprint(&staff, &order, seat.as_deref()).await?;
+            if site.printer_target()? != site::printer::PrinterTarget::Virtual {
+                site.process_print_queue().await?;
+            }
+            if json {
+                print_json(&printouts)?;
+            } else {
+                for p in printouts {
+                    println!("{}", p.png_path);
+                }
+            }
+        }
+        Command::VerifyTicket { payload, json } => {
+            let check = site.verify_ticket(&payload)?;
+            if json {
+                print_json(&check)?;
+            } else {
+                println!("{}", ticket_line(&check));
+            }
+            if !check.valid {
+                return Ok(ExitCode::from(2));
             }
         }
         Command::Serve { listen, ui } => {
@@ -261,5 +427,5 @@ async fn run(cli: Cli) -> Result<(), SiteError> {
             served?;
         }
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }

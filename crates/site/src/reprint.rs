@@ -1,0 +1,148 @@
+//! Reprints: only supervisors and managers, each copy marked "REPRINT n".
+
+use crate::api::Printout;
+use crate::engine::Site;
+use crate::error::{Result, SiteError};
+use crate::printer::{self, PrinterTarget};
+use crate::sale::{PrintContext, order_ref};
+use crate::store::{self, StaffRow};
+use crate::{ticket, time_fmt};
+use protocol::Role;
+use rusqlite::{OptionalExtension, params};
+use uuid::Uuid;
+
+impl Site {
+    /// Finds an order by its id or its printed reference (`T1A2B3C4D`).
+    pub fn find_order(&self, id_or_ref: &str) -> Result<Uuid> {
+        let text = id_or_ref.trim();
+        if let Ok(id) = text.parse::<Uuid>() {
+            return Ok(id);
+        }
+        let suffix = text.strip_prefix('T').unwrap_or(text).to_ascii_lowercase();
+        if suffix.len() != 8 || !suffix.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(SiteError::UnknownOrder(text.to_string()));
+        }
+        let found: Option<String> = self
+            .db()
+            .query_row(
+                "SELECT id FROM orders WHERE substr(replace(id, '-', ''), -8) = ?1",
+                [&suffix],
+                |r| r.get(0),
+            )
+            .optional()?;
+        found
+            .and_then(|id| id.parse().ok())
+            .ok_or_else(|| SiteError::UnknownOrder(text.to_string()))
+    }
+
+    /// Reprints the tickets of an order (one seat, or all), marked as reprints.
+    pub async fn reprint(
+        &self,
+        staff: &StaffRow,
+        order: &str,
+        seat: Option<&str>,
+    ) -> Result<Vec<Printout>> {
+        if staff.role == Role::Cashier {
+            return Err(SiteError::NotAllowed(
+                "reprints need a supervisor or a manager".into(),
+            ));
+        }
+        let order_id = self.find_order(order)?;
+        let site = self.site_row()?;
+        let tz = time_fmt::zone(&site.time_zone)?;
+        let now = self.clock.now();
+        let terminal_id = self.config()?.terminal_id;
+        let (showtime_id, cashier_id, sold_at): (String, String, String) = self
+            .db()
+            .query_row(
+                "SELECT showtime_id, cashier_id, sold_at FROM orders WHERE id = ?1",
+                [order_id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?
+            .ok_or_else(|| SiteError::UnknownOrder(order.to_string()))?;
+        let sold_at: jiff::Timestamp = sold_at
+            .parse()
+            .map_err(|e| SiteError::Corrupt(format!("order {order_id} sale time: {e}")))?;
+        let show = store::showtime(&self.db(), &showtime_id)?;
+        let prices = store::prices(&self.db(), &show.price_card_id)?;
+        let cashier = store::staff(&self.db())?
+            .into_iter()
+            .find(|s| s.id == cashier_id)
+            .map(|s| s.name)
+            .unwrap_or(cashier_id);
+        let seats: Vec<(String, String, i64, u32)> = {
+            let db = self.db();
+            let mut stmt = db.prepare(
+                "SELECT s.seat_label, s.ticket_type, s.price_minor,
+                        COALESCE((SELECT max(j.reprint_count) FROM print_jobs j
+                                  WHERE j.order_id = s.order_id AND j.seat_label = s.seat_label AND j.kind = 'ticket'), 0)
+                 FROM order_seats s WHERE s.order_id = ?1 AND (?2 IS NULL OR s.seat_label = ?2)
+                 ORDER BY s.seat_label",
+            )?;
+            stmt.query_map(params![order_id.to_string(), seat], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
+            .collect::<std::result::Result<_, _>>()?
+        };
+        if seats.is_empty() {
+            return Err(SiteError::UnknownSeats(vec![
+                seat.unwrap_or("(none)").to_string(),
+            ]));
+        }
+        let reference = order_ref(order_id);
+        let paper = self.paper()?;
+        let mut jobs = Vec::new();
+        for (label, ticket_type, price_minor, printed) in &seats {
+            let name = prices
+                .iter()
+                .find(|p| &p.ticket_type == ticket_type)
+                .map(|p| p.name_en.clone())
+                .unwrap_or_else(|| ticket_type.clone());
+            let ctx = PrintContext {
+                site: &site,
+                show: &show,
+                tz: &tz,
+                ticket_name: &name,
+                order_id,
+                order_ref: &reference,
+                cashier: &cashier,
+                terminal_id: &terminal_id,
+                now,
+                sold_at,
+            };
+            let job = ticket::TicketJob {
+                site: &site,
+                show: &show,
+                tz: &tz,
+                seat_label: label,
+                ticket_name: &name,
+                price_minor: *price_minor,
+                order_id,
+                order_ref: &reference,
+                cashier: &cashier,
+                terminal_id: &terminal_id,
+                qr_payload: self.door_code(&ctx, label, ticket_type)?,
+            };
+            jobs.push(ticket::ticket_job(&job, paper, printed + 1)?);
+        }
+        let ids = {
+            let mut db = self.db();
+            let tx = db.transaction()?;
+            let ids = printer::enqueue(&tx, self, &jobs, now)?;
+            tx.commit()?;
+            ids
+        };
+        tracing::info!(order = %reference, by = %staff.id, copies = ids.len(), "reprint");
+        let previews = ids
+            .iter()
+            .map(|id| self.preview(id))
+            .collect::<Result<Vec<_>>>()?;
+        if self.printer_target()? == PrinterTarget::Virtual {
+            self.process_print_queue().await?;
+        } else {
+            self.print_kick.notify_one();
+        }
+        Ok(previews)
+    }
+}
