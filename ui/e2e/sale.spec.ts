@@ -174,3 +174,32 @@ test('the PIN can be typed on the keyboard', async ({ page }) => {
   await expect(page.getByTestId('counter')).toBeVisible();
   await expect(page.getByTestId('staff')).not.toBeEmpty();
 });
+
+test('best available by keyboard: 4 then B picks four seats together, Enter pays exact', async ({ page }) => {
+  await openApp(page);
+  await tapPin(page, '1111');
+  await expect(page.getByTestId('counter')).toBeVisible();
+  // The last IMAX show of the day: the 448-seat hall.
+  await page.locator('[data-showtime*="-s1-"]:not([disabled])').last().click();
+  await expect(page.locator('[data-seat]').first()).toBeVisible();
+  await page.keyboard.press('4');
+  await expect(page.getByTestId('party')).toHaveText('4');
+  await page.keyboard.press('b');
+  const chosen = page.locator('[data-seat][data-selected="true"]');
+  await expect(chosen).toHaveCount(4);
+  const labels = await chosen.evaluateAll((els) => els.map((e) => e.getAttribute('data-seat') ?? ''));
+  const rows = new Set(labels.map((l) => l.split('-')[0]));
+  expect(rows.size, `one row: ${labels.join(',')}`).toBe(1);
+  const numbers = labels.map((l) => Number(l.split('-')[1])).sort((a, b) => a - b);
+  expect(numbers[3]! - numbers[0]!, `adjacent: ${labels.join(',')}`).toBe(3);
+  await expect(page.getByTestId('order-lines')).toContainText(labels[0]!);
+  // P, Exact, Enter.
+  await page.keyboard.press('p');
+  const pay = page.getByTestId('pay-dialog');
+  await expect(pay).toBeVisible();
+  await pay.getByTestId('tender-exact').click();
+  await pay.getByTestId('tender-input').press('Enter');
+  const done = page.getByTestId('sale-done');
+  await expect(done).toBeVisible({ timeout: 30_000 });
+  await expect(done.getByTestId('ticket-preview')).toHaveCount(4);
+});

@@ -348,3 +348,31 @@ pub struct ReprintArgs {
     #[serde(default)]
     pub seat: Option<String>,
 }
+
+/// `best_available` arguments.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct BestAvailableArgs {
+    /// Showtime id.
+    pub showtime_id: String,
+    /// How many seats together.
+    pub count: u32,
+    /// `standard`, `premium` or `vip`; any area when absent.
+    #[serde(default)]
+    pub area: Option<String>,
+    /// Whether wheelchair and companion seats may be chosen.
+    #[serde(default)]
+    pub accessible: bool,
+}
+
+/// Seats chosen by best available.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct BestAvailable {
+    /// All seats chosen.
+    pub seats: Vec<String>,
+    /// The adjacent groups (one unless split).
+    pub groups: Vec<Vec<String>>,
+    /// No row could take them all together: say so to the customer.
+    pub split: bool,
+}

@@ -62,6 +62,9 @@ pub async fn dispatch(site: &Site, name: &str, input: Value) -> Result<Value, Er
             .and_then(|a| site.printout_image(&a))
             .and_then(json),
         "sync" => site.sync().await.and_then(json),
+        "best_available" => args::<BestAvailableArgs>(input)
+            .and_then(|a| site.best_available(&a))
+            .and_then(json),
         "printer_status" => site.printer_view().await.and_then(json),
         "print_test_page" => {
             match args::<TokenArgs>(input).and_then(|a| site.session_staff(&a.token)) {

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod best;
 pub mod central_client;
 pub mod clock;
 pub mod commands;

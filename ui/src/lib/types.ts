@@ -26,6 +26,8 @@ import type { Printout } from './bindings/Printout';
 import type { PrinterView } from './bindings/PrinterView';
 import type { ReprintArgs } from './bindings/ReprintArgs';
 import type { TokenArgs } from './bindings/TokenArgs';
+import type { BestAvailable } from './bindings/BestAvailable';
+import type { BestAvailableArgs } from './bindings/BestAvailableArgs';
 
 export type {
   Empty,
@@ -44,7 +46,7 @@ export type {
   Status,
   SyncReport,
 };
-export type { Printout, PrinterView, ReprintArgs, TokenArgs };
+export type { BestAvailable, BestAvailableArgs, Printout, PrinterView, ReprintArgs, TokenArgs };
 export type { TicketTypePrice } from './bindings/TicketTypePrice';
 
 /** The site currency: ISO code and number of decimals. */
@@ -69,6 +71,7 @@ export interface Commands {
   printer_status: { args: Empty; result: PrinterView };
   print_test_page: { args: TokenArgs; result: Printout };
   reprint: { args: ReprintArgs; result: Printout[] };
+  best_available: { args: BestAvailableArgs; result: BestAvailable };
 }
 
 export type Command = keyof Commands;

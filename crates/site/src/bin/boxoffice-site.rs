@@ -72,8 +72,22 @@ enum Command {
         #[arg(long)]
         showtime: String,
         /// Comma-separated seat labels, e.g. F-12,F-13.
-        #[arg(long, value_delimiter = ',')]
+        #[arg(
+            long,
+            value_delimiter = ',',
+            required_unless_present = "best",
+            conflicts_with = "best"
+        )]
         seats: Vec<String>,
+        /// Instead of --seats: the best N seats together.
+        #[arg(long)]
+        best: Option<u32>,
+        /// With --best: only this area (standard, premium, vip).
+        #[arg(long, requires = "best")]
+        area: Option<String>,
+        /// With --best: wheelchair and companion seats may be chosen.
+        #[arg(long, requires = "best")]
+        accessible: bool,
         /// Ticket type code, e.g. adult.
         #[arg(long, default_value = "adult")]
         ticket: String,
@@ -280,6 +294,9 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
         Command::Sell {
             showtime,
             seats,
+            best,
+            area,
+            accessible,
             ticket,
             pay,
             pin,
@@ -295,11 +312,28 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 .parse()
                 .map_err(|e: domain::MoneyError| SiteError::Corrupt(e.to_string()))?;
             let tendered = cur.parse_major(amount)?;
-            let seats: Vec<String> = seats
-                .into_iter()
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect();
+            let seats: Vec<String> = match best {
+                Some(count) => {
+                    let pick = site.best_available(&site::api::BestAvailableArgs {
+                        showtime_id: showtime.clone(),
+                        count,
+                        area,
+                        accessible,
+                    })?;
+                    if pick.split {
+                        eprintln!(
+                            "note: no row has {count} seats together; split as {:?}",
+                            pick.groups
+                        );
+                    }
+                    pick.seats
+                }
+                None => seats
+                    .into_iter()
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+            };
             let sale = site
                 .sell_cash(
                     &staff,
