@@ -452,3 +452,72 @@ fn central_lists_sites_for_it() {
         .collect();
     assert!(currencies.contains("AED") && currencies.contains("OMR"));
 }
+
+#[test]
+fn age_rated_films_need_an_id_check_and_refuse_child_tickets() {
+    let dir = tempfile::tempdir().unwrap();
+    let central = Central::start(dir.path());
+    let t = Terminal::new(dir.path().join("t1"));
+    t.init(&central, "dxb-marina", "dxb-marina-t1");
+    let list = t.json(&["showtimes", "--json"]);
+    let adult_only = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["rating"] == "18+")
+        .unwrap()
+        .clone();
+    assert_eq!(adult_only["id_check"], true);
+    let family = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["rating"] == "G")
+        .unwrap()
+        .clone();
+    assert_eq!(family["id_check"], false);
+    let id = adult_only["id"].as_str().unwrap();
+    let err = t.fails(&[
+        "sell",
+        "--showtime",
+        id,
+        "--seats",
+        "G-5",
+        "--pay",
+        "cash:500",
+        "--pin",
+        "1111",
+    ]);
+    assert!(err.contains("age.id_check_required"), "{err}");
+    let err = t.fails(&[
+        "sell",
+        "--showtime",
+        id,
+        "--seats",
+        "G-5",
+        "--ticket",
+        "child",
+        "--id-checked",
+        "--pay",
+        "cash:500",
+        "--pin",
+        "1111",
+    ]);
+    assert!(err.contains("age.child_ticket_refused"), "{err}");
+    assert_eq!(t.count("orders"), 0);
+    assert_eq!(central.seat_state(id, "G-5"), "free");
+    let sale = t.json(&[
+        "sell",
+        "--showtime",
+        id,
+        "--seats",
+        "G-5",
+        "--id-checked",
+        "--pay",
+        "cash:500",
+        "--pin",
+        "1111",
+        "--json",
+    ]);
+    assert_eq!(sale["seats"][0], "G-5");
+}

@@ -198,6 +198,13 @@ test('best available by keyboard: 4 then B picks four seats together, Enter pays
   const pay = page.getByTestId('pay-dialog');
   await expect(pay).toBeVisible();
   await pay.getByTestId('tender-exact').click();
+  // The late IMAX show is rated 21+: no sale until the cashier confirms the ID check.
+  const idCheck = pay.getByTestId('id-check');
+  await expect(idCheck).toBeVisible();
+  await pay.getByTestId('tender-input').press('Enter');
+  await expect(pay).toBeVisible();
+  await expect(idCheck).toBeFocused();
+  await idCheck.check();
   await pay.getByTestId('tender-input').press('Enter');
   const done = page.getByTestId('sale-done');
   await expect(done).toBeVisible({ timeout: 30_000 });

@@ -132,6 +132,8 @@ pub struct ShowtimeSummary {
     pub seats_total: u32,
     /// Running time in minutes.
     pub runtime_min: u32,
+    /// The cashier must check ID before selling (PG15 and above).
+    pub id_check: bool,
 }
 
 /// `seat_map` arguments.
@@ -196,6 +198,8 @@ pub struct SeatMap {
     pub film_title_ar: String,
     /// Age rating.
     pub rating: String,
+    /// The cashier must check ID before selling (PG15 and above).
+    pub id_check: bool,
     /// Local start time.
     pub local_time: String,
     /// Grid width (columns).
@@ -225,6 +229,9 @@ pub struct SellArgs {
     /// Cash handed over, in minor units.
     #[ts(type = "number")]
     pub tendered_minor: i64,
+    /// The cashier confirmed the customer's ID (needed for PG15 and above).
+    #[serde(default)]
+    pub id_checked: bool,
 }
 
 /// A printout of an order.

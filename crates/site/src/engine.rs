@@ -381,6 +381,7 @@ impl Site {
                 film_id: r.film_id,
                 film_title_en: r.title_en,
                 film_title_ar: r.title_ar,
+                id_check: domain::age::requires_id_check(&r.rating),
                 rating: r.rating,
                 screen: r.screen_name,
                 format: r.format,
@@ -428,6 +429,7 @@ impl Site {
             screen: show.screen_name,
             film_title_en: show.title_en,
             film_title_ar: show.title_ar,
+            id_check: domain::age::requires_id_check(&show.rating),
             rating: show.rating,
         })
     }

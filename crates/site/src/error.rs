@@ -27,6 +27,12 @@ pub enum SiteError {
     /// Unknown order.
     #[error("unknown order '{0}'")]
     UnknownOrder(String),
+    /// Age rating rules.
+    #[error(transparent)]
+    Age(#[from] domain::AgeError),
+    /// The film needs an ID check the cashier has not confirmed.
+    #[error("'{0}' film: confirm that you checked the customer's ID")]
+    IdCheckRequired(String),
     /// Unknown showtime.
     #[error("unknown showtime '{0}'")]
     UnknownShowtime(String),
@@ -84,6 +90,8 @@ impl SiteError {
             SiteError::NotLoggedIn => "not_logged_in",
             SiteError::NotAllowed(_) => "not_allowed",
             SiteError::UnknownOrder(_) => "unknown_order",
+            SiteError::Age(e) => e.code(),
+            SiteError::IdCheckRequired(_) => "age.id_check_required",
             SiteError::UnknownShowtime(_) => "unknown_showtime",
             SiteError::UnknownSeats(_) => "unknown_seats",
             SiteError::SeatUnavailable(_) => "seat_unavailable",

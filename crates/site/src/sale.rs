@@ -25,6 +25,8 @@ pub struct CashSale {
     pub ticket_type: String,
     /// Cash handed over.
     pub tendered_minor: i64,
+    /// The cashier confirmed the customer's ID.
+    pub id_checked: bool,
 }
 
 /// Everything the printouts of one sale share.
@@ -60,6 +62,7 @@ impl Site {
                 seats: args.seats.clone(),
                 ticket_type: args.ticket_type.clone(),
                 tendered_minor: args.tendered_minor,
+                id_checked: args.id_checked,
             },
         )
         .await
@@ -83,6 +86,10 @@ impl Site {
                 .into_iter()
                 .find(|p| p.ticket_type == req.ticket_type)
                 .ok_or_else(|| SiteError::UnknownTicketType(req.ticket_type.clone()))?;
+            domain::age::ticket_allowed(&show.rating, &price.ticket_type)?;
+            if domain::age::requires_id_check(&show.rating) && !req.id_checked {
+                return Err(SiteError::IdCheckRequired(show.rating.clone()));
+            }
             let seats: HashMap<String, domain::SeatState> = store::seats(&db, &show)?
                 .into_iter()
                 .map(|s| (s.label, s.state))

@@ -34,6 +34,7 @@ const en = {
   'top.demo': 'Demo',
   'top.time': 'Local time',
   'top.printer': 'Printer',
+  'pay.idCheck': 'ID checked: every customer is old enough for this {rating} film',
   'best.party': 'Party size',
   'best.fewer': 'One fewer',
   'best.more': 'One more',

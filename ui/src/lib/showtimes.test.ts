@@ -9,6 +9,7 @@ function show(id: string, film: string, time: string, extra: Partial<ShowtimeSum
     film_title_en: film,
     film_title_ar: '',
     rating: 'PG',
+    id_check: false,
     screen: '1',
     format: '2D',
     starts_at: `2025-11-26T${time}:00+04:00`,

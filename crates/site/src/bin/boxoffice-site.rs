@@ -94,6 +94,9 @@ enum Command {
         /// Payment, e.g. cash:20 or cash:12.500 (major units).
         #[arg(long)]
         pay: String,
+        /// The customer's ID was checked (films rated PG15 and above).
+        #[arg(long)]
+        id_checked: bool,
         /// The cashier's PIN.
         #[arg(long)]
         pin: String,
@@ -297,6 +300,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             best,
             area,
             accessible,
+            id_checked,
             ticket,
             pay,
             pin,
@@ -342,6 +346,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                         seats,
                         ticket_type: ticket,
                         tendered_minor: tendered,
+                        id_checked,
                     },
                 )
                 .await?;

@@ -28,6 +28,10 @@ film_title_ar: string,
  */
 rating: string, 
 /**
+ * The cashier must check ID before selling (PG15 and above).
+ */
+id_check: boolean, 
+/**
  * Local start time.
  */
 local_time: string, 

@@ -23,4 +23,8 @@ ticket_type: string,
 /**
  * Cash handed over, in minor units.
  */
-tendered_minor: number, };
+tendered_minor: number, 
+/**
+ * The cashier confirmed the customer's ID (needed for PG15 and above).
+ */
+id_checked: boolean, };

@@ -55,4 +55,8 @@ seats_total: number,
 /**
  * Running time in minutes.
  */
-runtime_min: number, };
+runtime_min: number, 
+/**
+ * The cashier must check ID before selling (PG15 and above).
+ */
+id_check: boolean, };

@@ -32,6 +32,7 @@ export function mapOf(seats: SeatView[], over: Partial<SeatMap> = {}): SeatMap {
     film_title_en: 'Film',
     film_title_ar: 'فيلم',
     rating: 'PG13',
+    id_check: false,
     local_time: '19:30',
     width: Math.max(0, ...seats.map((s) => s.x)) + 1,
     height: Math.max(0, ...seats.map((s) => s.y)) + 1,
