@@ -41,7 +41,7 @@ ui: ui-deps
 	cd ui && npm run build
 
 run: deps ui
-	$(CARGO) build -p boxoffice-app
+	$(CARGO) build --workspace --bins
 	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
 		echo "no display: running the app under Xvfb (screenshot with DISPLAY=:99 import -window root shot.png)"; \
 		(Xvfb :99 -screen 0 1280x800x24 >/dev/null 2>&1 &); sleep 1; \
