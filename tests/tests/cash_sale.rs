@@ -116,6 +116,10 @@ fn sell_two_seats_then_a_second_terminal_cannot() {
         assert!(text.contains(want), "ticket lacks {want:?}:\n{text}");
     }
     assert_eq!(decoded.cuts, 1);
+    assert!(
+        decoded.rasters >= 2,
+        "the site logo and the shaped Arabic title print as images"
+    );
     assert_eq!(decoded.qr_codes.len(), 1);
     assert!(decoded.qr_codes[0].contains(sale["order_id"].as_str().unwrap()));
     let png = std::fs::read(printouts[0]["png_path"].as_str().unwrap()).unwrap();

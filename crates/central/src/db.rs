@@ -5,6 +5,7 @@
 //! even a bug in this code cannot record a second sale of a seat.
 
 use crate::error::CentralError;
+use base64::Engine as _;
 use domain::{Country, Currency, SeatArea, SeatKind, SeatState};
 use jiff::Timestamp;
 use protocol::{
@@ -29,6 +30,9 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../../migrations/central/0001_init.sql")),
         M::up(include_str!(
             "../../../migrations/central/0002_terminal_keys.sql"
+        )),
+        M::up(include_str!(
+            "../../../migrations/central/0003_site_logo.sql"
         )),
     ])
 }
@@ -521,6 +525,10 @@ fn site_info(conn: &Connection, site_id: &str) -> Result<SiteInfo> {
         .prepare("SELECT id FROM terminals WHERE site_id = ?1 ORDER BY id")?
         .query_map([site_id], |r| r.get(0))?
         .collect::<std::result::Result<_, _>>()?;
+    let logo: Option<Vec<u8>> =
+        conn.query_row("SELECT logo_png FROM sites WHERE id = ?1", [site_id], |r| {
+            r.get(0)
+        })?;
     Ok(SiteInfo {
         id: site_id.to_string(),
         name,
@@ -533,6 +541,7 @@ fn site_info(conn: &Connection, site_id: &str) -> Result<SiteInfo> {
         tax_number,
         business_day_cutoff_hour: cutoff,
         terminals,
+        logo_png_b64: logo.map(|b| base64::engine::general_purpose::STANDARD.encode(b)),
     })
 }
 

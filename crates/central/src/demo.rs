@@ -24,6 +24,9 @@ pub const DEMO_PINS: [(&str, &str, &str); 3] = [
 
 const CHAIN: &str = "Boxoffice Cinemas";
 
+/// The demo chain's logo, printed at the top of tickets.
+const DEMO_LOGO_PNG: &[u8] = include_bytes!("../assets/demo-logo.png");
+
 struct DemoSite {
     id: &'static str,
     name: &'static str,
@@ -290,6 +293,10 @@ fn seed_site(tx: &Transaction<'_>, site: &DemoSite, hashes: &[String]) -> Result
             site.id, site.name, CHAIN, site.country.code(), currency.code(), site.time_zone,
             site.country.vat_rate_bp(), site.address, site.tax_number
         ],
+    )?;
+    tx.execute(
+        "UPDATE sites SET logo_png = ?2 WHERE id = ?1",
+        params![site.id, DEMO_LOGO_PNG],
     )?;
     for n in 1..=site.terminals {
         tx.execute(

@@ -52,6 +52,9 @@ pub struct SiteInfo {
     pub business_day_cutoff_hour: i8,
     /// Terminal ids of this site.
     pub terminals: Vec<String>,
+    /// The site's logo for tickets (PNG, base64), if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo_png_b64: Option<String>,
 }
 
 /// A film.

@@ -21,6 +21,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "../../../migrations/site/0003_terminal_keys.sql"
         )),
+        M::up(include_str!("../../../migrations/site/0004_site_logo.sql")),
     ])
 }
 
@@ -83,6 +84,8 @@ pub struct SiteRow {
     pub address: String,
     /// Tax registration number (receipts).
     pub tax_number: String,
+    /// Logo for tickets (PNG).
+    pub logo_png: Option<Vec<u8>>,
 }
 
 /// Replaces the catalog cache with `catalog`.
@@ -99,12 +102,18 @@ pub fn replace_catalog(tx: &Transaction<'_>, catalog: &Catalog) -> Result<()> {
         tx.execute(&format!("DELETE FROM {table}"), [])?;
     }
     let s = &catalog.site;
+    // A logo that does not decode is dropped: tickets print without it.
+    let logo: Option<Vec<u8>> = s.logo_png_b64.as_deref().and_then(|b| {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.decode(b).ok()
+    });
     tx.execute(
-        "INSERT INTO site (id, name, chain_name, country, currency, time_zone, vat_rate_bp, address, tax_number, business_day_cutoff_hour, hold_ttl_secs)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO site (id, name, chain_name, country, currency, time_zone, vat_rate_bp, address, tax_number, business_day_cutoff_hour, hold_ttl_secs, logo_png)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             s.id, s.name, s.chain_name, s.country.code(), s.currency.code(), s.time_zone,
-            s.vat_rate_bp, s.address, s.tax_number, s.business_day_cutoff_hour, catalog.hold_ttl_secs
+            s.vat_rate_bp, s.address, s.tax_number, s.business_day_cutoff_hour, catalog.hold_ttl_secs,
+            logo
         ],
     )?;
     for f in &catalog.films {
@@ -173,7 +182,7 @@ pub fn site(conn: &Connection) -> Result<Option<SiteRow>> {
     let row = conn
         .query_row(
             "SELECT id, name, chain_name, country, currency, time_zone, vat_rate_bp,
-                    business_day_cutoff_hour, hold_ttl_secs, address, tax_number FROM site LIMIT 1",
+                    business_day_cutoff_hour, hold_ttl_secs, address, tax_number, logo_png FROM site LIMIT 1",
             [],
             |r| {
                 Ok((
@@ -188,6 +197,7 @@ pub fn site(conn: &Connection) -> Result<Option<SiteRow>> {
                     r.get::<_, u32>(8)?,
                     r.get::<_, String>(9)?,
                     r.get::<_, String>(10)?,
+                    r.get::<_, Option<Vec<u8>>>(11)?,
                 ))
             },
         )
@@ -205,6 +215,7 @@ pub fn site(conn: &Connection) -> Result<Option<SiteRow>> {
             hold_ttl_secs,
             address,
             tax_number,
+            logo_png,
         )| {
             Ok(SiteRow {
                 id,
@@ -218,6 +229,7 @@ pub fn site(conn: &Connection) -> Result<Option<SiteRow>> {
                 hold_ttl_secs,
                 address,
                 tax_number,
+                logo_png,
             })
         },
     )

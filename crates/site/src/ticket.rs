@@ -87,7 +87,12 @@ pub fn ticket_job(job: &TicketJob<'_>, paper: Paper, reprint: u32) -> Result<New
     });
     let opts = TicketOptions {
         reprint_count: (reprint > 0).then_some(reprint),
-        logo: None,
+        // The site's logo; one that does not decode prints no logo rather than no ticket.
+        logo: job
+            .site
+            .logo_png
+            .as_deref()
+            .and_then(|png| printing::LogoImage::from_png(png).ok()),
         business_day_note,
     };
     let bytes = printing::encode_ticket_with(&ticket_data(job), &opts, paper)?;
