@@ -817,7 +817,6 @@ fn apply_sale(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use base64::Engine as _;
 
     fn db_with_terminals() -> (tempfile::TempDir, CentralDb) {
         let dir = tempfile::tempdir().unwrap();
