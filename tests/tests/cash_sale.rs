@@ -525,3 +525,118 @@ fn age_rated_films_need_an_id_check_and_refuse_child_tickets() {
     ]);
     assert_eq!(sale["seats"][0], "G-5");
 }
+
+#[test]
+fn card_and_split_payments_record_the_approval_never_a_card_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let central = Central::start(dir.path());
+    let t = Terminal::new(dir.path().join("t1"));
+    t.init(&central, "dxb-marina", "dxb-marina-t1");
+    let id = showtime(&t, "Screen 2")["id"].as_str().unwrap().to_string();
+
+    // Card only: no drawer kick, the approval code on the receipt.
+    let sale = t.json(&[
+        "sell",
+        "--showtime",
+        &id,
+        "--seats",
+        "H-1,H-2",
+        "--pay",
+        "card:100:AUTH-778812",
+        "--pin",
+        "1111",
+        "--json",
+    ]);
+    assert_eq!(
+        (sale["card_minor"].clone(), sale["change_minor"].clone()),
+        (json!(10_000), json!(0))
+    );
+    let receipt = std::fs::read(
+        sale["printouts"][0]["bin_path"]
+            .as_str()
+            .unwrap()
+            .replace("-H-1.bin", "-receipt.bin"),
+    )
+    .unwrap();
+    let receipt = printing::decode::decode(&receipt).unwrap();
+    assert!(receipt.text().contains("AUTH-778812"), "{}", receipt.text());
+    assert_eq!(receipt.drawer_kicks, 0, "no cash, no drawer");
+
+    // Split: 60 on the card, 40 due in cash from a 50 note.
+    let sale = t.json(&[
+        "sell",
+        "--showtime",
+        &id,
+        "--seats",
+        "H-3,H-4",
+        "--pay",
+        "card:60:A1B2C3",
+        "--pay",
+        "cash:50",
+        "--pin",
+        "1111",
+        "--json",
+    ]);
+    assert_eq!(sale["card_minor"], 6_000);
+    assert_eq!(sale["change_minor"], 1_000);
+    let receipt = std::fs::read(
+        sale["printouts"][0]["bin_path"]
+            .as_str()
+            .unwrap()
+            .replace("-H-3.bin", "-receipt.bin"),
+    )
+    .unwrap();
+    assert_eq!(printing::decode::decode(&receipt).unwrap().drawer_kicks, 1);
+    let conn = rusqlite::Connection::open(t.data.join("terminal.sqlite")).unwrap();
+    let split: Vec<(String, i64)> = conn
+        .prepare("SELECT method, amount_minor FROM payments WHERE order_id = ?1 ORDER BY method")
+        .unwrap()
+        .query_map([sale["order_id"].as_str().unwrap()], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(
+        split,
+        vec![("card".to_string(), 6_000), ("cash".to_string(), 4_000)]
+    );
+
+    // Refused: a card number typed as the reference, a card amount over the total, too little cash.
+    let orders = t.count("orders");
+    for (pays, code) in [
+        (
+            vec!["card:100:4111111111111111"],
+            "payment.card_number_refused",
+        ),
+        (vec!["card:150:AUTH1"], "payment.card_amount"),
+        (vec!["card:60:AUTH1", "cash:10"], "money.short_tender"),
+        (vec!["card:100"], "invalid_input"),
+        (vec!["cheque:100"], "invalid_input"),
+    ] {
+        let mut args = vec![
+            "sell",
+            "--showtime",
+            &id,
+            "--seats",
+            "H-5,H-6",
+            "--pin",
+            "1111",
+        ];
+        for p in &pays {
+            args.extend(["--pay", p]);
+        }
+        let err = t.fails(&args);
+        assert!(err.contains(code), "{pays:?}: {err}");
+    }
+    assert_eq!(t.count("orders"), orders);
+    let stored: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM payments WHERE reference LIKE '%4111%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored, 0);
+    assert_eq!(central.seat_state(&id, "H-5"), "free");
+}

@@ -9,6 +9,7 @@ pub mod best_available;
 pub mod business_day;
 pub mod money;
 pub mod order;
+pub mod payment;
 pub mod pricing;
 pub mod seats;
 pub mod vat;

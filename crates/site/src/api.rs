@@ -232,6 +232,21 @@ pub struct SellArgs {
     /// The cashier confirmed the customer's ID (needed for PG15 and above).
     #[serde(default)]
     pub id_checked: bool,
+    /// The part paid by card on the external card terminal, if any.
+    #[serde(default)]
+    #[ts(optional)]
+    pub card: Option<CardArgs>,
+}
+
+/// A card payment taken on the external card terminal.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CardArgs {
+    /// Amount charged to the card.
+    #[ts(type = "number")]
+    pub amount_minor: i64,
+    /// The card terminal's approval reference (never a card number).
+    pub reference: String,
 }
 
 /// A printout of an order.
@@ -274,6 +289,9 @@ pub struct SaleResult {
     /// Change to give back.
     #[ts(type = "number")]
     pub change_minor: i64,
+    /// Paid by card.
+    #[ts(type = "number")]
+    pub card_minor: i64,
     /// Whether central has applied the sale already.
     pub synced: bool,
     /// Tickets printed.

@@ -27,6 +27,9 @@ pub enum SiteError {
     /// Unknown order.
     #[error("unknown order '{0}'")]
     UnknownOrder(String),
+    /// Payment rules.
+    #[error(transparent)]
+    Payment(#[from] domain::payment::PaymentError),
     /// Age rating rules.
     #[error(transparent)]
     Age(#[from] domain::AgeError),
@@ -91,6 +94,7 @@ impl SiteError {
             SiteError::NotAllowed(_) => "not_allowed",
             SiteError::UnknownOrder(_) => "unknown_order",
             SiteError::Age(e) => e.code(),
+            SiteError::Payment(e) => e.code(),
             SiteError::IdCheckRequired(_) => "age.id_check_required",
             SiteError::UnknownShowtime(_) => "unknown_showtime",
             SiteError::UnknownSeats(_) => "unknown_seats",

@@ -14,9 +14,9 @@ use rusqlite::{Connection, params};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// A cash sale request from a known staff member.
+/// A sale request from a known staff member.
 #[derive(Debug, Clone)]
-pub struct CashSale {
+pub struct SaleRequest {
     /// Showtime.
     pub showtime_id: String,
     /// Seats.
@@ -25,8 +25,52 @@ pub struct CashSale {
     pub ticket_type: String,
     /// Cash handed over.
     pub tendered_minor: i64,
+    /// The card part, if any.
+    pub card: Option<domain::payment::CardPayment>,
     /// The cashier confirmed the customer's ID.
     pub id_checked: bool,
+}
+
+/// The payments recorded for a settled sale: card first, then cash.
+fn payments(
+    settled: &domain::payment::Settlement,
+    card: Option<&domain::payment::CardPayment>,
+) -> Vec<Payment> {
+    let mut out = Vec::new();
+    if let Some(c) = card.filter(|_| settled.card_applied > 0) {
+        out.push(Payment {
+            method: "card".into(),
+            amount_minor: settled.card_applied,
+            reference: Some(c.reference.trim().to_string()),
+        });
+    }
+    if settled.cash_applied > 0 || out.is_empty() {
+        out.push(Payment {
+            method: "cash".into(),
+            amount_minor: settled.cash_applied,
+            reference: None,
+        });
+    }
+    out
+}
+
+/// The payment lines of the receipt: cash shows what was handed over.
+fn receipt_payments(
+    settled: &domain::payment::Settlement,
+    card: Option<&domain::payment::CardPayment>,
+    tendered: i64,
+) -> Vec<(String, i64, String)> {
+    payments(settled, card)
+        .into_iter()
+        .map(|p| match p.method.as_str() {
+            "card" => (
+                "Card".to_string(),
+                p.amount_minor,
+                p.reference.unwrap_or_default(),
+            ),
+            _ => ("Cash".to_string(), tendered, String::new()),
+        })
+        .collect()
 }
 
 /// Everything the printouts of one sale share.
@@ -57,11 +101,15 @@ impl Site {
         let staff = self.session_staff(&args.token)?;
         self.sell_cash(
             &staff,
-            CashSale {
+            SaleRequest {
                 showtime_id: args.showtime_id.clone(),
                 seats: args.seats.clone(),
                 ticket_type: args.ticket_type.clone(),
                 tendered_minor: args.tendered_minor,
+                card: args.card.as_ref().map(|c| domain::payment::CardPayment {
+                    amount_minor: c.amount_minor,
+                    reference: c.reference.clone(),
+                }),
                 id_checked: args.id_checked,
             },
         )
@@ -69,7 +117,7 @@ impl Site {
     }
 
     /// Sells seats for cash: the full flow.
-    pub async fn sell_cash(&self, staff: &StaffRow, req: CashSale) -> Result<SaleResult> {
+    pub async fn sell_cash(&self, staff: &StaffRow, req: SaleRequest) -> Result<SaleResult> {
         let site = self.site_row()?;
         let tz = time_fmt::zone(&site.time_zone)?;
         if req.tendered_minor < 0 {
@@ -130,9 +178,24 @@ impl Site {
             (show, lines, price)
         };
         let totals = order::totals(&lines, site.vat_rate_bp)?;
-        let change = site
-            .currency
-            .change_due(totals.total_minor, req.tendered_minor)?;
+        let settled = domain::payment::settle(
+            totals.total_minor,
+            &domain::payment::Tender {
+                cash_minor: req.tendered_minor,
+                card: req.card.clone(),
+            },
+        )
+        .map_err(|e| match e {
+            // Say it in money, as the cashier counts it.
+            domain::payment::PaymentError::ShortTender { due, tendered } => {
+                SiteError::Money(domain::MoneyError::ShortTender {
+                    total: site.currency.format(due),
+                    tendered: site.currency.format(tendered),
+                })
+            }
+            other => other.into(),
+        })?;
+        let change = settled.change;
 
         // 2. Secure the seats at central.
         let client = self.client()?;
@@ -178,11 +241,7 @@ impl Site {
             total_minor: totals.total_minor,
             vat_minor: totals.vat_minor,
             currency: site.currency,
-            payments: vec![Payment {
-                method: "cash".into(),
-                amount_minor: totals.total_minor,
-                reference: None,
-            }],
+            payments: payments(&settled, req.card.as_ref()),
             cashier_id: staff.id.clone(),
             sold_at: now,
             sold_at_central_estimate: now + offset,
@@ -203,7 +262,7 @@ impl Site {
                 sold_at: now,
             },
             &lines,
-            req.tendered_minor,
+            &receipt_payments(&settled, req.card.as_ref(), req.tendered_minor),
             change,
             totals.vat_minor,
         );
@@ -266,6 +325,7 @@ impl Site {
             currency: site.currency.into(),
             tendered_minor: req.tendered_minor,
             change_minor: change,
+            card_minor: settled.card_applied,
             synced,
             printouts,
             print_errors,
@@ -336,7 +396,7 @@ impl Site {
         &self,
         ctx: &PrintContext<'_>,
         lines: &[OrderLine],
-        tendered: i64,
+        payments: &[(String, i64, String)],
         change: i64,
         vat_minor: i64,
     ) -> Result<Vec<NewJob>> {
@@ -375,8 +435,9 @@ impl Site {
                 lines: receipt_lines,
                 total_minor: total,
                 vat_minor,
-                tendered_minor: tendered,
+                payments: payments.to_vec(),
                 change_minor: change,
+                open_drawer: payments.iter().any(|(m, _, _)| m == "Cash"),
             },
             paper,
         )?);

@@ -137,13 +137,15 @@ pub struct ReceiptJob<'a> {
     pub total_minor: i64,
     /// VAT inside the total.
     pub vat_minor: i64,
-    /// Cash tendered.
-    pub tendered_minor: i64,
+    /// Payments as printed: (method, amount, reference); cash shows what was handed over.
+    pub payments: Vec<(String, i64, String)>,
     /// Change given.
     pub change_minor: i64,
+    /// Open the cash drawer (cash was taken).
+    pub open_drawer: bool,
 }
 
-/// Encodes the receipt (a simplified tax invoice) and opens the cash drawer.
+/// Encodes the receipt (a simplified tax invoice), opening the cash drawer when cash was taken.
 pub fn receipt_job(r: &ReceiptJob<'_>, paper: Paper) -> Result<NewJob, PrintError> {
     let cur: Currency = r.site.currency;
     let amount = |m: i64| cur.format_amount(m);
@@ -176,11 +178,15 @@ pub fn receipt_job(r: &ReceiptJob<'_>, paper: Paper) -> Result<NewJob, PrintErro
         vat_rate: rate_text(r.site.vat_rate_bp),
         vat_amount: amount(r.vat_minor),
         total: cur.format(r.total_minor),
-        payments: vec![TaxInvoicePayment {
-            method: "Cash".into(),
-            amount: amount(r.tendered_minor),
-            reference: String::new(),
-        }],
+        payments: r
+            .payments
+            .iter()
+            .map(|(method, a, reference)| TaxInvoicePayment {
+                method: method.clone(),
+                amount: amount(*a),
+                reference: reference.clone(),
+            })
+            .collect(),
         change: amount(r.change_minor),
         qr_payload: String::new(),
         footer_lines: vec!["Thank you for visiting".into()],
@@ -189,7 +195,7 @@ pub fn receipt_job(r: &ReceiptJob<'_>, paper: Paper) -> Result<NewJob, PrintErro
         order_id: Some(r.order_id.to_string()),
         kind: JobKind::Receipt,
         seat_label: None,
-        bytes: printing::encode_tax_invoice(&inv, paper, true)?,
+        bytes: printing::encode_tax_invoice(&inv, paper, r.open_drawer)?,
         reprint_count: 0,
         name: format!("{}-receipt", r.order_ref),
     })

@@ -5,7 +5,7 @@ use clap::{Parser, Subcommand};
 use serde::Serialize;
 use site::api::{SaleResult, SeatMapArgs, ShowtimesArgs};
 use site::clock::{SystemClock, V7Ids};
-use site::sale::CashSale;
+use site::sale::SaleRequest;
 use site::ticket_code::TicketCheck;
 use site::{Site, SiteError};
 use std::path::PathBuf;
@@ -91,9 +91,11 @@ enum Command {
         /// Ticket type code, e.g. adult.
         #[arg(long, default_value = "adult")]
         ticket: String,
-        /// Payment, e.g. cash:20 or cash:12.500 (major units).
-        #[arg(long)]
-        pay: String,
+        /// Payment: cash:AMOUNT (what was handed over) and/or card:AMOUNT:APPROVAL
+        /// (taken on the card terminal), in major units, e.g. --pay cash:20
+        /// or --pay card:45:A1B2C3 --pay cash:10 for a split.
+        #[arg(long, required = true)]
+        pay: Vec<String>,
         /// The customer's ID was checked (films rated PG15 and above).
         #[arg(long)]
         id_checked: bool,
@@ -188,6 +190,34 @@ fn print_json<T: Serialize>(v: &T) -> Result<(), SiteError> {
         .map_err(|e| SiteError::Corrupt(format!("cannot encode output: {e}")))?;
     println!("{text}");
     Ok(())
+}
+
+/// Reads `--pay` values: at most one `cash:AMOUNT` and one `card:AMOUNT:APPROVAL`.
+fn parse_payments(
+    pays: &[String],
+    cur: domain::Currency,
+) -> Result<(i64, Option<domain::payment::CardPayment>), SiteError> {
+    let mut cash = None;
+    let mut card = None;
+    for pay in pays {
+        let bad = || {
+            SiteError::Invalid(format!(
+                "--pay '{pay}' is not understood; use cash:AMOUNT or card:AMOUNT:APPROVAL"
+            ))
+        };
+        match pay.split_once(':') {
+            Some(("cash", amount)) if cash.is_none() => cash = Some(cur.parse_major(amount)?),
+            Some(("card", rest)) if card.is_none() => {
+                let (amount, reference) = rest.split_once(':').ok_or_else(bad)?;
+                card = Some(domain::payment::CardPayment {
+                    amount_minor: cur.parse_major(amount)?,
+                    reference: reference.to_string(),
+                });
+            }
+            _ => return Err(bad()),
+        }
+    }
+    Ok((cash.unwrap_or(0), card))
 }
 
 /// The sale as the CLI prints it: the currency as its code, plus its exponent.
@@ -308,14 +338,11 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
         } => {
             let staff = site.staff_by_pin(&pin)?;
             let currency = site.status()?.currency;
-            let amount = pay.strip_prefix("cash:").ok_or_else(|| {
-                SiteError::Invalid(format!("--pay '{pay}' is not understood; use cash:AMOUNT"))
-            })?;
             let cur: domain::Currency = currency
                 .code
                 .parse()
                 .map_err(|e: domain::MoneyError| SiteError::Corrupt(e.to_string()))?;
-            let tendered = cur.parse_major(amount)?;
+            let (tendered, card) = parse_payments(&pay, cur)?;
             let seats: Vec<String> = match best {
                 Some(count) => {
                     let pick = site.best_available(&site::api::BestAvailableArgs {
@@ -341,11 +368,12 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             let sale = site
                 .sell_cash(
                     &staff,
-                    CashSale {
+                    SaleRequest {
                         showtime_id: showtime,
                         seats,
                         ticket_type: ticket,
                         tendered_minor: tendered,
+                        card,
                         id_checked,
                     },
                 )

@@ -51,6 +51,10 @@ tendered_minor: number,
  */
 change_minor: number, 
 /**
+ * Paid by card.
+ */
+card_minor: number, 
+/**
  * Whether central has applied the sale already.
  */
 synced: boolean, 
