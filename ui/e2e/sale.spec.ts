@@ -210,3 +210,123 @@ test('best available by keyboard: 4 then B picks four seats together, Enter pays
   await expect(done).toBeVisible({ timeout: 30_000 });
   await expect(done.getByTestId('ticket-preview')).toHaveCount(4);
 });
+
+interface ApiShowtime {
+  id: string;
+  film_title_en: string;
+  film_title_ar: string;
+}
+
+interface ApiSeatMap {
+  ticket_types: { code: string; name_en: string; name_ar: string }[];
+}
+
+test('the counter in Arabic: right to left, Arabic names, the seat map stays left to right', async ({ page, request }) => {
+  const { baseUrl } = stackInfo();
+  const api = async <T>(cmd: string, args: unknown): Promise<T> => {
+    const res = await request.post(`${baseUrl}/api/${cmd}`, { data: args });
+    expect(res.ok(), `POST /api/${cmd}: HTTP ${res.status()}`).toBe(true);
+    return (await res.json()) as T;
+  };
+  const html = page.locator('html');
+  const arabic = /[\u0600-\u06ff]/;
+
+  // Switch on the login screen: two large buttons.
+  await openApp(page);
+  await expect(html).toHaveAttribute('dir', 'ltr');
+  const toArabic = page.getByTestId('lang-ar');
+  await expect(toArabic).toHaveText('العربية');
+  await expect(page.getByTestId('lang-en')).toHaveText('English');
+  for (const button of [toArabic, page.getByTestId('lang-en')]) {
+    const box = await button.boundingBox();
+    expect(box?.height ?? 0, 'language buttons are touch size').toBeGreaterThanOrEqual(48);
+    expect(box?.width ?? 0, 'language buttons are touch size').toBeGreaterThanOrEqual(48);
+  }
+  await toArabic.click();
+  await expect(html).toHaveAttribute('dir', 'rtl');
+  await expect(html).toHaveAttribute('lang', 'ar');
+  await expect(toArabic).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('login')).toContainText('تسجيل الدخول');
+  // The keypad keeps 1 2 3 from the left.
+  const one = await page.getByTestId('pin-key-1').boundingBox();
+  const three = await page.getByTestId('pin-key-3').boundingBox();
+  expect(one!.x).toBeLessThan(three!.x);
+
+  for (const digit of '1111') await page.getByTestId(`pin-key-${digit}`).click();
+  await expect(page.getByTestId('pin-display')).toHaveAttribute('aria-label', /4/);
+  await page.getByTestId('pin-enter').click();
+  await expect(page.getByTestId('counter')).toBeVisible();
+  await expect(html).toHaveAttribute('dir', 'rtl');
+  expect(await page.evaluate(() => localStorage.getItem('boxoffice.lang'))).toBe('ar');
+
+  // Arabic in the top bar and the order panel; the showtimes column is on the right.
+  await expect(page.getByTestId('logout')).toHaveText('خروج');
+  await expect(page.getByTestId('top-bar')).toContainText('يوم العمل');
+  await expect(page.getByTestId('order')).toContainText('الطلب');
+  const showsBox = await page.getByTestId('showtimes').boundingBox();
+  const orderBox = await page.getByTestId('order').boundingBox();
+  expect(showsBox!.x, 'showtimes at the start (right) in Arabic').toBeGreaterThan(orderBox!.x);
+
+  // A showtime tile under its Arabic film title (the one in the catalog).
+  const tile = page.locator('[data-showtime]:not([disabled])').first();
+  await expect(tile).toBeVisible();
+  const showtimeId = (await tile.getAttribute('data-showtime')) ?? '';
+  const showtimes = await api<ApiShowtime[]>('showtimes', { day: null });
+  const show = showtimes.find((s) => s.id === showtimeId);
+  expect(show, `showtime ${showtimeId} in /api/showtimes`).toBeTruthy();
+  const arTitle = show!.film_title_ar || show!.film_title_en;
+  expect(arTitle).toMatch(arabic);
+  const film = page.locator('article.film').filter({ has: page.locator(`[data-showtime="${showtimeId}"]`) });
+  await expect(film.getByTestId('film-title')).toHaveText(arTitle);
+  await expect(film).toContainText(show!.film_title_en);
+  expect(await tile.getAttribute('aria-label')).toContain(arTitle);
+
+  // The seat map: its container stays left to right, seat numbers grow to the right.
+  await tile.click();
+  await expect(tile).toHaveAttribute('aria-pressed', 'true');
+  const plan = page.getByTestId('seat-plan');
+  await expect(plan).toHaveAttribute('dir', 'ltr');
+  expect(await plan.evaluate((el) => getComputedStyle(el).direction)).toBe('ltr');
+  await expect(page.getByTestId('seat-map')).toContainText('الشاشة');
+  const free = page.locator('[data-seat][data-state="free"][data-kind="standard"]');
+  await expect(free.first()).toBeVisible();
+  const label = (await free.first().getAttribute('data-seat')) ?? '';
+  const row = label.split('-')[0];
+  const rowSeats = page.locator(`[data-seat^="${row}-"]`);
+  const seatXs = await rowSeats.evaluateAll((els) =>
+    els
+      .map((e) => ({ n: Number((e.getAttribute('data-seat') ?? '').split('-')[1]), x: e.getBoundingClientRect().x }))
+      .sort((a, b) => a.n - b.n)
+      .map((s) => s.x),
+  );
+  expect(seatXs.length).toBeGreaterThan(1);
+  expect(seatXs[0]!, `row ${row} is not mirrored`).toBeLessThan(seatXs[seatXs.length - 1]!);
+
+  // Ticket types by their Arabic names; the seat goes into the order.
+  const map = await api<ApiSeatMap>('seat_map', { showtime_id: showtimeId });
+  const adultType = map.ticket_types.find((tt) => tt.code === 'adult') ?? map.ticket_types[0]!;
+  const typeButton = page.locator(`[data-ticket-type="${adultType.code}"]`);
+  await expect(typeButton).toContainText(adultType.name_ar || adultType.name_en);
+  await typeButton.click();
+  const seat = page.locator(`[data-seat="${label}"]`);
+  await seat.click();
+  await expect(seat).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('order-lines')).toContainText(label);
+  await expect(page.getByTestId('order-total')).not.toHaveAttribute('data-minor', '0');
+  await expect(page.getByTestId('pay-button')).toContainText('الدفع نقدًا');
+  await page.screenshot({ path: path.join(uiDir, 'test-results', 'counter-ar.png') });
+
+  // Back to English from the top bar: left to right again, the order kept.
+  const toggle = page.getByTestId('lang-toggle');
+  await expect(toggle).toHaveText('EN');
+  await toggle.click();
+  await expect(html).toHaveAttribute('dir', 'ltr');
+  await expect(html).toHaveAttribute('lang', 'en');
+  await expect(page.getByTestId('top-bar')).toContainText('Log out');
+  await expect(toggle).toHaveText('عربي');
+  await expect(film.getByTestId('film-title')).toHaveText(show!.film_title_en);
+  await expect(typeButton).toContainText(adultType.name_en);
+  await expect(seat).toHaveAttribute('aria-pressed', 'true');
+  await expect(plan).toHaveAttribute('dir', 'ltr');
+  expect(await page.evaluate(() => localStorage.getItem('boxoffice.lang'))).toBe('en');
+});

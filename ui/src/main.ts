@@ -1,10 +1,10 @@
 import { mount } from 'svelte';
 import './app.css';
 import App from './App.svelte';
-import { dir, locale } from './lib/i18n';
+import { applyLang } from './lib/lang.svelte';
 
-document.documentElement.lang = locale();
-document.documentElement.dir = dir();
+// The remembered language (localStorage "boxoffice.lang") sets <html lang/dir> before the first paint.
+applyLang();
 
 const target = document.getElementById('app');
 if (!target) throw new Error('#app is missing from index.html');

@@ -401,3 +401,51 @@ pub struct BestAvailable {
     /// No row could take them all together: say so to the customer.
     pub split: bool,
 }
+
+/// A shift's figures (X report while open, Z report once closed).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ShiftReport {
+    /// Shift id.
+    pub shift_id: String,
+    /// Cashier.
+    pub staff_id: String,
+    /// Cashier's name.
+    pub staff_name: String,
+    /// Terminal.
+    pub terminal_id: String,
+    /// Currency.
+    pub currency: CurrencyInfo,
+    /// Opened (RFC 3339).
+    pub opened_at: String,
+    /// Closed (RFC 3339), while still open: none.
+    pub closed_at: Option<String>,
+    /// Orders sold in the shift.
+    pub orders: u32,
+    /// Tickets sold.
+    pub tickets: u32,
+    /// Sales including VAT.
+    #[ts(type = "number")]
+    pub total_minor: i64,
+    /// VAT inside the sales.
+    #[ts(type = "number")]
+    pub vat_minor: i64,
+    /// Cash kept for sales.
+    #[ts(type = "number")]
+    pub cash_minor: i64,
+    /// Card payments.
+    #[ts(type = "number")]
+    pub card_minor: i64,
+    /// The opening float.
+    #[ts(type = "number")]
+    pub float_minor: i64,
+    /// Cash that should be in the drawer.
+    #[ts(type = "number")]
+    pub expected_cash_minor: i64,
+    /// Cash counted at close.
+    #[ts(type = "number | null")]
+    pub counted_minor: Option<i64>,
+    /// Counted minus expected.
+    #[ts(type = "number | null")]
+    pub variance_minor: Option<i64>,
+}

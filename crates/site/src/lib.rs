@@ -18,6 +18,7 @@ pub mod printer;
 pub mod pump;
 pub mod reprint;
 pub mod sale;
+pub mod shift;
 pub mod store;
 pub mod ticket;
 pub mod ticket_code;

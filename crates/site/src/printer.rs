@@ -78,6 +78,8 @@ pub enum JobKind {
     ChangeSlip,
     /// A test page.
     TestPage,
+    /// A shift (X or Z) report.
+    ShiftReport,
 }
 
 impl JobKind {
@@ -87,6 +89,7 @@ impl JobKind {
             JobKind::Receipt => "receipt",
             JobKind::ChangeSlip => "change_slip",
             JobKind::TestPage => "test_page",
+            JobKind::ShiftReport => "shift_report",
         }
     }
 }

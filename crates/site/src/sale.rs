@@ -350,8 +350,9 @@ impl Site {
         let order_id = sale.order_id.to_string();
         tx.execute(
             "INSERT INTO orders (id, showtime_id, cashier_id, total_minor, vat_minor, vat_rate_bp, currency,
-                                 tendered_minor, change_minor, secured_by, sold_at, sold_at_central_estimate)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                 tendered_minor, change_minor, secured_by, sold_at, sold_at_central_estimate, shift_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
+                     (SELECT id FROM shifts WHERE staff_id = ?3 AND closed_at IS NULL))",
             params![
                 order_id, sale.showtime_id, sale.cashier_id, sale.total_minor, sale.vat_minor, vat_rate_bp,
                 sale.currency.code(), tendered, change, secured, sale.sold_at.to_string(),

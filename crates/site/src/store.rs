@@ -22,6 +22,7 @@ fn migrations() -> Migrations<'static> {
             "../../../migrations/site/0003_terminal_keys.sql"
         )),
         M::up(include_str!("../../../migrations/site/0004_site_logo.sql")),
+        M::up(include_str!("../../../migrations/site/0005_shifts.sql")),
     ])
 }
 

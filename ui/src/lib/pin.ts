@@ -14,8 +14,17 @@ export function popDigit(pin: string): string {
 /** A keyboard key as a PIN-pad action. */
 export type PinKey = { kind: 'digit'; digit: string } | { kind: 'back' } | { kind: 'clear' } | { kind: 'enter' };
 
+/** Arabic-Indic (٠-٩) and Eastern Arabic-Indic (۰-۹) digits as Latin digits; other characters unchanged. */
+export function latinDigits(text: string): string {
+  return text
+    .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660))
+    .replace(/[\u06f0-\u06f9]/g, (d) => String(d.charCodeAt(0) - 0x06f0));
+}
+
 export function pinKeyFromKeyboard(key: string): PinKey | null {
-  if (/^\d$/.test(key)) return { kind: 'digit', digit: key };
+  // An Arabic keyboard layout may type Arabic-Indic digits.
+  const digit = latinDigits(key);
+  if (/^\d$/.test(digit)) return { kind: 'digit', digit };
   if (key === 'Backspace') return { kind: 'back' };
   if (key === 'Escape' || key === 'Delete') return { kind: 'clear' };
   if (key === 'Enter') return { kind: 'enter' };

@@ -127,6 +127,24 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Open or close a cashier's shift, or print its X report.
+    Shift {
+        /// open, report or close.
+        #[arg(value_parser = ["open", "report", "close"])]
+        action: String,
+        /// With open: the cash float in the drawer (major units).
+        #[arg(long, required_if_eq("action", "open"))]
+        float: Option<String>,
+        /// With close: the cash counted in the drawer (major units).
+        #[arg(long, required_if_eq("action", "close"))]
+        counted: Option<String>,
+        /// The cashier's PIN.
+        #[arg(long)]
+        pin: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Reprint an order's tickets (supervisor or manager), marked REPRINT.
     Reprint {
         /// Order id or printed reference (T1A2B3C4D).
@@ -448,6 +466,56 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 if let Some(st) = printer_status {
                     println!("status: {st:?}");
                 }
+            }
+        }
+        Command::Shift {
+            action,
+            float,
+            counted,
+            pin,
+            json,
+        } => {
+            let staff = site.staff_by_pin(&pin)?;
+            let cur: domain::Currency = site
+                .status()?
+                .currency
+                .code
+                .parse()
+                .map_err(|e: domain::MoneyError| SiteError::Corrupt(e.to_string()))?;
+            let (report, printout) = match action.as_str() {
+                "open" => {
+                    let float = cur.parse_major(float.as_deref().unwrap_or_default())?;
+                    (site.open_shift(&staff, float)?, None)
+                }
+                "report" => {
+                    let (r, p) = site.x_report(&staff).await?;
+                    (r, Some(p))
+                }
+                _ => {
+                    let counted = cur.parse_major(counted.as_deref().unwrap_or_default())?;
+                    let (r, p) = site.close_shift(&staff, counted).await?;
+                    (r, Some(p))
+                }
+            };
+            if json {
+                let mut v =
+                    serde_json::to_value(&report).map_err(|e| SiteError::Corrupt(e.to_string()))?;
+                v["printout"] = serde_json::to_value(&printout)
+                    .map_err(|e| SiteError::Corrupt(e.to_string()))?;
+                print_json(&v)?;
+            } else {
+                println!(
+                    "shift of {}: {} orders, {} tickets, sales {}, cash expected {}{}",
+                    report.staff_name,
+                    report.orders,
+                    report.tickets,
+                    cur.format(report.total_minor),
+                    cur.format(report.expected_cash_minor),
+                    report
+                        .variance_minor
+                        .map(|v| format!(", variance {}", cur.format(v)))
+                        .unwrap_or_default()
+                );
             }
         }
         Command::Reprint {

@@ -1,0 +1,214 @@
+//! Cashier shifts: open with a cash float, close with a cash count, and the
+//! shift report (X mid-shift, Z at close) printed through the print queue.
+
+use crate::api::{Printout, ShiftReport};
+use crate::engine::Site;
+use crate::error::{Result, SiteError};
+use crate::printer::{self, JobKind, NewJob};
+use crate::store::StaffRow;
+use crate::time_fmt;
+use rusqlite::{OptionalExtension, params};
+
+impl Site {
+    /// Opens a shift for `staff` with `float_minor` in the drawer.
+    pub fn open_shift(&self, staff: &StaffRow, float_minor: i64) -> Result<ShiftReport> {
+        if float_minor < 0 {
+            return Err(SiteError::Invalid("the float cannot be negative".into()));
+        }
+        let now = self.clock.now();
+        let id = self.ids.new_id(now).to_string();
+        let inserted = self.db().execute(
+            "INSERT INTO shifts (id, staff_id, opened_at, float_minor) VALUES (?1, ?2, ?3, ?4)",
+            params![id, staff.id, now.to_string(), float_minor],
+        );
+        match inserted {
+            Ok(_) => self.shift_report(&id, staff),
+            Err(rusqlite::Error::SqliteFailure(f, _))
+                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                Err(SiteError::Invalid(format!(
+                    "{} already has an open shift",
+                    staff.name
+                )))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn open_shift_id(&self, staff: &StaffRow) -> Result<String> {
+        self.db()
+            .query_row(
+                "SELECT id FROM shifts WHERE staff_id = ?1 AND closed_at IS NULL",
+                [&staff.id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| SiteError::Invalid(format!("{} has no open shift", staff.name)))
+    }
+
+    /// The X report of `staff`'s open shift, printed.
+    pub async fn x_report(&self, staff: &StaffRow) -> Result<(ShiftReport, Printout)> {
+        let id = self.open_shift_id(staff)?;
+        let report = self.shift_report(&id, staff)?;
+        let printout = self.print_shift_report(&report, "X REPORT").await?;
+        Ok((report, printout))
+    }
+
+    /// Closes `staff`'s shift with the cash counted in the drawer; prints the Z report.
+    pub async fn close_shift(
+        &self,
+        staff: &StaffRow,
+        counted_minor: i64,
+    ) -> Result<(ShiftReport, Printout)> {
+        if counted_minor < 0 {
+            return Err(SiteError::Invalid(
+                "the cash count cannot be negative".into(),
+            ));
+        }
+        let id = self.open_shift_id(staff)?;
+        self.db().execute(
+            "UPDATE shifts SET closed_at = ?2, counted_minor = ?3 WHERE id = ?1 AND closed_at IS NULL",
+            params![id, self.clock.now().to_string(), counted_minor],
+        )?;
+        let report = self.shift_report(&id, staff)?;
+        let printout = self
+            .print_shift_report(&report, "Z REPORT - SHIFT CLOSED")
+            .await?;
+        Ok((report, printout))
+    }
+
+    /// The figures of one shift.
+    pub fn shift_report(&self, shift_id: &str, staff: &StaffRow) -> Result<ShiftReport> {
+        let site = self.site_row()?;
+        let terminal_id = self.config()?.terminal_id;
+        let db = self.db();
+        let (opened_at, float_minor, closed_at, counted): (
+            String,
+            i64,
+            Option<String>,
+            Option<i64>,
+        ) = db.query_row(
+            "SELECT opened_at, float_minor, closed_at, counted_minor FROM shifts WHERE id = ?1",
+            [shift_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+        let (orders, tickets, total, vat): (u32, u32, i64, i64) = db.query_row(
+            "SELECT count(*), COALESCE(sum((SELECT count(*) FROM order_seats s WHERE s.order_id = o.id)), 0),
+                    COALESCE(sum(total_minor), 0), COALESCE(sum(vat_minor), 0)
+             FROM orders o WHERE shift_id = ?1",
+            [shift_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+        let paid = |method: &str| -> Result<i64> {
+            Ok(db.query_row(
+                "SELECT COALESCE(sum(p.amount_minor), 0) FROM payments p JOIN orders o ON o.id = p.order_id
+                 WHERE o.shift_id = ?1 AND p.method = ?2",
+                params![shift_id, method],
+                |r| r.get(0),
+            )?)
+        };
+        let cash = paid("cash")?;
+        let card = paid("card")?;
+        let expected = float_minor + cash;
+        Ok(ShiftReport {
+            shift_id: shift_id.to_string(),
+            staff_id: staff.id.clone(),
+            staff_name: staff.name.clone(),
+            terminal_id,
+            currency: site.currency.into(),
+            opened_at,
+            closed_at,
+            orders,
+            tickets,
+            total_minor: total,
+            vat_minor: vat,
+            cash_minor: cash,
+            card_minor: card,
+            float_minor,
+            expected_cash_minor: expected,
+            counted_minor: counted,
+            variance_minor: counted.map(|c| c - expected),
+        })
+    }
+
+    async fn print_shift_report(&self, r: &ShiftReport, title: &str) -> Result<Printout> {
+        let site = self.site_row()?;
+        let tz = time_fmt::zone(&site.time_zone)?;
+        let cur = site.currency;
+        let when = |t: &str| {
+            t.parse::<jiff::Timestamp>()
+                .map(|ts| tz.to_datetime(ts).strftime("%d/%m/%Y %H:%M").to_string())
+                .unwrap_or_else(|_| t.to_string())
+        };
+        let mut lines = vec![
+            ("Cashier".to_string(), r.staff_name.clone()),
+            ("Terminal".to_string(), r.terminal_id.clone()),
+            ("Opened".to_string(), when(&r.opened_at)),
+        ];
+        if let Some(c) = &r.closed_at {
+            lines.push(("Closed".to_string(), when(c)));
+        }
+        lines.extend([
+            ("Orders".to_string(), r.orders.to_string()),
+            ("Tickets".to_string(), r.tickets.to_string()),
+            (
+                "Sales incl. VAT".to_string(),
+                cur.format_amount(r.total_minor),
+            ),
+            (
+                format!("VAT {}", crate::ticket::rate_text(site.vat_rate_bp)),
+                cur.format_amount(r.vat_minor),
+            ),
+            ("Card".to_string(), cur.format_amount(r.card_minor)),
+            ("Cash".to_string(), cur.format_amount(r.cash_minor)),
+            ("Float".to_string(), cur.format_amount(r.float_minor)),
+        ]);
+        let mut totals = vec![(
+            "Cash expected".to_string(),
+            cur.format(r.expected_cash_minor),
+        )];
+        if let (Some(counted), Some(variance)) = (r.counted_minor, r.variance_minor) {
+            totals.push(("Cash counted".to_string(), cur.format(counted)));
+            totals.push(("Variance".to_string(), cur.format(variance)));
+        }
+        let data = printing::ReceiptData {
+            header_lines: vec![
+                site.chain_name.clone(),
+                site.name.clone(),
+                title.to_string(),
+            ],
+            lines,
+            totals,
+            footer_lines: vec![format!(
+                "Shift {}",
+                &r.shift_id[r.shift_id.len().saturating_sub(8)..]
+            )],
+        };
+        let bytes = printing::encode_receipt(&data, self.paper()?, false)?;
+        let now = self.clock.now();
+        let name = format!(
+            "shift-{}-{}",
+            &r.shift_id[r.shift_id.len().saturating_sub(8)..],
+            now.as_second()
+        );
+        let ids = {
+            let db = self.db();
+            printer::enqueue(
+                &db,
+                self,
+                &[NewJob {
+                    order_id: None,
+                    kind: JobKind::ShiftReport,
+                    seat_label: None,
+                    bytes,
+                    reprint_count: 0,
+                    name,
+                }],
+                now,
+            )?
+        };
+        let preview = self.preview(&ids[0])?;
+        self.process_print_queue().await?;
+        Ok(preview)
+    }
+}

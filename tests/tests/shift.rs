@@ -1,0 +1,102 @@
+//! A cashier's shift: float, sales in cash and by card, X report, close with a
+//! cash count, Z report printed through the same printing engine.
+
+use e2e::{Central, Terminal};
+
+#[test]
+fn a_shift_adds_up_and_prints_its_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let central = Central::start(dir.path());
+    let t = Terminal::new(dir.path().join("t1"));
+    t.init(&central, "dxb-marina", "dxb-marina-t1");
+    let list = t.json(&["showtimes", "--json"]);
+    let show = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["screen"] == "Screen 2")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let err = t.fails(&["shift", "report", "--pin", "1111"]);
+    assert!(err.contains("no open shift"), "{err}");
+    let opened = t.json(&["shift", "open", "--float", "500", "--pin", "1111", "--json"]);
+    assert_eq!(opened["float_minor"], 50_000);
+    let err = t.fails(&["shift", "open", "--float", "500", "--pin", "1111"]);
+    assert!(err.contains("already has an open shift"), "{err}");
+
+    // 2 × AED 50 in cash (tendered 200), 1 × AED 50 split 30 card + 20 cash.
+    t.json(&[
+        "sell",
+        "--showtime",
+        &show,
+        "--seats",
+        "J-1,J-2",
+        "--pay",
+        "cash:200",
+        "--pin",
+        "1111",
+        "--json",
+    ]);
+    t.json(&[
+        "sell",
+        "--showtime",
+        &show,
+        "--seats",
+        "J-3",
+        "--pay",
+        "card:30:AP1234",
+        "--pay",
+        "cash:20",
+        "--pin",
+        "1111",
+        "--json",
+    ]);
+    // Another cashier's sale is not in this shift.
+    t.json(&[
+        "sell",
+        "--showtime",
+        &show,
+        "--seats",
+        "J-4",
+        "--pay",
+        "cash:50",
+        "--pin",
+        "2222",
+        "--json",
+    ]);
+
+    let x = t.json(&["shift", "report", "--pin", "1111", "--json"]);
+    assert_eq!(
+        (x["orders"].clone(), x["tickets"].clone()),
+        (2.into(), 3.into())
+    );
+    assert_eq!(x["total_minor"], 15_000);
+    assert_eq!(x["card_minor"], 3_000);
+    assert_eq!(x["cash_minor"], 12_000);
+    assert_eq!(x["expected_cash_minor"], 62_000);
+    assert!(x["closed_at"].is_null());
+
+    let z = t.json(&[
+        "shift",
+        "close",
+        "--counted",
+        "619.50",
+        "--pin",
+        "1111",
+        "--json",
+    ]);
+    assert_eq!(z["counted_minor"], 61_950);
+    assert_eq!(z["variance_minor"], -50);
+    let bin = std::fs::read(z["printout"]["bin_path"].as_str().unwrap()).unwrap();
+    let text = printing::decode::decode(&bin).unwrap().text();
+    for want in ["Z REPORT", "Demo Cashier", "620.00", "619.50", "-0.50"] {
+        assert!(text.contains(want), "Z report lacks {want:?}:\n{text}");
+    }
+    let err = t.fails(&["shift", "close", "--counted", "1", "--pin", "1111"]);
+    assert!(err.contains("no open shift"), "{err}");
+    let err = t.fails(&["shift", "open", "--float=-5", "--pin", "1111"]);
+    assert!(err.contains("money.malformed"), "{err}");
+}
