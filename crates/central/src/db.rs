@@ -692,6 +692,7 @@ fn apply_entry(
     }
     let outcome = match &entry.body {
         EntryBody::Sale(sale) => apply_sale(tx, site_id, terminal_id, sale, now)?,
+        EntryBody::Reseat(reseat) => apply_reseat(tx, site_id, terminal_id, reseat, now)?,
     };
     tx.execute(
         "INSERT INTO applied_entries (entry_id, terminal_id, seq, outcome, applied_at)
@@ -705,6 +706,108 @@ fn apply_entry(
         ],
     )?;
     Ok(outcome)
+}
+
+fn apply_reseat(
+    tx: &Transaction<'_>,
+    site_id: &str,
+    terminal_id: &str,
+    r: &protocol::Reseat,
+    now: Timestamp,
+) -> Result<Outcome> {
+    let order_id = r.order_id.to_string();
+    let site: Option<String> = tx
+        .query_row(
+            "SELECT s.site_id FROM orders o JOIN showtimes s ON s.id = o.showtime_id
+             WHERE o.id = ?1 AND o.showtime_id = ?2",
+            params![order_id, r.showtime_id],
+            |row| row.get(0),
+        )
+        .optional()?;
+    match site {
+        None => {
+            return Ok(rejected(
+                "unknown_order",
+                format!("order {order_id} is not known for this showtime"),
+            ));
+        }
+        Some(site) if site != site_id => {
+            return Ok(rejected(
+                "wrong_site",
+                "the order is not at this terminal's site",
+            ));
+        }
+        Some(_) => {}
+    }
+    let seat_owner = |label: &str| -> Result<Option<String>> {
+        Ok(tx
+            .query_row(
+                "SELECT order_id FROM sold_seats WHERE showtime_id = ?1 AND seat_label = ?2",
+                params![r.showtime_id, label],
+                |row| row.get(0),
+            )
+            .optional()?)
+    };
+    if seat_owner(&r.to_seat)?.as_deref() == Some(order_id.as_str())
+        && seat_owner(&r.from_seat)?.as_deref() != Some(order_id.as_str())
+    {
+        // Already moved (the first answer was lost on the way).
+        return Ok(Outcome::Duplicate);
+    }
+    let sold: Option<(String, i64)> = tx
+        .query_row(
+            "SELECT ticket_type, price_minor FROM sold_seats
+             WHERE showtime_id = ?1 AND seat_label = ?2 AND order_id = ?3",
+            params![r.showtime_id, r.from_seat, order_id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    let Some((ticket_type, price_minor)) = sold else {
+        return Ok(rejected(
+            "seat_not_in_order",
+            format!("{} is not a seat of this order", r.from_seat),
+        ));
+    };
+    let screen_id = showtime_screen(tx, &r.showtime_id)?;
+    if let Err(e) = check_seats_exist(tx, &screen_id, std::slice::from_ref(&r.to_seat)) {
+        return Ok(rejected(e.code(), e.to_string()));
+    }
+    expire_holds(tx, now)?;
+    let own_hold = match &r.secured_by {
+        SecuredBy::Hold { hold_id } => {
+            let holder: Option<String> = tx
+                .query_row("SELECT owner FROM holds WHERE id = ?1", [hold_id], |row| {
+                    row.get(0)
+                })
+                .optional()?;
+            holder
+                .filter(|o| o == terminal_id)
+                .map(|_| hold_id.as_str())
+        }
+        SecuredBy::Lease | SecuredBy::Override { .. } => None,
+    };
+    let taken = unavailable(
+        tx,
+        &r.showtime_id,
+        std::slice::from_ref(&r.to_seat),
+        own_hold,
+    )?;
+    if !taken.is_empty() {
+        return Ok(Outcome::Conflict { seats: taken });
+    }
+    tx.execute(
+        "DELETE FROM sold_seats WHERE showtime_id = ?1 AND seat_label = ?2 AND order_id = ?3",
+        params![r.showtime_id, r.from_seat, order_id],
+    )?;
+    tx.execute(
+        "INSERT INTO sold_seats (showtime_id, seat_label, order_id, ticket_type, price_minor)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![r.showtime_id, r.to_seat, order_id, ticket_type, price_minor],
+    )?;
+    if let Some(hold) = own_hold {
+        tx.execute("DELETE FROM holds WHERE id = ?1", [hold])?;
+    }
+    Ok(Outcome::Applied)
 }
 
 fn apply_sale(

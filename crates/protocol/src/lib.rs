@@ -325,6 +325,29 @@ pub struct Sale {
 pub enum EntryBody {
     /// A sale.
     Sale(Sale),
+    /// A sold seat moved to another seat of the same showtime.
+    Reseat(Reseat),
+}
+
+/// Moving one sold seat of an order to another seat (same showtime, same price).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reseat {
+    /// The order.
+    pub order_id: Uuid,
+    /// Showtime.
+    pub showtime_id: String,
+    /// The seat given up.
+    pub from_seat: String,
+    /// The new seat.
+    pub to_seat: String,
+    /// How the new seat was secured.
+    pub secured_by: SecuredBy,
+    /// Supervisor or manager who approved.
+    pub approved_by: String,
+    /// Why.
+    pub reason: String,
+    /// Terminal clock.
+    pub at: Timestamp,
 }
 
 /// One outbox entry: an idempotency key, the terminal's sequence and the body.

@@ -17,6 +17,7 @@ pub mod http;
 pub mod printer;
 pub mod pump;
 pub mod reprint;
+pub mod reseat;
 pub mod sale;
 pub mod shift;
 pub mod store;

@@ -145,6 +145,28 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Move a sold seat to another seat (supervisor or manager): prints a change slip
+    /// and the new ticket.
+    Reseat {
+        /// Order id or printed reference.
+        #[arg(long)]
+        order: String,
+        /// The seat given up.
+        #[arg(long)]
+        from: String,
+        /// The new seat.
+        #[arg(long)]
+        to: String,
+        /// Why (printed on the change slip).
+        #[arg(long)]
+        reason: String,
+        /// A supervisor's or manager's PIN.
+        #[arg(long)]
+        pin: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Reprint an order's tickets (supervisor or manager), marked REPRINT.
     Reprint {
         /// Order id or printed reference (T1A2B3C4D).
@@ -516,6 +538,25 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                         .map(|v| format!(", variance {}", cur.format(v)))
                         .unwrap_or_default()
                 );
+            }
+        }
+        Command::Reseat {
+            order,
+            from,
+            to,
+            reason,
+            pin,
+            json,
+        } => {
+            let staff = site.staff_by_pin(&pin)?;
+            let done = site.reseat(&staff, &order, &from, &to, &reason).await?;
+            if site.printer_target()? != site::printer::PrinterTarget::Virtual {
+                site.process_print_queue().await?;
+            }
+            if json {
+                print_json(&done)?;
+            } else {
+                println!("{}: {} -> {}", done.order_ref, done.from_seat, done.to_seat);
             }
         }
         Command::Reprint {

@@ -1,0 +1,242 @@
+//! Reseating: a supervisor moves one sold seat of an order to a free seat of
+//! the same showtime. The customer gets a change slip and a new ticket; the
+//! move reaches central as its own outbox entry.
+
+use crate::api::Printout;
+use crate::engine::Site;
+use crate::error::{Result, SiteError};
+use crate::printer::{self, JobKind, NewJob, PrinterTarget};
+use crate::sale::{PrintContext, order_ref};
+use crate::store::{self, StaffRow};
+use crate::{ticket, time_fmt};
+use domain::SeatState;
+use protocol::{EntryBody, HoldRequest, Reseat, Role, SecuredBy};
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+/// What a reseat did.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ReseatResult {
+    /// Order reference.
+    pub order_ref: String,
+    /// Seat given up.
+    pub from_seat: String,
+    /// New seat.
+    pub to_seat: String,
+    /// Change slip and the new ticket.
+    pub printouts: Vec<Printout>,
+    /// Whether central has applied the move already.
+    pub synced: bool,
+}
+
+impl Site {
+    /// Moves `from` to `to` in an order, approved by a supervisor or manager.
+    pub async fn reseat(
+        &self,
+        staff: &StaffRow,
+        order: &str,
+        from: &str,
+        to: &str,
+        reason: &str,
+    ) -> Result<ReseatResult> {
+        if staff.role == Role::Cashier {
+            return Err(SiteError::NotAllowed(
+                "reseating needs a supervisor or a manager".into(),
+            ));
+        }
+        let reason = reason.trim();
+        if reason.is_empty() || reason.len() > 120 {
+            return Err(SiteError::Invalid(
+                "give a reason of 1 to 120 characters".into(),
+            ));
+        }
+        let order_id = self.find_order(order)?;
+        let site = self.site_row()?;
+        let tz = time_fmt::zone(&site.time_zone)?;
+        let terminal_id = self.config()?.terminal_id;
+        let (showtime_id, sold_at): (String, String) = self
+            .db()
+            .query_row(
+                "SELECT showtime_id, sold_at FROM orders WHERE id = ?1",
+                [order_id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .ok_or_else(|| SiteError::UnknownOrder(order.to_string()))?;
+        let sold_at: jiff::Timestamp = sold_at
+            .parse()
+            .map_err(|e| SiteError::Corrupt(format!("sale time: {e}")))?;
+        let show = store::showtime(&self.db(), &showtime_id)?;
+        let (ticket_type, price_minor): (String, i64) = self
+            .db()
+            .query_row(
+                "SELECT ticket_type, price_minor FROM order_seats WHERE order_id = ?1 AND seat_label = ?2",
+                params![order_id.to_string(), from],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .ok_or_else(|| SiteError::Invalid(format!("{from} is not a seat of this order")))?;
+        let target = store::seats(&self.db(), &show)?
+            .into_iter()
+            .find(|s| s.label == to);
+        match target.map(|s| s.state) {
+            None => return Err(SiteError::UnknownSeats(vec![to.to_string()])),
+            Some(SeatState::Free | SeatState::Leased) => {}
+            Some(_) => return Err(SiteError::SeatUnavailable(vec![to.to_string()])),
+        }
+
+        // Secure the new seat at central, as a sale does.
+        let client = self.client()?;
+        let ttl = site.hold_ttl_secs;
+        let hold = client
+            .hold(&HoldRequest {
+                showtime_id: show.id.clone(),
+                seats: vec![to.to_string()],
+                ttl_secs: ttl,
+            })
+            .await;
+        self.note_call(&hold);
+        let hold = hold.map_err(SiteError::from)?;
+
+        let now = self.clock.now();
+        let reference = order_ref(order_id);
+        let cashier = staff.name.clone();
+        let ticket_name = store::prices(&self.db(), &show.price_card_id)?
+            .into_iter()
+            .find(|p| p.ticket_type == ticket_type)
+            .map(|p| p.name_en)
+            .unwrap_or_else(|| ticket_type.clone());
+        let ctx = PrintContext {
+            site: &site,
+            show: &show,
+            tz: &tz,
+            ticket_name: &ticket_name,
+            order_id,
+            order_ref: &reference,
+            cashier: &cashier,
+            terminal_id: &terminal_id,
+            now,
+            sold_at,
+        };
+        let paper = self.paper()?;
+        let slip = printing::encode_change_slip(
+            &printing::ChangeSlipData {
+                chain_name: site.chain_name.clone(),
+                site_name: site.name.clone(),
+                order_ref: reference.clone(),
+                old_seat: from.to_string(),
+                new_seat: to.to_string(),
+                film_title: show.title_en.clone(),
+                showtime: format!(
+                    "{} {}",
+                    time_fmt::local_date(show.starts_at, &tz),
+                    time_fmt::local_hhmm(show.starts_at, &tz)
+                ),
+                reason: reason.to_string(),
+                supervisor: staff.name.clone(),
+                issued_at_local: tz.to_datetime(now).strftime("%d/%m/%Y %H:%M").to_string(),
+                footer: terminal_id.clone(),
+            },
+            paper,
+        )?;
+        let new_ticket = ticket::ticket_job(
+            &ticket::TicketJob {
+                site: &site,
+                show: &show,
+                tz: &tz,
+                seat_label: to,
+                ticket_name: &ticket_name,
+                price_minor,
+                order_id,
+                order_ref: &reference,
+                cashier: &cashier,
+                terminal_id: &terminal_id,
+                qr_payload: self.door_code(&ctx, to, &ticket_type)?,
+            },
+            paper,
+            0,
+        )?;
+        let jobs = vec![
+            NewJob {
+                order_id: Some(order_id.to_string()),
+                kind: JobKind::ChangeSlip,
+                seat_label: Some(to.to_string()),
+                bytes: slip,
+                reprint_count: 0,
+                name: format!("{reference}-change-{from}-{to}"),
+            },
+            new_ticket,
+        ];
+        let body = EntryBody::Reseat(Reseat {
+            order_id,
+            showtime_id: show.id.clone(),
+            from_seat: from.to_string(),
+            to_seat: to.to_string(),
+            secured_by: SecuredBy::Hold {
+                hold_id: hold.hold_id.clone(),
+            },
+            approved_by: staff.id.clone(),
+            reason: reason.to_string(),
+            at: now,
+        });
+        let body = serde_json::to_string(&body)
+            .map_err(|e| SiteError::Corrupt(format!("cannot encode reseat: {e}")))?;
+        let entry_id = self.ids.new_id(now);
+        let committed = (|| -> Result<Vec<String>> {
+            let mut db = self.db();
+            let tx = db.transaction()?;
+            tx.execute(
+                "UPDATE order_seats SET seat_label = ?3 WHERE order_id = ?1 AND seat_label = ?2",
+                params![order_id.to_string(), from, to],
+            )?;
+            tx.execute(
+                "INSERT INTO outbox (id, order_id, body, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    entry_id.to_string(),
+                    order_id.to_string(),
+                    body,
+                    now.as_second()
+                ],
+            )?;
+            let ids = printer::enqueue(&tx, self, &jobs, now)?;
+            tx.commit()?;
+            Ok(ids)
+        })();
+        let ids = match committed {
+            Ok(ids) => ids,
+            Err(e) => {
+                let _ = client.release_hold(&hold.hold_id).await;
+                return Err(e);
+            }
+        };
+        tracing::info!(order = %reference, from, to, by = %staff.id, "reseat");
+        let printouts = ids
+            .iter()
+            .map(|id| self.preview(id))
+            .collect::<Result<Vec<_>>>()?;
+        if self.printer_target()? == PrinterTarget::Virtual {
+            self.process_print_queue().await?;
+        } else {
+            self.print_kick.notify_one();
+        }
+        let synced = match self.push_outbox().await {
+            Ok(_) => self
+                .db()
+                .query_row(
+                    "SELECT state FROM outbox WHERE id = ?1",
+                    [entry_id.to_string()],
+                    |r| r.get::<_, String>(0),
+                )
+                .map(|s| s != "pending")?,
+            Err(_) => false,
+        };
+        Ok(ReseatResult {
+            order_ref: reference,
+            from_seat: from.to_string(),
+            to_seat: to.to_string(),
+            printouts,
+            synced,
+        })
+    }
+}

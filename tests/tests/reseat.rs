@@ -1,0 +1,130 @@
+//! A supervisor moves a sold seat: central moves the sale, the customer gets a
+//! change slip and a new, signed ticket.
+
+use e2e::{Central, Terminal};
+
+#[test]
+fn a_supervisor_reseats_with_a_change_slip_and_a_new_ticket() {
+    let dir = tempfile::tempdir().unwrap();
+    let central = Central::start(dir.path());
+    let t = Terminal::new(dir.path().join("t1"));
+    t.init(&central, "dxb-marina", "dxb-marina-t1");
+    let list = t.json(&["showtimes", "--json"]);
+    let show = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["screen"] == "Screen 2")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let sale = t.json(&[
+        "sell",
+        "--showtime",
+        &show,
+        "--seats",
+        "K-1,K-2",
+        "--pay",
+        "cash:100",
+        "--pin",
+        "1111",
+        "--json",
+    ]);
+    let order = sale["order_ref"].as_str().unwrap().to_string();
+
+    let err = t.fails(&[
+        "reseat",
+        "--order",
+        &order,
+        "--from",
+        "K-1",
+        "--to",
+        "K-5",
+        "--reason",
+        "broken seat",
+        "--pin",
+        "1111",
+    ]);
+    assert!(err.contains("not_allowed"), "{err}");
+    // The web takes K-6: moving there is refused, nothing changes.
+    let (status, _) = central.post(
+        "/v1/web/sales",
+        &serde_json::json!({"showtime_id": show, "seats": ["K-6"]}),
+    );
+    assert_eq!(status, 200);
+    let err = t.fails(&[
+        "reseat",
+        "--order",
+        &order,
+        "--from",
+        "K-1",
+        "--to",
+        "K-6",
+        "--reason",
+        "broken seat",
+        "--pin",
+        "2222",
+    ]);
+    assert!(err.contains("seat_unavailable"), "{err}");
+    let err = t.fails(&[
+        "reseat",
+        "--order",
+        &order,
+        "--from",
+        "K-9",
+        "--to",
+        "K-5",
+        "--reason",
+        "broken seat",
+        "--pin",
+        "2222",
+    ]);
+    assert!(err.contains("not a seat of this order"), "{err}");
+
+    let done = t.json(&[
+        "reseat",
+        "--order",
+        &order,
+        "--from",
+        "K-1",
+        "--to",
+        "K-5",
+        "--reason",
+        "broken seat",
+        "--pin",
+        "2222",
+        "--json",
+    ]);
+    assert_eq!(done["synced"], true);
+    assert_eq!(central.seat_state(&show, "K-1"), "free");
+    assert_eq!(central.seat_state(&show, "K-5"), "sold");
+    assert_eq!(central.seat_state(&show, "K-2"), "sold");
+    let slip = std::fs::read(done["printouts"][0]["bin_path"].as_str().unwrap()).unwrap();
+    let slip = printing::decode::decode(&slip).unwrap().text();
+    for want in ["K-1", "K-5", "broken seat", "Demo Supervisor", &order] {
+        assert!(slip.contains(want), "change slip lacks {want:?}:\n{slip}");
+    }
+    let ticket = printing::decode::decode(
+        &std::fs::read(done["printouts"][1]["bin_path"].as_str().unwrap()).unwrap(),
+    )
+    .unwrap();
+    assert!(ticket.text().contains("K-5"));
+    let check = t.json(&["verify-ticket", &ticket.qr_codes[0], "--json"]);
+    assert_eq!(
+        (check["valid"].clone(), check["admits"]["seat"].clone()),
+        (true.into(), "K-5".into())
+    );
+    // The terminal's map follows.
+    let seats = t.json(&["seats", "--showtime", &show, "--json"]);
+    let state = |l: &str| {
+        seats
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["label"] == l)
+            .unwrap()["state"]
+            .clone()
+    };
+    assert_eq!((state("K-1"), state("K-5")), ("free".into(), "sold".into()));
+}
