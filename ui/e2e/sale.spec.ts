@@ -131,6 +131,18 @@ test('a cashier sells a seat for cash, the map and central show it sold', async 
     })
     .toBeGreaterThan(0);
 
+  // Reprint needs a supervisor: the cashier's PIN is refused, the supervisor's works.
+  const before = await done.getByTestId('ticket-preview').count();
+  await done.getByTestId('reprint').click();
+  await done.getByTestId('reprint-pin').fill('1111');
+  await done.getByTestId('reprint-pin').press('Enter');
+  await expect(done.getByTestId('reprint-error')).not.toBeEmpty();
+  await expect(done).toBeVisible();
+  await done.getByTestId('reprint-pin').fill('2222');
+  await done.getByTestId('reprint-go').click();
+  await expect(done.getByTestId('reprinted')).toBeVisible();
+  await expect(done.getByTestId('ticket-preview')).toHaveCount(before + 1);
+
   // New sale: order cleared, the seat now sold on the map.
   await done.getByTestId('new-sale').click();
   await expect(done).toHaveCount(0);

@@ -154,6 +154,10 @@ const en = {
   'done.previewLoading': 'Rendering ticket…',
   'done.previewFailed': 'Preview unavailable: {message}',
   'done.newSale': 'New sale',
+  'done.reprint': 'Reprint tickets',
+  'done.reprintPin': 'Supervisor PIN',
+  'done.reprintGo': 'Reprint',
+  'done.reprinted': 'Reprinted: {n}, each marked REPRINT',
   'done.newSaleKeys': 'Enter or N',
 
   'error.dismiss': 'Dismiss',
@@ -296,6 +300,10 @@ const ar: Record<MessageKey, string> = {
   'done.previewLoading': 'جارٍ تجهيز معاينة التذكرة…',
   'done.previewFailed': 'المعاينة غير متاحة: {message}',
   'done.newSale': 'عملية بيع جديدة',
+  'done.reprint': 'إعادة طباعة التذاكر',
+  'done.reprintPin': 'رمز المشرف',
+  'done.reprintGo': 'إعادة الطباعة',
+  'done.reprinted': 'أُعيدت طباعة: {n}، وكل منها موسوم بإعادة طباعة',
   'done.newSaleKeys': 'Enter أو N',
 
   'error.dismiss': 'إغلاق',
