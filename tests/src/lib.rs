@@ -197,3 +197,44 @@ impl Terminal {
             .expect("count")
     }
 }
+
+/// A central with demo data and terminal `dxb-marina-t1` initialised against it, in `dir`.
+pub fn demo_terminal(dir: &Path) -> (Central, Terminal) {
+    let central = Central::start(dir);
+    let t = Terminal::new(dir.join("t1"));
+    t.init(&central, "dxb-marina", "dxb-marina-t1");
+    (central, t)
+}
+
+impl Terminal {
+    /// The first of today's showtimes on a screen whose name contains `screen`.
+    pub fn showtime_on(&self, screen: &str) -> Value {
+        let list = self.json(&["showtimes", "--json"]);
+        list.as_array()
+            .expect("showtimes array")
+            .iter()
+            .find(|s| s["screen"].as_str().unwrap_or("").contains(screen))
+            .cloned()
+            .unwrap_or_else(|| panic!("no showtime on {screen} today"))
+    }
+
+    /// The id of [`Terminal::showtime_on`].
+    pub fn show_id_on(&self, screen: &str) -> String {
+        self.showtime_on(screen)["id"]
+            .as_str()
+            .expect("showtime id")
+            .to_string()
+    }
+
+    /// One seat of a showtime as this terminal shows it (`seats --json`).
+    pub fn seat(&self, showtime: &str, label: &str) -> Value {
+        let seats = self.json(&["seats", "--showtime", showtime, "--json"]);
+        seats
+            .as_array()
+            .expect("seats array")
+            .iter()
+            .find(|s| s["label"] == label)
+            .cloned()
+            .unwrap_or_else(|| panic!("no seat {label}"))
+    }
+}

@@ -1,19 +1,7 @@
 //! `sell --best N`: the headless counterpart of the counter's "best available".
 
-use e2e::{Central, Terminal};
+use e2e::demo_terminal;
 use serde_json::Value;
-
-fn show_on(t: &Terminal, screen: &str) -> String {
-    let list = t.json(&["showtimes", "--json"]);
-    list.as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["screen"] == screen)
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
 
 fn seat<'a>(seats: &'a Value, label: &str) -> &'a Value {
     seats
@@ -27,10 +15,8 @@ fn seat<'a>(seats: &'a Value, label: &str) -> &'a Value {
 #[test]
 fn best_four_sits_together_in_a_good_row_and_sells() {
     let dir = tempfile::tempdir().unwrap();
-    let central = Central::start(dir.path());
-    let t = Terminal::new(dir.path().join("t1"));
-    t.init(&central, "dxb-marina", "dxb-marina-t1");
-    let show = show_on(&t, "Screen 1 IMAX");
+    let (central, t) = demo_terminal(dir.path());
+    let show = t.show_id_on("Screen 1 IMAX");
     let sale = t.json(&[
         "sell",
         "--showtime",
@@ -91,10 +77,8 @@ fn best_four_sits_together_in_a_good_row_and_sells() {
 #[test]
 fn best_available_honours_the_area_and_refuses_nonsense() {
     let dir = tempfile::tempdir().unwrap();
-    let central = Central::start(dir.path());
-    let t = Terminal::new(dir.path().join("t1"));
-    t.init(&central, "dxb-marina", "dxb-marina-t1");
-    let show = show_on(&t, "Screen 2");
+    let (_central, t) = demo_terminal(dir.path());
+    let show = t.show_id_on("Screen 2");
     let sale = t.json(&[
         "sell",
         "--showtime",

@@ -257,9 +257,7 @@ fn omani_rials_have_three_decimals() {
 #[test]
 fn bad_input_is_a_clear_error_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let central = Central::start(dir.path());
-    let t = Terminal::new(dir.path().join("t1"));
-    t.init(&central, "dxb-marina", "dxb-marina-t1");
+    let (central, t) = e2e::demo_terminal(dir.path());
     let id = showtime(&t, "Screen 2")["id"].as_str().unwrap().to_string();
     t.json(&[
         "sell",
@@ -460,9 +458,7 @@ fn central_lists_sites_for_it() {
 #[test]
 fn age_rated_films_need_an_id_check_and_refuse_child_tickets() {
     let dir = tempfile::tempdir().unwrap();
-    let central = Central::start(dir.path());
-    let t = Terminal::new(dir.path().join("t1"));
-    t.init(&central, "dxb-marina", "dxb-marina-t1");
+    let (central, t) = e2e::demo_terminal(dir.path());
     let list = t.json(&["showtimes", "--json"]);
     let adult_only = list
         .as_array()
@@ -529,9 +525,7 @@ fn age_rated_films_need_an_id_check_and_refuse_child_tickets() {
 #[test]
 fn card_and_split_payments_record_the_approval_never_a_card_number() {
     let dir = tempfile::tempdir().unwrap();
-    let central = Central::start(dir.path());
-    let t = Terminal::new(dir.path().join("t1"));
-    t.init(&central, "dxb-marina", "dxb-marina-t1");
+    let (central, t) = e2e::demo_terminal(dir.path());
     let id = showtime(&t, "Screen 2")["id"].as_str().unwrap().to_string();
 
     // Card only: no drawer kick, the approval code on the receipt.

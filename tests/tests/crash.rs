@@ -1,7 +1,7 @@
 //! kill -9 in the middle of sales: what the cashier saw as paid is there after
 //! a restart, and nothing is half written.
 
-use e2e::{Central, Terminal, bin};
+use e2e::{bin, demo_terminal};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -19,19 +19,8 @@ impl XorShift {
 #[test]
 fn sales_killed_at_random_points_are_whole_or_absent() {
     let dir = tempfile::tempdir().unwrap();
-    let central = Central::start(dir.path());
-    let t = Terminal::new(dir.path().join("t1"));
-    t.init(&central, "dxb-marina", "dxb-marina-t1");
-    let list = t.json(&["showtimes", "--json"]);
-    let show = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["screen"] == "Screen 2")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (central, t) = demo_terminal(dir.path());
+    let show = t.show_id_on("Screen 2");
     let seed = std::env::var("CRASH_SEED")
         .ok()
         .and_then(|s| s.parse().ok())

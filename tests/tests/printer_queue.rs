@@ -1,22 +1,10 @@
 //! Printing through the persistent queue to a real TCP printer (the network
 //! virtual printer on loopback) that dies mid-job and comes back.
 
-use e2e::{Central, Terminal};
+use e2e::demo_terminal;
 use printing::virtual_printer::TcpVirtualPrinter;
 use serde_json::Value;
 use std::time::Duration;
-
-fn first_show(t: &Terminal) -> String {
-    let list = t.json(&["showtimes", "--json"]);
-    list.as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["screen"] == "Screen 2")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
 
 fn text_of(bytes: &[u8]) -> String {
     printing::decode::decode(bytes)
@@ -27,10 +15,8 @@ fn text_of(bytes: &[u8]) -> String {
 #[test]
 fn a_printer_that_dies_mid_job_leaves_the_sale_and_gets_a_marked_reprint() {
     let dir = tempfile::tempdir().unwrap();
-    let central = Central::start(dir.path());
-    let t = Terminal::new(dir.path().join("t1"));
-    t.init(&central, "dxb-marina", "dxb-marina-t1");
-    let show = first_show(&t);
+    let (central, t) = demo_terminal(dir.path());
+    let show = t.show_id_on("Screen 2");
     let printer = TcpVirtualPrinter::start(
         "127.0.0.1:0",
         dir.path().join("printer"),
@@ -146,9 +132,7 @@ fn a_printer_that_dies_mid_job_leaves_the_sale_and_gets_a_marked_reprint() {
 #[test]
 fn printer_settings_are_validated() {
     let dir = tempfile::tempdir().unwrap();
-    let central = Central::start(dir.path());
-    let t = Terminal::new(dir.path().join("t1"));
-    t.init(&central, "dxb-marina", "dxb-marina-t1");
+    let (_central, t) = demo_terminal(dir.path());
     for bad in ["lpt1", "tcp:", "device:relative/path", "usb"] {
         let err = t.fails(&["printer", "--set", bad]);
         assert!(err.contains("invalid_input"), "{bad}: {err}");

@@ -1,24 +1,13 @@
 //! A supervisor moves a sold seat: central moves the sale, the customer gets a
 //! change slip and a new, signed ticket.
 
-use e2e::{Central, Terminal};
+use e2e::demo_terminal;
 
 #[test]
 fn a_supervisor_reseats_with_a_change_slip_and_a_new_ticket() {
     let dir = tempfile::tempdir().unwrap();
-    let central = Central::start(dir.path());
-    let t = Terminal::new(dir.path().join("t1"));
-    t.init(&central, "dxb-marina", "dxb-marina-t1");
-    let list = t.json(&["showtimes", "--json"]);
-    let show = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["screen"] == "Screen 2")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (central, t) = demo_terminal(dir.path());
+    let show = t.show_id_on("Screen 2");
     let sale = t.json(&[
         "sell",
         "--showtime",

@@ -1,24 +1,13 @@
 //! A cashier's shift: float, sales in cash and by card, X report, close with a
 //! cash count, Z report printed through the same printing engine.
 
-use e2e::{Central, Terminal};
+use e2e::demo_terminal;
 
 #[test]
 fn a_shift_adds_up_and_prints_its_reports() {
     let dir = tempfile::tempdir().unwrap();
-    let central = Central::start(dir.path());
-    let t = Terminal::new(dir.path().join("t1"));
-    t.init(&central, "dxb-marina", "dxb-marina-t1");
-    let list = t.json(&["showtimes", "--json"]);
-    let show = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["screen"] == "Screen 2")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (_central, t) = demo_terminal(dir.path());
+    let show = t.show_id_on("Screen 2");
 
     let err = t.fails(&["shift", "report", "--pin", "1111"]);
     assert!(err.contains("no open shift"), "{err}");
