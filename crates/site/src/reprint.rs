@@ -6,7 +6,7 @@ use crate::error::{Result, SiteError};
 use crate::printer::{self, PrinterTarget};
 use crate::sale::{PrintContext, order_ref};
 use crate::store::{self, StaffRow};
-use crate::{ticket, time_fmt};
+use crate::time_fmt;
 use protocol::Role;
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
@@ -111,20 +111,14 @@ impl Site {
                 now,
                 sold_at,
             };
-            let job = ticket::TicketJob {
-                site: &site,
-                show: &show,
-                tz: &tz,
-                seat_label: label,
-                ticket_name: &name,
-                price_minor: *price_minor,
-                order_id,
-                order_ref: &reference,
-                cashier: &cashier,
-                terminal_id: &terminal_id,
-                qr_payload: self.door_code(&ctx, label, ticket_type)?,
-            };
-            jobs.push(ticket::ticket_job(&job, paper, printed + 1)?);
+            jobs.push(self.ticket_printout(
+                &ctx,
+                label,
+                ticket_type,
+                *price_minor,
+                paper,
+                printed + 1,
+            )?);
         }
         let ids = {
             let mut db = self.db();

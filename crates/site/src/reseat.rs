@@ -8,7 +8,7 @@ use crate::error::{Result, SiteError};
 use crate::printer::{self, JobKind, NewJob, PrinterTarget};
 use crate::sale::{PrintContext, order_ref};
 use crate::store::{self, StaffRow};
-use crate::{ticket, time_fmt};
+use crate::time_fmt;
 use domain::SeatState;
 use protocol::{EntryBody, HoldRequest, Reseat, Role, SecuredBy};
 use rusqlite::{OptionalExtension, params};
@@ -140,23 +140,7 @@ impl Site {
             },
             paper,
         )?;
-        let new_ticket = ticket::ticket_job(
-            &ticket::TicketJob {
-                site: &site,
-                show: &show,
-                tz: &tz,
-                seat_label: to,
-                ticket_name: &ticket_name,
-                price_minor,
-                order_id,
-                order_ref: &reference,
-                cashier: &cashier,
-                terminal_id: &terminal_id,
-                qr_payload: self.door_code(&ctx, to, &ticket_type)?,
-            },
-            paper,
-            0,
-        )?;
+        let new_ticket = self.ticket_printout(&ctx, to, &ticket_type, price_minor, paper, 0)?;
         let jobs = vec![
             NewJob {
                 order_id: Some(order_id.to_string()),

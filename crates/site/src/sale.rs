@@ -404,20 +404,14 @@ impl Site {
         let paper = self.paper()?;
         let mut jobs = Vec::with_capacity(lines.len() + 1);
         for line in lines {
-            let job = ticket::TicketJob {
-                site: ctx.site,
-                show: ctx.show,
-                tz: ctx.tz,
-                seat_label: &line.seat_label,
-                ticket_name: ctx.ticket_name,
-                price_minor: line.price_minor,
-                order_id: ctx.order_id,
-                order_ref: ctx.order_ref,
-                cashier: ctx.cashier,
-                terminal_id: ctx.terminal_id,
-                qr_payload: self.door_code(ctx, &line.seat_label, &line.ticket_type)?,
-            };
-            jobs.push(ticket::ticket_job(&job, paper, 0)?);
+            jobs.push(self.ticket_printout(
+                ctx,
+                &line.seat_label,
+                &line.ticket_type,
+                line.price_minor,
+                paper,
+                0,
+            )?);
         }
         let total: i64 = lines.iter().map(|l| l.price_minor).sum();
         let desc = format!("{} - {}", ctx.ticket_name, ctx.show.title_en);
@@ -443,6 +437,32 @@ impl Site {
             paper,
         )?);
         Ok(jobs)
+    }
+
+    /// One ticket of `ctx`'s order, signed and encoded; `reprint` > 0 marks the n-th reprint.
+    pub(crate) fn ticket_printout(
+        &self,
+        ctx: &PrintContext<'_>,
+        seat: &str,
+        ticket_type: &str,
+        price_minor: i64,
+        paper: printing::Paper,
+        reprint: u32,
+    ) -> Result<NewJob> {
+        let job = ticket::TicketJob {
+            site: ctx.site,
+            show: ctx.show,
+            tz: ctx.tz,
+            seat_label: seat,
+            ticket_name: ctx.ticket_name,
+            price_minor,
+            order_id: ctx.order_id,
+            order_ref: ctx.order_ref,
+            cashier: ctx.cashier,
+            terminal_id: ctx.terminal_id,
+            qr_payload: self.door_code(ctx, seat, ticket_type)?,
+        };
+        Ok(ticket::ticket_job(&job, paper, reprint)?)
     }
 
     /// The signed door QR payload of one ticket (see `ticket_code`).
