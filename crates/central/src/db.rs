@@ -34,12 +34,17 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "../../../migrations/central/0003_site_logo.sql"
         )),
+        M::up(include_str!(
+            "../../../migrations/central/0004_leases_events.sql"
+        )),
     ])
 }
 
 /// Central's database.
 pub struct CentralDb {
     conn: Mutex<Connection>,
+    /// The last seat event's sequence number, for long-polling readers.
+    pub(crate) events: tokio::sync::watch::Sender<i64>,
 }
 
 type Result<T> = std::result::Result<T, CentralError>;
@@ -57,8 +62,10 @@ impl CentralDb {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations().to_latest(&mut conn)?;
+        let last = last_event_seq(&conn)?;
         Ok(CentralDb {
             conn: Mutex::new(conn),
+            events: tokio::sync::watch::channel(last).0,
         })
     }
 
@@ -74,7 +81,17 @@ impl CentralDb {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
+        let last = last_event_seq(&conn)?;
+        self.events.send_if_modified(|seen| {
+            let changed = *seen != last;
+            *seen = last;
+            changed
+        });
         Ok(out)
+    }
+
+    pub(crate) fn read(&self) -> MutexGuard<'_, Connection> {
+        self.conn()
     }
 
     /// Whether the database holds no site yet.
@@ -215,6 +232,7 @@ impl CentralDb {
             price_cards,
             staff,
             hold_ttl_secs: DEFAULT_HOLD_TTL_SECS,
+            settings: site_settings(&conn, site_id)?,
         })
     }
 
@@ -246,6 +264,21 @@ impl CentralDb {
             seats.push(SeatStatus {
                 label,
                 state: SeatState::Held,
+                owner: Some(owner),
+            });
+        }
+        let mut stmt = conn.prepare(
+            "SELECT seat_label, terminal_id FROM leases WHERE showtime_id = ?1 AND expires_at > ?2
+               AND seat_label NOT IN (SELECT seat_label FROM sold_seats WHERE showtime_id = ?1)
+               AND seat_label NOT IN (SELECT seat_label FROM held_seats WHERE showtime_id = ?1)",
+        )?;
+        for row in stmt.query_map(params![showtime_id, now.as_millisecond()], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })? {
+            let (label, owner) = row?;
+            seats.push(SeatStatus {
+                label,
+                state: SeatState::Leased,
                 owner: Some(owner),
             });
         }
@@ -283,8 +316,8 @@ impl CentralDb {
         self.write(|tx| {
             let screen_id = showtime_screen(tx, &req.showtime_id)?;
             check_seats_exist(tx, &screen_id, &req.seats)?;
-            expire_holds(tx, now)?;
-            let taken = unavailable(tx, &req.showtime_id, &req.seats, None)?;
+            expire_stale(tx, now)?;
+            let taken = unavailable(tx, &req.showtime_id, &req.seats, None, Some(owner))?;
             if !taken.is_empty() {
                 return Err(CentralError::SeatUnavailable(taken));
             }
@@ -298,6 +331,14 @@ impl CentralDb {
                     "INSERT INTO held_seats (showtime_id, seat_label, hold_id) VALUES (?1, ?2, ?3)",
                     params![req.showtime_id, seat, hold],
                 )?;
+                emit(
+                    tx,
+                    &req.showtime_id,
+                    seat,
+                    SeatState::Held,
+                    Some(owner),
+                    now,
+                )?;
             }
             Ok(Hold {
                 hold_id: hold,
@@ -308,14 +349,23 @@ impl CentralDb {
     }
 
     /// Releases a hold of `owner`. Releasing an unknown or expired hold is not an error.
-    pub fn release_hold(&self, owner: &str, hold_id: &str) -> Result<()> {
+    pub fn release_hold(&self, owner: &str, hold_id: &str, now: Timestamp) -> Result<()> {
         self.write(|tx| {
+            let seats = hold_seats(tx, hold_id, Some(owner))?;
             tx.execute(
                 "DELETE FROM holds WHERE id = ?1 AND owner = ?2",
                 params![hold_id, owner],
             )?;
+            for (show, seat) in seats {
+                emit(tx, &show, &seat, SeatState::Free, None, now)?;
+            }
             Ok(())
         })
+    }
+
+    /// Frees expired holds and leases (with their seat events).
+    pub fn expire(&self, now: Timestamp) -> Result<()> {
+        self.write(|tx| expire_stale(tx, now))
     }
 
     /// Applies a batch of outbox entries from `terminal_id`, each in its own
@@ -327,17 +377,20 @@ impl CentralDb {
         now: Timestamp,
     ) -> Result<Vec<EntryResult>> {
         let site_id = self.terminal_site(terminal_id)?;
-        entries
-            .iter()
-            .map(|entry| {
-                let outcome =
-                    self.write(|tx| apply_entry(tx, &site_id, terminal_id, entry, now))?;
-                Ok(EntryResult {
-                    id: entry.id,
-                    outcome,
+        // One transaction (one fsync) per batch: a database failure fails the
+        // whole batch, which the terminal resends; entries are idempotent.
+        self.write(|tx| {
+            expire_stale(tx, now)?;
+            entries
+                .iter()
+                .map(|entry| {
+                    Ok(EntryResult {
+                        id: entry.id,
+                        outcome: apply_entry(tx, &site_id, terminal_id, entry, now)?,
+                    })
                 })
-            })
-            .collect()
+                .collect()
+        })
     }
 
     /// Sells seats to a web customer (the chain's website), if all are free.
@@ -355,8 +408,8 @@ impl CentralDb {
         self.write(|tx| {
             let screen_id = showtime_screen(tx, &req.showtime_id)?;
             check_seats_exist(tx, &screen_id, &req.seats)?;
-            expire_holds(tx, now)?;
-            let taken = unavailable(tx, &req.showtime_id, &req.seats, None)?;
+            expire_stale(tx, now)?;
+            let taken = unavailable(tx, &req.showtime_id, &req.seats, None, None)?;
             if !taken.is_empty() {
                 return Err(CentralError::SeatUnavailable(taken));
             }
@@ -381,6 +434,7 @@ impl CentralDb {
                      VALUES (?1, ?2, ?3, 'adult', ?4)",
                     params![req.showtime_id, seat, id, adult],
                 )?;
+                emit(tx, &req.showtime_id, seat, SeatState::Sold, Some("web"), now)?;
             }
             Ok(WebSale { order_id: id, reference })
         })
@@ -614,21 +668,118 @@ fn check_seats_exist(conn: &Connection, screen_id: &str, seats: &[String]) -> Re
     }
 }
 
-fn expire_holds(tx: &Connection, now: Timestamp) -> Result<()> {
-    tx.execute(
-        "DELETE FROM holds WHERE expires_at <= ?1",
-        [now.as_millisecond()],
-    )?;
+/// Frees holds and leases whose time is up, recording a seat event for each seat.
+pub(crate) fn expire_stale(tx: &Connection, now: Timestamp) -> Result<()> {
+    let ms = now.as_millisecond();
+    let held: Vec<(String, String)> = tx
+        .prepare_cached(
+            "SELECT hs.showtime_id, hs.seat_label FROM held_seats hs JOIN holds h ON h.id = hs.hold_id
+             WHERE h.expires_at <= ?1",
+        )?
+        .query_map([ms], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<std::result::Result<_, _>>()?;
+    if !held.is_empty() {
+        tx.execute("DELETE FROM holds WHERE expires_at <= ?1", [ms])?;
+    }
+    let leased: Vec<(String, String)> = tx
+        .prepare_cached("SELECT showtime_id, seat_label FROM leases WHERE expires_at <= ?1")?
+        .query_map([ms], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<std::result::Result<_, _>>()?;
+    if !leased.is_empty() {
+        tx.execute("DELETE FROM leases WHERE expires_at <= ?1", [ms])?;
+    }
+    for (show, seat) in held.iter().chain(&leased) {
+        if seat_is_free(tx, show, seat)? {
+            emit(tx, show, seat, SeatState::Free, None, now)?;
+        }
+    }
     Ok(())
 }
 
-/// Seats among `seats` that are sold, blocked, or held by a hold other than `own_hold`.
-fn unavailable(
+/// Whether a seat is neither sold, held nor leased (blocked seats never change).
+fn seat_is_free(tx: &Connection, showtime_id: &str, seat: &str) -> Result<bool> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT NOT EXISTS (SELECT 1 FROM sold_seats WHERE showtime_id = ?1 AND seat_label = ?2)
+                AND NOT EXISTS (SELECT 1 FROM held_seats WHERE showtime_id = ?1 AND seat_label = ?2)
+                AND NOT EXISTS (SELECT 1 FROM leases WHERE showtime_id = ?1 AND seat_label = ?2)",
+        )?
+        .query_row(params![showtime_id, seat], |r| r.get(0))?)
+}
+
+/// The seats of a hold (of `owner`, when given).
+fn hold_seats(
+    tx: &Connection,
+    hold_id: &str,
+    owner: Option<&str>,
+) -> Result<Vec<(String, String)>> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT hs.showtime_id, hs.seat_label FROM held_seats hs JOIN holds h ON h.id = hs.hold_id
+             WHERE h.id = ?1 AND (?2 IS NULL OR h.owner = ?2)",
+        )?
+        .query_map(params![hold_id, owner], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<std::result::Result<_, _>>()?)
+}
+
+/// Records a change of a seat's state for the terminals following the site.
+pub(crate) fn emit(
+    tx: &Connection,
+    showtime_id: &str,
+    seat: &str,
+    state: SeatState,
+    owner: Option<&str>,
+    now: Timestamp,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO seat_events (site_id, showtime_id, seat_label, state, owner, at)
+         SELECT site_id, ?1, ?2, ?3, ?4, ?5 FROM showtimes WHERE id = ?1",
+    )?
+    .execute(params![
+        showtime_id,
+        seat,
+        state.as_str(),
+        owner,
+        now.as_millisecond()
+    ])?;
+    Ok(())
+}
+
+fn last_event_seq(conn: &Connection) -> Result<i64> {
+    Ok(
+        conn.query_row("SELECT COALESCE(max(seq), 0) FROM seat_events", [], |r| {
+            r.get(0)
+        })?,
+    )
+}
+
+/// The counter settings of a site (defaults when central has none stored).
+pub(crate) fn site_settings(conn: &Connection, site_id: &str) -> Result<protocol::SiteSettings> {
+    let stored: Option<String> = conn
+        .query_row(
+            "SELECT settings FROM site_settings WHERE site_id = ?1",
+            [site_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match stored {
+        None => Ok(protocol::SiteSettings::default()),
+        Some(json) => serde_json::from_str(&json).map_err(corrupt),
+    }
+}
+
+/// Seats among `seats` that are sold, blocked, held by a hold other than
+/// `own_hold`, or leased to a terminal other than `me`.
+pub(crate) fn unavailable(
     tx: &Connection,
     showtime_id: &str,
     seats: &[String],
     own_hold: Option<&str>,
+    me: Option<&str>,
 ) -> Result<Vec<String>> {
+    let mut leased = tx.prepare_cached(
+        "SELECT terminal_id FROM leases WHERE showtime_id = ?1 AND seat_label = ?2",
+    )?;
     let mut sold =
         tx.prepare_cached("SELECT 1 FROM sold_seats WHERE showtime_id = ?1 AND seat_label = ?2")?;
     let mut held = tx.prepare_cached(
@@ -645,11 +796,15 @@ fn unavailable(
             .query_row(params![showtime_id, seat], |r| r.get(0))
             .optional()?;
         let held_by_other = holder.is_some_and(|h| Some(h.as_str()) != own_hold);
+        let lessee: Option<String> = leased
+            .query_row(params![showtime_id, seat], |r| r.get(0))
+            .optional()?;
+        let leased_to_other = lessee.is_some_and(|t| Some(t.as_str()) != me);
         let is_blocked = blocked
             .query_row(params![showtime_id, seat], |r| r.get::<_, bool>(0))
             .optional()?
             .unwrap_or(false);
-        if is_sold || held_by_other || is_blocked {
+        if is_sold || held_by_other || leased_to_other || is_blocked {
             out.push(seat.clone());
         }
     }
@@ -666,7 +821,7 @@ fn rejected(code: &str, message: impl Into<String>) -> Outcome {
 fn outcome_name(o: &Outcome) -> &'static str {
     match o {
         Outcome::Applied => "applied",
-        Outcome::Duplicate => "duplicate",
+        Outcome::Duplicate { .. } => "duplicate",
         Outcome::Conflict { .. } => "conflict",
         Outcome::Rejected { .. } => "rejected",
     }
@@ -680,29 +835,59 @@ fn apply_entry(
     now: Timestamp,
 ) -> Result<Outcome> {
     let entry_id = entry.id.to_string();
-    let seen: Option<String> = tx
+    let seen: Option<(String, Option<String>)> = tx
         .query_row(
-            "SELECT outcome FROM applied_entries WHERE entry_id = ?1",
+            "SELECT outcome, result FROM applied_entries WHERE entry_id = ?1",
             [&entry_id],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    if seen.is_some() {
-        return Ok(Outcome::Duplicate);
+    if let Some((name, result)) = seen {
+        let first = match result {
+            Some(json) => serde_json::from_str(&json).map_err(corrupt)?,
+            // Rows from before results were stored only kept the name.
+            None if name == "applied" => Outcome::Applied,
+            None => rejected(&name, "see central's records"),
+        };
+        return Ok(Outcome::Duplicate {
+            first: Box::new(first),
+        });
     }
     let outcome = match &entry.body {
         EntryBody::Sale(sale) => apply_sale(tx, site_id, terminal_id, sale, now)?,
         EntryBody::Reseat(reseat) => apply_reseat(tx, site_id, terminal_id, reseat, now)?,
+        EntryBody::Refund(refund) => apply_refund(tx, site_id, terminal_id, refund, now)?,
     };
+    if let Outcome::Conflict { seats } = &outcome {
+        let (order_id, showtime_id) = match &entry.body {
+            EntryBody::Sale(s) => (s.order_id, s.showtime_id.as_str()),
+            EntryBody::Reseat(r) => (r.order_id, r.showtime_id.as_str()),
+            EntryBody::Refund(r) => (r.order_id, r.showtime_id.as_str()),
+        };
+        tx.execute(
+            "INSERT OR IGNORE INTO conflicts (entry_id, terminal_id, order_id, showtime_id, seats, body, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                entry_id,
+                terminal_id,
+                order_id.to_string(),
+                showtime_id,
+                serde_json::to_string(seats).map_err(corrupt)?,
+                serde_json::to_string(&entry.body).map_err(corrupt)?,
+                now.to_string()
+            ],
+        )?;
+    }
     tx.execute(
-        "INSERT INTO applied_entries (entry_id, terminal_id, seq, outcome, applied_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO applied_entries (entry_id, terminal_id, seq, outcome, applied_at, result)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
             entry_id,
             terminal_id,
             entry.seq,
             outcome_name(&outcome),
-            now.to_string()
+            now.to_string(),
+            serde_json::to_string(&outcome).map_err(corrupt)?
         ],
     )?;
     Ok(outcome)
@@ -752,7 +937,9 @@ fn apply_reseat(
         && seat_owner(&r.from_seat)?.as_deref() != Some(order_id.as_str())
     {
         // Already moved (the first answer was lost on the way).
-        return Ok(Outcome::Duplicate);
+        return Ok(Outcome::Duplicate {
+            first: Box::new(Outcome::Applied),
+        });
     }
     let sold: Option<(String, i64)> = tx
         .query_row(
@@ -772,7 +959,6 @@ fn apply_reseat(
     if let Err(e) = check_seats_exist(tx, &screen_id, std::slice::from_ref(&r.to_seat)) {
         return Ok(rejected(e.code(), e.to_string()));
     }
-    expire_holds(tx, now)?;
     let own_hold = match &r.secured_by {
         SecuredBy::Hold { hold_id } => {
             let holder: Option<String> = tx
@@ -791,6 +977,7 @@ fn apply_reseat(
         &r.showtime_id,
         std::slice::from_ref(&r.to_seat),
         own_hold,
+        Some(terminal_id),
     )?;
     if !taken.is_empty() {
         return Ok(Outcome::Conflict { seats: taken });
@@ -804,9 +991,20 @@ fn apply_reseat(
          VALUES (?1, ?2, ?3, ?4, ?5)",
         params![r.showtime_id, r.to_seat, order_id, ticket_type, price_minor],
     )?;
-    if let Some(hold) = own_hold {
-        tx.execute("DELETE FROM holds WHERE id = ?1", [hold])?;
-    }
+    tx.execute(
+        "DELETE FROM leases WHERE showtime_id = ?1 AND seat_label = ?2",
+        params![r.showtime_id, r.to_seat],
+    )?;
+    release_own_hold(tx, own_hold, std::slice::from_ref(&r.to_seat), now)?;
+    emit(tx, &r.showtime_id, &r.from_seat, SeatState::Free, None, now)?;
+    emit(
+        tx,
+        &r.showtime_id,
+        &r.to_seat,
+        SeatState::Sold,
+        Some(terminal_id),
+        now,
+    )?;
     Ok(Outcome::Applied)
 }
 
@@ -827,7 +1025,9 @@ fn apply_sale(
         .optional()?
         .is_some()
     {
-        return Ok(Outcome::Duplicate);
+        return Ok(Outcome::Duplicate {
+            first: Box::new(Outcome::Applied),
+        });
     }
     let show: Option<(String, String, String)> = tx
         .query_row(
@@ -873,7 +1073,6 @@ fn apply_sale(
             "the seat prices do not add up to the total",
         ));
     }
-    expire_holds(tx, now)?;
     let own_hold = match &sale.secured_by {
         SecuredBy::Hold { hold_id } => {
             let owner: Option<String> = tx
@@ -885,7 +1084,7 @@ fn apply_sale(
         }
         SecuredBy::Lease | SecuredBy::Override { .. } => None,
     };
-    let taken = unavailable(tx, &sale.showtime_id, &labels, own_hold)?;
+    let taken = unavailable(tx, &sale.showtime_id, &labels, own_hold, Some(terminal_id))?;
     if !taken.is_empty() {
         return Ok(Outcome::Conflict { seats: taken });
     }
@@ -910,11 +1109,107 @@ fn apply_sale(
                 seat.price_minor
             ],
         )?;
+        tx.execute(
+            "DELETE FROM leases WHERE showtime_id = ?1 AND seat_label = ?2",
+            params![sale.showtime_id, seat.label],
+        )?;
+        emit(
+            tx,
+            &sale.showtime_id,
+            &seat.label,
+            SeatState::Sold,
+            Some(terminal_id),
+            now,
+        )?;
     }
-    if let Some(hold) = own_hold {
-        tx.execute("DELETE FROM holds WHERE id = ?1", [hold])?;
-    }
+    release_own_hold(tx, own_hold, &labels, now)?;
+    // An override sale that was in conflict and is now sold on other seats.
+    tx.execute(
+        "UPDATE conflicts SET resolution = 'reseated', resolved_at = ?2
+         WHERE order_id = ?1 AND resolution IS NULL",
+        params![order_id, now.to_string()],
+    )?;
     Ok(Outcome::Applied)
+}
+
+/// Deletes a terminal's hold once its seats are sold; seats of the hold that
+/// were not sold become free.
+fn release_own_hold(
+    tx: &Connection,
+    own_hold: Option<&str>,
+    sold: &[String],
+    now: Timestamp,
+) -> Result<()> {
+    let Some(hold) = own_hold else {
+        return Ok(());
+    };
+    let seats = hold_seats(tx, hold, None)?;
+    tx.execute("DELETE FROM holds WHERE id = ?1", [hold])?;
+    for (show, seat) in seats {
+        if !sold.contains(&seat) && seat_is_free(tx, &show, &seat)? {
+            emit(tx, &show, &seat, SeatState::Free, None, now)?;
+        }
+    }
+    Ok(())
+}
+
+/// A refund: frees the seats of an applied sale, or closes an override sale
+/// that central could not apply (its conflict task is resolved as refunded).
+fn apply_refund(
+    tx: &Transaction<'_>,
+    site_id: &str,
+    terminal_id: &str,
+    r: &protocol::Refund,
+    now: Timestamp,
+) -> Result<Outcome> {
+    let order_id = r.order_id.to_string();
+    let order: Option<(String, Option<String>)> = tx
+        .query_row(
+            "SELECT s.site_id, o.refunded_at FROM orders o JOIN showtimes s ON s.id = o.showtime_id
+             WHERE o.id = ?1 AND o.channel = 'terminal'",
+            [&order_id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    match order {
+        Some((site, _)) if site != site_id => Ok(rejected(
+            "wrong_site",
+            "the order is not at this terminal's site",
+        )),
+        Some((_, Some(_))) => Ok(Outcome::Duplicate {
+            first: Box::new(Outcome::Applied),
+        }),
+        Some((_, None)) => {
+            let seats: Vec<(String, String)> = tx
+                .prepare("SELECT showtime_id, seat_label FROM sold_seats WHERE order_id = ?1")?
+                .query_map([&order_id], |row| Ok((row.get(0)?, row.get(1)?)))?
+                .collect::<std::result::Result<_, _>>()?;
+            tx.execute("DELETE FROM sold_seats WHERE order_id = ?1", [&order_id])?;
+            tx.execute(
+                "UPDATE orders SET refunded_at = ?2 WHERE id = ?1",
+                params![order_id, now.to_string()],
+            )?;
+            for (show, seat) in seats {
+                emit(tx, &show, &seat, SeatState::Free, None, now)?;
+            }
+            Ok(Outcome::Applied)
+        }
+        None => {
+            let closed = tx.execute(
+                "UPDATE conflicts SET resolution = 'refunded', resolved_at = ?3
+                 WHERE order_id = ?1 AND terminal_id = ?2 AND resolution IS NULL",
+                params![order_id, terminal_id, now.to_string()],
+            )?;
+            if closed > 0 {
+                Ok(Outcome::Applied)
+            } else {
+                Ok(rejected(
+                    "unknown_order",
+                    format!("order {order_id} is neither sold nor in conflict"),
+                ))
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -2,17 +2,20 @@
 
 use crate::db::CentralDb;
 use crate::error::CentralError;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use jiff::{SignedDuration, Timestamp};
 use protocol::{
-    Catalog, Health, Hold, HoldRequest, PushRequest, PushResponse, RegisterKeyRequest, SeatStates,
-    SiteInfo, TERMINAL_HEADER, TerminalPublicKey, WebSale, WebSaleRequest,
+    Catalog, Health, Heartbeat, Hold, HoldRequest, LeaseRequest, LeaseReturn, Leases, PushRequest,
+    PushResponse, RegisterKeyRequest, SeatEvents, SeatStates, SiteInfo, TERMINAL_HEADER,
+    TerminalPublicKey, WebSale, WebSaleRequest,
 };
+use serde::Deserialize;
 use std::sync::Arc;
+use std::time::Duration;
 use uuid::Uuid;
 
 type Db = Arc<CentralDb>;
@@ -30,6 +33,11 @@ pub fn router(db: Db) -> Router {
         .route("/v1/web/sales", post(web_sale))
         .route("/v1/terminals/{id}/key", put(register_key))
         .route("/v1/sites/{site}/keys", get(site_keys))
+        .route("/v1/sites/{site}/seat-events", get(seat_events))
+        .route("/v1/sites/{site}/conflicts", get(conflicts))
+        .route("/v1/leases", post(top_up_leases))
+        .route("/v1/leases/return", post(return_leases))
+        .route("/v1/terminals/{id}/heartbeat", post(heartbeat))
         .with_state(db)
 }
 
@@ -121,7 +129,7 @@ async fn release_hold(
     Path(id): Path<String>,
 ) -> Result<StatusCode, CentralError> {
     let terminal = terminal(&headers)?;
-    blocking(move || db.release_hold(&terminal, &id)).await?;
+    blocking(move || db.release_hold(&terminal, &id, Timestamp::now())).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -190,4 +198,128 @@ async fn site_keys(
     })
     .await
     .map(Json)
+}
+
+/// Query of `GET /v1/sites/{site}/seat-events`.
+#[derive(Debug, Deserialize)]
+struct EventsQuery {
+    /// Last sequence number seen; absent to learn the current one.
+    after: Option<i64>,
+    /// How long to wait for a first event, in milliseconds (at most 30 000).
+    #[serde(default)]
+    wait_ms: u64,
+}
+
+/// Longest long-poll central accepts.
+const MAX_WAIT: Duration = Duration::from_secs(30);
+
+/// Checks that the calling terminal belongs to `site`.
+fn same_site(db: &CentralDb, terminal: &str, site: &str) -> Result<(), CentralError> {
+    if db.terminal_site(terminal)? != site {
+        return Err(CentralError::Forbidden(format!(
+            "terminal {terminal} is not at site {site}"
+        )));
+    }
+    Ok(())
+}
+
+/// `GET /v1/sites/{site}/seat-events?after=N&wait_ms=M`: the long poll.
+async fn seat_events(
+    State(db): State<Db>,
+    headers: HeaderMap,
+    Path(site): Path<String>,
+    Query(q): Query<EventsQuery>,
+) -> Result<Json<SeatEvents>, CentralError> {
+    let terminal = terminal(&headers)?;
+    let first = {
+        let (db, site) = (db.clone(), site.clone());
+        blocking(move || {
+            same_site(&db, &terminal, &site)?;
+            db.seat_events(&site, q.after)
+        })
+        .await?
+    };
+    let Some(after) = q.after else {
+        return Ok(Json(first));
+    };
+    if !first.events.is_empty() || first.reset || q.wait_ms == 0 {
+        return Ok(Json(first));
+    }
+    // Nothing yet for this site: wait for any new event, then look again
+    // (events of other sites wake us too; we simply wait again).
+    let deadline = tokio::time::Instant::now() + Duration::from_millis(q.wait_ms).min(MAX_WAIT);
+    let mut seen = first.last_seq.max(after);
+    loop {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        if left.is_zero() {
+            return Ok(Json(SeatEvents {
+                events: Vec::new(),
+                last_seq: seen,
+                reset: false,
+            }));
+        }
+        db.wait_for_events(seen, left).await;
+        let (db2, site2) = (db.clone(), site.clone());
+        let next = blocking(move || db2.seat_events(&site2, Some(after))).await?;
+        if !next.events.is_empty() || next.reset {
+            return Ok(Json(next));
+        }
+        seen = next.last_seq;
+    }
+}
+
+/// `GET /v1/sites/{site}/conflicts`: the site's conflict tasks.
+async fn conflicts(
+    State(db): State<Db>,
+    headers: HeaderMap,
+    Path(site): Path<String>,
+) -> Result<Json<Vec<crate::terminals::ConflictTask>>, CentralError> {
+    let terminal = terminal(&headers)?;
+    blocking(move || {
+        same_site(&db, &terminal, &site)?;
+        db.conflicts(&site)
+    })
+    .await
+    .map(Json)
+}
+
+/// `POST /v1/leases`: top up the calling terminal's leases.
+async fn top_up_leases(
+    State(db): State<Db>,
+    headers: HeaderMap,
+    Json(req): Json<LeaseRequest>,
+) -> Result<Json<Leases>, CentralError> {
+    let terminal = terminal(&headers)?;
+    blocking(move || db.top_up_leases(&terminal, &req, Timestamp::now()))
+        .await
+        .map(Json)
+}
+
+/// `POST /v1/leases/return`: give leased seats back.
+async fn return_leases(
+    State(db): State<Db>,
+    headers: HeaderMap,
+    Json(req): Json<LeaseReturn>,
+) -> Result<Json<Leases>, CentralError> {
+    let terminal = terminal(&headers)?;
+    blocking(move || db.return_leases(&terminal, &req, Timestamp::now()))
+        .await
+        .map(Json)
+}
+
+/// `POST /v1/terminals/{id}/heartbeat`: a terminal reports its queue.
+async fn heartbeat(
+    State(db): State<Db>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(hb): Json<Heartbeat>,
+) -> Result<StatusCode, CentralError> {
+    let terminal = terminal(&headers)?;
+    if terminal != id {
+        return Err(CentralError::Forbidden(format!(
+            "terminal {terminal} cannot report for {id}"
+        )));
+    }
+    blocking(move || db.heartbeat(&id, &hb, Timestamp::now())).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -7,7 +7,10 @@
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod events;
 pub mod http;
+pub mod leases;
+pub mod terminals;
 
 pub use db::CentralDb;
 pub use error::CentralError;
@@ -27,7 +30,19 @@ pub struct RunningCentral {
 pub async fn spawn(db: Arc<CentralDb>, listen: &str) -> std::io::Result<RunningCentral> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
-    let app = http::router(db);
+    let app = http::router(db.clone());
+    // Expired holds and leases free their seats (and tell the terminals) within a second.
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            let db = db.clone();
+            let done = tokio::task::spawn_blocking(move || db.expire(jiff::Timestamp::now())).await;
+            if let Ok(Err(e)) = done {
+                tracing::warn!(error = %e, "expiring holds and leases failed");
+            }
+        }
+    });
     let task = tokio::spawn(async move { axum::serve(listener, app).await });
     Ok(RunningCentral { addr, task })
 }

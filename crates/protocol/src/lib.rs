@@ -206,6 +206,69 @@ pub struct Catalog {
     pub staff: Vec<StaffMember>,
     /// Hold time-to-live in seconds.
     pub hold_ttl_secs: u32,
+    /// Counter settings of the site.
+    #[serde(default)]
+    pub settings: SiteSettings,
+}
+
+/// Counter settings central sets per site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteSettings {
+    /// Minutes after the start at which counter sales close.
+    pub sales_close_after_min: u32,
+    /// Share of sellable seats, in basis points, from which a show counts as almost full.
+    pub almost_full_bp: u32,
+    /// How leases for offline selling are sized and returned.
+    pub lease_policy: LeasePolicy,
+}
+
+impl Default for SiteSettings {
+    fn default() -> Self {
+        SiteSettings {
+            sales_close_after_min: 15,
+            almost_full_bp: 9_000,
+            lease_policy: LeasePolicy::default(),
+        }
+    }
+}
+
+/// How many seats a terminal keeps leased per showtime, and for how long.
+///
+/// A terminal's target for a showtime is `share_bp` of its sellable seats,
+/// at least `floor` and at most `ceiling`, never more than what is free.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeasePolicy {
+    /// Share of the screen's sellable seats, in basis points.
+    pub share_bp: u32,
+    /// Fewest seats to lease when that many are free.
+    pub floor: u32,
+    /// Most seats to lease per terminal and showtime.
+    pub ceiling: u32,
+    /// Minutes before the start at which leased seats go back to general sale.
+    pub return_before_min: u32,
+    /// Showtimes starting within this many hours get leases.
+    pub horizon_hours: u32,
+}
+
+impl Default for LeasePolicy {
+    fn default() -> Self {
+        LeasePolicy {
+            share_bp: 500,
+            floor: 4,
+            ceiling: 24,
+            return_before_min: 30,
+            horizon_hours: 36,
+        }
+    }
+}
+
+impl LeasePolicy {
+    /// The number of seats a terminal should hold leased for a screen of
+    /// `sellable` seats (before capping by what is free).
+    pub fn target(&self, sellable: u32) -> u32 {
+        let share = (u64::from(sellable) * u64::from(self.share_bp) / 10_000) as u32;
+        share.max(self.floor).min(self.ceiling).min(sellable)
+    }
 }
 
 /// State of one seat that is not free: `GET /v1/showtimes/{id}/seats`.
@@ -327,6 +390,25 @@ pub enum EntryBody {
     Sale(Sale),
     /// A sold seat moved to another seat of the same showtime.
     Reseat(Reseat),
+    /// A sale refunded (or an override sale in conflict closed by a refund).
+    Refund(Refund),
+}
+
+/// Refunding a whole order: its seats go back on sale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refund {
+    /// The order.
+    pub order_id: Uuid,
+    /// Showtime.
+    pub showtime_id: String,
+    /// Amount paid back.
+    pub amount_minor: i64,
+    /// Supervisor or manager who approved.
+    pub approved_by: String,
+    /// Why.
+    pub reason: String,
+    /// Terminal clock.
+    pub at: Timestamp,
 }
 
 /// Moving one sold seat of an order to another seat (same showtime, same price).
@@ -374,8 +456,11 @@ pub struct PushRequest {
 pub enum Outcome {
     /// Applied now.
     Applied,
-    /// Applied earlier; this is the first result.
-    Duplicate,
+    /// Sent before; `first` is what central answered the first time.
+    Duplicate {
+        /// The first result (`applied`, `conflict` or `rejected`).
+        first: Box<Outcome>,
+    },
     /// Seats were no longer available (only possible through an override).
     Conflict {
         /// Seats in conflict.
@@ -407,6 +492,87 @@ pub struct PushResponse {
     pub results: Vec<EntryResult>,
     /// Central's clock when it answered.
     pub central_time: Timestamp,
+}
+
+/// `POST /v1/leases`: top up this terminal's leases.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaseRequest {
+    /// Showtimes to lease for; empty means every showtime within the policy's horizon.
+    #[serde(default)]
+    pub showtime_ids: Vec<String>,
+}
+
+/// Seats leased to a terminal for one showtime.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShowtimeLease {
+    /// Showtime.
+    pub showtime_id: String,
+    /// Leased seat labels.
+    pub seats: Vec<String>,
+    /// When the seats go back to general sale.
+    pub expires_at: Timestamp,
+}
+
+/// All live leases of a terminal, after a top-up or a return.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Leases {
+    /// Leases by showtime (showtimes without seats are left out).
+    pub showtimes: Vec<ShowtimeLease>,
+    /// Central's clock when it answered.
+    pub central_time: Timestamp,
+}
+
+/// `POST /v1/leases/return`: give leased seats back to general sale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaseReturn {
+    /// Showtime.
+    pub showtime_id: String,
+    /// Seats to return; empty returns all of this showtime's.
+    #[serde(default)]
+    pub seats: Vec<String>,
+}
+
+/// One change of a seat's state at central, in sequence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeatEvent {
+    /// Site-wide increasing sequence number.
+    pub seq: i64,
+    /// Showtime.
+    pub showtime_id: String,
+    /// Seat label.
+    pub seat: String,
+    /// New state (`free` when a hold, lease or sale ended).
+    pub state: SeatState,
+    /// Terminal id or `web`, for held, leased and sold seats.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+}
+
+/// `GET /v1/sites/{site}/seat-events?after=N&wait_ms=M`: events after `N`,
+/// waiting up to `M` ms for the first one (long poll).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeatEvents {
+    /// Events in sequence order.
+    pub events: Vec<SeatEvent>,
+    /// The last sequence number the caller has now seen; pass it as `after` next time.
+    pub last_seq: i64,
+    /// True when events before `after` were pruned and the caller must reload seat states.
+    #[serde(default)]
+    pub reset: bool,
+}
+
+/// `POST /v1/terminals/{id}/heartbeat`: what a terminal reports about itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Heartbeat {
+    /// Outbox entries waiting to be pushed.
+    pub queue_depth: u32,
+    /// Age of the oldest unsynced sale, in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oldest_unsynced_secs: Option<u32>,
+    /// Entries central refused or found in conflict, not yet resolved.
+    pub open_conflicts: u32,
+    /// The terminal's software version.
+    pub version: String,
 }
 
 /// `POST /v1/web/sales`: what the chain's website does when a customer buys.

@@ -48,18 +48,37 @@ pub struct Status {
     pub central_url: String,
     /// Whether the last exchange with central succeeded.
     pub online: bool,
+    /// `online`, `degraded` (answers, but recent failures or a backlog) or `offline`.
+    #[ts(type = "\"online\" | \"degraded\" | \"offline\"")]
+    pub connectivity: String,
     /// Outbox entries not yet accepted by central.
     pub queue_depth: u32,
     /// Age in seconds of the oldest unsynced entry, if any.
     pub oldest_unsynced_secs: Option<u32>,
     /// Entries central refused or found in conflict (need a manager).
     pub needs_attention: u32,
+    /// Override sales central found in conflict, not yet resolved.
+    pub open_conflicts: u32,
+    /// Seats leased to this terminal for offline selling, per showtime.
+    pub leases: Vec<LeaseSummary>,
     /// The current business day (YYYY-MM-DD).
     pub business_day: String,
     /// Last successful sync (RFC 3339), if any.
     pub last_sync: Option<String>,
     /// Running in demo mode (embedded central, virtual printer).
     pub demo: bool,
+}
+
+/// Seats this terminal may sell offline for one showtime.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LeaseSummary {
+    /// Showtime id.
+    pub showtime_id: String,
+    /// Leased seats not sold yet.
+    pub seats: u32,
+    /// When they go back to general sale (RFC 3339, UTC).
+    pub expires_at: String,
 }
 
 /// `login` arguments.
@@ -134,6 +153,11 @@ pub struct ShowtimeSummary {
     pub runtime_min: u32,
     /// The cashier must check ID before selling (PG15 and above).
     pub id_check: bool,
+    /// Seats leased to this terminal (sellable offline).
+    pub seats_leased: u32,
+    /// `selling`, `almost_full`, `sold_out` or `closed` (sales closed after the start).
+    #[ts(type = "\"selling\" | \"almost_full\" | \"sold_out\" | \"closed\"")]
+    pub sales_state: String,
 }
 
 /// `seat_map` arguments.
@@ -142,6 +166,11 @@ pub struct ShowtimeSummary {
 pub struct SeatMapArgs {
     /// Showtime id.
     pub showtime_id: String,
+    /// Ask central first (default); `false` reads the live local cache only,
+    /// which seat events keep current.
+    #[serde(default)]
+    #[ts(optional)]
+    pub refresh: Option<bool>,
 }
 
 /// One seat as the UI draws it.
@@ -236,6 +265,10 @@ pub struct SellArgs {
     #[serde(default)]
     #[ts(optional)]
     pub card: Option<CardArgs>,
+    /// A manager's PIN to sell seats that are not leased to this terminal while offline.
+    #[serde(default)]
+    #[ts(optional)]
+    pub override_pin: Option<String>,
 }
 
 /// A card payment taken on the external card terminal.
@@ -294,6 +327,9 @@ pub struct SaleResult {
     pub card_minor: i64,
     /// Whether central has applied the sale already.
     pub synced: bool,
+    /// How the seats were secured: `hold` (online), `lease` or `override` (offline).
+    #[ts(type = "\"hold\" | \"lease\" | \"override\"")]
+    pub secured_by: String,
     /// Tickets printed.
     pub printouts: Vec<Printout>,
     /// Printing problems (the sale stands; tickets can be reprinted).
@@ -448,4 +484,44 @@ pub struct ShiftReport {
     /// Counted minus expected.
     #[ts(type = "number | null")]
     pub variance_minor: Option<i64>,
+}
+
+/// An override sale central could not apply: a task for a supervisor.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ConflictView {
+    /// Order id.
+    pub order_id: String,
+    /// Short reference.
+    pub order_ref: String,
+    /// Showtime id.
+    pub showtime_id: String,
+    /// Film title.
+    pub film_title_en: String,
+    /// Local start time (HH:MM).
+    pub local_time: String,
+    /// Seats of the order.
+    pub seats: Vec<String>,
+    /// Seats someone else had already bought.
+    pub taken: Vec<String>,
+    /// Paid total.
+    #[ts(type = "number")]
+    pub total_minor: i64,
+    /// `open`, `reseating` (new seats sent to central), `reseated` or `refunded`.
+    pub state: String,
+}
+
+/// `resolve_conflict` arguments.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ResolveConflictArgs {
+    /// Session token of a supervisor or manager.
+    pub token: String,
+    /// Order id or reference.
+    pub order: String,
+    /// `reseat` or `refund`.
+    pub action: String,
+    /// New seats for `reseat` (as many as the order has); best available when empty.
+    #[serde(default)]
+    pub seats: Vec<String>,
 }

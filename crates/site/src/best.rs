@@ -19,7 +19,7 @@ impl Site {
         };
         let db = self.db();
         let show = store::showtime(&db, &args.showtime_id)?;
-        let rows = store::seats(&db, &show)?;
+        let rows = store::seats(&db, &show, self.clock.now())?;
         drop(db);
         let spots: Vec<SeatSpot> = rows
             .iter()

@@ -5,8 +5,8 @@
 
 use crate::error::{Result, SiteError};
 use protocol::{
-    ApiError, Catalog, Hold, HoldRequest, PushRequest, PushResponse, RegisterKeyRequest,
-    SeatStates, TERMINAL_HEADER, TerminalPublicKey,
+    ApiError, Catalog, Heartbeat, Hold, HoldRequest, LeaseRequest, Leases, PushRequest,
+    PushResponse, RegisterKeyRequest, SeatEvents, SeatStates, TERMINAL_HEADER, TerminalPublicKey,
 };
 use serde::de::DeserializeOwned;
 use std::time::Duration;
@@ -208,5 +208,41 @@ impl CentralClient {
                 .get(self.url(&format!("v1/sites/{site_id}/keys"))?),
         )
         .await
+    }
+
+    /// Tops up this terminal's leases; returns all of them.
+    pub async fn leases(&self, req: &LeaseRequest) -> Result<Leases, CallError> {
+        self.send(self.http.post(self.url("v1/leases")?).json(req))
+            .await
+    }
+
+    /// Seat events of the site after `after` (or, with `None`, the current
+    /// sequence number), waiting up to `wait` for the first one.
+    pub async fn seat_events(
+        &self,
+        site_id: &str,
+        after: Option<i64>,
+        wait: Duration,
+    ) -> Result<SeatEvents, CallError> {
+        let mut url = self.url(&format!("v1/sites/{site_id}/seat-events"))?;
+        if let Some(after) = after {
+            url.query_pairs_mut()
+                .append_pair("after", &after.to_string())
+                .append_pair("wait_ms", &wait.as_millis().to_string());
+        }
+        self.send(self.http.get(url).timeout(wait + Duration::from_secs(10)))
+            .await
+    }
+
+    /// Reports this terminal's queue to central.
+    pub async fn heartbeat(&self, hb: &Heartbeat) -> Result<(), CallError> {
+        let _: Option<serde_json::Value> = self
+            .send(
+                self.http
+                    .post(self.url(&format!("v1/terminals/{}/heartbeat", self.terminal_id))?)
+                    .json(hb),
+            )
+            .await?;
+        Ok(())
     }
 }

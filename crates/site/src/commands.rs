@@ -82,6 +82,14 @@ pub async fn dispatch(site: &Site, name: &str, input: Value) -> Result<Value, Er
             },
             Err(e) => Err(e),
         },
+        "conflicts" => site.conflicts().and_then(json),
+        "resolve_conflict" => match args::<ResolveConflictArgs>(input) {
+            Ok(a) => match site.session_staff(&a.token) {
+                Ok(staff) => site.resolve_conflict(&staff, &a).await.and_then(json),
+                Err(e) => Err(e),
+            },
+            Err(e) => Err(e),
+        },
         other => Err(SiteError::Invalid(format!("unknown command '{other}'"))),
     };
     out.map_err(|e| {

@@ -32,7 +32,20 @@ pub struct TerminalConfig {
 struct Link {
     online: bool,
     last_sync: Option<Timestamp>,
+    /// The last time a call failed in a way a retry may fix.
+    last_failure: Option<Timestamp>,
+    /// The last lease top-up.
+    last_lease_top_up: Option<Timestamp>,
 }
+
+/// How long after a failed call the link counts as degraded.
+const DEGRADED_FOR_SECS: i64 = 30;
+/// An unsynced sale older than this marks the link degraded.
+const BACKLOG_DEGRADED_SECS: u32 = 60;
+/// How often the pump tops up leases while online.
+const LEASE_TOP_UP_EVERY_SECS: i64 = 20;
+/// How long one long poll of the seat event feed waits.
+pub const EVENT_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// One terminal: its database, its printer and its link to central.
 pub struct Site {
@@ -63,6 +76,7 @@ impl Site {
         let link = Link {
             online: store::config(&conn, "link_online")?.as_deref() == Some("1"),
             last_sync: store::config(&conn, "last_sync")?.and_then(|t| t.parse().ok()),
+            ..Link::default()
         };
         Ok(Site {
             data_dir: data_dir.to_path_buf(),
@@ -97,6 +111,9 @@ impl Site {
         let mut link = self.link.lock().unwrap_or_else(|e| e.into_inner());
         let changed = link.online != online || synced;
         link.online = online;
+        if !online {
+            link.last_failure = Some(self.clock.now());
+        }
         if synced {
             link.last_sync = Some(self.clock.now());
         }
@@ -117,8 +134,39 @@ impl Site {
     pub(crate) fn note_call<T>(&self, r: &std::result::Result<T, CallError>) {
         match r {
             Ok(_) => self.set_link(true, false),
+            Err(CallError::Api { status, .. }) if *status == 429 || *status >= 500 => {
+                // Central answers but is struggling: degraded, not offline.
+                self.set_link(true, false);
+                self.link().last_failure = Some(self.clock.now());
+            }
             Err(e) if e.is_retryable() => self.set_link(false, false),
             Err(_) => self.set_link(true, false),
+        }
+    }
+
+    fn link(&self) -> MutexGuard<'_, Link> {
+        self.link.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether the last exchange with central succeeded.
+    pub fn is_online(&self) -> bool {
+        self.link().online
+    }
+
+    /// `online`, `degraded` or `offline`, for the status bar and `status --json`.
+    pub fn connectivity(&self, oldest_unsynced_secs: Option<u32>) -> &'static str {
+        let link = self.link();
+        let now = self.clock.now();
+        if !link.online {
+            "offline"
+        } else if link
+            .last_failure
+            .is_some_and(|t| now.duration_since(t).as_secs() < DEGRADED_FOR_SECS)
+            || oldest_unsynced_secs.is_some_and(|s| s > BACKLOG_DEGRADED_SECS)
+        {
+            "degraded"
+        } else {
+            "online"
         }
     }
 
@@ -193,11 +241,18 @@ impl Site {
         if let Err(e) = self.pull_keys().await {
             tracing::warn!(error = %e, "terminal keys not pulled");
         }
+        // Learn where the event feed stands before loading seat states, so
+        // that no change between the two is missed.
+        let cursor = client.seat_events(&cfg.site_id, None, EVENT_WAIT).await;
+        self.note_call(&cursor);
+        let cursor = cursor?.last_seq;
         let ids = store::showtime_ids(&self.db())?;
         for id in &ids {
             self.refresh_seats(&client, id).await?;
         }
+        store::set_config(&self.db(), "event_seq", &cursor.to_string())?;
         let pushed = self.push_outbox().await?;
+        self.top_up_leases(&client).await?;
         self.set_link(true, true);
         let stats = store::queue_stats(&self.db())?;
         Ok(SyncReport {
@@ -216,11 +271,71 @@ impl Site {
         let states = client.seat_states(showtime_id).await;
         self.note_call(&states);
         let states = states?;
+        let me = self.config()?.terminal_id;
         let mut db = self.db();
         let tx = db.transaction()?;
-        store::replace_remote_seats(&tx, &states)?;
+        store::replace_remote_seats(&tx, &states, &me)?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Asks central to top up this terminal's leases and stores the full list.
+    pub async fn top_up_leases(&self, client: &CentralClient) -> Result<u32> {
+        let leases = client.leases(&protocol::LeaseRequest::default()).await;
+        self.note_call(&leases);
+        let leases = leases?;
+        let now = self.clock.now();
+        let offset = leases.central_time.duration_since(now).as_millis();
+        {
+            let mut db = self.db();
+            let tx = db.transaction()?;
+            store::replace_leases(&tx, &leases)?;
+            store::set_config(&tx, "central_offset_ms", &offset.to_string())?;
+            tx.commit()?;
+        }
+        self.link().last_lease_top_up = Some(now);
+        Ok(leases.showtimes.iter().map(|s| s.seats.len() as u32).sum())
+    }
+
+    /// The measured offset of central's clock from this terminal's.
+    pub(crate) fn central_offset(&self) -> Result<jiff::SignedDuration> {
+        let ms: i64 = store::config(&self.db(), "central_offset_ms")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        Ok(jiff::SignedDuration::from_millis(ms))
+    }
+
+    /// One long poll of central's seat event feed: waits up to `wait` for
+    /// changes after the stored cursor and applies them to the seat cache.
+    /// Returns how many events were applied.
+    pub async fn follow_events(&self, wait: std::time::Duration) -> Result<usize> {
+        let cfg = self.config()?;
+        let client = self.client()?;
+        let cursor: Option<i64> =
+            store::config(&self.db(), "event_seq")?.and_then(|v| v.parse().ok());
+        let Some(after) = cursor else {
+            // Never synced the seat states: a full sync sets the cursor.
+            self.sync().await?;
+            return Ok(0);
+        };
+        let got = client.seat_events(&cfg.site_id, Some(after), wait).await;
+        self.note_call(&got);
+        let got = got?;
+        if got.reset {
+            // The feed no longer reaches back to our cursor: reload everything.
+            store::set_config(&self.db(), "event_seq", &got.last_seq.to_string())?;
+            let ids = store::showtime_ids(&self.db())?;
+            for id in ids {
+                self.refresh_seats(&client, &id).await?;
+            }
+            return Ok(0);
+        }
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        store::apply_seat_events(&tx, &got.events, &cfg.terminal_id)?;
+        store::set_config(&tx, "event_seq", &got.last_seq.to_string())?;
+        tx.commit()?;
+        Ok(got.events.len())
     }
 
     /// Sends pending outbox entries to central, in order, and records each result.
@@ -267,16 +382,21 @@ impl Site {
             let now = self.clock.now();
             let db = self.db();
             for r in &resp.results {
-                let state = match &r.outcome {
-                    Outcome::Applied => "applied",
-                    Outcome::Duplicate => "duplicate",
+                // A duplicate means the first answer was lost: act on that one.
+                let (outcome, duplicate) = match &r.outcome {
+                    Outcome::Duplicate { first } => (first.as_ref(), true),
+                    other => (other, false),
+                };
+                let state = match outcome {
+                    Outcome::Applied | Outcome::Duplicate { .. } if duplicate => "duplicate",
+                    Outcome::Applied | Outcome::Duplicate { .. } => "applied",
                     Outcome::Conflict { .. } => "conflict",
                     Outcome::Rejected { .. } => "rejected",
                 };
-                if matches!(r.outcome, Outcome::Applied | Outcome::Duplicate) {
+                if matches!(state, "applied" | "duplicate") {
                     accepted += 1;
                 }
-                let detail = match &r.outcome {
+                let detail = match outcome {
                     Outcome::Conflict { seats } => {
                         Some(format!("seats taken: {}", seats.join(", ")))
                     }
@@ -284,6 +404,11 @@ impl Site {
                     _ => None,
                 };
                 sale::record_outcome(&db, r.id, state, detail.as_deref(), now)?;
+                if let Outcome::Conflict { seats } = outcome {
+                    crate::conflicts::open_task(&db, r.id, seats, now)?;
+                } else if matches!(state, "applied" | "duplicate") {
+                    crate::conflicts::entry_applied(&db, r.id, now)?;
+                }
             }
             if resp.results.len() < ids.len() {
                 return Err(SiteError::Corrupt(
@@ -296,14 +421,38 @@ impl Site {
     /// One round of the background pump: push what is queued, or, with an
     /// empty queue, check that central answers. Returns whether it did.
     pub async fn pump_once(&self) -> Result<bool> {
-        let pending = store::queue_stats(&self.db())?.pending;
-        if pending > 0 {
+        let stats = store::queue_stats(&self.db())?;
+        let client = self.client()?;
+        if stats.pending > 0 {
             self.push_outbox().await?;
         } else {
-            let health = self.client()?.health().await;
+            let now = self.clock.now();
+            let hb = protocol::Heartbeat {
+                queue_depth: 0,
+                oldest_unsynced_secs: None,
+                open_conflicts: crate::conflicts::open_count(&self.db())?,
+                version: env!("CARGO_PKG_VERSION").to_string(),
+            };
+            let beat = client.heartbeat(&hb).await;
+            self.note_call(&beat);
+            let due = self
+                .link()
+                .last_lease_top_up
+                .is_none_or(|t| now.duration_since(t).as_secs() >= LEASE_TOP_UP_EVERY_SECS);
+            if beat.is_ok() && due {
+                self.top_up_leases(&client).await?;
+            }
+        }
+        Ok(self.is_online())
+    }
+
+    /// Asks central whether it answers, updating the link state (for
+    /// one-shot CLI commands, which have no pump).
+    pub async fn probe_link(&self) {
+        if let Ok(client) = self.client() {
+            let health = client.health().await;
             self.note_call(&health);
         }
-        Ok(self.link.lock().unwrap_or_else(|e| e.into_inner()).online)
     }
 
     /// The status bar's figures.
@@ -313,7 +462,28 @@ impl Site {
         let tz = time_fmt::zone(&site.time_zone)?;
         let now = self.clock.now();
         let stats = store::queue_stats(&self.db())?;
-        let link = self.link.lock().unwrap_or_else(|e| e.into_inner());
+        let oldest_unsynced_secs = stats
+            .oldest_pending
+            .map(|t| (now.as_second() - t).clamp(0, i64::from(u32::MAX)) as u32);
+        let connectivity = self.connectivity(oldest_unsynced_secs).to_string();
+        let (open_conflicts, leases) = {
+            let db = self.db();
+            (
+                crate::conflicts::open_count(&db)?,
+                store::lease_summary(&db, now)?,
+            )
+        };
+        let leases = leases
+            .into_iter()
+            .map(|(showtime_id, seats, expires)| LeaseSummary {
+                showtime_id,
+                seats,
+                expires_at: Timestamp::from_millisecond(expires)
+                    .map(|t| t.to_string())
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let link = self.link();
         Ok(Status {
             site_id: site.id,
             site_name: site.name,
@@ -323,11 +493,12 @@ impl Site {
             time_zone: site.time_zone,
             central_url: cfg.central_url,
             online: link.online,
+            connectivity,
             queue_depth: stats.pending,
-            oldest_unsynced_secs: stats
-                .oldest_pending
-                .map(|t| (now.as_second() - t).clamp(0, i64::from(u32::MAX)) as u32),
+            oldest_unsynced_secs,
             needs_attention: stats.needs_attention,
+            open_conflicts,
+            leases,
             business_day: business_day(now, &tz, site.cutoff_hour).to_string(),
             last_sync: link.last_sync.map(|t| t.to_string()),
             demo: self.demo,
@@ -368,10 +539,22 @@ impl Site {
             None => business_day(self.clock.now(), &tz, site.cutoff_hour),
         };
         let (from, to) = time_fmt::business_day_bounds(day, site.cutoff_hour, &tz)?;
-        let rows = store::showtimes_between(&self.db(), from, to)?;
+        let now = self.clock.now();
+        let (rows, leased, settings) = {
+            let db = self.db();
+            (
+                store::showtimes_between(&db, from, to)?,
+                store::lease_summary(&db, now)?,
+                store::site_settings(&db)?,
+            )
+        };
+        let leased: std::collections::HashMap<String, u32> =
+            leased.into_iter().map(|(id, n, _)| (id, n)).collect();
         Ok(rows
             .into_iter()
             .map(|r| ShowtimeSummary {
+                seats_leased: leased.get(&r.id).copied().unwrap_or(0),
+                sales_state: sales_state(&r, &settings, now).to_string(),
                 starts_at: time_fmt::rfc3339_local(r.starts_at, &tz),
                 local_time: time_fmt::local_hhmm(r.starts_at, &tz),
                 business_day: day.to_string(),
@@ -396,7 +579,7 @@ impl Site {
         let tz = time_fmt::zone(&site.time_zone)?;
         let db = self.db();
         let show = store::showtime(&db, showtime_id)?;
-        let seats = store::seats(&db, &show)?;
+        let seats = store::seats(&db, &show, self.clock.now())?;
         let prices = store::prices(&db, &show.price_card_id)?;
         Ok(SeatMap {
             width: seats.iter().map(|s| s.x + 1).max().unwrap_or(0),
@@ -438,6 +621,9 @@ impl Site {
     pub async fn seat_map(&self, args: &SeatMapArgs) -> Result<SeatMap> {
         // Fail fast on an unknown showtime before any network call.
         store::showtime(&self.db(), &args.showtime_id)?;
+        if args.refresh == Some(false) {
+            return self.seat_map_cached(&args.showtime_id);
+        }
         if let Ok(client) = self.client() {
             // A dead central is shown in the status bar; the cached map still sells.
             if let Err(e) = self.refresh_seats(&client, &args.showtime_id).await {
@@ -465,5 +651,27 @@ impl Site {
                 base64::engine::general_purpose::STANDARD.encode(bytes)
             ),
         })
+    }
+}
+
+/// Whether the counter can still sell a showtime, and how full it is.
+pub(crate) fn sales_state(
+    show: &store::ShowtimeRow,
+    settings: &protocol::SiteSettings,
+    now: Timestamp,
+) -> &'static str {
+    let closes =
+        show.starts_at + jiff::SignedDuration::from_mins(i64::from(settings.sales_close_after_min));
+    let free = show.seats_total.saturating_sub(show.seats_taken);
+    if now >= closes {
+        "closed"
+    } else if free == 0 {
+        "sold_out"
+    } else if u64::from(show.seats_taken) * 10_000
+        >= u64::from(show.seats_total) * u64::from(settings.almost_full_bp)
+    {
+        "almost_full"
+    } else {
+        "selling"
     }
 }

@@ -54,6 +54,12 @@ pub enum SiteError {
     /// Order rules.
     #[error(transparent)]
     Order(#[from] domain::OrderError),
+    /// Offline, the seats are not leased to this terminal.
+    #[error("central is offline and {} not leased to this terminal: pick leased seats or ask a manager to override", .0.join(", "))]
+    OfflineNotLeased(Vec<String>),
+    /// Counter sales for the showtime have closed.
+    #[error("sales for this showtime have closed")]
+    SalesClosed(String),
     /// Central cannot be reached.
     #[error("central is unreachable ({0}); nothing was sold")]
     CentralUnreachable(String),
@@ -103,6 +109,8 @@ impl SiteError {
             SiteError::Money(e) => e.code(),
             SiteError::Order(e) => e.code(),
             SiteError::CentralUnreachable(_) => "central_unreachable",
+            SiteError::OfflineNotLeased(_) => "offline_not_leased",
+            SiteError::SalesClosed(_) => "sales_closed",
             SiteError::Central { .. } => "central_refused",
             SiteError::Db(_) | SiteError::Migration(_) | SiteError::Corrupt(_) => "internal",
             SiteError::Io(_) => "io",

@@ -11,6 +11,7 @@ pub mod best;
 pub mod central_client;
 pub mod clock;
 pub mod commands;
+pub mod conflicts;
 pub mod engine;
 pub mod error;
 pub mod http;

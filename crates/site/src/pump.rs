@@ -43,7 +43,30 @@ impl Backoff {
 
 /// Runs the pump until the task is dropped or aborted. `jitter` yields a
 /// factor around 1.0 for each pause.
-pub async fn run(site: Arc<Site>, policy: Backoff, mut jitter: impl FnMut() -> f64 + Send) {
+pub async fn run(site: Arc<Site>, policy: Backoff, jitter: impl FnMut() -> f64 + Send) {
+    tokio::join!(
+        push_loop(site.clone(), policy, jitter),
+        follow_loop(site, policy)
+    );
+}
+
+/// Follows central's seat event feed (long poll) into the seat cache, so
+/// seat maps change within a second of a sale anywhere in the chain.
+async fn follow_loop(site: Arc<Site>, policy: Backoff) {
+    let mut failures = 0u32;
+    loop {
+        match site.follow_events(crate::engine::EVENT_WAIT).await {
+            Ok(_) => failures = 0,
+            Err(e) => {
+                tracing::debug!(error = %e, "seat events failed");
+                failures = failures.saturating_add(1);
+                tokio::time::sleep(policy.pause(failures, random_jitter())).await;
+            }
+        }
+    }
+}
+
+async fn push_loop(site: Arc<Site>, policy: Backoff, mut jitter: impl FnMut() -> f64 + Send) {
     let mut failures = 0u32;
     loop {
         if let Err(e) = site.process_print_queue().await {

@@ -77,7 +77,7 @@ impl Site {
             )
             .optional()?
             .ok_or_else(|| SiteError::Invalid(format!("{from} is not a seat of this order")))?;
-        let target = store::seats(&self.db(), &show)?
+        let target = store::seats(&self.db(), &show, self.clock.now())?
             .into_iter()
             .find(|s| s.label == to);
         match target.map(|s| s.state) {

@@ -29,6 +29,9 @@ pub struct SaleRequest {
     pub card: Option<domain::payment::CardPayment>,
     /// The cashier confirmed the customer's ID.
     pub id_checked: bool,
+    /// A manager who approved selling seats that are not leased to this
+    /// terminal while central is unreachable.
+    pub override_by: Option<StaffRow>,
 }
 
 /// The payments recorded for a settled sale: card first, then cash.
@@ -99,6 +102,10 @@ impl Site {
     /// Sells for the cashier behind a session token.
     pub async fn sell(&self, args: &SellArgs) -> Result<SaleResult> {
         let staff = self.session_staff(&args.token)?;
+        let override_by = match args.override_pin.as_deref().filter(|p| !p.is_empty()) {
+            Some(pin) => Some(self.staff_by_pin(pin)?),
+            None => None,
+        };
         self.sell_cash(
             &staff,
             SaleRequest {
@@ -111,6 +118,7 @@ impl Site {
                     reference: c.reference.clone(),
                 }),
                 id_checked: args.id_checked,
+                override_by,
             },
         )
         .await
@@ -125,10 +133,23 @@ impl Site {
                 "the tendered amount cannot be negative".into(),
             ));
         }
+        if let Some(m) = &req.override_by
+            && m.role != protocol::Role::Manager
+        {
+            return Err(SiteError::NotAllowed(format!(
+                "{} is not a manager: only a manager can approve an offline override",
+                m.name
+            )));
+        }
+        let now = self.clock.now();
         // 1. Validate everything locally before touching central or the disk.
-        let (show, lines, price) = {
+        let (show, lines, price, leased) = {
             let db = self.db();
             let show = store::showtime(&db, &req.showtime_id)?;
+            let settings = store::site_settings(&db)?;
+            if crate::engine::sales_state(&show, &settings, now) == "closed" {
+                return Err(SiteError::SalesClosed(show.id.clone()));
+            }
             let prices = store::prices(&db, &show.price_card_id)?;
             let price = prices
                 .into_iter()
@@ -138,7 +159,7 @@ impl Site {
             if domain::age::requires_id_check(&show.rating) && !req.id_checked {
                 return Err(SiteError::IdCheckRequired(show.rating.clone()));
             }
-            let seats: HashMap<String, domain::SeatState> = store::seats(&db, &show)?
+            let seats: HashMap<String, domain::SeatState> = store::seats(&db, &show, now)?
                 .into_iter()
                 .map(|s| (s.label, s.state))
                 .collect();
@@ -175,7 +196,12 @@ impl Site {
                     price_minor: price.price_minor,
                 })
                 .collect();
-            (show, lines, price)
+            let leased: Vec<bool> = req
+                .seats
+                .iter()
+                .map(|s| seats.get(s) == Some(&domain::SeatState::Leased))
+                .collect();
+            (show, lines, price, leased)
         };
         let totals = order::totals(&lines, site.vat_rate_bp)?;
         let settled = domain::payment::settle(
@@ -197,24 +223,60 @@ impl Site {
         })?;
         let change = settled.change;
 
-        // 2. Secure the seats at central.
+        // 2. Secure the seats: this terminal's leased seats are already
+        //    secured; any other seat needs a hold at central, or, while
+        //    central is unreachable, a manager's override.
         let client = self.client()?;
-        let hold = client
-            .hold(&HoldRequest {
-                showtime_id: show.id.clone(),
-                seats: req.seats.clone(),
-                ttl_secs: site.hold_ttl_secs,
-            })
-            .await;
-        self.note_call(&hold);
-        let hold = match hold {
-            Ok(h) => h,
-            Err(e) => {
-                let err: SiteError = e.into();
-                if let SiteError::SeatUnavailable(seats) = &err {
-                    store::mark_remote_taken(&self.db(), &show.id, seats)?;
+        let unleased: Vec<String> = req
+            .seats
+            .iter()
+            .zip(&leased)
+            .filter(|(_, l)| !**l)
+            .map(|(s, _)| s.clone())
+            .collect();
+        let mut hold_id = None;
+        let secured_by = if unleased.is_empty() {
+            SecuredBy::Lease
+        } else {
+            let hold = if self.is_online() {
+                let h = client
+                    .hold(&HoldRequest {
+                        showtime_id: show.id.clone(),
+                        seats: unleased.clone(),
+                        ttl_secs: site.hold_ttl_secs,
+                    })
+                    .await;
+                self.note_call(&h);
+                h
+            } else {
+                // Known offline: do not make the cashier wait for a timeout.
+                Err(crate::central_client::CallError::Network(
+                    "central is offline".into(),
+                ))
+            };
+            match hold {
+                Ok(h) => {
+                    hold_id = Some(h.hold_id.clone());
+                    SecuredBy::Hold { hold_id: h.hold_id }
                 }
-                return Err(err);
+                Err(e) if e.is_retryable() => match &req.override_by {
+                    Some(manager) => SecuredBy::Override {
+                        manager_id: manager.id.clone(),
+                    },
+                    None => return Err(SiteError::OfflineNotLeased(unleased)),
+                },
+                Err(e) => {
+                    let err: SiteError = e.into();
+                    if let SiteError::SeatUnavailable(seats) = &err {
+                        store::mark_remote_taken(&self.db(), &show.id, seats)?;
+                    }
+                    return Err(err);
+                }
+            }
+        };
+        let release = async |client: &crate::central_client::CentralClient| {
+            if let Some(h) = &hold_id {
+                let _ = client.release_hold(h).await;
             }
         };
 
@@ -223,7 +285,7 @@ impl Site {
         let now = self.clock.now();
         let order_id = self.ids.new_id(now);
         let entry_id = self.ids.new_id(now);
-        let offset = hold.central_time - now;
+        let offset = self.central_offset()?;
         let sale = Sale {
             order_id,
             showtime_id: show.id.clone(),
@@ -235,9 +297,7 @@ impl Site {
                     price_minor: l.price_minor,
                 })
                 .collect(),
-            secured_by: SecuredBy::Hold {
-                hold_id: hold.hold_id.clone(),
-            },
+            secured_by: secured_by.clone(),
             total_minor: totals.total_minor,
             vat_minor: totals.vat_minor,
             currency: site.currency,
@@ -269,7 +329,7 @@ impl Site {
         let jobs = match jobs {
             Ok(j) => j,
             Err(e) => {
-                let _ = client.release_hold(&hold.hold_id).await;
+                release(&client).await;
                 return Err(e);
             }
         };
@@ -284,7 +344,7 @@ impl Site {
             Ok(ids) => ids,
             Err(e) => {
                 // Nothing was written; give the seats back.
-                let _ = client.release_hold(&hold.hold_id).await;
+                release(&client).await;
                 return Err(e);
             }
         };
@@ -306,11 +366,15 @@ impl Site {
         }
 
         // 5. Push now; if central is away the pump retries later.
-        let synced = match self.push_outbox().await {
-            Ok(_) => self.entry_state(entry_id)? != "pending",
-            Err(e) => {
-                tracing::warn!(error = %e, "push after sale failed; the sale stays queued");
-                false
+        let synced = if !self.is_online() {
+            false
+        } else {
+            match self.push_outbox().await {
+                Ok(_) => self.entry_state(entry_id)? != "pending",
+                Err(e) => {
+                    tracing::warn!(error = %e, "push after sale failed; the sale stays queued");
+                    false
+                }
             }
         };
         Ok(SaleResult {
@@ -327,6 +391,12 @@ impl Site {
             change_minor: change,
             card_minor: settled.card_applied,
             synced,
+            secured_by: match secured_by {
+                SecuredBy::Hold { .. } => "hold",
+                SecuredBy::Lease => "lease",
+                SecuredBy::Override { .. } => "override",
+            }
+            .to_string(),
             printouts,
             print_errors,
         })
@@ -378,6 +448,14 @@ impl Site {
                 params![order_id, p.method, p.amount_minor, p.reference],
             )?;
         }
+        tx.execute(
+            "DELETE FROM leases WHERE showtime_id = ?1 AND seat_label IN (SELECT value FROM json_each(?2))",
+            params![
+                sale.showtime_id,
+                serde_json::to_string(&sale.seats.iter().map(|s| &s.label).collect::<Vec<_>>())
+                    .map_err(|e| SiteError::Corrupt(e.to_string()))?
+            ],
+        )?;
         tx.execute(
             "INSERT INTO outbox (id, order_id, body, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![

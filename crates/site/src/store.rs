@@ -23,6 +23,9 @@ fn migrations() -> Migrations<'static> {
         )),
         M::up(include_str!("../../../migrations/site/0004_site_logo.sql")),
         M::up(include_str!("../../../migrations/site/0005_shifts.sql")),
+        M::up(include_str!(
+            "../../../migrations/site/0006_leases_conflicts.sql"
+        )),
     ])
 }
 
@@ -174,6 +177,88 @@ pub fn replace_catalog(tx: &Transaction<'_>, catalog: &Catalog) -> Result<()> {
             "INSERT INTO staff (id, name, role, pin_hash) VALUES (?1, ?2, ?3, ?4)",
             params![m.id, m.name, m.role.as_str(), m.pin_hash],
         )?;
+    }
+    let settings = serde_json::to_string(&catalog.settings).map_err(corrupt)?;
+    set_config(tx, "site_settings", &settings)?;
+    Ok(())
+}
+
+/// The site's counter settings from the last catalog (defaults before one).
+pub fn site_settings(conn: &Connection) -> Result<protocol::SiteSettings> {
+    match config(conn, "site_settings")? {
+        Some(json) => serde_json::from_str(&json).map_err(corrupt),
+        None => Ok(protocol::SiteSettings::default()),
+    }
+}
+
+/// Replaces this terminal's leases with central's list.
+pub fn replace_leases(tx: &Transaction<'_>, leases: &protocol::Leases) -> Result<()> {
+    tx.execute("DELETE FROM leases", [])?;
+    let mut stmt = tx.prepare_cached(
+        "INSERT OR REPLACE INTO leases (showtime_id, seat_label, expires_at) VALUES (?1, ?2, ?3)",
+    )?;
+    for show in &leases.showtimes {
+        for seat in &show.seats {
+            stmt.execute(params![
+                show.showtime_id,
+                seat,
+                show.expires_at.as_millisecond()
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+/// Live leases of this terminal: `(showtime, unsold seats, expiry in unix ms)`.
+pub fn lease_summary(conn: &Connection, now: Timestamp) -> Result<Vec<(String, u32, i64)>> {
+    let mut stmt = conn.prepare(
+        "SELECT l.showtime_id, count(*), min(l.expires_at) FROM leases l
+         WHERE l.expires_at > ?1 AND NOT EXISTS (SELECT 1 FROM order_seats o
+             WHERE o.showtime_id = l.showtime_id AND o.seat_label = l.seat_label)
+         GROUP BY l.showtime_id ORDER BY l.showtime_id",
+    )?;
+    let rows = stmt
+        .query_map([now.as_millisecond()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?
+        .collect::<std::result::Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// Applies central's seat events to the cache. `me` is this terminal's id.
+pub fn apply_seat_events(
+    tx: &Transaction<'_>,
+    events: &[protocol::SeatEvent],
+    me: &str,
+) -> Result<()> {
+    let mut upsert = tx.prepare_cached(
+        "INSERT OR REPLACE INTO remote_seats (showtime_id, seat_label, state) VALUES (?1, ?2, ?3)",
+    )?;
+    let mut clear =
+        tx.prepare_cached("DELETE FROM remote_seats WHERE showtime_id = ?1 AND seat_label = ?2")?;
+    let mut unlease =
+        tx.prepare_cached("DELETE FROM leases WHERE showtime_id = ?1 AND seat_label = ?2")?;
+    for e in events {
+        let mine = e.owner.as_deref() == Some(me);
+        match e.state {
+            SeatState::Free => {
+                clear.execute(params![e.showtime_id, e.seat])?;
+                unlease.execute(params![e.showtime_id, e.seat])?;
+            }
+            SeatState::Sold => {
+                upsert.execute(params![e.showtime_id, e.seat, "sold"])?;
+                unlease.execute(params![e.showtime_id, e.seat])?;
+            }
+            // Our own holds are ours to know; our own leases come with the lease list.
+            SeatState::Held | SeatState::Leased if mine => {
+                clear.execute(params![e.showtime_id, e.seat])?;
+            }
+            SeatState::Held | SeatState::Leased => {
+                upsert.execute(params![e.showtime_id, e.seat, "held"])?;
+                unlease.execute(params![e.showtime_id, e.seat])?;
+            }
+            SeatState::Blocked => {}
+        }
     }
     Ok(())
 }
@@ -403,44 +488,53 @@ pub struct SeatRow {
     pub state: SeatState,
 }
 
-/// The seats of a showtime's screen with their states as this terminal knows them.
-pub fn seats(conn: &Connection, showtime: &ShowtimeRow) -> Result<Vec<SeatRow>> {
-    let mut stmt = conn.prepare(
+/// The seats of a showtime's screen with their states as this terminal knows
+/// them at `now`: sold here or at central, held elsewhere, leased to this
+/// terminal (until the lease ends), blocked, or free.
+pub fn seats(conn: &Connection, showtime: &ShowtimeRow, now: Timestamp) -> Result<Vec<SeatRow>> {
+    let mut stmt = conn.prepare_cached(
         "SELECT ss.label, ss.row_name, ss.number, ss.x, ss.y, ss.area, ss.kind, ss.blocked,
                 EXISTS (SELECT 1 FROM order_seats o WHERE o.showtime_id = ?2 AND o.seat_label = ss.label),
-                (SELECT state FROM remote_seats r WHERE r.showtime_id = ?2 AND r.seat_label = ss.label)
+                (SELECT state FROM remote_seats r WHERE r.showtime_id = ?2 AND r.seat_label = ss.label),
+                EXISTS (SELECT 1 FROM leases l WHERE l.showtime_id = ?2 AND l.seat_label = ss.label
+                        AND l.expires_at > ?3)
          FROM screen_seats ss WHERE ss.screen_id = ?1 ORDER BY ss.y, ss.x",
     )?;
     let rows = stmt
-        .query_map(params![showtime.screen_id, showtime.id], |r| {
-            let blocked: bool = r.get(7)?;
-            let sold_here: bool = r.get(8)?;
-            let remote: Option<String> = r.get(9)?;
-            let state = if blocked {
-                SeatState::Blocked
-            } else if sold_here {
-                SeatState::Sold
-            } else {
-                remote
-                    .as_deref()
-                    .and_then(SeatState::parse)
-                    .unwrap_or(SeatState::Free)
-            };
-            Ok((
-                SeatRow {
-                    label: r.get(0)?,
-                    row: r.get(1)?,
-                    number: r.get(2)?,
-                    x: r.get(3)?,
-                    y: r.get(4)?,
-                    area: SeatArea::Standard,
-                    kind: SeatKind::Standard,
-                    state,
-                },
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-            ))
-        })?
+        .query_map(
+            params![showtime.screen_id, showtime.id, now.as_millisecond()],
+            |r| {
+                let blocked: bool = r.get(7)?;
+                let sold_here: bool = r.get(8)?;
+                let remote: Option<String> = r.get(9)?;
+                let leased: bool = r.get(10)?;
+                let state = if blocked {
+                    SeatState::Blocked
+                } else if sold_here {
+                    SeatState::Sold
+                } else if let Some(remote) = remote.as_deref().and_then(SeatState::parse) {
+                    remote
+                } else if leased {
+                    SeatState::Leased
+                } else {
+                    SeatState::Free
+                };
+                Ok((
+                    SeatRow {
+                        label: r.get(0)?,
+                        row: r.get(1)?,
+                        number: r.get(2)?,
+                        x: r.get(3)?,
+                        y: r.get(4)?,
+                        area: SeatArea::Standard,
+                        kind: SeatKind::Standard,
+                        state,
+                    },
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                ))
+            },
+        )?
         .map(|row| {
             let (mut seat, area, kind) = row?;
             seat.area =
@@ -453,8 +547,9 @@ pub fn seats(conn: &Connection, showtime: &ShowtimeRow) -> Result<Vec<SeatRow>> 
     Ok(rows)
 }
 
-/// Replaces the cached remote states of one showtime.
-pub fn replace_remote_seats(tx: &Transaction<'_>, states: &SeatStates) -> Result<()> {
+/// Replaces the cached remote states of one showtime. Seats leased to other
+/// terminals count as held; this terminal's own leases live in `leases`.
+pub fn replace_remote_seats(tx: &Transaction<'_>, states: &SeatStates, me: &str) -> Result<()> {
     tx.execute(
         "DELETE FROM remote_seats WHERE showtime_id = ?1",
         [&states.showtime_id],
@@ -463,9 +558,13 @@ pub fn replace_remote_seats(tx: &Transaction<'_>, states: &SeatStates) -> Result
         "INSERT OR REPLACE INTO remote_seats (showtime_id, seat_label, state) VALUES (?1, ?2, ?3)",
     )?;
     for s in &states.seats {
-        if matches!(s.state, SeatState::Sold | SeatState::Held) {
-            stmt.execute(params![states.showtime_id, s.label, s.state.as_str()])?;
-        }
+        let mine = s.owner.as_deref() == Some(me);
+        let state = match s.state {
+            SeatState::Sold => "sold",
+            SeatState::Held | SeatState::Leased if !mine => "held",
+            _ => continue,
+        };
+        stmt.execute(params![states.showtime_id, s.label, state])?;
     }
     Ok(())
 }

@@ -102,6 +102,27 @@ enum Command {
         /// The cashier's PIN.
         #[arg(long)]
         pin: String,
+        /// Offline only: a manager's PIN to sell seats not leased to this terminal.
+        #[arg(long)]
+        override_pin: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List conflict tasks (override sales central could not apply), or resolve one.
+    Conflicts {
+        /// Resolve the task of this order (id or reference).
+        #[arg(long)]
+        resolve: Option<String>,
+        /// With --resolve: reseat or refund.
+        #[arg(long, requires = "resolve", value_parser = ["reseat", "refund"])]
+        action: Option<String>,
+        /// With --action reseat: the new seats (best available when absent).
+        #[arg(long, value_delimiter = ',', requires = "resolve")]
+        seats: Vec<String>,
+        /// With --resolve: a supervisor's or manager's PIN.
+        #[arg(long, requires = "resolve")]
+        pin: Option<String>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -354,6 +375,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             let map = site
                 .seat_map(&SeatMapArgs {
                     showtime_id: showtime,
+                    refresh: None,
                 })
                 .await?;
             if json {
@@ -374,9 +396,16 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             ticket,
             pay,
             pin,
+            override_pin,
             json,
         } => {
             let staff = site.staff_by_pin(&pin)?;
+            let override_by = match override_pin {
+                Some(p) => Some(site.staff_by_pin(&p)?),
+                None => None,
+            };
+            // A one-shot process has no pump: learn whether central answers now.
+            site.probe_link().await;
             let currency = site.status()?.currency;
             let cur: domain::Currency = currency
                 .code
@@ -415,6 +444,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                         tendered_minor: tendered,
                         card,
                         id_checked,
+                        override_by,
                     },
                 )
                 .await?;
@@ -557,6 +587,59 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 print_json(&done)?;
             } else {
                 println!("{}: {} -> {}", done.order_ref, done.from_seat, done.to_seat);
+            }
+        }
+        Command::Conflicts {
+            resolve,
+            action,
+            seats,
+            pin,
+            json,
+        } => {
+            if let Some(order) = resolve {
+                let pin = pin.ok_or_else(|| SiteError::Invalid("--resolve needs --pin".into()))?;
+                let staff = site.staff_by_pin(&pin)?;
+                let action =
+                    action.ok_or_else(|| SiteError::Invalid("--resolve needs --action".into()))?;
+                site.probe_link().await;
+                let done = site
+                    .resolve_conflict(
+                        &staff,
+                        &site::api::ResolveConflictArgs {
+                            token: String::new(),
+                            order,
+                            action,
+                            seats,
+                        },
+                    )
+                    .await?;
+                if json {
+                    print_json(&done)?;
+                } else {
+                    println!(
+                        "{} {}: {}",
+                        done.order_ref,
+                        done.seats.join(","),
+                        done.state
+                    );
+                }
+            } else {
+                let list = site.conflicts()?;
+                if json {
+                    print_json(&list)?;
+                } else {
+                    for c in list {
+                        println!(
+                            "{}\t{}\t{} {}\tseats {}\ttaken {}",
+                            c.order_ref,
+                            c.state,
+                            c.local_time,
+                            c.film_title_en,
+                            c.seats.join(","),
+                            c.taken.join(",")
+                        );
+                    }
+                }
             }
         }
         Command::Reprint {

@@ -59,6 +59,10 @@ card_minor: number,
  */
 synced: boolean, 
 /**
+ * How the seats were secured: `hold` (online), `lease` or `override` (offline).
+ */
+secured_by: "hold" | "lease" | "override", 
+/**
  * Tickets printed.
  */
 printouts: Array<Printout>, 

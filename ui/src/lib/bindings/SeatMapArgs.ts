@@ -7,4 +7,9 @@ export type SeatMapArgs = {
 /**
  * Showtime id.
  */
-showtime_id: string, };
+showtime_id: string, 
+/**
+ * Ask central first (default); `false` reads the live local cache only,
+ * which seat events keep current.
+ */
+refresh?: boolean, };

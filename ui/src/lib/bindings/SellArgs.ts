@@ -32,4 +32,8 @@ id_checked: boolean,
 /**
  * The part paid by card on the external card terminal, if any.
  */
-card?: CardArgs, };
+card?: CardArgs, 
+/**
+ * A manager's PIN to sell seats that are not leased to this terminal while offline.
+ */
+override_pin?: string, };

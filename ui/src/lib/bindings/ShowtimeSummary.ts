@@ -59,4 +59,12 @@ runtime_min: number,
 /**
  * The cashier must check ID before selling (PG15 and above).
  */
-id_check: boolean, };
+id_check: boolean, 
+/**
+ * Seats leased to this terminal (sellable offline).
+ */
+seats_leased: number, 
+/**
+ * `selling`, `almost_full`, `sold_out` or `closed` (sales closed after the start).
+ */
+sales_state: "selling" | "almost_full" | "sold_out" | "closed", };

@@ -1,0 +1,151 @@
+//! The seat event feed: every change of a seat's state at central, in
+//! order, so terminals keep their seat maps live without polling each
+//! showtime. Terminals long-poll with the last sequence number they saw.
+
+use crate::db::CentralDb;
+use crate::error::CentralError;
+use domain::SeatState;
+use protocol::{SeatEvent, SeatEvents};
+use rusqlite::{OptionalExtension, params};
+use std::time::Duration;
+
+/// Most events returned by one call.
+pub const MAX_EVENTS: u32 = 5_000;
+
+impl CentralDb {
+    /// Events of `site_id` after `after` (at most [`MAX_EVENTS`]). With no
+    /// `after`, returns no events and the current last sequence number, so a
+    /// terminal can load seat states and then follow from there.
+    pub fn seat_events(
+        &self,
+        site_id: &str,
+        after: Option<i64>,
+    ) -> Result<SeatEvents, CentralError> {
+        let conn = self.read();
+        let last: i64 =
+            conn.query_row("SELECT COALESCE(max(seq), 0) FROM seat_events", [], |r| {
+                r.get(0)
+            })?;
+        let Some(after) = after else {
+            return Ok(SeatEvents {
+                events: Vec::new(),
+                last_seq: last,
+                reset: false,
+            });
+        };
+        let oldest: Option<i64> = conn
+            .query_row("SELECT min(seq) FROM seat_events", [], |r| r.get(0))
+            .optional()?
+            .flatten();
+        let reset = after > last || oldest.is_some_and(|o| o > after + 1);
+        if reset {
+            return Ok(SeatEvents {
+                events: Vec::new(),
+                last_seq: last,
+                reset: true,
+            });
+        }
+        let mut stmt = conn.prepare_cached(
+            "SELECT seq, showtime_id, seat_label, state, owner FROM seat_events
+             WHERE site_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+        )?;
+        let events = stmt
+            .query_map(params![site_id, after, MAX_EVENTS], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                ))
+            })?
+            .map(|row| {
+                let (seq, showtime_id, seat, state, owner) = row?;
+                Ok(SeatEvent {
+                    seq,
+                    showtime_id,
+                    seat,
+                    state: SeatState::parse(&state)
+                        .ok_or_else(|| CentralError::Corrupt(format!("seat state {state}")))?,
+                    owner,
+                })
+            })
+            .collect::<Result<Vec<_>, CentralError>>()?;
+        // A full page continues from its last event; otherwise the caller is up to date.
+        let last_seq = if events.len() as u32 == MAX_EVENTS {
+            events.last().map_or(after, |e| e.seq)
+        } else {
+            last.max(after)
+        };
+        Ok(SeatEvents {
+            events,
+            last_seq,
+            reset: false,
+        })
+    }
+
+    /// Waits until an event after `after` exists anywhere, or `wait` passes.
+    pub async fn wait_for_events(&self, after: i64, wait: Duration) {
+        let mut rx = self.events.subscribe();
+        if *rx.borrow_and_update() > after {
+            return;
+        }
+        let _ = tokio::time::timeout(wait, async {
+            while rx.changed().await.is_ok() {
+                if *rx.borrow_and_update() > after {
+                    return;
+                }
+            }
+        })
+        .await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::Timestamp;
+
+    #[tokio::test]
+    async fn waiting_ends_at_once_when_events_exist_and_after_the_timeout_otherwise() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = CentralDb::open(&dir.path().join("c.sqlite")).unwrap();
+        crate::demo::seed(&db, Timestamp::now()).unwrap();
+        let site = "dxb-marina";
+        let start = db.seat_events(site, None).unwrap();
+        assert!(start.events.is_empty());
+        let t = std::time::Instant::now();
+        db.wait_for_events(start.last_seq, Duration::from_millis(200))
+            .await;
+        assert!(t.elapsed() >= Duration::from_millis(150));
+        let show: String = db
+            .read()
+            .query_row(
+                "SELECT id FROM showtimes WHERE site_id = ?1 ORDER BY starts_at DESC LIMIT 1",
+                [site],
+                |r| r.get(0),
+            )
+            .unwrap();
+        db.web_sale(
+            &protocol::WebSaleRequest {
+                showtime_id: show.clone(),
+                seats: vec!["F-10".into()],
+            },
+            uuid::Uuid::now_v7(),
+            Timestamp::now(),
+        )
+        .unwrap();
+        db.wait_for_events(start.last_seq, Duration::from_secs(30))
+            .await;
+        let got = db.seat_events(site, Some(start.last_seq)).unwrap();
+        assert_eq!(got.events.len(), 1);
+        assert_eq!(got.events[0].seat, "F-10");
+        assert_eq!(got.events[0].state, SeatState::Sold);
+        assert_eq!(got.events[0].owner.as_deref(), Some("web"));
+        assert_eq!(got.last_seq, got.events[0].seq);
+        // Another site's events are not this site's business.
+        let other = db.seat_events("mct-avenues", Some(start.last_seq)).unwrap();
+        assert!(other.events.is_empty());
+        assert_eq!(other.last_seq, got.last_seq);
+    }
+}

@@ -1,0 +1,446 @@
+//! Conflict tasks: an override sale (sold offline on a seat that was not
+//! leased to this terminal) that central could not apply because someone
+//! else had the seat. A supervisor resolves each task by reseating the
+//! customer on equivalent seats (new tickets and a change slip print, and
+//! the sale goes to central again on the new seats) or by refunding.
+//! Central records the same task and sees its resolution.
+
+use crate::api::{ConflictView, ResolveConflictArgs};
+use crate::engine::Site;
+use crate::error::{Result, SiteError};
+use crate::printer::{self, JobKind, NewJob, PrinterTarget};
+use crate::sale::{PrintContext, order_ref};
+use crate::store::{self, StaffRow};
+use crate::time_fmt;
+use domain::SeatState;
+use jiff::Timestamp;
+use protocol::{EntryBody, HoldRequest, Refund, Role, Sale, SecuredBy, SoldSeat};
+use rusqlite::{Connection, OptionalExtension, params};
+use uuid::Uuid;
+
+/// Opens (or reopens) the task for the order of a conflicting sale entry.
+pub(crate) fn open_task(
+    conn: &Connection,
+    entry_id: Uuid,
+    taken: &[String],
+    now: Timestamp,
+) -> Result<()> {
+    let row: Option<(String, String)> = conn
+        .query_row(
+            "SELECT order_id, body FROM outbox WHERE id = ?1",
+            [entry_id.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((order_id, body)) = row else {
+        return Ok(());
+    };
+    // Only sales become tasks; a reseat in conflict leaves the old seat sold.
+    if !body.contains("\"kind\":\"sale\"") {
+        return Ok(());
+    }
+    let taken = serde_json::to_string(taken).map_err(|e| SiteError::Corrupt(e.to_string()))?;
+    conn.execute(
+        "INSERT INTO conflict_tasks (order_id, entry_id, taken, created_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (order_id) DO UPDATE SET entry_id = ?2, taken = ?3, state = 'open',
+             resolution_entry = NULL, resolved_at = NULL",
+        params![order_id, entry_id.to_string(), taken, now.to_string()],
+    )?;
+    Ok(())
+}
+
+/// Marks the task whose resolving entry central just applied.
+pub(crate) fn entry_applied(conn: &Connection, entry_id: Uuid, now: Timestamp) -> Result<()> {
+    conn.execute(
+        "UPDATE conflict_tasks SET state = 'reseated', resolved_at = ?2
+         WHERE resolution_entry = ?1 AND state = 'reseating'",
+        params![entry_id.to_string(), now.to_string()],
+    )?;
+    Ok(())
+}
+
+/// Tasks waiting for a supervisor.
+pub(crate) fn open_count(conn: &Connection) -> Result<u32> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM conflict_tasks WHERE state = 'open'",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+impl Site {
+    /// All conflict tasks, open ones first.
+    pub fn conflicts(&self) -> Result<Vec<ConflictView>> {
+        let site = self.site_row()?;
+        let tz = time_fmt::zone(&site.time_zone)?;
+        let db = self.db();
+        let mut stmt = db.prepare(
+            "SELECT c.order_id, c.taken, c.state, o.showtime_id, o.total_minor, f.title_en, s.starts_at,
+                    (SELECT json_group_array(seat_label) FROM order_seats WHERE order_id = c.order_id)
+             FROM conflict_tasks c JOIN orders o ON o.id = c.order_id
+             JOIN showtimes s ON s.id = o.showtime_id JOIN films f ON f.id = s.film_id
+             ORDER BY c.state != 'open', c.created_at",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, i64>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, i64>(6)?,
+                    r.get::<_, String>(7)?,
+                ))
+            })?
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(
+                |(order_id, taken, state, showtime_id, total, title, starts, seats)| {
+                    let id: Uuid = order_id
+                        .parse()
+                        .map_err(|e| SiteError::Corrupt(format!("{e}")))?;
+                    let starts = Timestamp::from_second(starts)
+                        .map_err(|e| SiteError::Corrupt(e.to_string()))?;
+                    Ok(ConflictView {
+                        order_ref: order_ref(id),
+                        order_id,
+                        showtime_id,
+                        film_title_en: title,
+                        local_time: time_fmt::local_hhmm(starts, &tz),
+                        seats: serde_json::from_str(&seats)
+                            .map_err(|e| SiteError::Corrupt(e.to_string()))?,
+                        taken: serde_json::from_str(&taken)
+                            .map_err(|e| SiteError::Corrupt(e.to_string()))?,
+                        total_minor: total,
+                        state,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// Resolves an open conflict task by reseating or refunding.
+    pub async fn resolve_conflict(
+        &self,
+        staff: &StaffRow,
+        args: &ResolveConflictArgs,
+    ) -> Result<ConflictView> {
+        if staff.role == Role::Cashier {
+            return Err(SiteError::NotAllowed(
+                "resolving a conflict needs a supervisor or a manager".into(),
+            ));
+        }
+        let order_id = self.find_order(&args.order)?;
+        let open = self
+            .conflicts()?
+            .into_iter()
+            .find(|c| c.order_id == order_id.to_string())
+            .ok_or_else(|| {
+                SiteError::Invalid(format!("order {} has no conflict task", args.order))
+            })?;
+        if open.state != "open" {
+            return Err(SiteError::Invalid(format!(
+                "the conflict of {} is already {}",
+                open.order_ref, open.state
+            )));
+        }
+        match args.action.as_str() {
+            "refund" => self.refund_conflict(staff, order_id, &open).await?,
+            "reseat" => {
+                self.reseat_conflict(staff, order_id, &open, &args.seats)
+                    .await?
+            }
+            other => {
+                return Err(SiteError::Invalid(format!(
+                    "action '{other}' is not one of reseat, refund"
+                )));
+            }
+        }
+        self.conflicts()?
+            .into_iter()
+            .find(|c| c.order_id == order_id.to_string())
+            .ok_or_else(|| SiteError::Corrupt("conflict task vanished".into()))
+    }
+
+    async fn refund_conflict(
+        &self,
+        staff: &StaffRow,
+        order_id: Uuid,
+        task: &ConflictView,
+    ) -> Result<()> {
+        let now = self.clock.now();
+        let entry_id = self.ids.new_id(now);
+        let body = EntryBody::Refund(Refund {
+            order_id,
+            showtime_id: task.showtime_id.clone(),
+            amount_minor: task.total_minor,
+            approved_by: staff.id.clone(),
+            reason: format!("seats {} were already sold", task.taken.join(", ")),
+            at: now,
+        });
+        let body = serde_json::to_string(&body).map_err(|e| SiteError::Corrupt(e.to_string()))?;
+        {
+            let mut db = self.db();
+            let tx = db.transaction()?;
+            let id = order_id.to_string();
+            tx.execute(
+                "INSERT INTO released_seats (order_id, showtime_id, seat_label, ticket_type, price_minor, released_at, why)
+                 SELECT order_id, showtime_id, seat_label, ticket_type, price_minor, ?2, 'refund'
+                 FROM order_seats WHERE order_id = ?1",
+                params![id, now.to_string()],
+            )?;
+            tx.execute("DELETE FROM order_seats WHERE order_id = ?1", [&id])?;
+            // The money goes back the way it came: negative payments.
+            tx.execute(
+                "INSERT INTO payments (order_id, method, amount_minor, reference)
+                 SELECT order_id, method, -amount_minor, reference FROM payments
+                 WHERE order_id = ?1 AND amount_minor > 0",
+                [&id],
+            )?;
+            tx.execute(
+                "UPDATE orders SET refunded_at = ?2 WHERE id = ?1",
+                params![id, now.to_string()],
+            )?;
+            tx.execute(
+                "INSERT INTO outbox (id, order_id, body, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![entry_id.to_string(), id, body, now.as_second()],
+            )?;
+            tx.execute(
+                "UPDATE conflict_tasks SET state = 'refunded', resolution_entry = ?2, resolved_by = ?3,
+                     resolved_at = ?4 WHERE order_id = ?1",
+                params![id, entry_id.to_string(), staff.id, now.to_string()],
+            )?;
+            tx.commit()?;
+        }
+        tracing::info!(order = %task.order_ref, by = %staff.id, "conflict refunded");
+        if self.is_online()
+            && let Err(e) = self.push_outbox().await
+        {
+            tracing::warn!(error = %e, "refund stays queued");
+        }
+        Ok(())
+    }
+
+    async fn reseat_conflict(
+        &self,
+        staff: &StaffRow,
+        order_id: Uuid,
+        task: &ConflictView,
+        wanted: &[String],
+    ) -> Result<()> {
+        let site = self.site_row()?;
+        let tz = time_fmt::zone(&site.time_zone)?;
+        let now = self.clock.now();
+        let show = store::showtime(&self.db(), &task.showtime_id)?;
+        let replacements: Vec<String> = if wanted.is_empty() {
+            self.best_available(&crate::api::BestAvailableArgs {
+                showtime_id: show.id.clone(),
+                count: task.taken.len() as u32,
+                area: None,
+                accessible: false,
+            })?
+            .seats
+        } else {
+            wanted.to_vec()
+        };
+        if replacements.len() != task.taken.len() {
+            return Err(SiteError::Invalid(format!(
+                "give {} new seats for {}",
+                task.taken.len(),
+                task.taken.join(", ")
+            )));
+        }
+        let states: std::collections::HashMap<String, SeatState> =
+            store::seats(&self.db(), &show, now)?
+                .into_iter()
+                .map(|s| (s.label, s.state))
+                .collect();
+        let unknown: Vec<String> = replacements
+            .iter()
+            .filter(|s| !states.contains_key(*s))
+            .cloned()
+            .collect();
+        if !unknown.is_empty() {
+            return Err(SiteError::UnknownSeats(unknown));
+        }
+        let busy: Vec<String> = replacements
+            .iter()
+            .filter(|s| !matches!(states.get(*s), Some(SeatState::Free | SeatState::Leased)))
+            .cloned()
+            .collect();
+        if !busy.is_empty() {
+            return Err(SiteError::SeatUnavailable(busy));
+        }
+        // The order's seats after the move, with their ticket types and prices.
+        let old: Vec<(String, String, i64)> = self
+            .db()
+            .prepare("SELECT seat_label, ticket_type, price_minor FROM order_seats WHERE order_id = ?1 ORDER BY seat_label")?
+            .query_map([order_id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<std::result::Result<_, _>>()?;
+        let mut moves = Vec::new();
+        let mut next = replacements.iter();
+        let seats: Vec<SoldSeat> = old
+            .iter()
+            .map(|(label, ticket_type, price)| {
+                let label = if task.taken.contains(label) {
+                    let to = next.next().cloned().unwrap_or_else(|| label.clone());
+                    moves.push((label.clone(), to.clone(), ticket_type.clone(), *price));
+                    to
+                } else {
+                    label.clone()
+                };
+                SoldSeat {
+                    label,
+                    ticket_type: ticket_type.clone(),
+                    price_minor: *price,
+                }
+            })
+            .collect();
+        // Every seat of the new sale must be secured again: the override sale
+        // never reached central, so even the untouched seats are not yet ours.
+        let to_hold: Vec<String> = seats
+            .iter()
+            .filter(|s| states.get(&s.label) != Some(&SeatState::Leased))
+            .map(|s| s.label.clone())
+            .collect();
+        let client = self.client()?;
+        let secured_by = if to_hold.is_empty() {
+            SecuredBy::Lease
+        } else {
+            let hold = client
+                .hold(&HoldRequest {
+                    showtime_id: show.id.clone(),
+                    seats: to_hold,
+                    ttl_secs: site.hold_ttl_secs,
+                })
+                .await;
+            self.note_call(&hold);
+            let hold = hold.map_err(SiteError::from)?;
+            SecuredBy::Hold {
+                hold_id: hold.hold_id,
+            }
+        };
+        let (sale, cashier_id): (Sale, String) = {
+            let db = self.db();
+            let body: String = db.query_row(
+                "SELECT body FROM outbox WHERE order_id = ?1 AND body LIKE '%\"kind\":\"sale\"%' ORDER BY seq DESC LIMIT 1",
+                [order_id.to_string()],
+                |r| r.get(0),
+            )?;
+            match serde_json::from_str::<EntryBody>(&body)
+                .map_err(|e| SiteError::Corrupt(e.to_string()))?
+            {
+                EntryBody::Sale(s) => {
+                    let cashier = s.cashier_id.clone();
+                    (s, cashier)
+                }
+                _ => return Err(SiteError::Corrupt("sale entry expected".into())),
+            }
+        };
+        let new_sale = Sale {
+            seats: seats.clone(),
+            secured_by,
+            cashier_id,
+            ..sale.clone()
+        };
+        let reference = order_ref(order_id);
+        let terminal_id = self.config()?.terminal_id;
+        let paper = self.paper()?;
+        let prices = store::prices(&self.db(), &show.price_card_id)?;
+        let mut jobs: Vec<NewJob> = Vec::new();
+        for (from, to, ticket_type, price) in &moves {
+            let name = prices
+                .iter()
+                .find(|p| &p.ticket_type == ticket_type)
+                .map(|p| p.name_en.clone())
+                .unwrap_or_else(|| ticket_type.clone());
+            let ctx = PrintContext {
+                site: &site,
+                show: &show,
+                tz: &tz,
+                ticket_name: &name,
+                order_id,
+                order_ref: &reference,
+                cashier: &staff.name,
+                terminal_id: &terminal_id,
+                now,
+                sold_at: sale.sold_at,
+            };
+            let slip = printing::encode_change_slip(
+                &printing::ChangeSlipData {
+                    chain_name: site.chain_name.clone(),
+                    site_name: site.name.clone(),
+                    order_ref: reference.clone(),
+                    old_seat: from.clone(),
+                    new_seat: to.clone(),
+                    film_title: show.title_en.clone(),
+                    showtime: format!(
+                        "{} {}",
+                        time_fmt::local_date(show.starts_at, &tz),
+                        time_fmt::local_hhmm(show.starts_at, &tz)
+                    ),
+                    reason: "seat sold while offline".into(),
+                    supervisor: staff.name.clone(),
+                    issued_at_local: tz.to_datetime(now).strftime("%d/%m/%Y %H:%M").to_string(),
+                    footer: terminal_id.clone(),
+                },
+                paper,
+            )?;
+            jobs.push(NewJob {
+                order_id: Some(order_id.to_string()),
+                kind: JobKind::ChangeSlip,
+                seat_label: Some(to.clone()),
+                bytes: slip,
+                reprint_count: 0,
+                name: format!("{reference}-change-{from}-{to}"),
+            });
+            jobs.push(self.ticket_printout(&ctx, to, ticket_type, *price, paper, 0)?);
+        }
+        let entry_id = self.ids.new_id(now);
+        let body = serde_json::to_string(&EntryBody::Sale(new_sale))
+            .map_err(|e| SiteError::Corrupt(e.to_string()))?;
+        {
+            let mut db = self.db();
+            let tx = db.transaction()?;
+            let id = order_id.to_string();
+            for (from, to, ticket_type, price) in &moves {
+                tx.execute(
+                    "INSERT INTO released_seats (order_id, showtime_id, seat_label, ticket_type, price_minor, released_at, why)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'reseat')",
+                    params![id, show.id, from, ticket_type, price, now.to_string()],
+                )?;
+                tx.execute(
+                    "UPDATE order_seats SET seat_label = ?3 WHERE order_id = ?1 AND seat_label = ?2",
+                    params![id, from, to],
+                )?;
+                tx.execute(
+                    "DELETE FROM leases WHERE showtime_id = ?1 AND seat_label = ?2",
+                    params![show.id, to],
+                )?;
+            }
+            tx.execute(
+                "INSERT INTO outbox (id, order_id, body, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![entry_id.to_string(), id, body, now.as_second()],
+            )?;
+            tx.execute(
+                "UPDATE conflict_tasks SET state = 'reseating', resolution_entry = ?2, resolved_by = ?3
+                 WHERE order_id = ?1",
+                params![id, entry_id.to_string(), staff.id],
+            )?;
+            printer::enqueue(&tx, self, &jobs, now)?;
+            tx.commit()?;
+        }
+        tracing::info!(order = %reference, by = %staff.id, "conflict reseated");
+        if self.printer_target()? == PrinterTarget::Virtual {
+            self.process_print_queue().await?;
+        } else {
+            self.print_kick.notify_one();
+        }
+        if let Err(e) = self.push_outbox().await {
+            tracing::warn!(error = %e, "reseat stays queued");
+        }
+        Ok(())
+    }
+}
