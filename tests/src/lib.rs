@@ -207,15 +207,25 @@ pub fn demo_terminal(dir: &Path) -> (Central, Terminal) {
 }
 
 impl Terminal {
-    /// The first of today's showtimes on a screen whose name contains `screen`.
+    /// The first of tomorrow's showtimes on a screen whose name contains
+    /// `screen` (tomorrow's are on sale whatever the time of day the tests run).
     pub fn showtime_on(&self, screen: &str) -> Value {
-        let list = self.json(&["showtimes", "--json"]);
+        let list = self.tomorrow_showtimes();
         list.as_array()
             .expect("showtimes array")
             .iter()
             .find(|s| s["screen"].as_str().unwrap_or("").contains(screen))
             .cloned()
             .unwrap_or_else(|| panic!("no showtime on {screen} today"))
+    }
+
+    /// Tomorrow's showtimes (`showtimes --day TOMORROW --json`).
+    pub fn tomorrow_showtimes(&self) -> Value {
+        let day = self.json(&["status", "--json"])["business_day"]
+            .as_str()
+            .expect("business day")
+            .to_string();
+        self.json(&["showtimes", "--day", &next_day(&day), "--json"])
     }
 
     /// The id of [`Terminal::showtime_on`].
@@ -236,5 +246,67 @@ impl Terminal {
             .find(|s| s["label"] == label)
             .cloned()
             .unwrap_or_else(|| panic!("no seat {label}"))
+    }
+}
+
+/// The day after `day` (YYYY-MM-DD).
+pub fn next_day(day: &str) -> String {
+    let parts: Vec<u32> = day.split('-').filter_map(|p| p.parse().ok()).collect();
+    let (y, m, d) = (parts[0], parts[1], parts[2]);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days_in_month = match m {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    let (y, m, d) = if d < days_in_month {
+        (y, m, d + 1)
+    } else if m < 12 {
+        (y, m + 1, 1)
+    } else {
+        (y + 1, 1, 1)
+    };
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+impl Central {
+    /// Stops the server (kill -9): the link to every terminal is dead.
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts the server again on the same address and database.
+    pub fn restart(&mut self) {
+        self.stop();
+        let listen = self.url.trim_start_matches("http://").to_string();
+        self.child = Command::new(bin("boxoffice-central"))
+            .args(["serve", "--demo", "--listen", &listen, "--db"])
+            .arg(&self.db)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("restart central");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if self.get("/v1/health").is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("central did not restart at {listen}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn next_day_rolls_months_and_years() {
+        assert_eq!(super::next_day("2026-11-26"), "2026-11-27");
+        assert_eq!(super::next_day("2026-11-30"), "2026-12-01");
+        assert_eq!(super::next_day("2026-12-31"), "2027-01-01");
+        assert_eq!(super::next_day("2028-02-28"), "2028-02-29");
+        assert_eq!(super::next_day("2027-02-28"), "2027-03-01");
     }
 }

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 /// The first showtime today on a screen whose name contains `screen`.
 fn showtime(t: &Terminal, screen: &str) -> Value {
-    let list = t.json(&["showtimes", "--json"]);
+    let list = t.tomorrow_showtimes();
     let list = list.as_array().expect("showtimes array");
     assert!(!list.is_empty(), "no showtimes today");
     for s in list {
@@ -459,7 +459,7 @@ fn central_lists_sites_for_it() {
 fn age_rated_films_need_an_id_check_and_refuse_child_tickets() {
     let dir = tempfile::tempdir().unwrap();
     let (central, t) = e2e::demo_terminal(dir.path());
-    let list = t.json(&["showtimes", "--json"]);
+    let list = t.tomorrow_showtimes();
     let adult_only = list
         .as_array()
         .unwrap()

@@ -30,7 +30,7 @@ fn verify(t: &Terminal, payload: &str) -> (i32, Value) {
 }
 
 fn first_show(t: &Terminal, screen: &str) -> Value {
-    let list = t.json(&["showtimes", "--json"]);
+    let list = t.tomorrow_showtimes();
     list.as_array()
         .expect("showtimes")
         .iter()

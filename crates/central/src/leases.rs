@@ -3,7 +3,8 @@
 //!
 //! A terminal asks for a top-up whenever it syncs; central grants free seats
 //! up to the site's [`LeasePolicy`] target, in blocks picked by best
-//! available (pairs and fours sell best), and takes them back a set time
+//! available among the rear half of the rows (pairs and fours sell best;
+//! the prime rows stay on general sale), and takes them back a set time
 //! before the show. A leased seat is unavailable to the web and to other
 //! terminals; the lessee sells it with [`SecuredBy::Lease`](protocol::SecuredBy).
 
@@ -128,8 +129,14 @@ fn grant(
     policy: &LeasePolicy,
     now: Timestamp,
 ) -> Result<()> {
-    let spots = screen_spots(tx, screen_id)?;
-    let sellable = spots.iter().filter(|s| !s.blocked).count() as u32;
+    let all = screen_spots(tx, screen_id)?;
+    let sellable = all.iter().filter(|s| !s.blocked).count() as u32;
+    // Leases come from the rear half of the house: the prime rows stay on
+    // general sale (web and online counters) until they are sold.
+    let mut ys: Vec<u32> = all.iter().filter(|s| !s.blocked).map(|s| s.y).collect();
+    ys.sort_unstable();
+    let middle = ys.get(ys.len() / 2).copied().unwrap_or(0);
+    let spots: Vec<SeatSpot> = all.into_iter().filter(|s| s.y >= middle).collect();
     let have: u32 = tx.query_row(
         "SELECT count(*) FROM leases WHERE showtime_id = ?1 AND terminal_id = ?2",
         params![showtime_id, terminal_id],
