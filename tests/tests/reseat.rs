@@ -13,7 +13,7 @@ fn a_supervisor_reseats_with_a_change_slip_and_a_new_ticket() {
         "--showtime",
         &show,
         "--seats",
-        "K-1,K-2",
+        "C-1,C-2",
         "--pay",
         "cash:100",
         "--pin",
@@ -27,19 +27,19 @@ fn a_supervisor_reseats_with_a_change_slip_and_a_new_ticket() {
         "--order",
         &order,
         "--from",
-        "K-1",
+        "C-1",
         "--to",
-        "K-5",
+        "C-5",
         "--reason",
         "broken seat",
         "--pin",
         "1111",
     ]);
     assert!(err.contains("not_allowed"), "{err}");
-    // The web takes K-6: moving there is refused, nothing changes.
+    // The web takes C-6: moving there is refused, nothing changes.
     let (status, _) = central.post(
         "/v1/web/sales",
-        &serde_json::json!({"showtime_id": show, "seats": ["K-6"]}),
+        &serde_json::json!({"showtime_id": show, "seats": ["C-6"]}),
     );
     assert_eq!(status, 200);
     let err = t.fails(&[
@@ -47,9 +47,9 @@ fn a_supervisor_reseats_with_a_change_slip_and_a_new_ticket() {
         "--order",
         &order,
         "--from",
-        "K-1",
+        "C-1",
         "--to",
-        "K-6",
+        "C-6",
         "--reason",
         "broken seat",
         "--pin",
@@ -61,9 +61,9 @@ fn a_supervisor_reseats_with_a_change_slip_and_a_new_ticket() {
         "--order",
         &order,
         "--from",
-        "K-9",
+        "C-9",
         "--to",
-        "K-5",
+        "C-5",
         "--reason",
         "broken seat",
         "--pin",
@@ -76,9 +76,9 @@ fn a_supervisor_reseats_with_a_change_slip_and_a_new_ticket() {
         "--order",
         &order,
         "--from",
-        "K-1",
+        "C-1",
         "--to",
-        "K-5",
+        "C-5",
         "--reason",
         "broken seat",
         "--pin",
@@ -86,23 +86,23 @@ fn a_supervisor_reseats_with_a_change_slip_and_a_new_ticket() {
         "--json",
     ]);
     assert_eq!(done["synced"], true);
-    assert_eq!(central.seat_state(&show, "K-1"), "free");
-    assert_eq!(central.seat_state(&show, "K-5"), "sold");
-    assert_eq!(central.seat_state(&show, "K-2"), "sold");
+    assert_eq!(central.seat_state(&show, "C-1"), "free");
+    assert_eq!(central.seat_state(&show, "C-5"), "sold");
+    assert_eq!(central.seat_state(&show, "C-2"), "sold");
     let slip = std::fs::read(done["printouts"][0]["bin_path"].as_str().unwrap()).unwrap();
     let slip = printing::decode::decode(&slip).unwrap().text();
-    for want in ["K-1", "K-5", "broken seat", "Demo Supervisor", &order] {
+    for want in ["C-1", "C-5", "broken seat", "Demo Supervisor", &order] {
         assert!(slip.contains(want), "change slip lacks {want:?}:\n{slip}");
     }
     let ticket = printing::decode::decode(
         &std::fs::read(done["printouts"][1]["bin_path"].as_str().unwrap()).unwrap(),
     )
     .unwrap();
-    assert!(ticket.text().contains("K-5"));
+    assert!(ticket.text().contains("C-5"));
     let check = t.json(&["verify-ticket", &ticket.qr_codes[0], "--json"]);
     assert_eq!(
         (check["valid"].clone(), check["admits"]["seat"].clone()),
-        (true.into(), "K-5".into())
+        (true.into(), "C-5".into())
     );
     // The terminal's map follows.
     let seats = t.json(&["seats", "--showtime", &show, "--json"]);
@@ -115,5 +115,5 @@ fn a_supervisor_reseats_with_a_change_slip_and_a_new_ticket() {
             .unwrap()["state"]
             .clone()
     };
-    assert_eq!((state("K-1"), state("K-5")), ("free".into(), "sold".into()));
+    assert_eq!((state("C-1"), state("C-5")), ("free".into(), "sold".into()));
 }
