@@ -11,6 +11,8 @@ pub mod money;
 pub mod order;
 pub mod payment;
 pub mod pricing;
+#[cfg(feature = "schemars")]
+mod schema;
 pub mod seats;
 pub mod vat;
 

@@ -45,6 +45,8 @@ pub enum SeatState {
 macro_rules! str_enum {
     ($t:ty { $($v:ident => $s:literal),* $(,)? }) => {
         impl $t {
+            /// Every variant, in declaration order.
+            pub const ALL: &'static [$t] = &[$(<$t>::$v),*];
             /// The lower-case name used on the wire and in the database.
             pub fn as_str(self) -> &'static str {
                 match self { $(<$t>::$v => $s),* }

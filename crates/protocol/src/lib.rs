@@ -6,17 +6,44 @@
 
 use domain::{Country, Currency, SeatArea, SeatKind, SeatState};
 use jiff::Timestamp;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// API version prefix.
 pub const API_PREFIX: &str = "/v1";
 
+/// Version of the API v1 contract (`info.version` of `docs/api/openapi.json`).
+///
+/// Within v1 changes are additive only: a new optional field (with a serde
+/// default) or a new endpoint bumps the minor number; a breaking change is a
+/// new prefix (`/v2`) served beside `/v1`. See `docs/api/README.md`.
+pub const API_VERSION: &str = "1.0.0";
+
+/// Schema of a [`Timestamp`] on the wire (jiff writes RFC 3339 in UTC).
+struct Rfc3339;
+
+impl JsonSchema for Rfc3339 {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Timestamp".into()
+    }
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        "jiff::Timestamp".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "date-time",
+            "description": "An instant, RFC 3339 in UTC, e.g. `2025-03-01T18:30:00Z`.",
+        })
+    }
+}
+
 /// Header carrying the calling terminal's id.
 pub const TERMINAL_HEADER: &str = "x-boxoffice-terminal";
 
 /// An error body: a stable machine code and a sentence for people.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ApiError {
     /// Stable code, e.g. `seat_unavailable`.
     pub code: String,
@@ -28,7 +55,7 @@ pub struct ApiError {
 }
 
 /// A site and its terminals, as listed for central IT.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SiteInfo {
     /// Site id, e.g. `dxb-marina`.
     pub id: String,
@@ -58,7 +85,7 @@ pub struct SiteInfo {
 }
 
 /// A film.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Film {
     /// Film id.
     pub id: String,
@@ -73,7 +100,7 @@ pub struct Film {
 }
 
 /// One seat of a screen's layout.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SeatDef {
     /// Label printed on tickets, e.g. `F-12`.
     pub label: String,
@@ -95,7 +122,7 @@ pub struct SeatDef {
 }
 
 /// An auditorium.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Screen {
     /// Screen id.
     pub id: String,
@@ -106,7 +133,7 @@ pub struct Screen {
 }
 
 /// One screening.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Showtime {
     /// Showtime id.
     pub id: String,
@@ -115,6 +142,7 @@ pub struct Showtime {
     /// Screen used.
     pub screen_id: String,
     /// Start instant.
+    #[schemars(with = "Rfc3339")]
     pub starts_at: Timestamp,
     /// Presentation format, e.g. `2D`, `3D`, `IMAX`.
     pub format: String,
@@ -123,7 +151,7 @@ pub struct Showtime {
 }
 
 /// A ticket type's price on a price card.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PriceEntry {
     /// Ticket type code, e.g. `adult`.
     pub ticket_type: String,
@@ -136,7 +164,7 @@ pub struct PriceEntry {
 }
 
 /// A price card.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PriceCard {
     /// Price card id.
     pub id: String,
@@ -157,6 +185,9 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role, lowest first.
+    pub const ALL: [Role; 3] = [Role::Cashier, Role::Supervisor, Role::Manager];
+
     /// The lower-case name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -176,8 +207,27 @@ impl Role {
     }
 }
 
+/// A plain string enum of the names (a derive would make a `oneOf` of `const`s).
+impl JsonSchema for Role {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Role".into()
+    }
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        "protocol::Role".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let names: Vec<&str> = Role::ALL.map(Role::as_str).to_vec();
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A staff role: `cashier` sells and prints, `supervisor` also approves \
+                refunds, voids and price overrides, `manager` also runs reports and overrides.",
+            "enum": names,
+        })
+    }
+}
+
 /// A staff member allowed on this site's terminals.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct StaffMember {
     /// Staff id.
     pub id: String,
@@ -190,7 +240,7 @@ pub struct StaffMember {
 }
 
 /// Everything a terminal needs to sell at its site: `GET /v1/sites/{site}/catalog`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Catalog {
     /// The site.
     pub site: SiteInfo,
@@ -212,7 +262,7 @@ pub struct Catalog {
 }
 
 /// Counter settings central sets per site.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SiteSettings {
     /// Minutes after the start at which counter sales close.
     pub sales_close_after_min: u32,
@@ -236,7 +286,7 @@ impl Default for SiteSettings {
 ///
 /// A terminal's target for a showtime is `share_bp` of its sellable seats,
 /// at least `floor` and at most `ceiling`, never more than what is free.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct LeasePolicy {
     /// Share of the screen's sellable seats, in basis points.
     pub share_bp: u32,
@@ -272,7 +322,7 @@ impl LeasePolicy {
 }
 
 /// State of one seat that is not free: `GET /v1/showtimes/{id}/seats`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SeatStatus {
     /// Seat label.
     pub label: String,
@@ -284,7 +334,7 @@ pub struct SeatStatus {
 }
 
 /// The non-free seats of a showtime.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SeatStates {
     /// Showtime id.
     pub showtime_id: String,
@@ -293,7 +343,7 @@ pub struct SeatStates {
 }
 
 /// `POST /v1/holds`: hold seats while the cashier takes payment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct HoldRequest {
     /// Showtime.
     pub showtime_id: String,
@@ -304,18 +354,20 @@ pub struct HoldRequest {
 }
 
 /// A granted hold.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Hold {
     /// Hold id.
     pub hold_id: String,
     /// When central frees the seats unless sold.
+    #[schemars(with = "Rfc3339")]
     pub expires_at: Timestamp,
     /// Central's clock when it answered.
+    #[schemars(with = "Rfc3339")]
     pub central_time: Timestamp,
 }
 
 /// How the seats of a sale were secured before payment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "by", rename_all = "snake_case")]
 pub enum SecuredBy {
     /// A hold placed online.
@@ -333,7 +385,7 @@ pub enum SecuredBy {
 }
 
 /// One sold seat.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SoldSeat {
     /// Seat label.
     pub label: String,
@@ -344,7 +396,7 @@ pub struct SoldSeat {
 }
 
 /// A payment taken.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Payment {
     /// `cash` or `card`.
     pub method: String,
@@ -356,7 +408,7 @@ pub struct Payment {
 }
 
 /// A completed sale, as pushed to central.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Sale {
     /// Order id (UUIDv7).
     pub order_id: Uuid,
@@ -377,13 +429,15 @@ pub struct Sale {
     /// Cashier who sold.
     pub cashier_id: String,
     /// Terminal clock at the sale.
+    #[schemars(with = "Rfc3339")]
     pub sold_at: Timestamp,
     /// Central clock at the sale, estimated from the measured offset.
+    #[schemars(with = "Rfc3339")]
     pub sold_at_central_estimate: Timestamp,
 }
 
 /// What an outbox entry carries.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EntryBody {
     /// A sale.
@@ -395,7 +449,7 @@ pub enum EntryBody {
 }
 
 /// Refunding a whole order: its seats go back on sale.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Refund {
     /// The order.
     pub order_id: Uuid,
@@ -408,11 +462,12 @@ pub struct Refund {
     /// Why.
     pub reason: String,
     /// Terminal clock.
+    #[schemars(with = "Rfc3339")]
     pub at: Timestamp,
 }
 
 /// Moving one sold seat of an order to another seat (same showtime, same price).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Reseat {
     /// The order.
     pub order_id: Uuid,
@@ -429,11 +484,12 @@ pub struct Reseat {
     /// Why.
     pub reason: String,
     /// Terminal clock.
+    #[schemars(with = "Rfc3339")]
     pub at: Timestamp,
 }
 
 /// One outbox entry: an idempotency key, the terminal's sequence and the body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct OutboxEntry {
     /// UUIDv7 idempotency key, persisted before the first send.
     pub id: Uuid,
@@ -444,14 +500,14 @@ pub struct OutboxEntry {
 }
 
 /// `POST /v1/push`: a batch of outbox entries.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PushRequest {
     /// Entries in sequence order.
     pub entries: Vec<OutboxEntry>,
 }
 
 /// What central did with one entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
     /// Applied now.
@@ -476,7 +532,7 @@ pub enum Outcome {
 }
 
 /// The result for one entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct EntryResult {
     /// The entry's id.
     pub id: Uuid,
@@ -486,16 +542,17 @@ pub struct EntryResult {
 }
 
 /// Answer to a push: one result per entry, in order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PushResponse {
     /// Results.
     pub results: Vec<EntryResult>,
     /// Central's clock when it answered.
+    #[schemars(with = "Rfc3339")]
     pub central_time: Timestamp,
 }
 
 /// `POST /v1/leases`: top up this terminal's leases.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct LeaseRequest {
     /// Showtimes to lease for; empty means every showtime within the policy's horizon.
     #[serde(default)]
@@ -503,27 +560,29 @@ pub struct LeaseRequest {
 }
 
 /// Seats leased to a terminal for one showtime.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ShowtimeLease {
     /// Showtime.
     pub showtime_id: String,
     /// Leased seat labels.
     pub seats: Vec<String>,
     /// When the seats go back to general sale.
+    #[schemars(with = "Rfc3339")]
     pub expires_at: Timestamp,
 }
 
 /// All live leases of a terminal, after a top-up or a return.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Leases {
     /// Leases by showtime (showtimes without seats are left out).
     pub showtimes: Vec<ShowtimeLease>,
     /// Central's clock when it answered.
+    #[schemars(with = "Rfc3339")]
     pub central_time: Timestamp,
 }
 
 /// `POST /v1/leases/return`: give leased seats back to general sale.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct LeaseReturn {
     /// Showtime.
     pub showtime_id: String,
@@ -533,7 +592,7 @@ pub struct LeaseReturn {
 }
 
 /// One change of a seat's state at central, in sequence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SeatEvent {
     /// Site-wide increasing sequence number.
     pub seq: i64,
@@ -550,7 +609,7 @@ pub struct SeatEvent {
 
 /// `GET /v1/sites/{site}/seat-events?after=N&wait_ms=M`: events after `N`,
 /// waiting up to `M` ms for the first one (long poll).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SeatEvents {
     /// Events in sequence order.
     pub events: Vec<SeatEvent>,
@@ -562,7 +621,7 @@ pub struct SeatEvents {
 }
 
 /// `POST /v1/terminals/{id}/heartbeat`: what a terminal reports about itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Heartbeat {
     /// Outbox entries waiting to be pushed.
     pub queue_depth: u32,
@@ -576,7 +635,7 @@ pub struct Heartbeat {
 }
 
 /// `POST /v1/web/sales`: what the chain's website does when a customer buys.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct WebSaleRequest {
     /// Showtime.
     pub showtime_id: String,
@@ -585,7 +644,7 @@ pub struct WebSaleRequest {
 }
 
 /// A web order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct WebSale {
     /// Order id.
     pub order_id: String,
@@ -594,20 +653,21 @@ pub struct WebSale {
 }
 
 /// `GET /v1/health`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Health {
     /// `ok`.
     pub status: String,
     /// Central's version.
     pub version: String,
     /// Central's clock.
+    #[schemars(with = "Rfc3339")]
     pub central_time: Timestamp,
 }
 
 /// A terminal's Ed25519 public key, as central lists them for a site:
 /// `GET /v1/sites/{site}/keys`. Terminals and door scanners verify signed
 /// ticket QR codes offline with this list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct TerminalPublicKey {
     /// Terminal id.
     pub terminal_id: String,
@@ -616,7 +676,7 @@ pub struct TerminalPublicKey {
 }
 
 /// `PUT /v1/terminals/{id}/key`: a terminal registers its ticket-signing key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RegisterKeyRequest {
     /// Ed25519 public key (32 bytes), base64url without padding.
     pub public_key: String,

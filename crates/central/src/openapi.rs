@@ -1,0 +1,648 @@
+//! The OpenAPI 3.1 document of central API v1, built from the code.
+//!
+//! [`ROUTES`] lists every route of [`crate::http::router`] with what it takes
+//! and answers; the bodies' schemas come from the protocol types themselves
+//! (`schemars`, which reads their serde attributes). The document is served at
+//! `GET /v1/openapi.json`, printed by `boxoffice-central openapi` and committed
+//! as `docs/api/openapi.json`; `tests/openapi.rs` fails when the committed file,
+//! this table, the router and serde disagree. See `docs/api/README.md`.
+
+use crate::terminals::ConflictTask;
+use protocol::{
+    API_VERSION, ApiError, Catalog, Health, Heartbeat, Hold, HoldRequest, LeaseRequest,
+    LeaseReturn, Leases, PushRequest, PushResponse, RegisterKeyRequest, SeatEvents, SeatStates,
+    SiteInfo, TERMINAL_HEADER, TerminalPublicKey, WebSale, WebSaleRequest,
+};
+use schemars::generate::SchemaSettings;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde_json::{Map, Value, json};
+
+/// Produces the schema of a body, registering named types as components.
+pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
+
+/// Who calls a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caller {
+    /// Anyone who can reach central (no identification).
+    Anyone,
+    /// A counter terminal: `x-boxoffice-terminal` header and its bearer token.
+    Terminal,
+    /// The chain's website.
+    Website,
+}
+
+/// A path or query parameter.
+#[derive(Debug, Clone, Copy)]
+pub struct Param {
+    /// Name, as in the path template or the query string.
+    pub name: &'static str,
+    /// What it is.
+    pub description: &'static str,
+    /// Its schema.
+    pub schema: SchemaFn,
+    /// Whether it must be given (path parameters always are).
+    pub required: bool,
+}
+
+/// One route of API v1.
+#[derive(Debug, Clone, Copy)]
+pub struct Route {
+    /// Lower-case HTTP method, e.g. `get`.
+    pub method: &'static str,
+    /// Path template, as in the router, e.g. `/v1/holds/{id}`.
+    pub path: &'static str,
+    /// Stable operation id.
+    pub operation_id: &'static str,
+    /// Group in the document.
+    pub tag: &'static str,
+    /// One line.
+    pub summary: &'static str,
+    /// More, when there is more to say.
+    pub description: &'static str,
+    /// Who calls it.
+    pub caller: Caller,
+    /// Path parameters, in template order.
+    pub path_params: &'static [Param],
+    /// Query parameters.
+    pub query: &'static [Param],
+    /// JSON request body.
+    pub request: Option<SchemaFn>,
+    /// Success status.
+    pub status: u16,
+    /// JSON success body (`None`: no body).
+    pub response: Option<SchemaFn>,
+    /// Error statuses answered with an [`ApiError`] body, and their codes.
+    pub errors: &'static [(u16, &'static str)],
+}
+
+fn schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
+    generator.subschema_for::<T>()
+}
+
+fn any_object(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "object", "description": "An OpenAPI 3.1 document." })
+}
+
+const SITE: Param = Param {
+    name: "site",
+    description: "Site id, e.g. `dxb-marina`.",
+    schema: schema::<String>,
+    required: true,
+};
+
+const fn id(description: &'static str) -> Param {
+    Param {
+        name: "id",
+        description,
+        schema: schema::<String>,
+        required: true,
+    }
+}
+
+const E401: (u16, &str) = (
+    401,
+    "`unknown_terminal`: the `x-boxoffice-terminal` header is missing or names no terminal; \
+     `unauthorized`: the terminal's bearer token is missing or wrong.",
+);
+const E403: (u16, &str) = (
+    403,
+    "`forbidden`: the terminal asks for another site's or another terminal's data.",
+);
+const E500: (u16, &str) = (500, "`internal`: central failed; retry later.");
+
+/// Every route of [`crate::http::router`].
+pub const ROUTES: &[Route] = &[
+    Route {
+        method: "get",
+        path: "/v1/health",
+        operation_id: "getHealth",
+        tag: "service",
+        summary: "Liveness, central's version and clock",
+        description: "Terminals measure their clock offset from `central_time`.",
+        caller: Caller::Anyone,
+        path_params: &[],
+        query: &[],
+        request: None,
+        status: 200,
+        response: Some(schema::<Health>),
+        errors: &[],
+    },
+    Route {
+        method: "get",
+        path: "/v1/openapi.json",
+        operation_id: "getOpenApi",
+        tag: "service",
+        summary: "This document",
+        description: "The OpenAPI 3.1 document of API v1, as committed in `docs/api/openapi.json`.",
+        caller: Caller::Anyone,
+        path_params: &[],
+        query: &[],
+        request: None,
+        status: 200,
+        response: Some(any_object),
+        errors: &[],
+    },
+    Route {
+        method: "get",
+        path: "/v1/sites",
+        operation_id: "listSites",
+        tag: "catalog",
+        summary: "Sites and their terminals",
+        description: "For central IT and for setting up a terminal.",
+        caller: Caller::Anyone,
+        path_params: &[],
+        query: &[],
+        request: None,
+        status: 200,
+        response: Some(schema::<Vec<SiteInfo>>),
+        errors: &[E500],
+    },
+    Route {
+        method: "get",
+        path: "/v1/sites/{site}/catalog",
+        operation_id: "getCatalog",
+        tag: "catalog",
+        summary: "Everything a terminal needs to sell at its site",
+        description: "Films, screens with their layouts, showtimes from the start of yesterday's \
+                      business day on, price cards, staff and counter settings. Only a terminal \
+                      of the site may read it (another site's terminal gets `unknown_terminal`).",
+        caller: Caller::Terminal,
+        path_params: &[SITE],
+        query: &[],
+        request: None,
+        status: 200,
+        response: Some(schema::<Catalog>),
+        errors: &[E401, (404, "`unknown_site`."), E500],
+    },
+    Route {
+        method: "get",
+        path: "/v1/showtimes/{id}/seats",
+        operation_id: "getSeatStates",
+        tag: "seats",
+        summary: "The seats of a showtime that are not free",
+        description: "Held, sold, leased and blocked seats; every other seat is free.",
+        caller: Caller::Anyone,
+        path_params: &[id("Showtime id.")],
+        query: &[],
+        request: None,
+        status: 200,
+        response: Some(schema::<SeatStates>),
+        errors: &[(404, "`unknown_showtime`."), E500],
+    },
+    Route {
+        method: "post",
+        path: "/v1/holds",
+        operation_id: "createHold",
+        tag: "seats",
+        summary: "Hold seats while the cashier takes payment",
+        description: "All or nothing: when a seat is taken nothing is held. Central caps the \
+                      time to live.",
+        caller: Caller::Terminal,
+        path_params: &[],
+        query: &[],
+        request: Some(schema::<HoldRequest>),
+        status: 200,
+        response: Some(schema::<Hold>),
+        errors: &[
+            E401,
+            (404, "`unknown_showtime`."),
+            (
+                409,
+                "`seat_unavailable`: `seats` lists the seats already held, leased or sold.",
+            ),
+            (
+                422,
+                "`unknown_seats`: `seats` lists seats the screen does not have; \
+                 `bad_request`: no seats.",
+            ),
+            E500,
+        ],
+    },
+    Route {
+        method: "delete",
+        path: "/v1/holds/{id}",
+        operation_id: "releaseHold",
+        tag: "seats",
+        summary: "Release a hold of this terminal",
+        description: "Releasing an unknown or expired hold is not an error.",
+        caller: Caller::Terminal,
+        path_params: &[id("Hold id.")],
+        query: &[],
+        request: None,
+        status: 204,
+        response: None,
+        errors: &[E401, E500],
+    },
+    Route {
+        method: "post",
+        path: "/v1/push",
+        operation_id: "push",
+        tag: "sales",
+        summary: "Push outbox entries (sales, reseats, refunds)",
+        description: "Each entry's UUIDv7 `id` is its idempotency key: central applies an entry \
+                      once and answers `duplicate` (with the first outcome) on a resend. One \
+                      result per entry, in order; a `conflict` or `rejected` entry never blocks \
+                      the next ones. A database failure fails the whole batch, which the \
+                      terminal resends.",
+        caller: Caller::Terminal,
+        path_params: &[],
+        query: &[],
+        request: Some(schema::<PushRequest>),
+        status: 200,
+        response: Some(schema::<PushResponse>),
+        errors: &[E401, E500],
+    },
+    Route {
+        method: "post",
+        path: "/v1/web/sales",
+        operation_id: "createWebSale",
+        tag: "web",
+        summary: "Sell seats to a web customer",
+        description: "What the chain's website calls when a customer buys; all seats or none.",
+        caller: Caller::Website,
+        path_params: &[],
+        query: &[],
+        request: Some(schema::<WebSaleRequest>),
+        status: 200,
+        response: Some(schema::<WebSale>),
+        errors: &[
+            (404, "`unknown_showtime`."),
+            (
+                409,
+                "`seat_unavailable`: `seats` lists the seats already taken.",
+            ),
+            (
+                422,
+                "`unknown_seats`: `seats` lists seats the screen does not have; \
+                 `bad_request`: no seats.",
+            ),
+            E500,
+        ],
+    },
+    Route {
+        method: "put",
+        path: "/v1/terminals/{id}/key",
+        operation_id: "registerTerminalKey",
+        tag: "terminals",
+        summary: "Register this terminal's ticket-signing key",
+        description: "First registration wins; registering the same key again is fine, a \
+                      different one is a `key_conflict` (rotation is an IT task).",
+        caller: Caller::Terminal,
+        path_params: &[id("Terminal id: the calling terminal's own.")],
+        query: &[],
+        request: Some(schema::<RegisterKeyRequest>),
+        status: 200,
+        response: Some(schema::<TerminalPublicKey>),
+        errors: &[
+            E401,
+            (403, "`forbidden`: the path names another terminal."),
+            (
+                409,
+                "`key_conflict`: the terminal already has a different key.",
+            ),
+            (
+                422,
+                "`invalid_key`: not an Ed25519 public key in base64url.",
+            ),
+            E500,
+        ],
+    },
+    Route {
+        method: "get",
+        path: "/v1/sites/{site}/keys",
+        operation_id: "listSiteKeys",
+        tag: "terminals",
+        summary: "The site's terminal public keys",
+        description: "Terminals and door scanners verify signed ticket QR codes offline with \
+                      this list.",
+        caller: Caller::Terminal,
+        path_params: &[SITE],
+        query: &[],
+        request: None,
+        status: 200,
+        response: Some(schema::<Vec<TerminalPublicKey>>),
+        errors: &[E401, E403, E500],
+    },
+    Route {
+        method: "get",
+        path: "/v1/sites/{site}/seat-events",
+        operation_id: "getSeatEvents",
+        tag: "seats",
+        summary: "Seat changes of the site after a sequence number (long poll)",
+        description: "Without `after`, answers at once with no events and the current \
+                      `last_seq`. With `after`, answers as soon as there are events after it, \
+                      or with none when `wait_ms` has passed. `reset` means events were pruned: \
+                      reload the seat states.",
+        caller: Caller::Terminal,
+        path_params: &[SITE],
+        query: &[
+            Param {
+                name: "after",
+                description: "Last sequence number seen; leave out to learn the current one.",
+                schema: schema::<i64>,
+                required: false,
+            },
+            Param {
+                name: "wait_ms",
+                description: "How long to wait for a first event, in milliseconds (default 0; \
+                              central waits at most 30 000).",
+                schema: schema::<u64>,
+                required: false,
+            },
+        ],
+        request: None,
+        status: 200,
+        response: Some(schema::<SeatEvents>),
+        errors: &[E401, E403, E500],
+    },
+    Route {
+        method: "get",
+        path: "/v1/sites/{site}/conflicts",
+        operation_id: "listConflicts",
+        tag: "terminals",
+        summary: "The site's conflict tasks",
+        description: "Override sales central could not apply, oldest first, with their \
+                      resolution once reseated or refunded.",
+        caller: Caller::Terminal,
+        path_params: &[SITE],
+        query: &[],
+        request: None,
+        status: 200,
+        response: Some(schema::<Vec<ConflictTask>>),
+        errors: &[E401, E403, E500],
+    },
+    Route {
+        method: "post",
+        path: "/v1/leases",
+        operation_id: "topUpLeases",
+        tag: "leases",
+        summary: "Top up this terminal's leases for offline selling",
+        description: "Sized by the site's lease policy (`Catalog.settings.lease_policy`). \
+                      Answers all live leases of the terminal.",
+        caller: Caller::Terminal,
+        path_params: &[],
+        query: &[],
+        request: Some(schema::<LeaseRequest>),
+        status: 200,
+        response: Some(schema::<Leases>),
+        errors: &[E401, E500],
+    },
+    Route {
+        method: "post",
+        path: "/v1/leases/return",
+        operation_id: "returnLeases",
+        tag: "leases",
+        summary: "Give leased seats back to general sale",
+        description: "Answers the terminal's remaining live leases.",
+        caller: Caller::Terminal,
+        path_params: &[],
+        query: &[],
+        request: Some(schema::<LeaseReturn>),
+        status: 200,
+        response: Some(schema::<Leases>),
+        errors: &[E401, E500],
+    },
+    Route {
+        method: "post",
+        path: "/v1/terminals/{id}/heartbeat",
+        operation_id: "postHeartbeat",
+        tag: "terminals",
+        summary: "Report this terminal's queue and version",
+        description: "",
+        caller: Caller::Terminal,
+        path_params: &[id("Terminal id: the calling terminal's own.")],
+        query: &[],
+        request: Some(schema::<Heartbeat>),
+        status: 204,
+        response: None,
+        errors: &[
+            E401,
+            (403, "`forbidden`: the path names another terminal."),
+            E500,
+        ],
+    },
+];
+
+/// Groups of operations, in display order.
+const TAGS: [(&str, &str); 7] = [
+    ("service", "Health and this document."),
+    (
+        "catalog",
+        "Sites, films, screens, showtimes, prices and staff.",
+    ),
+    (
+        "seats",
+        "Seat states, holds and the seat event feed: central is the seat authority.",
+    ),
+    (
+        "sales",
+        "The terminals' outbox: sales, reseats and refunds, applied once each.",
+    ),
+    ("leases", "Seats leased to a terminal for offline selling."),
+    ("terminals", "Terminal keys, heartbeats and conflict tasks."),
+    ("web", "The chain's website."),
+];
+
+const DESCRIPTION: &str = "The chain's central booking API, as served by the reference central \
+(`boxoffice-central`). Counter terminals sync their catalog, hold seats, push their outbox and \
+lease seats for offline selling; the website sells seats.\n\n\
+Everything lives under `/v1`. Timestamps are RFC 3339 in UTC, money is integer minor units with \
+an explicit currency, entry and order ids are UUIDv7. Errors are `ApiError` bodies with a stable \
+`code`; bodies the HTTP framework refuses before central reads them (not JSON, wrong content \
+type, wrong shape) get a plain-text answer.\n\n\
+Within v1 changes are additive only: new optional fields and new endpoints. Central ignores \
+unknown request fields and terminals ignore unknown response fields. See `docs/api/README.md`.";
+
+/// The OpenAPI 3.1 document of API v1, keys sorted.
+pub fn openapi() -> Value {
+    let mut generator = SchemaSettings::draft2020_12()
+        .with(|s| {
+            s.definitions_path = "/components/schemas".into();
+            s.meta_schema = None;
+        })
+        .into_generator();
+    let api_error = generator.subschema_for::<ApiError>().to_value();
+    let mut paths = Map::new();
+    for route in ROUTES {
+        let op = operation(route, &mut generator, &api_error);
+        let item = paths
+            .entry(route.path)
+            .or_insert_with(|| Value::Object(Map::new()));
+        item[route.method] = op;
+    }
+    let schemas = generator.take_definitions(true);
+    canonical(json!({
+        "openapi": "3.1.0",
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "info": {
+            "title": "Boxoffice central API",
+            "version": API_VERSION,
+            "description": DESCRIPTION,
+        },
+        "servers": [
+            { "url": "/", "description": "The central that serves this document." },
+            {
+                "url": "http://127.0.0.1:7878",
+                "description": "The reference central on its default address \
+                                (`boxoffice-central serve --demo`).",
+            },
+        ],
+        "tags": TAGS
+            .iter()
+            .map(|(name, description)| json!({ "name": name, "description": description }))
+            .collect::<Vec<_>>(),
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "parameters": {
+                "TerminalId": {
+                    "name": TERMINAL_HEADER,
+                    "in": "header",
+                    "required": true,
+                    "description": "The calling terminal's id, e.g. `dxb-marina-t1`.",
+                    "schema": { "type": "string" },
+                },
+            },
+            "securitySchemes": {
+                "terminalToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A per-terminal token that central IT gives a terminal when \
+                                    it is provisioned, sent as `Authorization: Bearer <token>` \
+                                    beside the `x-boxoffice-terminal` header. Being rolled out: \
+                                    a central in demo or development mode still accepts \
+                                    terminals that have no token yet, identified by the header \
+                                    alone.",
+                },
+            },
+        },
+    }))
+}
+
+/// The document as committed: pretty JSON, keys sorted, a trailing newline.
+pub fn openapi_pretty() -> String {
+    let mut text = serde_json::to_string_pretty(&openapi())
+        .unwrap_or_else(|e| unreachable!("a JSON value always serializes: {e}"));
+    text.push('\n');
+    text
+}
+
+fn operation(route: &Route, generator: &mut SchemaGenerator, api_error: &Value) -> Value {
+    let mut op = Map::new();
+    op.insert("operationId".into(), json!(route.operation_id));
+    op.insert("tags".into(), json!([route.tag]));
+    op.insert("summary".into(), json!(route.summary));
+    let caller = match route.caller {
+        Caller::Anyone => "",
+        Caller::Terminal => "Called by a counter terminal.",
+        Caller::Website => "Called by the chain's website.",
+    };
+    let description = [route.description, caller]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if !description.is_empty() {
+        op.insert("description".into(), json!(description));
+    }
+
+    let mut parameters = Vec::new();
+    if route.caller == Caller::Terminal {
+        parameters.push(json!({ "$ref": "#/components/parameters/TerminalId" }));
+        op.insert("security".into(), json!([{ "terminalToken": [] }]));
+    }
+    for (location, params) in [("path", route.path_params), ("query", route.query)] {
+        for p in params {
+            parameters.push(json!({
+                "name": p.name,
+                "in": location,
+                "required": p.required,
+                "description": p.description,
+                "schema": (p.schema)(generator).to_value(),
+            }));
+        }
+    }
+    if !parameters.is_empty() {
+        op.insert("parameters".into(), Value::Array(parameters));
+    }
+
+    if let Some(request) = route.request {
+        op.insert(
+            "requestBody".into(),
+            json!({
+                "required": true,
+                "content": { "application/json": { "schema": request(generator).to_value() } },
+            }),
+        );
+    }
+
+    let mut responses = Map::new();
+    let success = match route.response {
+        Some(body) => json!({
+            "description": "Success.",
+            "content": { "application/json": { "schema": body(generator).to_value() } },
+        }),
+        None => json!({ "description": "Done; no body." }),
+    };
+    responses.insert(route.status.to_string(), success);
+    for (status, description) in route.errors {
+        responses.insert(
+            status.to_string(),
+            json!({
+                "description": description,
+                "content": { "application/json": { "schema": api_error } },
+            }),
+        );
+    }
+    // Refusals of the HTTP framework's extractors, before central reads the request.
+    let plain = |what: &str| {
+        (
+            what.to_string(),
+            json!({ "text/plain": { "schema": { "type": "string" } } }),
+        )
+    };
+    let mut framework = Vec::new();
+    if route.request.is_some() {
+        framework.push((400, plain("The body is not JSON")));
+        framework.push((415, plain("`Content-Type` is not `application/json`")));
+        framework.push((422, plain("The body does not match the schema")));
+    }
+    if !route.query.is_empty() {
+        framework.push((400, plain("The query string does not match the parameters")));
+    }
+    for (status, (what, content)) in framework {
+        let text = format!("{what} (plain text from the HTTP framework).");
+        let entry = responses
+            .entry(status.to_string())
+            .or_insert_with(|| json!({ "description": "", "content": {} }));
+        let old = entry["description"].as_str().unwrap_or_default();
+        entry["description"] = json!(if old.is_empty() {
+            text
+        } else {
+            format!("{old} {text}")
+        });
+        if let (Some(all), Value::Object(more)) = (entry["content"].as_object_mut(), content) {
+            all.extend(more);
+        }
+    }
+    op.insert("responses".into(), Value::Object(responses));
+    Value::Object(op)
+}
+
+/// `value` with every object's keys in sorted order, whatever map serde_json uses.
+fn canonical(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, canonical(v)))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(canonical).collect()),
+        other => other,
+    }
+}
