@@ -37,6 +37,9 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "../../../migrations/central/0004_leases_events.sql"
         )),
+        M::up(include_str!(
+            "../../../migrations/central/0005_terminal_tokens.sql"
+        )),
     ])
 }
 
@@ -45,6 +48,8 @@ pub struct CentralDb {
     conn: Mutex<Connection>,
     /// The last seat event's sequence number, for long-polling readers.
     pub(crate) events: tokio::sync::watch::Sender<i64>,
+    /// Accept terminals that have no token yet (demo and development only).
+    allow_unprovisioned: std::sync::atomic::AtomicBool,
 }
 
 type Result<T> = std::result::Result<T, CentralError>;
@@ -66,6 +71,7 @@ impl CentralDb {
         Ok(CentralDb {
             conn: Mutex::new(conn),
             events: tokio::sync::watch::channel(last).0,
+            allow_unprovisioned: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -92,6 +98,73 @@ impl CentralDb {
 
     pub(crate) fn read(&self) -> MutexGuard<'_, Connection> {
         self.conn()
+    }
+
+    /// Lets terminals without a provisioned token call (demo and development).
+    pub fn allow_unprovisioned(&self, allow: bool) {
+        self.allow_unprovisioned
+            .store(allow, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Gives `terminal_id` a new bearer token (returned once; only its hash is kept).
+    /// Any previous token stops working.
+    pub fn provision_terminal(&self, terminal_id: &str) -> Result<String> {
+        let mut raw = [0u8; 32];
+        raw[..16].copy_from_slice(Uuid::new_v4().as_bytes());
+        raw[16..].copy_from_slice(Uuid::new_v4().as_bytes());
+        let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
+        let changed = self.write(|tx| {
+            Ok(tx.execute(
+                "UPDATE terminals SET token_hash = ?2 WHERE id = ?1",
+                params![terminal_id, token_hash(&token)],
+            )?)
+        })?;
+        if changed == 0 {
+            return Err(CentralError::UnknownTerminal(terminal_id.to_string()));
+        }
+        Ok(token)
+    }
+
+    /// Checks a terminal's bearer token.
+    pub fn authenticate(&self, terminal_id: &str, bearer: Option<&str>) -> Result<()> {
+        let stored: Option<Option<String>> = self
+            .conn()
+            .query_row(
+                "SELECT token_hash FROM terminals WHERE id = ?1",
+                [terminal_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match stored {
+            None => Err(CentralError::UnknownTerminal(terminal_id.to_string())),
+            Some(None)
+                if self
+                    .allow_unprovisioned
+                    .load(std::sync::atomic::Ordering::Relaxed) =>
+            {
+                Ok(())
+            }
+            Some(None) => Err(CentralError::Unauthorized(format!(
+                "terminal {terminal_id} is not provisioned; ask IT for its token"
+            ))),
+            Some(Some(hash)) => {
+                let given = bearer.map(token_hash).unwrap_or_default();
+                // Constant-time comparison of the two hex digests.
+                let same = given.len() == hash.len()
+                    && given
+                        .bytes()
+                        .zip(hash.bytes())
+                        .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                        == 0;
+                if same {
+                    Ok(())
+                } else {
+                    Err(CentralError::Unauthorized(format!(
+                        "wrong or missing token for terminal {terminal_id}"
+                    )))
+                }
+            }
+        }
     }
 
     /// Whether the database holds no site yet.
@@ -322,6 +395,14 @@ impl CentralDb {
                 return Err(CentralError::SeatUnavailable(taken));
             }
             let hold = hold_id.to_string();
+            // Seats in an older hold of the same owner (an answer it never got) move to this one.
+            for seat in &req.seats {
+                tx.execute(
+                    "DELETE FROM held_seats WHERE showtime_id = ?1 AND seat_label = ?2
+                     AND hold_id IN (SELECT id FROM holds WHERE owner = ?3)",
+                    params![req.showtime_id, seat, owner],
+                )?;
+            }
             tx.execute(
                 "INSERT INTO holds (id, showtime_id, owner, expires_at) VALUES (?1, ?2, ?3, ?4)",
                 params![hold, req.showtime_id, owner, expires_at.as_millisecond()],
@@ -544,6 +625,15 @@ fn validate_public_key(key: &str) -> Result<()> {
     ed25519_dalek::VerifyingKey::from_bytes(&bytes)
         .map_err(|_| CentralError::InvalidKey("not a point of the Ed25519 curve".into()))?;
     Ok(())
+}
+
+/// SHA-256 of a token, hex.
+fn token_hash(token: &str) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn web_reference(order_id: Uuid) -> String {
@@ -783,7 +873,8 @@ pub(crate) fn unavailable(
     let mut sold =
         tx.prepare_cached("SELECT 1 FROM sold_seats WHERE showtime_id = ?1 AND seat_label = ?2")?;
     let mut held = tx.prepare_cached(
-        "SELECT hold_id FROM held_seats WHERE showtime_id = ?1 AND seat_label = ?2",
+        "SELECT hs.hold_id, h.owner FROM held_seats hs JOIN holds h ON h.id = hs.hold_id
+         WHERE hs.showtime_id = ?1 AND hs.seat_label = ?2",
     )?;
     let mut blocked = tx.prepare_cached(
         "SELECT ss.blocked FROM screen_seats ss JOIN showtimes s ON s.screen_id = ss.screen_id
@@ -792,10 +883,13 @@ pub(crate) fn unavailable(
     let mut out = Vec::new();
     for seat in seats {
         let is_sold = sold.exists(params![showtime_id, seat])?;
-        let holder: Option<String> = held
-            .query_row(params![showtime_id, seat], |r| r.get(0))
+        let holder: Option<(String, String)> = held
+            .query_row(params![showtime_id, seat], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
-        let held_by_other = holder.is_some_and(|h| Some(h.as_str()) != own_hold);
+        // A terminal's own holds never stand in its way, even one whose
+        // answer it never received (the sale then names no hold).
+        let held_by_other = holder
+            .is_some_and(|(h, owner)| Some(h.as_str()) != own_hold && Some(owner.as_str()) != me);
         let lessee: Option<String> = leased
             .query_row(params![showtime_id, seat], |r| r.get(0))
             .optional()?;
@@ -995,7 +1089,13 @@ fn apply_reseat(
         "DELETE FROM leases WHERE showtime_id = ?1 AND seat_label = ?2",
         params![r.showtime_id, r.to_seat],
     )?;
-    release_own_hold(tx, own_hold, std::slice::from_ref(&r.to_seat), now)?;
+    release_own_hold(
+        tx,
+        terminal_id,
+        &r.showtime_id,
+        std::slice::from_ref(&r.to_seat),
+        now,
+    )?;
     emit(tx, &r.showtime_id, &r.from_seat, SeatState::Free, None, now)?;
     emit(
         tx,
@@ -1122,7 +1222,7 @@ fn apply_sale(
             now,
         )?;
     }
-    release_own_hold(tx, own_hold, &labels, now)?;
+    release_own_hold(tx, terminal_id, &sale.showtime_id, &labels, now)?;
     // An override sale that was in conflict and is now sold on other seats.
     tx.execute(
         "UPDATE conflicts SET resolution = 'reseated', resolved_at = ?2
@@ -1132,22 +1232,37 @@ fn apply_sale(
     Ok(Outcome::Applied)
 }
 
-/// Deletes a terminal's hold once its seats are sold; seats of the hold that
-/// were not sold become free.
+/// Deletes the terminal's holds on seats it just sold (the one the sale
+/// names, and any whose answer was lost); their other seats become free.
 fn release_own_hold(
     tx: &Connection,
-    own_hold: Option<&str>,
+    terminal_id: &str,
+    showtime_id: &str,
     sold: &[String],
     now: Timestamp,
 ) -> Result<()> {
-    let Some(hold) = own_hold else {
-        return Ok(());
-    };
-    let seats = hold_seats(tx, hold, None)?;
-    tx.execute("DELETE FROM holds WHERE id = ?1", [hold])?;
-    for (show, seat) in seats {
-        if !sold.contains(&seat) && seat_is_free(tx, &show, &seat)? {
-            emit(tx, &show, &seat, SeatState::Free, None, now)?;
+    let mut holds: Vec<String> = Vec::new();
+    let mut stmt = tx.prepare_cached(
+        "SELECT DISTINCT h.id FROM holds h JOIN held_seats hs ON hs.hold_id = h.id
+         WHERE h.owner = ?1 AND hs.showtime_id = ?2 AND hs.seat_label = ?3",
+    )?;
+    for seat in sold {
+        for id in stmt.query_map(params![terminal_id, showtime_id, seat], |r| {
+            r.get::<_, String>(0)
+        })? {
+            let id = id?;
+            if !holds.contains(&id) {
+                holds.push(id);
+            }
+        }
+    }
+    for hold in holds {
+        let seats = hold_seats(tx, &hold, None)?;
+        tx.execute("DELETE FROM holds WHERE id = ?1", [&hold])?;
+        for (show, seat) in seats {
+            if !sold.contains(&seat) && seat_is_free(tx, &show, &seat)? {
+                emit(tx, &show, &seat, SeatState::Free, None, now)?;
+            }
         }
     }
     Ok(())

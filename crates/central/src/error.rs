@@ -38,6 +38,9 @@ pub enum CentralError {
     /// Hashing a PIN failed.
     #[error("hashing failed: {0}")]
     Hash(String),
+    /// A terminal without a valid token.
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
     /// A known terminal asked for something that is not its own.
     #[error("forbidden: {0}")]
     Forbidden(String),
@@ -65,6 +68,7 @@ impl CentralError {
             CentralError::SeatUnavailable(_) => "seat_unavailable",
             CentralError::BadRequest(_) => "bad_request",
             CentralError::Forbidden(_) => "forbidden",
+            CentralError::Unauthorized(_) => "unauthorized",
             CentralError::InvalidKey(_) => "invalid_key",
             CentralError::KeyConflict(_) => "key_conflict",
         }
@@ -77,7 +81,7 @@ impl CentralError {
             | CentralError::Migration(_)
             | CentralError::Corrupt(_)
             | CentralError::Hash(_) => 500,
-            CentralError::UnknownTerminal(_) => 401,
+            CentralError::UnknownTerminal(_) | CentralError::Unauthorized(_) => 401,
             CentralError::Forbidden(_) => 403,
             CentralError::UnknownSite(_)
             | CentralError::UnknownShowtime(_)

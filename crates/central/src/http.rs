@@ -24,6 +24,7 @@ type Db = Arc<CentralDb>;
 pub fn router(db: Db) -> Router {
     Router::new()
         .route("/v1/health", get(health))
+        .route("/v1/openapi.json", get(openapi_json))
         .route("/v1/sites", get(sites))
         .route("/v1/sites/{site}/catalog", get(catalog))
         .route("/v1/showtimes/{id}/seats", get(seat_states))
@@ -38,6 +39,10 @@ pub fn router(db: Db) -> Router {
         .route("/v1/leases", post(top_up_leases))
         .route("/v1/leases/return", post(return_leases))
         .route("/v1/terminals/{id}/heartbeat", post(heartbeat))
+        .layer(axum::middleware::from_fn_with_state(
+            db.clone(),
+            authenticate,
+        ))
         .with_state(db)
 }
 
@@ -61,6 +66,29 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| CentralError::Corrupt(format!("worker failed: {e}")))?
 }
 
+/// Every request that names a terminal must carry that terminal's token
+/// (`Authorization: Bearer ...`), checked before any handler runs.
+async fn authenticate(
+    State(db): State<Db>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Result<Response, CentralError> {
+    let headers = req.headers();
+    if let Some(terminal) = headers.get(TERMINAL_HEADER) {
+        let terminal = terminal
+            .to_str()
+            .map_err(|_| CentralError::UnknownTerminal("(unreadable header)".into()))?
+            .to_string();
+        let bearer = headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::to_string);
+        blocking(move || db.authenticate(&terminal, bearer.as_deref())).await?;
+    }
+    Ok(next.run(req).await)
+}
+
 fn terminal(headers: &HeaderMap) -> Result<String, CentralError> {
     headers
         .get(TERMINAL_HEADER)
@@ -76,6 +104,11 @@ async fn health() -> Json<Health> {
         version: env!("CARGO_PKG_VERSION").into(),
         central_time: Timestamp::now(),
     })
+}
+
+/// `GET /v1/openapi.json`: the OpenAPI document of API v1 (`docs/api/openapi.json`).
+async fn openapi_json() -> Json<serde_json::Value> {
+    Json(crate::openapi::openapi())
 }
 
 async fn sites(State(db): State<Db>) -> Result<Json<Vec<SiteInfo>>, CentralError> {

@@ -10,6 +10,7 @@ pub mod error;
 pub mod events;
 pub mod http;
 pub mod leases;
+pub mod openapi;
 pub mod terminals;
 
 pub use db::CentralDb;
@@ -30,6 +31,30 @@ pub struct RunningCentral {
 pub async fn spawn(db: Arc<CentralDb>, listen: &str) -> std::io::Result<RunningCentral> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
+    let app = background(db);
+    let task = tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok(RunningCentral { addr, task })
+}
+
+/// Like [`spawn`], over TLS with the PEM certificate chain and key at the given paths.
+pub async fn spawn_tls(
+    db: Arc<CentralDb>,
+    listen: &str,
+    cert_pem: &std::path::Path,
+    key_pem: &std::path::Path,
+) -> std::io::Result<RunningCentral> {
+    let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert_pem, key_pem).await?;
+    let listener = std::net::TcpListener::bind(listen)?;
+    listener.set_nonblocking(true)?;
+    let addr = listener.local_addr()?;
+    let app = background(db);
+    let server = axum_server::from_tcp_rustls(listener, config);
+    let task = tokio::spawn(async move { server.serve(app.into_make_service()).await });
+    Ok(RunningCentral { addr, task })
+}
+
+/// The router, plus the task that frees expired holds and leases.
+fn background(db: Arc<CentralDb>) -> axum::Router {
     let app = http::router(db.clone());
     // Expired holds and leases free their seats (and tell the terminals) within a second.
     tokio::spawn(async move {
@@ -43,6 +68,5 @@ pub async fn spawn(db: Arc<CentralDb>, listen: &str) -> std::io::Result<RunningC
             }
         }
     });
-    let task = tokio::spawn(async move { axum::serve(listener, app).await });
-    Ok(RunningCentral { addr, task })
+    app
 }

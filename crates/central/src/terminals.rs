@@ -9,7 +9,7 @@ use rusqlite::params;
 use serde::Serialize;
 
 /// An override sale central could not apply, waiting for (or resolved by) the site.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ConflictTask {
     /// The outbox entry that conflicted.
     pub entry_id: String,

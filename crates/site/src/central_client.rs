@@ -80,27 +80,67 @@ pub fn validate_central_url(url: &str) -> Result<reqwest::Url> {
     }
 }
 
+/// What a terminal proves itself and central with, from its provisioning.
+#[derive(Debug, Clone, Default)]
+pub struct Credentials {
+    /// The chain's CA certificate(s), PEM. With https, central's certificate
+    /// must chain to these and nothing else (no public or system roots).
+    pub ca_pem: Option<String>,
+    /// This terminal's API token, sent as `Authorization: Bearer`.
+    pub token: Option<String>,
+}
+
 /// A client bound to one central and one terminal identity.
 #[derive(Clone)]
 pub struct CentralClient {
     http: reqwest::Client,
     base: reqwest::Url,
     terminal_id: String,
+    token: Option<String>,
 }
 
 impl CentralClient {
-    /// A client for `base_url` calling as `terminal_id`.
+    /// A client for `base_url` calling as `terminal_id`, without credentials
+    /// (plain http to a loopback demo or test central).
     pub fn new(base_url: &str, terminal_id: &str) -> Result<Self> {
+        Self::with_credentials(base_url, terminal_id, &Credentials::default())
+    }
+
+    /// A client for `base_url` calling as `terminal_id` with its provisioned
+    /// credentials. An https central needs the chain's CA: the client trusts
+    /// that CA only.
+    pub fn with_credentials(
+        base_url: &str,
+        terminal_id: &str,
+        creds: &Credentials,
+    ) -> Result<Self> {
         let base = validate_central_url(base_url)?;
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(3))
-            .timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(10));
+        if base.scheme() == "https" {
+            let pem = creds.ca_pem.as_deref().ok_or_else(|| {
+                SiteError::Invalid(
+                    "an https central needs the chain's CA certificate (init --ca FILE)".into(),
+                )
+            })?;
+            let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
+                .map_err(|e| SiteError::Invalid(format!("the CA file is not PEM: {e}")))?;
+            if certs.is_empty() {
+                return Err(SiteError::Invalid(
+                    "the CA file holds no certificate".into(),
+                ));
+            }
+            builder = builder.tls_certs_only(certs);
+        }
+        let http = builder
             .build()
             .map_err(|e| SiteError::Invalid(format!("cannot build HTTP client: {e}")))?;
         Ok(CentralClient {
             http,
             base,
             terminal_id: terminal_id.to_string(),
+            token: creds.token.clone().filter(|t| !t.is_empty()),
         })
     }
 
@@ -114,11 +154,22 @@ impl CentralClient {
         &self,
         req: reqwest::RequestBuilder,
     ) -> Result<T, CallError> {
-        let resp = req
-            .header(TERMINAL_HEADER, &self.terminal_id)
-            .send()
-            .await
-            .map_err(|e| CallError::Network(e.to_string()))?;
+        let req = req.header(TERMINAL_HEADER, &self.terminal_id);
+        let req = match &self.token {
+            Some(t) => req.bearer_auth(t),
+            None => req,
+        };
+        let resp = req.send().await.map_err(|e| {
+            // Show the whole chain: TLS failures hide in the sources.
+            let mut msg = e.to_string();
+            let mut src = std::error::Error::source(&e);
+            while let Some(s) = src {
+                msg.push_str(": ");
+                msg.push_str(&s.to_string());
+                src = s.source();
+            }
+            CallError::Network(msg)
+        })?;
         let status = resp.status();
         let bytes = resp
             .bytes()

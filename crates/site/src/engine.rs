@@ -183,26 +183,51 @@ impl Site {
 
     pub(crate) fn client(&self) -> Result<CentralClient> {
         let cfg = self.config()?;
-        CentralClient::new(&cfg.central_url, &cfg.terminal_id)
+        let creds = {
+            let db = self.db();
+            crate::central_client::Credentials {
+                ca_pem: store::config(&db, "central_ca_pem")?.filter(|v| !v.is_empty()),
+                token: store::config(&db, "terminal_token")?.filter(|v| !v.is_empty()),
+            }
+        };
+        CentralClient::with_credentials(&cfg.central_url, &cfg.terminal_id, &creds)
     }
 
     pub(crate) fn site_row(&self) -> Result<SiteRow> {
         store::site(&self.db())?.ok_or(SiteError::NotInitialised)
     }
 
-    /// Sets the terminal up against central and pulls the catalog.
+    /// Sets the terminal up against a demo or test central (no credentials).
     pub async fn init(
         &self,
         central_url: &str,
         site_id: &str,
         terminal_id: &str,
     ) -> Result<SyncReport> {
+        self.init_with(
+            central_url,
+            site_id,
+            terminal_id,
+            &crate::central_client::Credentials::default(),
+        )
+        .await
+    }
+
+    /// Sets the terminal up against central with its provisioned credentials
+    /// and pulls the catalog.
+    pub async fn init_with(
+        &self,
+        central_url: &str,
+        site_id: &str,
+        terminal_id: &str,
+        creds: &crate::central_client::Credentials,
+    ) -> Result<SyncReport> {
         for (what, v) in [("site", site_id), ("terminal", terminal_id)] {
             if v.trim().is_empty() || v.len() > 64 || v.chars().any(char::is_whitespace) {
                 return Err(SiteError::Invalid(format!("{what} id '{v}' is not valid")));
             }
         }
-        let client = CentralClient::new(central_url, terminal_id)?;
+        let client = CentralClient::with_credentials(central_url, terminal_id, creds)?;
         // Prove the terminal belongs to the site before writing anything.
         let catalog = client.catalog(site_id).await;
         self.note_call(&catalog);
@@ -213,6 +238,8 @@ impl Site {
             store::set_config(&tx, "central_url", central_url.trim_end_matches('/'))?;
             store::set_config(&tx, "site_id", site_id)?;
             store::set_config(&tx, "terminal_id", terminal_id)?;
+            store::set_config(&tx, "central_ca_pem", creds.ca_pem.as_deref().unwrap_or(""))?;
+            store::set_config(&tx, "terminal_token", creds.token.as_deref().unwrap_or(""))?;
             store::replace_catalog(&tx, &catalog)?;
             tx.commit()?;
         }
@@ -253,7 +280,10 @@ impl Site {
         store::set_config(&self.db(), "event_seq", &cursor.to_string())?;
         let pushed = self.push_outbox().await?;
         self.top_up_leases(&client).await?;
-        self.set_link(true, true);
+        // A sync is complete only when the queue drained.
+        let drained = store::queue_stats(&self.db())?.pending == 0;
+        let online = self.is_online();
+        self.set_link(online, drained);
         let stats = store::queue_stats(&self.db())?;
         Ok(SyncReport {
             showtimes: ids.len() as u32,
@@ -344,10 +374,20 @@ impl Site {
     pub async fn push_outbox(&self) -> Result<u32> {
         let client = self.client()?;
         let mut accepted = 0;
+        // Shrinks to 1 when central refuses a whole batch as malformed, to
+        // find the one entry at fault and set it aside.
+        let mut batch = PUSH_BATCH;
+        // Entries central refused as a request (4xx) stay pending for a later
+        // round, and the entries behind them go on without them.
+        let mut after_seq = 0;
+        let mut refused: Option<CallError> = None;
         loop {
-            let pending = store::pending_entries(&self.db(), PUSH_BATCH)?;
+            let pending = store::pending_entries(&self.db(), after_seq, batch)?;
             if pending.is_empty() {
-                return Ok(accepted);
+                return match refused {
+                    Some(e) => Err(e.into()),
+                    None => Ok(accepted),
+                };
             }
             let entries = pending
                 .iter()
@@ -372,6 +412,22 @@ impl Site {
                         CallError::Api { error, .. } => error.message.clone(),
                     };
                     sale::record_push_failure(&self.db(), &ids, &msg)?;
+                    let malformed = matches!(
+                        &e,
+                        CallError::Api { status, .. } if matches!(status, 400 | 413 | 422)
+                    );
+                    if malformed && ids.len() > 1 {
+                        // One entry may poison the batch: go one by one.
+                        batch = 1;
+                        continue;
+                    }
+                    if malformed && let [one] = pending.as_slice() {
+                        // Skip it this round (it stays pending, never lost);
+                        // the entries behind it go on.
+                        after_seq = one.seq;
+                        refused = Some(e);
+                        continue;
+                    }
                     return if e.is_retryable() {
                         Ok(accepted)
                     } else {
@@ -379,9 +435,19 @@ impl Site {
                     };
                 }
             };
+            let answered: std::collections::HashSet<_> =
+                resp.results.iter().map(|r| r.id).collect();
+            if ids.iter().any(|id| !answered.contains(id)) {
+                // Never loop on an answer that does not cover what was sent.
+                return Err(SiteError::Corrupt(
+                    "central's answer does not cover every entry sent".into(),
+                ));
+            }
             let now = self.clock.now();
-            let db = self.db();
-            for r in &resp.results {
+            let mut db = self.db();
+            // One transaction for the batch's results: one disk sync, not one per entry.
+            let db = db.transaction()?;
+            for r in resp.results.iter().filter(|r| ids.contains(&r.id)) {
                 // A duplicate means the first answer was lost: act on that one.
                 let (outcome, duplicate) = match &r.outcome {
                     Outcome::Duplicate { first } => (first.as_ref(), true),
@@ -410,11 +476,7 @@ impl Site {
                     crate::conflicts::entry_applied(&db, r.id, now)?;
                 }
             }
-            if resp.results.len() < ids.len() {
-                return Err(SiteError::Corrupt(
-                    "central answered fewer results than entries".into(),
-                ));
-            }
+            db.commit()?;
         }
     }
 
@@ -425,6 +487,10 @@ impl Site {
         let client = self.client()?;
         if stats.pending > 0 {
             self.push_outbox().await?;
+            // Central answered but the queue did not drain (429/5xx): back off.
+            if store::queue_stats(&self.db())?.pending > 0 {
+                return Ok(false);
+            }
         } else {
             let now = self.clock.now();
             let hb = protocol::Heartbeat {

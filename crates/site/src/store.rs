@@ -609,13 +609,13 @@ pub struct PendingEntry {
     pub body: String,
 }
 
-/// The oldest pending outbox entries, at most `limit`.
-pub fn pending_entries(conn: &Connection, limit: u32) -> Result<Vec<PendingEntry>> {
-    let mut stmt = conn.prepare(
-        "SELECT seq, id, body FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?1",
+/// The oldest pending outbox entries after sequence `after`, at most `limit`.
+pub fn pending_entries(conn: &Connection, after: i64, limit: u32) -> Result<Vec<PendingEntry>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, id, body FROM outbox WHERE state = 'pending' AND seq > ?1 ORDER BY seq LIMIT ?2",
     )?;
     let rows = stmt
-        .query_map([limit], |r| {
+        .query_map(params![after, limit], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,

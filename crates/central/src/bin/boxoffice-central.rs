@@ -28,9 +28,28 @@ enum Command {
         /// Address to listen on, e.g. 127.0.0.1:7878.
         #[arg(long, default_value = "127.0.0.1:7878")]
         listen: String,
-        /// Seed demo data if the database is empty.
+        /// Seed demo data if the database is empty. Implies
+        /// --allow-unprovisioned (terminals without a token may call).
         #[arg(long)]
         demo: bool,
+        /// Accept terminals that have no token yet (development only).
+        #[arg(long)]
+        allow_unprovisioned: bool,
+        /// Serve over TLS with this PEM certificate chain (needs --tls-key).
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The PEM private key of --tls-cert.
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+    },
+    /// Give a terminal a new API token (printed once; only its hash is stored).
+    Provision {
+        /// SQLite database file.
+        #[arg(long)]
+        db: PathBuf,
+        /// Terminal id.
+        #[arg(long)]
+        terminal: String,
     },
     /// List sites and their terminals.
     Sites {
@@ -41,6 +60,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print the OpenAPI 3.1 document of API v1 (committed as docs/api/openapi.json).
+    Openapi,
 }
 
 fn main() -> ExitCode {
@@ -65,8 +86,12 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             db,
             listen,
             demo: seed_demo,
+            allow_unprovisioned,
+            tls_cert,
+            tls_key,
         } => {
             let db = Arc::new(CentralDb::open(&db)?);
+            db.allow_unprovisioned(seed_demo || allow_unprovisioned);
             if seed_demo {
                 if db.is_empty()? {
                     demo::seed(&db, Timestamp::now())?;
@@ -77,7 +102,10 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
             let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(async {
-                let running = central::spawn(db, &listen).await?;
+                let running = match (tls_cert, tls_key) {
+                    (Some(cert), Some(key)) => central::spawn_tls(db, &listen, &cert, &key).await?,
+                    _ => central::spawn(db, &listen).await?,
+                };
                 tracing::info!(addr = %running.addr, "central listening");
                 tokio::select! {
                     r = running.task => r.map_err(std::io::Error::other)??,
@@ -85,6 +113,11 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 }
                 Ok::<_, std::io::Error>(())
             })?;
+            Ok(())
+        }
+        Command::Provision { db, terminal } => {
+            let db = CentralDb::open(&db)?;
+            println!("{}", db.provision_terminal(&terminal)?);
             Ok(())
         }
         Command::Sites { db, json } => {
@@ -105,6 +138,10 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                     );
                 }
             }
+            Ok(())
+        }
+        Command::Openapi => {
+            print!("{}", central::openapi::openapi_pretty());
             Ok(())
         }
     }

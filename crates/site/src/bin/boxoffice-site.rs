@@ -39,6 +39,14 @@ enum Command {
         /// Terminal id.
         #[arg(long)]
         terminal: String,
+        /// The chain's CA certificate (PEM) from provisioning: an https central
+        /// must present a certificate issued by it, and by nothing else.
+        #[arg(long)]
+        ca: Option<PathBuf>,
+        /// File holding this terminal's API token from provisioning
+        /// (`boxoffice-central provision`).
+        #[arg(long)]
+        token_file: Option<PathBuf>,
     },
     /// Pull the catalog and seat states, push queued sales.
     Sync,
@@ -328,8 +336,24 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             central,
             site: site_id,
             terminal,
+            ca,
+            token_file,
         } => {
-            let report = site.init(&central, &site_id, &terminal).await?;
+            let read = |p: &PathBuf, what: &str| {
+                std::fs::read_to_string(p).map_err(|e| {
+                    SiteError::Invalid(format!("cannot read the {what} file {}: {e}", p.display()))
+                })
+            };
+            let creds = site::central_client::Credentials {
+                ca_pem: ca.as_ref().map(|p| read(p, "CA")).transpose()?,
+                token: token_file
+                    .as_ref()
+                    .map(|p| read(p, "token").map(|t| t.trim().to_string()))
+                    .transpose()?,
+            };
+            let report = site
+                .init_with(&central, &site_id, &terminal, &creds)
+                .await?;
             eprintln!(
                 "terminal {terminal} of site {site_id} ready: {} showtimes",
                 report.showtimes
