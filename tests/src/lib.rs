@@ -4,6 +4,8 @@
 //! The binaries are taken from the same target directory as the test
 //! (`cargo build --workspace --bins` first; `make test` does).
 
+pub mod fault_proxy;
+
 use serde_json::Value;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

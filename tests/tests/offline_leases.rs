@@ -97,8 +97,9 @@ fn leased_seats_sell_offline_and_overrides_become_tasks_that_resolve() {
     // Any other seat needs a manager.
     let err = String::from_utf8_lossy(&sell(&t, &show, &free[0], &[]).stderr).to_string();
     assert!(err.contains("offline_not_leased"), "{err}");
-    let err = String::from_utf8_lossy(&sell(&t, &show, &free[0], &["--override-pin", "1111"]).stderr)
-        .to_string();
+    let err =
+        String::from_utf8_lossy(&sell(&t, &show, &free[0], &["--override-pin", "1111"]).stderr)
+            .to_string();
     assert!(err.contains("not_allowed"), "{err}");
     let reseat_me = sold(&t, &show, &free[0], &["--override-pin", "3333"]);
     assert_eq!(reseat_me["secured_by"], "override");
@@ -115,7 +116,11 @@ fn leased_seats_sell_offline_and_overrides_become_tasks_that_resolve() {
         assert_eq!(code, 200, "{body}");
     }
     let out = t.run(&["sync"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     // The leased sale applied; the overrides are conflict tasks on both sides.
     assert_eq!(central.seat_state(&show, &leased[0]), "sold");
@@ -133,18 +138,38 @@ fn leased_seats_sell_offline_and_overrides_become_tasks_that_resolve() {
     let reseat_ref = reseat_me["order_ref"].as_str().unwrap();
     let refund_ref = refund_me["order_ref"].as_str().unwrap();
     let err = t.fails(&[
-        "conflicts", "--resolve", reseat_ref, "--action", "reseat", "--pin", "1111",
+        "conflicts",
+        "--resolve",
+        reseat_ref,
+        "--action",
+        "reseat",
+        "--pin",
+        "1111",
     ]);
     assert!(err.contains("not_allowed"), "{err}");
     let done = t.json(&[
-        "conflicts", "--resolve", reseat_ref, "--action", "reseat", "--pin", "2222", "--json",
+        "conflicts",
+        "--resolve",
+        reseat_ref,
+        "--action",
+        "reseat",
+        "--pin",
+        "2222",
+        "--json",
     ]);
     assert_eq!(done["state"], "reseated", "{done}");
     let new_seat = done["seats"][0].as_str().unwrap().to_string();
     assert_ne!(new_seat, free[0]);
     assert_eq!(central.seat_state(&show, &new_seat), "sold");
     let done = t.json(&[
-        "conflicts", "--resolve", refund_ref, "--action", "refund", "--pin", "2222", "--json",
+        "conflicts",
+        "--resolve",
+        refund_ref,
+        "--action",
+        "refund",
+        "--pin",
+        "2222",
+        "--json",
     ]);
     assert_eq!(done["state"], "refunded", "{done}");
     let status = t.json(&["status", "--json"]);
@@ -169,7 +194,13 @@ fn leased_seats_sell_offline_and_overrides_become_tasks_that_resolve() {
     }
     // A second resolution is refused.
     let err = t.fails(&[
-        "conflicts", "--resolve", refund_ref, "--action", "refund", "--pin", "2222",
+        "conflicts",
+        "--resolve",
+        refund_ref,
+        "--action",
+        "refund",
+        "--pin",
+        "2222",
     ]);
     assert!(err.contains("already refunded"), "{err}");
 }
@@ -191,5 +222,8 @@ fn a_second_terminal_cannot_take_seats_leased_to_the_first() {
     // t2 has its own leases, disjoint from t1's.
     let mine = seats_in(&t2, &show, "leased");
     assert!(!mine.is_empty());
-    assert!(mine.iter().all(|s| !leased.contains(s)), "{mine:?} vs {leased:?}");
+    assert!(
+        mine.iter().all(|s| !leased.contains(s)),
+        "{mine:?} vs {leased:?}"
+    );
 }
