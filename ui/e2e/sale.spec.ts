@@ -325,7 +325,7 @@ test('the counter in Arabic: right to left, Arabic names, the seat map stays lef
   await expect(seat).toHaveAttribute('aria-pressed', 'true');
   await expect(page.getByTestId('order-lines')).toContainText(label);
   await expect(page.getByTestId('order-total')).not.toHaveAttribute('data-minor', '0');
-  await expect(page.getByTestId('pay-button')).toContainText('الدفع نقدًا');
+  await expect(page.getByTestId('pay-button')).toContainText('الدفع');
   await page.screenshot({ path: path.join(uiDir, 'test-results', 'counter-ar.png') });
 
   // Back to English from the top bar: left to right again, the order kept.

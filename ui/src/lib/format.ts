@@ -40,3 +40,13 @@ export function formatClock(date: Date, timeZone: string): string {
     return new Intl.DateTimeFormat('en-GB', opts).format(date);
   }
 }
+
+/** How long ago, coarse, for the status bar: seconds under a minute, minutes under an hour, then hours and minutes. */
+export type Age = { unit: 's'; n: number } | { unit: 'min'; n: number } | { unit: 'h'; h: number; min: number };
+
+export function ageOf(secs: number): Age {
+  const s = Math.max(0, Math.floor(secs));
+  if (s < 60) return { unit: 's', n: s };
+  if (s < 3600) return { unit: 'min', n: Math.floor(s / 60) };
+  return { unit: 'h', h: Math.floor(s / 3600), min: Math.floor((s % 3600) / 60) };
+}

@@ -66,6 +66,30 @@ describe('order', () => {
     expect(orderLines(o, null)).toEqual([]);
   });
 
+  it('sells seats leased to this terminal like free ones', () => {
+    const leased = seat('C-1', 0, 2, { state: 'leased' });
+    let o = toggleSeat(emptyOrder('st-1', 'adult'), leased);
+    expect(o.seats).toEqual(['C-1']);
+    o = toggleSeat(o, seat('C-2', 1, 2, { state: 'held' }));
+    expect(o.seats).toEqual(['C-1']);
+  });
+
+  it('keeps leased seats and drops sold and held ones, the rest of the order stays', () => {
+    const o = { showtime_id: 'st-1', seats: ['A-1', 'A-2', 'B-1', 'B-2'], ticket_type: 'child' };
+    const fresher = mapOf([
+      seat('A-1', 0, 0, { state: 'held' }),
+      seat('A-2', 1, 0, { state: 'leased' }),
+      seat('B-1', 0, 1, { state: 'sold' }),
+      seat('B-2', 1, 1),
+    ]);
+    expect(reconcile(o, fresher)).toEqual({ order: { ...o, seats: ['A-2', 'B-2'] }, dropped: ['A-1', 'B-1'] });
+  });
+
+  it('drops a seat that vanished from the map', () => {
+    const o = { showtime_id: 'st-1', seats: ['A-1', 'Z-9'], ticket_type: 'adult' };
+    expect(reconcile(o, map).dropped).toEqual(['Z-9']);
+  });
+
   it('drops seats taken meanwhile and reports them', () => {
     const o = { showtime_id: 'st-1', seats: ['A-1', 'A-2'], ticket_type: 'adult' };
     const fresher = mapOf([seat('A-1', 0, 0, { state: 'sold' }), seat('A-2', 1, 0)]);

@@ -1,7 +1,7 @@
 // The order being built at the counter: one showtime, some seats, one ticket type.
 
 import type { Currency, SeatMap, SeatView, TicketTypePrice } from './types';
-import { sortSeats } from './seatmap';
+import { isSellable, sortSeats } from './seatmap';
 import { parseMajor, type ParseError } from './money';
 
 export interface Order {
@@ -20,12 +20,12 @@ export function defaultTicketType(types: readonly TicketTypePrice[]): string | n
   return (types.find((tt) => tt.code === 'adult') ?? types[0])?.code ?? null;
 }
 
-/** Add a free seat or remove a selected one; any other seat leaves the order as it is. */
+/** Add a sellable seat (free, or leased to this terminal) or remove a selected one; any other seat leaves the order as it is. */
 export function toggleSeat(order: Order, seat: SeatView): Order {
   if (order.seats.includes(seat.label)) {
     return { ...order, seats: order.seats.filter((l) => l !== seat.label) };
   }
-  if (seat.state !== 'free') return order;
+  if (!isSellable(seat.state)) return order;
   return { ...order, seats: [...order.seats, seat.label] };
 }
 
@@ -55,7 +55,8 @@ export function canPay(order: Order, map: SeatMap | null): boolean {
 
 /**
  * Keep the order in step with a fresher seat map: seats that are no longer
- * free (sold elsewhere, blocked) leave the order and are reported; a ticket
+ * sellable (sold or held elsewhere, blocked) leave the order and are
+ * reported; the rest of the order stays as it is; a ticket
  * type that disappeared falls back to the default.
  */
 export function reconcile(order: Order, map: SeatMap): { order: Order; dropped: string[] } {
@@ -64,7 +65,8 @@ export function reconcile(order: Order, map: SeatMap): { order: Order; dropped: 
   const kept: string[] = [];
   const dropped: string[] = [];
   for (const label of order.seats) {
-    if (byLabel.get(label)?.state === 'free') kept.push(label);
+    const state = byLabel.get(label)?.state;
+    if (state !== undefined && isSellable(state)) kept.push(label);
     else dropped.push(label);
   }
   const typeOk = map.ticket_types.some((tt) => tt.code === order.ticket_type);

@@ -4,15 +4,19 @@ import {
   chooseCell,
   directionFromKey,
   initialFocus,
+  isSellable,
   layoutSeats,
   metricsFor,
   neighbour,
   seatAriaLabel,
   seatCounts,
   seatMark,
+  sameMap,
   sortSeats,
+  unleasedSeats,
 } from './seatmap';
-import { bigHall, seat } from './testdata/maps';
+import { bigHall, mapOf, seat } from './testdata/maps';
+import type { SeatView } from './types';
 
 const m = metricsFor(30); // cell 30, gap 4, aisle 18, label 24
 
@@ -169,12 +173,54 @@ describe('seat marks and labels', () => {
   it('says what a seat is', () => {
     expect(seatAriaLabel(seat('F-12', 0, 0), false)).toBe('Seat F-12, free');
     expect(seatAriaLabel(seat('F-12', 0, 0), true)).toBe('Seat F-12, free, selected');
-    expect(seatAriaLabel(seat('F-12', 0, 0, { state: 'leased' }), false)).toBe('Seat F-12, in another sale');
+    expect(seatAriaLabel(seat('F-12', 0, 0, { state: 'leased' }), false)).toBe(
+      'Seat F-12, leased to this terminal, sellable offline',
+    );
     expect(seatAriaLabel(seat('A-1', 0, 0, { kind: 'wheelchair', area: 'vip', state: 'sold' }), false)).toBe(
       'Seat A-1, sold, wheelchair space, VIP',
     );
   });
-  it('counts free seats', () => {
-    expect(seatCounts([seat('A-1', 0, 0), seat('A-2', 1, 0, { state: 'held' })])).toEqual({ free: 1, total: 2 });
+  it('counts sellable seats: free and leased to this terminal', () => {
+    expect(seatCounts([seat('A-1', 0, 0), seat('A-2', 1, 0, { state: 'held' })])).toEqual({ free: 1, total: 2, leased: 0 });
+    expect(
+      seatCounts([seat('A-1', 0, 0, { state: 'leased' }), seat('A-2', 1, 0), seat('A-3', 2, 0, { state: 'sold' })]),
+    ).toEqual({ free: 2, total: 3, leased: 1 });
+  });
+  it('numbers a leased seat like a free one (it can be sold)', () => {
+    expect(seatMark(seat('A-7', 0, 0, { state: 'leased' }), false)).toBe('7');
+    expect(seatMark(seat('A-7', 0, 0, { state: 'held' }), false)).toBe('');
+  });
+});
+
+describe('leased seats and live maps', () => {
+  it('sells free and leased seats only', () => {
+    expect(['free', 'leased', 'held', 'sold', 'blocked'].map((s) => isSellable(s as SeatView['state']))).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
+  });
+  it('puts the tab stop on a leased seat when nothing else is sellable', () => {
+    const seats = [seat('A-1', 0, 0, { state: 'sold' }), seat('A-2', 1, 0, { state: 'leased' })];
+    expect(initialFocus(seats, [])?.label).toBe('A-2');
+  });
+  it('sees when a poll changed nothing', () => {
+    const a = mapOf([seat('A-1', 0, 0), seat('A-2', 1, 0)]);
+    expect(sameMap(a, mapOf([seat('A-1', 0, 0), seat('A-2', 1, 0)]))).toBe(true);
+    expect(sameMap(a, mapOf([seat('A-1', 0, 0), seat('A-2', 1, 0, { state: 'sold' })]))).toBe(false);
+    expect(sameMap(a, mapOf([seat('A-1', 0, 0)]))).toBe(false);
+    expect(sameMap(a, mapOf([seat('A-1', 0, 0), seat('A-2', 1, 0)], { showtime_id: 'st-2' }))).toBe(false);
+    const cheaper = mapOf([seat('A-1', 0, 0), seat('A-2', 1, 0)]);
+    cheaper.ticket_types = cheaper.ticket_types.map((tt) => ({ ...tt, price_minor: tt.price_minor - 1 }));
+    expect(sameMap(a, cheaper)).toBe(false);
+    expect(sameMap(null, null)).toBe(true);
+    expect(sameMap(a, null)).toBe(false);
+  });
+  it('lists the seats an offline sale needs an override for', () => {
+    const m = mapOf([seat('A-1', 0, 0, { state: 'leased' }), seat('A-2', 1, 0), seat('A-3', 2, 0, { state: 'leased' })]);
+    expect(unleasedSeats(m, ['A-1', 'A-2', 'A-3'])).toEqual(['A-2']);
+    expect(unleasedSeats(m, ['A-1', 'A-3'])).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@
 // keeps a full seat width so that columns stay aligned.
 
 import { t } from './i18n';
-import type { SeatView } from './types';
+import type { SeatMap, SeatView } from './types';
 
 export interface Metrics {
   /** Seat button size, px. */
@@ -212,12 +212,20 @@ export function sortSeats<T extends Pick<SeatView, 'x' | 'y'>>(seats: readonly T
   return [...seats].sort((a, b) => a.y - b.y || a.x - b.x);
 }
 
+/**
+ * Whether this terminal may sell the seat: free, or leased to this terminal
+ * (set aside for it by central; the only seats it can sell while offline).
+ */
+export function isSellable(state: SeatView['state']): boolean {
+  return state === 'free' || state === 'leased';
+}
+
 /** Which seat holds the map's single tab stop. */
 export function initialFocus(seats: SeatView[], selected: readonly string[]): SeatView | null {
   const ordered = sortSeats(seats);
   return (
     ordered.find((s) => selected.includes(s.label)) ??
-    ordered.find((s) => s.state === 'free') ??
+    ordered.find((s) => isSellable(s.state)) ??
     ordered[0] ??
     null
   );
@@ -231,9 +239,9 @@ export function seatMark(seat: SeatView, selected: boolean): string {
       return '×';
     case 'blocked':
     case 'held':
-    case 'leased':
       return '';
     case 'free':
+    case 'leased':
       break;
   }
   if (seat.kind === 'wheelchair') return '♿';
@@ -250,8 +258,35 @@ export function seatAriaLabel(seat: SeatView, selected: boolean): string {
   return parts.join(', ');
 }
 
-export function seatCounts(seats: SeatView[]): { free: number; total: number } {
+/** Seats this terminal can sell (free or leased to it), of how many, and how many of them are leased. */
+export function seatCounts(seats: SeatView[]): { free: number; total: number; leased: number } {
   let free = 0;
-  for (const s of seats) if (s.state === 'free') free++;
-  return { free, total: seats.length };
+  let leased = 0;
+  for (const s of seats) {
+    if (isSellable(s.state)) free++;
+    if (s.state === 'leased') leased++;
+  }
+  return { free, total: seats.length, leased };
+}
+
+/** Whether two maps of the same showtime draw the same (same seats in the same states, same prices): a live poll that changes nothing is not re-rendered. */
+export function sameMap(a: SeatMap | null, b: SeatMap | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.showtime_id !== b.showtime_id || a.seats.length !== b.seats.length) return false;
+  for (let i = 0; i < a.seats.length; i++) {
+    const x = a.seats[i]!;
+    const y = b.seats[i]!;
+    if (x.label !== y.label || x.state !== y.state) return false;
+  }
+  if (a.ticket_types.length !== b.ticket_types.length) return false;
+  return a.ticket_types.every((tt, i) => {
+    const o = b.ticket_types[i]!;
+    return tt.code === o.code && tt.price_minor === o.price_minor;
+  });
+}
+
+/** Seats of the order that are not leased to this terminal (what an offline sale needs a manager's override for). */
+export function unleasedSeats(map: SeatMap, labels: readonly string[]): string[] {
+  const byLabel = new Map(map.seats.map((s) => [s.label, s.state]));
+  return labels.filter((l) => byLabel.get(l) !== 'leased');
 }

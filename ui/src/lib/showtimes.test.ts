@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { availability, groupByFilm, hasStarted } from './showtimes';
+import { availability, groupByFilm, hasStarted, tileView } from './showtimes';
 import type { ShowtimeSummary } from './types';
 
 function show(id: string, film: string, time: string, extra: Partial<ShowtimeSummary> = {}): ShowtimeSummary {
@@ -18,6 +18,8 @@ function show(id: string, film: string, time: string, extra: Partial<ShowtimeSum
     seats_free: 100,
     seats_total: 200,
     runtime_min: 120,
+    seats_leased: 0,
+    sales_state: 'selling',
     ...extra,
   };
 }
@@ -65,3 +67,17 @@ describe('hasStarted', () => {
     expect(hasStarted({ starts_at: 'nonsense' }, Date.now())).toBe(false);
   });
 });
+
+describe('tileView', () => {
+  it('opens selling and almost full shows only', () => {
+    expect(tileView({ sales_state: 'selling', seats_leased: 0 })).toEqual({ state: 'selling', sellable: true, leased: 0 });
+    expect(tileView({ sales_state: 'almost_full', seats_leased: 12 })).toEqual({
+      state: 'almost_full',
+      sellable: true,
+      leased: 12,
+    });
+    expect(tileView({ sales_state: 'sold_out', seats_leased: 4 })).toEqual({ state: 'sold_out', sellable: false, leased: 0 });
+    expect(tileView({ sales_state: 'closed', seats_leased: 4 })).toEqual({ state: 'closed', sellable: false, leased: 0 });
+  });
+});
+

@@ -52,3 +52,21 @@ export function hasStarted(s: Pick<ShowtimeSummary, 'starts_at'>, nowMs: number)
   const ms = Date.parse(s.starts_at);
   return !Number.isNaN(ms) && ms <= nowMs;
 }
+
+export type SalesState = ShowtimeSummary['sales_state'];
+
+export interface TileView {
+  /** The engine's sales state: selling, almost_full, sold_out or closed. */
+  state: SalesState;
+  /** Whether the tile opens the seat map for a sale. */
+  sellable: boolean;
+  /** Seats leased to this terminal (sellable offline); 0 hides the hint. */
+  leased: number;
+}
+
+/** How a showtime tile looks and whether it opens: sold-out and closed shows cannot be sold. */
+export function tileView(s: Pick<ShowtimeSummary, 'sales_state' | 'seats_leased'>): TileView {
+  const sellable = s.sales_state === 'selling' || s.sales_state === 'almost_full';
+  return { state: s.sales_state, sellable, leased: sellable ? Math.max(0, s.seats_leased) : 0 };
+}
+

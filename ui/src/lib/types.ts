@@ -28,6 +28,10 @@ import type { ReprintArgs } from './bindings/ReprintArgs';
 import type { TokenArgs } from './bindings/TokenArgs';
 import type { BestAvailable } from './bindings/BestAvailable';
 import type { BestAvailableArgs } from './bindings/BestAvailableArgs';
+import type { CardArgs } from './bindings/CardArgs';
+import type { ConflictView } from './bindings/ConflictView';
+import type { LeaseSummary } from './bindings/LeaseSummary';
+import type { ResolveConflictArgs } from './bindings/ResolveConflictArgs';
 
 export type {
   Empty,
@@ -47,6 +51,7 @@ export type {
   SyncReport,
 };
 export type { BestAvailable, BestAvailableArgs, Printout, PrinterView, ReprintArgs, TokenArgs };
+export type { CardArgs, ConflictView, LeaseSummary, ResolveConflictArgs };
 export type { TicketTypePrice } from './bindings/TicketTypePrice';
 
 /** The site currency: ISO code and number of decimals. */
@@ -72,6 +77,8 @@ export interface Commands {
   print_test_page: { args: TokenArgs; result: Printout };
   reprint: { args: ReprintArgs; result: Printout[] };
   best_available: { args: BestAvailableArgs; result: BestAvailable };
+  conflicts: { args: Empty; result: ConflictView[] };
+  resolve_conflict: { args: ResolveConflictArgs; result: ConflictView };
 }
 
 export type Command = keyof Commands;
