@@ -171,6 +171,15 @@ pub struct SeatMapArgs {
     #[serde(default)]
     #[ts(optional)]
     pub refresh: Option<bool>,
+    /// With `refresh: false`: wait until the seat cache's version differs
+    /// from this one (a [`SeatMap::version`]) before answering.
+    #[serde(default)]
+    #[ts(optional)]
+    pub wait_after: Option<u32>,
+    /// Longest wait in milliseconds (default 10 000, at most 25 000).
+    #[serde(default)]
+    #[ts(optional)]
+    pub wait_ms: Option<u32>,
 }
 
 /// One seat as the UI draws it.
@@ -217,6 +226,9 @@ pub struct TicketTypePrice {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct SeatMap {
+    /// Version of this terminal's seat cache when the map was read (changes
+    /// with every seat event, refresh and sale): pass it as `wait_after`.
+    pub version: u32,
     /// Showtime id.
     pub showtime_id: String,
     /// Screen name.

@@ -58,6 +58,8 @@ pub struct Site {
     pub(crate) printer: printing::virtual_printer::VirtualPrinter,
     /// Wakes the background pump when print jobs wait for a real printer.
     pub(crate) print_kick: tokio::sync::Notify,
+    /// Bumped whenever the seat cache changes, for seat maps waiting on it.
+    seat_version: tokio::sync::watch::Sender<u64>,
     demo: bool,
 }
 
@@ -90,8 +92,20 @@ impl Site {
                 printing::Paper::Mm80,
             ),
             print_kick: tokio::sync::Notify::new(),
+            seat_version: tokio::sync::watch::channel(0).0,
             demo,
         })
+    }
+
+    /// Tells waiting seat maps that the seat cache changed.
+    pub(crate) fn seats_changed(&self) {
+        self.seat_version.send_modify(|v| *v += 1);
+    }
+
+    /// Waits until the seat cache changes after `version`, or `wait` passes.
+    async fn wait_for_seats(&self, version: u32, wait: std::time::Duration) {
+        let mut rx = self.seat_version.subscribe();
+        let _ = tokio::time::timeout(wait, rx.wait_for(|v| *v as u32 != version)).await;
     }
 
     /// The data directory.
@@ -306,6 +320,8 @@ impl Site {
         let tx = db.transaction()?;
         store::replace_remote_seats(&tx, &states, &me)?;
         tx.commit()?;
+        drop(db);
+        self.seats_changed();
         Ok(())
     }
 
@@ -323,6 +339,7 @@ impl Site {
             store::set_config(&tx, "central_offset_ms", &offset.to_string())?;
             tx.commit()?;
         }
+        self.seats_changed();
         self.link().last_lease_top_up = Some(now);
         Ok(leases.showtimes.iter().map(|s| s.seats.len() as u32).sum())
     }
@@ -365,6 +382,10 @@ impl Site {
         store::apply_seat_events(&tx, &got.events, &cfg.terminal_id)?;
         store::set_config(&tx, "event_seq", &got.last_seq.to_string())?;
         tx.commit()?;
+        drop(db);
+        if !got.events.is_empty() {
+            self.seats_changed();
+        }
         Ok(got.events.len())
     }
 
@@ -648,6 +669,7 @@ impl Site {
         let seats = store::seats(&db, &show, self.clock.now())?;
         let prices = store::prices(&db, &show.price_card_id)?;
         Ok(SeatMap {
+            version: *self.seat_version.borrow() as u32,
             width: seats.iter().map(|s| s.x + 1).max().unwrap_or(0),
             height: seats.iter().map(|s| s.y + 1).max().unwrap_or(0),
             seats: seats
@@ -688,6 +710,13 @@ impl Site {
         // Fail fast on an unknown showtime before any network call.
         store::showtime(&self.db(), &args.showtime_id)?;
         if args.refresh == Some(false) {
+            if let Some(seen) = args.wait_after {
+                // Long poll of the local cache: answer as soon as it changes.
+                let wait = std::time::Duration::from_millis(u64::from(
+                    args.wait_ms.unwrap_or(10_000).min(25_000),
+                ));
+                self.wait_for_seats(seen, wait).await;
+            }
             return self.seat_map_cached(&args.showtime_id);
         }
         if let Ok(client) = self.client() {

@@ -349,6 +349,7 @@ impl Site {
             }
         };
 
+        self.seats_changed();
         // 4. The sale stands. Previews at once; the printer from the queue.
         let mut printouts = Vec::new();
         let mut print_errors = Vec::new();

@@ -400,6 +400,8 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 .seat_map(&SeatMapArgs {
                     showtime_id: showtime,
                     refresh: None,
+                    wait_after: None,
+                    wait_ms: None,
                 })
                 .await?;
             if json {

@@ -8,6 +8,11 @@ import type { TicketTypePrice } from "./TicketTypePrice";
  */
 export type SeatMap = { 
 /**
+ * Version of this terminal's seat cache when the map was read (changes
+ * with every seat event, refresh and sale): pass it as `wait_after`.
+ */
+version: number, 
+/**
  * Showtime id.
  */
 showtime_id: string, 

@@ -12,4 +12,13 @@ showtime_id: string,
  * Ask central first (default); `false` reads the live local cache only,
  * which seat events keep current.
  */
-refresh?: boolean, };
+refresh?: boolean, 
+/**
+ * With `refresh: false`: wait until the seat cache's version differs
+ * from this one (a [`SeatMap::version`]) before answering.
+ */
+wait_after?: number, 
+/**
+ * Longest wait in milliseconds (default 10 000, at most 25 000).
+ */
+wait_ms?: number, };

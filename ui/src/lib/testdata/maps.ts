@@ -25,8 +25,30 @@ export function bigHall(rows = 16): SeatView[] {
   return out;
 }
 
+/**
+ * The demo's largest screen ("Screen 4 Grand", central's `grand_layout`):
+ * 23 rows of 28 seats (644) in blocks of 6 | 16 | 6 with an aisle column
+ * after seats 6 and 22, rows A..Y without I and O. `state(i)` sets the state
+ * of the i-th seat in reading order.
+ */
+export function grandHall(state: (i: number) => SeatView['state'] = () => 'free'): SeatView[] {
+  const rows = 'ABCDEFGHJKLMNPQRSTUVWXY';
+  const out: SeatView[] = [];
+  for (let y = 0; y < rows.length; y++) {
+    const row = rows[y]!;
+    for (let n = 1; n <= 28; n++) {
+      const x = n <= 6 ? n - 1 : n <= 22 ? n : n + 1;
+      const kind = y === 0 && [1, 2, 27, 28].includes(n) ? 'wheelchair' : y === 0 && (n === 3 || n === 26) ? 'companion' : 'standard';
+      const area = y >= 11 && y < 16 ? 'premium' : 'standard';
+      out.push(seat(`${row}-${n}`, x, y, { kind, area, state: state(out.length) }));
+    }
+  }
+  return out;
+}
+
 export function mapOf(seats: SeatView[], over: Partial<SeatMap> = {}): SeatMap {
   return {
+    version: 0,
     showtime_id: 'st-1',
     screen: '1',
     film_title_en: 'Film',
