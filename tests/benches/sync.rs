@@ -191,6 +191,7 @@ impl Env {
                     cashier_id: format!("{SITE}-cashier"),
                     sold_at: now,
                     sold_at_central_estimate: now,
+                    price_override: None,
                 };
                 let body = serde_json::to_string(&EntryBody::Sale(sale)).expect("json");
                 insert
@@ -276,6 +277,7 @@ async fn hold_once(client: &CentralClient, show: &str, seat: &str) {
             showtime_id: show.to_string(),
             seats: vec![seat.to_string()],
             ttl_secs: 60,
+            replaces: None,
         })
         .await
         .expect("hold");

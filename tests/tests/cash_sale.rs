@@ -204,7 +204,7 @@ fn a_seat_the_web_sold_is_refused_even_from_a_stale_cache() {
         "--seats",
         "C-7",
         "--pay",
-        "cash:50",
+        "cash:100",
         "--pin",
         "1111",
         "--json",
@@ -223,7 +223,8 @@ fn omani_rials_have_three_decimals() {
     let central = Central::start(dir.path());
     let t = Terminal::new(dir.path().join("mct"));
     t.init(&central, "mct-avenues", "mct-avenues-t1");
-    let show = showtime(&t, "Screen 2");
+    // The IMAX card has flat prices (the standard card's rules depend on the day).
+    let show = showtime(&t, "IMAX");
     assert!(show["starts_at"].as_str().unwrap().ends_with("+04:00"));
     let id = show["id"].as_str().unwrap();
     let sale = t.json(&[
@@ -242,15 +243,15 @@ fn omani_rials_have_three_decimals() {
     ]);
     assert_eq!(sale["currency"], "OMR");
     assert_eq!(sale["currency_exponent"], 3);
-    assert_eq!(sale["total_minor"], 6_000, "two children at OMR 3.000");
-    assert_eq!(sale["change_minor"], 6_500);
-    assert_eq!(sale["vat_minor"], 286, "5 % VAT inside OMR 6.000");
+    assert_eq!(sale["total_minor"], 10_000, "two children at OMR 5.000");
+    assert_eq!(sale["change_minor"], 2_500);
+    assert_eq!(sale["vat_minor"], 476, "5 % VAT inside OMR 10.000");
     let bin = std::fs::read(sale["printouts"][0]["bin_path"].as_str().unwrap()).unwrap();
     assert!(
         printing::decode::decode(&bin)
             .unwrap()
             .text()
-            .contains("OMR 3.000")
+            .contains("OMR 5.000")
     );
 }
 
@@ -266,7 +267,7 @@ fn bad_input_is_a_clear_error_and_writes_nothing() {
         "--seats",
         "D-1",
         "--pay",
-        "cash:50",
+        "cash:100",
         "--pin",
         "1111",
         "--json",
@@ -526,7 +527,8 @@ fn age_rated_films_need_an_id_check_and_refuse_child_tickets() {
 fn card_and_split_payments_record_the_approval_never_a_card_number() {
     let dir = tempfile::tempdir().unwrap();
     let (central, t) = e2e::demo_terminal(dir.path());
-    let id = showtime(&t, "Screen 2")["id"].as_str().unwrap().to_string();
+    // IMAX adults at AED 75.00: a card with flat prices (the standard card's rules depend on the day).
+    let id = showtime(&t, "IMAX")["id"].as_str().unwrap().to_string();
 
     // Card only: no drawer kick, the approval code on the receipt.
     let sale = t.json(&[
@@ -536,14 +538,14 @@ fn card_and_split_payments_record_the_approval_never_a_card_number() {
         "--seats",
         "H-1,H-2",
         "--pay",
-        "card:100:AUTH-778812",
+        "card:150:AUTH-778812",
         "--pin",
         "1111",
         "--json",
     ]);
     assert_eq!(
         (sale["card_minor"].clone(), sale["change_minor"].clone()),
-        (json!(10_000), json!(0))
+        (json!(15_000), json!(0))
     );
     let receipt = std::fs::read(
         sale["printouts"][0]["bin_path"]
@@ -556,7 +558,7 @@ fn card_and_split_payments_record_the_approval_never_a_card_number() {
     assert!(receipt.text().contains("AUTH-778812"), "{}", receipt.text());
     assert_eq!(receipt.drawer_kicks, 0, "no cash, no drawer");
 
-    // Split: 60 on the card, 40 due in cash from a 50 note.
+    // Split: 60 on the card, 90 due in cash from a 100 note.
     let sale = t.json(&[
         "sell",
         "--showtime",
@@ -566,7 +568,7 @@ fn card_and_split_payments_record_the_approval_never_a_card_number() {
         "--pay",
         "card:60:A1B2C3",
         "--pay",
-        "cash:50",
+        "cash:100",
         "--pin",
         "1111",
         "--json",
@@ -593,20 +595,20 @@ fn card_and_split_payments_record_the_approval_never_a_card_number() {
         .collect();
     assert_eq!(
         split,
-        vec![("card".to_string(), 6_000), ("cash".to_string(), 4_000)]
+        vec![("card".to_string(), 6_000), ("cash".to_string(), 9_000)]
     );
 
     // Refused: a card number typed as the reference, a card amount over the total, too little cash.
     let orders = t.count("orders");
     for (pays, code) in [
         (
-            vec!["card:100:4111111111111111"],
+            vec!["card:150:4111111111111111"],
             "payment.card_number_refused",
         ),
-        (vec!["card:150:AUTH1"], "payment.card_amount"),
+        (vec!["card:200:AUTH1"], "payment.card_amount"),
         (vec!["card:60:AUTH1", "cash:10"], "money.short_tender"),
-        (vec!["card:100"], "invalid_input"),
-        (vec!["cheque:100"], "invalid_input"),
+        (vec!["card:150"], "invalid_input"),
+        (vec!["cheque:150"], "invalid_input"),
     ] {
         let mut args = vec![
             "sell",

@@ -66,7 +66,7 @@ fn a_printer_that_dies_mid_job_leaves_the_sale_and_gets_a_marked_reprint() {
         "--seats",
         "E-7",
         "--pay",
-        "cash:50",
+        "cash:100",
         "--pin",
         "1111",
         "--json",

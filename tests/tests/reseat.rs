@@ -15,7 +15,7 @@ fn a_supervisor_reseats_with_a_change_slip_and_a_new_ticket() {
         "--seats",
         "C-1,C-2",
         "--pay",
-        "cash:100",
+        "cash:300",
         "--pin",
         "1111",
         "--json",

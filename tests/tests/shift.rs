@@ -7,7 +7,8 @@ use e2e::demo_terminal;
 fn a_shift_adds_up_and_prints_its_reports() {
     let dir = tempfile::tempdir().unwrap();
     let (_central, t) = demo_terminal(dir.path());
-    let show = t.show_id_on("Screen 2");
+    // IMAX: flat prices (the standard card's rules depend on the day).
+    let show = t.show_id_on("Screen 1 IMAX");
 
     let err = t.fails(&["shift", "report", "--pin", "1111"]);
     assert!(err.contains("no open shift"), "{err}");
@@ -16,7 +17,7 @@ fn a_shift_adds_up_and_prints_its_reports() {
     let err = t.fails(&["shift", "open", "--float", "500", "--pin", "1111"]);
     assert!(err.contains("already has an open shift"), "{err}");
 
-    // 2 × AED 50 in cash (tendered 200), 1 × AED 50 split 30 card + 20 cash.
+    // 2 × AED 75 in cash (tendered 200), 1 × AED 75 split 30 card + 45 cash.
     t.json(&[
         "sell",
         "--showtime",
@@ -38,7 +39,7 @@ fn a_shift_adds_up_and_prints_its_reports() {
         "--pay",
         "card:30:AP1234",
         "--pay",
-        "cash:20",
+        "cash:45",
         "--pin",
         "1111",
         "--json",
@@ -51,7 +52,7 @@ fn a_shift_adds_up_and_prints_its_reports() {
         "--seats",
         "J-4",
         "--pay",
-        "cash:50",
+        "cash:100",
         "--pin",
         "2222",
         "--json",
@@ -62,26 +63,26 @@ fn a_shift_adds_up_and_prints_its_reports() {
         (x["orders"].clone(), x["tickets"].clone()),
         (2.into(), 3.into())
     );
-    assert_eq!(x["total_minor"], 15_000);
+    assert_eq!(x["total_minor"], 22_500);
     assert_eq!(x["card_minor"], 3_000);
-    assert_eq!(x["cash_minor"], 12_000);
-    assert_eq!(x["expected_cash_minor"], 62_000);
+    assert_eq!(x["cash_minor"], 19_500);
+    assert_eq!(x["expected_cash_minor"], 69_500);
     assert!(x["closed_at"].is_null());
 
     let z = t.json(&[
         "shift",
         "close",
         "--counted",
-        "619.50",
+        "694.50",
         "--pin",
         "1111",
         "--json",
     ]);
-    assert_eq!(z["counted_minor"], 61_950);
+    assert_eq!(z["counted_minor"], 69_450);
     assert_eq!(z["variance_minor"], -50);
     let bin = std::fs::read(z["printout"]["bin_path"].as_str().unwrap()).unwrap();
     let text = printing::decode::decode(&bin).unwrap().text();
-    for want in ["Z REPORT", "Demo Cashier", "620.00", "619.50", "-0.50"] {
+    for want in ["Z REPORT", "Demo Cashier", "695.00", "694.50", "-0.50"] {
         assert!(text.contains(want), "Z report lacks {want:?}:\n{text}");
     }
     let err = t.fails(&["shift", "close", "--counted", "1", "--pin", "1111"]);

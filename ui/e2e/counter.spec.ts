@@ -3,6 +3,7 @@
 
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { formatMajor, formatMinor } from '../src/lib/money';
+import { addDays } from '../src/lib/showtimes';
 import { serverLogs, stackInfo } from './env';
 
 interface ApiShowtime {
@@ -210,7 +211,7 @@ test('an 18+ film: no sale until the cashier confirms the ID check', async ({ pa
   await expect(done.getByTestId('ticket-preview')).toHaveCount(2, { timeout: 30_000 });
 });
 
-test('a seat sold on the web while the cashier is choosing leaves the order at once, with a notice', async ({
+test('seats being chosen are held at central: the web cannot take them, and a seat it sold meanwhile is refused', async ({
   page,
   request,
 }) => {
@@ -218,38 +219,99 @@ test('a seat sold on the web while the cashier is choosing leaves the order at o
   const show = await pickShowtime(request, (s) => !s.id_check);
   await login(page);
   await openShowtime(page, show.id);
-  // Two free seats (not leased to this terminal: the web can buy those).
+  // Three free seats (not leased to this terminal: the web can buy those).
   const free = page.locator('[data-seat][data-state="free"][data-kind="standard"]');
-  const [taken, kept] = (await free.evaluateAll((els) => els.map((e) => e.getAttribute('data-seat') ?? ''))).slice(-2);
-  expect(taken && kept).toBeTruthy();
-  await page.locator(`[data-seat="${taken}"]`).click();
-  await page.locator(`[data-seat="${kept}"]`).click();
+  const [late, first, second] = (await free.evaluateAll((els) => els.map((e) => e.getAttribute('data-seat') ?? ''))).slice(-3);
+  expect(late && first && second).toBeTruthy();
+  await page.locator(`[data-seat="${first}"]`).click();
+  await page.locator(`[data-seat="${second}"]`).click();
   await expect(page.getByTestId('order-lines').locator('li')).toHaveCount(2);
 
-  const res = await request.post(`${centralUrl}/v1/web/sales`, { data: { showtime_id: show.id, seats: [taken] } });
-  expect(res.ok(), `web sale: HTTP ${res.status()} ${await res.text()}`).toBe(true);
+  // Central holds the chosen seats for this terminal within moments.
+  const stateAtCentral = async (label: string): Promise<string> => {
+    const r = await request.get(`${centralUrl}/v1/showtimes/${show.id}/seats`);
+    const body = (await r.json()) as { seats: { label: string; state: string }[] };
+    return body.seats.find((x) => x.label === label)?.state ?? 'free';
+  };
+  await expect.poll(() => stateAtCentral(first!), { timeout: 5_000 }).toBe('held');
+  await expect.poll(() => stateAtCentral(second!), { timeout: 5_000 }).toBe('held');
+  // So the web cannot buy them from under the customer.
+  const refused = await request.post(`${centralUrl}/v1/web/sales`, { data: { showtime_id: show.id, seats: [first] } });
+  expect(refused.status()).toBe(409);
 
-  // The live map drops it within a few seconds and says which seat it was.
-  const seat = page.locator(`[data-seat="${taken}"]`);
+  // A seat the web sells meanwhile turns sold on the map at once and cannot be chosen.
+  const res = await request.post(`${centralUrl}/v1/web/sales`, { data: { showtime_id: show.id, seats: [late] } });
+  expect(res.ok(), `web sale: HTTP ${res.status()} ${await res.text()}`).toBe(true);
+  const seat = page.locator(`[data-seat="${late}"]`);
   await expect(seat).toHaveAttribute('data-state', 'sold', { timeout: 5_000 });
-  await expect(seat).toHaveAttribute('aria-pressed', 'false');
-  const banner = page.getByTestId('error-banner');
-  await expect(banner).toHaveAttribute('data-code', 'seats_taken');
-  await expect(banner).toContainText(taken!);
-  // The rest of the order stays.
-  await expect(page.getByTestId('order-lines').locator('li')).toHaveCount(1);
-  await expect(page.getByTestId('order-lines')).toContainText(kept!);
-  // Tapping it again is refused: it stays out of the order.
   await seat.click({ force: true });
   await expect(seat).toHaveAttribute('aria-pressed', 'false');
-  await expect(page.getByTestId('order-lines').locator('li')).toHaveCount(1);
-  // The kept seat still sells.
-  await page.keyboard.press('Escape'); // dismisses the notice, the order stays
-  await expect(banner).toHaveCount(0);
-  await expect(page.getByTestId('order-lines').locator('li')).toHaveCount(1);
+  await expect(page.getByTestId('order-lines').locator('li')).toHaveCount(2);
+
+  // The held seats sell; nothing stays held afterwards.
   await page.getByTestId('pay-button').click();
   await page.getByTestId('tender-exact').click();
   await page.getByTestId('pay-confirm').click();
   await expect(page.getByTestId('sale-done')).toBeVisible({ timeout: 30_000 });
-  await expect(page.getByTestId('sale-done')).toContainText(kept!);
+  await expect.poll(() => stateAtCentral(first!), { timeout: 5_000 }).toBe('sold');
+  await expect.poll(() => stateAtCentral(second!), { timeout: 5_000 }).toBe('sold');
+});
+
+test('advance sale: the board switches to tomorrow and sells on the 644-seat Grand screen', async ({ page, request }, testInfo) => {
+  const { baseUrl } = stackInfo();
+  const status = (await (await request.post(`${baseUrl}/api/status`, { data: {} })).json()) as { business_day: string };
+  const tomorrow = addDays(status.business_day, 1);
+  const res = await request.post(`${baseUrl}/api/showtimes`, { data: { day: tomorrow } });
+  expect(res.ok()).toBe(true);
+  const shows = ((await res.json()) as ApiShowtime[]).filter(
+    (s) => (s.sales_state === 'selling' || s.sales_state === 'almost_full') && !s.id_check && s.seats_free >= 6,
+  );
+  const show = shows.find((s) => s.screen === 'Screen 4 Grand');
+  expect(show, `a Grand show tomorrow (${tomorrow}) without an ID check`).toBeTruthy();
+
+  await login(page);
+  const picker = page.getByTestId('day-picker');
+  await expect(picker.getByTestId('day-today')).toHaveAttribute('aria-pressed', 'true');
+  // Every day button is a 48 px target, and the picker is reachable by keyboard.
+  for (const b of await picker.locator('button').all()) {
+    const box = (await b.boundingBox())!;
+    expect(box.height).toBeGreaterThanOrEqual(48);
+    expect(box.width).toBeGreaterThanOrEqual(47.5);
+  }
+  await expect(picker.locator('button')).toHaveCount(7);
+  await picker.getByTestId('day-today').focus();
+  await page.keyboard.press('Tab');
+  await expect(picker.getByTestId('day-tomorrow')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(picker.getByTestId('day-tomorrow')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.locator('#shows-title')).toContainText('Showtimes ·');
+  await expect(page.locator(`[data-showtime="${show!.id}"]`)).toBeVisible();
+
+  await openShowtime(page, show!.id);
+  await expect(page.locator('[data-seat]')).toHaveCount(644);
+  // The whole hall fits the 1280x800 window: no scrolling in the seat plan.
+  const plan = page.getByTestId('seat-plan');
+  const fits = await plan.evaluate((el) => ({
+    x: el.scrollWidth - el.clientWidth,
+    y: el.scrollHeight - el.clientHeight,
+  }));
+  expect(fits, 'the 644-seat map needs no scrolling').toEqual({ x: 0, y: 0 });
+  await page.screenshot({ path: testInfo.outputPath('grand-644.png') });
+
+  await page.keyboard.press('3');
+  await page.getByTestId('best-button').click();
+  const chosen = page.locator('[data-seat][data-selected="true"]');
+  await expect(chosen).toHaveCount(3);
+  const labels = await chosen.evaluateAll((els) => els.map((e) => e.getAttribute('data-seat') ?? ''));
+  await page.getByTestId('pay-button').click();
+  await page.getByTestId('tender-exact').click();
+  await page.getByTestId('pay-confirm').click();
+  const done = page.getByTestId('sale-done');
+  await expect(done).toBeVisible({ timeout: 30_000 });
+  for (const l of labels) await expect(done).toContainText(l);
+  await expect(done.getByTestId('ticket-preview')).toHaveCount(3, { timeout: 30_000 });
+
+  // Central has the seats sold for tomorrow's show.
+  const after = (await (await request.post(`${baseUrl}/api/showtimes`, { data: { day: tomorrow } })).json()) as ApiShowtime[];
+  expect(after.find((s) => s.id === show!.id)!.seats_free).toBe(show!.seats_free - 3);
 });

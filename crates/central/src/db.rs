@@ -10,8 +10,8 @@ use domain::{Country, Currency, SeatArea, SeatKind, SeatState};
 use jiff::Timestamp;
 use protocol::{
     Catalog, EntryBody, EntryResult, Film, Hold, HoldRequest, OutboxEntry, Outcome, PriceCard,
-    PriceEntry, Role, Sale, Screen, SeatDef, SeatStates, SeatStatus, SecuredBy, Showtime, SiteInfo,
-    StaffMember, TerminalPublicKey, WebSale, WebSaleRequest,
+    PriceEntry, PriceRuleWire, Role, RuleTimeWindow, Sale, Screen, SeatDef, SeatStates, SeatStatus,
+    SecuredBy, Showtime, SiteInfo, StaffMember, TerminalPublicKey, WebSale, WebSaleRequest,
 };
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use rusqlite_migration::{M, Migrations};
@@ -39,6 +39,12 @@ fn migrations() -> Migrations<'static> {
         )),
         M::up(include_str!(
             "../../../migrations/central/0005_terminal_tokens.sql"
+        )),
+        M::up(include_str!(
+            "../../../migrations/central/0007_web_collect.sql"
+        )),
+        M::up(include_str!(
+            "../../../migrations/central/0006_price_rules.sql"
         )),
     ])
 }
@@ -274,7 +280,8 @@ impl CentralDb {
                     })
                 })?
                 .collect::<std::result::Result<_, _>>()?;
-            price_cards.push(PriceCard { id, prices });
+            let rules = price_rules(&conn, &id)?;
+            price_cards.push(PriceCard { id, prices, rules });
         }
         let staff = conn
             .prepare("SELECT id, name, role, pin_hash FROM staff WHERE site_id = ?1 ORDER BY id")?
@@ -306,6 +313,13 @@ impl CentralDb {
             staff,
             hold_ttl_secs: DEFAULT_HOLD_TTL_SECS,
             settings: site_settings(&conn, site_id)?,
+            version: String::new(),
+        })
+        .and_then(|mut c: Catalog| {
+            // The version is a digest of the content, so it changes exactly when the content does.
+            let bytes = serde_json::to_vec(&c).map_err(corrupt)?;
+            c.version = token_hash(&String::from_utf8_lossy(&bytes))[..16].to_string();
+            Ok(c)
         })
     }
 
@@ -421,6 +435,18 @@ impl CentralDb {
                     now,
                 )?;
             }
+            if let Some(old) = req.replaces.as_deref().filter(|o| *o != hold) {
+                let left = hold_seats(tx, old, Some(owner))?;
+                tx.execute(
+                    "DELETE FROM holds WHERE id = ?1 AND owner = ?2",
+                    params![old, owner],
+                )?;
+                for (show, seat) in left {
+                    if seat_is_free(tx, &show, &seat)? {
+                        emit(tx, &show, &seat, SeatState::Free, None, now)?;
+                    }
+                }
+            }
             Ok(Hold {
                 hold_id: hold,
                 expires_at,
@@ -441,6 +467,33 @@ impl CentralDb {
                 emit(tx, &show, &seat, SeatState::Free, None, now)?;
             }
             Ok(())
+        })
+    }
+
+    /// Gives a live hold of `owner` a new time to live from `now`.
+    pub fn extend_hold(
+        &self,
+        owner: &str,
+        hold_id: &str,
+        ttl_secs: u32,
+        now: Timestamp,
+    ) -> Result<Hold> {
+        let ttl = ttl_secs.clamp(1, MAX_HOLD_TTL_SECS);
+        let expires_at = now + jiff::SignedDuration::from_secs(i64::from(ttl));
+        self.write(|tx| {
+            expire_stale(tx, now)?;
+            let n = tx.execute(
+                "UPDATE holds SET expires_at = ?3 WHERE id = ?1 AND owner = ?2",
+                params![hold_id, owner, expires_at.as_millisecond()],
+            )?;
+            if n == 0 {
+                return Err(CentralError::UnknownHold(hold_id.to_string()));
+            }
+            Ok(Hold {
+                hold_id: hold_id.to_string(),
+                expires_at,
+                central_time: now,
+            })
         })
     }
 
@@ -1197,6 +1250,12 @@ fn apply_sale(
          VALUES (?1, ?2, 'terminal', ?3, ?4, ?5, ?6, ?7)",
         params![order_id, sale.showtime_id, terminal_id, reference, sale.total_minor, currency, now.to_string()],
     )?;
+    if let Some(o) = &sale.price_override {
+        tx.execute(
+            "UPDATE orders SET price_override_by = ?2, price_override_reason = ?3 WHERE id = ?1",
+            params![order_id, o.approved_by, o.reason],
+        )?;
+    }
     for seat in &sale.seats {
         tx.execute(
             "INSERT INTO sold_seats (showtime_id, seat_label, order_id, ticket_type, price_minor)
@@ -1230,6 +1289,57 @@ fn apply_sale(
         params![order_id, now.to_string()],
     )?;
     Ok(Outcome::Applied)
+}
+
+/// The rules of a price card, in card order.
+fn price_rules(conn: &Connection, card_id: &str) -> Result<Vec<PriceRuleWire>> {
+    fn json_list<T: serde::de::DeserializeOwned>(text: String) -> Result<Vec<T>> {
+        serde_json::from_str(&text).map_err(corrupt)
+    }
+    conn.prepare(
+        "SELECT code, name_en, name_ar, adjustment_minor, window_start, window_end,
+                weekdays, formats, areas, ticket_types
+         FROM price_rules WHERE price_card_id = ?1 ORDER BY position",
+    )?
+    .query_map([card_id], |r| {
+        Ok((
+            (
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+            ),
+            (
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+            ),
+            (
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, String>(8)?,
+                r.get::<_, String>(9)?,
+            ),
+        ))
+    })?
+    .map(|row| {
+        let ((code, name_en, name_ar, adjustment_minor), window, lists) = row?;
+        let (weekdays, formats, areas, ticket_types) = lists;
+        Ok(PriceRuleWire {
+            code,
+            name_en,
+            name_ar,
+            adjustment_minor,
+            time_window: match window {
+                (Some(start), Some(end)) => Some(RuleTimeWindow { start, end }),
+                _ => None,
+            },
+            weekdays: json_list(weekdays)?,
+            formats: json_list(formats)?,
+            areas: json_list(areas)?,
+            ticket_types: json_list(ticket_types)?,
+        })
+    })
+    .collect()
 }
 
 /// Deletes the terminal's holds on seats it just sold (the one the sale

@@ -40,6 +40,9 @@ struct DemoSite {
     standard: [i64; 4],
     imax: [i64; 4],
     vip: [i64; 4],
+    /// Rules of the standard card (major units × 1000): weekday matinee
+    /// discount, weekend surcharge, premium-seat surcharge, 3D surcharge.
+    standard_rules: [i64; 4],
 }
 
 const SITES: [DemoSite; 3] = [
@@ -54,6 +57,7 @@ const SITES: [DemoSite; 3] = [
         standard: [50_000, 35_000, 35_000, 40_000],
         imax: [75_000, 55_000, 55_000, 60_000],
         vip: [150_000, 150_000, 150_000, 150_000],
+        standard_rules: [-10_000, 5_000, 10_000, 10_000],
     },
     DemoSite {
         id: "mct-avenues",
@@ -66,6 +70,7 @@ const SITES: [DemoSite; 3] = [
         standard: [4_500, 3_000, 3_000, 3_500],
         imax: [6_500, 5_000, 5_000, 5_500],
         vip: [12_000, 12_000, 12_000, 12_000],
+        standard_rules: [-1_000, 500, 1_000, 1_000],
     },
     DemoSite {
         id: "bah-seef",
@@ -78,6 +83,7 @@ const SITES: [DemoSite; 3] = [
         standard: [3_800, 2_800, 2_800, 3_000],
         imax: [5_500, 4_000, 4_000, 4_500],
         vip: [11_000, 11_000, 11_000, 11_000],
+        standard_rules: [-800, 500, 1_000, 1_000],
     },
 ];
 
@@ -134,6 +140,60 @@ const FILMS: [DemoFilm; 6] = [
     },
 ];
 
+/// A demo price rule of the standard card: code, English and Arabic names,
+/// local start window, weekdays, formats, areas.
+struct DemoRule {
+    code: &'static str,
+    en: &'static str,
+    ar: &'static str,
+    window: Option<(&'static str, &'static str)>,
+    weekdays: &'static [&'static str],
+    formats: &'static [&'static str],
+    areas: &'static [&'static str],
+}
+
+/// The standard card's rules, in card order; amounts per site in
+/// `DemoSite::standard_rules`. The Gulf weekend is Friday and Saturday;
+/// weekdays are those of the show's business day.
+const STANDARD_RULES: [DemoRule; 4] = [
+    DemoRule {
+        code: "matinee",
+        en: "Weekday matinee",
+        ar: "عرض نهاري",
+        window: Some(("06:00", "17:00")),
+        weekdays: &["sunday", "monday", "tuesday", "wednesday", "thursday"],
+        formats: &[],
+        areas: &[],
+    },
+    DemoRule {
+        code: "weekend",
+        en: "Weekend",
+        ar: "عطلة نهاية الأسبوع",
+        window: None,
+        weekdays: &["friday", "saturday"],
+        formats: &[],
+        areas: &[],
+    },
+    DemoRule {
+        code: "premium-seat",
+        en: "Premium seat",
+        ar: "مقعد مميز",
+        window: None,
+        weekdays: &[],
+        formats: &[],
+        areas: &["premium"],
+    },
+    DemoRule {
+        code: "3d",
+        en: "3D",
+        ar: "ثلاثي الأبعاد",
+        window: None,
+        weekdays: &[],
+        formats: &["3D"],
+        areas: &[],
+    },
+];
+
 const TICKET_TYPES: [(&str, &str, &str); 4] = [
     ("adult", "Adult", "بالغ"),
     ("child", "Child", "طفل"),
@@ -147,7 +207,7 @@ struct Schedule {
     films: &'static [usize],
 }
 
-const SCHEDULES: [Schedule; 3] = [
+const SCHEDULES: [Schedule; 4] = [
     Schedule {
         times: &[(13, 0), (16, 15), (19, 30), (22, 45)],
         films: &[0, 3, 0, 5],
@@ -159,6 +219,10 @@ const SCHEDULES: [Schedule; 3] = [
     Schedule {
         times: &[(14, 0), (17, 30), (20, 45), (23, 55)],
         films: &[2, 0, 3, 5],
+    },
+    Schedule {
+        times: &[(11, 45), (15, 30), (19, 0), (22, 15)],
+        films: &[4, 1, 0, 2],
     },
 ];
 
@@ -199,7 +263,7 @@ fn screens_of(
     Vec<LayoutSeat>,
     &'static str,
     &'static str,
-); 3] {
+); 4] {
     [
         (
             format!("{}-s1", site.id),
@@ -221,6 +285,13 @@ fn screens_of(
             vip_layout(),
             "2D",
             "vip",
+        ),
+        (
+            format!("{}-s4", site.id),
+            "Screen 4 Grand",
+            grand_layout(),
+            "2D",
+            "standard",
         ),
     ]
 }
@@ -330,6 +401,27 @@ fn seed_site(tx: &Transaction<'_>, site: &DemoSite, hashes: &[String]) -> Result
             )?;
         }
     }
+    let json = |list: &[&str]| serde_json::to_string(list).unwrap_or_else(|_| "[]".into());
+    for (pos, (rule, amount)) in STANDARD_RULES.iter().zip(site.standard_rules).enumerate() {
+        tx.execute(
+            "INSERT INTO price_rules (price_card_id, code, name_en, name_ar, adjustment_minor,
+                                      window_start, window_end, weekdays, formats, areas, ticket_types, position)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, '[]', ?11)",
+            params![
+                format!("{}-standard", site.id),
+                rule.code,
+                rule.en,
+                rule.ar,
+                to_minor(amount),
+                rule.window.map(|w| w.0),
+                rule.window.map(|w| w.1),
+                json(rule.weekdays),
+                json(rule.formats),
+                json(rule.areas),
+                pos as i64
+            ],
+        )?;
+    }
     let screens = [
         (
             format!("{}-s1", site.id),
@@ -351,6 +443,13 @@ fn seed_site(tx: &Transaction<'_>, site: &DemoSite, hashes: &[String]) -> Result
             vip_layout(),
             "2D",
             "vip",
+        ),
+        (
+            format!("{}-s4", site.id),
+            "Screen 4 Grand",
+            grand_layout(),
+            "2D",
+            "standard",
         ),
     ];
     for (id, name, seats, _, _) in &screens {
@@ -443,6 +542,32 @@ pub fn imax_layout() -> Vec<LayoutSeat> {
     )
 }
 
+/// The grand auditorium, the chain's largest: 23 rows of 28 (644 seats) in
+/// blocks of 6, 16 and 6 between two aisles, wheelchair spaces with companion
+/// seats in the front row, premium rows in the middle, a camera position
+/// blocked in row K and the two rear corner seats blocked. 30 grid columns
+/// wide, like the IMAX, so the counter draws it without scrolling.
+pub fn grand_layout() -> Vec<LayoutSeat> {
+    grid_layout(
+        23,
+        28,
+        &[6, 22],
+        |y| {
+            if (11..16).contains(&y) {
+                SeatArea::Premium
+            } else {
+                SeatArea::Standard
+            }
+        },
+        |y, n| match (y, n) {
+            (0, 1 | 2 | 27 | 28) => SeatKind::Wheelchair,
+            (0, 3 | 26) => SeatKind::Companion,
+            _ => SeatKind::Standard,
+        },
+        &["K-14", "K-15", "Y-1", "Y-28"],
+    )
+}
+
 /// The standard auditorium: 12 rows of 16 (192 seats), a centre aisle.
 pub fn standard_layout() -> Vec<LayoutSeat> {
     grid_layout(
@@ -486,6 +611,65 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_standard_card_has_rules_that_price() {
+        use domain::pricing::{PricingContext, price_ticket};
+        let dir = tempfile::tempdir().unwrap();
+        let db = CentralDb::open(&dir.path().join("central.sqlite")).unwrap();
+        let now: Timestamp = "2026-11-24T08:00:00Z".parse().unwrap();
+        seed(&db, now).unwrap();
+        let catalog = db.catalog("dxb-marina", now).unwrap();
+        let card = |id: &str| {
+            catalog
+                .price_cards
+                .iter()
+                .find(|c| c.id == id)
+                .unwrap()
+                .to_domain()
+                .unwrap()
+        };
+        let standard = card("dxb-marina-standard");
+        let codes: Vec<&str> = standard.rules.iter().map(|r| r.code.as_str()).collect();
+        assert_eq!(codes, ["matinee", "weekend", "premium-seat", "3d"]);
+        assert!(card("dxb-marina-imax").rules.is_empty());
+        assert!(card("dxb-marina-vip").rules.is_empty());
+        let price = |day: jiff::civil::Date, h: i8, format: &str, area: SeatArea| {
+            let ctx = PricingContext::new(day.at(h, 0, 0, 0), format, area);
+            price_ticket(&standard, "adult", &ctx).unwrap().price_minor
+        };
+        // Tuesday 24 Nov 2026 and Friday 27 Nov 2026.
+        let (tue, fri) = (
+            jiff::civil::date(2026, 11, 24),
+            jiff::civil::date(2026, 11, 27),
+        );
+        assert_eq!(price(tue, 13, "2D", SeatArea::Standard), 4_000);
+        assert_eq!(price(tue, 19, "2D", SeatArea::Standard), 5_000);
+        assert_eq!(price(fri, 13, "2D", SeatArea::Standard), 5_500);
+        assert_eq!(price(tue, 19, "2D", SeatArea::Premium), 6_000);
+        assert_eq!(price(tue, 19, "3D", SeatArea::Standard), 6_000);
+        assert_eq!(price(fri, 21, "3D", SeatArea::Premium), 7_500);
+        // 00:30 on Saturday belongs to Friday's business day: weekend.
+        assert_eq!(
+            price(jiff::civil::date(2026, 11, 28), 0, "2D", SeatArea::Standard),
+            5_500
+        );
+        // Every site's cards are valid and no rule takes a price below zero.
+        for site in SITES {
+            for c in db.catalog(site.id, now).unwrap().price_cards {
+                let c = c.to_domain().unwrap();
+                c.validate().unwrap();
+                for t in &c.ticket_types {
+                    let min: i64 = t.price_minor
+                        + c.rules
+                            .iter()
+                            .map(|r| r.adjustment_minor.min(0))
+                            .sum::<i64>();
+                    assert!(min > 0, "{} {}", c.id, t.code);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn layouts_have_the_promised_shape() {
         let imax = imax_layout();
         assert_eq!(imax.len(), 448);
@@ -500,5 +684,37 @@ mod tests {
         assert_eq!(labels.len(), imax.len(), "labels are unique");
         assert_eq!(standard_layout().len(), 192);
         assert_eq!(vip_layout().len(), 48);
+
+        let grand = grand_layout();
+        assert_eq!(grand.len(), 644, "the largest layout: at least 600");
+        assert_eq!(grand.iter().filter(|s| s.blocked).count(), 4);
+        assert_eq!(
+            grand
+                .iter()
+                .filter(|s| s.kind == SeatKind::Wheelchair)
+                .count(),
+            4
+        );
+        assert!(grand.iter().any(|s| s.kind == SeatKind::Companion));
+        assert!(grand.iter().any(|s| s.area == SeatArea::Premium));
+        // Two aisles: after seat 6 and after seat 22.
+        let at = |l: &str| grand.iter().find(|s| s.label == l).unwrap().x;
+        assert_eq!(at("A-7"), at("A-6") + 2);
+        assert_eq!(at("A-23"), at("A-22") + 2);
+        assert_eq!(at("Y-28"), 29, "30 columns wide, as the IMAX");
+        assert_eq!(grand.iter().map(|s| s.y).max(), Some(22));
+        let labels: std::collections::HashSet<_> = grand.iter().map(|s| &s.label).collect();
+        assert_eq!(labels.len(), grand.len(), "labels are unique");
+    }
+
+    #[test]
+    fn every_screen_has_a_schedule() {
+        let screens = screens_of(&SITES[0]);
+        assert_eq!(screens.len(), SCHEDULES.len());
+        let (_, name, seats, _, _) = &screens[3];
+        assert_eq!((*name, seats.len()), ("Screen 4 Grand", 644));
+        for s in &SCHEDULES {
+            assert_eq!(s.times.len(), s.films.len());
+        }
     }
 }

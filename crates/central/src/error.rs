@@ -38,6 +38,12 @@ pub enum CentralError {
     /// Hashing a PIN failed.
     #[error("hashing failed: {0}")]
     Hash(String),
+    /// Unknown web booking reference.
+    #[error("no web booking '{0}' at this site")]
+    UnknownBooking(String),
+    /// The request clashes with the current state (e.g. already collected).
+    #[error("{0}")]
+    Conflict(String),
     /// A terminal without a valid token.
     #[error("unauthorized: {0}")]
     Unauthorized(String),
@@ -69,6 +75,8 @@ impl CentralError {
             CentralError::BadRequest(_) => "bad_request",
             CentralError::Forbidden(_) => "forbidden",
             CentralError::Unauthorized(_) => "unauthorized",
+            CentralError::UnknownBooking(_) => "unknown_booking",
+            CentralError::Conflict(_) => "conflict",
             CentralError::InvalidKey(_) => "invalid_key",
             CentralError::KeyConflict(_) => "key_conflict",
         }
@@ -85,7 +93,9 @@ impl CentralError {
             CentralError::Forbidden(_) => 403,
             CentralError::UnknownSite(_)
             | CentralError::UnknownShowtime(_)
-            | CentralError::UnknownHold(_) => 404,
+            | CentralError::UnknownHold(_)
+            | CentralError::UnknownBooking(_) => 404,
+            CentralError::Conflict(_) => 409,
             CentralError::SeatUnavailable(_) | CentralError::KeyConflict(_) => 409,
             CentralError::UnknownSeats(_)
             | CentralError::BadRequest(_)

@@ -9,7 +9,7 @@ use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use jiff::{SignedDuration, Timestamp};
 use protocol::{
-    Catalog, Health, Heartbeat, Hold, HoldRequest, LeaseRequest, LeaseReturn, Leases, PushRequest,
+    Health, Heartbeat, Hold, HoldRequest, LeaseRequest, LeaseReturn, Leases, PushRequest,
     PushResponse, RegisterKeyRequest, SeatEvents, SeatStates, SiteInfo, TERMINAL_HEADER,
     TerminalPublicKey, WebSale, WebSaleRequest,
 };
@@ -36,6 +36,12 @@ pub fn router(db: Db) -> Router {
         .route("/v1/sites/{site}/keys", get(site_keys))
         .route("/v1/sites/{site}/seat-events", get(seat_events))
         .route("/v1/sites/{site}/conflicts", get(conflicts))
+        .route("/v1/web/bookings/{reference}", get(web_booking))
+        .route(
+            "/v1/web/bookings/{reference}/collect",
+            post(collect_web_booking),
+        )
+        .route("/v1/holds/{id}/extend", post(extend_hold))
         .route("/v1/leases", post(top_up_leases))
         .route("/v1/leases/return", post(return_leases))
         .route("/v1/terminals/{id}/heartbeat", post(heartbeat))
@@ -115,13 +121,21 @@ async fn sites(State(db): State<Db>) -> Result<Json<Vec<SiteInfo>>, CentralError
     Ok(Json(blocking(move || db.sites()).await?))
 }
 
+/// Query of `GET /v1/sites/{site}/catalog`.
+#[derive(Debug, Deserialize)]
+struct CatalogQuery {
+    /// The version the terminal already has.
+    known: Option<String>,
+}
+
 async fn catalog(
     State(db): State<Db>,
     headers: HeaderMap,
     Path(site): Path<String>,
-) -> Result<Json<Catalog>, CentralError> {
+    Query(q): Query<CatalogQuery>,
+) -> Result<Response, CentralError> {
     let terminal = terminal(&headers)?;
-    blocking(move || {
+    let catalog = blocking(move || {
         if db.terminal_site(&terminal)? != site {
             return Err(CentralError::UnknownTerminal(format!(
                 "{terminal} at {site}"
@@ -129,8 +143,11 @@ async fn catalog(
         }
         db.catalog(&site, Timestamp::now() - SignedDuration::from_hours(24))
     })
-    .await
-    .map(Json)
+    .await?;
+    if q.known.as_deref() == Some(catalog.version.as_str()) {
+        return Ok(StatusCode::NOT_MODIFIED.into_response());
+    }
+    Ok(Json(catalog).into_response())
 }
 
 async fn seat_states(
@@ -355,4 +372,44 @@ async fn heartbeat(
     }
     blocking(move || db.heartbeat(&id, &hb, Timestamp::now())).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /v1/web/bookings/{reference}`: a web booking of the terminal's site.
+async fn web_booking(
+    State(db): State<Db>,
+    headers: HeaderMap,
+    Path(reference): Path<String>,
+) -> Result<Json<protocol::WebBooking>, CentralError> {
+    let terminal = terminal(&headers)?;
+    blocking(move || {
+        let site = db.terminal_site(&terminal)?;
+        db.web_booking(&site, &reference)
+    })
+    .await
+    .map(Json)
+}
+
+/// `POST /v1/web/bookings/{reference}/collect`: the terminal prints the tickets.
+async fn collect_web_booking(
+    State(db): State<Db>,
+    headers: HeaderMap,
+    Path(reference): Path<String>,
+) -> Result<Json<protocol::WebBooking>, CentralError> {
+    let terminal = terminal(&headers)?;
+    blocking(move || db.collect_web_booking(&terminal, &reference, Timestamp::now()))
+        .await
+        .map(Json)
+}
+
+/// `POST /v1/holds/{id}/extend`: more time for the cashier's hold.
+async fn extend_hold(
+    State(db): State<Db>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(req): Json<protocol::HoldExtend>,
+) -> Result<Json<Hold>, CentralError> {
+    let terminal = terminal(&headers)?;
+    blocking(move || db.extend_hold(&terminal, &id, req.ttl_secs, Timestamp::now()))
+        .await
+        .map(Json)
 }

@@ -12,6 +12,7 @@ pub mod http;
 pub mod leases;
 pub mod openapi;
 pub mod terminals;
+pub mod web_bookings;
 
 pub use db::CentralDb;
 pub use error::CentralError;

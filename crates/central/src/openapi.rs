@@ -168,11 +168,22 @@ pub const ROUTES: &[Route] = &[
                       of the site may read it (another site's terminal gets `unknown_terminal`).",
         caller: Caller::Terminal,
         path_params: &[SITE],
-        query: &[],
+        query: &[Param {
+            name: "known",
+            description: "The `version` of the catalog the terminal already has: when it is \
+                          still current central answers 304 with no body.",
+            schema: schema::<String>,
+            required: false,
+        }],
         request: None,
         status: 200,
         response: Some(schema::<Catalog>),
-        errors: &[E401, (404, "`unknown_site`."), E500],
+        errors: &[
+            (304, "The catalog is unchanged since `known`; no body."),
+            E401,
+            (404, "`unknown_site`."),
+            E500,
+        ],
     },
     Route {
         method: "get",
@@ -421,6 +432,89 @@ pub const ROUTES: &[Route] = &[
             E500,
         ],
     },
+    Route {
+        method: "post",
+        path: "/v1/holds/{id}/extend",
+        operation_id: "extendHold",
+        tag: "seats",
+        summary: "Give a hold of this terminal more time",
+        description: "The counter extends its hold while the cashier is still choosing or \
+                      paying; central caps the time to live.",
+        caller: Caller::Terminal,
+        path_params: &[id("Hold id.")],
+        query: &[],
+        request: Some(schema::<protocol::HoldExtend>),
+        status: 200,
+        response: Some(schema::<Hold>),
+        errors: &[
+            E401,
+            (
+                404,
+                "`unknown_hold`: no live hold of this terminal has that id.",
+            ),
+            E500,
+        ],
+    },
+    Route {
+        method: "get",
+        path: "/v1/web/bookings/{reference}",
+        operation_id: "getWebBooking",
+        tag: "web",
+        summary: "Look up a web booking at the terminal's site",
+        description: "The customer shows the booking reference at the counter.",
+        caller: Caller::Terminal,
+        path_params: &[Param {
+            name: "reference",
+            description: "Booking reference, e.g. `W1A2B3C4D`.",
+            schema: schema::<String>,
+            required: true,
+        }],
+        query: &[],
+        request: None,
+        status: 200,
+        response: Some(schema::<protocol::WebBooking>),
+        errors: &[
+            E401,
+            (
+                404,
+                "`unknown_booking`: no web booking with that reference at this site.",
+            ),
+            E500,
+        ],
+    },
+    Route {
+        method: "post",
+        path: "/v1/web/bookings/{reference}/collect",
+        operation_id: "collectWebBooking",
+        tag: "web",
+        summary: "Collect a web booking: this terminal prints its tickets",
+        description: "The first terminal to collect wins. Collecting again from the same \
+                      terminal answers the booking again (a lost answer is retried); from \
+                      another terminal it is refused with who collected it and when.",
+        caller: Caller::Terminal,
+        path_params: &[Param {
+            name: "reference",
+            description: "Booking reference, e.g. `W1A2B3C4D`.",
+            schema: schema::<String>,
+            required: true,
+        }],
+        query: &[],
+        request: None,
+        status: 200,
+        response: Some(schema::<protocol::WebBooking>),
+        errors: &[
+            E401,
+            (
+                404,
+                "`unknown_booking`: no web booking with that reference at this site.",
+            ),
+            (
+                409,
+                "`conflict`: already collected at another terminal, or refunded.",
+            ),
+            E500,
+        ],
+    },
 ];
 
 /// Groups of operations, in display order.
@@ -586,13 +680,16 @@ fn operation(route: &Route, generator: &mut SchemaGenerator, api_error: &Value) 
     };
     responses.insert(route.status.to_string(), success);
     for (status, description) in route.errors {
-        responses.insert(
-            status.to_string(),
+        let response = if (300..400).contains(status) {
+            // Redirect-class answers (304 Not Modified) have no body.
+            json!({ "description": description })
+        } else {
             json!({
                 "description": description,
                 "content": { "application/json": { "schema": api_error } },
-            }),
-        );
+            })
+        };
+        responses.insert(status.to_string(), response);
     }
     // Refusals of the HTTP framework's extractors, before central reads the request.
     let plain = |what: &str| {

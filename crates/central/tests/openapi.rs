@@ -434,13 +434,18 @@ async fn every_documented_operation_is_served_as_documented() {
         } else {
             "openapi-test-hold"
         };
-        let mut path = route.path.replace("{site}", SITE).replace("{id}", id);
+        let mut path = route
+            .path
+            .replace("{site}", SITE)
+            .replace("{id}", id)
+            .replace("{reference}", "W00000000");
         assert!(!path.contains('{'), "fill the parameters of {what}");
         let query: Vec<String> = route
             .query
             .iter()
             .map(|p| match p.name {
                 "after" | "wait_ms" => format!("{}=0", p.name),
+                "known" => "known=none".to_string(),
                 other => panic!("give an example value for query parameter {other} of {what}"),
             })
             .collect();
@@ -455,6 +460,7 @@ async fn every_documented_operation_is_served_as_documented() {
             "topUpLeases" => json!({ "showtime_ids": [] }),
             "returnLeases" => json!({ "showtime_id": showtime, "seats": [] }),
             "postHeartbeat" => json!({ "queue_depth": 0, "open_conflicts": 0, "version": "test" }),
+            "extendHold" => json!({ "ttl_secs": 60 }),
             other => panic!("give an example request body for {other} ({what})"),
         });
         if let Some(body) = &body {
@@ -507,6 +513,7 @@ fn sale(showtime: &str, seat: &str, price: i64, secured_by: SecuredBy) -> Sale {
         cashier_id: "dxb-marina-cashier".into(),
         sold_at: now,
         sold_at_central_estimate: now,
+        price_override: None,
     }
 }
 
@@ -529,6 +536,7 @@ fn real_protocol_values_match_the_component_schemas() {
                 showtime_id: showtime.clone(),
                 seats: vec![seat_a.clone()],
                 ttl_secs: 60,
+                replaces: None,
             },
             Uuid::now_v7(),
             now,

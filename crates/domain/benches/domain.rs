@@ -1,5 +1,6 @@
-//! Benchmarks of the domain rules: best available on a 600-seat hall and
-//! pricing an order. Run with `cargo bench -p boxoffice-domain`.
+//! Benchmarks of the domain rules: best available on a 600-seat hall and on
+//! the demo's largest screen (644 seats), and pricing an order. Run with
+//! `cargo bench -p boxoffice-domain`.
 
 use divan::{Bencher, black_box};
 use domain::best_available::{Request, SeatSpot, best_available};
@@ -69,6 +70,54 @@ fn taken(seats: &[SeatSpot], percent: usize) -> HashSet<String> {
 #[divan::bench(consts = [0, 50, 90], args = [2, 4, 8])]
 fn best_available_600<const TAKEN_PERCENT: usize>(bencher: Bencher, n: usize) {
     let seats = hall();
+    let taken = taken(&seats, TAKEN_PERCENT);
+    let req = Request::new(n);
+    bencher.bench_local(|| {
+        best_available(
+            black_box(&seats),
+            |s| !taken.contains(s.label.as_str()),
+            black_box(&req),
+        )
+    });
+}
+
+/// The demo's "Screen 4 Grand" (`central::demo::grand_layout`): 23 rows of 28
+/// in blocks of 6, 16 and 6 between two aisles (644 seats), wheelchair and
+/// companion places in row A, premium rows L to R, four blocked seats.
+fn grand_hall() -> Vec<SeatSpot> {
+    let rows = row_letters(23);
+    let mut seats = Vec::with_capacity(644);
+    for (y, row) in rows.iter().enumerate() {
+        let columns = (0..6).chain(7..23).chain(24..30);
+        for (i, x) in columns.enumerate() {
+            let n = i as u32 + 1;
+            let label = seat_label(row, n);
+            seats.push(SeatSpot {
+                blocked: ["K-14", "K-15", "Y-1", "Y-28"].contains(&label.as_str()),
+                label,
+                row: row.clone(),
+                x,
+                y: y as u32,
+                area: if (11..16).contains(&y) {
+                    SeatArea::Premium
+                } else {
+                    SeatArea::Standard
+                },
+                kind: match (y, n) {
+                    (0, 1 | 2 | 27 | 28) => SeatKind::Wheelchair,
+                    (0, 3 | 26) => SeatKind::Companion,
+                    _ => SeatKind::Standard,
+                },
+            });
+        }
+    }
+    seats
+}
+
+#[divan::bench(consts = [0, 50, 90], args = [2, 4, 8])]
+fn best_available_644_grand<const TAKEN_PERCENT: usize>(bencher: Bencher, n: usize) {
+    let seats = grand_hall();
+    assert_eq!(seats.len(), 644);
     let taken = taken(&seats, TAKEN_PERCENT);
     let req = Request::new(n);
     bencher.bench_local(|| {

@@ -18,7 +18,7 @@ pub const API_PREFIX: &str = "/v1";
 /// Within v1 changes are additive only: a new optional field (with a serde
 /// default) or a new endpoint bumps the minor number; a breaking change is a
 /// new prefix (`/v2`) served beside `/v1`. See `docs/api/README.md`.
-pub const API_VERSION: &str = "1.0.0";
+pub const API_VERSION: &str = "1.1.0";
 
 /// Schema of a [`Timestamp`] on the wire (jiff writes RFC 3339 in UTC).
 struct Rfc3339;
@@ -170,6 +170,197 @@ pub struct PriceCard {
     pub id: String,
     /// Prices per ticket type.
     pub prices: Vec<PriceEntry>,
+    /// Adjustments to the prices (API 1.1; absent from older centrals: flat prices).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<PriceRuleWire>,
+}
+
+/// A day of the week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Weekday {
+    /// Monday.
+    Monday,
+    /// Tuesday.
+    Tuesday,
+    /// Wednesday.
+    Wednesday,
+    /// Thursday.
+    Thursday,
+    /// Friday.
+    Friday,
+    /// Saturday.
+    Saturday,
+    /// Sunday.
+    Sunday,
+}
+
+impl Weekday {
+    /// Every day, Monday first.
+    pub const ALL: [Weekday; 7] = [
+        Weekday::Monday,
+        Weekday::Tuesday,
+        Weekday::Wednesday,
+        Weekday::Thursday,
+        Weekday::Friday,
+        Weekday::Saturday,
+        Weekday::Sunday,
+    ];
+
+    /// The lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Weekday::Monday => "monday",
+            Weekday::Tuesday => "tuesday",
+            Weekday::Wednesday => "wednesday",
+            Weekday::Thursday => "thursday",
+            Weekday::Friday => "friday",
+            Weekday::Saturday => "saturday",
+            Weekday::Sunday => "sunday",
+        }
+    }
+
+    /// The civil weekday.
+    pub fn civil(self) -> jiff::civil::Weekday {
+        use jiff::civil::Weekday as W;
+        match self {
+            Weekday::Monday => W::Monday,
+            Weekday::Tuesday => W::Tuesday,
+            Weekday::Wednesday => W::Wednesday,
+            Weekday::Thursday => W::Thursday,
+            Weekday::Friday => W::Friday,
+            Weekday::Saturday => W::Saturday,
+            Weekday::Sunday => W::Sunday,
+        }
+    }
+}
+
+/// A plain string enum of the names (a derive would make a `oneOf` of `const`s).
+impl JsonSchema for Weekday {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Weekday".into()
+    }
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        "protocol::Weekday".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let names: Vec<&str> = Weekday::ALL.map(Weekday::as_str).to_vec();
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A day of the week.",
+            "enum": names,
+        })
+    }
+}
+
+/// A local time-of-day window for a price rule, compared with the show's
+/// local start: `start` inclusive, `end` exclusive; when `end` is before
+/// `start` it wraps past midnight.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RuleTimeWindow {
+    /// First local start time inside the window, `HH:MM`.
+    pub start: String,
+    /// First local start time after the window, `HH:MM`.
+    pub end: String,
+}
+
+/// A price rule: an adjustment and when it applies. Every condition that is
+/// set must hold; matching rules are summed onto the ticket type's price.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PriceRuleWire {
+    /// Code, unique on the card, e.g. `matinee`.
+    pub code: String,
+    /// English name (receipts).
+    pub name_en: String,
+    /// Arabic name (receipts).
+    pub name_ar: String,
+    /// Added to the price in minor units; negative for a discount.
+    pub adjustment_minor: i64,
+    /// Only for shows starting inside this local window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_window: Option<RuleTimeWindow>,
+    /// Only on these weekdays of the show's business day; any day when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub weekdays: Vec<Weekday>,
+    /// Only for these formats (`3D`, `IMAX`...); any when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub formats: Vec<String>,
+    /// Only for seats in these areas; any when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub areas: Vec<SeatArea>,
+    /// Only for these ticket types; any when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ticket_types: Vec<String>,
+}
+
+/// Parses a local `HH:MM` time of day.
+pub fn parse_hhmm(text: &str) -> Option<jiff::civil::Time> {
+    let (h, m) = text.trim().split_once(':')?;
+    if h.len() != 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (i8, i8) = (h.parse().ok()?, m.parse().ok()?);
+    jiff::civil::Time::new(h, m, 0, 0).ok()
+}
+
+impl PriceRuleWire {
+    /// The domain rule; an error names what does not parse.
+    pub fn to_domain(&self) -> Result<domain::pricing::PriceRule, String> {
+        use domain::pricing::{RuleCondition, TimeWindow, Weekdays};
+        let time_window = match &self.time_window {
+            None => None,
+            Some(w) => {
+                let parse = |t: &str| {
+                    parse_hhmm(t).ok_or_else(|| {
+                        format!("price rule '{}': '{t}' is not a time (HH:MM)", self.code)
+                    })
+                };
+                Some(TimeWindow::new(parse(&w.start)?, parse(&w.end)?))
+            }
+        };
+        Ok(domain::pricing::PriceRule {
+            code: self.code.clone(),
+            name_en: self.name_en.clone(),
+            name_ar: self.name_ar.clone(),
+            adjustment_minor: self.adjustment_minor,
+            when: RuleCondition {
+                time_window,
+                weekdays: (!self.weekdays.is_empty()).then(|| {
+                    self.weekdays
+                        .iter()
+                        .map(|d| d.civil())
+                        .collect::<Weekdays>()
+                }),
+                formats: self.formats.clone(),
+                areas: self.areas.clone(),
+                ticket_types: self.ticket_types.clone(),
+            },
+        })
+    }
+}
+
+impl PriceCard {
+    /// The domain card (base prices and rules); an error names what does not parse.
+    pub fn to_domain(&self) -> Result<domain::pricing::PriceCard, String> {
+        Ok(domain::pricing::PriceCard {
+            id: self.id.clone(),
+            ticket_types: self
+                .prices
+                .iter()
+                .map(|p| domain::pricing::TicketType {
+                    code: p.ticket_type.clone(),
+                    name_en: p.name_en.clone(),
+                    name_ar: p.name_ar.clone(),
+                    price_minor: p.price_minor,
+                })
+                .collect(),
+            rules: self
+                .rules
+                .iter()
+                .map(PriceRuleWire::to_domain)
+                .collect::<Result<_, _>>()?,
+        })
+    }
 }
 
 /// A staff role.
@@ -259,6 +450,10 @@ pub struct Catalog {
     /// Counter settings of the site.
     #[serde(default)]
     pub settings: SiteSettings,
+    /// A digest of everything above: pass it back as `known` to learn cheaply
+    /// that nothing changed.
+    #[serde(default)]
+    pub version: String,
 }
 
 /// Counter settings central sets per site.
@@ -351,6 +546,18 @@ pub struct HoldRequest {
     pub seats: Vec<String>,
     /// Requested time to live in seconds (central caps it).
     pub ttl_secs: u32,
+    /// An earlier hold of the same terminal this one replaces (the cashier
+    /// changed the selection): in the same transaction its seats move here and
+    /// the rest become free, so no seat is ever let go in between.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<String>,
+}
+
+/// `POST /v1/holds/{id}/extend`: keep a hold longer while the cashier works.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct HoldExtend {
+    /// New time to live from now, in seconds (central caps it).
+    pub ttl_secs: u32,
 }
 
 /// A granted hold.
@@ -434,6 +641,19 @@ pub struct Sale {
     /// Central clock at the sale, estimated from the measured offset.
     #[schemars(with = "Rfc3339")]
     pub sold_at_central_estimate: Timestamp,
+    /// A supervisor set the tickets' price by hand (API 1.1); the seats carry
+    /// the prices charged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_override: Option<PriceOverride>,
+}
+
+/// Who approved a hand-set price, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PriceOverride {
+    /// Supervisor or manager who approved.
+    pub approved_by: String,
+    /// Why.
+    pub reason: String,
 }
 
 /// What an outbox entry carries.
@@ -652,6 +872,34 @@ pub struct WebSale {
     pub reference: String,
 }
 
+/// A web booking as the counter sees it:
+/// `GET /v1/web/bookings/{reference}` and `POST /v1/web/bookings/{reference}/collect`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct WebBooking {
+    /// Booking reference the customer shows (e.g. `W1A2B3C4D`).
+    pub reference: String,
+    /// Order id.
+    pub order_id: String,
+    /// Showtime.
+    pub showtime_id: String,
+    /// Seats with their ticket types and prices.
+    pub seats: Vec<SoldSeat>,
+    /// Total paid online.
+    pub total_minor: i64,
+    /// Currency.
+    pub currency: Currency,
+    /// When the tickets were collected at a counter, if they were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<Rfc3339>")]
+    pub collected_at: Option<Timestamp>,
+    /// The terminal that printed them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collected_by: Option<String>,
+    /// Refunded bookings cannot be collected.
+    #[serde(default)]
+    pub refunded: bool,
+}
+
 /// `GET /v1/health`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Health {
@@ -706,6 +954,41 @@ mod tests {
         })
         .unwrap();
         assert_eq!(applied["outcome"], "applied");
+    }
+
+    #[test]
+    fn price_rules_read_into_the_domain() {
+        let rule: PriceRuleWire = serde_json::from_value(serde_json::json!({
+            "code": "matinee", "name_en": "Matinee", "name_ar": "عرض نهاري",
+            "adjustment_minor": -1000,
+            "time_window": {"start": "06:00", "end": "17:00"},
+            "weekdays": ["sunday", "monday"],
+            "areas": ["premium"],
+        }))
+        .unwrap();
+        let d = rule.to_domain().unwrap();
+        let w = d.when.time_window.unwrap();
+        assert!(w.contains(jiff::civil::time(16, 59, 0, 0)));
+        assert!(!w.contains(jiff::civil::time(17, 0, 0, 0)));
+        let days = d.when.weekdays.unwrap();
+        assert!(days.contains(jiff::civil::Weekday::Sunday));
+        assert!(!days.contains(jiff::civil::Weekday::Friday));
+        assert_eq!(d.when.areas, vec![SeatArea::Premium]);
+        assert!(d.when.formats.is_empty());
+        // An old central's card has no rules; an empty list is not written.
+        let card: PriceCard =
+            serde_json::from_value(serde_json::json!({"id": "c", "prices": []})).unwrap();
+        assert!(card.rules.is_empty());
+        assert!(serde_json::to_value(&card).unwrap().get("rules").is_none());
+        for bad in ["7:00", "24:00", "12:60", "noon", ""] {
+            assert_eq!(parse_hhmm(bad), None, "{bad}");
+        }
+        let mut bad = rule.clone();
+        bad.time_window = Some(RuleTimeWindow {
+            start: "7pm".into(),
+            end: "23:00".into(),
+        });
+        assert!(bad.to_domain().unwrap_err().contains("7pm"));
     }
 
     #[test]

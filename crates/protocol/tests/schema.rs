@@ -115,6 +115,8 @@ fn domain_enums_are_string_enums_of_their_serde_names() {
     assert_string_enum(SeatKind::ALL);
     assert_string_enum(SeatState::ALL);
     assert_string_enum(&Role::ALL);
+    assert_eq!(distinct(&protocol::Weekday::ALL), 7);
+    assert_string_enum(&protocol::Weekday::ALL);
 }
 
 fn ts(s: &str) -> jiff::Timestamp {
@@ -145,6 +147,7 @@ fn tagged_and_flattened_types_match_serde() {
         cashier_id: "c-1".into(),
         sold_at: ts("2025-03-01T18:30:00Z"),
         sold_at_central_estimate: ts("2025-03-01T18:30:01.5Z"),
+        price_override: None,
     };
     let entries = vec![
         OutboxEntry {

@@ -217,9 +217,47 @@ pub struct TicketTypePrice {
     pub name_en: String,
     /// Arabic name.
     pub name_ar: String,
-    /// VAT-inclusive price.
+    /// VAT-inclusive price for this showtime before seat-area rules: the
+    /// card's base price with its time, weekday and format rules applied.
     #[ts(type = "number")]
     pub price_minor: i64,
+    /// The card's base price.
+    #[ts(type = "number")]
+    pub base_minor: i64,
+    /// The rules in `price_minor`, in card order.
+    pub adjustments: Vec<PriceAdjustment>,
+    /// The full price of a seat in each area of this screen.
+    pub area_prices: Vec<AreaPrice>,
+}
+
+/// A price rule applied to a ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PriceAdjustment {
+    /// Rule code, e.g. `matinee`.
+    pub code: String,
+    /// English name.
+    pub name_en: String,
+    /// Arabic name.
+    pub name_ar: String,
+    /// Added to the price; negative for a discount.
+    #[ts(type = "number")]
+    pub amount_minor: i64,
+}
+
+/// A ticket type's price for a seat in one area.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AreaPrice {
+    /// Area.
+    #[ts(type = "\"standard\" | \"premium\" | \"vip\"")]
+    pub area: SeatArea,
+    /// VAT-inclusive price of a seat in this area.
+    #[ts(type = "number")]
+    pub price_minor: i64,
+    /// What the area adds to (or takes off) the showtime's price.
+    #[ts(type = "number")]
+    pub adjustment_minor: i64,
 }
 
 /// A showtime's seat map with its prices.
@@ -281,6 +319,27 @@ pub struct SellArgs {
     #[serde(default)]
     #[ts(optional)]
     pub override_pin: Option<String>,
+    /// The hold `hold_seats` placed while the cashier chose (it is replaced by the sale's).
+    #[serde(default)]
+    #[ts(optional)]
+    pub hold_id: Option<String>,
+    /// A supervisor's price for every ticket of the order.
+    #[serde(default)]
+    #[ts(optional)]
+    pub price_override: Option<PriceOverrideArgs>,
+}
+
+/// A supervisor sets the price of the order's tickets by hand.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PriceOverrideArgs {
+    /// VAT-inclusive price of each ticket, in minor units.
+    #[ts(type = "number")]
+    pub price_minor: i64,
+    /// Why (1 to 120 characters); printed on the receipt.
+    pub reason: String,
+    /// The PIN of a supervisor or manager.
+    pub supervisor_pin: String,
 }
 
 /// A card payment taken on the external card terminal.
@@ -346,6 +405,48 @@ pub struct SaleResult {
     pub printouts: Vec<Printout>,
     /// Printing problems (the sale stands; tickets can be reprinted).
     pub print_errors: Vec<String>,
+    /// Each ticket as charged, in seat order.
+    pub lines: Vec<SaleLine>,
+    /// The supervisor's price override, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub price_override: Option<PriceOverrideView>,
+}
+
+/// One ticket of a sale as charged.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SaleLine {
+    /// Seat label.
+    pub seat: String,
+    /// Area of the seat.
+    #[ts(type = "\"standard\" | \"premium\" | \"vip\"")]
+    pub area: SeatArea,
+    /// Ticket type code.
+    pub ticket_type: String,
+    /// VAT-inclusive price charged.
+    #[ts(type = "number")]
+    pub price_minor: i64,
+    /// The card's price before a price override (equals `price_minor` without one).
+    #[ts(type = "number")]
+    pub list_price_minor: i64,
+    /// Rules applied to the card's base price.
+    pub adjustments: Vec<PriceAdjustment>,
+}
+
+/// A price override on a sale.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PriceOverrideView {
+    /// Price of each ticket.
+    #[ts(type = "number")]
+    pub price_minor: i64,
+    /// Staff id of the approving supervisor or manager.
+    pub approved_by: String,
+    /// Their name.
+    pub approved_by_name: String,
+    /// Why.
+    pub reason: String,
 }
 
 /// `printout_image` arguments.
@@ -536,4 +637,88 @@ pub struct ResolveConflictArgs {
     /// New seats for `reseat` (as many as the order has); best available when empty.
     #[serde(default)]
     pub seats: Vec<String>,
+}
+
+/// `web_booking` / `collect_booking` arguments.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct BookingArgs {
+    /// Session token (collecting needs a logged-in cashier).
+    #[serde(default)]
+    pub token: String,
+    /// The booking reference the customer shows.
+    pub reference: String,
+}
+
+/// A web booking as the counter shows it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct BookingView {
+    /// Reference.
+    pub reference: String,
+    /// Showtime id.
+    pub showtime_id: String,
+    /// Film (English).
+    pub film_title_en: String,
+    /// Film (Arabic).
+    pub film_title_ar: String,
+    /// Screen.
+    pub screen: String,
+    /// Local start (HH:MM).
+    pub local_time: String,
+    /// Seats.
+    pub seats: Vec<String>,
+    /// Paid online.
+    #[ts(type = "number")]
+    pub total_minor: i64,
+    /// When it was collected (RFC 3339), if it was.
+    pub collected_at: Option<String>,
+    /// Which terminal collected it.
+    pub collected_by: Option<String>,
+    /// Refunded online: cannot be collected.
+    pub refunded: bool,
+    /// Tickets printed now (collect only).
+    pub printouts: Vec<Printout>,
+}
+
+/// `hold_seats` arguments: the cashier's current selection.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct HoldSeatsArgs {
+    /// Session token.
+    pub token: String,
+    /// Showtime id.
+    pub showtime_id: String,
+    /// Every seat currently in the order (an empty list releases the hold).
+    pub seats: Vec<String>,
+    /// The hold placed for the previous selection, replaced atomically.
+    #[serde(default)]
+    #[ts(optional)]
+    pub hold_id: Option<String>,
+}
+
+/// What `hold_seats` secured.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct HoldView {
+    /// The live hold now covering the selection's seats that are not leased here.
+    pub hold_id: Option<String>,
+    /// When central lets the hold go unless renewed (RFC 3339).
+    pub expires_at: Option<String>,
+    /// Seats of the selection leased to this terminal (no hold needed).
+    pub leased: Vec<String>,
+    /// Seats someone else took meanwhile: they must leave the order.
+    pub unavailable: Vec<String>,
+    /// Central could not be reached: nothing is held (leased seats still sell).
+    pub offline: bool,
+}
+
+/// `release_hold` arguments.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ReleaseHoldArgs {
+    /// Session token.
+    pub token: String,
+    /// The hold to give back.
+    pub hold_id: String,
 }

@@ -11,6 +11,10 @@ use protocol::{
 use serde::de::DeserializeOwned;
 use std::time::Duration;
 
+/// How long a heartbeat or health check may take: with the pump's 2 s idle
+/// pause, a link that dies silently (no reset) shows as offline within 5 s.
+pub const LIVENESS_TIMEOUT: Duration = Duration::from_millis(2500);
+
 /// A failed call to central.
 #[derive(Debug)]
 pub enum CallError {
@@ -197,7 +201,12 @@ impl CentralClient {
 
     /// Central's health and clock.
     pub async fn health(&self) -> Result<protocol::Health, CallError> {
-        self.send(self.http.get(self.url("v1/health")?)).await
+        self.send(
+            self.http
+                .get(self.url("v1/health")?)
+                .timeout(LIVENESS_TIMEOUT),
+        )
+        .await
     }
 
     /// Pulls the site's catalog.
@@ -207,6 +216,50 @@ impl CentralClient {
                 .get(self.url(&format!("v1/sites/{site_id}/catalog"))?),
         )
         .await
+    }
+
+    /// Pulls the site's catalog unless it is still the `known` version
+    /// (then `None`: central answered 304 Not Modified).
+    pub async fn catalog_if_changed(
+        &self,
+        site_id: &str,
+        known: Option<&str>,
+    ) -> Result<Option<Catalog>, CallError> {
+        let mut url = self.url(&format!("v1/sites/{site_id}/catalog"))?;
+        if let Some(k) = known.filter(|k| !k.is_empty()) {
+            url.query_pairs_mut().append_pair("known", k);
+        }
+        let mut req = self
+            .http
+            .get(url)
+            .header(TERMINAL_HEADER, &self.terminal_id);
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| CallError::Network(e.to_string()))?;
+        if resp.status() == reqwest::StatusCode::NOT_MODIFIED {
+            return Ok(None);
+        }
+        let status = resp.status().as_u16();
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| CallError::Network(e.to_string()))?;
+        if (200..300).contains(&status) {
+            serde_json::from_slice(&bytes)
+                .map(Some)
+                .map_err(|e| CallError::Network(format!("unreadable catalog: {e}")))
+        } else {
+            let error = serde_json::from_slice::<ApiError>(&bytes).unwrap_or_else(|_| ApiError {
+                code: format!("http_{status}"),
+                message: String::from_utf8_lossy(&bytes).chars().take(200).collect(),
+                seats: Vec::new(),
+            });
+            Err(CallError::Api { status, error })
+        }
     }
 
     /// Non-free seats of a showtime.
@@ -291,9 +344,41 @@ impl CentralClient {
             .send(
                 self.http
                     .post(self.url(&format!("v1/terminals/{}/heartbeat", self.terminal_id))?)
+                    .timeout(LIVENESS_TIMEOUT)
                     .json(hb),
             )
             .await?;
         Ok(())
+    }
+
+    /// A web booking of this terminal's site.
+    pub async fn web_booking(&self, reference: &str) -> Result<protocol::WebBooking, CallError> {
+        self.send(
+            self.http
+                .get(self.url(&format!("v1/web/bookings/{reference}"))?),
+        )
+        .await
+    }
+
+    /// Collects a web booking (this terminal prints it).
+    pub async fn collect_web_booking(
+        &self,
+        reference: &str,
+    ) -> Result<protocol::WebBooking, CallError> {
+        self.send(
+            self.http
+                .post(self.url(&format!("v1/web/bookings/{reference}/collect"))?),
+        )
+        .await
+    }
+
+    /// Gives a hold more time.
+    pub async fn extend_hold(&self, hold_id: &str, ttl_secs: u32) -> Result<Hold, CallError> {
+        self.send(
+            self.http
+                .post(self.url(&format!("v1/holds/{hold_id}/extend"))?)
+                .json(&protocol::HoldExtend { ttl_secs }),
+        )
+        .await
     }
 }

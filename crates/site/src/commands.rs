@@ -19,7 +19,7 @@ fn json<T: Serialize>(v: T) -> Result<Value, SiteError> {
 }
 
 /// Names of all commands.
-pub const COMMANDS: [&str; 8] = [
+pub const COMMANDS: [&str; 18] = [
     "status",
     "login",
     "logout",
@@ -28,6 +28,16 @@ pub const COMMANDS: [&str; 8] = [
     "sell",
     "printout_image",
     "sync",
+    "best_available",
+    "printer_status",
+    "print_test_page",
+    "reprint",
+    "conflicts",
+    "resolve_conflict",
+    "web_booking",
+    "collect_booking",
+    "hold_seats",
+    "release_hold",
 ];
 
 /// Runs command `name` with JSON `input` and returns its JSON answer.
@@ -83,6 +93,28 @@ pub async fn dispatch(site: &Site, name: &str, input: Value) -> Result<Value, Er
             Err(e) => Err(e),
         },
         "conflicts" => site.conflicts().and_then(json),
+        "hold_seats" => match args::<HoldSeatsArgs>(input) {
+            Ok(a) => site.hold_seats(&a).await.and_then(json),
+            Err(e) => Err(e),
+        },
+        "release_hold" => match args::<ReleaseHoldArgs>(input) {
+            Ok(a) => site
+                .release_selection(&a)
+                .await
+                .and_then(|()| json(Empty {})),
+            Err(e) => Err(e),
+        },
+        "web_booking" => match args::<BookingArgs>(input) {
+            Ok(a) => site.web_booking(&a).await.and_then(json),
+            Err(e) => Err(e),
+        },
+        "collect_booking" => match args::<BookingArgs>(input) {
+            Ok(a) => match site.session_staff(&a.token) {
+                Ok(staff) => site.collect_booking(&staff, &a).await.and_then(json),
+                Err(e) => Err(e),
+            },
+            Err(e) => Err(e),
+        },
         "resolve_conflict" => match args::<ResolveConflictArgs>(input) {
             Ok(a) => match site.session_staff(&a.token) {
                 Ok(staff) => site.resolve_conflict(&staff, &a).await.and_then(json),
@@ -98,4 +130,24 @@ pub async fn dispatch(site: &Site, name: &str, input: Value) -> Result<Value, Er
         }
         e.to_body()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every command `dispatch` answers is listed in `COMMANDS`, and only those.
+    #[test]
+    fn commands_lists_every_dispatched_command() {
+        let src = include_str!("commands.rs");
+        let body = &src[src.find("let out = match name").expect("dispatch match")..];
+        let body = &body[..body.find("other =>").expect("fallback arm")];
+        let mut dispatched: Vec<&str> = body
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix('"'))
+            .filter_map(|l| l.split('"').next())
+            .collect();
+        dispatched.sort_unstable();
+        let mut listed = super::COMMANDS.to_vec();
+        listed.sort_unstable();
+        assert_eq!(dispatched, listed);
+    }
 }

@@ -314,6 +314,7 @@ impl Site {
                     showtime_id: show.id.clone(),
                     seats: to_hold,
                     ttl_secs: site.hold_ttl_secs,
+                    replaces: None,
                 })
                 .await;
             self.note_call(&hold);

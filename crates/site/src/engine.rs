@@ -255,6 +255,7 @@ impl Site {
             store::set_config(&tx, "central_ca_pem", creds.ca_pem.as_deref().unwrap_or(""))?;
             store::set_config(&tx, "terminal_token", creds.token.as_deref().unwrap_or(""))?;
             store::replace_catalog(&tx, &catalog)?;
+            store::set_config(&tx, "catalog_version", &catalog.version)?;
             tx.commit()?;
         }
         // The door QR key: a conflict with another key shows at set-up time.
@@ -266,13 +267,17 @@ impl Site {
     pub async fn sync(&self) -> Result<SyncReport> {
         let cfg = self.config()?;
         let client = self.client()?;
-        let catalog = client.catalog(&cfg.site_id).await;
+        let known = store::config(&self.db(), "catalog_version")?;
+        let catalog = client
+            .catalog_if_changed(&cfg.site_id, known.as_deref())
+            .await;
         self.note_call(&catalog);
-        let catalog = catalog?;
-        {
+        // Unchanged since the last pull: nothing to rewrite.
+        if let Some(catalog) = catalog? {
             let mut db = self.db();
             let tx = db.transaction()?;
             store::replace_catalog(&tx, &catalog)?;
+            store::set_config(&tx, "catalog_version", &catalog.version)?;
             tx.commit()?;
         }
         // Keys never block a sync; registering again is idempotent.
@@ -667,7 +672,15 @@ impl Site {
         let db = self.db();
         let show = store::showtime(&db, showtime_id)?;
         let seats = store::seats(&db, &show, self.clock.now())?;
-        let prices = store::prices(&db, &show.price_card_id)?;
+        let mut areas: Vec<domain::SeatArea> = Vec::new();
+        for s in &seats {
+            if !areas.contains(&s.area) {
+                areas.push(s.area);
+            }
+        }
+        areas.sort_by_key(|a| domain::SeatArea::ALL.iter().position(|x| x == a));
+        let ticket_types =
+            crate::price::ShowPricing::load(&db, &show, &site, &tz)?.ticket_type_prices(&areas);
         Ok(SeatMap {
             version: *self.seat_version.borrow() as u32,
             width: seats.iter().map(|s| s.x + 1).max().unwrap_or(0),
@@ -685,15 +698,7 @@ impl Site {
                     state: s.state,
                 })
                 .collect(),
-            ticket_types: prices
-                .into_iter()
-                .map(|p| TicketTypePrice {
-                    code: p.ticket_type,
-                    name_en: p.name_en,
-                    name_ar: p.name_ar,
-                    price_minor: p.price_minor,
-                })
-                .collect(),
+            ticket_types,
             currency: site.currency.into(),
             local_time: time_fmt::local_hhmm(show.starts_at, &tz),
             showtime_id: show.id,

@@ -33,6 +33,9 @@ pub enum SiteError {
     /// Age rating rules.
     #[error(transparent)]
     Age(#[from] domain::AgeError),
+    /// Price card rules.
+    #[error(transparent)]
+    Pricing(#[from] domain::PricingError),
     /// The film needs an ID check the cashier has not confirmed.
     #[error("'{0}' film: confirm that you checked the customer's ID")]
     IdCheckRequired(String),
@@ -101,6 +104,7 @@ impl SiteError {
             SiteError::UnknownOrder(_) => "unknown_order",
             SiteError::Age(e) => e.code(),
             SiteError::Payment(e) => e.code(),
+            SiteError::Pricing(e) => e.code(),
             SiteError::IdCheckRequired(_) => "age.id_check_required",
             SiteError::UnknownShowtime(_) => "unknown_showtime",
             SiteError::UnknownSeats(_) => "unknown_seats",

@@ -94,6 +94,7 @@ impl Site {
                 showtime_id: show.id.clone(),
                 seats: vec![to.to_string()],
                 ttl_secs: ttl,
+                replaces: None,
             })
             .await;
         self.note_call(&hold);

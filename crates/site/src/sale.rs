@@ -32,6 +32,11 @@ pub struct SaleRequest {
     /// A manager who approved selling seats that are not leased to this
     /// terminal while central is unreachable.
     pub override_by: Option<StaffRow>,
+    /// The hold placed while the cashier chose the seats (`hold_seats`), if
+    /// any: the sale's own hold replaces it, so no seat is let go in between.
+    pub hold_id: Option<String>,
+    /// A supervisor's price for every ticket (checked by the engine).
+    pub price_override: Option<crate::api::PriceOverrideArgs>,
 }
 
 /// The payments recorded for a settled sale: card first, then cash.
@@ -74,6 +79,58 @@ fn receipt_payments(
             _ => ("Cash".to_string(), tendered, String::new()),
         })
         .collect()
+}
+
+/// The sale-specific text of a receipt.
+struct ReceiptText {
+    /// One per order line: what the ticket is called.
+    descriptions: Vec<String>,
+    /// Lines under the totals.
+    notes: Vec<String>,
+}
+
+/// What each ticket is called on the receipt: the ticket type and film,
+/// with the rules that priced it, or a note that a supervisor set the price.
+fn receipt_descriptions(
+    ticket_name: &str,
+    title: &str,
+    priced: &[(domain::SeatArea, domain::PricedTicket)],
+    price_override: Option<&crate::price::ApprovedOverride>,
+) -> Vec<String> {
+    priced
+        .iter()
+        .map(|(_, p)| {
+            let base = format!("{ticket_name} - {title}");
+            if price_override.is_some() {
+                format!("{base} (price override)")
+            } else if p.adjustments.is_empty() {
+                base
+            } else {
+                let rules: Vec<&str> = p.adjustments.iter().map(|a| a.name_en.as_str()).collect();
+                format!("{base} ({})", rules.join(", "))
+            }
+        })
+        .collect()
+}
+
+/// Lines printed under the receipt's totals: who set a price by hand, and why.
+fn receipt_notes(
+    currency: &domain::Currency,
+    priced: &[(domain::SeatArea, domain::PricedTicket)],
+    price_override: Option<&crate::price::ApprovedOverride>,
+) -> Vec<String> {
+    let Some(o) = price_override else {
+        return Vec::new();
+    };
+    let mut list: Vec<i64> = priced.iter().map(|(_, p)| p.price_minor).collect();
+    list.dedup();
+    let list: Vec<String> = list.into_iter().map(|m| currency.format(m)).collect();
+    vec![
+        format!("PRICE OVERRIDE: {} each", currency.format(o.price_minor)),
+        format!("List price {}", list.join(" / ")),
+        format!("Approved by {}", o.approver.name),
+        format!("Reason: {}", o.reason),
+    ]
 }
 
 /// Everything the printouts of one sale share.
@@ -119,6 +176,8 @@ impl Site {
                 }),
                 id_checked: args.id_checked,
                 override_by,
+                price_override: args.price_override.clone(),
+                hold_id: args.hold_id.clone(),
             },
         )
         .await
@@ -141,9 +200,15 @@ impl Site {
                 m.name
             )));
         }
+        let price_override = match &req.price_override {
+            Some(o) => Some(crate::price::check_override(o, |pin| {
+                self.staff_by_pin(pin)
+            })?),
+            None => None,
+        };
         let now = self.clock.now();
         // 1. Validate everything locally before touching central or the disk.
-        let (show, lines, price, leased) = {
+        let (show, lines, price, leased, priced) = {
             let db = self.db();
             let show = store::showtime(&db, &req.showtime_id)?;
             let settings = store::site_settings(&db)?;
@@ -159,10 +224,13 @@ impl Site {
             if domain::age::requires_id_check(&show.rating) && !req.id_checked {
                 return Err(SiteError::IdCheckRequired(show.rating.clone()));
             }
-            let seats: HashMap<String, domain::SeatState> = store::seats(&db, &show, now)?
-                .into_iter()
-                .map(|s| (s.label, s.state))
+            let seat_rows = store::seats(&db, &show, now)?;
+            let areas: HashMap<String, domain::SeatArea> = seat_rows
+                .iter()
+                .map(|s| (s.label.clone(), s.area))
                 .collect();
+            let seats: HashMap<String, domain::SeatState> =
+                seat_rows.into_iter().map(|s| (s.label, s.state)).collect();
             let unknown: Vec<String> = req
                 .seats
                 .iter()
@@ -186,14 +254,28 @@ impl Site {
             if !taken.is_empty() {
                 return Err(SiteError::SeatUnavailable(taken));
             }
+            // Each seat at the card's price for this show and its area, unless
+            // a supervisor set the price.
+            let pricing = crate::price::ShowPricing::load(&db, &show, &site, &tz)?;
+            let priced: Vec<(domain::SeatArea, domain::PricedTicket)> = req
+                .seats
+                .iter()
+                .map(|s| {
+                    let area = areas.get(s).copied().unwrap_or(domain::SeatArea::Standard);
+                    Ok((area, pricing.price(&price.ticket_type, area)?))
+                })
+                .collect::<Result<_>>()?;
             let lines: Vec<OrderLine> = req
                 .seats
                 .iter()
-                .map(|s| OrderLine {
+                .zip(&priced)
+                .map(|(s, (_, p))| OrderLine {
                     showtime_id: show.id.clone(),
                     seat_label: s.clone(),
                     ticket_type: price.ticket_type.clone(),
-                    price_minor: price.price_minor,
+                    price_minor: price_override
+                        .as_ref()
+                        .map_or(p.price_minor, |o| o.price_minor),
                 })
                 .collect();
             let leased: Vec<bool> = req
@@ -201,7 +283,7 @@ impl Site {
                 .iter()
                 .map(|s| seats.get(s) == Some(&domain::SeatState::Leased))
                 .collect();
-            (show, lines, price, leased)
+            (show, lines, price, leased, priced)
         };
         let totals = order::totals(&lines, site.vat_rate_bp)?;
         let settled = domain::payment::settle(
@@ -244,6 +326,7 @@ impl Site {
                         showtime_id: show.id.clone(),
                         seats: unleased.clone(),
                         ttl_secs: site.hold_ttl_secs,
+                        replaces: req.hold_id.clone(),
                     })
                     .await;
                 self.note_call(&h);
@@ -305,6 +388,10 @@ impl Site {
             cashier_id: staff.id.clone(),
             sold_at: now,
             sold_at_central_estimate: now + offset,
+            price_override: price_override.as_ref().map(|o| protocol::PriceOverride {
+                approved_by: o.approver.id.clone(),
+                reason: o.reason.clone(),
+            }),
         };
         let reference = order_ref(order_id);
         let terminal_id = self.config()?.terminal_id;
@@ -322,6 +409,15 @@ impl Site {
                 sold_at: now,
             },
             &lines,
+            ReceiptText {
+                descriptions: receipt_descriptions(
+                    &price.name_en,
+                    &show.title_en,
+                    &priced,
+                    price_override.as_ref(),
+                ),
+                notes: receipt_notes(&site.currency, &priced, price_override.as_ref()),
+            },
             &receipt_payments(&settled, req.card.as_ref(), req.tendered_minor),
             change,
             totals.vat_minor,
@@ -400,6 +496,24 @@ impl Site {
             .to_string(),
             printouts,
             print_errors,
+            lines: lines
+                .iter()
+                .zip(&priced)
+                .map(|(l, (area, p))| crate::api::SaleLine {
+                    seat: l.seat_label.clone(),
+                    area: *area,
+                    ticket_type: l.ticket_type.clone(),
+                    price_minor: l.price_minor,
+                    list_price_minor: p.price_minor,
+                    adjustments: crate::price::adjustments(p),
+                })
+                .collect(),
+            price_override: price_override.map(|o| crate::api::PriceOverrideView {
+                price_minor: o.price_minor,
+                approved_by: o.approver.id,
+                approved_by_name: o.approver.name,
+                reason: o.reason,
+            }),
         })
     }
 
@@ -430,6 +544,12 @@ impl Site {
                 sale.sold_at_central_estimate.to_string()
             ],
         )?;
+        if let Some(o) = &sale.price_override {
+            tx.execute(
+                "UPDATE orders SET price_override_by = ?2, price_override_reason = ?3 WHERE id = ?1",
+                params![order_id, o.approved_by, o.reason],
+            )?;
+        }
         for seat in &sale.seats {
             tx.execute(
                 "INSERT INTO order_seats (order_id, showtime_id, seat_label, ticket_type, price_minor)
@@ -476,10 +596,15 @@ impl Site {
         &self,
         ctx: &PrintContext<'_>,
         lines: &[OrderLine],
+        text: ReceiptText,
         payments: &[(String, i64, String)],
         change: i64,
         vat_minor: i64,
     ) -> Result<Vec<NewJob>> {
+        let ReceiptText {
+            descriptions,
+            notes,
+        } = text;
         let paper = self.paper()?;
         let mut jobs = Vec::with_capacity(lines.len() + 1);
         for line in lines {
@@ -493,8 +618,25 @@ impl Site {
             )?);
         }
         let total: i64 = lines.iter().map(|l| l.price_minor).sum();
-        let desc = format!("{} - {}", ctx.ticket_name, ctx.show.title_en);
-        let receipt_lines = vec![(desc, lines.len() as u32, total)];
+        // One receipt line per description and price: seats priced alike are counted together.
+        let mut receipt_lines: Vec<(String, u32, i64)> = Vec::new();
+        let mut unit: Vec<i64> = Vec::new();
+        for (line, desc) in lines.iter().zip(&descriptions) {
+            match receipt_lines
+                .iter()
+                .zip(&unit)
+                .position(|((d, _, _), u)| d == desc && *u == line.price_minor)
+            {
+                Some(i) => {
+                    receipt_lines[i].1 += 1;
+                    receipt_lines[i].2 += line.price_minor;
+                }
+                None => {
+                    receipt_lines.push((desc.clone(), 1, line.price_minor));
+                    unit.push(line.price_minor);
+                }
+            }
+        }
         jobs.push(ticket::receipt_job(
             &ticket::ReceiptJob {
                 site: ctx.site,
@@ -512,6 +654,7 @@ impl Site {
                 payments: payments.to_vec(),
                 change_minor: change,
                 open_drawer: payments.iter().any(|(m, _, _)| m == "Cash"),
+                notes,
             },
             paper,
         )?);

@@ -26,6 +26,12 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "../../../migrations/site/0006_leases_conflicts.sql"
         )),
+        M::up(include_str!(
+            "../../../migrations/site/0008_web_collections.sql"
+        )),
+        M::up(include_str!(
+            "../../../migrations/site/0007_price_rules.sql"
+        )),
     ])
 }
 
@@ -97,6 +103,7 @@ pub fn replace_catalog(tx: &Transaction<'_>, catalog: &Catalog) -> Result<()> {
     for table in [
         "site",
         "prices",
+        "price_rules",
         "showtimes",
         "screen_seats",
         "screens",
@@ -169,6 +176,12 @@ pub fn replace_catalog(tx: &Transaction<'_>, catalog: &Catalog) -> Result<()> {
                 "INSERT INTO prices (price_card_id, ticket_type, name_en, name_ar, price_minor, position)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![card.id, p.ticket_type, p.name_en, p.name_ar, p.price_minor, pos as i64],
+            )?;
+        }
+        for (pos, rule) in card.rules.iter().enumerate() {
+            tx.execute(
+                "INSERT OR REPLACE INTO price_rules (price_card_id, position, code, body) VALUES (?1, ?2, ?3, ?4)",
+                params![card.id, pos as i64, rule.code, serde_json::to_string(rule).map_err(corrupt)?],
             )?;
         }
     }
@@ -578,6 +591,27 @@ pub fn mark_remote_taken(conn: &Connection, showtime_id: &str, seats: &[String])
         stmt.execute(params![showtime_id, seat])?;
     }
     Ok(())
+}
+
+/// The rules of a price card, in card order.
+pub fn price_rules(conn: &Connection, price_card_id: &str) -> Result<Vec<protocol::PriceRuleWire>> {
+    let mut stmt =
+        conn.prepare("SELECT body FROM price_rules WHERE price_card_id = ?1 ORDER BY position")?;
+    let rows = stmt
+        .query_map([price_card_id], |r| r.get::<_, String>(0))?
+        .map(|body| serde_json::from_str(&body?).map_err(corrupt))
+        .collect::<Result<_>>()?;
+    Ok(rows)
+}
+
+/// A price card with its rules, ready to price tickets.
+pub fn price_card(conn: &Connection, price_card_id: &str) -> Result<domain::pricing::PriceCard> {
+    let card = protocol::PriceCard {
+        id: price_card_id.to_string(),
+        prices: prices(conn, price_card_id)?,
+        rules: price_rules(conn, price_card_id)?,
+    };
+    card.to_domain().map_err(corrupt)
 }
 
 /// A ticket type's price on a price card.

@@ -143,6 +143,8 @@ pub struct ReceiptJob<'a> {
     pub change_minor: i64,
     /// Open the cash drawer (cash was taken).
     pub open_drawer: bool,
+    /// Lines printed before the thank-you footer (e.g. a price override).
+    pub notes: Vec<String>,
 }
 
 /// Encodes the receipt (a simplified tax invoice), opening the cash drawer when cash was taken.
@@ -189,7 +191,12 @@ pub fn receipt_job(r: &ReceiptJob<'_>, paper: Paper) -> Result<NewJob, PrintErro
             .collect(),
         change: amount(r.change_minor),
         qr_payload: String::new(),
-        footer_lines: vec!["Thank you for visiting".into()],
+        footer_lines: r
+            .notes
+            .iter()
+            .cloned()
+            .chain(["Thank you for visiting".to_string()])
+            .collect(),
     };
     Ok(NewJob {
         order_id: Some(r.order_id.to_string()),

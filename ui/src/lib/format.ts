@@ -50,3 +50,23 @@ export function ageOf(secs: number): Age {
   if (s < 3600) return { unit: 'min', n: Math.floor(s / 60) };
   return { unit: 'h', h: Math.floor(s / 3600), min: Math.floor((s % 3600) / 60) };
 }
+
+/**
+ * A business day on a compact day button: "2025-11-28" -> weekday "Fri" /
+ * "الجمعة" and date "28 Nov" / "28 نوفمبر" (Latin digits, no time-zone shift).
+ */
+export function formatDayButton(day: string, locale: Locale = 'en'): { weekday: string; date: string } {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  const date = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : new Date(Number.NaN);
+  if (Number.isNaN(date.getTime())) return { weekday: '', date: day };
+  const parts = new Intl.DateTimeFormat(INTL_LOCALE[locale], {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    timeZone: 'UTC',
+    calendar: 'gregory',
+    numberingSystem: 'latn',
+  }).formatToParts(date);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return { weekday: part('weekday'), date: `${part('day')} ${part('month')}` };
+}

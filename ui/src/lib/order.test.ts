@@ -26,7 +26,9 @@ const map = mapOf(seats);
 describe('order', () => {
   it('defaults to adult, else the first type', () => {
     expect(defaultTicketType(map.ticket_types)).toBe('adult');
-    expect(defaultTicketType([{ code: 'x', name_en: 'X', name_ar: '', price_minor: 1 }])).toBe('x');
+    expect(
+      defaultTicketType([{ code: 'x', name_en: 'X', name_ar: '', price_minor: 1, base_minor: 1, adjustments: [], area_prices: [] }]),
+    ).toBe('x');
     expect(defaultTicketType([])).toBeNull();
   });
 
@@ -109,6 +111,50 @@ describe('order', () => {
   it('leaves an order for another showtime alone', () => {
     const o = { showtime_id: 'st-2', seats: ['A-3'], ticket_type: 'adult' };
     expect(reconcile(o, map)).toEqual({ order: o, dropped: [] });
+  });
+});
+
+describe('prices per seat', () => {
+  const priced = mapOf(seats, {
+    ticket_types: [
+      {
+        code: 'adult',
+        name_en: 'Adult',
+        name_ar: 'بالغ',
+        price_minor: 4000,
+        base_minor: 5000,
+        adjustments: [{ code: 'matinee', name_en: 'Weekday matinee', name_ar: 'عرض نهاري', amount_minor: -1000 }],
+        area_prices: [
+          { area: 'standard', price_minor: 4000, adjustment_minor: 0 },
+          { area: 'premium', price_minor: 5000, adjustment_minor: 1000 },
+        ],
+      },
+    ],
+  });
+
+  it('prices each seat for its area', () => {
+    const o = { showtime_id: 'st-1', seats: ['B-1', 'A-1'], ticket_type: 'adult' };
+    expect(orderLines(o, priced).map((l) => [l.seat.label, l.price_minor])).toEqual([
+      ['A-1', 4000],
+      ['B-1', 5000],
+    ]);
+    expect(orderTotal(o, priced.ticket_types, priced.seats)).toBe(9000);
+    // Without the seats: the showtime's price for every seat.
+    expect(orderTotal(o, priced.ticket_types)).toBe(8000);
+  });
+
+  it('charges the override for every seat and keeps the list price', () => {
+    const o = {
+      showtime_id: 'st-1',
+      seats: ['A-1', 'B-1'],
+      ticket_type: 'adult',
+      price_override: { price_minor: 2000, reason: 'Broken armrest', supervisor_pin: '2222' },
+    };
+    expect(orderLines(o, priced).map((l) => [l.price_minor, l.list_price_minor])).toEqual([
+      [2000, 4000],
+      [2000, 5000],
+    ]);
+    expect(orderTotal(o, priced.ticket_types, priced.seats)).toBe(4000);
   });
 });
 

@@ -1,6 +1,7 @@
 // The order being built at the counter: one showtime, some seats, one ticket type.
 
-import type { Currency, SeatMap, SeatView, TicketTypePrice } from './types';
+import type { Currency, SeatArea, SeatMap, SeatView, TicketTypePrice } from './types';
+import type { PriceOverrideArgs } from './bindings/PriceOverrideArgs';
 import { isSellable, sortSeats } from './seatmap';
 import { parseMajor, type ParseError } from './money';
 
@@ -9,6 +10,8 @@ export interface Order {
   /** Seat labels in the order they were picked. */
   seats: string[];
   ticket_type: string | null;
+  /** A supervisor's price for every ticket (the engine checks the PIN when selling). */
+  price_override?: PriceOverrideArgs | null;
 }
 
 export function emptyOrder(showtime_id: string | null = null, ticket_type: string | null = null): Order {
@@ -37,11 +40,23 @@ export function ticketPrice(order: Order, types: readonly TicketTypePrice[]): Ti
   return types.find((tt) => tt.code === order.ticket_type) ?? null;
 }
 
-/** Total in minor units, or null when no ticket type applies. */
-export function orderTotal(order: Order, types: readonly TicketTypePrice[]): number | null {
+/** The price of a ticket type for a seat in `area`: the showtime's price with the area's rules. */
+export function seatPrice(tt: TicketTypePrice, area: SeatArea): number {
+  return tt.area_prices.find((a) => a.area === area)?.price_minor ?? tt.price_minor;
+}
+
+/**
+ * Total in minor units, or null when no ticket type applies. With the seat
+ * map's seats each seat is priced for its area; a price override sets every
+ * ticket's price.
+ */
+export function orderTotal(order: Order, types: readonly TicketTypePrice[], seats?: readonly SeatView[]): number | null {
   const tt = ticketPrice(order, types);
   if (!tt) return null;
-  return tt.price_minor * order.seats.length;
+  if (order.price_override) return order.price_override.price_minor * order.seats.length;
+  if (!seats) return tt.price_minor * order.seats.length;
+  const areas = new Map(seats.map((s) => [s.label, s.area]));
+  return order.seats.reduce((sum, label) => sum + seatPrice(tt, areas.get(label) ?? 'standard'), 0);
 }
 
 export function canPay(order: Order, map: SeatMap | null): boolean {
@@ -77,15 +92,22 @@ export function reconcile(order: Order, map: SeatMap): { order: Order; dropped: 
 
 export interface OrderLine {
   seat: SeatView;
+  /** The price charged for this seat (its area's, or the override). */
   price_minor: number | null;
+  /** The card's price for this seat when an override replaces it. */
+  list_price_minor: number | null;
 }
 
-/** Order lines in seat-map order (row by row), whatever order they were picked in. */
+/** Order lines in seat-map order (row by row), whatever order they were picked in, each priced for its area. */
 export function orderLines(order: Order, map: SeatMap | null): OrderLine[] {
   if (!map || order.showtime_id !== map.showtime_id) return [];
-  const price = ticketPrice(order, map.ticket_types)?.price_minor ?? null;
+  const tt = ticketPrice(order, map.ticket_types);
   const picked = new Set(order.seats);
-  return sortSeats(map.seats.filter((s) => picked.has(s.label))).map((seat) => ({ seat, price_minor: price }));
+  return sortSeats(map.seats.filter((s) => picked.has(s.label))).map((seat) => {
+    const list = tt ? seatPrice(tt, seat.area) : null;
+    const price = tt && order.price_override ? order.price_override.price_minor : list;
+    return { seat, price_minor: price, list_price_minor: list };
+  });
 }
 
 export type TenderCheck =

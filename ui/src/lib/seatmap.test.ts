@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   MIN_CELL,
+  SeatMapModel,
   chooseCell,
   directionFromKey,
   initialFocus,
@@ -15,7 +16,7 @@ import {
   sortSeats,
   unleasedSeats,
 } from './seatmap';
-import { bigHall, mapOf, seat } from './testdata/maps';
+import { bigHall, grandHall, mapOf, seat } from './testdata/maps';
 import type { SeatView } from './types';
 
 const m = metricsFor(30); // cell 30, gap 4, aisle 18, label 24
@@ -119,6 +120,63 @@ describe('chooseCell', () => {
     expect(l.seats.length).toBe(448);
     expect(l.width).toBeLessThanOrEqual(672);
     expect(l.height).toBeLessThan(520);
+  });
+});
+
+describe('the largest layout', () => {
+  it('fits the 644-seat Grand hall in the centre column of a 1280x800 window without scrolling', () => {
+    const hall = grandHall();
+    expect(hall.length).toBeGreaterThanOrEqual(600);
+    const cell = chooseCell(hall, 672);
+    const l = layoutSeats(hall, metricsFor(cell));
+    expect(l.seats.length).toBe(644);
+    expect(l.width).toBeLessThanOrEqual(672);
+    expect(l.height).toBeLessThan(520);
+    expect(l.aisleColumns).toEqual([6, 23]);
+  });
+});
+
+describe('SeatMapModel', () => {
+  const states = (i: number) => (i % 5 < 2 ? 'sold' : i % 10 === 2 ? 'held' : 'free');
+
+  it('builds what the map draws', () => {
+    const hall = grandHall(states);
+    const v = new SeatMapModel().build(hall, 672, new Set(['A-5']), 'en');
+    expect(v.cells).toHaveLength(644);
+    expect(v.counts.total).toBe(644);
+    expect(v.counts.free).toBe(hall.filter((s) => s.state === 'free').length);
+    expect(v.kinds.sort()).toEqual(['companion', 'wheelchair']);
+    expect(v.areas.sort()).toEqual(['premium', 'standard']);
+    const a5 = v.cells.find((c) => c.seat.label === 'A-5')!;
+    expect(a5.selected).toBe(true);
+    expect(a5.mark).toBe('✓');
+    const placed = layoutSeats(hall, v.layout.metrics).seats.find((p) => p.seat.label === 'A-5')!;
+    expect([a5.left, a5.top]).toEqual([placed.left, placed.top]);
+    expect(v.cells.find((c) => c.seat.label === 'A-1')!.unavailable).toBe(true);
+  });
+
+  it('keeps every unchanged cell when a poll brings the same seats, and renews only what changed', () => {
+    const model = new SeatMapModel();
+    const first = model.build(grandHall(states), 672, new Set(), 'en');
+    // A fresh poll: new objects, same states.
+    const same = model.build(grandHall(states), 672, new Set(), 'en');
+    expect(same.layout).toBe(first.layout);
+    expect(same.cells.every((c, i) => c === first.cells[i])).toBe(true);
+    // Seat 3 sold elsewhere and seat 4 picked: two cells change, 642 stay.
+    const next = model.build(grandHall((i) => (i === 3 ? 'sold' : states(i))), 672, new Set(['A-5']), 'en');
+    const renewed = next.cells.filter((c, i) => c !== first.cells[i]).map((c) => c.seat.label);
+    expect(renewed).toEqual(['A-4', 'A-5']);
+    expect(next.cells[3]!.seat.state).toBe('sold');
+  });
+
+  it('relabels every seat on a language switch and lays out again on a new width', () => {
+    const model = new SeatMapModel();
+    const hall = grandHall();
+    const en = model.build(hall, 672, new Set(), 'en');
+    const ar = model.build(hall, 672, new Set(), 'ar');
+    expect(ar.cells.some((c, i) => c === en.cells[i])).toBe(false);
+    const wide = model.build(hall, 1600, new Set(), 'ar');
+    expect(wide.layout.metrics.cell).toBeGreaterThan(ar.layout.metrics.cell);
   });
 });
 

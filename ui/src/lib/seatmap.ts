@@ -290,3 +290,115 @@ export function unleasedSeats(map: SeatMap, labels: readonly string[]): string[]
   const byLabel = new Map(map.seats.map((s) => [s.label, s.state]));
   return labels.filter((l) => byLabel.get(l) !== 'leased');
 }
+
+/** One seat button as drawn: position, marks and labels worked out once. */
+export interface SeatCell {
+  seat: SeatView;
+  left: number;
+  top: number;
+  selected: boolean;
+  /** Neither sellable nor in the order: shown disabled. */
+  unavailable: boolean;
+  mark: string;
+  aria: string;
+}
+
+/** Everything the seat map draws, derived from the seats, the room it has and the order. */
+export interface SeatMapView {
+  layout: SeatLayout;
+  cells: SeatCell[];
+  counts: { free: number; total: number; leased: number };
+  areas: SeatView['area'][];
+  /** Kinds other than standard, for the legend. */
+  kinds: SeatView['kind'][];
+}
+
+function sameShape(a: readonly SeatView[], b: readonly SeatView[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.label !== y.label || x.x !== y.x || x.y !== y.y) return false;
+  }
+  return true;
+}
+
+/**
+ * Builds the seat map's view model and keeps it cheap to rebuild: the
+ * geometry (seat size, positions) is worked out again only when the seats'
+ * places or the available width change, and a seat whose state, selection
+ * and language are unchanged keeps its `SeatCell` object, so a keyed
+ * `{#each}` leaves its button alone. A live poll that changes three seats of
+ * 640 updates three buttons.
+ */
+export class SeatMapModel {
+  private shapeSeats: readonly SeatView[] = [];
+  private shapeWidth = -1;
+  private layout: SeatLayout | null = null;
+  private positions = new Map<string, PlacedSeat>();
+  private cells = new Map<string, SeatCell>();
+  private locale = '';
+
+  /** `available`: width for the drawing, px; `locale`: the language the labels are in (a switch relabels every seat). */
+  build(seats: readonly SeatView[], available: number, selected: ReadonlySet<string>, locale: string): SeatMapView {
+    if (this.layout === null || available !== this.shapeWidth || !sameShape(this.shapeSeats, seats)) {
+      const list = [...seats];
+      this.layout = layoutSeats(list, metricsFor(chooseCell(list, available)));
+      this.positions = new Map(this.layout.seats.map((p) => [p.seat.label, p]));
+      this.shapeSeats = seats;
+      this.shapeWidth = available;
+      this.cells.clear();
+    }
+    if (locale !== this.locale) {
+      this.cells.clear();
+      this.locale = locale;
+    }
+    const cells: SeatCell[] = [];
+    const next = new Map<string, SeatCell>();
+    const areas = new Set<SeatView['area']>();
+    const kinds = new Set<SeatView['kind']>();
+    let free = 0;
+    let leased = 0;
+    for (const seat of seats) {
+      areas.add(seat.area);
+      if (seat.kind !== 'standard') kinds.add(seat.kind);
+      if (isSellable(seat.state)) free++;
+      if (seat.state === 'leased') leased++;
+      const isSel = selected.has(seat.label);
+      const old = this.cells.get(seat.label);
+      let cell: SeatCell;
+      if (
+        old !== undefined &&
+        old.selected === isSel &&
+        old.seat.state === seat.state &&
+        old.seat.kind === seat.kind &&
+        old.seat.area === seat.area &&
+        old.seat.number === seat.number
+      ) {
+        cell = old;
+      } else {
+        const p = this.positions.get(seat.label);
+        cell = {
+          seat,
+          left: p?.left ?? 0,
+          top: p?.top ?? 0,
+          selected: isSel,
+          unavailable: !isSellable(seat.state) && !isSel,
+          mark: seatMark(seat, isSel),
+          aria: seatAriaLabel(seat, isSel),
+        };
+      }
+      next.set(seat.label, cell);
+      cells.push(cell);
+    }
+    this.cells = next;
+    return {
+      layout: this.layout,
+      cells,
+      counts: { free, total: seats.length, leased },
+      areas: [...areas],
+      kinds: [...kinds],
+    };
+  }
+}

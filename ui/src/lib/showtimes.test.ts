@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { availability, groupByFilm, hasStarted, tileView } from './showtimes';
+import { formatDayButton } from './format';
+import { ADVANCE_DAYS, addDays, availability, dayChoices, groupByFilm, hasStarted, isDay, keptDay, tileView } from './showtimes';
 import type { ShowtimeSummary } from './types';
 
 function show(id: string, film: string, time: string, extra: Partial<ShowtimeSummary> = {}): ShowtimeSummary {
@@ -81,3 +82,57 @@ describe('tileView', () => {
   });
 });
 
+
+describe('business days for advance sales', () => {
+  it('checks the YYYY-MM-DD form and the calendar', () => {
+    expect(isDay('2026-11-26')).toBe(true);
+    expect(isDay('2028-02-29')).toBe(true);
+    expect(isDay('2026-02-29')).toBe(false);
+    expect(isDay('2026-13-01')).toBe(false);
+    expect(isDay('26-11-2026')).toBe(false);
+    expect(isDay('')).toBe(false);
+  });
+
+  it('adds days across month, year and leap-day ends', () => {
+    expect(addDays('2026-11-26', 1)).toBe('2026-11-27');
+    expect(addDays('2026-11-30', 1)).toBe('2026-12-01');
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+    expect(addDays('2028-02-28', 1)).toBe('2028-02-29');
+    expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
+    expect(addDays('not a day', 1)).toBe('not a day');
+  });
+
+  it('offers today, tomorrow and the five days after', () => {
+    const c = dayChoices('2026-12-29');
+    expect(c).toHaveLength(ADVANCE_DAYS);
+    expect(c.map((d) => d.day)).toEqual([
+      '2026-12-29',
+      '2026-12-30',
+      '2026-12-31',
+      '2027-01-01',
+      '2027-01-02',
+      '2027-01-03',
+      '2027-01-04',
+    ]);
+    expect(c.map((d) => d.kind)).toEqual(['today', 'tomorrow', 'later', 'later', 'later', 'later', 'later']);
+    expect(dayChoices('')).toEqual([]);
+  });
+
+  it('keeps an advance day across midnight while it is still ahead, else goes back to today', () => {
+    expect(keptDay(null, '2026-11-27')).toBeNull();
+    // Tomorrow was chosen; after the roll-over it is today.
+    expect(keptDay('2026-11-27', '2026-11-27')).toBeNull();
+    expect(keptDay('2026-11-30', '2026-11-27')).toBe('2026-11-30');
+    // A day that went by, or one beyond the offered week.
+    expect(keptDay('2026-11-26', '2026-11-27')).toBeNull();
+    expect(keptDay('2026-12-25', '2026-11-27')).toBeNull();
+  });
+
+  it('labels day buttons in both languages with Latin digits', () => {
+    expect(formatDayButton('2026-11-27', 'en')).toEqual({ weekday: 'Fri', date: '27 Nov' });
+    const ar = formatDayButton('2026-11-27', 'ar');
+    expect(ar.date).toMatch(/^27 /);
+    expect(ar.weekday).toMatch(/[\u0600-\u06ff]/);
+    expect(formatDayButton('bad', 'en')).toEqual({ weekday: '', date: 'bad' });
+  });
+});

@@ -70,3 +70,54 @@ export function tileView(s: Pick<ShowtimeSummary, 'sales_state' | 'seats_leased'
   return { state: s.sales_state, sellable, leased: sellable ? Math.max(0, s.seats_leased) : 0 };
 }
 
+
+// Business days for advance sales. Days are "YYYY-MM-DD" strings, as the
+// engine's `showtimes` command takes them; arithmetic is on the calendar
+// (UTC), so no time zone or daylight-saving change can skip or repeat a day.
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Whether `day` is a real calendar date written YYYY-MM-DD. */
+export function isDay(day: string): boolean {
+  const m = DAY.exec(day);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+
+/** `day` moved by `n` calendar days (n may be negative); `day` itself when it is not a date. */
+export function addDays(day: string, n: number): string {
+  const m = DAY.exec(day);
+  if (!m || !isDay(day)) return day;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + n));
+  return d.toISOString().slice(0, 10);
+}
+
+/** How many business days the board offers, today included. */
+export const ADVANCE_DAYS = 7;
+
+export interface DayChoice {
+  day: string;
+  /** Today and tomorrow are named; later days show their weekday and date. */
+  kind: 'today' | 'tomorrow' | 'later';
+}
+
+/** The days the board can show: `today` (the site's business day) and the following ones. */
+export function dayChoices(today: string, count = ADVANCE_DAYS): DayChoice[] {
+  if (!isDay(today)) return [];
+  return Array.from({ length: Math.max(0, count) }, (_, i) => ({
+    day: addDays(today, i),
+    kind: i === 0 ? 'today' : i === 1 ? 'tomorrow' : 'later',
+  }));
+}
+
+/**
+ * The day the board should show after the business day became `today`: the
+ * chosen one while it is still on offer, otherwise today (yesterday's choice
+ * after midnight, or nothing chosen). `null` stands for today, as the engine
+ * takes it.
+ */
+export function keptDay(chosen: string | null, today: string, count = ADVANCE_DAYS): string | null {
+  if (chosen === null || chosen === today) return null;
+  return dayChoices(today, count).some((c) => c.day === chosen) ? chosen : null;
+}

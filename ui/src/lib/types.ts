@@ -32,6 +32,11 @@ import type { CardArgs } from './bindings/CardArgs';
 import type { ConflictView } from './bindings/ConflictView';
 import type { LeaseSummary } from './bindings/LeaseSummary';
 import type { ResolveConflictArgs } from './bindings/ResolveConflictArgs';
+import type { HoldSeatsArgs } from './bindings/HoldSeatsArgs';
+import type { HoldView } from './bindings/HoldView';
+import type { ReleaseHoldArgs } from './bindings/ReleaseHoldArgs';
+import type { BookingArgs } from './bindings/BookingArgs';
+import type { BookingView } from './bindings/BookingView';
 
 export type {
   Empty,
@@ -52,6 +57,7 @@ export type {
 };
 export type { BestAvailable, BestAvailableArgs, Printout, PrinterView, ReprintArgs, TokenArgs };
 export type { CardArgs, ConflictView, LeaseSummary, ResolveConflictArgs };
+export type { BookingArgs, BookingView, HoldSeatsArgs, HoldView, ReleaseHoldArgs };
 export type { TicketTypePrice } from './bindings/TicketTypePrice';
 
 /** The site currency: ISO code and number of decimals. */
@@ -79,6 +85,10 @@ export interface Commands {
   best_available: { args: BestAvailableArgs; result: BestAvailable };
   conflicts: { args: Empty; result: ConflictView[] };
   resolve_conflict: { args: ResolveConflictArgs; result: ConflictView };
+  hold_seats: { args: HoldSeatsArgs; result: HoldView };
+  release_hold: { args: ReleaseHoldArgs; result: Empty };
+  web_booking: { args: BookingArgs; result: BookingView };
+  collect_booking: { args: BookingArgs; result: BookingView };
 }
 
 export type Command = keyof Commands;

@@ -70,6 +70,10 @@ enum Command {
         /// Showtime id.
         #[arg(long)]
         showtime: String,
+        /// Instead of the seats: the ticket types with their prices for this
+        /// showtime, per seat area.
+        #[arg(long)]
+        prices: bool,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -113,6 +117,28 @@ enum Command {
         /// Offline only: a manager's PIN to sell seats not leased to this terminal.
         #[arg(long)]
         override_pin: Option<String>,
+        /// Price override: every ticket at this price (major units), with
+        /// --reason and --supervisor-pin.
+        #[arg(long)]
+        price: Option<String>,
+        /// Why the price was overridden (printed on the receipt).
+        #[arg(long, requires = "price")]
+        reason: Option<String>,
+        /// The PIN of the supervisor or manager approving the price override.
+        #[arg(long, requires = "price")]
+        supervisor_pin: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Look up a web booking, or collect it and print its tickets.
+    Collect {
+        /// The booking reference the customer shows, e.g. W1A2B3C4D.
+        #[arg(long)]
+        reference: String,
+        /// The cashier's PIN: collect and print (without it, only look up).
+        #[arg(long)]
+        pin: Option<String>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -395,7 +421,11 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 }
             }
         }
-        Command::Seats { showtime, json } => {
+        Command::Seats {
+            showtime,
+            prices,
+            json,
+        } => {
             let map = site
                 .seat_map(&SeatMapArgs {
                     showtime_id: showtime,
@@ -404,7 +434,30 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                     wait_ms: None,
                 })
                 .await?;
-            if json {
+            if prices {
+                if json {
+                    print_json(&map.ticket_types)?;
+                } else {
+                    let cur: domain::Currency = map
+                        .currency
+                        .code
+                        .parse()
+                        .map_err(|e: domain::MoneyError| SiteError::Corrupt(e.to_string()))?;
+                    for t in map.ticket_types {
+                        let areas: Vec<String> = t
+                            .area_prices
+                            .iter()
+                            .map(|a| format!("{} {}", a.area, cur.format(a.price_minor)))
+                            .collect();
+                        println!(
+                            "{}\t{}\t{}",
+                            t.code,
+                            cur.format(t.price_minor),
+                            areas.join(", ")
+                        );
+                    }
+                }
+            } else if json {
                 print_json(&map.seats)?;
             } else {
                 for s in map.seats {
@@ -423,6 +476,9 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             pay,
             pin,
             override_pin,
+            price,
+            reason,
+            supervisor_pin,
             json,
         } => {
             let staff = site.staff_by_pin(&pin)?;
@@ -438,6 +494,14 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 .parse()
                 .map_err(|e: domain::MoneyError| SiteError::Corrupt(e.to_string()))?;
             let (tendered, card) = parse_payments(&pay, cur)?;
+            let price_override = match price {
+                Some(p) => Some(site::api::PriceOverrideArgs {
+                    price_minor: cur.parse_major(&p)?,
+                    reason: reason.unwrap_or_default(),
+                    supervisor_pin: supervisor_pin.unwrap_or_default(),
+                }),
+                None => None,
+            };
             let seats: Vec<String> = match best {
                 Some(count) => {
                     let pick = site.best_available(&site::api::BestAvailableArgs {
@@ -471,6 +535,8 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                         card,
                         id_checked,
                         override_by,
+                        price_override,
+                        hold_id: None,
                     },
                 )
                 .await?;
@@ -613,6 +679,44 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 print_json(&done)?;
             } else {
                 println!("{}: {} -> {}", done.order_ref, done.from_seat, done.to_seat);
+            }
+        }
+        Command::Collect {
+            reference,
+            pin,
+            json,
+        } => {
+            let args = site::api::BookingArgs {
+                token: String::new(),
+                reference,
+            };
+            let booking = match pin {
+                Some(pin) => {
+                    let staff = site.staff_by_pin(&pin)?;
+                    let b = site.collect_booking(&staff, &args).await?;
+                    if site.printer_target()? != site::printer::PrinterTarget::Virtual
+                        && let Err(e) = site.process_print_queue().await
+                    {
+                        eprintln!("warning: printing: {e}");
+                    }
+                    b
+                }
+                None => site.web_booking(&args).await?,
+            };
+            if json {
+                print_json(&booking)?;
+            } else {
+                println!(
+                    "{} {} {} seats {}{}",
+                    booking.reference,
+                    booking.local_time,
+                    booking.film_title_en,
+                    booking.seats.join(","),
+                    match (&booking.collected_by, &booking.collected_at) {
+                        (Some(by), Some(at)) => format!(" collected at {by} {at}"),
+                        _ => String::new(),
+                    }
+                );
             }
         }
         Command::Conflicts {

@@ -60,8 +60,8 @@ export function mapOf(seats: SeatView[], over: Partial<SeatMap> = {}): SeatMap {
     height: Math.max(0, ...seats.map((s) => s.y)) + 1,
     seats,
     ticket_types: [
-      { code: 'child', name_en: 'Child', name_ar: 'طفل', price_minor: 3000 },
-      { code: 'adult', name_en: 'Adult', name_ar: 'بالغ', price_minor: 4500 },
+      { code: 'child', name_en: 'Child', name_ar: 'طفل', price_minor: 3000, base_minor: 3000, adjustments: [], area_prices: [] },
+      { code: 'adult', name_en: 'Adult', name_ar: 'بالغ', price_minor: 4500, base_minor: 4500, adjustments: [], area_prices: [] },
     ],
     currency: { code: 'AED', exponent: 2 },
     ...over,

@@ -1,0 +1,129 @@
+//! Web bookings at the counter: a customer who bought on the chain's website
+//! shows a reference; the terminal looks it up and collects it, once.
+
+use crate::db::CentralDb;
+use crate::error::CentralError;
+use domain::Currency;
+use jiff::Timestamp;
+use protocol::{SoldSeat, WebBooking};
+use rusqlite::{Connection, OptionalExtension, params};
+
+type Result<T> = std::result::Result<T, CentralError>;
+
+impl CentralDb {
+    /// A web booking of `site_id` by reference.
+    pub fn web_booking(&self, site_id: &str, reference: &str) -> Result<WebBooking> {
+        booking(&self.read(), site_id, reference)
+    }
+
+    /// Marks a web booking collected by `terminal_id`. Collecting again from
+    /// the same terminal answers the booking (a lost answer is retried);
+    /// from another terminal it is refused.
+    pub fn collect_web_booking(
+        &self,
+        terminal_id: &str,
+        reference: &str,
+        now: Timestamp,
+    ) -> Result<WebBooking> {
+        let site_id = self.terminal_site(terminal_id)?;
+        self.write(|tx| {
+            let b = booking(tx, &site_id, reference)?;
+            if b.refunded {
+                return Err(CentralError::Conflict(format!(
+                    "booking {reference} was refunded"
+                )));
+            }
+            match (&b.collected_by, b.collected_at) {
+                (Some(by), _) if by == terminal_id => return Ok(b),
+                (Some(by), Some(at)) => {
+                    return Err(CentralError::Conflict(format!(
+                        "booking {reference} was already collected at {by} ({at})"
+                    )));
+                }
+                _ => {}
+            }
+            tx.execute(
+                "UPDATE orders SET collected_at = ?2, collected_by = ?3 WHERE id = ?1",
+                params![b.order_id, now.to_string(), terminal_id],
+            )?;
+            booking(tx, &site_id, reference)
+        })
+    }
+}
+
+/// `(order, showtime, site, total, currency, collected_at, collected_by, refunded_at)`.
+type BookingRow = (
+    String,
+    String,
+    String,
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+fn booking(conn: &Connection, site_id: &str, reference: &str) -> Result<WebBooking> {
+    let reference = reference.trim().to_uppercase();
+    let row: Option<BookingRow> = conn
+        .query_row(
+            "SELECT o.id, o.showtime_id, s.site_id, o.total_minor, o.currency, o.collected_at,
+                    o.collected_by, o.refunded_at
+             FROM orders o JOIN showtimes s ON s.id = o.showtime_id
+             WHERE o.reference = ?1 AND o.channel = 'web'",
+            [&reference],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((order_id, showtime_id, site, total, currency, collected_at, collected_by, refunded)) =
+        row
+    else {
+        return Err(CentralError::UnknownBooking(reference));
+    };
+    if site != site_id {
+        // Bookings of other sites are not this counter's business.
+        return Err(CentralError::UnknownBooking(reference));
+    }
+    let seats = conn
+        .prepare(
+            "SELECT seat_label, ticket_type, price_minor FROM sold_seats WHERE order_id = ?1
+             ORDER BY seat_label",
+        )?
+        .query_map([&order_id], |r| {
+            Ok(SoldSeat {
+                label: r.get(0)?,
+                ticket_type: r.get(1)?,
+                price_minor: r.get(2)?,
+            })
+        })?
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok(WebBooking {
+        reference,
+        order_id,
+        showtime_id,
+        seats,
+        total_minor: total,
+        currency: currency
+            .parse::<Currency>()
+            .map_err(|e| CentralError::Corrupt(e.to_string()))?,
+        collected_at: collected_at
+            .map(|t| {
+                t.parse()
+                    .map_err(|e: jiff::Error| CentralError::Corrupt(e.to_string()))
+            })
+            .transpose()?,
+        collected_by,
+        refunded: refunded.is_some(),
+    })
+}

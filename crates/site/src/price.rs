@@ -1,0 +1,234 @@
+//! Ticket prices at the counter: a showtime's price card and its rules
+//! (`domain::pricing`) applied in the site's time zone, and a supervisor's
+//! price override.
+//!
+//! Rules compare the show's local start time and the weekday of its
+//! business day (a 00:30 show belongs to the evening before), its format and
+//! the seat's area. VAT stays inclusive and is computed once on the order's
+//! total (`domain::order::totals`).
+
+use crate::api::{AreaPrice, PriceAdjustment, PriceOverrideArgs, TicketTypePrice};
+use crate::error::{Result, SiteError};
+use crate::store::{self, ShowtimeRow, SiteRow, StaffRow};
+use domain::SeatArea;
+use domain::pricing::{PriceCard, PricedTicket, PricingContext, PricingError, price_ticket};
+use jiff::civil::DateTime;
+use jiff::tz::TimeZone;
+use protocol::Role;
+use rusqlite::Connection;
+
+/// Longest reason for a price override, in characters.
+pub const MAX_REASON_CHARS: usize = 120;
+
+/// How one showtime prices its tickets.
+#[derive(Debug, Clone)]
+pub struct ShowPricing {
+    card: PriceCard,
+    starts_local: DateTime,
+    format: String,
+    cutoff_hour: i8,
+}
+
+impl ShowPricing {
+    /// The showtime's card and rules from the catalog cache.
+    pub fn load(
+        conn: &Connection,
+        show: &ShowtimeRow,
+        site: &SiteRow,
+        tz: &TimeZone,
+    ) -> Result<ShowPricing> {
+        Ok(ShowPricing::new(
+            store::price_card(conn, &show.price_card_id)?,
+            show,
+            site,
+            tz,
+        ))
+    }
+
+    /// Prices `show` with `card`.
+    pub fn new(card: PriceCard, show: &ShowtimeRow, site: &SiteRow, tz: &TimeZone) -> ShowPricing {
+        ShowPricing {
+            card,
+            starts_local: tz.to_datetime(show.starts_at),
+            format: show.format.clone(),
+            cutoff_hour: site.cutoff_hour,
+        }
+    }
+
+    fn ctx(&self, area: SeatArea) -> PricingContext {
+        PricingContext {
+            starts_local: self.starts_local,
+            format: self.format.clone(),
+            area,
+            business_day_cutoff_hour: self.cutoff_hour,
+        }
+    }
+
+    /// The price of a ticket of `ticket_type` for a seat in `area`.
+    pub fn price(&self, ticket_type: &str, area: SeatArea) -> Result<PricedTicket> {
+        price_ticket(&self.card, ticket_type, &self.ctx(area)).map_err(|e| match e {
+            PricingError::UnknownTicketType(t) => SiteError::UnknownTicketType(t),
+            other => other.into(),
+        })
+    }
+
+    /// The ticket types as the seat map shows them: the price for this show
+    /// before seat-area rules, and the full price in each of `areas`. A type
+    /// the card cannot price (a card mistake) is left out.
+    pub fn ticket_type_prices(&self, areas: &[SeatArea]) -> Vec<TicketTypePrice> {
+        let mut show_only = self.card.clone();
+        show_only.rules.retain(|r| r.when.areas.is_empty());
+        self.card
+            .ticket_types
+            .iter()
+            .filter_map(|t| {
+                let ctx = self.ctx(SeatArea::Standard);
+                let show = price_ticket(&show_only, &t.code, &ctx)
+                    .inspect_err(
+                        |e| tracing::warn!(error = %e, "ticket type left off the seat map"),
+                    )
+                    .ok()?;
+                let area_prices = areas
+                    .iter()
+                    .map(|&area| {
+                        let p = self.price(&t.code, area).ok()?;
+                        Some(AreaPrice {
+                            area,
+                            price_minor: p.price_minor,
+                            adjustment_minor: p.price_minor - show.price_minor,
+                        })
+                    })
+                    .collect::<Option<Vec<_>>>()?;
+                Some(TicketTypePrice {
+                    code: t.code.clone(),
+                    name_en: t.name_en.clone(),
+                    name_ar: t.name_ar.clone(),
+                    price_minor: show.price_minor,
+                    base_minor: show.base_minor,
+                    adjustments: adjustments(&show),
+                    area_prices,
+                })
+            })
+            .collect()
+    }
+}
+
+/// The rules applied to a ticket, as the UI shows them.
+pub fn adjustments(p: &PricedTicket) -> Vec<PriceAdjustment> {
+    p.adjustments
+        .iter()
+        .map(|a| PriceAdjustment {
+            code: a.code.clone(),
+            name_en: a.name_en.clone(),
+            name_ar: a.name_ar.clone(),
+            amount_minor: a.amount_minor,
+        })
+        .collect()
+}
+
+/// A price override the engine accepted: the new price per ticket, who
+/// approved it and why.
+#[derive(Debug, Clone)]
+pub struct ApprovedOverride {
+    /// Price of each ticket of the order, VAT inclusive.
+    pub price_minor: i64,
+    /// Trimmed reason.
+    pub reason: String,
+    /// The supervisor or manager.
+    pub approver: StaffRow,
+}
+
+/// Checks a price override before anything is sold: a price of zero or
+/// more, a reason of 1 to [`MAX_REASON_CHARS`] characters, and a PIN
+/// (checked by `staff_by_pin`) that belongs to a supervisor or a manager.
+pub fn check_override(
+    args: &PriceOverrideArgs,
+    staff_by_pin: impl FnOnce(&str) -> Result<StaffRow>,
+) -> Result<ApprovedOverride> {
+    if args.price_minor < 0 {
+        return Err(SiteError::Invalid(
+            "the override price cannot be negative".into(),
+        ));
+    }
+    let reason = args.reason.trim();
+    let chars = reason.chars().count();
+    if chars == 0 {
+        return Err(SiteError::Invalid("a price override needs a reason".into()));
+    }
+    if chars > MAX_REASON_CHARS {
+        return Err(SiteError::Invalid(format!(
+            "the override reason is {chars} characters long; at most {MAX_REASON_CHARS}"
+        )));
+    }
+    if args.supervisor_pin.trim().is_empty() {
+        return Err(SiteError::Invalid(
+            "a price override needs a supervisor's PIN".into(),
+        ));
+    }
+    let approver = staff_by_pin(args.supervisor_pin.trim())?;
+    if approver.role == Role::Cashier {
+        return Err(SiteError::NotAllowed(format!(
+            "{} is not a supervisor: price overrides need a supervisor or a manager",
+            approver.name
+        )));
+    }
+    Ok(ApprovedOverride {
+        price_minor: args.price_minor,
+        reason: reason.to_string(),
+        approver,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn staff(role: Role) -> StaffRow {
+        StaffRow {
+            id: format!("s-{}", role.as_str()),
+            name: format!("Demo {}", role.as_str()),
+            role,
+            pin_hash: String::new(),
+        }
+    }
+
+    fn args(price: i64, reason: &str, pin: &str) -> PriceOverrideArgs {
+        PriceOverrideArgs {
+            price_minor: price,
+            reason: reason.into(),
+            supervisor_pin: pin.into(),
+        }
+    }
+
+    #[test]
+    fn overrides_need_a_reason_and_a_supervisor() {
+        let by_pin = |pin: &str| match pin {
+            "1111" => Ok(staff(Role::Cashier)),
+            "2222" => Ok(staff(Role::Supervisor)),
+            "3333" => Ok(staff(Role::Manager)),
+            _ => Err(SiteError::WrongPin),
+        };
+        let ok = check_override(&args(2_500, "  damaged seat  ", "2222"), by_pin).unwrap();
+        assert_eq!(ok.reason, "damaged seat");
+        assert_eq!(ok.approver.role, Role::Supervisor);
+        assert!(check_override(&args(0, "comp", "3333"), by_pin).is_ok());
+        let long = "x".repeat(MAX_REASON_CHARS);
+        assert!(check_override(&args(1, &long, "2222"), by_pin).is_ok());
+        // Arabic counts in characters, not bytes.
+        let arabic = "مقعد".repeat(30);
+        assert!(check_override(&args(1, &arabic, "2222"), by_pin).is_ok());
+        let cases = [
+            (args(2_500, "reason", "1111"), "not_allowed"),
+            (args(2_500, "", "2222"), "invalid_input"),
+            (args(2_500, "   ", "2222"), "invalid_input"),
+            (args(2_500, &format!("{long}x"), "2222"), "invalid_input"),
+            (args(-1, "reason", "2222"), "invalid_input"),
+            (args(2_500, "reason", ""), "invalid_input"),
+            (args(2_500, "reason", "9999"), "wrong_pin"),
+        ];
+        for (a, code) in cases {
+            let err = check_override(&a, by_pin).unwrap_err();
+            assert_eq!(err.code(), code, "{a:?}");
+        }
+    }
+}
