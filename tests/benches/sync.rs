@@ -256,7 +256,14 @@ fn drain_backlog_10k(b: Bencher) {
     let env = env();
     b.with_inputs(|| env.queue_backlog(BACKLOG))
         .bench_local_values(|()| {
-            let accepted = env.rt.block_on(env.site.push_outbox()).expect("push");
+            // As the pump does: a batch that timed out on a busy machine goes in the next round.
+            let mut accepted = 0;
+            for _ in 0..5 {
+                accepted += env.rt.block_on(env.site.push_outbox()).expect("push");
+                if accepted as usize == BACKLOG {
+                    break;
+                }
+            }
             assert_eq!(accepted as usize, BACKLOG, "every entry applied");
         });
 }
@@ -376,9 +383,28 @@ fn percentiles() {
     env.queue_backlog(BACKLOG);
     let queued = t.elapsed();
     let t = Instant::now();
-    let accepted = env.rt.block_on(env.site.push_outbox()).expect("push");
+    // As the pump does: a batch that timed out on a busy machine goes in the next round.
+    let mut accepted = 0;
+    for _ in 0..5 {
+        accepted += env.rt.block_on(env.site.push_outbox()).expect("push");
+        if accepted as usize == BACKLOG {
+            break;
+        }
+    }
     let drained = t.elapsed();
-    assert_eq!(accepted as usize, BACKLOG);
+    if accepted as usize != BACKLOG {
+        let conn = rusqlite::Connection::open(env.dir.join("terminal").join("terminal.sqlite"))
+            .expect("terminal db");
+        let mut stmt = conn
+            .prepare("SELECT state, last_error, count(*) FROM outbox GROUP BY state, last_error")
+            .expect("query");
+        let rows: Vec<(String, Option<String>, i64)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        panic!("{accepted} of {BACKLOG} accepted: {rows:?}");
+    }
     println!(
         "backlog of {BACKLOG}: queued in {:.2} s, drained in {:.2} s ({:.0} entries/s)",
         queued.as_secs_f64(),

@@ -46,15 +46,10 @@ fn a_web_booking_is_collected_once_and_printed_with_signed_tickets() {
         "{}",
         ticket.text()
     );
-    // Collecting again at the same terminal (a lost answer retried) is fine.
-    let again = t1.json(&[
-        "collect",
-        "--reference",
-        &reference,
-        "--pin",
-        "1111",
-        "--json",
-    ]);
+    // Collecting again at the same terminal never prints unmarked tickets twice.
+    let err = t1.fails(&["collect", "--reference", &reference, "--pin", "1111"]);
+    assert!(err.contains("already collected at this terminal"), "{err}");
+    let again = t1.json(&["collect", "--reference", &reference, "--json"]);
     assert_eq!(again["collected_by"], "dxb-marina-t1");
 
     // Another terminal is told who collected it.

@@ -31,6 +31,23 @@ impl Site {
         args: &BookingArgs,
     ) -> Result<BookingView> {
         let reference = normalise(&args.reference)?;
+        // Printed here already: never print unmarked tickets twice.
+        let printed: Option<String> = {
+            use rusqlite::OptionalExtension as _;
+            self.db()
+                .query_row(
+                    "SELECT collected_at FROM web_collections WHERE reference = ?1",
+                    [&reference],
+                    |r| r.get(0),
+                )
+                .optional()?
+        };
+        if let Some(at) = printed {
+            return Err(SiteError::Invalid(format!(
+                "booking {reference} was already collected at this terminal ({at}); \
+                 its tickets were printed then"
+            )));
+        }
         let client = self.client()?;
         let b = client.collect_web_booking(&reference).await;
         self.note_call(&b);

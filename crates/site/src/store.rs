@@ -505,56 +505,63 @@ pub struct SeatRow {
 /// them at `now`: sold here or at central, held elsewhere, leased to this
 /// terminal (until the lease ends), blocked, or free.
 pub fn seats(conn: &Connection, showtime: &ShowtimeRow, now: Timestamp) -> Result<Vec<SeatRow>> {
+    use std::collections::{HashMap, HashSet};
+    // Three range scans on the showtime, joined here: much cheaper than
+    // three correlated sub-queries per seat on a 600-seat hall.
+    let sold_here: HashSet<String> = conn
+        .prepare_cached("SELECT seat_label FROM order_seats WHERE showtime_id = ?1")?
+        .query_map([&showtime.id], |r| r.get(0))?
+        .collect::<std::result::Result<_, _>>()?;
+    let remote: HashMap<String, String> = conn
+        .prepare_cached("SELECT seat_label, state FROM remote_seats WHERE showtime_id = ?1")?
+        .query_map([&showtime.id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<std::result::Result<_, _>>()?;
+    let leased: HashSet<String> = conn
+        .prepare_cached("SELECT seat_label FROM leases WHERE showtime_id = ?1 AND expires_at > ?2")?
+        .query_map(params![showtime.id, now.as_millisecond()], |r| r.get(0))?
+        .collect::<std::result::Result<_, _>>()?;
     let mut stmt = conn.prepare_cached(
-        "SELECT ss.label, ss.row_name, ss.number, ss.x, ss.y, ss.area, ss.kind, ss.blocked,
-                EXISTS (SELECT 1 FROM order_seats o WHERE o.showtime_id = ?2 AND o.seat_label = ss.label),
-                (SELECT state FROM remote_seats r WHERE r.showtime_id = ?2 AND r.seat_label = ss.label),
-                EXISTS (SELECT 1 FROM leases l WHERE l.showtime_id = ?2 AND l.seat_label = ss.label
-                        AND l.expires_at > ?3)
-         FROM screen_seats ss WHERE ss.screen_id = ?1 ORDER BY ss.y, ss.x",
+        "SELECT label, row_name, number, x, y, area, kind, blocked
+         FROM screen_seats WHERE screen_id = ?1 ORDER BY y, x",
     )?;
     let rows = stmt
-        .query_map(
-            params![showtime.screen_id, showtime.id, now.as_millisecond()],
-            |r| {
-                let blocked: bool = r.get(7)?;
-                let sold_here: bool = r.get(8)?;
-                let remote: Option<String> = r.get(9)?;
-                let leased: bool = r.get(10)?;
-                let state = if blocked {
-                    SeatState::Blocked
-                } else if sold_here {
-                    SeatState::Sold
-                } else if let Some(remote) = remote.as_deref().and_then(SeatState::parse) {
-                    remote
-                } else if leased {
-                    SeatState::Leased
-                } else {
-                    SeatState::Free
-                };
-                Ok((
-                    SeatRow {
-                        label: r.get(0)?,
-                        row: r.get(1)?,
-                        number: r.get(2)?,
-                        x: r.get(3)?,
-                        y: r.get(4)?,
-                        area: SeatArea::Standard,
-                        kind: SeatKind::Standard,
-                        state,
-                    },
-                    r.get::<_, String>(5)?,
-                    r.get::<_, String>(6)?,
-                ))
-            },
-        )?
+        .query_map([&showtime.screen_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, u32>(2)?,
+                r.get::<_, u32>(3)?,
+                r.get::<_, u32>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, bool>(7)?,
+            ))
+        })?
         .map(|row| {
-            let (mut seat, area, kind) = row?;
-            seat.area =
-                SeatArea::parse(&area).ok_or_else(|| corrupt(format!("seat area '{area}'")))?;
-            seat.kind =
-                SeatKind::parse(&kind).ok_or_else(|| corrupt(format!("seat kind '{kind}'")))?;
-            Ok(seat)
+            let (label, row, number, x, y, area, kind, blocked) = row?;
+            let state = if blocked {
+                SeatState::Blocked
+            } else if sold_here.contains(&label) {
+                SeatState::Sold
+            } else if let Some(remote) = remote.get(&label).and_then(|s| SeatState::parse(s)) {
+                remote
+            } else if leased.contains(&label) {
+                SeatState::Leased
+            } else {
+                SeatState::Free
+            };
+            Ok(SeatRow {
+                state,
+                area: SeatArea::parse(&area)
+                    .ok_or_else(|| corrupt(format!("seat area '{area}'")))?,
+                kind: SeatKind::parse(&kind)
+                    .ok_or_else(|| corrupt(format!("seat kind '{kind}'")))?,
+                label,
+                row,
+                number,
+                x,
+                y,
+            })
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(rows)
