@@ -182,6 +182,49 @@ test('manual pick: tap seats on the map, untap one, pay exact', async ({ page, r
   await expect(page.locator(`[data-seat="${labels[1]}"]`)).not.toHaveAttribute('data-state', 'sold');
 });
 
+test('drag across a row selects the seats it passes, and a drag from a chosen seat unselects', async ({ page, request }) => {
+  const show = await pickShowtime(request, (s) => !s.id_check);
+  await login(page);
+  await openShowtime(page, show.id);
+  // Four free standard seats side by side in one row.
+  const run = await page.locator('[data-seat]').evaluateAll((els) => {
+    const seats = els.map((e) => ({
+      label: e.getAttribute('data-seat') ?? '',
+      state: e.getAttribute('data-state'),
+      kind: e.getAttribute('data-kind'),
+      row: (e.getAttribute('data-seat') ?? '').split('-')[0],
+      n: Number((e.getAttribute('data-seat') ?? '').split('-')[1]),
+    }));
+    for (const s of seats) {
+      const next = [1, 2, 3].map((d) => seats.find((o) => o.row === s.row && o.n === s.n + d));
+      const all = [s, ...next];
+      if (all.every((o) => o && o.state === 'free' && o.kind === 'standard')) return all.map((o) => o!.label);
+    }
+    return [];
+  });
+  expect(run.length).toBe(4);
+  const centre = async (label: string) => {
+    const box = (await page.locator(`[data-seat="${label}"]`).boundingBox())!;
+    return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  };
+  const drag = async (from: string, to: string) => {
+    const a = await centre(from);
+    const b = await centre(to);
+    await page.mouse.move(a.x, a.y);
+    await page.mouse.down();
+    await page.mouse.move(b.x, b.y, { steps: 12 });
+    await page.mouse.up();
+  };
+  await drag(run[0]!, run[3]!);
+  for (const l of run) await expect(page.locator(`[data-seat="${l}"]`)).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('order-lines').locator('li')).toHaveCount(4);
+  // Dragging back from a chosen seat takes seats out.
+  await drag(run[3]!, run[2]!);
+  await expect(page.getByTestId('order-lines').locator('li')).toHaveCount(2);
+  await expect(page.locator(`[data-seat="${run[0]}"]`)).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.locator(`[data-seat="${run[3]}"]`)).toHaveAttribute('aria-pressed', 'false');
+});
+
 test('an 18+ film: no sale until the cashier confirms the ID check', async ({ page, request }) => {
   const all = await showtimes(request);
   const hasAdult = all.some((s) => s.rating === '18+' && (s.sales_state === 'selling' || s.sales_state === 'almost_full'));

@@ -3,6 +3,8 @@ import {
   canPay,
   checkTender,
   defaultTicketType,
+  dragModeFor,
+  dragSeat,
   emptyOrder,
   orderLines,
   orderTotal,
@@ -171,5 +173,26 @@ describe('checkTender', () => {
     expect(checkTender('', 4500, AED)).toEqual({ ok: false, error: 'empty' });
     expect(checkTender('1.234', 4500, AED)).toEqual({ ok: false, error: 'too_many_decimals' });
     expect(checkTender('-50', 4500, AED)).toEqual({ ok: false, error: 'negative' });
+  });
+});
+
+describe('dragging across a row', () => {
+  const a = seat('F-1', 0, 5);
+  const b = seat('F-2', 1, 5);
+  const sold = seat('F-3', 2, 5, { state: 'sold' });
+  const other = seat('G-1', 0, 6);
+  it('adds sellable seats of the row it started on, and nothing else', () => {
+    let o = emptyOrder('st-1', 'adult');
+    const mode = dragModeFor(o, a);
+    expect(mode).toBe('add');
+    for (const s of [a, b, sold, other]) o = dragSeat(o, s, mode, a.y);
+    expect(o.seats).toEqual(['F-1', 'F-2']);
+  });
+  it('removes chosen seats when it starts on a chosen seat', () => {
+    let o = { ...emptyOrder('st-1', 'adult'), seats: ['F-1', 'F-2', 'G-1'] };
+    const mode = dragModeFor(o, a);
+    expect(mode).toBe('remove');
+    for (const s of [a, b, other]) o = dragSeat(o, s, mode, a.y);
+    expect(o.seats).toEqual(['G-1']);
   });
 });

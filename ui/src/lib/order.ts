@@ -32,6 +32,30 @@ export function toggleSeat(order: Order, seat: SeatView): Order {
   return { ...order, seats: [...order.seats, seat.label] };
 }
 
+/** What a drag across a row does: it adds or removes, by the state of the seat it started on. */
+export type DragMode = 'add' | 'remove';
+
+/** The drag mode a drag starting on `seat` takes. */
+export function dragModeFor(order: Order, seat: SeatView): DragMode {
+  return order.seats.includes(seat.label) ? 'remove' : 'add';
+}
+
+/**
+ * Applies a drag passing over `seat`: only seats of the drag's row, only
+ * sellable seats are added, only chosen seats are removed.
+ */
+export function dragSeat(order: Order, seat: SeatView, mode: DragMode, row: number): Order {
+  if (seat.y !== row) return order;
+  const chosen = order.seats.includes(seat.label);
+  if (mode === 'add' && !chosen && isSellable(seat.state)) {
+    return { ...order, seats: [...order.seats, seat.label] };
+  }
+  if (mode === 'remove' && chosen) {
+    return { ...order, seats: order.seats.filter((l) => l !== seat.label) };
+  }
+  return order;
+}
+
 export function removeSeat(order: Order, label: string): Order {
   return { ...order, seats: order.seats.filter((l) => l !== label) };
 }
