@@ -44,6 +44,9 @@ fn migrations() -> Migrations<'static> {
             "../../../migrations/central/0007_web_collect.sql"
         )),
         M::up(include_str!(
+            "../../../migrations/central/0008_cancelled_showtimes.sql"
+        )),
+        M::up(include_str!(
             "../../../migrations/central/0006_price_rules.sql"
         )),
     ])
@@ -234,7 +237,7 @@ impl CentralDb {
         }
         let showtimes = conn
             .prepare(
-                "SELECT id, film_id, screen_id, starts_at, format, price_card_id
+                "SELECT id, film_id, screen_id, starts_at, format, price_card_id, cancelled
                  FROM showtimes WHERE site_id = ?1 AND starts_at >= ?2 ORDER BY starts_at, id",
             )?
             .query_map(params![site_id, since.as_second()], |r| {
@@ -245,10 +248,11 @@ impl CentralDb {
                     r.get::<_, i64>(3)?,
                     r.get::<_, String>(4)?,
                     r.get::<_, String>(5)?,
+                    r.get::<_, bool>(6)?,
                 ))
             })?
             .map(|row| {
-                let (id, film_id, screen_id, starts, format, price_card_id) = row?;
+                let (id, film_id, screen_id, starts, format, price_card_id, cancelled) = row?;
                 let starts_at = Timestamp::from_second(starts).map_err(corrupt)?;
                 Ok(Showtime {
                     id,
@@ -257,6 +261,7 @@ impl CentralDb {
                     starts_at,
                     format,
                     price_card_id,
+                    cancelled,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -402,6 +407,7 @@ impl CentralDb {
         let expires_at = now + jiff::SignedDuration::from_secs(i64::from(ttl));
         self.write(|tx| {
             let screen_id = showtime_screen(tx, &req.showtime_id)?;
+            check_not_cancelled(tx, &req.showtime_id)?;
             check_seats_exist(tx, &screen_id, &req.seats)?;
             expire_stale(tx, now)?;
             let taken = unavailable(tx, &req.showtime_id, &req.seats, None, Some(owner))?;
@@ -497,6 +503,26 @@ impl CentralDb {
         })
     }
 
+    /// Cancels a showtime: it stays in the catalog, and no hold, lease or web
+    /// sale is granted for it any more. Returns how many seats were sold.
+    pub fn cancel_showtime(&self, showtime_id: &str) -> Result<u32> {
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE showtimes SET cancelled = 1 WHERE id = ?1",
+                [showtime_id],
+            )?;
+            if n == 0 {
+                return Err(CentralError::UnknownShowtime(showtime_id.to_string()));
+            }
+            tx.execute("DELETE FROM leases WHERE showtime_id = ?1", [showtime_id])?;
+            Ok(tx.query_row(
+                "SELECT count(*) FROM sold_seats WHERE showtime_id = ?1",
+                [showtime_id],
+                |r| r.get(0),
+            )?)
+        })
+    }
+
     /// Frees expired holds and leases (with their seat events).
     pub fn expire(&self, now: Timestamp) -> Result<()> {
         self.write(|tx| expire_stale(tx, now))
@@ -541,6 +567,7 @@ impl CentralDb {
         }
         self.write(|tx| {
             let screen_id = showtime_screen(tx, &req.showtime_id)?;
+            check_not_cancelled(tx, &req.showtime_id)?;
             check_seats_exist(tx, &screen_id, &req.seats)?;
             expire_stale(tx, now)?;
             let taken = unavailable(tx, &req.showtime_id, &req.seats, None, None)?;
@@ -773,6 +800,24 @@ fn screen_seats(conn: &Connection, screen_id: &str) -> Result<Vec<SeatDef>> {
         })
     })
     .collect()
+}
+
+/// Refuses a showtime the chain cancelled.
+fn check_not_cancelled(conn: &Connection, showtime_id: &str) -> Result<()> {
+    let cancelled: Option<bool> = conn
+        .query_row(
+            "SELECT cancelled FROM showtimes WHERE id = ?1",
+            [showtime_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match cancelled {
+        None => Err(CentralError::UnknownShowtime(showtime_id.to_string())),
+        Some(true) => Err(CentralError::Conflict(format!(
+            "showtime {showtime_id} was cancelled"
+        ))),
+        Some(false) => Ok(()),
+    }
 }
 
 fn showtime_screen(conn: &Connection, showtime_id: &str) -> Result<String> {

@@ -94,7 +94,8 @@ fn lease_candidates(
     let horizon = now + SignedDuration::from_hours(i64::from(policy.horizon_hours));
     let mut stmt = tx.prepare_cached(
         "SELECT id, screen_id, starts_at FROM showtimes
-         WHERE site_id = ?1 AND starts_at > ?2 AND starts_at <= ?3 ORDER BY starts_at",
+         WHERE site_id = ?1 AND starts_at > ?2 AND starts_at <= ?3 AND cancelled = 0
+         ORDER BY starts_at",
     )?;
     let rows = stmt
         .query_map(

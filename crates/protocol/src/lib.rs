@@ -148,6 +148,9 @@ pub struct Showtime {
     pub format: String,
     /// Price card applied.
     pub price_card_id: String,
+    /// Cancelled by the chain: shown, never sold.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cancelled: bool,
 }
 
 /// A ticket type's price on a price card.

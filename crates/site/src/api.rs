@@ -155,8 +155,9 @@ pub struct ShowtimeSummary {
     pub id_check: bool,
     /// Seats leased to this terminal (sellable offline).
     pub seats_leased: u32,
-    /// `selling`, `almost_full`, `sold_out` or `closed` (sales closed after the start).
-    #[ts(type = "\"selling\" | \"almost_full\" | \"sold_out\" | \"closed\"")]
+    /// `selling`, `almost_full`, `sold_out`, `closed` (sales closed after the
+    /// start) or `cancelled` (by the chain).
+    #[ts(type = "\"selling\" | \"almost_full\" | \"sold_out\" | \"closed\" | \"cancelled\"")]
     pub sales_state: String,
 }
 

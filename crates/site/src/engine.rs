@@ -763,7 +763,9 @@ pub(crate) fn sales_state(
     let closes =
         show.starts_at + jiff::SignedDuration::from_mins(i64::from(settings.sales_close_after_min));
     let free = show.seats_total.saturating_sub(show.seats_taken);
-    if now >= closes {
+    if show.cancelled {
+        "cancelled"
+    } else if now >= closes {
         "closed"
     } else if free == 0 {
         "sold_out"

@@ -60,6 +60,9 @@ pub enum SiteError {
     /// Offline, the seats are not leased to this terminal.
     #[error("central is offline and {} not leased to this terminal: pick leased seats or ask a manager to override", .0.join(", "))]
     OfflineNotLeased(Vec<String>),
+    /// The chain cancelled the showtime.
+    #[error("this showtime was cancelled: nothing more can be sold for it")]
+    ShowtimeCancelled(String),
     /// Counter sales for the showtime have closed.
     #[error("sales for this showtime have closed")]
     SalesClosed(String),
@@ -115,6 +118,7 @@ impl SiteError {
             SiteError::CentralUnreachable(_) => "central_unreachable",
             SiteError::OfflineNotLeased(_) => "offline_not_leased",
             SiteError::SalesClosed(_) => "sales_closed",
+            SiteError::ShowtimeCancelled(_) => "showtime_cancelled",
             SiteError::Central { .. } => "central_refused",
             SiteError::Db(_) | SiteError::Migration(_) | SiteError::Corrupt(_) => "internal",
             SiteError::Io(_) => "io",

@@ -212,8 +212,10 @@ impl Site {
             let db = self.db();
             let show = store::showtime(&db, &req.showtime_id)?;
             let settings = store::site_settings(&db)?;
-            if crate::engine::sales_state(&show, &settings, now) == "closed" {
-                return Err(SiteError::SalesClosed(show.id.clone()));
+            match crate::engine::sales_state(&show, &settings, now) {
+                "closed" => return Err(SiteError::SalesClosed(show.id.clone())),
+                "cancelled" => return Err(SiteError::ShowtimeCancelled(show.id.clone())),
+                _ => {}
             }
             let prices = store::prices(&db, &show.price_card_id)?;
             let price = prices

@@ -30,6 +30,9 @@ fn migrations() -> Migrations<'static> {
             "../../../migrations/site/0008_web_collections.sql"
         )),
         M::up(include_str!(
+            "../../../migrations/site/0009_cancelled_showtimes.sql"
+        )),
+        M::up(include_str!(
             "../../../migrations/site/0007_price_rules.sql"
         )),
     ])
@@ -158,15 +161,16 @@ pub fn replace_catalog(tx: &Transaction<'_>, catalog: &Catalog) -> Result<()> {
     }
     for st in &catalog.showtimes {
         tx.execute(
-            "INSERT INTO showtimes (id, film_id, screen_id, starts_at, format, price_card_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO showtimes (id, film_id, screen_id, starts_at, format, price_card_id, cancelled)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
                 st.id,
                 st.film_id,
                 st.screen_id,
                 st.starts_at.as_second(),
                 st.format,
-                st.price_card_id
+                st.price_card_id,
+                st.cancelled
             ],
         )?;
     }
@@ -404,6 +408,8 @@ pub struct ShowtimeRow {
     pub seats_total: u32,
     /// Seats sold or held, locally or at central.
     pub seats_taken: u32,
+    /// Cancelled by the chain.
+    pub cancelled: bool,
 }
 
 const SHOWTIME_SELECT: &str = "
@@ -412,7 +418,8 @@ const SHOWTIME_SELECT: &str = "
            (SELECT count(*) FROM screen_seats ss WHERE ss.screen_id = s.screen_id AND ss.blocked = 0),
            (SELECT count(*) FROM (
                SELECT seat_label FROM remote_seats r WHERE r.showtime_id = s.id AND r.state IN ('sold', 'held')
-               UNION SELECT seat_label FROM order_seats o WHERE o.showtime_id = s.id))
+               UNION SELECT seat_label FROM order_seats o WHERE o.showtime_id = s.id)),
+           s.cancelled
     FROM showtimes s JOIN films f ON f.id = s.film_id JOIN screens sc ON sc.id = s.screen_id";
 
 fn showtime_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(ShowtimeRow, i64)> {
@@ -432,6 +439,7 @@ fn showtime_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(ShowtimeRow, i6
             price_card_id: r.get(10)?,
             seats_total: r.get(11)?,
             seats_taken: r.get(12)?,
+            cancelled: r.get(13)?,
         },
         starts,
     ))

@@ -147,6 +147,7 @@ describe('sellFailure', () => {
     expect(sellFailure('not_logged_in', false)).toBe('session');
     expect(sellFailure('payment.card_number_refused', false)).toBe('in_dialog');
     expect(sellFailure('sales_closed', false)).toBe('closed');
+    expect(sellFailure('showtime_cancelled', false)).toBe('closed');
     expect(sellFailure('seat_unavailable', false)).toBe('banner');
     expect(sellFailure('central_unreachable', false)).toBe('banner');
   });

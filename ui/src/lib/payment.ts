@@ -174,6 +174,6 @@ export function sellFailure(code: string, withOverridePin: boolean): SellFailure
   if (code === 'offline_not_leased') return 'override';
   if (isPaymentError(code)) return 'in_dialog';
   if (withOverridePin && ['wrong_pin', 'not_allowed', 'locked_out'].includes(code)) return 'in_dialog';
-  if (code === 'sales_closed') return 'closed';
+  if (code === 'sales_closed' || code === 'showtime_cancelled') return 'closed';
   return 'banner';
 }

@@ -79,6 +79,7 @@ describe('tileView', () => {
     });
     expect(tileView({ sales_state: 'sold_out', seats_leased: 4 })).toEqual({ state: 'sold_out', sellable: false, leased: 0 });
     expect(tileView({ sales_state: 'closed', seats_leased: 4 })).toEqual({ state: 'closed', sellable: false, leased: 0 });
+    expect(tileView({ sales_state: 'cancelled', seats_leased: 4 })).toEqual({ state: 'cancelled', sellable: false, leased: 0 });
   });
 });
 

@@ -56,7 +56,7 @@ export function hasStarted(s: Pick<ShowtimeSummary, 'starts_at'>, nowMs: number)
 export type SalesState = ShowtimeSummary['sales_state'];
 
 export interface TileView {
-  /** The engine's sales state: selling, almost_full, sold_out or closed. */
+  /** The engine's sales state: selling, almost_full, sold_out, closed or cancelled. */
   state: SalesState;
   /** Whether the tile opens the seat map for a sale. */
   sellable: boolean;
@@ -64,7 +64,7 @@ export interface TileView {
   leased: number;
 }
 
-/** How a showtime tile looks and whether it opens: sold-out and closed shows cannot be sold. */
+/** How a showtime tile looks and whether it opens: sold-out, closed and cancelled shows cannot be sold. */
 export function tileView(s: Pick<ShowtimeSummary, 'sales_state' | 'seats_leased'>): TileView {
   const sellable = s.sales_state === 'selling' || s.sales_state === 'almost_full';
   return { state: s.sales_state, sellable, leased: sellable ? Math.max(0, s.seats_leased) : 0 };

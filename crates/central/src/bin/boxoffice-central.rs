@@ -42,6 +42,16 @@ enum Command {
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<PathBuf>,
     },
+    /// Cancel a showtime: terminals show it cancelled at their next sync and sell
+    /// nothing more for it; the number of seats already sold is printed.
+    Cancel {
+        /// SQLite database file.
+        #[arg(long)]
+        db: PathBuf,
+        /// Showtime id.
+        #[arg(long)]
+        showtime: String,
+    },
     /// Give a terminal a new API token (printed once; only its hash is stored).
     Provision {
         /// SQLite database file.
@@ -113,6 +123,12 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 }
                 Ok::<_, std::io::Error>(())
             })?;
+            Ok(())
+        }
+        Command::Cancel { db, showtime } => {
+            let db = CentralDb::open(&db)?;
+            let sold = db.cancel_showtime(&showtime)?;
+            println!("{showtime} cancelled; {sold} seats were sold and need refunds or exchanges");
             Ok(())
         }
         Command::Provision { db, terminal } => {

@@ -65,6 +65,7 @@ id_check: boolean,
  */
 seats_leased: number, 
 /**
- * `selling`, `almost_full`, `sold_out` or `closed` (sales closed after the start).
+ * `selling`, `almost_full`, `sold_out`, `closed` (sales closed after the
+ * start) or `cancelled` (by the chain).
  */
-sales_state: "selling" | "almost_full" | "sold_out" | "closed", };
+sales_state: "selling" | "almost_full" | "sold_out" | "closed" | "cancelled", };
