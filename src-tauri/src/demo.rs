@@ -17,6 +17,8 @@ pub const DEMO_TERMINAL: &str = "dxb-marina-t1";
 pub async fn start(dir: &Path) -> Result<Site, Box<dyn std::error::Error>> {
     std::fs::create_dir_all(dir)?;
     let db = Arc::new(CentralDb::open(&dir.join("central.sqlite"))?);
+    // The demo's terminal is not provisioned with a token, as with `serve --demo`.
+    db.allow_unprovisioned(true);
     if db.is_empty()? {
         demo::seed(&db, Timestamp::now())?;
     } else {
@@ -37,4 +39,53 @@ pub async fn start(dir: &Path) -> Result<Site, Box<dyn std::error::Error>> {
     )
     .await?;
     Ok(site)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The demo opens from nothing and again from its own files, and sells.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_demo_starts_twice_and_sells() {
+        let dir = tempfile::tempdir().unwrap();
+        for _ in 0..2 {
+            let site = start(dir.path()).await.unwrap();
+            let status = site.status().unwrap();
+            assert!(status.demo && status.online, "{status:?}");
+            assert!(!status.leases.is_empty(), "the demo terminal leases seats");
+        }
+        let site = start(dir.path()).await.unwrap();
+        let token = site.login("1111").unwrap().token;
+        let day = site.status().unwrap().business_day;
+        let tomorrow = jiff::civil::Date::strptime("%Y-%m-%d", &day)
+            .unwrap()
+            .tomorrow()
+            .unwrap()
+            .to_string();
+        let show = site
+            .showtimes(&site::api::ShowtimesArgs {
+                day: Some(tomorrow),
+            })
+            .unwrap()
+            .into_iter()
+            .find(|s| s.screen.contains("IMAX"))
+            .unwrap();
+        let sale = site
+            .sell(&site::api::SellArgs {
+                token,
+                showtime_id: show.id,
+                seats: vec!["C-10".into()],
+                ticket_type: "adult".into(),
+                tendered_minor: 100_000,
+                id_checked: true,
+                card: None,
+                override_pin: None,
+                hold_id: None,
+                price_override: None,
+            })
+            .await
+            .unwrap();
+        assert!(sale.synced);
+    }
 }
