@@ -158,6 +158,9 @@ fn leased_seats_sell_offline_and_overrides_become_tasks_that_resolve() {
         "--json",
     ]);
     assert_eq!(done["state"], "reseated", "{done}");
+    // A change slip and the new ticket printed.
+    let printed = done["printouts"].as_array().expect("printouts");
+    assert_eq!(printed.len(), 2, "{done}");
     let new_seat = done["seats"][0].as_str().unwrap().to_string();
     assert_ne!(new_seat, free[0]);
     assert_eq!(central.seat_state(&show, &new_seat), "sold");

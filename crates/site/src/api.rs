@@ -623,6 +623,9 @@ pub struct ConflictView {
     pub total_minor: i64,
     /// `open`, `reseating` (new seats sent to central), `reseated` or `refunded`.
     pub state: String,
+    /// What the resolution printed (change slips and new tickets; empty in lists).
+    #[serde(default)]
+    pub printouts: Vec<Printout>,
 }
 
 /// `resolve_conflict` arguments.

@@ -115,6 +115,7 @@ impl Site {
                             .map_err(|e| SiteError::Corrupt(e.to_string()))?,
                         total_minor: total,
                         state,
+                        printouts: Vec::new(),
                     })
                 },
             )
@@ -146,8 +147,11 @@ impl Site {
                 open.order_ref, open.state
             )));
         }
-        match args.action.as_str() {
-            "refund" => self.refund_conflict(staff, order_id, &open).await?,
+        let printouts = match args.action.as_str() {
+            "refund" => {
+                self.refund_conflict(staff, order_id, &open).await?;
+                Vec::new()
+            }
             "reseat" => {
                 self.reseat_conflict(staff, order_id, &open, &args.seats)
                     .await?
@@ -157,11 +161,14 @@ impl Site {
                     "action '{other}' is not one of reseat, refund"
                 )));
             }
-        }
-        self.conflicts()?
+        };
+        let mut done = self
+            .conflicts()?
             .into_iter()
             .find(|c| c.order_id == order_id.to_string())
-            .ok_or_else(|| SiteError::Corrupt("conflict task vanished".into()))
+            .ok_or_else(|| SiteError::Corrupt("conflict task vanished".into()))?;
+        done.printouts = printouts;
+        Ok(done)
     }
 
     async fn refund_conflict(
@@ -229,7 +236,7 @@ impl Site {
         order_id: Uuid,
         task: &ConflictView,
         wanted: &[String],
-    ) -> Result<()> {
+    ) -> Result<Vec<crate::api::Printout>> {
         let site = self.site_row()?;
         let tz = time_fmt::zone(&site.time_zone)?;
         let now = self.clock.now();
@@ -402,7 +409,7 @@ impl Site {
         let entry_id = self.ids.new_id(now);
         let body = serde_json::to_string(&EntryBody::Sale(new_sale))
             .map_err(|e| SiteError::Corrupt(e.to_string()))?;
-        {
+        let job_ids = {
             let mut db = self.db();
             let tx = db.transaction()?;
             let id = order_id.to_string();
@@ -430,9 +437,14 @@ impl Site {
                  WHERE order_id = ?1",
                 params![id, entry_id.to_string(), staff.id],
             )?;
-            printer::enqueue(&tx, self, &jobs, now)?;
+            let ids = printer::enqueue(&tx, self, &jobs, now)?;
             tx.commit()?;
-        }
+            ids
+        };
+        let printouts = job_ids
+            .iter()
+            .map(|id| self.preview(id))
+            .collect::<Result<Vec<_>>>()?;
         tracing::info!(order = %reference, by = %staff.id, "conflict reseated");
         if self.printer_target()? == PrinterTarget::Virtual {
             self.process_print_queue().await?;
@@ -442,6 +454,6 @@ impl Site {
         if let Err(e) = self.push_outbox().await {
             tracing::warn!(error = %e, "reseat stays queued");
         }
-        Ok(())
+        Ok(printouts)
     }
 }

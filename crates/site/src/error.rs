@@ -119,7 +119,16 @@ impl SiteError {
             SiteError::OfflineNotLeased(_) => "offline_not_leased",
             SiteError::SalesClosed(_) => "sales_closed",
             SiteError::ShowtimeCancelled(_) => "showtime_cancelled",
-            SiteError::Central { .. } => "central_refused",
+            // Central's own codes a cashier can act on pass through; others are generic.
+            SiteError::Central { code, .. } => match code.as_str() {
+                "unknown_booking" => "unknown_booking",
+                "unknown_hold" => "unknown_hold",
+                "unauthorized" => "unauthorized",
+                "unknown_terminal" => "unknown_terminal",
+                "forbidden" => "forbidden",
+                "conflict" => "conflict",
+                _ => "central_refused",
+            },
             SiteError::Db(_) | SiteError::Migration(_) | SiteError::Corrupt(_) => "internal",
             SiteError::Io(_) => "io",
             SiteError::Print(_) => "print_failed",

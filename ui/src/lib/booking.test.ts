@@ -98,3 +98,14 @@ describe('formatInstant', () => {
     expect(formatInstant('soon', 'Asia/Dubai')).toBe('soon');
   });
 });
+
+describe('central codes passed through by the engine', () => {
+  it('reads conflict like a central refusal', () => {
+    expect(bookingProblem({ code: 'conflict', message: 'central refused: booking W1 was already collected at t9 (2026-11-26T10:00:00Z) (conflict)' })).toEqual({
+      kind: 'collected_elsewhere',
+      terminal: 't9',
+      at: '2026-11-26T10:00:00Z',
+    });
+    expect(bookingProblem({ code: 'conflict', message: 'central refused: booking W1 was refunded (conflict)' })).toEqual({ kind: 'refunded' });
+  });
+});

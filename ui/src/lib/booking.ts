@@ -52,7 +52,7 @@ export function bookingProblem(err: { code: string; message: string }): BookingP
   if (code === 'unknown_booking') return { kind: 'unknown' };
   if (code === 'invalid_input') return { kind: 'invalid' };
   if (code === 'central_unreachable' || code === 'network') return { kind: 'unreachable' };
-  if (code === 'central_refused') {
+  if (code === 'central_refused' || code === 'conflict') {
     if (/\(unknown_booking\)\s*$/.test(message) || /no web booking/i.test(message)) return { kind: 'unknown' };
     const m = COLLECTED_AT.exec(message);
     if (m) return { kind: 'collected_elsewhere', terminal: m[1] ?? '', at: m[2] ?? null };

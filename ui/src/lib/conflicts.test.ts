@@ -13,6 +13,7 @@ function task(order_id: string, state: string, local_time = '19:00'): ConflictVi
     taken: ['F-1'],
     total_minor: 4500,
     state,
+    printouts: [],
   };
 }
 
