@@ -447,11 +447,7 @@ impl CentralDb {
                     "DELETE FROM holds WHERE id = ?1 AND owner = ?2",
                     params![old, owner],
                 )?;
-                for (show, seat) in left {
-                    if seat_is_free(tx, &show, &seat)? {
-                        emit(tx, &show, &seat, SeatState::Free, None, now)?;
-                    }
-                }
+                announce_freed(tx, &left, now)?;
             }
             Ok(Hold {
                 hold_id: hold,
@@ -469,9 +465,7 @@ impl CentralDb {
                 "DELETE FROM holds WHERE id = ?1 AND owner = ?2",
                 params![hold_id, owner],
             )?;
-            for (show, seat) in seats {
-                emit(tx, &show, &seat, SeatState::Free, None, now)?;
-            }
+            announce_freed(tx, &seats, now)?;
             Ok(())
         })
     }
@@ -876,7 +870,18 @@ pub(crate) fn expire_stale(tx: &Connection, now: Timestamp) -> Result<()> {
     if !leased.is_empty() {
         tx.execute("DELETE FROM leases WHERE expires_at <= ?1", [ms])?;
     }
-    for (show, seat) in held.iter().chain(&leased) {
+    announce_freed(tx, held.iter().chain(&leased), now)?;
+    Ok(())
+}
+
+/// Records a `free` seat event for each of `seats` (showtime, label) that is
+/// now neither sold, held nor leased: the one way central announces freed seats.
+fn announce_freed<'a>(
+    tx: &Connection,
+    seats: impl IntoIterator<Item = &'a (String, String)>,
+    now: Timestamp,
+) -> Result<()> {
+    for (show, seat) in seats {
         if seat_is_free(tx, show, seat)? {
             emit(tx, show, seat, SeatState::Free, None, now)?;
         }
@@ -1414,11 +1419,8 @@ fn release_own_hold(
     for hold in holds {
         let seats = hold_seats(tx, &hold, None)?;
         tx.execute("DELETE FROM holds WHERE id = ?1", [&hold])?;
-        for (show, seat) in seats {
-            if !sold.contains(&seat) && seat_is_free(tx, &show, &seat)? {
-                emit(tx, &show, &seat, SeatState::Free, None, now)?;
-            }
-        }
+        // The seats just sold are not free: only the rest are announced.
+        announce_freed(tx, &seats, now)?;
     }
     Ok(())
 }
@@ -1459,9 +1461,7 @@ fn apply_refund(
                 "UPDATE orders SET refunded_at = ?2 WHERE id = ?1",
                 params![order_id, now.to_string()],
             )?;
-            for (show, seat) in seats {
-                emit(tx, &show, &seat, SeatState::Free, None, now)?;
-            }
+            announce_freed(tx, &seats, now)?;
             Ok(Outcome::Applied)
         }
         None => {

@@ -158,6 +158,16 @@ impl CentralClient {
         &self,
         req: reqwest::RequestBuilder,
     ) -> Result<T, CallError> {
+        self.send_unless_unchanged(req)
+            .await?
+            .ok_or_else(|| CallError::Network("unexpected 304 Not Modified".into()))
+    }
+
+    /// Sends a request as this terminal; `None` when central answers 304 Not Modified.
+    async fn send_unless_unchanged<T: DeserializeOwned>(
+        &self,
+        req: reqwest::RequestBuilder,
+    ) -> Result<Option<T>, CallError> {
         let req = req.header(TERMINAL_HEADER, &self.terminal_id);
         let req = match &self.token {
             Some(t) => req.bearer_auth(t),
@@ -175,16 +185,17 @@ impl CentralClient {
             CallError::Network(msg)
         })?;
         let status = resp.status();
+        if status == reqwest::StatusCode::NOT_MODIFIED {
+            return Ok(None);
+        }
         let bytes = resp
             .bytes()
             .await
             .map_err(|e| CallError::Network(e.to_string()))?;
         if status.is_success() {
-            if bytes.is_empty() {
-                return serde_json::from_slice(b"null")
-                    .map_err(|e| CallError::Network(format!("unexpected empty answer: {e}")));
-            }
-            serde_json::from_slice(&bytes)
+            let body: &[u8] = if bytes.is_empty() { b"null" } else { &bytes };
+            serde_json::from_slice(body)
+                .map(Some)
                 .map_err(|e| CallError::Network(format!("unreadable answer from central: {e}")))
         } else {
             let error = serde_json::from_slice::<ApiError>(&bytes).unwrap_or_else(|_| ApiError {
@@ -229,37 +240,7 @@ impl CentralClient {
         if let Some(k) = known.filter(|k| !k.is_empty()) {
             url.query_pairs_mut().append_pair("known", k);
         }
-        let mut req = self
-            .http
-            .get(url)
-            .header(TERMINAL_HEADER, &self.terminal_id);
-        if let Some(t) = &self.token {
-            req = req.bearer_auth(t);
-        }
-        let resp = req
-            .send()
-            .await
-            .map_err(|e| CallError::Network(e.to_string()))?;
-        if resp.status() == reqwest::StatusCode::NOT_MODIFIED {
-            return Ok(None);
-        }
-        let status = resp.status().as_u16();
-        let bytes = resp
-            .bytes()
-            .await
-            .map_err(|e| CallError::Network(e.to_string()))?;
-        if (200..300).contains(&status) {
-            serde_json::from_slice(&bytes)
-                .map(Some)
-                .map_err(|e| CallError::Network(format!("unreadable catalog: {e}")))
-        } else {
-            let error = serde_json::from_slice::<ApiError>(&bytes).unwrap_or_else(|_| ApiError {
-                code: format!("http_{status}"),
-                message: String::from_utf8_lossy(&bytes).chars().take(200).collect(),
-                seats: Vec::new(),
-            });
-            Err(CallError::Api { status, error })
-        }
+        self.send_unless_unchanged(self.http.get(url)).await
     }
 
     /// Non-free seats of a showtime.

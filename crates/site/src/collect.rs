@@ -65,11 +65,7 @@ impl Site {
         let paper = self.paper()?;
         let mut jobs = Vec::new();
         for seat in &b.seats {
-            let name = prices
-                .iter()
-                .find(|p| p.ticket_type == seat.ticket_type)
-                .map(|p| p.name_en.clone())
-                .unwrap_or_else(|| seat.ticket_type.clone());
+            let name = store::ticket_name(&prices, &seat.ticket_type);
             let ctx = PrintContext {
                 site: &site,
                 show: &show,

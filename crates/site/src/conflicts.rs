@@ -8,7 +8,7 @@
 use crate::api::{ConflictView, ResolveConflictArgs};
 use crate::engine::Site;
 use crate::error::{Result, SiteError};
-use crate::printer::{self, JobKind, NewJob, PrinterTarget};
+use crate::printer::{self, NewJob, PrinterTarget};
 use crate::sale::{PrintContext, order_ref};
 use crate::store::{self, StaffRow};
 use crate::time_fmt;
@@ -359,11 +359,7 @@ impl Site {
         let prices = store::prices(&self.db(), &show.price_card_id)?;
         let mut jobs: Vec<NewJob> = Vec::new();
         for (from, to, ticket_type, price) in &moves {
-            let name = prices
-                .iter()
-                .find(|p| &p.ticket_type == ticket_type)
-                .map(|p| p.name_en.clone())
-                .unwrap_or_else(|| ticket_type.clone());
+            let name = store::ticket_name(&prices, ticket_type);
             let ctx = PrintContext {
                 site: &site,
                 show: &show,
@@ -376,35 +372,15 @@ impl Site {
                 now,
                 sold_at: sale.sold_at,
             };
-            let slip = printing::encode_change_slip(
-                &printing::ChangeSlipData {
-                    chain_name: site.chain_name.clone(),
-                    site_name: site.name.clone(),
-                    order_ref: reference.clone(),
-                    old_seat: from.clone(),
-                    new_seat: to.clone(),
-                    film_title: show.title_en.clone(),
-                    showtime: format!(
-                        "{} {}",
-                        time_fmt::local_date(show.starts_at, &tz),
-                        time_fmt::local_hhmm(show.starts_at, &tz)
-                    ),
-                    reason: "seat sold while offline".into(),
-                    supervisor: staff.name.clone(),
-                    issued_at_local: tz.to_datetime(now).strftime("%d/%m/%Y %H:%M").to_string(),
-                    footer: terminal_id.clone(),
-                },
+            jobs.extend(self.seat_move_jobs(
+                &ctx,
+                from,
+                to,
+                ticket_type,
+                *price,
+                "seat sold while offline",
                 paper,
-            )?;
-            jobs.push(NewJob {
-                order_id: Some(order_id.to_string()),
-                kind: JobKind::ChangeSlip,
-                seat_label: Some(to.clone()),
-                bytes: slip,
-                reprint_count: 0,
-                name: format!("{reference}-change-{from}-{to}"),
-            });
-            jobs.push(self.ticket_printout(&ctx, to, ticket_type, *price, paper, 0)?);
+            )?);
         }
         let entry_id = self.ids.new_id(now);
         let body = serde_json::to_string(&EntryBody::Sale(new_sale))

@@ -94,11 +94,7 @@ impl Site {
         let paper = self.paper()?;
         let mut jobs = Vec::new();
         for (label, ticket_type, price_minor, printed) in &seats {
-            let name = prices
-                .iter()
-                .find(|p| &p.ticket_type == ticket_type)
-                .map(|p| p.name_en.clone())
-                .unwrap_or_else(|| ticket_type.clone());
+            let name = store::ticket_name(&prices, ticket_type);
             let ctx = PrintContext {
                 site: &site,
                 show: &show,

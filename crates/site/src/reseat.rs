@@ -103,11 +103,10 @@ impl Site {
         let now = self.clock.now();
         let reference = order_ref(order_id);
         let cashier = staff.name.clone();
-        let ticket_name = store::prices(&self.db(), &show.price_card_id)?
-            .into_iter()
-            .find(|p| p.ticket_type == ticket_type)
-            .map(|p| p.name_en)
-            .unwrap_or_else(|| ticket_type.clone());
+        let ticket_name = store::ticket_name(
+            &store::prices(&self.db(), &show.price_card_id)?,
+            &ticket_type,
+        );
         let ctx = PrintContext {
             site: &site,
             show: &show,
@@ -121,38 +120,7 @@ impl Site {
             sold_at,
         };
         let paper = self.paper()?;
-        let slip = printing::encode_change_slip(
-            &printing::ChangeSlipData {
-                chain_name: site.chain_name.clone(),
-                site_name: site.name.clone(),
-                order_ref: reference.clone(),
-                old_seat: from.to_string(),
-                new_seat: to.to_string(),
-                film_title: show.title_en.clone(),
-                showtime: format!(
-                    "{} {}",
-                    time_fmt::local_date(show.starts_at, &tz),
-                    time_fmt::local_hhmm(show.starts_at, &tz)
-                ),
-                reason: reason.to_string(),
-                supervisor: staff.name.clone(),
-                issued_at_local: tz.to_datetime(now).strftime("%d/%m/%Y %H:%M").to_string(),
-                footer: terminal_id.clone(),
-            },
-            paper,
-        )?;
-        let new_ticket = self.ticket_printout(&ctx, to, &ticket_type, price_minor, paper, 0)?;
-        let jobs = vec![
-            NewJob {
-                order_id: Some(order_id.to_string()),
-                kind: JobKind::ChangeSlip,
-                seat_label: Some(to.to_string()),
-                bytes: slip,
-                reprint_count: 0,
-                name: format!("{reference}-change-{from}-{to}"),
-            },
-            new_ticket,
-        ];
+        let jobs = self.seat_move_jobs(&ctx, from, to, &ticket_type, price_minor, reason, paper)?;
         let body = EntryBody::Reseat(Reseat {
             order_id,
             showtime_id: show.id.clone(),
@@ -223,5 +191,57 @@ impl Site {
             printouts,
             synced,
         })
+    }
+}
+
+impl Site {
+    /// A seat move's printouts for `ctx`'s order: the change slip (signed off
+    /// by `ctx.cashier`, the approving supervisor) and the new seat's ticket.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn seat_move_jobs(
+        &self,
+        ctx: &PrintContext<'_>,
+        from: &str,
+        to: &str,
+        ticket_type: &str,
+        price_minor: i64,
+        reason: &str,
+        paper: printing::Paper,
+    ) -> Result<Vec<NewJob>> {
+        let (show, tz) = (ctx.show, ctx.tz);
+        let slip = printing::encode_change_slip(
+            &printing::ChangeSlipData {
+                chain_name: ctx.site.chain_name.clone(),
+                site_name: ctx.site.name.clone(),
+                order_ref: ctx.order_ref.to_string(),
+                old_seat: from.to_string(),
+                new_seat: to.to_string(),
+                film_title: show.title_en.clone(),
+                showtime: format!(
+                    "{} {}",
+                    time_fmt::local_date(show.starts_at, tz),
+                    time_fmt::local_hhmm(show.starts_at, tz)
+                ),
+                reason: reason.to_string(),
+                supervisor: ctx.cashier.to_string(),
+                issued_at_local: tz
+                    .to_datetime(ctx.now)
+                    .strftime("%d/%m/%Y %H:%M")
+                    .to_string(),
+                footer: ctx.terminal_id.to_string(),
+            },
+            paper,
+        )?;
+        Ok(vec![
+            NewJob {
+                order_id: Some(ctx.order_id.to_string()),
+                kind: JobKind::ChangeSlip,
+                seat_label: Some(to.to_string()),
+                bytes: slip,
+                reprint_count: 0,
+                name: format!("{}-change-{from}-{to}", ctx.order_ref),
+            },
+            self.ticket_printout(ctx, to, ticket_type, price_minor, paper, 0)?,
+        ])
     }
 }

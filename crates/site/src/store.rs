@@ -629,6 +629,15 @@ pub fn price_card(conn: &Connection, price_card_id: &str) -> Result<domain::pric
     card.to_domain().map_err(corrupt)
 }
 
+/// The printed (English) name of ticket type `code`; the code itself when the
+/// card no longer lists it (an older order reprinted).
+pub fn ticket_name(prices: &[protocol::PriceEntry], code: &str) -> String {
+    prices
+        .iter()
+        .find(|p| p.ticket_type == code)
+        .map_or_else(|| code.to_string(), |p| p.name_en.clone())
+}
+
 /// A ticket type's price on a price card.
 pub fn prices(conn: &Connection, price_card_id: &str) -> Result<Vec<protocol::PriceEntry>> {
     let mut stmt = conn.prepare(
