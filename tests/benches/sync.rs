@@ -176,6 +176,7 @@ impl Env {
                         label: seat.clone(),
                         ticket_type: "adult".into(),
                         price_minor: self.adult_minor,
+                        showtime_id: None,
                     }],
                     secured_by: SecuredBy::Override {
                         manager_id: format!("{SITE}-manager"),

@@ -1100,8 +1100,11 @@ fn apply_reseat(
     let order_id = r.order_id.to_string();
     let site: Option<String> = tx
         .query_row(
-            "SELECT s.site_id FROM orders o JOIN showtimes s ON s.id = o.showtime_id
-             WHERE o.id = ?1 AND o.showtime_id = ?2",
+            // The reseated showtime is the order's own or, for an order
+            // spanning several showtimes, one of its sold seats'.
+            "SELECT s.site_id FROM orders o JOIN showtimes s ON s.id = ?2
+             WHERE o.id = ?1 AND (o.showtime_id = ?2 OR EXISTS
+                   (SELECT 1 FROM sold_seats ss WHERE ss.order_id = o.id AND ss.showtime_id = ?2))",
             params![order_id, r.showtime_id],
             |row| row.get(0),
         )
@@ -1232,48 +1235,24 @@ fn apply_sale(
             first: Box::new(Outcome::Applied),
         });
     }
-    let show: Option<(String, String, String)> = tx
-        .query_row(
-            "SELECT s.site_id, s.screen_id, si.currency FROM showtimes s
-             JOIN sites si ON si.id = s.site_id WHERE s.id = ?1",
-            [&sale.showtime_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
-    let Some((show_site, screen_id, currency)) = show else {
-        return Ok(rejected(
-            "unknown_showtime",
-            format!("unknown showtime {}", sale.showtime_id),
-        ));
-    };
-    if show_site != site_id {
-        return Ok(rejected(
-            "wrong_site",
-            "the showtime is not at this terminal's site",
-        ));
-    }
-    if currency != sale.currency.code() {
-        return Ok(rejected(
-            "wrong_currency",
-            format!("the site sells in {currency}"),
-        ));
-    }
-    let labels: Vec<String> = sale.seats.iter().map(|s| s.label.clone()).collect();
-    if labels.is_empty() {
+    if sale.seats.is_empty() {
         return Ok(rejected("empty_sale", "a sale needs at least one seat"));
     }
-    match check_seats_exist(tx, &screen_id, &labels) {
-        Ok(()) => {}
-        Err(e @ (CentralError::UnknownSeats(_) | CentralError::BadRequest(_))) => {
-            return Ok(rejected(e.code(), e.to_string()));
+    // An order may hold tickets for several showtimes (API 1.2): each
+    // showtime's seats are checked on their own, and the order applies whole
+    // or not at all.
+    let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
+    for seat in &sale.seats {
+        let show = seat.showtime(sale);
+        match groups.iter_mut().find(|(s, _)| *s == show) {
+            Some((_, labels)) => labels.push(seat.label.clone()),
+            None => groups.push((show, vec![seat.label.clone()])),
         }
-        Err(e) => return Err(e),
     }
-    let sum: i64 = sale.seats.iter().map(|s| s.price_minor).sum();
-    if sum != sale.total_minor {
+    if !groups.iter().any(|(s, _)| *s == sale.showtime_id) {
         return Ok(rejected(
-            "bad_total",
-            "the seat prices do not add up to the total",
+            "bad_showtime",
+            "the sale's showtime has none of its seats",
         ));
     }
     let own_hold = match &sale.secured_by {
@@ -1287,7 +1266,58 @@ fn apply_sale(
         }
         SecuredBy::Lease | SecuredBy::Override { .. } => None,
     };
-    let taken = unavailable(tx, &sale.showtime_id, &labels, own_hold, Some(terminal_id))?;
+    let mut currency = String::new();
+    let mut taken = Vec::new();
+    for (showtime_id, labels) in &groups {
+        let show: Option<(String, String, String)> = tx
+            .query_row(
+                "SELECT s.site_id, s.screen_id, si.currency FROM showtimes s
+                 JOIN sites si ON si.id = s.site_id WHERE s.id = ?1",
+                [showtime_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((show_site, screen_id, show_currency)) = show else {
+            return Ok(rejected(
+                "unknown_showtime",
+                format!("unknown showtime {showtime_id}"),
+            ));
+        };
+        if show_site != site_id {
+            return Ok(rejected(
+                "wrong_site",
+                "the showtime is not at this terminal's site",
+            ));
+        }
+        if show_currency != sale.currency.code() {
+            return Ok(rejected(
+                "wrong_currency",
+                format!("the site sells in {show_currency}"),
+            ));
+        }
+        currency = show_currency;
+        match check_seats_exist(tx, &screen_id, labels) {
+            Ok(()) => {}
+            Err(e @ (CentralError::UnknownSeats(_) | CentralError::BadRequest(_))) => {
+                return Ok(rejected(e.code(), e.to_string()));
+            }
+            Err(e) => return Err(e),
+        }
+        taken.extend(unavailable(
+            tx,
+            showtime_id,
+            labels,
+            own_hold,
+            Some(terminal_id),
+        )?);
+    }
+    let sum: i64 = sale.seats.iter().map(|s| s.price_minor).sum();
+    if sum != sale.total_minor {
+        return Ok(rejected(
+            "bad_total",
+            "the seat prices do not add up to the total",
+        ));
+    }
     if !taken.is_empty() {
         return Ok(Outcome::Conflict { seats: taken });
     }
@@ -1307,11 +1337,12 @@ fn apply_sale(
         )?;
     }
     for seat in &sale.seats {
+        let showtime_id = seat.showtime(sale);
         tx.execute(
             "INSERT INTO sold_seats (showtime_id, seat_label, order_id, ticket_type, price_minor)
              VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
-                sale.showtime_id,
+                showtime_id,
                 seat.label,
                 order_id,
                 seat.ticket_type,
@@ -1320,18 +1351,20 @@ fn apply_sale(
         )?;
         tx.execute(
             "DELETE FROM leases WHERE showtime_id = ?1 AND seat_label = ?2",
-            params![sale.showtime_id, seat.label],
+            params![showtime_id, seat.label],
         )?;
         emit(
             tx,
-            &sale.showtime_id,
+            showtime_id,
             &seat.label,
             SeatState::Sold,
             Some(terminal_id),
             now,
         )?;
     }
-    release_own_hold(tx, terminal_id, &sale.showtime_id, &labels, now)?;
+    for (showtime_id, labels) in &groups {
+        release_own_hold(tx, terminal_id, showtime_id, labels, now)?;
+    }
     // An override sale that was in conflict and is now sold on other seats.
     tx.execute(
         "UPDATE conflicts SET resolution = 'reseated', resolved_at = ?2

@@ -105,6 +105,7 @@ fn booking(conn: &Connection, site_id: &str, reference: &str) -> Result<WebBooki
                 label: r.get(0)?,
                 ticket_type: r.get(1)?,
                 price_minor: r.get(2)?,
+                showtime_id: None,
             })
         })?
         .collect::<std::result::Result<Vec<_>, _>>()?;

@@ -500,6 +500,7 @@ fn sale(showtime: &str, seat: &str, price: i64, secured_by: SecuredBy) -> Sale {
             label: seat.to_string(),
             ticket_type: "adult".into(),
             price_minor: price,
+            showtime_id: None,
         }],
         secured_by,
         total_minor: price,

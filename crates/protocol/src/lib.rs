@@ -18,7 +18,7 @@ pub const API_PREFIX: &str = "/v1";
 /// Within v1 changes are additive only: a new optional field (with a serde
 /// default) or a new endpoint bumps the minor number; a breaking change is a
 /// new prefix (`/v2`) served beside `/v1`. See `docs/api/README.md`.
-pub const API_VERSION: &str = "1.1.0";
+pub const API_VERSION: &str = "1.2.0";
 
 /// Schema of a [`Timestamp`] on the wire (jiff writes RFC 3339 in UTC).
 struct Rfc3339;
@@ -603,6 +603,17 @@ pub struct SoldSeat {
     pub ticket_type: String,
     /// VAT-inclusive price.
     pub price_minor: i64,
+    /// The seat's showtime when an order holds tickets for several showtimes
+    /// (API 1.2); absent means the sale's `showtime_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub showtime_id: Option<String>,
+}
+
+impl SoldSeat {
+    /// The showtime of this seat in `sale`.
+    pub fn showtime<'a>(&'a self, sale: &'a Sale) -> &'a str {
+        self.showtime_id.as_deref().unwrap_or(&sale.showtime_id)
+    }
 }
 
 /// A payment taken.
@@ -622,11 +633,14 @@ pub struct Payment {
 pub struct Sale {
     /// Order id (UUIDv7).
     pub order_id: Uuid,
-    /// Showtime.
+    /// Showtime (the first, when the order spans several; see
+    /// [`SoldSeat::showtime_id`]).
     pub showtime_id: String,
     /// Seats sold.
     pub seats: Vec<SoldSeat>,
-    /// How the seats were secured.
+    /// How the seats were secured: `override` if any seat was sold on a
+    /// manager's override, else `hold` (naming the first hold) if any was
+    /// held, else `lease`.
     pub secured_by: SecuredBy,
     /// Total in minor units.
     pub total_minor: i64,

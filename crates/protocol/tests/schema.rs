@@ -132,6 +132,7 @@ fn tagged_and_flattened_types_match_serde() {
             label: "F-12".into(),
             ticket_type: "adult".into(),
             price_minor: 4500,
+            showtime_id: None,
         }],
         secured_by: SecuredBy::Hold {
             hold_id: "h-1".into(),
