@@ -83,6 +83,7 @@ mod tests {
                 override_pin: None,
                 hold_id: None,
                 price_override: None,
+                more: None,
             })
             .await
             .unwrap();

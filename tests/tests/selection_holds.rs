@@ -82,6 +82,7 @@ fn the_selection_is_held_while_choosing_and_handed_to_the_sale() {
             override_pin: None,
             hold_id: Some(second_id.clone()),
             price_override: None,
+            more: None,
         }))
         .unwrap();
     assert_eq!(sale.secured_by, "hold");

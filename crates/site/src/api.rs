@@ -294,7 +294,9 @@ pub struct SeatMap {
     pub currency: CurrencyInfo,
 }
 
-/// `sell` arguments: a cash sale of seats of one showtime at one ticket type.
+/// `sell` arguments: a sale of seats of one showtime at one ticket type, and
+/// optionally `more` parts (other ticket types, other showtimes) paid together
+/// as one order.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct SellArgs {
@@ -324,7 +326,32 @@ pub struct SellArgs {
     #[serde(default)]
     #[ts(optional)]
     pub hold_id: Option<String>,
-    /// A supervisor's price for every ticket of the order.
+    /// A supervisor's price for every ticket of this (first) part.
+    #[serde(default)]
+    #[ts(optional)]
+    pub price_override: Option<PriceOverrideArgs>,
+    /// More tickets of the same order: other ticket types or other showtimes
+    /// (at most 50 tickets in all).
+    #[serde(default)]
+    #[ts(optional)]
+    pub more: Option<Vec<SellPart>>,
+}
+
+/// Seats of one showtime at one ticket type, within an order.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SellPart {
+    /// Showtime id.
+    pub showtime_id: String,
+    /// Seat labels.
+    pub seats: Vec<String>,
+    /// Ticket type code.
+    pub ticket_type: String,
+    /// The hold `hold_seats` placed for these seats while the cashier chose.
+    #[serde(default)]
+    #[ts(optional)]
+    pub hold_id: Option<String>,
+    /// A supervisor's price for every ticket of this part.
     #[serde(default)]
     #[ts(optional)]
     pub price_override: Option<PriceOverrideArgs>,
@@ -372,11 +399,11 @@ pub struct SaleResult {
     pub order_id: String,
     /// Short reference printed on tickets.
     pub order_ref: String,
-    /// Showtime id.
+    /// Showtime id (of the first part; `lines` name each ticket's).
     pub showtime_id: String,
-    /// Seats sold.
+    /// Seats sold, in every part.
     pub seats: Vec<String>,
-    /// Ticket type.
+    /// Ticket type (of the first part; `lines` name each ticket's).
     pub ticket_type: String,
     /// Total.
     #[ts(type = "number")]
@@ -418,6 +445,8 @@ pub struct SaleResult {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct SaleLine {
+    /// Showtime of the ticket.
+    pub showtime_id: String,
     /// Seat label.
     pub seat: String,
     /// Area of the seat.
@@ -538,6 +567,11 @@ pub struct BestAvailableArgs {
     /// Whether wheelchair and companion seats may be chosen.
     #[serde(default)]
     pub accessible: bool,
+    /// Seats not to choose: those already in the order (this terminal's own
+    /// holds look free to it).
+    #[serde(default)]
+    #[ts(optional)]
+    pub exclude: Option<Vec<String>>,
 }
 
 /// Seats chosen by best available.

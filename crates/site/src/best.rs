@@ -33,9 +33,11 @@ impl Site {
                 blocked: s.state == SeatState::Blocked,
             })
             .collect();
+        let exclude = args.exclude.as_deref().unwrap_or_default();
         let free: std::collections::HashSet<&str> = rows
             .iter()
             .filter(|s| matches!(s.state, SeatState::Free | SeatState::Leased))
+            .filter(|s| !exclude.contains(&s.label))
             .map(|s| s.label.as_str())
             .collect();
         let mut req = Request::new(args.count as usize);

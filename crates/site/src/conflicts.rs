@@ -240,6 +240,18 @@ impl Site {
         let site = self.site_row()?;
         let tz = time_fmt::zone(&site.time_zone)?;
         let now = self.clock.now();
+        let showtimes: u32 = self.db().query_row(
+            "SELECT count(DISTINCT showtime_id) FROM order_seats WHERE order_id = ?1",
+            [order_id.to_string()],
+            |r| r.get(0),
+        )?;
+        if showtimes > 1 {
+            // Only a hold that ran out before the push can put such an order
+            // in conflict (an offline override covers one showtime).
+            return Err(SiteError::Invalid(
+                "this order holds tickets for several showtimes: refund it and sell again".into(),
+            ));
+        }
         let show = store::showtime(&self.db(), &task.showtime_id)?;
         let replacements: Vec<String> = if wanted.is_empty() {
             self.best_available(&crate::api::BestAvailableArgs {
@@ -247,6 +259,7 @@ impl Site {
                 count: task.taken.len() as u32,
                 area: None,
                 accessible: false,
+                exclude: None,
             })?
             .seats
         } else {
@@ -302,6 +315,7 @@ impl Site {
                     label,
                     ticket_type: ticket_type.clone(),
                     price_minor: *price,
+                    showtime_id: None,
                 }
             })
             .collect();

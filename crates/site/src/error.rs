@@ -60,6 +60,10 @@ pub enum SiteError {
     /// Offline, the seats are not leased to this terminal.
     #[error("central is offline and {} not leased to this terminal: pick leased seats or ask a manager to override", .0.join(", "))]
     OfflineNotLeased(Vec<String>),
+    /// Offline, an order spanning several showtimes has seats that are not
+    /// leased here: a manager's override covers one showtime only.
+    #[error("central is offline and {} not leased to this terminal: offline, a manager's override covers one showtime, so pay for each showtime as its own order (or pick leased seats)", .0.join(", "))]
+    OverrideOneShowtime(Vec<String>),
     /// The chain cancelled the showtime.
     #[error("this showtime was cancelled: nothing more can be sold for it")]
     ShowtimeCancelled(String),
@@ -117,6 +121,7 @@ impl SiteError {
             SiteError::Order(e) => e.code(),
             SiteError::CentralUnreachable(_) => "central_unreachable",
             SiteError::OfflineNotLeased(_) => "offline_not_leased",
+            SiteError::OverrideOneShowtime(_) => "override_one_showtime",
             SiteError::SalesClosed(_) => "sales_closed",
             SiteError::ShowtimeCancelled(_) => "showtime_cancelled",
             // Central's own codes a cashier can act on pass through; others are generic.

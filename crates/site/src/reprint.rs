@@ -52,7 +52,7 @@ impl Site {
         let tz = time_fmt::zone(&site.time_zone)?;
         let now = self.clock.now();
         let terminal_id = self.config()?.terminal_id;
-        let (showtime_id, cashier_id, sold_at): (String, String, String) = self
+        let (first_show, cashier_id, sold_at): (String, String, String) = self
             .db()
             .query_row(
                 "SELECT showtime_id, cashier_id, sold_at FROM orders WHERE id = ?1",
@@ -64,24 +64,24 @@ impl Site {
         let sold_at: jiff::Timestamp = sold_at
             .parse()
             .map_err(|e| SiteError::Corrupt(format!("order {order_id} sale time: {e}")))?;
-        let show = store::showtime(&self.db(), &showtime_id)?;
-        let prices = store::prices(&self.db(), &show.price_card_id)?;
         let cashier = store::staff(&self.db())?
             .into_iter()
             .find(|s| s.id == cashier_id)
             .map(|s| s.name)
             .unwrap_or(cashier_id);
-        let seats: Vec<(String, String, i64, u32)> = {
+        // An order may hold tickets for several showtimes: each ticket is
+        // printed with its own.
+        let seats: Vec<(String, String, String, i64, u32)> = {
             let db = self.db();
             let mut stmt = db.prepare(
-                "SELECT s.seat_label, s.ticket_type, s.price_minor,
+                "SELECT s.showtime_id, s.seat_label, s.ticket_type, s.price_minor,
                         COALESCE((SELECT max(j.reprint_count) FROM print_jobs j
                                   WHERE j.order_id = s.order_id AND j.seat_label = s.seat_label AND j.kind = 'ticket'), 0)
                  FROM order_seats s WHERE s.order_id = ?1 AND (?2 IS NULL OR s.seat_label = ?2)
                  ORDER BY s.seat_label",
             )?;
             stmt.query_map(params![order_id.to_string(), seat], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })?
             .collect::<std::result::Result<_, _>>()?
         };
@@ -93,11 +93,29 @@ impl Site {
         let reference = order_ref(order_id);
         let paper = self.paper()?;
         let mut jobs = Vec::new();
-        for (label, ticket_type, price_minor, printed) in &seats {
-            let name = store::ticket_name(&prices, ticket_type);
+        // The order's first showtime first: tickets of later ones are named
+        // after their showtime's number, as the sale named them.
+        let mut show_ids: Vec<&str> = vec![first_show.as_str()];
+        for (showtime_id, ..) in &seats {
+            if !show_ids.contains(&showtime_id.as_str()) {
+                show_ids.push(showtime_id);
+            }
+        }
+        let mut shows: Vec<(store::ShowtimeRow, Vec<protocol::PriceEntry>)> = Vec::new();
+        for id in &show_ids {
+            let show = store::showtime(&self.db(), id)?;
+            let prices = store::prices(&self.db(), &show.price_card_id)?;
+            shows.push((show, prices));
+        }
+        for (showtime_id, label, ticket_type, price_minor, printed) in &seats {
+            let Some(show_no) = shows.iter().position(|(s, _)| &s.id == showtime_id) else {
+                continue;
+            };
+            let (show, prices) = &shows[show_no];
+            let name = store::ticket_name(prices, ticket_type);
             let ctx = PrintContext {
                 site: &site,
-                show: &show,
+                show,
                 tz: &tz,
                 ticket_name: &name,
                 order_id,
@@ -107,14 +125,12 @@ impl Site {
                 now,
                 sold_at,
             };
-            jobs.push(self.ticket_printout(
-                &ctx,
-                label,
-                ticket_type,
-                *price_minor,
-                paper,
-                printed + 1,
-            )?);
+            let mut job =
+                self.ticket_printout(&ctx, label, ticket_type, *price_minor, paper, printed + 1)?;
+            if show_no > 0 {
+                job.name = format!("{}-show{}", job.name, show_no + 1);
+            }
+            jobs.push(job);
         }
         let ids = {
             let mut db = self.db();

@@ -32,10 +32,14 @@ pub struct ReseatResult {
 
 impl Site {
     /// Moves `from` to `to` in an order, approved by a supervisor or manager.
+    /// `showtime` names the seat's showtime when the order holds the same
+    /// seat label in several.
+    #[allow(clippy::too_many_arguments)]
     pub async fn reseat(
         &self,
         staff: &StaffRow,
         order: &str,
+        showtime: Option<&str>,
         from: &str,
         to: &str,
         reason: &str,
@@ -55,28 +59,43 @@ impl Site {
         let site = self.site_row()?;
         let tz = time_fmt::zone(&site.time_zone)?;
         let terminal_id = self.config()?.terminal_id;
-        let (showtime_id, sold_at): (String, String) = self
+        let sold_at: String = self
             .db()
             .query_row(
-                "SELECT showtime_id, sold_at FROM orders WHERE id = ?1",
+                "SELECT sold_at FROM orders WHERE id = ?1",
                 [order_id.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| r.get(0),
             )
             .optional()?
             .ok_or_else(|| SiteError::UnknownOrder(order.to_string()))?;
         let sold_at: jiff::Timestamp = sold_at
             .parse()
             .map_err(|e| SiteError::Corrupt(format!("sale time: {e}")))?;
-        let show = store::showtime(&self.db(), &showtime_id)?;
-        let (ticket_type, price_minor): (String, i64) = self
+        // The seat's own showtime: an order may hold tickets for several.
+        let found: Vec<(String, String, i64)> = self
             .db()
-            .query_row(
-                "SELECT ticket_type, price_minor FROM order_seats WHERE order_id = ?1 AND seat_label = ?2",
-                params![order_id.to_string(), from],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?
-            .ok_or_else(|| SiteError::Invalid(format!("{from} is not a seat of this order")))?;
+            .prepare(
+                "SELECT showtime_id, ticket_type, price_minor FROM order_seats
+                 WHERE order_id = ?1 AND seat_label = ?2 AND (?3 IS NULL OR showtime_id = ?3)",
+            )?
+            .query_map(params![order_id.to_string(), from, showtime], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<std::result::Result<_, _>>()?;
+        let (showtime_id, ticket_type, price_minor) = match <[_; 1]>::try_from(found) {
+            Ok([one]) => one,
+            Err(found) if found.is_empty() => {
+                return Err(SiteError::Invalid(format!(
+                    "{from} is not a seat of this order"
+                )));
+            }
+            Err(_) => {
+                return Err(SiteError::Invalid(format!(
+                    "this order has seat {from} in several showtimes: name the showtime"
+                )));
+            }
+        };
+        let show = store::showtime(&self.db(), &showtime_id)?;
         let target = store::seats(&self.db(), &show, self.clock.now())?
             .into_iter()
             .find(|s| s.label == to);
@@ -140,8 +159,9 @@ impl Site {
             let mut db = self.db();
             let tx = db.transaction()?;
             tx.execute(
-                "UPDATE order_seats SET seat_label = ?3 WHERE order_id = ?1 AND seat_label = ?2",
-                params![order_id.to_string(), from, to],
+                "UPDATE order_seats SET seat_label = ?3
+                 WHERE order_id = ?1 AND seat_label = ?2 AND showtime_id = ?4",
+                params![order_id.to_string(), from, to, show.id],
             )?;
             tx.execute(
                 "INSERT INTO outbox (id, order_id, body, created_at) VALUES (?1, ?2, ?3, ?4)",

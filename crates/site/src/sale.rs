@@ -14,15 +14,28 @@ use rusqlite::{Connection, params};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// A sale request from a known staff member.
+/// Seats of one showtime at one ticket type, within an order.
 #[derive(Debug, Clone)]
-pub struct SaleRequest {
+pub struct SalePart {
     /// Showtime.
     pub showtime_id: String,
     /// Seats.
     pub seats: Vec<String>,
     /// Ticket type code.
     pub ticket_type: String,
+    /// The hold placed while the cashier chose these seats (`hold_seats`),
+    /// if any: the sale's own hold replaces it, so no seat is let go in between.
+    pub hold_id: Option<String>,
+    /// A supervisor's price for every ticket of the part (checked by the engine).
+    pub price_override: Option<crate::api::PriceOverrideArgs>,
+}
+
+/// A sale request from a known staff member: one or more parts paid together.
+#[derive(Debug, Clone)]
+pub struct SaleRequest {
+    /// The order's parts (at least one; tickets for several showtimes, or
+    /// several ticket types of one showtime, make several parts).
+    pub parts: Vec<SalePart>,
     /// Cash handed over.
     pub tendered_minor: i64,
     /// The card part, if any.
@@ -32,11 +45,18 @@ pub struct SaleRequest {
     /// A manager who approved selling seats that are not leased to this
     /// terminal while central is unreachable.
     pub override_by: Option<StaffRow>,
-    /// The hold placed while the cashier chose the seats (`hold_seats`), if
-    /// any: the sale's own hold replaces it, so no seat is let go in between.
-    pub hold_id: Option<String>,
-    /// A supervisor's price for every ticket (checked by the engine).
-    pub price_override: Option<crate::api::PriceOverrideArgs>,
+}
+
+/// One part of an order, checked against the local cache and priced.
+struct PreparedPart {
+    show: store::ShowtimeRow,
+    price: protocol::PriceEntry,
+    lines: Vec<OrderLine>,
+    priced: Vec<(domain::SeatArea, domain::PricedTicket)>,
+    /// Per seat: leased to this terminal (sellable with no call to central).
+    leased: Vec<bool>,
+    price_override: Option<crate::price::ApprovedOverride>,
+    selection_hold: Option<String>,
 }
 
 /// The payments recorded for a settled sale: card first, then cash.
@@ -81,12 +101,15 @@ fn receipt_payments(
         .collect()
 }
 
-/// The sale-specific text of a receipt.
-struct ReceiptText {
-    /// One per order line: what the ticket is called.
-    descriptions: Vec<String>,
-    /// Lines under the totals.
-    notes: Vec<String>,
+/// What every printout of one order shares, whatever its showtime.
+struct OrderPrint<'a> {
+    site: &'a store::SiteRow,
+    tz: &'a jiff::tz::TimeZone,
+    order_id: Uuid,
+    order_ref: &'a str,
+    cashier: &'a str,
+    terminal_id: &'a str,
+    now: Timestamp,
 }
 
 /// What each ticket is called on the receipt: the ticket type and film,
@@ -163,12 +186,24 @@ impl Site {
             Some(pin) => Some(self.staff_by_pin(pin)?),
             None => None,
         };
+        let mut parts = vec![SalePart {
+            showtime_id: args.showtime_id.clone(),
+            seats: args.seats.clone(),
+            ticket_type: args.ticket_type.clone(),
+            hold_id: args.hold_id.clone(),
+            price_override: args.price_override.clone(),
+        }];
+        parts.extend(args.more.iter().flatten().map(|p| SalePart {
+            showtime_id: p.showtime_id.clone(),
+            seats: p.seats.clone(),
+            ticket_type: p.ticket_type.clone(),
+            hold_id: p.hold_id.clone(),
+            price_override: p.price_override.clone(),
+        }));
         self.sell_cash(
             &staff,
             SaleRequest {
-                showtime_id: args.showtime_id.clone(),
-                seats: args.seats.clone(),
-                ticket_type: args.ticket_type.clone(),
+                parts,
                 tendered_minor: args.tendered_minor,
                 card: args.card.as_ref().map(|c| domain::payment::CardPayment {
                     amount_minor: c.amount_minor,
@@ -176,14 +211,207 @@ impl Site {
                 }),
                 id_checked: args.id_checked,
                 override_by,
-                price_override: args.price_override.clone(),
-                hold_id: args.hold_id.clone(),
             },
         )
         .await
     }
 
-    /// Sells seats for cash: the full flow.
+    /// Checks one part against the local cache and prices it; nothing is
+    /// written and central is not called.
+    fn prepare_part(
+        &self,
+        part: &SalePart,
+        req: &SaleRequest,
+        site: &store::SiteRow,
+        tz: &jiff::tz::TimeZone,
+        now: Timestamp,
+    ) -> Result<PreparedPart> {
+        if part.seats.is_empty() {
+            return Err(SiteError::Order(domain::OrderError::Empty));
+        }
+        let price_override = match &part.price_override {
+            Some(o) => Some(crate::price::check_override(o, |pin| {
+                self.staff_by_pin(pin)
+            })?),
+            None => None,
+        };
+        let db = self.db();
+        let show = store::showtime(&db, &part.showtime_id)?;
+        let settings = store::site_settings(&db)?;
+        match crate::engine::sales_state(&show, &settings, now) {
+            "closed" => return Err(SiteError::SalesClosed(show.id.clone())),
+            "cancelled" => return Err(SiteError::ShowtimeCancelled(show.id.clone())),
+            _ => {}
+        }
+        let prices = store::prices(&db, &show.price_card_id)?;
+        let price = prices
+            .into_iter()
+            .find(|p| p.ticket_type == part.ticket_type)
+            .ok_or_else(|| SiteError::UnknownTicketType(part.ticket_type.clone()))?;
+        domain::age::ticket_allowed(&show.rating, &price.ticket_type)?;
+        if domain::age::requires_id_check(&show.rating) && !req.id_checked {
+            return Err(SiteError::IdCheckRequired(show.rating.clone()));
+        }
+        let seat_rows = store::seats(&db, &show, now)?;
+        let areas: HashMap<String, domain::SeatArea> = seat_rows
+            .iter()
+            .map(|s| (s.label.clone(), s.area))
+            .collect();
+        let seats: HashMap<String, domain::SeatState> =
+            seat_rows.into_iter().map(|s| (s.label, s.state)).collect();
+        let unknown: Vec<String> = part
+            .seats
+            .iter()
+            .filter(|s| !seats.contains_key(*s))
+            .cloned()
+            .collect();
+        if !unknown.is_empty() {
+            return Err(SiteError::UnknownSeats(unknown));
+        }
+        let taken: Vec<String> = part
+            .seats
+            .iter()
+            .filter(|s| {
+                !matches!(
+                    seats.get(*s),
+                    Some(domain::SeatState::Free | domain::SeatState::Leased)
+                )
+            })
+            .cloned()
+            .collect();
+        if !taken.is_empty() {
+            return Err(SiteError::SeatUnavailable(taken));
+        }
+        // Each seat at the card's price for this show and its area, unless
+        // a supervisor set the price.
+        let pricing = crate::price::ShowPricing::load(&db, &show, site, tz)?;
+        let priced: Vec<(domain::SeatArea, domain::PricedTicket)> = part
+            .seats
+            .iter()
+            .map(|s| {
+                let area = areas.get(s).copied().unwrap_or(domain::SeatArea::Standard);
+                Ok((area, pricing.price(&price.ticket_type, area)?))
+            })
+            .collect::<Result<_>>()?;
+        let lines: Vec<OrderLine> = part
+            .seats
+            .iter()
+            .zip(&priced)
+            .map(|(s, (_, p))| OrderLine {
+                showtime_id: show.id.clone(),
+                seat_label: s.clone(),
+                ticket_type: price.ticket_type.clone(),
+                price_minor: price_override
+                    .as_ref()
+                    .map_or(p.price_minor, |o| o.price_minor),
+            })
+            .collect();
+        let leased: Vec<bool> = part
+            .seats
+            .iter()
+            .map(|s| seats.get(s) == Some(&domain::SeatState::Leased))
+            .collect();
+        Ok(PreparedPart {
+            show,
+            price,
+            lines,
+            priced,
+            leased,
+            price_override,
+            selection_hold: part.hold_id.clone(),
+        })
+    }
+
+    /// Secures every seat that is not leased here: one hold at central per
+    /// part, or, while central is unreachable, a manager's override (for an
+    /// order of one showtime). Returns how the order is secured and the holds
+    /// placed (to give back if the sale fails).
+    async fn secure_parts(
+        &self,
+        parts: &[PreparedPart],
+        req: &SaleRequest,
+        hold_ttl_secs: u32,
+    ) -> Result<(SecuredBy, Vec<String>)> {
+        let client = self.client()?;
+        let one_showtime = parts.iter().all(|p| p.show.id == parts[0].show.id);
+        let mut holds: Vec<String> = Vec::new();
+        let mut offline_unleased: Vec<String> = Vec::new();
+        for part in parts {
+            let unleased: Vec<String> = part
+                .lines
+                .iter()
+                .zip(&part.leased)
+                .filter(|(_, l)| !**l)
+                .map(|(l, _)| l.seat_label.clone())
+                .collect();
+            if unleased.is_empty() {
+                continue;
+            }
+            let hold = if self.is_online() && offline_unleased.is_empty() {
+                let h = client
+                    .hold(&HoldRequest {
+                        showtime_id: part.show.id.clone(),
+                        seats: unleased.clone(),
+                        ttl_secs: hold_ttl_secs,
+                        replaces: part.selection_hold.clone(),
+                    })
+                    .await;
+                self.note_call(&h);
+                h
+            } else {
+                // Known offline: do not make the cashier wait for a timeout.
+                Err(crate::central_client::CallError::Network(
+                    "central is offline".into(),
+                ))
+            };
+            match hold {
+                Ok(h) => holds.push(h.hold_id),
+                Err(e) if e.is_retryable() => offline_unleased.extend(unleased),
+                Err(e) => {
+                    let err: SiteError = e.into();
+                    if let SiteError::SeatUnavailable(seats) = &err {
+                        store::mark_remote_taken(&self.db(), &part.show.id, seats)?;
+                    }
+                    self.release_holds(&holds).await;
+                    return Err(err);
+                }
+            }
+        }
+        if !offline_unleased.is_empty() {
+            let refused = if !one_showtime {
+                Some(SiteError::OverrideOneShowtime(offline_unleased.clone()))
+            } else if req.override_by.is_none() {
+                Some(SiteError::OfflineNotLeased(offline_unleased.clone()))
+            } else {
+                None
+            };
+            if let Some(err) = refused {
+                self.release_holds(&holds).await;
+                return Err(err);
+            }
+        }
+        let secured_by = match (&req.override_by, holds.first()) {
+            (Some(manager), _) if !offline_unleased.is_empty() => SecuredBy::Override {
+                manager_id: manager.id.clone(),
+            },
+            (_, Some(first)) => SecuredBy::Hold {
+                hold_id: first.clone(),
+            },
+            _ => SecuredBy::Lease,
+        };
+        Ok((secured_by, holds))
+    }
+
+    /// Gives back holds of a sale that did not happen (best effort: central
+    /// lets them expire anyway).
+    async fn release_holds(&self, holds: &[String]) {
+        let Ok(client) = self.client() else { return };
+        for h in holds {
+            let _ = client.release_hold(h).await;
+        }
+    }
+
+    /// Sells an order: the full flow (validate, secure, commit, print, push).
     pub async fn sell_cash(&self, staff: &StaffRow, req: SaleRequest) -> Result<SaleResult> {
         let site = self.site_row()?;
         let tz = time_fmt::zone(&site.time_zone)?;
@@ -191,6 +419,9 @@ impl Site {
             return Err(SiteError::Invalid(
                 "the tendered amount cannot be negative".into(),
             ));
+        }
+        if req.parts.is_empty() {
+            return Err(SiteError::Order(domain::OrderError::Empty));
         }
         if let Some(m) = &req.override_by
             && m.role != protocol::Role::Manager
@@ -200,93 +431,14 @@ impl Site {
                 m.name
             )));
         }
-        let price_override = match &req.price_override {
-            Some(o) => Some(crate::price::check_override(o, |pin| {
-                self.staff_by_pin(pin)
-            })?),
-            None => None,
-        };
         let now = self.clock.now();
         // 1. Validate everything locally before touching central or the disk.
-        let (show, lines, price, leased, priced) = {
-            let db = self.db();
-            let show = store::showtime(&db, &req.showtime_id)?;
-            let settings = store::site_settings(&db)?;
-            match crate::engine::sales_state(&show, &settings, now) {
-                "closed" => return Err(SiteError::SalesClosed(show.id.clone())),
-                "cancelled" => return Err(SiteError::ShowtimeCancelled(show.id.clone())),
-                _ => {}
-            }
-            let prices = store::prices(&db, &show.price_card_id)?;
-            let price = prices
-                .into_iter()
-                .find(|p| p.ticket_type == req.ticket_type)
-                .ok_or_else(|| SiteError::UnknownTicketType(req.ticket_type.clone()))?;
-            domain::age::ticket_allowed(&show.rating, &price.ticket_type)?;
-            if domain::age::requires_id_check(&show.rating) && !req.id_checked {
-                return Err(SiteError::IdCheckRequired(show.rating.clone()));
-            }
-            let seat_rows = store::seats(&db, &show, now)?;
-            let areas: HashMap<String, domain::SeatArea> = seat_rows
-                .iter()
-                .map(|s| (s.label.clone(), s.area))
-                .collect();
-            let seats: HashMap<String, domain::SeatState> =
-                seat_rows.into_iter().map(|s| (s.label, s.state)).collect();
-            let unknown: Vec<String> = req
-                .seats
-                .iter()
-                .filter(|s| !seats.contains_key(*s))
-                .cloned()
-                .collect();
-            if !unknown.is_empty() {
-                return Err(SiteError::UnknownSeats(unknown));
-            }
-            let taken: Vec<String> = req
-                .seats
-                .iter()
-                .filter(|s| {
-                    !matches!(
-                        seats.get(*s),
-                        Some(domain::SeatState::Free | domain::SeatState::Leased)
-                    )
-                })
-                .cloned()
-                .collect();
-            if !taken.is_empty() {
-                return Err(SiteError::SeatUnavailable(taken));
-            }
-            // Each seat at the card's price for this show and its area, unless
-            // a supervisor set the price.
-            let pricing = crate::price::ShowPricing::load(&db, &show, &site, &tz)?;
-            let priced: Vec<(domain::SeatArea, domain::PricedTicket)> = req
-                .seats
-                .iter()
-                .map(|s| {
-                    let area = areas.get(s).copied().unwrap_or(domain::SeatArea::Standard);
-                    Ok((area, pricing.price(&price.ticket_type, area)?))
-                })
-                .collect::<Result<_>>()?;
-            let lines: Vec<OrderLine> = req
-                .seats
-                .iter()
-                .zip(&priced)
-                .map(|(s, (_, p))| OrderLine {
-                    showtime_id: show.id.clone(),
-                    seat_label: s.clone(),
-                    ticket_type: price.ticket_type.clone(),
-                    price_minor: price_override
-                        .as_ref()
-                        .map_or(p.price_minor, |o| o.price_minor),
-                })
-                .collect();
-            let leased: Vec<bool> = req
-                .seats
-                .iter()
-                .map(|s| seats.get(s) == Some(&domain::SeatState::Leased))
-                .collect();
-            (show, lines, price, leased, priced)
-        };
+        let parts: Vec<PreparedPart> = req
+            .parts
+            .iter()
+            .map(|p| self.prepare_part(p, &req, &site, &tz, now))
+            .collect::<Result<_>>()?;
+        let lines: Vec<OrderLine> = parts.iter().flat_map(|p| p.lines.clone()).collect();
         let totals = order::totals(&lines, site.vat_rate_bp)?;
         let settled = domain::payment::settle(
             totals.total_minor,
@@ -310,60 +462,7 @@ impl Site {
         // 2. Secure the seats: this terminal's leased seats are already
         //    secured; any other seat needs a hold at central, or, while
         //    central is unreachable, a manager's override.
-        let client = self.client()?;
-        let unleased: Vec<String> = req
-            .seats
-            .iter()
-            .zip(&leased)
-            .filter(|(_, l)| !**l)
-            .map(|(s, _)| s.clone())
-            .collect();
-        let mut hold_id = None;
-        let secured_by = if unleased.is_empty() {
-            SecuredBy::Lease
-        } else {
-            let hold = if self.is_online() {
-                let h = client
-                    .hold(&HoldRequest {
-                        showtime_id: show.id.clone(),
-                        seats: unleased.clone(),
-                        ttl_secs: site.hold_ttl_secs,
-                        replaces: req.hold_id.clone(),
-                    })
-                    .await;
-                self.note_call(&h);
-                h
-            } else {
-                // Known offline: do not make the cashier wait for a timeout.
-                Err(crate::central_client::CallError::Network(
-                    "central is offline".into(),
-                ))
-            };
-            match hold {
-                Ok(h) => {
-                    hold_id = Some(h.hold_id.clone());
-                    SecuredBy::Hold { hold_id: h.hold_id }
-                }
-                Err(e) if e.is_retryable() => match &req.override_by {
-                    Some(manager) => SecuredBy::Override {
-                        manager_id: manager.id.clone(),
-                    },
-                    None => return Err(SiteError::OfflineNotLeased(unleased)),
-                },
-                Err(e) => {
-                    let err: SiteError = e.into();
-                    if let SiteError::SeatUnavailable(seats) = &err {
-                        store::mark_remote_taken(&self.db(), &show.id, seats)?;
-                    }
-                    return Err(err);
-                }
-            }
-        };
-        let release = async |client: &crate::central_client::CentralClient| {
-            if let Some(h) = &hold_id {
-                let _ = client.release_hold(h).await;
-            }
-        };
+        let (secured_by, holds) = self.secure_parts(&parts, &req, site.hold_ttl_secs).await?;
 
         // 3. Lay out the printouts, then commit the order, its outbox entry and
         //    its print jobs in one transaction.
@@ -371,15 +470,21 @@ impl Site {
         let order_id = self.ids.new_id(now);
         let entry_id = self.ids.new_id(now);
         let offset = self.central_offset()?;
+        let first_show = parts[0].show.id.clone();
+        let overrides: Vec<&crate::price::ApprovedOverride> = parts
+            .iter()
+            .filter_map(|p| p.price_override.as_ref())
+            .collect();
         let sale = Sale {
             order_id,
-            showtime_id: show.id.clone(),
+            showtime_id: first_show.clone(),
             seats: lines
                 .iter()
                 .map(|l| SoldSeat {
                     label: l.seat_label.clone(),
                     ticket_type: l.ticket_type.clone(),
                     price_minor: l.price_minor,
+                    showtime_id: (l.showtime_id != first_show).then(|| l.showtime_id.clone()),
                 })
                 .collect(),
             secured_by: secured_by.clone(),
@@ -390,35 +495,28 @@ impl Site {
             cashier_id: staff.id.clone(),
             sold_at: now,
             sold_at_central_estimate: now + offset,
-            price_override: price_override.as_ref().map(|o| protocol::PriceOverride {
+            // The first approval, with every part's reason.
+            price_override: overrides.first().map(|o| protocol::PriceOverride {
                 approved_by: o.approver.id.clone(),
-                reason: o.reason.clone(),
+                reason: overrides
+                    .iter()
+                    .map(|o| o.reason.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
             }),
         };
         let reference = order_ref(order_id);
         let terminal_id = self.config()?.terminal_id;
         let jobs = self.sale_printouts(
-            &PrintContext {
+            &parts,
+            &OrderPrint {
                 site: &site,
-                show: &show,
                 tz: &tz,
-                ticket_name: &price.name_en,
                 order_id,
                 order_ref: &reference,
                 cashier: &staff.name,
                 terminal_id: &terminal_id,
                 now,
-                sold_at: now,
-            },
-            &lines,
-            ReceiptText {
-                descriptions: receipt_descriptions(
-                    &price.name_en,
-                    &show.title_en,
-                    &priced,
-                    price_override.as_ref(),
-                ),
-                notes: receipt_notes(&site.currency, &priced, price_override.as_ref()),
             },
             &receipt_payments(&settled, req.card.as_ref(), req.tendered_minor),
             change,
@@ -427,7 +525,7 @@ impl Site {
         let jobs = match jobs {
             Ok(j) => j,
             Err(e) => {
-                release(&client).await;
+                self.release_holds(&holds).await;
                 return Err(e);
             }
         };
@@ -442,7 +540,7 @@ impl Site {
             Ok(ids) => ids,
             Err(e) => {
                 // Nothing was written; give the seats back.
-                release(&client).await;
+                self.release_holds(&holds).await;
                 return Err(e);
             }
         };
@@ -476,12 +574,13 @@ impl Site {
                 }
             }
         };
+        let first = &parts[0];
         Ok(SaleResult {
             order_id: order_id.to_string(),
             order_ref: reference,
-            showtime_id: show.id,
-            seats: req.seats,
-            ticket_type: price.ticket_type,
+            showtime_id: first_show,
+            seats: lines.iter().map(|l| l.seat_label.clone()).collect(),
+            ticket_type: first.price.ticket_type.clone(),
             total_minor: totals.total_minor,
             vat_minor: totals.vat_minor,
             vat_rate_bp: site.vat_rate_bp,
@@ -498,23 +597,28 @@ impl Site {
             .to_string(),
             printouts,
             print_errors,
-            lines: lines
+            lines: parts
                 .iter()
-                .zip(&priced)
-                .map(|(l, (area, p))| crate::api::SaleLine {
-                    seat: l.seat_label.clone(),
-                    area: *area,
-                    ticket_type: l.ticket_type.clone(),
-                    price_minor: l.price_minor,
-                    list_price_minor: p.price_minor,
-                    adjustments: crate::price::adjustments(p),
+                .flat_map(|p| {
+                    p.lines
+                        .iter()
+                        .zip(&p.priced)
+                        .map(|(l, (area, priced))| crate::api::SaleLine {
+                            showtime_id: l.showtime_id.clone(),
+                            seat: l.seat_label.clone(),
+                            area: *area,
+                            ticket_type: l.ticket_type.clone(),
+                            price_minor: l.price_minor,
+                            list_price_minor: priced.price_minor,
+                            adjustments: crate::price::adjustments(priced),
+                        })
                 })
                 .collect(),
-            price_override: price_override.map(|o| crate::api::PriceOverrideView {
+            price_override: overrides.first().map(|o| crate::api::PriceOverrideView {
                 price_minor: o.price_minor,
-                approved_by: o.approver.id,
-                approved_by_name: o.approver.name,
-                reason: o.reason,
+                approved_by: o.approver.id.clone(),
+                approved_by_name: o.approver.name.clone(),
+                reason: o.reason.clone(),
             }),
         })
     }
@@ -556,7 +660,7 @@ impl Site {
             tx.execute(
                 "INSERT INTO order_seats (order_id, showtime_id, seat_label, ticket_type, price_minor)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![order_id, sale.showtime_id, seat.label, seat.ticket_type, seat.price_minor],
+                params![order_id, seat.showtime(sale), seat.label, seat.ticket_type, seat.price_minor],
             )
             .map_err(|e| match e {
                 rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
@@ -571,14 +675,12 @@ impl Site {
                 params![order_id, p.method, p.amount_minor, p.reference],
             )?;
         }
-        tx.execute(
-            "DELETE FROM leases WHERE showtime_id = ?1 AND seat_label IN (SELECT value FROM json_each(?2))",
-            params![
-                sale.showtime_id,
-                serde_json::to_string(&sale.seats.iter().map(|s| &s.label).collect::<Vec<_>>())
-                    .map_err(|e| SiteError::Corrupt(e.to_string()))?
-            ],
-        )?;
+        for seat in &sale.seats {
+            tx.execute(
+                "DELETE FROM leases WHERE showtime_id = ?1 AND seat_label = ?2",
+                params![seat.showtime(sale), seat.label],
+            )?;
+        }
         tx.execute(
             "INSERT INTO outbox (id, order_id, body, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![
@@ -593,63 +695,113 @@ impl Site {
         Ok(ids)
     }
 
-    /// Tickets (one per seat) and the receipt of a sale, encoded.
+    /// Tickets (one per seat, each with its showtime) and the receipt of an
+    /// order, encoded.
     fn sale_printouts(
         &self,
-        ctx: &PrintContext<'_>,
-        lines: &[OrderLine],
-        text: ReceiptText,
+        parts: &[PreparedPart],
+        order: &OrderPrint<'_>,
         payments: &[(String, i64, String)],
         change: i64,
         vat_minor: i64,
     ) -> Result<Vec<NewJob>> {
-        let ReceiptText {
-            descriptions,
-            notes,
-        } = text;
         let paper = self.paper()?;
-        let mut jobs = Vec::with_capacity(lines.len() + 1);
-        for line in lines {
-            jobs.push(self.ticket_printout(
-                ctx,
-                &line.seat_label,
-                &line.ticket_type,
-                line.price_minor,
-                paper,
-                0,
-            )?);
-        }
-        let total: i64 = lines.iter().map(|l| l.price_minor).sum();
+        let mut jobs = Vec::new();
         // One receipt line per description and price: seats priced alike are counted together.
         let mut receipt_lines: Vec<(String, u32, i64)> = Vec::new();
         let mut unit: Vec<i64> = Vec::new();
-        for (line, desc) in lines.iter().zip(&descriptions) {
-            match receipt_lines
+        let mut notes = Vec::new();
+        let mut total = 0;
+        for part in parts {
+            let ctx = PrintContext {
+                site: order.site,
+                show: &part.show,
+                tz: order.tz,
+                ticket_name: &part.price.name_en,
+                order_id: order.order_id,
+                order_ref: order.order_ref,
+                cashier: order.cashier,
+                terminal_id: order.terminal_id,
+                now: order.now,
+                sold_at: order.now,
+            };
+            // The same seat label can be in two showtimes of one order: the
+            // printouts of a later showtime are named after it too.
+            let show_no = 1 + parts
                 .iter()
-                .zip(&unit)
-                .position(|((d, _, _), u)| d == desc && *u == line.price_minor)
-            {
-                Some(i) => {
-                    receipt_lines[i].1 += 1;
-                    receipt_lines[i].2 += line.price_minor;
+                .map(|p| p.show.id.as_str())
+                .take_while(|id| *id != part.show.id)
+                .fold(Vec::new(), |mut seen, id| {
+                    if !seen.contains(&id) {
+                        seen.push(id);
+                    }
+                    seen
+                })
+                .len();
+            for line in &part.lines {
+                let mut job = self.ticket_printout(
+                    &ctx,
+                    &line.seat_label,
+                    &line.ticket_type,
+                    line.price_minor,
+                    paper,
+                    0,
+                )?;
+                if show_no > 1 {
+                    job.name = format!("{}-show{show_no}", job.name);
                 }
-                None => {
-                    receipt_lines.push((desc.clone(), 1, line.price_minor));
-                    unit.push(line.price_minor);
+                jobs.push(job);
+            }
+            // Several showtimes: each line says which.
+            let title = if parts.iter().all(|p| p.show.id == parts[0].show.id) {
+                part.show.title_en.clone()
+            } else {
+                format!(
+                    "{} {}",
+                    part.show.title_en,
+                    time_fmt::local_hhmm(part.show.starts_at, order.tz)
+                )
+            };
+            let descriptions = receipt_descriptions(
+                &part.price.name_en,
+                &title,
+                &part.priced,
+                part.price_override.as_ref(),
+            );
+            notes.extend(receipt_notes(
+                &order.site.currency,
+                &part.priced,
+                part.price_override.as_ref(),
+            ));
+            for (line, desc) in part.lines.iter().zip(&descriptions) {
+                total += line.price_minor;
+                match receipt_lines
+                    .iter()
+                    .zip(&unit)
+                    .position(|((d, _, _), u)| d == desc && *u == line.price_minor)
+                {
+                    Some(i) => {
+                        receipt_lines[i].1 += 1;
+                        receipt_lines[i].2 += line.price_minor;
+                    }
+                    None => {
+                        receipt_lines.push((desc.clone(), 1, line.price_minor));
+                        unit.push(line.price_minor);
+                    }
                 }
             }
         }
         jobs.push(ticket::receipt_job(
             &ticket::ReceiptJob {
-                site: ctx.site,
-                address: &ctx.site.address,
-                tax_number: &ctx.site.tax_number,
-                tz: ctx.tz,
-                sold_at: ctx.now,
-                order_id: ctx.order_id,
-                order_ref: ctx.order_ref,
-                cashier: ctx.cashier,
-                terminal_id: ctx.terminal_id,
+                site: order.site,
+                address: &order.site.address,
+                tax_number: &order.site.tax_number,
+                tz: order.tz,
+                sold_at: order.now,
+                order_id: order.order_id,
+                order_ref: order.order_ref,
+                cashier: order.cashier,
+                terminal_id: order.terminal_id,
                 lines: receipt_lines,
                 total_minor: total,
                 vat_minor,

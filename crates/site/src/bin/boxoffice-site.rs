@@ -5,7 +5,7 @@ use clap::{Parser, Subcommand};
 use serde::Serialize;
 use site::api::{SaleResult, SeatMapArgs, ShowtimesArgs};
 use site::clock::{SystemClock, V7Ids};
-use site::sale::SaleRequest;
+use site::sale::{SalePart, SaleRequest};
 use site::ticket_code::TicketCheck;
 use site::{Site, SiteError};
 use std::path::PathBuf;
@@ -103,6 +103,11 @@ enum Command {
         /// Ticket type code, e.g. adult.
         #[arg(long, default_value = "adult")]
         ticket: String,
+        /// More tickets in the same order, paid together:
+        /// SHOWTIME:SEAT,SEAT[:TYPE] (TYPE defaults to adult); repeat for
+        /// each showtime or ticket type, e.g. --also S2: :child.
+        #[arg(long)]
+        also: Vec<String>,
         /// Payment: cash:AMOUNT (what was handed over) and/or card:AMOUNT:APPROVAL
         /// (taken on the card terminal), in major units, e.g. --pay cash:20
         /// or --pay card:45:A1B2C3 --pay cash:10 for a split.
@@ -206,6 +211,9 @@ enum Command {
         /// Order id or printed reference.
         #[arg(long)]
         order: String,
+        /// The seat's showtime, when the order has that seat label in several.
+        #[arg(long)]
+        showtime: Option<String>,
         /// The seat given up.
         #[arg(long)]
         from: String,
@@ -285,6 +293,43 @@ fn print_json<T: Serialize>(v: &T) -> Result<(), SiteError> {
         .map_err(|e| SiteError::Corrupt(format!("cannot encode output: {e}")))?;
     println!("{text}");
     Ok(())
+}
+
+/// Reads one `--also SHOWTIME:SEAT,SEAT[:TYPE]` part of an order.
+fn parse_part(text: &str) -> Result<SalePart, SiteError> {
+    let bad = || {
+        SiteError::Invalid(format!(
+            "--also '{text}' is not understood; use SHOWTIME:SEAT,SEAT[:TYPE], e.g. S2:A-1,A-2:child"
+        ))
+    };
+    let mut fields = text.splitn(3, ':');
+    let showtime = fields
+        .next()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(bad)?;
+    let seats: Vec<String> = fields
+        .next()
+        .ok_or_else(bad)?
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if seats.is_empty() {
+        return Err(bad());
+    }
+    let ticket_type = match fields.next().map(str::trim) {
+        None => "adult".to_string(),
+        Some("") => return Err(bad()),
+        Some(t) => t.to_string(),
+    };
+    Ok(SalePart {
+        showtime_id: showtime.to_string(),
+        seats,
+        ticket_type,
+        hold_id: None,
+        price_override: None,
+    })
 }
 
 /// Reads `--pay` values: at most one `cash:AMOUNT` and one `card:AMOUNT:APPROVAL`.
@@ -473,6 +518,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             accessible,
             id_checked,
             ticket,
+            also,
             pay,
             pin,
             override_pin,
@@ -481,6 +527,10 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             supervisor_pin,
             json,
         } => {
+            let more = also
+                .iter()
+                .map(|a| parse_part(a))
+                .collect::<Result<Vec<_>, _>>()?;
             let staff = site.staff_by_pin(&pin)?;
             let override_by = match override_pin {
                 Some(p) => Some(site.staff_by_pin(&p)?),
@@ -509,6 +559,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                         count,
                         area,
                         accessible,
+                        exclude: None,
                     })?;
                     if pick.split {
                         eprintln!(
@@ -528,15 +579,19 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 .sell_cash(
                     &staff,
                     SaleRequest {
-                        showtime_id: showtime,
-                        seats,
-                        ticket_type: ticket,
+                        parts: std::iter::once(SalePart {
+                            showtime_id: showtime,
+                            seats,
+                            ticket_type: ticket,
+                            hold_id: None,
+                            price_override,
+                        })
+                        .chain(more)
+                        .collect(),
                         tendered_minor: tendered,
                         card,
                         id_checked,
                         override_by,
-                        price_override,
-                        hold_id: None,
                     },
                 )
                 .await?;
@@ -664,6 +719,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
         }
         Command::Reseat {
             order,
+            showtime,
             from,
             to,
             reason,
@@ -671,7 +727,9 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             json,
         } => {
             let staff = site.staff_by_pin(&pin)?;
-            let done = site.reseat(&staff, &order, &from, &to, &reason).await?;
+            let done = site
+                .reseat(&staff, &order, showtime.as_deref(), &from, &to, &reason)
+                .await?;
             if site.printer_target()? != site::printer::PrinterTarget::Virtual {
                 site.process_print_queue().await?;
             }

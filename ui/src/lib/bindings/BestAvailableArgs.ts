@@ -19,4 +19,9 @@ area: string | null,
 /**
  * Whether wheelchair and companion seats may be chosen.
  */
-accessible: boolean, };
+accessible: boolean, 
+/**
+ * Seats not to choose: those already in the order (this terminal's own
+ * holds look free to it).
+ */
+exclude?: Array<string>, };

@@ -6,6 +6,10 @@ import type { PriceAdjustment } from "./PriceAdjustment";
  */
 export type SaleLine = { 
 /**
+ * Showtime of the ticket.
+ */
+showtime_id: string, 
+/**
  * Seat label.
  */
 seat: string, 

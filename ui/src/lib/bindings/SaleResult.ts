@@ -17,15 +17,15 @@ order_id: string,
  */
 order_ref: string, 
 /**
- * Showtime id.
+ * Showtime id (of the first part; `lines` name each ticket's).
  */
 showtime_id: string, 
 /**
- * Seats sold.
+ * Seats sold, in every part.
  */
 seats: Array<string>, 
 /**
- * Ticket type.
+ * Ticket type (of the first part; `lines` name each ticket's).
  */
 ticket_type: string, 
 /**

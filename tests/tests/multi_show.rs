@@ -1,0 +1,392 @@
+//! One order holding tickets for several showtimes and several ticket types,
+//! paid once, end to end: a real central, real terminal processes on real
+//! SQLite files. The order reaches central whole (one order, seats in both
+//! showtimes), every ticket prints with its own showtime, the receipt lists
+//! both, reprints and reseats find each seat's showtime, and offline the
+//! order sells on leased seats while an override spanning showtimes is
+//! refused before anything is written.
+
+use e2e::{Central, Terminal, demo_terminal};
+use jiff::civil::{Date, Weekday};
+use jiff::tz::TimeZone;
+use serde_json::Value;
+
+/// The first Wednesday at least three days after today in Dubai (no weekend
+/// surcharge; evening shows have no matinee discount).
+fn next_wednesday() -> Date {
+    let now = jiff::Timestamp::try_from(std::time::SystemTime::now()).unwrap();
+    let today = TimeZone::get("Asia/Dubai").unwrap().to_datetime(now).date();
+    let mut d = today.checked_add(jiff::Span::new().days(3)).unwrap();
+    while d.weekday() != Weekday::Wednesday {
+        d = d.tomorrow().unwrap();
+    }
+    d
+}
+
+/// Adds a Little Pearl (G) 2D showtime on Dubai Marina's Screen 2 (standard
+/// card: adult AED 50.00, child AED 35.00) at local `date` `h:m`.
+fn add_show(central: &Central, date: Date, h: i8, m: i8) -> String {
+    let id = format!("multi-{}-{h:02}{m:02}", date.strftime("%Y%m%d"));
+    let starts = TimeZone::get("Asia/Dubai")
+        .unwrap()
+        .to_timestamp(date.at(h, m, 0, 0))
+        .unwrap();
+    let conn = rusqlite::Connection::open(&central.db).unwrap();
+    conn.busy_timeout(std::time::Duration::from_secs(10))
+        .unwrap();
+    conn.execute(
+        "INSERT INTO showtimes (id, site_id, screen_id, film_id, starts_at, format, price_card_id)
+         VALUES (?1, 'dxb-marina', 'dxb-marina-s2', 'little-pearl', ?2, '2D', 'dxb-marina-standard')",
+        rusqlite::params![id, starts.as_second()],
+    )
+    .unwrap();
+    id
+}
+
+/// Labels of a showtime's seats in `state`, front rows first.
+fn seats_in(t: &Terminal, show: &str, state: &str) -> Vec<String> {
+    let mut seats: Vec<Value> = t
+        .json(&["seats", "--showtime", show, "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["state"] == state && s["kind"] == "standard")
+        .cloned()
+        .collect();
+    seats.sort_by_key(|s| (s["y"].as_i64(), s["x"].as_i64()));
+    seats
+        .iter()
+        .map(|s| s["label"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Orders and seats central holds for `order_id`: (showtime, seat, type, price).
+fn central_seats(central: &Central, order_id: &str) -> Vec<(String, String, String, i64)> {
+    let conn = rusqlite::Connection::open_with_flags(
+        &central.db,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    conn.prepare(
+        "SELECT showtime_id, seat_label, ticket_type, price_minor FROM sold_seats
+         WHERE order_id = ?1 ORDER BY showtime_id, seat_label",
+    )
+    .unwrap()
+    .query_map([order_id], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    })
+    .unwrap()
+    .map(|r| r.unwrap())
+    .collect()
+}
+
+fn decode(path: &str) -> String {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    printing::decode::decode(&bytes).unwrap().text()
+}
+
+fn local_hhmm(central: &Central, show: &str) -> String {
+    let conn = rusqlite::Connection::open_with_flags(
+        &central.db,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    let starts: i64 = conn
+        .query_row(
+            "SELECT starts_at FROM showtimes WHERE id = ?1",
+            [show],
+            |r| r.get(0),
+        )
+        .unwrap();
+    TimeZone::get("Asia/Dubai")
+        .unwrap()
+        .to_datetime(jiff::Timestamp::from_second(starts).unwrap())
+        .strftime("%H:%M")
+        .to_string()
+}
+
+#[test]
+fn one_order_for_two_showtimes_and_two_ticket_types_is_paid_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (central, t) = demo_terminal(dir.path());
+    let wed = next_wednesday();
+    let early = add_show(&central, wed, 19, 0);
+    let late = add_show(&central, wed, 21, 30);
+    assert!(t.run(&["sync"]).status.success());
+    let a = seats_in(&t, &early, "free");
+    let b = seats_in(&t, &late, "free");
+    let orders_before = t.count("orders");
+
+    // Two adults and a child for the early show, two adults for the late one.
+    let parent_seats = format!("{},{}", a[0], a[1]);
+    let child = format!("{early}:{}:child", a[2]);
+    let second = format!("{late}:{},{}", b[0], b[1]);
+    let sale = t.json(&[
+        "sell",
+        "--showtime",
+        &early,
+        "--seats",
+        &parent_seats,
+        "--also",
+        &child,
+        "--also",
+        &second,
+        "--pay",
+        "cash:300",
+        "--pin",
+        "1111",
+        "--json",
+    ]);
+    assert_eq!(sale["total_minor"], 23_500, "{sale}");
+    assert_eq!(sale["change_minor"], 6_500);
+    assert_eq!(sale["vat_minor"], 1_119, "5 % VAT inside AED 235.00");
+    assert_eq!(sale["synced"], true);
+    assert_eq!(sale["secured_by"], "hold");
+    let lines: Vec<(String, String, String, i64)> = sale["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["showtime_id"].as_str().unwrap().to_string(),
+                l["seat"].as_str().unwrap().to_string(),
+                l["ticket_type"].as_str().unwrap().to_string(),
+                l["price_minor"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    let expected = vec![
+        (early.clone(), a[0].clone(), "adult".to_string(), 5_000),
+        (early.clone(), a[1].clone(), "adult".to_string(), 5_000),
+        (early.clone(), a[2].clone(), "child".to_string(), 3_500),
+        (late.clone(), b[0].clone(), "adult".to_string(), 5_000),
+        (late.clone(), b[1].clone(), "adult".to_string(), 5_000),
+    ];
+    assert_eq!(lines, expected);
+    assert_eq!(t.count("orders"), orders_before + 1, "one order");
+
+    // Central has one order with the seats of both showtimes.
+    let order_id = sale["order_id"].as_str().unwrap();
+    let mut at_central = central_seats(&central, order_id);
+    at_central.sort();
+    let mut want = expected.clone();
+    want.sort();
+    assert_eq!(at_central, want);
+    for seat in &a[..3] {
+        assert_eq!(central.seat_state(&early, seat), "sold");
+    }
+    for seat in &b[..2] {
+        assert_eq!(central.seat_state(&late, seat), "sold");
+    }
+
+    // Five tickets, each with its own showtime; one receipt naming both.
+    let tickets: Vec<String> = sale["printouts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| decode(p["bin_path"].as_str().unwrap()))
+        .collect();
+    assert_eq!(tickets.len(), 5);
+    let (early_at, late_at) = (local_hhmm(&central, &early), local_hhmm(&central, &late));
+    for (ticket, (show, seat, _, _)) in tickets.iter().zip(&expected) {
+        let at = if *show == early { &early_at } else { &late_at };
+        let other = if *show == early { &late_at } else { &early_at };
+        assert!(ticket.contains(at.as_str()), "{seat}: {ticket}");
+        assert!(!ticket.contains(other.as_str()), "{seat}: {ticket}");
+    }
+    assert!(tickets[2].contains("Child"), "{}", tickets[2]);
+    let first = sale["printouts"][0]["bin_path"].as_str().unwrap();
+    let receipt = decode(&first.replace(&format!("-{}.bin", a[0]), "-receipt.bin"));
+    for needle in [
+        format!("Little Pearl {early_at}"),
+        format!("Little Pearl {late_at}"),
+        "235.00".to_string(),
+        "65.00".to_string(),
+    ] {
+        assert!(receipt.contains(&needle), "{needle}: {receipt}");
+    }
+
+    // A reprint gives all five, each still with its showtime.
+    let reprint = t.json(&[
+        "reprint",
+        "--order",
+        sale["order_ref"].as_str().unwrap(),
+        "--pin",
+        "2222",
+        "--json",
+    ]);
+    let reprinted: Vec<String> = reprint
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| decode(p["bin_path"].as_str().unwrap()))
+        .collect();
+    assert_eq!(reprinted.len(), 5, "{reprint}");
+    assert_eq!(
+        reprinted.iter().filter(|t| t.contains(&late_at)).count(),
+        2,
+        "{reprinted:?}"
+    );
+
+    // A seat of the second showtime moves within that showtime. Both
+    // showtimes are on Screen 2, so the order has that label twice: the
+    // supervisor names the showtime.
+    let reseat = |showtime: Option<&str>| {
+        let mut args = vec!["reseat", "--order", sale["order_ref"].as_str().unwrap()];
+        if let Some(s) = showtime {
+            args.extend(["--showtime", s]);
+        }
+        args.extend([
+            "--from",
+            &b[1],
+            "--to",
+            &b[2],
+            "--reason",
+            "wobbly seat",
+            "--pin",
+            "2222",
+            "--json",
+        ]);
+        args.iter().map(|a| a.to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(a[..3], b[..3], "same screen, same free seats");
+    let args = reseat(None);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let err = t.fails(&args);
+    assert!(err.contains("name the showtime"), "{err}");
+    let args = reseat(Some(&late));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let moved = t.json(&args);
+    assert_eq!(moved["synced"], true, "{moved}");
+    assert_eq!(central.seat_state(&late, &b[2]), "sold");
+    assert_eq!(central.seat_state(&late, &b[1]), "free");
+    assert_eq!(central.seat_state(&early, &a[0]), "sold");
+}
+
+#[test]
+fn bad_orders_over_several_showtimes_are_refused_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let (central, t) = demo_terminal(dir.path());
+    let wed = next_wednesday();
+    let early = add_show(&central, wed, 19, 0);
+    let late = add_show(&central, wed, 21, 30);
+    assert!(t.run(&["sync"]).status.success());
+    let a = seats_in(&t, &early, "free");
+    let b = seats_in(&t, &late, "free");
+    let before = (t.count("orders"), t.count("order_seats"), t.count("outbox"));
+    let sell = |also: &str, pay: &str| {
+        t.fails(&[
+            "sell",
+            "--showtime",
+            &early,
+            "--seats",
+            &a[0],
+            "--also",
+            also,
+            "--pay",
+            pay,
+            "--pin",
+            "1111",
+        ])
+    };
+    // The same seat twice (as another ticket type).
+    let err = sell(&format!("{early}:{}:child", a[0]), "cash:200");
+    assert!(err.contains("order.duplicate_seat"), "{err}");
+    // A part that cannot be read.
+    let err = sell(&format!("{late}:"), "cash:200");
+    assert!(err.contains("--also"), "{err}");
+    // An unknown showtime, an unknown ticket type, a short tender.
+    let err = sell(&format!("no-such-show:{}", b[0]), "cash:200");
+    assert!(err.contains("unknown_showtime"), "{err}");
+    let err = sell(&format!("{late}:{}:pensioner", b[0]), "cash:200");
+    assert!(err.contains("unknown_ticket_type"), "{err}");
+    let err = sell(&format!("{late}:{}", b[0]), "cash:99");
+    assert!(err.contains("short"), "{err}");
+    // A seat the web sold meanwhile in the second showtime: nothing is sold,
+    // not even the first showtime's free seat.
+    let (code, body) = central.post(
+        "/v1/web/sales",
+        &serde_json::json!({"showtime_id": late, "seats": [b[1]]}),
+    );
+    assert_eq!(code, 200, "{body}");
+    let err = sell(&format!("{late}:{}", b[1]), "cash:200");
+    assert!(err.contains("seat_unavailable"), "{err}");
+    assert_eq!(
+        (t.count("orders"), t.count("order_seats"), t.count("outbox")),
+        before,
+        "nothing written"
+    );
+    assert_eq!(central.seat_state(&early, &a[0]), "free");
+}
+
+#[test]
+fn offline_an_order_over_two_showtimes_sells_on_leased_seats_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut central, t) = demo_terminal(dir.path());
+    // Tomorrow's shows are inside the lease horizon.
+    let imax = t.show_id_on("IMAX");
+    let other = t
+        .tomorrow_showtimes()
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| {
+            let id = s["id"].as_str().unwrap();
+            id != imax && !seats_in(&t, id, "leased").is_empty()
+        })
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .expect("a second showtime with leased seats");
+    let imax_leased = seats_in(&t, &imax, "leased");
+    let other_leased = seats_in(&t, &other, "leased");
+    let other_free = seats_in(&t, &other, "free");
+
+    central.stop();
+    let before = t.count("orders");
+    // A manager's override cannot cover seats in two showtimes.
+    let err = t.fails(&[
+        "sell",
+        "--showtime",
+        &imax,
+        "--seats",
+        &imax_leased[0],
+        "--also",
+        &format!("{other}:{}", other_free[0]),
+        "--pay",
+        "cash:500",
+        "--id-checked",
+        "--pin",
+        "1111",
+        "--override-pin",
+        "3333",
+    ]);
+    assert!(err.contains("override_one_showtime"), "{err}");
+    assert_eq!(t.count("orders"), before, "nothing written");
+
+    // Leased seats in both showtimes sell with no call to central.
+    let sale = t.json(&[
+        "sell",
+        "--showtime",
+        &imax,
+        "--seats",
+        &imax_leased[0],
+        "--also",
+        &format!("{other}:{}", other_leased[0]),
+        "--pay",
+        "cash:500",
+        "--id-checked",
+        "--pin",
+        "1111",
+        "--json",
+    ]);
+    assert_eq!(sale["secured_by"], "lease", "{sale}");
+    assert_eq!(sale["synced"], false);
+
+    // Back online, the order reaches central whole.
+    central.restart();
+    assert!(t.run(&["sync"]).status.success());
+    assert_eq!(central.seat_state(&imax, &imax_leased[0]), "sold");
+    assert_eq!(central.seat_state(&other, &other_leased[0]), "sold");
+    let seats = central_seats(&central, sale["order_id"].as_str().unwrap());
+    assert_eq!(seats.len(), 2, "{seats:?}");
+    assert_eq!(t.json(&["status", "--json"])["queue_depth"], 0);
+}
