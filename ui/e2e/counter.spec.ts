@@ -358,3 +358,85 @@ test('advance sale: the board switches to tomorrow and sells on the 644-seat Gra
   const after = (await (await request.post(`${baseUrl}/api/showtimes`, { data: { day: tomorrow } })).json()) as ApiShowtime[];
   expect(after.find((s) => s.id === show!.id)!.seats_free).toBe(show!.seats_free - 3);
 });
+
+test('one order: adults and a child for one showtime and an adult for another, paid once', async ({ page, request }) => {
+  const { baseUrl, centralUrl } = stackInfo();
+  // Tomorrow's board (whatever the time of day, it has open showtimes): the two emptiest without an ID check.
+  const status = (await (await request.post(`${baseUrl}/api/status`, { data: {} })).json()) as { business_day: string };
+  const res = await request.post(`${baseUrl}/api/showtimes`, { data: { day: addDays(status.business_day, 1) } });
+  expect(res.ok()).toBe(true);
+  const open = ((await res.json()) as ApiShowtime[])
+    .filter((s) => (s.sales_state === 'selling' || s.sales_state === 'almost_full') && !s.id_check && s.seats_free >= 6)
+    .sort((a, b) => b.seats_free - a.seats_free);
+  const [first, second] = open;
+  expect(first && second, 'two open showtimes tomorrow without an ID check').toBeTruthy();
+  if (!first || !second) return;
+  const stateAtCentral = async (show: string, label: string): Promise<string> => {
+    const r = await request.get(`${centralUrl}/v1/showtimes/${show}/seats`);
+    const body = (await r.json()) as { seats: { label: string; state: string }[] };
+    return body.seats.find((x) => x.label === label)?.state ?? 'free';
+  };
+  const freeLabels = async (): Promise<string[]> =>
+    page.locator('[data-seat][data-state="free"][data-kind="standard"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-seat') ?? ''));
+  await login(page);
+  await page.getByTestId('day-picker').getByTestId('day-tomorrow').click();
+  await expect(page.locator(`[data-showtime="${first.id}"]`)).toBeVisible();
+
+  // Two adults for the first showtime, set aside with A.
+  await openShowtime(page, first.id);
+  const [a1, a2, c1] = (await freeLabels()).slice(0, 3);
+  expect(a1 && a2 && c1).toBeTruthy();
+  await page.locator(`[data-seat="${a1}"]`).click();
+  await page.locator(`[data-seat="${a2}"]`).click();
+  await expect(page.getByTestId('order-lines').locator('li')).toHaveCount(2);
+  await page.keyboard.press('a');
+  const basket = page.getByTestId('basket');
+  await expect(basket.locator('[data-part]')).toHaveCount(1);
+  await expect(page.getByTestId('order-lines')).toHaveCount(0);
+  await expect(page.locator(`[data-seat="${a1}"]`)).toHaveAttribute('data-set-aside', 'true');
+  // The part keeps its hold at central while the cashier goes on.
+  await expect.poll(() => stateAtCentral(first.id, a1!), { timeout: 5_000 }).toBe('held');
+  // A seat set aside cannot be chosen again.
+  await page.locator(`[data-seat="${a1}"]`).click();
+  await expect(page.getByTestId('order-lines')).toHaveCount(0);
+
+  // A child for the same showtime: another part.
+  await page.locator(`[data-seat="${c1}"]`).click();
+  await page.locator('[data-ticket-type="child"]').click();
+  await expect(page.locator('[data-ticket-type="child"]')).toHaveAttribute('aria-checked', 'true');
+  await page.getByTestId('add-to-order').click();
+  await expect(basket.locator('[data-part]')).toHaveCount(2);
+  const setAside = Number(await page.getByTestId('order-total').getAttribute('data-minor'));
+  const parts = await basket.locator('[data-part] [data-price-minor]').evaluateAll((els) =>
+    els.map((e) => Number(e.getAttribute('data-price-minor'))),
+  );
+  expect(parts.reduce((a, b) => a + b, 0)).toBe(setAside);
+  expect(parts[1]).toBeLessThan(parts[0]!); // one child costs less than two adults
+
+  // One adult for the second showtime, not set aside: Pay takes it along.
+  await openShowtime(page, second.id);
+  await expect(basket.locator('[data-part]')).toHaveCount(2);
+  const [b1] = await freeLabels();
+  await page.locator(`[data-seat="${b1}"]`).click();
+  await expect(page.getByTestId('order-lines').locator('li')).toHaveCount(1);
+  const grand = Number(await page.getByTestId('order-total').getAttribute('data-minor'));
+  expect(grand).toBeGreaterThan(setAside);
+  await page.keyboard.press('p');
+  const pay = page.getByTestId('pay-dialog');
+  await expect(pay).toBeVisible();
+  const { total } = await payTotal(page);
+  expect(total).toBe(grand);
+  await pay.getByTestId('tender-exact').click();
+  await pay.getByTestId('pay-confirm').click();
+
+  // One sale: every seat, one reference, four tickets.
+  const done = page.getByTestId('sale-done');
+  await expect(done).toBeVisible({ timeout: 30_000 });
+  for (const l of [a1, a2, c1, b1]) await expect(done).toContainText(l!);
+  await expect(done.getByTestId('ticket-preview')).toHaveCount(4, { timeout: 30_000 });
+  for (const l of [a1, a2, c1]) await expect.poll(() => stateAtCentral(first.id, l!), { timeout: 10_000 }).toBe('sold');
+  await expect.poll(() => stateAtCentral(second.id, b1!), { timeout: 10_000 }).toBe('sold');
+  await done.getByTestId('new-sale').click();
+  await expect(page.getByTestId('basket')).toHaveCount(0);
+  await expect(page.getByTestId('order-total')).toHaveAttribute('data-minor', '0');
+});

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatMajor } from '../src/lib/money';
+import { addDays } from '../src/lib/showtimes';
 import { serverLogs, stackInfo } from './env';
 
 const imgDir =
@@ -184,6 +185,70 @@ test('18+ film: the ID check adds one tap: 6 taps', async ({ page, request }) =>
   await t.tap(page.getByTestId('pay-confirm'));
   await saleDone(page, 2);
   expect(t.n).toBe(6);
+});
+
+/** Tomorrow's open showtimes without an ID check, emptiest first (on sale whatever the time of day). */
+async function tomorrowShows(request: APIRequestContext): Promise<string[]> {
+  const { baseUrl } = stackInfo();
+  const status = (await (await request.post(`${baseUrl}/api/status`, { data: {} })).json()) as { business_day: string };
+  const res = await request.post(`${baseUrl}/api/showtimes`, { data: { day: addDays(status.business_day, 1) } });
+  const all = (await res.json()) as ApiShowtime[];
+  return all
+    .filter((s) => ['selling', 'almost_full'].includes(s.sales_state) && s.seats_free >= 6 && !s.id_check)
+    .sort((a, b) => b.seats_free - a.seats_free)
+    .map((s) => s.id);
+}
+
+test('two showtimes in one order: 2 adults each, best available, exact cash: 7 taps', async ({ page, request }) => {
+  const [a, b] = await tomorrowShows(request);
+  expect(a && b, 'two open showtimes tomorrow').toBeTruthy();
+  await login(page);
+  // Tomorrow's board (the sequence is the same on today's).
+  await page.getByTestId('day-tomorrow').click();
+  const t = new Taps();
+  await t.tap(page.locator(`[data-showtime="${a}"]`)); // 1 first showtime
+  await expect(page.locator('[data-seat]').first()).toBeVisible();
+  await t.tap(page.getByTestId('best-button')); // 2 best 2 together
+  await expect(page.locator('[data-seat][data-selected="true"]')).toHaveCount(2);
+  await t.tap(page.locator(`[data-showtime="${b}"]`)); // 3 second showtime: the first one's seats stay in the order
+  await expect(page.getByTestId('basket').locator('[data-part]')).toHaveCount(1);
+  await t.tap(page.getByTestId('best-button')); // 4 best 2 together
+  await expect(page.locator('[data-seat][data-selected="true"]')).toHaveCount(2);
+  await shot(page, '12-two-showtimes');
+  await t.tap(page.getByTestId('pay-button')); // 5 pay, once
+  await t.tap(page.getByTestId('tender-exact')); // 6 exact
+  await t.tap(page.getByTestId('pay-confirm')); // 7 confirm
+  await saleDone(page, 4);
+  expect(t.n).toBe(7);
+});
+
+test('a family: 2 adults and a child for one showtime: 8 taps', async ({ page, request }) => {
+  const [id] = await tomorrowShows(request);
+  expect(id, 'an open showtime tomorrow').toBeTruthy();
+  await login(page);
+  await page.getByTestId('day-tomorrow').click();
+  const t = new Taps();
+  await t.tap(page.locator(`[data-showtime="${id}"]`)); // 1 showtime
+  await expect(page.locator('[data-seat]').first()).toBeVisible();
+  await t.tap(page.getByTestId('best-button')); // 2 best 2 together (adults)
+  await expect(page.locator('[data-seat][data-selected="true"]')).toHaveCount(2);
+  await t.tap(page.getByTestId('add-to-order')); // 3 set the adults aside
+  await t.tap(page.locator('[data-ticket-type="child"]')); // 4 child
+  // 5 the seat beside the adults (any free seat works the same).
+  const beside = await page.locator('[data-seat][data-set-aside="true"]').evaluateAll((els) => {
+    const labels = els.map((e) => e.getAttribute('data-seat') ?? '');
+    const [row, n] = (labels[labels.length - 1] ?? '').split('-');
+    return `${row}-${Number(n) + 1}`;
+  });
+  const next = page.locator(`[data-seat="${beside}"][data-state="free"]`);
+  await t.tap((await next.count()) > 0 ? next : page.locator('[data-seat][data-state="free"][data-kind="standard"]').last());
+  await expect(page.getByTestId('order-lines').locator('li')).toHaveCount(1);
+  await shot(page, '13-family');
+  await t.tap(page.getByTestId('pay-button')); // 6 pay
+  await t.tap(page.getByTestId('tender-exact')); // 7 exact
+  await t.tap(page.getByTestId('pay-confirm')); // 8 confirm
+  await saleDone(page, 3);
+  expect(t.n).toBe(8);
 });
 
 test('the counter in Arabic, for the docs', async ({ page, request }) => {
