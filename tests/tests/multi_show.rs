@@ -311,12 +311,33 @@ fn bad_orders_over_several_showtimes_are_refused_whole() {
     assert_eq!(code, 200, "{body}");
     let err = sell(&format!("{late}:{}", b[1]), "cash:200");
     assert!(err.contains("seat_unavailable"), "{err}");
+    // A central older than API 1.2 (its catalog names no API version) would
+    // sell every seat for the first showtime: the terminal refuses first.
+    let conn = rusqlite::Connection::open(t.data.join("terminal.sqlite")).unwrap();
+    conn.busy_timeout(std::time::Duration::from_secs(10))
+        .unwrap();
+    let speaks: String = conn
+        .query_row(
+            "SELECT value FROM config WHERE key = 'central_api_version'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(speaks, protocol::API_VERSION, "learnt from the catalog");
+    conn.execute(
+        "UPDATE config SET value = '' WHERE key = 'central_api_version'",
+        [],
+    )
+    .unwrap();
+    let err = sell(&format!("{late}:{}", b[2]), "cash:200");
+    assert!(err.contains("central_too_old"), "{err}");
     assert_eq!(
         (t.count("orders"), t.count("order_seats"), t.count("outbox")),
         before,
         "nothing written"
     );
     assert_eq!(central.seat_state(&early, &a[0]), "free");
+    assert_eq!(central.seat_state(&late, &b[2]), "free");
 }
 
 #[test]

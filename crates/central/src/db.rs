@@ -319,6 +319,7 @@ impl CentralDb {
             hold_ttl_secs: DEFAULT_HOLD_TTL_SECS,
             settings: site_settings(&conn, site_id)?,
             version: String::new(),
+            api_version: protocol::API_VERSION.to_string(),
         })
         .and_then(|mut c: Catalog| {
             // The version is a digest of the content, so it changes exactly when the content does.

@@ -457,6 +457,21 @@ pub struct Catalog {
     /// that nothing changed.
     #[serde(default)]
     pub version: String,
+    /// The API version central speaks ([`API_VERSION`], from 1.2); empty from
+    /// an older central. Terminals send orders spanning several showtimes only
+    /// to a central of 1.2 or later.
+    #[serde(default)]
+    pub api_version: String,
+}
+
+/// Whether an API version (`1.MINOR.PATCH`) is at least `1.minor`.
+pub fn speaks(api_version: &str, minor: u32) -> bool {
+    let mut parts = api_version.split('.').map(|p| p.parse::<u32>().ok());
+    match (parts.next().flatten(), parts.next().flatten()) {
+        (Some(1), Some(m)) => m >= minor,
+        (Some(major), Some(_)) => major > 1,
+        _ => false,
+    }
 }
 
 /// Counter settings central sets per site.
@@ -950,6 +965,18 @@ pub struct RegisterKeyRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn api_versions_compare_by_minor() {
+        assert!(speaks(API_VERSION, 2));
+        assert!(speaks("1.2.0", 2));
+        assert!(speaks("1.10.3", 2));
+        assert!(speaks("2.0.0", 9));
+        assert!(!speaks("1.1.0", 2));
+        assert!(!speaks("", 2));
+        assert!(!speaks("one.two", 2));
+        assert!(!speaks("0.9.0", 2));
+    }
 
     #[test]
     fn outcome_wire_shape() {

@@ -256,6 +256,7 @@ impl Site {
             store::set_config(&tx, "terminal_token", creds.token.as_deref().unwrap_or(""))?;
             store::replace_catalog(&tx, &catalog)?;
             store::set_config(&tx, "catalog_version", &catalog.version)?;
+            store::set_config(&tx, "central_api_version", &catalog.api_version)?;
             tx.commit()?;
         }
         // The door QR key: a conflict with another key shows at set-up time.
@@ -278,6 +279,7 @@ impl Site {
             let tx = db.transaction()?;
             store::replace_catalog(&tx, &catalog)?;
             store::set_config(&tx, "catalog_version", &catalog.version)?;
+            store::set_config(&tx, "central_api_version", &catalog.api_version)?;
             tx.commit()?;
         }
         // Keys never block a sync; registering again is idempotent.

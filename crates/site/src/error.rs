@@ -64,6 +64,11 @@ pub enum SiteError {
     /// leased here: a manager's override covers one showtime only.
     #[error("central is offline and {} not leased to this terminal: offline, a manager's override covers one showtime, so pay for each showtime as its own order (or pick leased seats)", .0.join(", "))]
     OverrideOneShowtime(Vec<String>),
+    /// Central is older than API 1.2 and would not know which seat is of which showtime.
+    #[error(
+        "central does not take orders for several showtimes yet (it is older than API 1.2): pay for each showtime as its own order"
+    )]
+    CentralTooOld,
     /// The chain cancelled the showtime.
     #[error("this showtime was cancelled: nothing more can be sold for it")]
     ShowtimeCancelled(String),
@@ -122,6 +127,7 @@ impl SiteError {
             SiteError::CentralUnreachable(_) => "central_unreachable",
             SiteError::OfflineNotLeased(_) => "offline_not_leased",
             SiteError::OverrideOneShowtime(_) => "override_one_showtime",
+            SiteError::CentralTooOld => "central_too_old",
             SiteError::SalesClosed(_) => "sales_closed",
             SiteError::ShowtimeCancelled(_) => "showtime_cancelled",
             // Central's own codes a cashier can act on pass through; others are generic.

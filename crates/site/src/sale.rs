@@ -438,6 +438,13 @@ impl Site {
             .iter()
             .map(|p| self.prepare_part(p, &req, &site, &tz, now))
             .collect::<Result<_>>()?;
+        // An older central would sell every seat for the first showtime.
+        if parts.iter().any(|p| p.show.id != parts[0].show.id) {
+            let version = store::config(&self.db(), "central_api_version")?.unwrap_or_default();
+            if !protocol::speaks(&version, 2) {
+                return Err(SiteError::CentralTooOld);
+            }
+        }
         let lines: Vec<OrderLine> = parts.iter().flat_map(|p| p.lines.clone()).collect();
         let totals = order::totals(&lines, site.vat_rate_bp)?;
         let settled = domain::payment::settle(

@@ -138,6 +138,7 @@ describe('sellFailure', () => {
     expect(sellFailure('offline_not_leased', false)).toBe('override');
     expect(sellFailure('offline_not_leased', true)).toBe('override');
     expect(sellFailure('override_one_showtime', false)).toBe('in_dialog');
+    expect(sellFailure('central_too_old', false)).toBe('in_dialog');
   });
   it('keeps a wrong manager PIN in the dialog, but a wrong PIN alone is not a payment problem', () => {
     expect(sellFailure('wrong_pin', true)).toBe('in_dialog');

@@ -173,7 +173,7 @@ export function sellFailure(code: string, withOverridePin: boolean): SellFailure
   if (code === 'not_logged_in') return 'session';
   if (code === 'offline_not_leased') return 'override';
   // Offline, an override covers one showtime: the cashier splits the order in the dialog's words.
-  if (code === 'override_one_showtime') return 'in_dialog';
+  if (code === 'override_one_showtime' || code === 'central_too_old') return 'in_dialog';
   if (isPaymentError(code)) return 'in_dialog';
   if (withOverridePin && ['wrong_pin', 'not_allowed', 'locked_out'].includes(code)) return 'in_dialog';
   if (code === 'sales_closed' || code === 'showtime_cancelled') return 'closed';
