@@ -222,6 +222,33 @@ test('two showtimes in one order: 2 adults each, best available, exact cash: 7 t
   expect(t.n).toBe(7);
 });
 
+test('two showtimes by keyboard: T Enter B T ↓ Enter B P E Enter', async ({ page, request }) => {
+  const shows = await tomorrowShows(request);
+  expect(shows.length, 'two open showtimes tomorrow').toBeGreaterThanOrEqual(2);
+  await login(page);
+  await page.getByTestId('day-tomorrow').click();
+  const tiles = page.locator('[data-showtime]:not([disabled])');
+  await expect(tiles.nth(1)).toBeVisible();
+  for (const key of ['t', 'Enter']) await page.keyboard.press(key);
+  await expect(page.locator('[data-seat]').first()).toBeVisible();
+  await page.keyboard.press('b');
+  await expect(page.locator('[data-seat][data-selected="true"]')).toHaveCount(2);
+  await page.keyboard.press('t');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('basket').locator('[data-part]')).toHaveCount(1);
+  await expect(page.locator('[data-seat][data-selected="true"]')).toHaveCount(0);
+  await page.keyboard.press('b');
+  await expect(page.locator('[data-seat][data-selected="true"]')).toHaveCount(2);
+  await page.keyboard.press('p');
+  await expect(page.getByTestId('pay-dialog')).toBeVisible();
+  if ((await page.getByTestId('id-check').count()) > 0) await page.keyboard.press('i');
+  await page.keyboard.press('e');
+  await expect(page.getByTestId('pay-change')).toHaveAttribute('data-minor', '0');
+  await page.keyboard.press('Enter');
+  await saleDone(page, 4);
+});
+
 test('a family: 2 adults and a child for one showtime: 8 taps', async ({ page, request }) => {
   const [id] = await tomorrowShows(request);
   expect(id, 'an open showtime tomorrow').toBeTruthy();
