@@ -433,6 +433,10 @@ test('one order: adults and a child for one showtime and an adult for another, p
   const done = page.getByTestId('sale-done');
   await expect(done).toBeVisible({ timeout: 30_000 });
   for (const l of [a1, a2, c1, b1]) await expect(done).toContainText(l!);
+  // The panel names each showtime's seats.
+  const byShow = done.getByTestId('seats-by-showtime');
+  await expect(byShow.locator(`[data-showtime="${first.id}"]`)).toContainText(`${a1}, ${a2}, ${c1}`);
+  await expect(byShow.locator(`[data-showtime="${second.id}"]`)).toContainText(b1!);
   await expect(done.getByTestId('ticket-preview')).toHaveCount(4, { timeout: 30_000 });
   for (const l of [a1, a2, c1]) await expect.poll(() => stateAtCentral(first.id, l!), { timeout: 10_000 }).toBe('sold');
   await expect.poll(() => stateAtCentral(second.id, b1!), { timeout: 10_000 }).toBe('sold');

@@ -425,6 +425,8 @@ test('offline: a leased seat sells, a manager overrides an unleased one, and its
   await expect(panel.getByTestId('conflicts-error')).toHaveCount(0);
   await expect(task).toHaveAttribute('data-state', /^reseat(ing|ed)$/);
   await expect(task.getByTestId('conflict-reseat')).toHaveCount(0);
+  // What the customer is handed: the change slip and the new ticket, previewed in the panel.
+  await expect(panel.getByTestId('conflicts-printed').getByTestId('ticket-preview')).toHaveCount(2, { timeout: 30_000 });
 
   // The order now holds a new seat in place of S; the panel shows it.
   const conflictsHere = async (): Promise<ApiConflict[]> => {

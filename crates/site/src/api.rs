@@ -435,10 +435,28 @@ pub struct SaleResult {
     pub print_errors: Vec<String>,
     /// Each ticket as charged, in seat order.
     pub lines: Vec<SaleLine>,
+    /// The order's showtimes, in the order's order (one unless it spans several).
+    pub showtimes: Vec<SaleShowtime>,
     /// The supervisor's price override, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub price_override: Option<PriceOverrideView>,
+}
+
+/// A showtime of a sale, as the sale-complete panel names it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SaleShowtime {
+    /// Showtime id.
+    pub showtime_id: String,
+    /// English title.
+    pub film_title_en: String,
+    /// Arabic title.
+    pub film_title_ar: String,
+    /// Local start time (HH:MM).
+    pub local_time: String,
+    /// Screen name.
+    pub screen: String,
 }
 
 /// One ticket of a sale as charged.

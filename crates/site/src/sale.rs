@@ -621,6 +621,18 @@ impl Site {
                         })
                 })
                 .collect(),
+            showtimes: parts
+                .iter()
+                .enumerate()
+                .filter(|(i, p)| !parts[..*i].iter().any(|q| q.show.id == p.show.id))
+                .map(|(_, p)| crate::api::SaleShowtime {
+                    showtime_id: p.show.id.clone(),
+                    film_title_en: p.show.title_en.clone(),
+                    film_title_ar: p.show.title_ar.clone(),
+                    local_time: time_fmt::local_hhmm(p.show.starts_at, &tz),
+                    screen: p.show.screen_name.clone(),
+                })
+                .collect(),
             price_override: overrides.first().map(|o| crate::api::PriceOverrideView {
                 price_minor: o.price_minor,
                 approved_by: o.approver.id.clone(),

@@ -3,6 +3,7 @@ import type { CurrencyInfo } from "./CurrencyInfo";
 import type { PriceOverrideView } from "./PriceOverrideView";
 import type { Printout } from "./Printout";
 import type { SaleLine } from "./SaleLine";
+import type { SaleShowtime } from "./SaleShowtime";
 
 /**
  * A completed sale.
@@ -76,6 +77,10 @@ print_errors: Array<string>,
  * Each ticket as charged, in seat order.
  */
 lines: Array<SaleLine>, 
+/**
+ * The order's showtimes, in the order's order (one unless it spans several).
+ */
+showtimes: Array<SaleShowtime>, 
 /**
  * The supervisor's price override, if any.
  */
