@@ -114,3 +114,84 @@ fn the_selection_is_held_while_choosing_and_handed_to_the_sale() {
     assert!(empty.hold_id.is_none());
     assert_eq!(held(&central, &show, "C-9"), "free");
 }
+
+#[test]
+fn an_order_of_two_parts_keeps_its_seats_held_when_one_part_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let central = Central::start(dir.path());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let site = Site::open(
+        &dir.path().join("t1"),
+        Arc::new(SystemClock),
+        Arc::new(V7Ids),
+        false,
+    )
+    .unwrap();
+    rt.block_on(site.init(&central.url, "dxb-marina", "dxb-marina-t1"))
+        .unwrap();
+    let token = site.login("1111").unwrap().token;
+    let t = e2e::Terminal::new(dir.path().join("t1"));
+    let show = t.show_id_on("Screen 2");
+    let hold = |seats: &[&str]| {
+        rt.block_on(site.hold_seats(&HoldSeatsArgs {
+            token: token.clone(),
+            showtime_id: show.clone(),
+            seats: seats.iter().map(|s| s.to_string()).collect(),
+            hold_id: None,
+        }))
+        .unwrap()
+        .hold_id
+        .expect("a hold")
+    };
+    // Adults chosen and set aside, a child chosen: two parts, two holds.
+    let adults = hold(&["D-3", "D-4"]);
+    let child = hold(&["D-5"]);
+    let sell = |more_seat: &str, child_hold: Option<String>| {
+        rt.block_on(site.sell(&SellArgs {
+            token: token.clone(),
+            showtime_id: show.clone(),
+            seats: vec!["D-3".into(), "D-4".into()],
+            ticket_type: "adult".into(),
+            tendered_minor: 100_000,
+            id_checked: true,
+            card: None,
+            override_pin: None,
+            hold_id: Some(adults.clone()),
+            price_override: None,
+            more: Some(vec![site::api::SellPart {
+                showtime_id: show.clone(),
+                seats: vec![more_seat.into()],
+                ticket_type: "child".into(),
+                hold_id: child_hold,
+                price_override: None,
+            }]),
+        }))
+    };
+    // The web sold D-9 meanwhile; the cashier's order names it by mistake.
+    let (code, _) = central.post(
+        "/v1/web/sales",
+        &json!({"showtime_id": show, "seats": ["D-9"]}),
+    );
+    assert_eq!(code, 200);
+    let err = sell("D-9", None).unwrap_err();
+    assert_eq!(err.code(), "seat_unavailable", "{err}");
+    // Nothing sold, and the adults' seats are still held for this counter.
+    assert_eq!(held(&central, &show, "D-3"), "held");
+    assert_eq!(held(&central, &show, "D-4"), "held");
+    assert_eq!(held(&central, &show, "D-5"), "held");
+    assert_eq!(t.count("orders"), 0);
+    // Corrected, the order sells whole: both parts, one order.
+    let sale = sell("D-5", Some(child)).unwrap();
+    assert_eq!(sale.lines.len(), 3);
+    assert_eq!(
+        sale.lines
+            .iter()
+            .map(|l| l.ticket_type.as_str())
+            .collect::<Vec<_>>(),
+        ["adult", "adult", "child"]
+    );
+    for seat in ["D-3", "D-4", "D-5"] {
+        assert_eq!(held(&central, &show, seat), "sold");
+    }
+    assert_eq!(t.count("orders"), 1);
+}

@@ -325,7 +325,9 @@ impl Site {
     /// Secures every seat that is not leased here: one hold at central per
     /// part, or, while central is unreachable, a manager's override (for an
     /// order of one showtime). Returns how the order is secured and the holds
-    /// placed (to give back if the sale fails).
+    /// to give back if the sale fails: those that did not take over a hold
+    /// the cashier placed while choosing (those seats stay held for the
+    /// cashier, who may correct the order and pay again).
     async fn secure_parts(
         &self,
         parts: &[PreparedPart],
@@ -335,6 +337,7 @@ impl Site {
         let client = self.client()?;
         let one_showtime = parts.iter().all(|p| p.show.id == parts[0].show.id);
         let mut holds: Vec<String> = Vec::new();
+        let mut fresh: Vec<String> = Vec::new();
         let mut offline_unleased: Vec<String> = Vec::new();
         for part in parts {
             let unleased: Vec<String> = part
@@ -365,14 +368,19 @@ impl Site {
                 ))
             };
             match hold {
-                Ok(h) => holds.push(h.hold_id),
+                Ok(h) => {
+                    if part.selection_hold.is_none() {
+                        fresh.push(h.hold_id.clone());
+                    }
+                    holds.push(h.hold_id);
+                }
                 Err(e) if e.is_retryable() => offline_unleased.extend(unleased),
                 Err(e) => {
                     let err: SiteError = e.into();
                     if let SiteError::SeatUnavailable(seats) = &err {
                         store::mark_remote_taken(&self.db(), &part.show.id, seats)?;
                     }
-                    self.release_holds(&holds).await;
+                    self.release_holds(&fresh).await;
                     return Err(err);
                 }
             }
@@ -386,7 +394,7 @@ impl Site {
                 None
             };
             if let Some(err) = refused {
-                self.release_holds(&holds).await;
+                self.release_holds(&fresh).await;
                 return Err(err);
             }
         }
@@ -399,7 +407,7 @@ impl Site {
             },
             _ => SecuredBy::Lease,
         };
-        Ok((secured_by, holds))
+        Ok((secured_by, fresh))
     }
 
     /// Gives back holds of a sale that did not happen (best effort: central
@@ -469,7 +477,7 @@ impl Site {
         // 2. Secure the seats: this terminal's leased seats are already
         //    secured; any other seat needs a hold at central, or, while
         //    central is unreachable, a manager's override.
-        let (secured_by, holds) = self.secure_parts(&parts, &req, site.hold_ttl_secs).await?;
+        let (secured_by, fresh_holds) = self.secure_parts(&parts, &req, site.hold_ttl_secs).await?;
 
         // 3. Lay out the printouts, then commit the order, its outbox entry and
         //    its print jobs in one transaction.
@@ -532,7 +540,7 @@ impl Site {
         let jobs = match jobs {
             Ok(j) => j,
             Err(e) => {
-                self.release_holds(&holds).await;
+                self.release_holds(&fresh_holds).await;
                 return Err(e);
             }
         };
@@ -547,7 +555,7 @@ impl Site {
             Ok(ids) => ids,
             Err(e) => {
                 // Nothing was written; give the seats back.
-                self.release_holds(&holds).await;
+                self.release_holds(&fresh_holds).await;
                 return Err(e);
             }
         };
