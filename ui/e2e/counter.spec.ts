@@ -444,3 +444,47 @@ test('one order: adults and a child for one showtime and an adult for another, p
   await expect(page.getByTestId('basket')).toHaveCount(0);
   await expect(page.getByTestId('order-total')).toHaveAttribute('data-minor', '0');
 });
+
+test('an order nobody touches for 10 minutes is cleared and its seats go back on sale', async ({ page, request }) => {
+  const { baseUrl, centralUrl } = stackInfo();
+  const status = (await (await request.post(`${baseUrl}/api/status`, { data: {} })).json()) as { business_day: string };
+  const res = await request.post(`${baseUrl}/api/showtimes`, { data: { day: addDays(status.business_day, 1) } });
+  const show = ((await res.json()) as ApiShowtime[])
+    .filter((s) => (s.sales_state === 'selling' || s.sales_state === 'almost_full') && !s.id_check && s.seats_free >= 6)
+    .sort((a, b) => b.seats_free - a.seats_free)[0];
+  expect(show, 'an open showtime tomorrow').toBeTruthy();
+  if (!show) return;
+  const stateAtCentral = async (label: string): Promise<string> => {
+    const r = await request.get(`${centralUrl}/v1/showtimes/${show.id}/seats`);
+    const body = (await r.json()) as { seats: { label: string; state: string }[] };
+    return body.seats.find((x) => x.label === label)?.state ?? 'free';
+  };
+  // The page's clock runs normally until the test jumps it forward.
+  await page.clock.install();
+  await login(page);
+  await page.getByTestId('day-picker').getByTestId('day-tomorrow').click();
+  await openShowtime(page, show.id);
+  const labels = await page
+    .locator('[data-seat][data-state="free"][data-kind="standard"]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-seat') ?? ''));
+  const [kept, chosen] = labels.slice(-2);
+  await page.locator(`[data-seat="${kept}"]`).click();
+  await page.getByTestId('add-to-order').click();
+  await page.locator(`[data-seat="${chosen}"]`).click();
+  await expect(page.getByTestId('basket').locator('[data-part]')).toHaveCount(1);
+  await expect.poll(() => stateAtCentral(kept!), { timeout: 5_000 }).toBe('held');
+  await expect.poll(() => stateAtCentral(chosen!), { timeout: 5_000 }).toBe('held');
+
+  // Nine minutes of nothing: still held (renewed).
+  await page.clock.fastForward('09:00');
+  await expect(page.getByTestId('basket')).toBeVisible();
+  expect(await stateAtCentral(kept!)).toBe('held');
+  // Past ten: the order is cleared, the cashier told, the seats free again.
+  await page.clock.fastForward('02:30');
+  await expect(page.getByTestId('basket')).toHaveCount(0);
+  await expect(page.getByTestId('order-total')).toHaveAttribute('data-minor', '0');
+  await expect(page.getByTestId('error-banner')).toHaveAttribute('data-code', 'order_abandoned');
+  await expect(page.getByTestId('error-banner')).toContainText('10 minutes');
+  await expect.poll(() => stateAtCentral(kept!), { timeout: 5_000 }).toBe('free');
+  await expect.poll(() => stateAtCentral(chosen!), { timeout: 5_000 }).toBe('free');
+});

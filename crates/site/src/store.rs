@@ -35,6 +35,9 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "../../../migrations/site/0007_price_rules.sql"
         )),
+        M::up(include_str!(
+            "../../../migrations/site/0010_learn_central_api_version.sql"
+        )),
     ])
 }
 

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { basketSeats, basketTotal, idCheckRating, partFromOrder, partsToSell, ticketCount, toSellPart } from './basket';
+import {
+  basketSeats,
+  basketTotal,
+  idCheckRating,
+  partFromOrder,
+  partsToSell,
+  ratingAge,
+  ticketCount,
+  toSellPart,
+  withoutSeats,
+} from './basket';
 import { mapOf, seat } from './testdata/maps';
 
 const seats = [seat('A-1', 0, 0), seat('A-2', 1, 0), seat('A-3', 2, 0, { state: 'sold' }), seat('B-1', 0, 1, { area: 'premium' })];
@@ -13,6 +23,7 @@ describe('basket', () => {
       showtime_id: 'st-1',
       local_time: '19:30',
       seats: ['A-1', 'B-1'],
+      prices: [4500, 4500],
       ticket_type: 'adult',
       ticket_name_en: 'Adult',
       total_minor: 9000,
@@ -55,5 +66,24 @@ describe('basket', () => {
       hold_id: 'h-9',
       price_override: { price_minor: 100, reason: 'staff', supervisor_pin: '2222' },
     });
+  });
+
+  it('asks the ID check for the strictest rating of the order', () => {
+    const pg15 = { ...partFromOrder({ showtime_id: 'st-1', seats: ['A-1'], ticket_type: 'adult' }, early, null)!, rating: 'PG15', id_check: true };
+    const r18 = { ...pg15, showtime_id: 'st-2', rating: '18+' };
+    const r21 = { ...pg15, showtime_id: 'st-3', rating: '21+' };
+    expect(idCheckRating([pg15, r18])).toBe('18+');
+    expect(idCheckRating([r21, pg15, r18])).toBe('21+');
+    expect(idCheckRating([pg15])).toBe('PG15');
+    expect(ratingAge('PG15')).toBe(15);
+    expect(ratingAge('15+')).toBe(15);
+    expect(ratingAge('G')).toBe(0);
+  });
+
+  it('drops seats central lost, with their own prices', () => {
+    const part = { ...partFromOrder({ showtime_id: 'st-1', seats: ['A-1', 'B-1'], ticket_type: 'adult' }, early, 'h')!, prices: [4500, 5500], total_minor: 10_000 };
+    expect(withoutSeats(part, ['A-1'])).toMatchObject({ seats: ['B-1'], prices: [5500], total_minor: 5500 });
+    expect(withoutSeats(part, [])).toMatchObject({ seats: ['A-1', 'B-1'], total_minor: 10_000 });
+    expect(withoutSeats(part, ['A-1', 'B-1'])).toBeNull();
   });
 });

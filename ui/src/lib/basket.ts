@@ -20,6 +20,8 @@ export interface BasketPart {
   id_check: boolean;
   /** Seat labels in seat-map order. */
   seats: string[];
+  /** The price of each seat, as `seats` (areas and overrides priced in). */
+  prices: number[];
   ticket_type: string;
   ticket_name_en: string;
   ticket_name_ar: string;
@@ -39,6 +41,7 @@ export function partFromOrder(order: Order, map: SeatMap | null, holdId: string 
   const tt = ticketPrice(order, map.ticket_types);
   const total = orderTotal(order, map.ticket_types, map.seats);
   if (!tt || total === null) return null;
+  const lines = orderLines(order, map);
   return {
     showtime_id: map.showtime_id,
     film_title_en: map.film_title_en,
@@ -47,7 +50,8 @@ export function partFromOrder(order: Order, map: SeatMap | null, holdId: string 
     screen: map.screen,
     rating: map.rating,
     id_check: map.id_check,
-    seats: orderLines(order, map).map((l) => l.seat.label),
+    seats: lines.map((l) => l.seat.label),
+    prices: lines.map((l) => l.price_minor ?? 0),
     ticket_type: order.ticket_type,
     ticket_name_en: tt.name_en,
     ticket_name_ar: tt.name_ar,
@@ -73,9 +77,34 @@ export function ticketCount(basket: readonly BasketPart[], current: BasketPart |
   return basket.reduce((n, p) => n + p.seats.length, 0) + (current?.seats.length ?? 0);
 }
 
-/** The rating to confirm ID for before payment (the first part that needs it), or null. */
+/** The minimum age a rating names (PG15 → 15, 18+ → 18), or 0. */
+export function ratingAge(rating: string): number {
+  const m = /(\d+)/.exec(rating);
+  return m ? Number(m[1]) : 0;
+}
+
+/**
+ * The rating to confirm ID for before payment, or null: the strictest of the
+ * parts that need a check (one confirmation covers the whole order).
+ */
 export function idCheckRating(parts: readonly BasketPart[]): string | null {
-  return parts.find((p) => p.id_check)?.rating ?? null;
+  let strictest: string | null = null;
+  for (const p of parts) {
+    if (p.id_check && (strictest === null || ratingAge(p.rating) > ratingAge(strictest))) strictest = p.rating;
+  }
+  return strictest;
+}
+
+/** A part without the seats central says are gone, priced for the seats left (null when none is left). */
+export function withoutSeats(part: BasketPart, gone: readonly string[]): BasketPart | null {
+  const keep = part.seats.map((s, i) => [s, part.prices[i] ?? 0] as const).filter(([s]) => !gone.includes(s));
+  if (keep.length === 0) return null;
+  return {
+    ...part,
+    seats: keep.map(([s]) => s),
+    prices: keep.map(([, p]) => p),
+    total_minor: keep.reduce((sum, [, p]) => sum + p, 0),
+  };
 }
 
 /** The parts to sell, the current selection last; the first goes in `sell`'s own fields. */
