@@ -411,3 +411,48 @@ fn offline_an_order_over_two_showtimes_sells_on_leased_seats_only() {
     assert_eq!(seats.len(), 2, "{seats:?}");
     assert_eq!(t.json(&["status", "--json"])["queue_depth"], 0);
 }
+
+#[test]
+fn a_terminal_from_before_api_1_2_learns_centrals_version_at_its_next_sync() {
+    let dir = tempfile::tempdir().unwrap();
+    let (central, t) = demo_terminal(dir.path());
+    let wed = next_wednesday();
+    let early = add_show(&central, wed, 19, 0);
+    let late = add_show(&central, wed, 21, 30);
+    assert!(t.run(&["sync"]).status.success());
+    // As the database of a terminal that last pulled the catalog before it
+    // named central's API version: the cursor is set, the version unknown,
+    // and the schema one migration behind.
+    {
+        let conn = rusqlite::Connection::open(t.data.join("terminal.sqlite")).unwrap();
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .unwrap();
+        conn.execute("DELETE FROM config WHERE key = 'central_api_version'", [])
+            .unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        conn.pragma_update(None, "user_version", version - 1)
+            .unwrap();
+    }
+    // The catalog did not change at central, yet the next sync pulls it whole.
+    assert!(t.run(&["sync"]).status.success());
+    let a = seats_in(&t, &early, "free");
+    let b = seats_in(&t, &late, "free");
+    let sale = t.json(&[
+        "sell",
+        "--showtime",
+        &early,
+        "--seats",
+        &a[0],
+        "--also",
+        &format!("{late}:{}", b[0]),
+        "--pay",
+        "cash:100",
+        "--pin",
+        "1111",
+        "--json",
+    ]);
+    assert_eq!(sale["synced"], true, "{sale}");
+    assert_eq!(central.seat_state(&late, &b[0]), "sold");
+}
