@@ -4,10 +4,12 @@
 // and a second attempt shows the booking as already collected.
 
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { serverLogs, stackInfo } from './env';
+import { sellableShows, serverLogs, stackInfo } from './env';
 
 interface ApiShowtime {
   id: string;
+  rating: string;
+  id_check: boolean;
   sales_state: 'selling' | 'almost_full' | 'sold_out' | 'closed';
   seats_free: number;
 }
@@ -39,11 +41,8 @@ async function login(page: Page, pin = '1111'): Promise<void> {
 /** Two seats of a showtime of this terminal's site, bought on the website; returns the booking reference. */
 async function webSale(request: APIRequestContext): Promise<{ reference: string; seats: string[]; showtimeId: string }> {
   const { baseUrl, centralUrl } = stackInfo();
-  const res = await request.post(`${baseUrl}/api/showtimes`, { data: { day: null } });
-  expect(res.ok()).toBe(true);
-  const open = ((await res.json()) as ApiShowtime[])
-    .filter((s) => (s.sales_state === 'selling' || s.sales_state === 'almost_full') && s.seats_free >= 6)
-    .sort((a, b) => b.seats_free - a.seats_free);
+  // Today's showtimes, or tomorrow's once today's have closed.
+  const open = (await sellableShows<ApiShowtime>(request, () => true)).shows.sort((a, b) => b.seats_free - a.seats_free);
   expect(open.length, 'a sellable showtime for this test').toBeGreaterThan(0);
   const show = open[0]!;
   // The engine's map of it (central lists only the seats that are not free).

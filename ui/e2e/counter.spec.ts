@@ -4,7 +4,7 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { formatMajor, formatMinor } from '../src/lib/money';
 import { addDays } from '../src/lib/showtimes';
-import { serverLogs, stackInfo } from './env';
+import { sellableShows, serverLogs, showTomorrow, stackInfo } from './env';
 
 interface ApiShowtime {
   id: string;
@@ -45,16 +45,24 @@ async function showtimes(request: APIRequestContext): Promise<ApiShowtime[]> {
   return (await res.json()) as ApiShowtime[];
 }
 
-/** A sellable showtime with room, matching `want`; the emptiest one, so repeated runs keep finding seats. */
-async function pickShowtime(request: APIRequestContext, want: (s: ApiShowtime) => boolean): Promise<ApiShowtime> {
-  const open = (await showtimes(request)).filter(
-    (s) => (s.sales_state === 'selling' || s.sales_state === 'almost_full') && s.seats_free >= 6 && want(s),
-  );
-  expect(open.length, 'a sellable showtime for this test').toBeGreaterThan(0);
-  return open.sort((a, b) => b.seats_free - a.seats_free)[0]!;
+/**
+ * A sellable showtime with room, matching `want`; the emptiest one, so
+ * repeated runs keep finding seats. Today's, or tomorrow's once today's have
+ * closed (`tomorrow`: open that board first).
+ */
+async function pickShowtime(
+  request: APIRequestContext,
+  want: (s: ApiShowtime) => boolean,
+): Promise<ApiShowtime & { tomorrow: boolean }> {
+  const { shows, tomorrow } = await sellableShows<ApiShowtime>(request, want);
+  expect(shows.length, 'a sellable showtime for this test').toBeGreaterThan(0);
+  return { ...shows.sort((a, b) => b.seats_free - a.seats_free)[0]!, tomorrow };
 }
 
-async function openShowtime(page: Page, id: string): Promise<void> {
+/** Opens a showtime's seat map, on tomorrow's board when it is tomorrow's. */
+async function openShowtime(page: Page, show: string | { id: string; tomorrow?: boolean }): Promise<void> {
+  const id = typeof show === 'string' ? show : show.id;
+  if (typeof show !== 'string' && show.tomorrow) await showTomorrow(page);
   const tile = page.locator(`[data-showtime="${id}"]`);
   await tile.scrollIntoViewIfNeeded();
   await tile.click();
@@ -87,7 +95,7 @@ test('the board marks closed and sold-out showtimes and will not open them', asy
 test('split tender: part on the card terminal, the rest in cash with change', async ({ page, request }) => {
   const show = await pickShowtime(request, (s) => !s.id_check);
   await login(page);
-  await openShowtime(page, show.id);
+  await openShowtime(page, show);
   await page.getByTestId('best-button').click();
   await expect(page.locator('[data-seat][data-selected="true"]')).toHaveCount(2);
   await page.getByTestId('pay-button').click();
@@ -128,7 +136,7 @@ test('split tender: part on the card terminal, the rest in cash with change', as
 test('card: the full total on the card terminal, by keyboard', async ({ page, request }) => {
   const show = await pickShowtime(request, (s) => !s.id_check);
   await login(page);
-  await openShowtime(page, show.id);
+  await openShowtime(page, show);
   await page.keyboard.press('1');
   await page.keyboard.press('b');
   await expect(page.locator('[data-seat][data-selected="true"]')).toHaveCount(1);
@@ -152,7 +160,7 @@ test('card: the full total on the card terminal, by keyboard', async ({ page, re
 test('manual pick: tap seats on the map, untap one, pay exact', async ({ page, request }) => {
   const show = await pickShowtime(request, (s) => !s.id_check);
   await login(page);
-  await openShowtime(page, show.id);
+  await openShowtime(page, show);
   const free = page.locator('[data-seat][data-state="free"][data-kind="standard"]');
   const labels = (await free.evaluateAll((els) => els.map((e) => e.getAttribute('data-seat') ?? ''))).slice(0, 3);
   expect(labels.length).toBe(3);
@@ -185,7 +193,7 @@ test('manual pick: tap seats on the map, untap one, pay exact', async ({ page, r
 test('drag across a row selects the seats it passes, and a drag from a chosen seat unselects', async ({ page, request }) => {
   const show = await pickShowtime(request, (s) => !s.id_check);
   await login(page);
-  await openShowtime(page, show.id);
+  await openShowtime(page, show);
   // Four free standard seats side by side in one row.
   const run = await page.locator('[data-seat]').evaluateAll((els) => {
     const seats = els.map((e) => ({
@@ -230,7 +238,7 @@ test('an 18+ film: no sale until the cashier confirms the ID check', async ({ pa
   const hasAdult = all.some((s) => s.rating === '18+' && (s.sales_state === 'selling' || s.sales_state === 'almost_full'));
   const show = await pickShowtime(request, (s) => (hasAdult ? s.rating === '18+' : s.id_check));
   await login(page);
-  await openShowtime(page, show.id);
+  await openShowtime(page, show);
   await page.getByTestId('best-button').click();
   await expect(page.locator('[data-seat][data-selected="true"]')).toHaveCount(2);
   await page.locator('[data-ticket-type="adult"]').click();
@@ -261,7 +269,7 @@ test('seats being chosen are held at central: the web cannot take them, and a se
   const { centralUrl } = stackInfo();
   const show = await pickShowtime(request, (s) => !s.id_check);
   await login(page);
-  await openShowtime(page, show.id);
+  await openShowtime(page, show);
   // Three free seats (not leased to this terminal: the web can buy those).
   const free = page.locator('[data-seat][data-state="free"][data-kind="standard"]');
   const [late, first, second] = (await free.evaluateAll((els) => els.map((e) => e.getAttribute('data-seat') ?? ''))).slice(-3);

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatMajor } from '../src/lib/money';
 import { addDays } from '../src/lib/showtimes';
-import { serverLogs, stackInfo } from './env';
+import { sellableShows, serverLogs, showTomorrow, stackInfo } from './env';
 
 const imgDir =
   process.env.DOCS_SCREENSHOTS === '1'
@@ -58,12 +58,16 @@ async function login(page: Page, lang: 'en' | 'ar' = 'en'): Promise<void> {
   await expect(page.getByTestId('counter')).toBeVisible();
 }
 
-async function pick(request: APIRequestContext, want: (s: ApiShowtime) => boolean): Promise<string> {
-  const res = await request.post(`${stackInfo().baseUrl}/api/showtimes`, { data: { day: null } });
-  const all = (await res.json()) as ApiShowtime[];
-  const open = all.filter((s) => ['selling', 'almost_full'].includes(s.sales_state) && s.seats_free >= 6 && want(s));
-  if (open.length === 0) throw new Error('no sellable showtime for this sequence');
-  return open.sort((a, b) => b.seats_free - a.seats_free)[0]!.id;
+/** The emptiest showtime for a sequence: today's, or tomorrow's once today's have closed. */
+async function pick(request: APIRequestContext, want: (s: ApiShowtime) => boolean): Promise<{ id: string; tomorrow: boolean }> {
+  const { shows, tomorrow } = await sellableShows<ApiShowtime>(request, want);
+  if (shows.length === 0) throw new Error('no sellable showtime for this sequence');
+  return { id: shows.sort((a, b) => b.seats_free - a.seats_free)[0]!.id, tomorrow };
+}
+
+/** Shows the board the picked showtime is on (switching days is not a tap of the sequence). */
+async function board(page: Page, show: { tomorrow: boolean }): Promise<void> {
+  if (show.tomorrow) await showTomorrow(page);
 }
 
 async function saleDone(page: Page, tickets: number): Promise<void> {
@@ -73,11 +77,12 @@ async function saleDone(page: Page, tickets: number): Promise<void> {
 }
 
 test('standard sale: 2 adults, best available, exact cash in 5 taps', async ({ page, request }) => {
-  const id = await pick(request, (s) => !s.id_check);
+  const show = await pick(request, (s) => !s.id_check);
   await login(page);
+  await board(page, show);
   await shot(page, '01-board');
   const t = new Taps();
-  await t.tap(page.locator(`[data-showtime="${id}"]`)); // 1 showtime
+  await t.tap(page.locator(`[data-showtime="${show.id}"]`)); // 1 showtime
   await expect(page.locator('[data-seat]').first()).toBeVisible();
   await t.tap(page.getByTestId('best-button')); // 2 best 2 together (party 2, adult are the defaults)
   await expect(page.locator('[data-seat][data-selected="true"]')).toHaveCount(2);
@@ -93,8 +98,9 @@ test('standard sale: 2 adults, best available, exact cash in 5 taps', async ({ p
 });
 
 test('standard sale by keyboard: T Enter B P E Enter', async ({ page, request }) => {
-  await pick(request, (s) => !s.id_check);
+  const show = await pick(request, (s) => !s.id_check);
   await login(page);
+  await board(page, show);
   await expect(page.locator('[data-showtime]:not([disabled])').first()).toBeVisible();
   await page.keyboard.press('t');
   const first = page.locator('[data-showtime]:not([disabled])').first();
@@ -115,10 +121,11 @@ test('standard sale by keyboard: T Enter B P E Enter', async ({ page, request })
 });
 
 test('card sale: 5 taps and the approval code', async ({ page, request }) => {
-  const id = await pick(request, (s) => !s.id_check);
+  const show = await pick(request, (s) => !s.id_check);
   await login(page);
+  await board(page, show);
   const t = new Taps();
-  await t.tap(page.locator(`[data-showtime="${id}"]`));
+  await t.tap(page.locator(`[data-showtime="${show.id}"]`));
   await expect(page.locator('[data-seat]').first()).toBeVisible();
   await t.tap(page.getByTestId('best-button'));
   await t.tap(page.getByTestId('pay-button'));
@@ -132,10 +139,11 @@ test('card sale: 5 taps and the approval code', async ({ page, request }) => {
 });
 
 test('split sale: card part, approval code, the rest in cash: 7 taps', async ({ page, request }) => {
-  const id = await pick(request, (s) => !s.id_check);
+  const show = await pick(request, (s) => !s.id_check);
   await login(page);
+  await board(page, show);
   const t = new Taps();
-  await t.tap(page.locator(`[data-showtime="${id}"]`));
+  await t.tap(page.locator(`[data-showtime="${show.id}"]`));
   await expect(page.locator('[data-seat]').first()).toBeVisible();
   await t.tap(page.getByTestId('best-button'));
   await t.tap(page.getByTestId('pay-button'));
@@ -155,10 +163,11 @@ test('split sale: card part, approval code, the rest in cash: 7 taps', async ({ 
 });
 
 test('manual pick: two seats tapped on the map: 6 taps', async ({ page, request }) => {
-  const id = await pick(request, (s) => !s.id_check);
+  const show = await pick(request, (s) => !s.id_check);
   await login(page);
+  await board(page, show);
   const t = new Taps();
-  await t.tap(page.locator(`[data-showtime="${id}"]`));
+  await t.tap(page.locator(`[data-showtime="${show.id}"]`));
   const free = page.locator('[data-seat][data-state="free"][data-kind="standard"]');
   await expect(free.first()).toBeVisible();
   const labels = (await free.evaluateAll((els) => els.map((e) => e.getAttribute('data-seat') ?? ''))).slice(0, 2);
@@ -172,10 +181,11 @@ test('manual pick: two seats tapped on the map: 6 taps', async ({ page, request 
 });
 
 test('18+ film: the ID check adds one tap: 6 taps', async ({ page, request }) => {
-  const id = await pick(request, (s) => s.rating === '18+').catch(() => pick(request, (s) => s.id_check));
+  const show = await pick(request, (s) => s.rating === '18+').catch(() => pick(request, (s) => s.id_check));
   await login(page);
+  await board(page, show);
   const t = new Taps();
-  await t.tap(page.locator(`[data-showtime="${id}"]`));
+  await t.tap(page.locator(`[data-showtime="${show.id}"]`));
   await expect(page.locator('[data-seat]').first()).toBeVisible();
   await t.tap(page.getByTestId('best-button'));
   await t.tap(page.getByTestId('pay-button'));
@@ -279,9 +289,10 @@ test('a family: 2 adults and a child for one showtime: 8 taps', async ({ page, r
 });
 
 test('the counter in Arabic, for the docs', async ({ page, request }) => {
-  const id = await pick(request, (s) => !s.id_check);
+  const show = await pick(request, (s) => !s.id_check);
   await login(page, 'ar');
-  await page.locator(`[data-showtime="${id}"]`).click();
+  await board(page, show);
+  await page.locator(`[data-showtime="${show.id}"]`).click();
   await page.getByTestId('best-button').click();
   await expect(page.locator('[data-seat][data-selected="true"]')).toHaveCount(2);
   await shot(page, '10-counter-ar');

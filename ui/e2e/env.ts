@@ -1,7 +1,9 @@
 // What e2e/stack.ts started, as seen from inside a test worker.
 
+import type { APIRequestContext, Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { addDays } from '../src/lib/showtimes';
 
 export interface StackInfo {
   /** The site engine serving ui/dist and /api, e.g. http://127.0.0.1:41234 */
@@ -42,4 +44,53 @@ export function serverLogs(info: StackInfo, maxChars = 20_000): string {
     out.push(`----- ${name} (${file}) -----\n${tail}`);
   }
   return out.join('\n');
+}
+
+/** What the tests read of `/api/showtimes`. */
+export interface BoardShowtime {
+  id: string;
+  rating: string;
+  id_check: boolean;
+  sales_state: string;
+  seats_free: number;
+}
+
+/**
+ * Showtimes on sale with room (6 seats or more) matching `want`: today's if
+ * there are any, else tomorrow's. Late at night every show of the day may
+ * have closed; tomorrow's are on sale whatever the time, so a test never
+ * depends on when it runs. `tomorrow` says which board to open.
+ */
+export async function sellableShows<T extends BoardShowtime>(
+  request: APIRequestContext,
+  want: (s: T) => boolean,
+): Promise<{ shows: T[]; tomorrow: boolean }> {
+  const { baseUrl } = stackInfo();
+  const list = async (day: string | null): Promise<T[]> => {
+    const res = await request.post(`${baseUrl}/api/showtimes`, { data: { day } });
+    if (!res.ok()) throw new Error(`showtimes: HTTP ${res.status()}`);
+    return (await res.json()) as T[];
+  };
+  const ok = (s: T): boolean => (s.sales_state === 'selling' || s.sales_state === 'almost_full') && s.seats_free >= 6 && want(s);
+  const today = (await list(null)).filter(ok);
+  if (today.length > 0) return { shows: today, tomorrow: false };
+  const status = (await (await request.post(`${baseUrl}/api/status`, { data: {} })).json()) as { business_day: string };
+  return { shows: (await list(addDays(status.business_day, 1))).filter(ok), tomorrow: true };
+}
+
+/**
+ * After login: switches the board to tomorrow when today's has no tile
+ * matching `selector` (by default any showtime still on sale).
+ */
+export async function boardWithOpenShows(page: Page, selector = '[data-showtime]:not([disabled])'): Promise<void> {
+  await page.locator('[data-showtime]').first().waitFor();
+  if ((await page.locator(selector).count()) > 0) return;
+  await page.getByTestId('day-tomorrow').click();
+  await page.locator(selector).first().waitFor();
+}
+
+/** Switches the board to tomorrow (once the counter shows). */
+export async function showTomorrow(page: Page): Promise<void> {
+  const button = page.getByTestId('day-tomorrow');
+  if ((await button.getAttribute('aria-pressed')) !== 'true') await button.click();
 }

@@ -5,7 +5,7 @@ import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatMajor, formatMinor } from '../src/lib/money';
-import { serverLogs, stackInfo } from './env';
+import { boardWithOpenShows, serverLogs, stackInfo } from './env';
 
 const uiDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -55,7 +55,9 @@ test('a cashier sells a seat for cash, the map and central show it sold', async 
   await expect(printer).toHaveAttribute('data-ready', 'true');
   await expect(page.getByTestId('login')).toHaveCount(0);
 
-  // The first showtime tile with free seats (sold-out tiles are disabled).
+  // The first showtime tile with free seats (sold-out tiles are disabled);
+  // late at night, when today's have all closed, on tomorrow's board.
+  await boardWithOpenShows(page);
   const tile = page.locator('[data-showtime]:not([disabled])').first();
   await expect(tile).toBeVisible();
   const showtimeId = await tile.getAttribute('data-showtime');
@@ -194,7 +196,8 @@ test('best available by keyboard: 4 then B picks four seats together, Enter pays
   await openApp(page);
   await tapPin(page, '1111');
   await expect(page.getByTestId('counter')).toBeVisible();
-  // The last IMAX show of the day: the 448-seat hall.
+  // The last IMAX show of the day (or of tomorrow, late at night): the 448-seat hall.
+  await boardWithOpenShows(page, '[data-showtime*="-s1-"]:not([disabled])');
   await page.locator('[data-showtime*="-s1-"]:not([disabled])').last().click();
   await expect(page.locator('[data-seat]').first()).toBeVisible();
   await page.keyboard.press('4');
@@ -283,6 +286,7 @@ test('the counter in Arabic: right to left, Arabic names, the seat map stays lef
   expect(showsBox!.x, 'showtimes at the start (right) in Arabic').toBeGreaterThan(orderBox!.x);
 
   // A showtime tile under its Arabic film title (the one in the catalog).
+  await boardWithOpenShows(page);
   const tile = page.locator('[data-showtime]:not([disabled])').first();
   await expect(tile).toBeVisible();
   const showtimeId = (await tile.getAttribute('data-showtime')) ?? '';
