@@ -77,6 +77,8 @@ impl Site {
                 terminal_id: &terminal_id,
                 now,
                 sold_at: now,
+                // A web booking is for one showtime.
+                show_no: 0,
             };
             let mut job = self.ticket_printout(
                 &ctx,

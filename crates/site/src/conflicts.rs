@@ -385,6 +385,8 @@ impl Site {
                 terminal_id: &terminal_id,
                 now,
                 sold_at: sale.sold_at,
+                // Conflict reseats are for orders of one showtime.
+                show_no: 0,
             };
             jobs.extend(self.seat_move_jobs(
                 &ctx,

@@ -52,12 +52,12 @@ impl Site {
         let tz = time_fmt::zone(&site.time_zone)?;
         let now = self.clock.now();
         let terminal_id = self.config()?.terminal_id;
-        let (first_show, cashier_id, sold_at): (String, String, String) = self
+        let (cashier_id, sold_at): (String, String) = self
             .db()
             .query_row(
-                "SELECT showtime_id, cashier_id, sold_at FROM orders WHERE id = ?1",
+                "SELECT cashier_id, sold_at FROM orders WHERE id = ?1",
                 [order_id.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?
             .ok_or_else(|| SiteError::UnknownOrder(order.to_string()))?;
@@ -93,17 +93,11 @@ impl Site {
         let reference = order_ref(order_id);
         let paper = self.paper()?;
         let mut jobs = Vec::new();
-        // The order's first showtime first: tickets of later ones are named
-        // after their showtime's number, as the sale named them.
-        let mut show_ids: Vec<&str> = vec![first_show.as_str()];
-        for (showtime_id, ..) in &seats {
-            if !show_ids.contains(&showtime_id.as_str()) {
-                show_ids.push(showtime_id);
-            }
-        }
         let mut shows: Vec<(store::ShowtimeRow, Vec<protocol::PriceEntry>)> = Vec::new();
-        for id in &show_ids {
-            let show = store::showtime(&self.db(), id)?;
+        // Bound first: the database guard must not live through the loop.
+        let show_ids = store::order_showtimes(&self.db(), &order_id.to_string())?;
+        for id in show_ids {
+            let show = store::showtime(&self.db(), &id)?;
             let prices = store::prices(&self.db(), &show.price_card_id)?;
             shows.push((show, prices));
         }
@@ -124,13 +118,16 @@ impl Site {
                 terminal_id: &terminal_id,
                 now,
                 sold_at,
+                show_no,
             };
-            let mut job =
-                self.ticket_printout(&ctx, label, ticket_type, *price_minor, paper, printed + 1)?;
-            if show_no > 0 {
-                job.name = format!("{}-show{}", job.name, show_no + 1);
-            }
-            jobs.push(job);
+            jobs.push(self.ticket_printout(
+                &ctx,
+                label,
+                ticket_type,
+                *price_minor,
+                paper,
+                printed + 1,
+            )?);
         }
         let ids = {
             let mut db = self.db();

@@ -126,6 +126,10 @@ impl Site {
             &store::prices(&self.db(), &show.price_card_id)?,
             &ticket_type,
         );
+        let show_no = store::order_showtimes(&self.db(), &order_id.to_string())?
+            .iter()
+            .position(|id| *id == show.id)
+            .unwrap_or(0);
         let ctx = PrintContext {
             site: &site,
             show: &show,
@@ -137,6 +141,7 @@ impl Site {
             terminal_id: &terminal_id,
             now,
             sold_at,
+            show_no,
         };
         let paper = self.paper()?;
         let jobs = self.seat_move_jobs(&ctx, from, to, &ticket_type, price_minor, reason, paper)?;

@@ -30,6 +30,18 @@ pub struct SalePart {
     pub price_override: Option<crate::api::PriceOverrideArgs>,
 }
 
+impl From<&crate::api::SellPart> for SalePart {
+    fn from(p: &crate::api::SellPart) -> Self {
+        SalePart {
+            showtime_id: p.showtime_id.clone(),
+            seats: p.seats.clone(),
+            ticket_type: p.ticket_type.clone(),
+            hold_id: p.hold_id.clone(),
+            price_override: p.price_override.clone(),
+        }
+    }
+}
+
 /// A sale request from a known staff member: one or more parts paid together.
 #[derive(Debug, Clone)]
 pub struct SaleRequest {
@@ -57,6 +69,18 @@ struct PreparedPart {
     leased: Vec<bool>,
     price_override: Option<crate::price::ApprovedOverride>,
     selection_hold: Option<String>,
+}
+
+/// The order's showtimes, each once, in the order of its parts (the first is
+/// the order's own, as `order_seats` keeps them: see [`store::order_showtimes`]).
+fn distinct_shows(parts: &[PreparedPart]) -> Vec<&store::ShowtimeRow> {
+    let mut shows: Vec<&store::ShowtimeRow> = Vec::new();
+    for part in parts {
+        if !shows.iter().any(|s| s.id == part.show.id) {
+            shows.push(&part.show);
+        }
+    }
+    shows
 }
 
 /// The payments recorded for a settled sale: card first, then cash.
@@ -170,6 +194,10 @@ pub(crate) struct PrintContext<'a> {
     pub now: Timestamp,
     /// The original sale time (the QR's issue time; older than `now` for a reprint).
     pub sold_at: Timestamp,
+    /// Which of the order's showtimes `show` is (0 for the first, see
+    /// [`store::order_showtimes`]): tickets of later ones are named
+    /// `…-show2`, so one seat label in two showtimes never shares a file.
+    pub show_no: usize,
 }
 
 /// The short reference printed on tickets and receipts.
@@ -186,20 +214,18 @@ impl Site {
             Some(pin) => Some(self.staff_by_pin(pin)?),
             None => None,
         };
-        let mut parts = vec![SalePart {
+        // The first part travels in `sell`'s own fields, the others in `more`.
+        let first = crate::api::SellPart {
             showtime_id: args.showtime_id.clone(),
             seats: args.seats.clone(),
             ticket_type: args.ticket_type.clone(),
             hold_id: args.hold_id.clone(),
             price_override: args.price_override.clone(),
-        }];
-        parts.extend(args.more.iter().flatten().map(|p| SalePart {
-            showtime_id: p.showtime_id.clone(),
-            seats: p.seats.clone(),
-            ticket_type: p.ticket_type.clone(),
-            hold_id: p.hold_id.clone(),
-            price_override: p.price_override.clone(),
-        }));
+        };
+        let parts = std::iter::once(&first)
+            .chain(args.more.iter().flatten())
+            .map(SalePart::from)
+            .collect();
         self.sell_cash(
             &staff,
             SaleRequest {
@@ -335,7 +361,7 @@ impl Site {
         hold_ttl_secs: u32,
     ) -> Result<(SecuredBy, Vec<String>)> {
         let client = self.client()?;
-        let one_showtime = parts.iter().all(|p| p.show.id == parts[0].show.id);
+        let one_showtime = distinct_shows(parts).len() == 1;
         let mut holds: Vec<String> = Vec::new();
         let mut fresh: Vec<String> = Vec::new();
         let mut offline_unleased: Vec<String> = Vec::new();
@@ -447,7 +473,7 @@ impl Site {
             .map(|p| self.prepare_part(p, &req, &site, &tz, now))
             .collect::<Result<_>>()?;
         // An older central would sell every seat for the first showtime.
-        if parts.iter().any(|p| p.show.id != parts[0].show.id) {
+        if distinct_shows(&parts).len() > 1 {
             let version = store::config(&self.db(), "central_api_version")?.unwrap_or_default();
             if !protocol::speaks(&version, 2) {
                 return Err(SiteError::CentralTooOld);
@@ -629,16 +655,14 @@ impl Site {
                         })
                 })
                 .collect(),
-            showtimes: parts
-                .iter()
-                .enumerate()
-                .filter(|(i, p)| !parts[..*i].iter().any(|q| q.show.id == p.show.id))
-                .map(|(_, p)| crate::api::SaleShowtime {
-                    showtime_id: p.show.id.clone(),
-                    film_title_en: p.show.title_en.clone(),
-                    film_title_ar: p.show.title_ar.clone(),
-                    local_time: time_fmt::local_hhmm(p.show.starts_at, &tz),
-                    screen: p.show.screen_name.clone(),
+            showtimes: distinct_shows(&parts)
+                .into_iter()
+                .map(|show| crate::api::SaleShowtime {
+                    showtime_id: show.id.clone(),
+                    film_title_en: show.title_en.clone(),
+                    film_title_ar: show.title_ar.clone(),
+                    local_time: time_fmt::local_hhmm(show.starts_at, &tz),
+                    screen: show.screen_name.clone(),
                 })
                 .collect(),
             price_override: overrides.first().map(|o| crate::api::PriceOverrideView {
@@ -739,7 +763,9 @@ impl Site {
         let mut unit: Vec<i64> = Vec::new();
         let mut notes = Vec::new();
         let mut total = 0;
+        let shows = distinct_shows(parts);
         for part in parts {
+            let show_no = shows.iter().position(|s| s.id == part.show.id).unwrap_or(0);
             let ctx = PrintContext {
                 site: order.site,
                 show: &part.show,
@@ -751,36 +777,20 @@ impl Site {
                 terminal_id: order.terminal_id,
                 now: order.now,
                 sold_at: order.now,
+                show_no,
             };
-            // The same seat label can be in two showtimes of one order: the
-            // printouts of a later showtime are named after it too.
-            let show_no = 1 + parts
-                .iter()
-                .map(|p| p.show.id.as_str())
-                .take_while(|id| *id != part.show.id)
-                .fold(Vec::new(), |mut seen, id| {
-                    if !seen.contains(&id) {
-                        seen.push(id);
-                    }
-                    seen
-                })
-                .len();
             for line in &part.lines {
-                let mut job = self.ticket_printout(
+                jobs.push(self.ticket_printout(
                     &ctx,
                     &line.seat_label,
                     &line.ticket_type,
                     line.price_minor,
                     paper,
                     0,
-                )?;
-                if show_no > 1 {
-                    job.name = format!("{}-show{show_no}", job.name);
-                }
-                jobs.push(job);
+                )?);
             }
             // Several showtimes: each line says which.
-            let title = if parts.iter().all(|p| p.show.id == parts[0].show.id) {
+            let title = if shows.len() == 1 {
                 part.show.title_en.clone()
             } else {
                 format!(
@@ -865,7 +875,11 @@ impl Site {
             terminal_id: ctx.terminal_id,
             qr_payload: self.door_code(ctx, seat, ticket_type)?,
         };
-        Ok(ticket::ticket_job(&job, paper, reprint)?)
+        let mut out = ticket::ticket_job(&job, paper, reprint)?;
+        if ctx.show_no > 0 {
+            out.name = format!("{}-show{}", out.name, ctx.show_no + 1);
+        }
+        Ok(out)
     }
 
     /// The signed door QR payload of one ticket (see `ticket_code`).

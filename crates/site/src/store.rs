@@ -600,6 +600,26 @@ pub fn replace_remote_seats(tx: &Transaction<'_>, states: &SeatStates, me: &str)
     Ok(())
 }
 
+/// An order's showtimes, each once: its own (the first part's) first, then
+/// the others in the order their seats were sold.
+pub fn order_showtimes(conn: &Connection, order_id: &str) -> Result<Vec<String>> {
+    let first: String = conn.query_row(
+        "SELECT showtime_id FROM orders WHERE id = ?1",
+        [order_id],
+        |r| r.get(0),
+    )?;
+    let mut out = vec![first];
+    let mut stmt = conn
+        .prepare_cached("SELECT showtime_id FROM order_seats WHERE order_id = ?1 ORDER BY rowid")?;
+    for id in stmt.query_map([order_id], |r| r.get::<_, String>(0))? {
+        let id = id?;
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}
+
 /// Marks seats as taken at central (learned from a refused hold).
 pub fn mark_remote_taken(conn: &Connection, showtime_id: &str, seats: &[String]) -> Result<()> {
     let mut stmt = conn.prepare_cached(
