@@ -301,6 +301,54 @@ impl Central {
     }
 }
 
+/// The first `weekday` at least three days after today in Dubai: a day whose
+/// weekday is known, whatever day the tests run.
+pub fn next_weekday(weekday: jiff::civil::Weekday) -> jiff::civil::Date {
+    let now = jiff::Timestamp::now();
+    let today = jiff::tz::TimeZone::get("Asia/Dubai")
+        .expect("Asia/Dubai")
+        .to_datetime(now)
+        .date();
+    let mut d = today
+        .checked_add(jiff::Span::new().days(3))
+        .expect("a date");
+    while d.weekday() != weekday {
+        d = d.tomorrow().expect("a date");
+    }
+    d
+}
+
+impl Central {
+    /// Adds a Little Pearl (G) showtime on Dubai Marina's Screen 2 (standard
+    /// card: adult AED 50.00, child AED 35.00, before rules) at local `date`
+    /// `h:m` in `format`, straight into central's database, and returns its id
+    /// `{prefix}-{yyyymmdd}-{hhmm}-{format}`. Terminals see it at their next sync.
+    pub fn add_showtime(
+        &self,
+        prefix: &str,
+        date: jiff::civil::Date,
+        h: i8,
+        m: i8,
+        format: &str,
+    ) -> String {
+        let id = format!("{prefix}-{}-{h:02}{m:02}-{format}", date.strftime("%Y%m%d"));
+        let starts = jiff::tz::TimeZone::get("Asia/Dubai")
+            .expect("Asia/Dubai")
+            .to_timestamp(date.at(h, m, 0, 0))
+            .expect("a start time");
+        let conn = rusqlite::Connection::open(&self.db).expect("central db");
+        conn.busy_timeout(Duration::from_secs(10))
+            .expect("busy timeout");
+        conn.execute(
+            "INSERT INTO showtimes (id, site_id, screen_id, film_id, starts_at, format, price_card_id)
+             VALUES (?1, 'dxb-marina', 'dxb-marina-s2', 'little-pearl', ?2, ?3, 'dxb-marina-standard')",
+            rusqlite::params![id, starts.as_second(), format],
+        )
+        .expect("insert showtime");
+        id
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -11,36 +11,35 @@ use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
 use serde_json::Value;
 
-/// The first Wednesday at least three days after today in Dubai (no weekend
-/// surcharge; evening shows have no matinee discount).
+/// A Wednesday a few days ahead (no weekend surcharge; evening shows have
+/// no matinee discount).
 fn next_wednesday() -> Date {
-    let now = jiff::Timestamp::try_from(std::time::SystemTime::now()).unwrap();
-    let today = TimeZone::get("Asia/Dubai").unwrap().to_datetime(now).date();
-    let mut d = today.checked_add(jiff::Span::new().days(3)).unwrap();
-    while d.weekday() != Weekday::Wednesday {
-        d = d.tomorrow().unwrap();
-    }
-    d
+    e2e::next_weekday(Weekday::Wednesday)
 }
 
 /// Adds a Little Pearl (G) 2D showtime on Dubai Marina's Screen 2 (standard
 /// card: adult AED 50.00, child AED 35.00) at local `date` `h:m`.
 fn add_show(central: &Central, date: Date, h: i8, m: i8) -> String {
-    let id = format!("multi-{}-{h:02}{m:02}", date.strftime("%Y%m%d"));
-    let starts = TimeZone::get("Asia/Dubai")
-        .unwrap()
-        .to_timestamp(date.at(h, m, 0, 0))
-        .unwrap();
-    let conn = rusqlite::Connection::open(&central.db).unwrap();
-    conn.busy_timeout(std::time::Duration::from_secs(10))
-        .unwrap();
-    conn.execute(
-        "INSERT INTO showtimes (id, site_id, screen_id, film_id, starts_at, format, price_card_id)
-         VALUES (?1, 'dxb-marina', 'dxb-marina-s2', 'little-pearl', ?2, '2D', 'dxb-marina-standard')",
-        rusqlite::params![id, starts.as_second()],
-    )
-    .unwrap();
-    id
+    central.add_showtime("multi", date, h, m, "2D")
+}
+
+/// `sell` arguments for one order: `seats` of `show` as the first part,
+/// each of `also` (SHOWTIME:SEATS[:TYPE]) as another, paid with `pay`, by the
+/// demo cashier, plus `extra` flags.
+fn order<'a>(
+    show: &'a str,
+    seats: &'a str,
+    also: &[&'a str],
+    pay: &'a str,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = vec!["sell", "--showtime", show, "--seats", seats];
+    for part in also {
+        args.extend(["--also", part]);
+    }
+    args.extend(["--pay", pay, "--pin", "1111"]);
+    args.extend_from_slice(extra);
+    args
 }
 
 /// Labels of a showtime's seats in `state`, front rows first.
@@ -121,22 +120,13 @@ fn one_order_for_two_showtimes_and_two_ticket_types_is_paid_once() {
     let parent_seats = format!("{},{}", a[0], a[1]);
     let child = format!("{early}:{}:child", a[2]);
     let second = format!("{late}:{},{}", b[0], b[1]);
-    let sale = t.json(&[
-        "sell",
-        "--showtime",
+    let sale = t.json(&order(
         &early,
-        "--seats",
         &parent_seats,
-        "--also",
-        &child,
-        "--also",
-        &second,
-        "--pay",
+        &[&child, &second],
         "cash:300",
-        "--pin",
-        "1111",
-        "--json",
-    ]);
+        &["--json"],
+    ));
     assert_eq!(sale["total_minor"], 23_500, "{sale}");
     assert_eq!(sale["change_minor"], 6_500);
     assert_eq!(sale["vat_minor"], 1_119, "5 % VAT inside AED 235.00");
@@ -231,32 +221,34 @@ fn one_order_for_two_showtimes_and_two_ticket_types_is_paid_once() {
     // A seat of the second showtime moves within that showtime. Both
     // showtimes are on Screen 2, so the order has that label twice: the
     // supervisor names the showtime.
-    let reseat = |showtime: Option<&str>| {
-        let mut args = vec!["reseat", "--order", sale["order_ref"].as_str().unwrap()];
+    fn reseat<'a>(
+        order: &'a str,
+        showtime: Option<&'a str>,
+        from: &'a str,
+        to: &'a str,
+    ) -> Vec<&'a str> {
+        let mut args = vec!["reseat", "--order", order];
         if let Some(s) = showtime {
             args.extend(["--showtime", s]);
         }
         args.extend([
             "--from",
-            &b[1],
+            from,
             "--to",
-            &b[2],
+            to,
             "--reason",
             "wobbly seat",
             "--pin",
             "2222",
             "--json",
         ]);
-        args.iter().map(|a| a.to_string()).collect::<Vec<_>>()
-    };
+        args
+    }
+    let order_ref = sale["order_ref"].as_str().unwrap();
     assert_eq!(a[..3], b[..3], "same screen, same free seats");
-    let args = reseat(None);
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let err = t.fails(&args);
+    let err = t.fails(&reseat(order_ref, None, &b[1], &b[2]));
     assert!(err.contains("name the showtime"), "{err}");
-    let args = reseat(Some(&late));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let moved = t.json(&args);
+    let moved = t.json(&reseat(order_ref, Some(&late), &b[1], &b[2]));
     assert_eq!(moved["synced"], true, "{moved}");
     assert_eq!(central.seat_state(&late, &b[2]), "sold");
     assert_eq!(central.seat_state(&late, &b[1]), "free");
@@ -274,21 +266,7 @@ fn bad_orders_over_several_showtimes_are_refused_whole() {
     let a = seats_in(&t, &early, "free");
     let b = seats_in(&t, &late, "free");
     let before = (t.count("orders"), t.count("order_seats"), t.count("outbox"));
-    let sell = |also: &str, pay: &str| {
-        t.fails(&[
-            "sell",
-            "--showtime",
-            &early,
-            "--seats",
-            &a[0],
-            "--also",
-            also,
-            "--pay",
-            pay,
-            "--pin",
-            "1111",
-        ])
-    };
+    let sell = |also: &str, pay: &str| t.fails(&order(&early, &a[0], &[also], pay, &[]));
     // The same seat twice (as another ticket type).
     let err = sell(&format!("{early}:{}:child", a[0]), "cash:200");
     assert!(err.contains("order.duplicate_seat"), "{err}");
@@ -364,41 +342,26 @@ fn offline_an_order_over_two_showtimes_sells_on_leased_seats_only() {
     central.stop();
     let before = t.count("orders");
     // A manager's override cannot cover seats in two showtimes.
-    let err = t.fails(&[
-        "sell",
-        "--showtime",
+    let unleased = format!("{other}:{}", other_free[0]);
+    let err = t.fails(&order(
         &imax,
-        "--seats",
         &imax_leased[0],
-        "--also",
-        &format!("{other}:{}", other_free[0]),
-        "--pay",
+        &[&unleased],
         "cash:500",
-        "--id-checked",
-        "--pin",
-        "1111",
-        "--override-pin",
-        "3333",
-    ]);
+        &["--id-checked", "--override-pin", "3333"],
+    ));
     assert!(err.contains("override_one_showtime"), "{err}");
     assert_eq!(t.count("orders"), before, "nothing written");
 
     // Leased seats in both showtimes sell with no call to central.
-    let sale = t.json(&[
-        "sell",
-        "--showtime",
+    let leased = format!("{other}:{}", other_leased[0]);
+    let sale = t.json(&order(
         &imax,
-        "--seats",
         &imax_leased[0],
-        "--also",
-        &format!("{other}:{}", other_leased[0]),
-        "--pay",
+        &[&leased],
         "cash:500",
-        "--id-checked",
-        "--pin",
-        "1111",
-        "--json",
-    ]);
+        &["--id-checked", "--json"],
+    ));
     assert_eq!(sale["secured_by"], "lease", "{sale}");
     assert_eq!(sale["synced"], false);
 
@@ -439,20 +402,8 @@ fn a_terminal_from_before_api_1_2_learns_centrals_version_at_its_next_sync() {
     assert!(t.run(&["sync"]).status.success());
     let a = seats_in(&t, &early, "free");
     let b = seats_in(&t, &late, "free");
-    let sale = t.json(&[
-        "sell",
-        "--showtime",
-        &early,
-        "--seats",
-        &a[0],
-        "--also",
-        &format!("{late}:{}", b[0]),
-        "--pay",
-        "cash:100",
-        "--pin",
-        "1111",
-        "--json",
-    ]);
+    let second = format!("{late}:{}", b[0]);
+    let sale = t.json(&order(&early, &a[0], &[&second], "cash:100", &["--json"]));
     assert_eq!(sale["synced"], true, "{sale}");
     assert_eq!(central.seat_state(&late, &b[0]), "sold");
 }

@@ -11,38 +11,16 @@
 
 use e2e::{Central, Terminal, demo_terminal};
 use jiff::civil::{Date, Weekday};
-use jiff::tz::TimeZone;
 use serde_json::Value;
 
-/// The first `weekday` at least three days after today in Dubai.
 fn next(weekday: Weekday) -> Date {
-    let now = jiff::Timestamp::try_from(std::time::SystemTime::now()).unwrap();
-    let today = TimeZone::get("Asia/Dubai").unwrap().to_datetime(now).date();
-    let mut d = today.checked_add(jiff::Span::new().days(3)).unwrap();
-    while d.weekday() != weekday {
-        d = d.tomorrow().unwrap();
-    }
-    d
+    e2e::next_weekday(weekday)
 }
 
 /// Adds a Little Pearl (G) showtime on Dubai Marina's Screen 2 (standard
 /// card) at local `date` `h:m`, and returns its id.
 fn add_show(central: &Central, date: Date, h: i8, m: i8, format: &str) -> String {
-    let id = format!("pricing-{}-{h:02}{m:02}-{format}", date.strftime("%Y%m%d"));
-    let starts = TimeZone::get("Asia/Dubai")
-        .unwrap()
-        .to_timestamp(date.at(h, m, 0, 0))
-        .unwrap();
-    let conn = rusqlite::Connection::open(&central.db).unwrap();
-    conn.busy_timeout(std::time::Duration::from_secs(10))
-        .unwrap();
-    conn.execute(
-        "INSERT INTO showtimes (id, site_id, screen_id, film_id, starts_at, format, price_card_id)
-         VALUES (?1, 'dxb-marina', 'dxb-marina-s2', 'little-pearl', ?2, ?3, 'dxb-marina-standard')",
-        rusqlite::params![id, starts.as_second(), format],
-    )
-    .unwrap();
-    id
+    central.add_showtime("pricing", date, h, m, format)
 }
 
 fn sync(t: &Terminal) {

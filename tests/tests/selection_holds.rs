@@ -13,23 +13,55 @@ fn held(central: &Central, show: &str, seat: &str) -> String {
     central.seat_state(show, seat)
 }
 
+/// A real central and one terminal engine in-process, a cashier logged in,
+/// and tomorrow's first Screen 2 showtime.
+struct Counter {
+    central: Central,
+    rt: tokio::runtime::Runtime,
+    site: Site,
+    token: String,
+    t: e2e::Terminal,
+    show: String,
+}
+
+impl Counter {
+    fn start(dir: &std::path::Path) -> Counter {
+        let central = Central::start(dir);
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let site = Site::open(
+            &dir.join("t1"),
+            Arc::new(SystemClock),
+            Arc::new(V7Ids),
+            false,
+        )
+        .unwrap();
+        rt.block_on(site.init(&central.url, "dxb-marina", "dxb-marina-t1"))
+            .unwrap();
+        let token = site.login("1111").unwrap().token;
+        let t = e2e::Terminal::new(dir.join("t1"));
+        let show = t.show_id_on("Screen 2");
+        Counter {
+            central,
+            rt,
+            site,
+            token,
+            t,
+            show,
+        }
+    }
+}
+
 #[test]
 fn the_selection_is_held_while_choosing_and_handed_to_the_sale() {
     let dir = tempfile::tempdir().unwrap();
-    let central = Central::start(dir.path());
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let site = Site::open(
-        &dir.path().join("t1"),
-        Arc::new(SystemClock),
-        Arc::new(V7Ids),
-        false,
-    )
-    .unwrap();
-    rt.block_on(site.init(&central.url, "dxb-marina", "dxb-marina-t1"))
-        .unwrap();
-    let token = site.login("1111").unwrap().token;
-    let t = e2e::Terminal::new(dir.path().join("t1"));
-    let show = t.show_id_on("Screen 2");
+    let Counter {
+        central,
+        rt,
+        site,
+        token,
+        show,
+        ..
+    } = Counter::start(dir.path());
     let hold = |seats: &[&str], hold_id: Option<String>| {
         rt.block_on(site.hold_seats(&HoldSeatsArgs {
             token: token.clone(),
@@ -118,20 +150,14 @@ fn the_selection_is_held_while_choosing_and_handed_to_the_sale() {
 #[test]
 fn an_order_of_two_parts_keeps_its_seats_held_when_one_part_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let central = Central::start(dir.path());
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let site = Site::open(
-        &dir.path().join("t1"),
-        Arc::new(SystemClock),
-        Arc::new(V7Ids),
-        false,
-    )
-    .unwrap();
-    rt.block_on(site.init(&central.url, "dxb-marina", "dxb-marina-t1"))
-        .unwrap();
-    let token = site.login("1111").unwrap().token;
-    let t = e2e::Terminal::new(dir.path().join("t1"));
-    let show = t.show_id_on("Screen 2");
+    let Counter {
+        central,
+        rt,
+        site,
+        token,
+        t,
+        show,
+    } = Counter::start(dir.path());
     let hold = |seats: &[&str]| {
         rt.block_on(site.hold_seats(&HoldSeatsArgs {
             token: token.clone(),

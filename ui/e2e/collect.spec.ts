@@ -3,8 +3,8 @@
 // chain's website; the cashier looks the reference up, prints the tickets,
 // and a second attempt shows the booking as already collected.
 
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { sellableShows, serverLogs, stackInfo } from './env';
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { failOnPageErrors, login, sellableShows, stackInfo } from './env';
 
 interface ApiShowtime {
   id: string;
@@ -15,28 +15,8 @@ interface ApiShowtime {
 }
 
 const TERMINAL = 'dxb-marina-t1';
-const pageErrors = new WeakMap<Page, Error[]>();
-
-test.beforeEach(async ({ page }) => {
-  const errors: Error[] = [];
-  pageErrors.set(page, errors);
-  page.on('pageerror', (e) => errors.push(e));
-});
-
-test.afterEach(async ({ page }, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) {
-    console.log(`[e2e] ${testInfo.title} failed; server output:\n${serverLogs(stackInfo())}`);
-  }
-  expect(pageErrors.get(page)?.map((e) => e.stack ?? e.message) ?? [], 'uncaught errors in the page').toEqual([]);
-});
-
-async function login(page: Page, pin = '1111'): Promise<void> {
-  await page.goto(`${stackInfo().baseUrl}/`);
-  await expect(page.getByTestId('login')).toBeVisible();
-  for (const digit of pin) await page.getByTestId(`pin-key-${digit}`).click();
-  await page.getByTestId('pin-enter').click();
-  await expect(page.getByTestId('counter')).toBeVisible();
-}
+// Uncaught errors in the page fail the test.
+failOnPageErrors(test);
 
 /** Two seats of a showtime of this terminal's site, bought on the website; returns the booking reference. */
 async function webSale(request: APIRequestContext): Promise<{ reference: string; seats: string[]; showtimeId: string }> {

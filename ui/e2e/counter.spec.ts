@@ -4,7 +4,7 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { formatMajor, formatMinor } from '../src/lib/money';
 import { addDays } from '../src/lib/showtimes';
-import { sellableShows, serverLogs, showTomorrow, stackInfo } from './env';
+import { failOnPageErrors, login, sellableShows, showTomorrow, stackInfo } from './env';
 
 interface ApiShowtime {
   id: string;
@@ -16,28 +16,8 @@ interface ApiShowtime {
   seats_free: number;
 }
 
-const pageErrors = new WeakMap<Page, Error[]>();
-
-test.beforeEach(async ({ page }) => {
-  const errors: Error[] = [];
-  pageErrors.set(page, errors);
-  page.on('pageerror', (e) => errors.push(e));
-});
-
-test.afterEach(async ({ page }, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) {
-    console.log(`[e2e] ${testInfo.title} failed; server output:\n${serverLogs(stackInfo())}`);
-  }
-  expect(pageErrors.get(page)?.map((e) => e.stack ?? e.message) ?? [], 'uncaught errors in the page').toEqual([]);
-});
-
-async function login(page: Page, pin = '1111'): Promise<void> {
-  await page.goto(`${stackInfo().baseUrl}/`);
-  await expect(page.getByTestId('login')).toBeVisible();
-  for (const digit of pin) await page.getByTestId(`pin-key-${digit}`).click();
-  await page.getByTestId('pin-enter').click();
-  await expect(page.getByTestId('counter')).toBeVisible();
-}
+// Uncaught errors in the page fail the test.
+failOnPageErrors(test);
 
 async function showtimes(request: APIRequestContext): Promise<ApiShowtime[]> {
   const res = await request.post(`${stackInfo().baseUrl}/api/showtimes`, { data: { day: null } });

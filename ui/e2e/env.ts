@@ -1,6 +1,6 @@
 // What e2e/stack.ts started, as seen from inside a test worker.
 
-import type { APIRequestContext, Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Page, type TestType } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { addDays } from '../src/lib/showtimes';
@@ -93,4 +93,33 @@ export async function boardWithOpenShows(page: Page, selector = '[data-showtime]
 export async function showTomorrow(page: Page): Promise<void> {
   const button = page.getByTestId('day-tomorrow');
   if ((await button.getAttribute('aria-pressed')) !== 'true') await button.click();
+}
+
+/**
+ * Makes every test of the calling spec fail on an uncaught error in the page,
+ * and print the servers' output (`logs`) when it fails.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function failOnPageErrors(test: TestType<any, any>, logs: () => string = () => serverLogs(stackInfo())): void {
+  const pageErrors = new WeakMap<Page, Error[]>();
+  test.beforeEach(async ({ page }: { page: Page }) => {
+    const errors: Error[] = [];
+    pageErrors.set(page, errors);
+    page.on('pageerror', (e) => errors.push(e));
+  });
+  test.afterEach(async ({ page }: { page: Page }, testInfo) => {
+    if (testInfo.status !== testInfo.expectedStatus) {
+      console.log(`[e2e] ${testInfo.title} failed; server output:\n${logs()}`);
+    }
+    expect(pageErrors.get(page)?.map((e) => e.stack ?? e.message) ?? [], 'uncaught errors in the page').toEqual([]);
+  });
+}
+
+/** Opens the counter and logs in with `pin` on the on-screen keypad. */
+export async function login(page: Page, pin = '1111'): Promise<void> {
+  await page.goto(`${stackInfo().baseUrl}/`);
+  await expect(page.getByTestId('login')).toBeVisible();
+  for (const digit of pin) await page.getByTestId(`pin-key-${digit}`).click();
+  await page.getByTestId('pin-enter').click();
+  await expect(page.getByTestId('counter')).toBeVisible();
 }

@@ -31,6 +31,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { addDays } from '../src/lib/showtimes';
+import { failOnPageErrors } from './env';
 
 interface ApiShowtime {
   id: string;
@@ -245,20 +246,8 @@ process.once('exit', () => {
 
 // ---- the page ----------------------------------------------------------------
 
-const pageErrors = new WeakMap<Page, Error[]>();
-
-test.beforeEach(async ({ page }) => {
-  const errors: Error[] = [];
-  pageErrors.set(page, errors);
-  page.on('pageerror', (e) => errors.push(e));
-});
-
-test.afterEach(async ({ page }, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) {
-    console.log(`[e2e] ${testInfo.title} failed; this spec's server output:\n${logs()}`);
-  }
-  expect(pageErrors.get(page)?.map((e) => e.stack ?? e.message) ?? [], 'uncaught errors in the page').toEqual([]);
-});
+// Uncaught errors in the page fail the test; a failure prints this spec's servers.
+failOnPageErrors(test, () => logs());
 
 async function login(page: Page, pin: string): Promise<void> {
   await page.goto(`${baseUrl}/`);

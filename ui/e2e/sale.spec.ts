@@ -5,7 +5,7 @@ import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatMajor, formatMinor } from '../src/lib/money';
-import { boardWithOpenShows, serverLogs, stackInfo } from './env';
+import { boardWithOpenShows, failOnPageErrors, stackInfo } from './env';
 
 const uiDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -15,20 +15,7 @@ interface CentralSeats {
 }
 
 // Uncaught errors in the page fail the test.
-const pageErrors = new WeakMap<Page, Error[]>();
-
-test.beforeEach(async ({ page }) => {
-  const errors: Error[] = [];
-  pageErrors.set(page, errors);
-  page.on('pageerror', (e) => errors.push(e));
-});
-
-test.afterEach(async ({ page }, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) {
-    console.log(`[e2e] ${testInfo.title} failed; server output:\n${serverLogs(stackInfo())}`);
-  }
-  expect(pageErrors.get(page)?.map((e) => e.stack ?? e.message) ?? [], 'uncaught errors in the page').toEqual([]);
-});
+failOnPageErrors(test);
 
 async function openApp(page: Page): Promise<void> {
   await page.goto(`${stackInfo().baseUrl}/`);
