@@ -20,8 +20,8 @@ use divan::{Bencher, black_box};
 use protocol::{HoldRequest, LeaseRequest};
 use site::Site;
 use site::api::{BestAvailableArgs, SeatMapArgs};
-use site::central_client::CentralClient;
 use site::clock::{SystemClock, V7Ids};
+use site::link::CentralClient;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 

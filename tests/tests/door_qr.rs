@@ -9,7 +9,7 @@ use e2e::{Central, Terminal};
 use serde_json::Value;
 use site::Site;
 use site::clock::{SystemClock, V7Ids};
-use site::ticket_code::{TicketClaims, sign_ticket};
+use site::rules::signing::{TicketClaims, sign_ticket};
 use std::sync::Arc;
 
 fn open(t: &Terminal) -> Site {

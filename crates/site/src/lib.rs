@@ -1,32 +1,38 @@
 //! The Boxoffice terminal engine.
 //!
 //! [`Site`] owns the terminal's SQLite store, its printer and its link to
-//! central. Its commands are plain async methods; [`commands::dispatch`] is
-//! the JSON door the Tauri shell and the HTTP adapter ([`http`]) share, and
-//! the `boxoffice-site` CLI calls the methods directly.
+//! central. Its commands are plain async methods added by the flows;
+//! [`commands::dispatch`] is the JSON door the Tauri shell and the HTTP
+//! adapter ([`http`]) share, and the `boxoffice-site` CLI calls the methods
+//! directly. The modules form layers; each imports only the ones below it
+//! (see ARCHITECTURE.md):
+//!
+//! - adapters: [`commands`], [`http`], [`pump`]
+//! - flows: [`flows`] (sell, sync, seat maps, holds, conflicts, reseat, ...)
+//! - services: [`outbox`], [`print_queue`]
+//! - core: [`engine`] (`Site`)
+//! - infrastructure: [`store`] (all SQL), [`link`] (central), [`auth`],
+//!   [`price`], [`keys`]
+//! - pure: [`rules`] (sales states, the sale plan, layout, signing)
+//! - base: [`api`], [`error`], [`clock`], [`model`], [`time_fmt`]
 
 pub mod api;
 pub mod auth;
-pub mod best;
-pub mod central_client;
 pub mod clock;
-pub mod collect;
 pub mod commands;
-pub mod conflicts;
 pub mod engine;
 pub mod error;
+pub mod flows;
 pub mod http;
+pub mod keys;
+pub mod link;
+pub mod model;
+pub mod outbox;
 pub mod price;
-pub mod printer;
+pub mod print_queue;
 pub mod pump;
-pub mod reprint;
-pub mod reseat;
-pub mod sale;
-pub mod selection;
-pub mod shift;
+pub mod rules;
 pub mod store;
-pub mod ticket;
-pub mod ticket_code;
 pub mod time_fmt;
 
 pub use engine::Site;

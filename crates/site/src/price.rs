@@ -9,6 +9,7 @@
 
 use crate::api::{AreaPrice, PriceAdjustment, PriceOverrideArgs, TicketTypePrice};
 use crate::error::{Result, SiteError};
+pub use crate::model::ApprovedOverride;
 use crate::store::{self, ShowtimeRow, SiteRow, StaffRow};
 use domain::SeatArea;
 use domain::pricing::{PriceCard, PricedTicket, PricingContext, PricingError, price_ticket};
@@ -124,18 +125,6 @@ pub fn adjustments(p: &PricedTicket) -> Vec<PriceAdjustment> {
             amount_minor: a.amount_minor,
         })
         .collect()
-}
-
-/// A price override the engine accepted: the new price per ticket, who
-/// approved it and why.
-#[derive(Debug, Clone)]
-pub struct ApprovedOverride {
-    /// Price of each ticket of the order, VAT inclusive.
-    pub price_minor: i64,
-    /// Trimmed reason.
-    pub reason: String,
-    /// The supervisor or manager.
-    pub approver: StaffRow,
 }
 
 /// Checks a price override before anything is sold: a price of zero or

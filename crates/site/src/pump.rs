@@ -55,7 +55,7 @@ pub async fn run(site: Arc<Site>, policy: Backoff, jitter: impl FnMut() -> f64 +
 async fn follow_loop(site: Arc<Site>, policy: Backoff) {
     let mut failures = 0u32;
     loop {
-        match site.follow_events(crate::engine::EVENT_WAIT).await {
+        match site.follow_events(crate::flows::sync::EVENT_WAIT).await {
             Ok(_) => failures = 0,
             Err(e) => {
                 tracing::debug!(error = %e, "seat events failed");

@@ -5,8 +5,8 @@ use clap::{Parser, Subcommand};
 use serde::Serialize;
 use site::api::{SaleResult, SeatMapArgs, ShowtimesArgs};
 use site::clock::{SystemClock, V7Ids};
-use site::sale::{SalePart, SaleRequest};
-use site::ticket_code::TicketCheck;
+use site::flows::sell::{SalePart, SaleRequest};
+use site::rules::signing::TicketCheck;
 use site::{Site, SiteError};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -415,7 +415,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                     SiteError::Invalid(format!("cannot read the {what} file {}: {e}", p.display()))
                 })
             };
-            let creds = site::central_client::Credentials {
+            let creds = site::link::Credentials {
                 ca_pem: ca.as_ref().map(|p| read(p, "CA")).transpose()?,
                 token: token_file
                     .as_ref()
@@ -576,7 +576,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                     .collect(),
             };
             let sale = site
-                .sell_cash(
+                .sell_order(
                     &staff,
                     SaleRequest {
                         parts: std::iter::once(SalePart {
@@ -596,7 +596,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 )
                 .await?;
             // A headless sale waits for the printer (the app leaves it to the queue).
-            if site.printer_target()? != site::printer::PrinterTarget::Virtual
+            if site.printer_target()? != site::print_queue::PrinterTarget::Virtual
                 && let Err(e) = site.process_print_queue().await
             {
                 eprintln!("warning: printing: {e}");
@@ -730,7 +730,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             let done = site
                 .reseat(&staff, &order, showtime.as_deref(), &from, &to, &reason)
                 .await?;
-            if site.printer_target()? != site::printer::PrinterTarget::Virtual {
+            if site.printer_target()? != site::print_queue::PrinterTarget::Virtual {
                 site.process_print_queue().await?;
             }
             if json {
@@ -752,7 +752,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 Some(pin) => {
                     let staff = site.staff_by_pin(&pin)?;
                     let b = site.collect_booking(&staff, &args).await?;
-                    if site.printer_target()? != site::printer::PrinterTarget::Virtual
+                    if site.printer_target()? != site::print_queue::PrinterTarget::Virtual
                         && let Err(e) = site.process_print_queue().await
                     {
                         eprintln!("warning: printing: {e}");
@@ -838,7 +838,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
         } => {
             let staff = site.staff_by_pin(&pin)?;
             let printouts = site.reprint(&staff, &order, seat.as_deref()).await?;
-            if site.printer_target()? != site::printer::PrinterTarget::Virtual {
+            if site.printer_target()? != site::print_queue::PrinterTarget::Virtual {
                 site.process_print_queue().await?;
             }
             if json {

@@ -1,7 +1,9 @@
-//! What goes on paper for a sale: one ticket per seat and the receipt.
+//! What goes on paper, laid out and encoded with no IO: tickets (signed
+//! through a [`TicketSigner`]), the receipt, the seat change slip, all from
+//! one order-print context ([`PrintContext`]).
 
-use crate::printer::{JobKind, NewJob};
-use crate::store::{ShowtimeRow, SiteRow};
+use crate::model::{ShowtimeRow, SiteRow};
+use crate::rules::signing::{TicketClaims, TicketSigner, sign_ticket};
 use crate::time_fmt;
 use domain::Currency;
 use jiff::Timestamp;
@@ -10,6 +12,51 @@ use printing::{
     Paper, PrintError, TaxInvoiceData, TaxInvoiceLine, TaxInvoicePayment, TicketData, TicketOptions,
 };
 use uuid::Uuid;
+
+/// Kind of a printout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobKind {
+    /// A ticket, one per seat.
+    Ticket,
+    /// The receipt (simplified tax invoice).
+    Receipt,
+    /// A seat change slip.
+    ChangeSlip,
+    /// A test page.
+    TestPage,
+    /// A shift (X or Z) report.
+    ShiftReport,
+}
+
+impl JobKind {
+    /// The kind as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobKind::Ticket => "ticket",
+            JobKind::Receipt => "receipt",
+            JobKind::ChangeSlip => "change_slip",
+            JobKind::TestPage => "test_page",
+            JobKind::ShiftReport => "shift_report",
+        }
+    }
+}
+
+/// A printout to enqueue.
+#[derive(Debug, Clone)]
+pub struct NewJob {
+    /// Order, if any.
+    pub order_id: Option<String>,
+    /// Kind.
+    pub kind: JobKind,
+    /// Seat, for tickets.
+    pub seat_label: Option<String>,
+    /// ESC/POS bytes.
+    pub bytes: Vec<u8>,
+    /// 0 for an original, n for the n-th reprint.
+    pub reprint_count: u32,
+    /// File name stem of the preview.
+    pub name: String,
+}
 
 /// One ticket to print.
 pub struct TicketJob<'a> {
@@ -206,6 +253,131 @@ pub fn receipt_job(r: &ReceiptJob<'_>, paper: Paper) -> Result<NewJob, PrintErro
         reprint_count: 0,
         name: format!("{}-receipt", r.order_ref),
     })
+}
+
+/// Everything the printouts of one order share, for one of its showtimes.
+pub struct PrintContext<'a> {
+    /// The site.
+    pub site: &'a SiteRow,
+    /// The showtime of the tickets.
+    pub show: &'a ShowtimeRow,
+    /// The site's time zone.
+    pub tz: &'a TimeZone,
+    /// The ticket type's printed name.
+    pub ticket_name: &'a str,
+    /// The order.
+    pub order_id: Uuid,
+    /// Its printed reference.
+    pub order_ref: &'a str,
+    /// Who sold it (or, on a change slip, the approving supervisor).
+    pub cashier: &'a str,
+    /// This terminal.
+    pub terminal_id: &'a str,
+    /// When the printout is made.
+    pub now: Timestamp,
+    /// The original sale time (the QR's issue time; older than `now` for a reprint).
+    pub sold_at: Timestamp,
+    /// Which of the order's showtimes `show` is (0 for the first): tickets of
+    /// later ones are named `…-show2`, so one seat label in two showtimes
+    /// never shares a file.
+    pub show_no: usize,
+}
+
+/// The signed door QR payload of one ticket of `ctx`'s order.
+pub fn door_code(
+    ctx: &PrintContext<'_>,
+    seat: &str,
+    ticket_type: &str,
+    signer: &impl TicketSigner,
+) -> String {
+    let claims = TicketClaims {
+        order_id: ctx.order_id.to_string(),
+        showtime_id: ctx.show.id.clone(),
+        seat: seat.to_string(),
+        ticket_type: ticket_type.to_string(),
+        site_id: ctx.site.id.clone(),
+        terminal_id: ctx.terminal_id.to_string(),
+        issued_at: ctx.sold_at.as_second(),
+    };
+    sign_ticket(signer, &claims)
+}
+
+/// One seat's ticket of `ctx`'s order, signed and encoded; `reprint` > 0
+/// marks the n-th reprint.
+pub fn order_ticket(
+    ctx: &PrintContext<'_>,
+    seat: &str,
+    ticket_type: &str,
+    price_minor: i64,
+    paper: Paper,
+    reprint: u32,
+    signer: &impl TicketSigner,
+) -> Result<NewJob, PrintError> {
+    let job = TicketJob {
+        site: ctx.site,
+        show: ctx.show,
+        tz: ctx.tz,
+        seat_label: seat,
+        ticket_name: ctx.ticket_name,
+        price_minor,
+        order_id: ctx.order_id,
+        order_ref: ctx.order_ref,
+        cashier: ctx.cashier,
+        terminal_id: ctx.terminal_id,
+        qr_payload: door_code(ctx, seat, ticket_type, signer),
+    };
+    let mut out = ticket_job(&job, paper, reprint)?;
+    if ctx.show_no > 0 {
+        out.name = format!("{}-show{}", out.name, ctx.show_no + 1);
+    }
+    Ok(out)
+}
+
+/// A seat move's printouts for `ctx`'s order: the change slip (signed off by
+/// `ctx.cashier`, the approving supervisor) and the new seat's ticket.
+pub fn seat_move_jobs(
+    ctx: &PrintContext<'_>,
+    (from, to): (&str, &str),
+    (ticket_type, price_minor): (&str, i64),
+    reason: &str,
+    paper: Paper,
+    signer: &impl TicketSigner,
+) -> Result<Vec<NewJob>, PrintError> {
+    let (show, tz) = (ctx.show, ctx.tz);
+    let slip = printing::encode_change_slip(
+        &printing::ChangeSlipData {
+            chain_name: ctx.site.chain_name.clone(),
+            site_name: ctx.site.name.clone(),
+            order_ref: ctx.order_ref.to_string(),
+            old_seat: from.to_string(),
+            new_seat: to.to_string(),
+            film_title: show.title_en.clone(),
+            showtime: format!(
+                "{} {}",
+                time_fmt::local_date(show.starts_at, tz),
+                time_fmt::local_hhmm(show.starts_at, tz)
+            ),
+            reason: reason.to_string(),
+            supervisor: ctx.cashier.to_string(),
+            issued_at_local: tz
+                .to_datetime(ctx.now)
+                .strftime("%d/%m/%Y %H:%M")
+                .to_string(),
+            footer: ctx.terminal_id.to_string(),
+        },
+        paper,
+    )?;
+    Ok(vec![
+        NewJob {
+            order_id: Some(ctx.order_id.to_string()),
+            kind: JobKind::ChangeSlip,
+            seat_label: Some(to.to_string()),
+            bytes: slip,
+            reprint_count: 0,
+            name: format!("{}-change-{from}-{to}", ctx.order_ref),
+        },
+        order_ticket(ctx, to, ticket_type, price_minor, paper, 0, signer)?,
+    ])
 }
 
 #[cfg(test)]

@@ -8,65 +8,14 @@
 use crate::api::{ConflictView, ResolveConflictArgs};
 use crate::engine::Site;
 use crate::error::{Result, SiteError};
-use crate::printer::{self, NewJob, PrinterTarget};
-use crate::sale::{PrintContext, order_ref};
+use crate::rules::layout::{self, NewJob, PrintContext};
 use crate::store::{self, StaffRow};
 use crate::time_fmt;
 use domain::SeatState;
 use jiff::Timestamp;
 use protocol::{EntryBody, HoldRequest, Refund, Role, Sale, SecuredBy, SoldSeat};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::params;
 use uuid::Uuid;
-
-/// Opens (or reopens) the task for the order of a conflicting sale entry.
-pub(crate) fn open_task(
-    conn: &Connection,
-    entry_id: Uuid,
-    taken: &[String],
-    now: Timestamp,
-) -> Result<()> {
-    let row: Option<(String, String)> = conn
-        .query_row(
-            "SELECT order_id, body FROM outbox WHERE id = ?1",
-            [entry_id.to_string()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    let Some((order_id, body)) = row else {
-        return Ok(());
-    };
-    // Only sales become tasks; a reseat in conflict leaves the old seat sold.
-    if !body.contains("\"kind\":\"sale\"") {
-        return Ok(());
-    }
-    let taken = serde_json::to_string(taken).map_err(|e| SiteError::Corrupt(e.to_string()))?;
-    conn.execute(
-        "INSERT INTO conflict_tasks (order_id, entry_id, taken, created_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (order_id) DO UPDATE SET entry_id = ?2, taken = ?3, state = 'open',
-             resolution_entry = NULL, resolved_at = NULL",
-        params![order_id, entry_id.to_string(), taken, now.to_string()],
-    )?;
-    Ok(())
-}
-
-/// Marks the task whose resolving entry central just applied.
-pub(crate) fn entry_applied(conn: &Connection, entry_id: Uuid, now: Timestamp) -> Result<()> {
-    conn.execute(
-        "UPDATE conflict_tasks SET state = 'reseated', resolved_at = ?2
-         WHERE resolution_entry = ?1 AND state = 'reseating'",
-        params![entry_id.to_string(), now.to_string()],
-    )?;
-    Ok(())
-}
-
-/// Tasks waiting for a supervisor.
-pub(crate) fn open_count(conn: &Connection) -> Result<u32> {
-    Ok(conn.query_row(
-        "SELECT count(*) FROM conflict_tasks WHERE state = 'open'",
-        [],
-        |r| r.get(0),
-    )?)
-}
 
 impl Site {
     /// All conflict tasks, open ones first.
@@ -104,7 +53,7 @@ impl Site {
                     let starts = Timestamp::from_second(starts)
                         .map_err(|e| SiteError::Corrupt(e.to_string()))?;
                     Ok(ConflictView {
-                        order_ref: order_ref(id),
+                        order_ref: protocol::order_reference(id),
                         order_id,
                         showtime_id,
                         film_title_en: title,
@@ -338,7 +287,6 @@ impl Site {
                     replaces: None,
                 })
                 .await;
-            self.note_call(&hold);
             let hold = hold.map_err(SiteError::from)?;
             SecuredBy::Hold {
                 hold_id: hold.hold_id,
@@ -367,9 +315,10 @@ impl Site {
             cashier_id,
             ..sale.clone()
         };
-        let reference = order_ref(order_id);
+        let reference = protocol::order_reference(order_id);
         let terminal_id = self.config()?.terminal_id;
         let paper = self.paper()?;
+        let key = self.terminal_key()?;
         let prices = store::prices(&self.db(), &show.price_card_id)?;
         let mut jobs: Vec<NewJob> = Vec::new();
         for (from, to, ticket_type, price) in &moves {
@@ -388,14 +337,13 @@ impl Site {
                 // Conflict reseats are for orders of one showtime.
                 show_no: 0,
             };
-            jobs.extend(self.seat_move_jobs(
+            jobs.extend(layout::seat_move_jobs(
                 &ctx,
-                from,
-                to,
-                ticket_type,
-                *price,
+                (from, to),
+                (ticket_type, *price),
                 "seat sold while offline",
                 paper,
+                &key,
             )?);
         }
         let entry_id = self.ids.new_id(now);
@@ -429,20 +377,12 @@ impl Site {
                  WHERE order_id = ?1",
                 params![id, entry_id.to_string(), staff.id],
             )?;
-            let ids = printer::enqueue(&tx, self, &jobs, now)?;
+            let ids = self.enqueue_jobs(&tx, &jobs, now)?;
             tx.commit()?;
             ids
         };
-        let printouts = job_ids
-            .iter()
-            .map(|id| self.preview(id))
-            .collect::<Result<Vec<_>>>()?;
+        let (printouts, _) = self.deliver(&jobs, &job_ids, &[]).await?;
         tracing::info!(order = %reference, by = %staff.id, "conflict reseated");
-        if self.printer_target()? == PrinterTarget::Virtual {
-            self.process_print_queue().await?;
-        } else {
-            self.print_kick.notify_one();
-        }
         if let Err(e) = self.push_outbox().await {
             tracing::warn!(error = %e, "reseat stays queued");
         }

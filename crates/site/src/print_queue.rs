@@ -10,12 +10,13 @@
 //! never resent on its own; staff reprint it, and a reprint is a new job
 //! marked "REPRINT n".
 
+use crate::api::Printout;
 use crate::engine::Site;
 use crate::error::{Result, SiteError};
-use crate::store;
+use crate::rules::layout::{JobKind, NewJob};
+use crate::store::{self, ConfigKey, JobAttempt};
 use jiff::Timestamp;
 use printing::{Paper, PrintError, PrinterStatus};
-use rusqlite::{OptionalExtension, params};
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
@@ -67,70 +68,6 @@ impl std::fmt::Display for PrinterTarget {
     }
 }
 
-/// Kind of a printout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JobKind {
-    /// A ticket, one per seat.
-    Ticket,
-    /// The receipt (simplified tax invoice).
-    Receipt,
-    /// A seat change slip.
-    ChangeSlip,
-    /// A test page.
-    TestPage,
-    /// A shift (X or Z) report.
-    ShiftReport,
-}
-
-impl JobKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            JobKind::Ticket => "ticket",
-            JobKind::Receipt => "receipt",
-            JobKind::ChangeSlip => "change_slip",
-            JobKind::TestPage => "test_page",
-            JobKind::ShiftReport => "shift_report",
-        }
-    }
-}
-
-/// A printout to enqueue.
-#[derive(Debug, Clone)]
-pub struct NewJob {
-    /// Order, if any.
-    pub order_id: Option<String>,
-    /// Kind.
-    pub kind: JobKind,
-    /// Seat, for tickets.
-    pub seat_label: Option<String>,
-    /// ESC/POS bytes.
-    pub bytes: Vec<u8>,
-    /// 0 for an original, n for the n-th reprint.
-    pub reprint_count: u32,
-    /// File name stem of the preview.
-    pub name: String,
-}
-
-/// Inserts jobs (inside the caller's transaction).
-pub fn enqueue(
-    conn: &rusqlite::Connection,
-    site: &Site,
-    jobs: &[NewJob],
-    now: Timestamp,
-) -> Result<Vec<String>> {
-    let mut ids = Vec::with_capacity(jobs.len());
-    for job in jobs {
-        let id = site.ids.new_id(now).to_string();
-        conn.execute(
-            "INSERT INTO print_jobs (id, order_id, kind, seat_label, state, bytes, reprint_count, name, created_at)
-             VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?6, ?7, ?8)",
-            params![id, job.order_id, job.kind.as_str(), job.seat_label, job.bytes, job.reprint_count, job.name, now.to_string()],
-        )?;
-        ids.push(id);
-    }
-    Ok(ids)
-}
-
 /// The state of the print queue.
 #[derive(Debug, Clone, Default, serde::Serialize, ts_rs::TS)]
 #[ts(export)]
@@ -180,9 +117,52 @@ fn send_to(target: &PrinterTarget, bytes: &[u8]) -> Delivery {
 }
 
 impl Site {
+    /// Queues printouts inside the caller's transaction (they commit with
+    /// the change they belong to) and returns their job ids.
+    pub(crate) fn enqueue_jobs(
+        &self,
+        conn: &rusqlite::Connection,
+        jobs: &[NewJob],
+        now: Timestamp,
+    ) -> Result<Vec<String>> {
+        let ids: Vec<String> = jobs
+            .iter()
+            .map(|_| self.ids.new_id(now).to_string())
+            .collect();
+        store::insert_print_jobs(conn, jobs, &ids, now)?;
+        Ok(ids)
+    }
+
+    /// Delivers the jobs of a committed change: previews at once, then the
+    /// printer (the virtual one now; a real one from the pump, woken here).
+    /// Returns the previews of the jobs of `kinds` (all when empty) and the
+    /// preview failures; a failed preview never undoes the change.
+    pub(crate) async fn deliver(
+        &self,
+        jobs: &[NewJob],
+        job_ids: &[String],
+        kinds: &[JobKind],
+    ) -> Result<(Vec<Printout>, Vec<String>)> {
+        let mut printouts = Vec::new();
+        let mut errors = Vec::new();
+        for (job, id) in jobs.iter().zip(job_ids) {
+            match self.preview(id) {
+                Ok(p) if kinds.is_empty() || kinds.contains(&job.kind) => printouts.push(p),
+                Ok(_) => {}
+                Err(e) => errors.push(format!("{}: {e}", job.name)),
+            }
+        }
+        if self.printer_target()? == PrinterTarget::Virtual {
+            self.process_print_queue().await?;
+        } else {
+            self.print_kick.notify_one();
+        }
+        Ok((printouts, errors))
+    }
+
     /// The configured printer (virtual until set).
     pub fn printer_target(&self) -> Result<PrinterTarget> {
-        match store::config(&self.db(), "printer")? {
+        match store::config(&self.db(), ConfigKey::Printer)? {
             Some(t) => t.parse(),
             None => Ok(PrinterTarget::Virtual),
         }
@@ -190,7 +170,7 @@ impl Site {
 
     /// The configured paper width (80 mm until set).
     pub fn paper(&self) -> Result<Paper> {
-        match store::config(&self.db(), "paper")? {
+        match store::config(&self.db(), ConfigKey::Paper)? {
             Some(p) => p
                 .parse()
                 .map_err(|e: printing::ParsePaperError| SiteError::Corrupt(e.0)),
@@ -210,9 +190,9 @@ impl Site {
         };
         {
             let db = self.db();
-            store::set_config(&db, "printer", &target.to_string())?;
+            store::set_config(&db, store::ConfigKey::Printer, &target.to_string())?;
             if let Some(p) = paper {
-                store::set_config(&db, "paper", &p.to_string())?;
+                store::set_config(&db, store::ConfigKey::Paper, &p.to_string())?;
             }
         }
         self.print_queue_state()
@@ -223,13 +203,9 @@ impl Site {
         let printer = self.printer_target()?.to_string();
         let paper = self.paper()?.to_string();
         let db = self.db();
-        let (queued, interrupted): (u32, u32) = db.query_row(
-            "SELECT (SELECT count(*) FROM print_jobs WHERE state = 'queued'),
-                    (SELECT count(*) FROM print_jobs WHERE state = 'interrupted')",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        let last_error = store::config(&db, "printer_error")?.filter(|e| !e.is_empty());
+        let (queued, interrupted) = store::print_job_counts(&db)?;
+        let last_error =
+            store::config(&db, store::ConfigKey::PrinterError)?.filter(|e| !e.is_empty());
         Ok(PrintQueueState {
             printer,
             paper,
@@ -240,22 +216,15 @@ impl Site {
     }
 
     /// Writes the preview files of a queued job and returns their paths.
-    pub(crate) fn preview(&self, job_id: &str) -> Result<crate::api::Printout> {
-        let (name, bytes): (String, Vec<u8>) = self.db().query_row(
-            "SELECT name, bytes FROM print_jobs WHERE id = ?1",
-            [job_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+    pub(crate) fn preview(&self, job_id: &str) -> Result<Printout> {
+        let (name, bytes) = store::print_job(&self.db(), job_id)?;
         let preview =
             printing::virtual_printer::VirtualPrinter::new(self.printer.dir(), self.paper()?);
         let out = preview.print(&name, &bytes)?;
         let bin = out.bin_path.to_string_lossy().into_owned();
         let png = out.png_path.to_string_lossy().into_owned();
-        self.db().execute(
-            "UPDATE print_jobs SET bin_path = ?2, png_path = ?3 WHERE id = ?1",
-            params![job_id, bin, png],
-        )?;
-        Ok(crate::api::Printout {
+        store::set_print_preview(&self.db(), job_id, &bin, &png)?;
+        Ok(Printout {
             bin_path: bin,
             png_path: png,
         })
@@ -267,47 +236,25 @@ impl Site {
         let target = self.printer_target()?;
         let mut printed = 0;
         loop {
-            let next: Option<(String, Vec<u8>)> = self
-                .db()
-                .query_row(
-                    "SELECT id, bytes FROM print_jobs WHERE state = 'queued' ORDER BY created_at, rowid LIMIT 1",
-                    [],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
+            let next = store::next_queued_job(&self.db())?;
             let Some((id, bytes)) = next else { break };
             let t = target.clone();
             let sent = tokio::task::spawn_blocking(move || send_to(&t, &bytes))
                 .await
                 .map_err(|e| SiteError::Corrupt(format!("print worker failed: {e}")))?;
-            let now = self.clock.now().to_string();
+            let now = self.clock.now();
             let db = self.db();
-            match sent {
-                Delivery::Printed => {
-                    db.execute(
-                        "UPDATE print_jobs SET state = 'printed', attempts = attempts + 1, printed_at = ?2, error = NULL WHERE id = ?1",
-                        params![id, now],
-                    )?;
-                    store::set_config(&db, "printer_error", "")?;
-                    printed += 1;
-                }
-                Delivery::Refused(e) => {
-                    db.execute(
-                        "UPDATE print_jobs SET attempts = attempts + 1, error = ?2 WHERE id = ?1",
-                        params![id, e],
-                    )?;
-                    store::set_config(&db, "printer_error", &e)?;
-                    break;
-                }
-                Delivery::Interrupted(e) => {
-                    db.execute(
-                        "UPDATE print_jobs SET state = 'interrupted', attempts = attempts + 1, error = ?2 WHERE id = ?1",
-                        params![id, e],
-                    )?;
-                    store::set_config(&db, "printer_error", &e)?;
-                    break;
-                }
+            let (attempt, error) = match sent {
+                Delivery::Printed => (JobAttempt::Printed, None),
+                Delivery::Refused(e) => (JobAttempt::Refused, Some(e)),
+                Delivery::Interrupted(e) => (JobAttempt::Interrupted, Some(e)),
+            };
+            store::record_print_attempt(&db, &id, attempt, error.as_deref(), now)?;
+            store::set_config(&db, ConfigKey::PrinterError, error.as_deref().unwrap_or(""))?;
+            if attempt != JobAttempt::Printed {
+                break;
             }
+            printed += 1;
         }
         Ok(printed)
     }
@@ -333,7 +280,7 @@ impl Site {
     }
 
     /// Queues and prints a test page.
-    pub async fn print_test_page(&self) -> Result<crate::api::Printout> {
+    pub async fn print_test_page(&self) -> Result<Printout> {
         let site = self.site_row()?;
         let bytes = printing::encode_test_page(
             &format!("{} - {}", site.name, self.config()?.terminal_id),
@@ -343,9 +290,8 @@ impl Site {
         let name = format!("test-page-{}", now.as_second());
         let ids = {
             let db = self.db();
-            enqueue(
+            self.enqueue_jobs(
                 &db,
-                self,
                 &[NewJob {
                     order_id: None,
                     kind: JobKind::TestPage,

@@ -3,8 +3,7 @@
 use crate::api::Printout;
 use crate::engine::Site;
 use crate::error::{Result, SiteError};
-use crate::printer::{self, PrinterTarget};
-use crate::sale::{PrintContext, order_ref};
+use crate::rules::layout::{self, PrintContext};
 use crate::store::{self, StaffRow};
 use crate::time_fmt;
 use protocol::Role;
@@ -90,8 +89,9 @@ impl Site {
                 seat.unwrap_or("(none)").to_string(),
             ]));
         }
-        let reference = order_ref(order_id);
+        let reference = protocol::order_reference(order_id);
         let paper = self.paper()?;
+        let key = self.terminal_key()?;
         let mut jobs = Vec::new();
         let mut shows: Vec<(store::ShowtimeRow, Vec<protocol::PriceEntry>)> = Vec::new();
         // Bound first: the database guard must not live through the loop.
@@ -120,32 +120,25 @@ impl Site {
                 sold_at,
                 show_no,
             };
-            jobs.push(self.ticket_printout(
+            jobs.push(layout::order_ticket(
                 &ctx,
                 label,
                 ticket_type,
                 *price_minor,
                 paper,
                 printed + 1,
+                &key,
             )?);
         }
         let ids = {
             let mut db = self.db();
             let tx = db.transaction()?;
-            let ids = printer::enqueue(&tx, self, &jobs, now)?;
+            let ids = self.enqueue_jobs(&tx, &jobs, now)?;
             tx.commit()?;
             ids
         };
         tracing::info!(order = %reference, by = %staff.id, copies = ids.len(), "reprint");
-        let previews = ids
-            .iter()
-            .map(|id| self.preview(id))
-            .collect::<Result<Vec<_>>>()?;
-        if self.printer_target()? == PrinterTarget::Virtual {
-            self.process_print_queue().await?;
-        } else {
-            self.print_kick.notify_one();
-        }
+        let (previews, _) = self.deliver(&jobs, &ids, &[]).await?;
         Ok(previews)
     }
 }

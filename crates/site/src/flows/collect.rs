@@ -7,8 +7,7 @@
 use crate::api::{BookingArgs, BookingView, Printout};
 use crate::engine::Site;
 use crate::error::{Result, SiteError};
-use crate::printer::PrinterTarget;
-use crate::sale::PrintContext;
+use crate::rules::layout::{self, PrintContext};
 use crate::store::{self, StaffRow};
 use crate::time_fmt;
 use protocol::WebBooking;
@@ -20,7 +19,6 @@ impl Site {
         let reference = normalise(&args.reference)?;
         let client = self.client()?;
         let b = client.web_booking(&reference).await;
-        self.note_call(&b);
         self.booking_view(&b?, Vec::new())
     }
 
@@ -50,7 +48,6 @@ impl Site {
         }
         let client = self.client()?;
         let b = client.collect_web_booking(&reference).await;
-        self.note_call(&b);
         let b = b?;
         let order_id: uuid::Uuid = b
             .order_id
@@ -63,6 +60,7 @@ impl Site {
         let terminal_id = self.config()?.terminal_id;
         let now = self.clock.now();
         let paper = self.paper()?;
+        let key = self.terminal_key()?;
         let mut jobs = Vec::new();
         for seat in &b.seats {
             let name = store::ticket_name(&prices, &seat.ticket_type);
@@ -80,13 +78,14 @@ impl Site {
                 // A web booking is for one showtime.
                 show_no: 0,
             };
-            let mut job = self.ticket_printout(
+            let mut job = layout::order_ticket(
                 &ctx,
                 &seat.label,
                 &seat.ticket_type,
                 seat.price_minor,
                 paper,
                 0,
+                &key,
             )?;
             // Not an order of this terminal: the job stands alone.
             job.order_id = None;
@@ -109,20 +108,12 @@ impl Site {
                     now.to_string()
                 ],
             )?;
-            let ids = crate::printer::enqueue(&tx, self, &jobs, now)?;
+            let ids = self.enqueue_jobs(&tx, &jobs, now)?;
             tx.commit()?;
             ids
         };
         tracing::info!(reference = %b.reference, by = %staff.id, "web booking collected");
-        let printouts = ids
-            .iter()
-            .map(|id| self.preview(id))
-            .collect::<Result<Vec<Printout>>>()?;
-        if self.printer_target()? == PrinterTarget::Virtual {
-            self.process_print_queue().await?;
-        } else {
-            self.print_kick.notify_one();
-        }
+        let (printouts, _) = self.deliver(&jobs, &ids, &[]).await?;
         self.booking_view(&b, printouts)
     }
 

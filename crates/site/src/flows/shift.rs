@@ -4,7 +4,7 @@
 use crate::api::{Printout, ShiftReport};
 use crate::engine::Site;
 use crate::error::{Result, SiteError};
-use crate::printer::{self, JobKind, NewJob};
+use crate::rules::layout::{JobKind, NewJob};
 use crate::store::StaffRow;
 use crate::time_fmt;
 use rusqlite::{OptionalExtension, params};
@@ -156,7 +156,7 @@ impl Site {
                 cur.format_amount(r.total_minor),
             ),
             (
-                format!("VAT {}", crate::ticket::rate_text(site.vat_rate_bp)),
+                format!("VAT {}", crate::rules::layout::rate_text(site.vat_rate_bp)),
                 cur.format_amount(r.vat_minor),
             ),
             ("Card".to_string(), cur.format_amount(r.card_minor)),
@@ -193,9 +193,8 @@ impl Site {
         );
         let ids = {
             let db = self.db();
-            printer::enqueue(
+            self.enqueue_jobs(
                 &db,
-                self,
                 &[NewJob {
                     order_id: None,
                     kind: JobKind::ShiftReport,

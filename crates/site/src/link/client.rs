@@ -94,6 +94,38 @@ pub struct Credentials {
     pub token: Option<String>,
 }
 
+/// What a call to central says about the link, for whoever watches it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallOutcome {
+    /// Central answered (success, or a refusal of the request itself).
+    Answered,
+    /// Central answered but is struggling (429 or 5xx).
+    Struggling,
+    /// Central could not be reached.
+    Unreachable,
+}
+
+impl CallOutcome {
+    /// What `r` says about the link.
+    pub fn of<T>(r: &Result<T, CallError>) -> CallOutcome {
+        match r {
+            Ok(_) => CallOutcome::Answered,
+            Err(CallError::Api { status, .. }) if *status == 429 || *status >= 500 => {
+                CallOutcome::Struggling
+            }
+            Err(e) if e.is_retryable() => CallOutcome::Unreachable,
+            Err(_) => CallOutcome::Answered,
+        }
+    }
+}
+
+/// Watches every call a client makes (the link's state follows from them,
+/// so no caller has to remember to report).
+pub trait CallObserver: Send + Sync {
+    /// Called once per finished call.
+    fn observe(&self, outcome: CallOutcome);
+}
+
 /// A client bound to one central and one terminal identity.
 #[derive(Clone)]
 pub struct CentralClient {
@@ -101,6 +133,7 @@ pub struct CentralClient {
     base: reqwest::Url,
     terminal_id: String,
     token: Option<String>,
+    observer: Option<std::sync::Arc<dyn CallObserver>>,
 }
 
 impl CentralClient {
@@ -145,7 +178,14 @@ impl CentralClient {
             base,
             terminal_id: terminal_id.to_string(),
             token: creds.token.clone().filter(|t| !t.is_empty()),
+            observer: None,
         })
+    }
+
+    /// The same client, reporting every call's outcome to `observer`.
+    pub fn observed_by(mut self, observer: std::sync::Arc<dyn CallObserver>) -> Self {
+        self.observer = Some(observer);
+        self
     }
 
     fn url(&self, path: &str) -> Result<reqwest::Url, CallError> {
@@ -163,8 +203,20 @@ impl CentralClient {
             .ok_or_else(|| CallError::Network("unexpected 304 Not Modified".into()))
     }
 
-    /// Sends a request as this terminal; `None` when central answers 304 Not Modified.
+    /// Sends a request as this terminal; `None` when central answers 304
+    /// Not Modified. The one send path: every call's outcome reaches the observer.
     async fn send_unless_unchanged<T: DeserializeOwned>(
+        &self,
+        req: reqwest::RequestBuilder,
+    ) -> Result<Option<T>, CallError> {
+        let r = self.send_raw(req).await;
+        if let Some(o) = &self.observer {
+            o.observe(CallOutcome::of(&r));
+        }
+        r
+    }
+
+    async fn send_raw<T: DeserializeOwned>(
         &self,
         req: reqwest::RequestBuilder,
     ) -> Result<Option<T>, CallError> {

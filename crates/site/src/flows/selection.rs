@@ -6,9 +6,9 @@
 //! unrenewed hold go after its time to live anyway.
 
 use crate::api::{HoldSeatsArgs, HoldView, ReleaseHoldArgs};
-use crate::central_client::CallError;
 use crate::engine::Site;
 use crate::error::{Result, SiteError};
+use crate::link::CallError;
 use crate::store;
 use domain::SeatState;
 use protocol::HoldRequest;
@@ -52,8 +52,7 @@ impl Site {
         };
         if to_hold.is_empty() {
             if let Some(old) = &args.hold_id {
-                let r = client.release_hold(old).await;
-                self.note_call(&r);
+                let _ = client.release_hold(old).await;
             }
             return Ok(view);
         }
@@ -70,7 +69,6 @@ impl Site {
                 replaces: args.hold_id.clone(),
             })
             .await;
-        self.note_call(&hold);
         match hold {
             Ok(h) => {
                 view.hold_id = Some(h.hold_id);
@@ -96,7 +94,6 @@ impl Site {
     pub async fn release_selection(&self, args: &ReleaseHoldArgs) -> Result<()> {
         self.session_staff(&args.token)?;
         let r = self.client()?.release_hold(&args.hold_id).await;
-        self.note_call(&r);
         // Offline, central lets it expire by itself.
         match r {
             Err(e) if !e.is_retryable() => Err(e.into()),

@@ -5,8 +5,7 @@
 use crate::api::Printout;
 use crate::engine::Site;
 use crate::error::{Result, SiteError};
-use crate::printer::{self, JobKind, NewJob, PrinterTarget};
-use crate::sale::{PrintContext, order_ref};
+use crate::rules::layout::{self, PrintContext};
 use crate::store::{self, StaffRow};
 use crate::time_fmt;
 use domain::SeatState;
@@ -116,11 +115,10 @@ impl Site {
                 replaces: None,
             })
             .await;
-        self.note_call(&hold);
         let hold = hold.map_err(SiteError::from)?;
 
         let now = self.clock.now();
-        let reference = order_ref(order_id);
+        let reference = protocol::order_reference(order_id);
         let cashier = staff.name.clone();
         let ticket_name = store::ticket_name(
             &store::prices(&self.db(), &show.price_card_id)?,
@@ -144,7 +142,14 @@ impl Site {
             show_no,
         };
         let paper = self.paper()?;
-        let jobs = self.seat_move_jobs(&ctx, from, to, &ticket_type, price_minor, reason, paper)?;
+        let jobs = layout::seat_move_jobs(
+            &ctx,
+            (from, to),
+            (&ticket_type, price_minor),
+            reason,
+            paper,
+            &self.terminal_key()?,
+        )?;
         let body = EntryBody::Reseat(Reseat {
             order_id,
             showtime_id: show.id.clone(),
@@ -177,7 +182,7 @@ impl Site {
                     now.as_second()
                 ],
             )?;
-            let ids = printer::enqueue(&tx, self, &jobs, now)?;
+            let ids = self.enqueue_jobs(&tx, &jobs, now)?;
             tx.commit()?;
             Ok(ids)
         })();
@@ -189,15 +194,7 @@ impl Site {
             }
         };
         tracing::info!(order = %reference, from, to, by = %staff.id, "reseat");
-        let printouts = ids
-            .iter()
-            .map(|id| self.preview(id))
-            .collect::<Result<Vec<_>>>()?;
-        if self.printer_target()? == PrinterTarget::Virtual {
-            self.process_print_queue().await?;
-        } else {
-            self.print_kick.notify_one();
-        }
+        let (printouts, _) = self.deliver(&jobs, &ids, &[]).await?;
         let synced = match self.push_outbox().await {
             Ok(_) => self
                 .db()
@@ -216,57 +213,5 @@ impl Site {
             printouts,
             synced,
         })
-    }
-}
-
-impl Site {
-    /// A seat move's printouts for `ctx`'s order: the change slip (signed off
-    /// by `ctx.cashier`, the approving supervisor) and the new seat's ticket.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn seat_move_jobs(
-        &self,
-        ctx: &PrintContext<'_>,
-        from: &str,
-        to: &str,
-        ticket_type: &str,
-        price_minor: i64,
-        reason: &str,
-        paper: printing::Paper,
-    ) -> Result<Vec<NewJob>> {
-        let (show, tz) = (ctx.show, ctx.tz);
-        let slip = printing::encode_change_slip(
-            &printing::ChangeSlipData {
-                chain_name: ctx.site.chain_name.clone(),
-                site_name: ctx.site.name.clone(),
-                order_ref: ctx.order_ref.to_string(),
-                old_seat: from.to_string(),
-                new_seat: to.to_string(),
-                film_title: show.title_en.clone(),
-                showtime: format!(
-                    "{} {}",
-                    time_fmt::local_date(show.starts_at, tz),
-                    time_fmt::local_hhmm(show.starts_at, tz)
-                ),
-                reason: reason.to_string(),
-                supervisor: ctx.cashier.to_string(),
-                issued_at_local: tz
-                    .to_datetime(ctx.now)
-                    .strftime("%d/%m/%Y %H:%M")
-                    .to_string(),
-                footer: ctx.terminal_id.to_string(),
-            },
-            paper,
-        )?;
-        Ok(vec![
-            NewJob {
-                order_id: Some(ctx.order_id.to_string()),
-                kind: JobKind::ChangeSlip,
-                seat_label: Some(to.to_string()),
-                bytes: slip,
-                reprint_count: 0,
-                name: format!("{}-change-{from}-{to}", ctx.order_ref),
-            },
-            self.ticket_printout(ctx, to, ticket_type, price_minor, paper, 0)?,
-        ])
     }
 }

@@ -1,0 +1,7 @@
+//! The pure layer: sales states, seat checks, the sale plan, printout layout
+//! and ticket signing. No SQLite, no network, no clock: everything is an input.
+
+pub mod layout;
+pub mod plan;
+pub mod sales_state;
+pub mod signing;

@@ -1,0 +1,84 @@
+//! The terminal's configuration: typed keys over the `config` table.
+
+use crate::error::Result;
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// A key of the terminal's configuration table. The stored names are part of
+/// the database format: never rename one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfigKey {
+    /// Central's base URL.
+    CentralUrl,
+    /// This terminal's site.
+    SiteId,
+    /// This terminal's id.
+    TerminalId,
+    /// The chain's CA (PEM), empty for a loopback central.
+    CentralCaPem,
+    /// This terminal's bearer token, empty without one.
+    TerminalToken,
+    /// The catalog's content version (the pull cursor).
+    CatalogVersion,
+    /// The API version central speaks.
+    CentralApiVersion,
+    /// The last seat event applied.
+    EventSeq,
+    /// Central's clock minus ours, in milliseconds.
+    CentralOffsetMs,
+    /// `1` while the last call to central succeeded.
+    LinkOnline,
+    /// The last complete sync.
+    LastSync,
+    /// The printer target.
+    Printer,
+    /// The paper width.
+    Paper,
+    /// The last printer problem, empty when the last job printed.
+    PrinterError,
+    /// The site's counter settings from the last catalog (JSON).
+    SiteSettings,
+}
+
+impl ConfigKey {
+    /// The key's name in the table.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConfigKey::CentralUrl => "central_url",
+            ConfigKey::SiteId => "site_id",
+            ConfigKey::TerminalId => "terminal_id",
+            ConfigKey::CentralCaPem => "central_ca_pem",
+            ConfigKey::TerminalToken => "terminal_token",
+            ConfigKey::CatalogVersion => "catalog_version",
+            ConfigKey::CentralApiVersion => "central_api_version",
+            ConfigKey::EventSeq => "event_seq",
+            ConfigKey::CentralOffsetMs => "central_offset_ms",
+            ConfigKey::LinkOnline => "link_online",
+            ConfigKey::LastSync => "last_sync",
+            ConfigKey::Printer => "printer",
+            ConfigKey::Paper => "paper",
+            ConfigKey::PrinterError => "printer_error",
+            ConfigKey::SiteSettings => "site_settings",
+        }
+    }
+}
+
+/// Reads a configuration value.
+pub fn config(conn: &Connection, key: ConfigKey) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT value FROM config WHERE key = ?1",
+            [key.as_str()],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// Writes a configuration value.
+pub fn set_config(conn: &Connection, key: ConfigKey, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO config (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key.as_str(), value],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! Orders, their seats and payments.
+
+use crate::error::{Result, SiteError};
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// An order's showtimes, each once: its own (the first part's) first, then
+/// the others in the order their seats were sold.
+pub fn order_showtimes(conn: &Connection, order_id: &str) -> Result<Vec<String>> {
+    let first: String = conn.query_row(
+        "SELECT showtime_id FROM orders WHERE id = ?1",
+        [order_id],
+        |r| r.get(0),
+    )?;
+    let mut out = vec![first];
+    let mut stmt = conn
+        .prepare_cached("SELECT showtime_id FROM order_seats WHERE order_id = ?1 ORDER BY rowid")?;
+    for id in stmt.query_map([order_id], |r| r.get::<_, String>(0))? {
+        let id = id?;
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}
+
+/// The order rows of a sale, as the terminal keeps them.
+pub struct OrderRecord<'a> {
+    /// The sale as it goes to central.
+    pub sale: &'a protocol::Sale,
+    /// Cash handed over.
+    pub tendered_minor: i64,
+    /// Change given.
+    pub change_minor: i64,
+    /// The VAT rate applied.
+    pub vat_rate_bp: u32,
+}
+
+/// Writes an order, its seats and payments, and takes its seats out of this
+/// terminal's leases (inside the caller's transaction). A seat this terminal
+/// already sold is `seat_unavailable`.
+pub fn insert_order(conn: &Connection, o: &OrderRecord<'_>) -> Result<()> {
+    let sale = o.sale;
+    let secured = serde_json::to_string(&sale.secured_by)
+        .map_err(|e| SiteError::Corrupt(format!("cannot encode sale: {e}")))?;
+    let order_id = sale.order_id.to_string();
+    conn.execute(
+        "INSERT INTO orders (id, showtime_id, cashier_id, total_minor, vat_minor, vat_rate_bp, currency,
+                             tendered_minor, change_minor, secured_by, sold_at, sold_at_central_estimate, shift_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
+                 (SELECT id FROM shifts WHERE staff_id = ?3 AND closed_at IS NULL))",
+        params![
+            order_id, sale.showtime_id, sale.cashier_id, sale.total_minor, sale.vat_minor, o.vat_rate_bp,
+            sale.currency.code(), o.tendered_minor, o.change_minor, secured, sale.sold_at.to_string(),
+            sale.sold_at_central_estimate.to_string()
+        ],
+    )?;
+    if let Some(p) = &sale.price_override {
+        conn.execute(
+            "UPDATE orders SET price_override_by = ?2, price_override_reason = ?3 WHERE id = ?1",
+            params![order_id, p.approved_by, p.reason],
+        )?;
+    }
+    let mut seat_stmt = conn.prepare_cached(
+        "INSERT INTO order_seats (order_id, showtime_id, seat_label, ticket_type, price_minor)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for seat in &sale.seats {
+        seat_stmt
+            .execute(params![
+                order_id,
+                seat.showtime(sale),
+                seat.label,
+                seat.ticket_type,
+                seat.price_minor
+            ])
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _)
+                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+                {
+                    SiteError::SeatUnavailable(vec![seat.label.clone()])
+                }
+                other => other.into(),
+            })?;
+    }
+    let mut pay_stmt = conn.prepare_cached(
+        "INSERT INTO payments (order_id, method, amount_minor, reference) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for p in &sale.payments {
+        pay_stmt.execute(params![order_id, p.method, p.amount_minor, p.reference])?;
+    }
+    let mut lease_stmt =
+        conn.prepare_cached("DELETE FROM leases WHERE showtime_id = ?1 AND seat_label = ?2")?;
+    for seat in &sale.seats {
+        lease_stmt.execute(params![seat.showtime(sale), seat.label])?;
+    }
+    Ok(())
+}
+
+/// Finds an order id by the last eight hex digits of its id (its printed reference).
+pub fn order_by_ref_suffix(conn: &Connection, suffix: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM orders WHERE substr(replace(id, '-', ''), -8) = ?1",
+            [suffix],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// When an order was sold and by whom: `(cashier_id, sold_at)`.
+pub fn order_sale_time(conn: &Connection, order_id: &str) -> Result<Option<(String, String)>> {
+    Ok(conn
+        .query_row(
+            "SELECT cashier_id, sold_at FROM orders WHERE id = ?1",
+            [order_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}

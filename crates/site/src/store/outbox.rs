@@ -1,0 +1,103 @@
+//! The outbox: entries waiting for central and their outcomes.
+
+use super::corrupt;
+use crate::error::Result;
+use crate::model::{PendingEntry, QueueStats};
+use rusqlite::{Connection, params};
+
+/// The oldest pending outbox entries after sequence `after`, at most `limit`.
+pub fn pending_entries(conn: &Connection, after: i64, limit: u32) -> Result<Vec<PendingEntry>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, id, body FROM outbox WHERE state = 'pending' AND seq > ?1 ORDER BY seq LIMIT ?2",
+    )?;
+    let rows = stmt
+        .query_map(params![after, limit], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?
+        .map(|row| {
+            let (seq, id, body) = row?;
+            Ok(PendingEntry {
+                seq,
+                id: id.parse().map_err(corrupt)?,
+                body,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Current outbox figures.
+pub fn queue_stats(conn: &Connection) -> Result<QueueStats> {
+    Ok(conn.query_row(
+        "SELECT
+            (SELECT count(*) FROM outbox WHERE state = 'pending'),
+            (SELECT count(*) FROM outbox WHERE state IN ('conflict', 'rejected')),
+            (SELECT min(created_at) FROM outbox WHERE state = 'pending')",
+        [],
+        |r| {
+            Ok(QueueStats {
+                pending: r.get(0)?,
+                needs_attention: r.get(1)?,
+                oldest_pending: r.get(2)?,
+            })
+        },
+    )?)
+}
+
+/// Queues an outbox entry (inside the caller's transaction). The id is the
+/// entry's idempotency key, persisted here before the first send.
+pub fn insert_entry(
+    conn: &Connection,
+    entry_id: uuid::Uuid,
+    order_id: &str,
+    body: &protocol::EntryBody,
+    created_at: jiff::Timestamp,
+) -> Result<()> {
+    let body = serde_json::to_string(body)
+        .map_err(|e| crate::error::SiteError::Corrupt(format!("cannot encode entry: {e}")))?;
+    conn.execute(
+        "INSERT INTO outbox (id, order_id, body, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![entry_id.to_string(), order_id, body, created_at.as_second()],
+    )?;
+    Ok(())
+}
+
+/// Records central's verdict on an entry.
+pub fn record_outcome(
+    conn: &Connection,
+    id: uuid::Uuid,
+    state: &str,
+    detail: Option<&str>,
+    now: jiff::Timestamp,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE outbox SET state = ?2, attempts = attempts + 1, last_error = ?3, resolved_at = ?4
+         WHERE id = ?1 AND state = 'pending'",
+        params![id.to_string(), state, detail, now.to_string()],
+    )?;
+    Ok(())
+}
+
+/// Records a failed send attempt; the entries stay pending.
+pub fn record_push_failure(conn: &Connection, ids: &[uuid::Uuid], message: &str) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "UPDATE outbox SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
+    )?;
+    for id in ids {
+        stmt.execute(params![id.to_string(), message])?;
+    }
+    Ok(())
+}
+
+/// An entry's state: `pending` until central answers.
+pub fn entry_state(conn: &Connection, entry_id: uuid::Uuid) -> Result<String> {
+    Ok(conn.query_row(
+        "SELECT state FROM outbox WHERE id = ?1",
+        [entry_id.to_string()],
+        |r| r.get(0),
+    )?)
+}
