@@ -75,6 +75,8 @@ export class HoldKeeper {
   private timer: unknown = undefined;
   private chain: Promise<void> = Promise.resolve();
   private lastActivity: number;
+  /** Counts clearings: an operation queued before one does not run after it. */
+  private epoch = 0;
 
   constructor(
     private readonly backend: HoldBackend,
@@ -106,35 +108,40 @@ export class HoldKeeper {
     return this.chain;
   }
 
-  private enqueue(op: () => Promise<void>): Promise<void> {
-    this.chain = this.chain.then(op);
+  /** Queues `op` after every hold operation queued so far; it is skipped when the order is cleared meanwhile. */
+  private enqueue(op: () => Promise<void>, always = false): Promise<void> {
+    const epoch = this.epoch;
+    this.chain = this.chain.then(() => (always || epoch === this.epoch ? op() : undefined));
     return this.chain;
   }
 
   /** Holds the selection (replacing its hold), or releases it when nothing is chosen. */
   sync(key: string, force = false): Promise<void> {
-    return this.enqueue(async () => {
-      if (this.host.paused() || (key === this.heldKey && !force)) return;
-      const { showtime_id: showtime, seats } = this.host.selection();
-      if (key === '' || !showtime || seats.length === 0) {
-        await this.releaseSelection();
-        return;
-      }
-      try {
-        const v = await this.backend.hold(showtime, [...seats], this.holdId);
-        this.holdId = v.hold_id ?? null;
-        if (v.unavailable.length > 0) {
-          this.host.dropFromSelection(v.unavailable);
-          this.host.taken(v.unavailable);
-          this.heldKey = '';
-        } else {
-          this.heldKey = key;
-        }
-      } catch {
-        // No hold: the sale places its own. A dead central shows in the status bar.
+    return this.enqueue(() => this.syncNow(key, force));
+  }
+
+  private async syncNow(key: string, force: boolean): Promise<void> {
+    if (this.host.paused() || (key === this.heldKey && !force)) return;
+    const { showtime_id: showtime, seats } = this.host.selection();
+    if (key === '' || !showtime || seats.length === 0) {
+      await this.releaseSelection();
+      return;
+    }
+    try {
+      const v = await this.backend.hold(showtime, [...seats], this.holdId);
+      // Kept even when the order was cleared meanwhile: the release queued behind gives this id back.
+      this.holdId = v.hold_id ?? null;
+      if (v.unavailable.length > 0) {
+        this.host.dropFromSelection(v.unavailable);
+        this.host.taken(v.unavailable);
         this.heldKey = '';
+      } else {
+        this.heldKey = key;
       }
-    });
+    } catch {
+      // No hold: the sale places its own. A dead central shows in the status bar.
+      this.heldKey = '';
+    }
   }
 
   private async releaseSelection(): Promise<void> {
@@ -157,26 +164,37 @@ export class HoldKeeper {
    * "Add to order": the selection's hold, brought up to date, goes with the
    * part `setAside` makes of it (false when the selection cannot be set aside).
    */
-  async setAside(setAside: (holdId: string | null) => boolean): Promise<void> {
+  setAside(setAside: (holdId: string | null) => boolean): Promise<void> {
     this.timers.clearTimeout(this.timer);
-    await this.sync(selectionKey(this.host.selection()));
-    if (!setAside(this.holdId)) return;
-    this.holdId = null;
-    this.heldKey = '';
+    const key = selectionKey(this.host.selection());
+    return this.enqueue(async () => {
+      await this.syncNow(key, false);
+      if (!setAside(this.holdId)) return;
+      this.holdId = null;
+      this.heldKey = '';
+    });
   }
 
   /**
    * Keeps the holds of the parts set aside alive (and holds a part set aside
    * without one, e.g. while central was away); a seat lost meanwhile leaves its
-   * part. One renewal at a time, in the queue.
+   * part. One renewal at a time, in the queue. A renewal whose answer finds its
+   * part gone (taken out, abandoned, logged out) gives the new hold back at once.
    */
   renewParts(): Promise<void> {
     return this.enqueue(async () => {
+      const epoch = this.epoch;
       for (const part of [...this.host.parts()]) {
-        if (this.host.paused()) return;
+        if (this.host.paused() || epoch !== this.epoch) return;
+        if (!this.host.parts().some((p) => samePart(p, part))) continue;
         try {
           const v = await this.backend.hold(part.showtime_id, [...part.seats], part.hold_id);
           const lost = v.unavailable;
+          if (epoch !== this.epoch || !this.host.parts().some((p) => samePart(p, part))) {
+            // Central replaced the part's hold by this one: the release of the old id frees nothing.
+            await this.release(v.hold_id);
+            continue;
+          }
           this.host.setParts(
             this.host.parts().flatMap((p) => {
               if (!samePart(p, part)) return [p];
@@ -204,12 +222,23 @@ export class HoldKeeper {
     if (this.host.parts().length > 0) void this.renewParts();
   }
 
-  private async abandon(): Promise<void> {
-    const parts = this.host.parts();
+  /**
+   * Clearing: the pending debounce and every renewal still queued are
+   * cancelled, then `release` runs in the queue, after the call in flight.
+   */
+  private clear(release: () => Promise<void>): Promise<void> {
+    this.timers.clearTimeout(this.timer);
+    this.epoch++;
+    return this.enqueue(release, true);
+  }
+
+  private abandon(): Promise<void> {
+    const parts = [...this.host.parts()];
     this.host.abandoned();
-    await this.chain;
-    await this.releaseSelection();
-    for (const part of parts) await this.release(part.hold_id);
+    return this.clear(async () => {
+      await this.releaseSelection();
+      for (const part of parts) await this.release(part.hold_id);
+    });
   }
 
   /** A refused sale's holds took over the order's: hold the seats again under ids the counter knows. */
@@ -224,17 +253,17 @@ export class HoldKeeper {
     this.heldKey = '';
   }
 
-  /** A part left the order: give its seats back. */
-  async removePart(part: BasketPart): Promise<void> {
-    // A renewal in flight may swap the part's hold id: release the one it ends with.
-    await this.chain;
-    await this.release(part.hold_id);
+  /** A part left the order (the host dropped it already): give its seats back. */
+  removePart(part: BasketPart): Promise<void> {
+    // A renewal in flight for it releases the hold it ends with; this releases the one the part had.
+    return this.enqueue(() => this.release(part.hold_id), true);
   }
 
   /** Logging out: every hold goes back (the counter forgets the parts afterwards). */
-  async releaseAll(): Promise<void> {
-    await this.chain;
-    await this.releaseSelection();
-    for (const part of this.host.parts()) await this.release(part.hold_id);
+  releaseAll(): Promise<void> {
+    return this.clear(async () => {
+      await this.releaseSelection();
+      for (const part of this.host.parts()) await this.release(part.hold_id);
+    });
   }
 }
