@@ -2,6 +2,7 @@
 //! queued sales to central (backing off with jitter while central is away),
 //! and keeps the link state fresh for the status bar.
 
+use crate::clock::{Jitter, RandomJitter};
 use crate::engine::Site;
 use std::sync::Arc;
 use std::time::Duration;
@@ -41,18 +42,22 @@ impl Backoff {
     }
 }
 
-/// Runs the pump until the task is dropped or aborted. `jitter` yields a
-/// factor around 1.0 for each pause.
-pub async fn run(site: Arc<Site>, policy: Backoff, jitter: impl FnMut() -> f64 + Send) {
+/// Runs the pump until the task is dropped or aborted. Every pause of both
+/// loops is scaled by a factor from `jitter` (one source for the whole pump:
+/// [`RandomJitter`](crate::clock::RandomJitter) or [`random_jitter`] in
+/// production, a [`SeededJitter`](crate::clock::SeededJitter) to replay a
+/// simulation).
+pub async fn run(site: Arc<Site>, policy: Backoff, jitter: impl Jitter + 'static) {
+    let jitter: Arc<dyn Jitter> = Arc::new(jitter);
     tokio::join!(
-        push_loop(site.clone(), policy, jitter),
-        follow_loop(site, policy)
+        push_loop(site.clone(), policy, jitter.clone()),
+        follow_loop(site, policy, jitter)
     );
 }
 
 /// Follows central's seat event feed (long poll) into the seat cache, so
 /// seat maps change within a second of a sale anywhere in the chain.
-async fn follow_loop(site: Arc<Site>, policy: Backoff) {
+async fn follow_loop(site: Arc<Site>, policy: Backoff, jitter: Arc<dyn Jitter>) {
     let mut failures = 0u32;
     loop {
         match site.follow_events(crate::flows::sync::EVENT_WAIT).await {
@@ -60,13 +65,13 @@ async fn follow_loop(site: Arc<Site>, policy: Backoff) {
             Err(e) => {
                 tracing::debug!(error = %e, "seat events failed");
                 failures = failures.saturating_add(1);
-                tokio::time::sleep(policy.pause(failures, random_jitter())).await;
+                tokio::time::sleep(policy.pause(failures, jitter.factor())).await;
             }
         }
     }
 }
 
-async fn push_loop(site: Arc<Site>, policy: Backoff, mut jitter: impl FnMut() -> f64 + Send) {
+async fn push_loop(site: Arc<Site>, policy: Backoff, jitter: Arc<dyn Jitter>) {
     let mut failures = 0u32;
     loop {
         if let Err(e) = site.process_print_queue().await {
@@ -81,16 +86,16 @@ async fn push_loop(site: Arc<Site>, policy: Backoff, mut jitter: impl FnMut() ->
         };
         failures = if ok { 0 } else { failures.saturating_add(1) };
         tokio::select! {
-            _ = tokio::time::sleep(policy.pause(failures, jitter())) => {}
+            _ = tokio::time::sleep(policy.pause(failures, jitter.factor())) => {}
             _ = site.print_kick.notified() => {}
         }
     }
 }
 
-/// A jitter factor in 0.8..1.2 from fresh random bits.
+/// A jitter factor in 0.8..1.2 from fresh random bits ([`RandomJitter`]);
+/// kept as a function so `run(site, policy, random_jitter)` reads as before.
 pub fn random_jitter() -> f64 {
-    let bits = uuid::Uuid::new_v4().as_u128() as u32;
-    0.8 + 0.4 * (f64::from(bits) / f64::from(u32::MAX))
+    RandomJitter.factor()
 }
 
 #[cfg(test)]
@@ -107,6 +112,20 @@ mod tests {
         assert_eq!(b.pause(20, 1.0), Duration::from_secs(30));
         assert_eq!(b.pause(40, 1.2), Duration::from_secs(36));
         assert!(b.pause(3, 0.8) < b.pause(3, 1.2));
+    }
+
+    #[test]
+    fn seeded_jitter_gives_the_same_pauses_per_seed() {
+        let b = Backoff::default();
+        let pauses = |seed: u64| -> Vec<Duration> {
+            let j = crate::clock::SeededJitter::new(seed);
+            (1..20).map(|f| b.pause(f, j.factor())).collect()
+        };
+        assert_eq!(pauses(4), pauses(4));
+        assert_ne!(pauses(4), pauses(5));
+        for (f, p) in (1..20).zip(pauses(4)) {
+            assert!(p >= b.pause(f, 0.8) && p <= b.pause(f, 1.2), "{f}: {p:?}");
+        }
     }
 
     #[test]

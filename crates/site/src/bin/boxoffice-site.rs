@@ -4,7 +4,7 @@
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 use site::api::{SaleResult, SeatMapArgs, ShowtimesArgs};
-use site::clock::{SystemClock, V7Ids};
+use site::clock::{IdSource, Jitter, RandomJitter, SeededIds, SeededJitter, SystemClock, V7Ids};
 use site::flows::sell::{SalePart, SaleRequest};
 use site::rules::signing::TicketCheck;
 use site::{Site, SiteError};
@@ -400,8 +400,30 @@ fn ticket_line(check: &TicketCheck) -> String {
     }
 }
 
+/// Ids and pump jitter: random, or seeded when the (undocumented, for the
+/// seeded simulation in `tests/tests/simulation.rs`) environment variable
+/// `BOXOFFICE_SIM_SEED` holds a number. Seeded ids come from
+/// [`SeededIds::persistent`] over `DATA/sim-ids.counter`, so the many short
+/// processes of one terminal (one per command, some SIGKILLed) never hand
+/// out an id twice. The clock stays the system's: the simulation runs
+/// against a real central whose own clock it cannot drive.
+fn seams(data: &std::path::Path) -> Result<(Arc<dyn IdSource>, Arc<dyn Jitter>), SiteError> {
+    let Ok(text) = std::env::var("BOXOFFICE_SIM_SEED") else {
+        return Ok((Arc::new(V7Ids), Arc::new(RandomJitter)));
+    };
+    let seed: u64 = text
+        .trim()
+        .parse()
+        .map_err(|_| SiteError::Invalid(format!("BOXOFFICE_SIM_SEED '{text}' is not a number")))?;
+    std::fs::create_dir_all(data)?;
+    let ids = SeededIds::persistent(seed, &data.join("sim-ids.counter"))?;
+    // A different stream than the ids', from the same seed.
+    Ok((Arc::new(ids), Arc::new(SeededJitter::new(!seed))))
+}
+
 async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
-    let site = Site::open(&cli.data, Arc::new(SystemClock), Arc::new(V7Ids), false)?;
+    let (ids, jitter) = seams(&cli.data)?;
+    let site = Site::open(&cli.data, Arc::new(SystemClock), ids, false)?;
     match cli.command {
         Command::Init {
             central,
@@ -865,7 +887,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             let pump = tokio::spawn(site::pump::run(
                 site.clone(),
                 site::pump::Backoff::default(),
-                site::pump::random_jitter,
+                move || jitter.factor(),
             ));
             let listener = tokio::net::TcpListener::bind(&listen).await?;
             eprintln!("serving terminal on http://{}", listener.local_addr()?);

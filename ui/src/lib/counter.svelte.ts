@@ -1,0 +1,409 @@
+// The counter screen's state and what the cashier does with it: the board,
+// the open seat map, the order (the selection and the parts set aside), the
+// dialog on top, the sale. Built from the plain modules (holdKeeper,
+// mapFeed, pollers, keymap, counterState); Counter.svelte lays it out and
+// wires the DOM (focus, keys) to it.
+
+import { tick } from 'svelte';
+import { isSessionError, toBackendError, type Backend } from './backend';
+import { partFromOrder, partsToSell, type BasketPart } from './basket';
+import * as overlays from './counterState';
+import { ABANDON_AFTER_MS, HOLD_RENEW_MS, HoldKeeper, selectionKey } from './holdKeeper';
+import { t } from './i18n';
+import { keyAction, type KeyContext, type KeyPress } from './keymap';
+import { MapFeed } from './mapFeed';
+import { notices } from './notices.svelte';
+import { defaultTicketType, dragModeFor, dragSeat, emptyOrder, reconcile, toggleSeat } from './order';
+import type { DragMode, Order } from './order';
+import { sellFailure, type Settlement } from './payment';
+import { Pollers } from './pollers';
+import { sameMap } from './seatmap';
+import { keptDay, tileView } from './showtimes';
+import type { PrinterView, SeatMap, SeatView, Session, ShowtimeSummary, Status } from './types';
+
+export const STATUS_EVERY_MS = 10_000;
+export const SHOWTIMES_EVERY_MS = 60_000;
+export const SEATS_EVERY_MS = 15_000;
+/** The open map follows the local seat cache (kept live by central's seat events). */
+export const LIVE_EVERY_MS = 200;
+export const CLOCK_EVERY_MS = 15_000;
+
+/** What the counter needs from the screen around it. */
+export interface CounterDeps {
+  backend: () => Backend;
+  session: () => Session;
+  onStatus: (s: Status) => void;
+  onLogout: (message?: string) => void;
+  /** Focus moves (the component owns the elements). */
+  focusFirstFree: () => void;
+  focusMap: () => void;
+  focusBoard: () => void;
+}
+
+export class Counter {
+  now = $state(new Date());
+  showtimes = $state<ShowtimeSummary[] | null>(null);
+  /** The business day on the board; null is today (advance sales pick a later one). */
+  boardDay = $state<string | null>(null);
+  selectedId = $state<string | null>(null);
+  map = $state<SeatMap | null>(null);
+  mapLoading = $state(false);
+  order = $state<Order>(emptyOrder());
+  /** Parts of the order set aside ("add to order"): other ticket types or other showtimes, paid together. */
+  basket = $state<BasketPart[]>([]);
+  /** What is shown over the counter: one dialog at a time. */
+  overlay = $state<overlays.Overlay>(overlays.NO_OVERLAY);
+  /** A `sell` call is under way. */
+  selling = $state(false);
+  printer = $state<PrinterView | null>(null);
+  /** Party size for best available; digit keys set it. */
+  party = $state(2);
+
+  readonly sale = $derived(overlays.saleOf(this.overlay));
+  readonly busyOverlay = $derived(this.overlay.kind !== 'none');
+  readonly selectedShowtime = $derived(this.showtimes?.find((s) => s.id === this.selectedId) ?? null);
+  readonly view = $derived(overlays.orderView(this.order, this.map, this.basket));
+
+  private readonly feed: MapFeed;
+  readonly keeper: HoldKeeper;
+  private readonly pollers: Pollers;
+  private dragMode: DragMode = 'add';
+  private shownDay: string | null = null;
+
+  constructor(private readonly deps: CounterDeps) {
+    this.feed = new MapFeed({ call: (cmd, args) => deps.backend().call(cmd, args) }, {
+      selectedId: () => this.selectedId,
+      map: () => this.map,
+      loading: () => this.mapLoading,
+      setLoading: (b) => (this.mapLoading = b),
+      blocked: () => this.busyOverlay || this.selling,
+      apply: (id, fresh) => this.applyMap(id, fresh),
+      dropped: (seats, live) => {
+        if (live) notices.message('seats_taken', t('live.seatsTaken', { seats: seats.join(', ') }));
+        // Added under an error already on screen (e.g. the failed sale that revealed it).
+        else notices.detail('seats_unavailable', t('error.seatsGone', { seats: seats.join(', ') }));
+      },
+      report: (e) => this.report(e),
+    });
+    this.keeper = new HoldKeeper(
+      {
+        hold: (showtimeId, seats, holdId) =>
+          deps.backend().call('hold_seats', {
+            token: deps.session().token,
+            showtime_id: showtimeId,
+            seats,
+            ...(holdId ? { hold_id: holdId } : {}),
+          }),
+        release: async (holdId) => {
+          await deps.backend().call('release_hold', { token: deps.session().token, hold_id: holdId });
+        },
+      },
+      {
+        selection: () => this.order,
+        dropFromSelection: (gone) => (this.order = { ...this.order, seats: this.order.seats.filter((s) => !gone.includes(s)) }),
+        parts: () => this.basket,
+        setParts: (parts) => (this.basket = parts),
+        taken: (seats) => notices.message('seats_taken', t('live.seatsTaken', { seats: seats.join(', ') })),
+        paused: () => this.sale !== null || this.selling,
+        abandoned: () => {
+          this.basket = [];
+          this.order = { ...this.order, seats: [], price_override: null };
+          this.closePay();
+          notices.message('order_abandoned', t('basket.abandoned', { min: ABANDON_AFTER_MS / 60_000 }));
+        },
+      },
+    );
+    this.pollers = new Pollers([
+      { every: CLOCK_EVERY_MS, run: () => (this.now = new Date()) },
+      { every: STATUS_EVERY_MS, run: () => void this.refreshStatus() },
+      {
+        every: SHOWTIMES_EVERY_MS,
+        run: () => {
+          if (!this.busyOverlay) void this.loadShowtimes();
+        },
+      },
+      {
+        every: SEATS_EVERY_MS,
+        run: () => {
+          if (!this.busyOverlay && !this.selling && this.selectedId) void this.feed.load(this.selectedId, { quiet: true });
+        },
+      },
+      { every: LIVE_EVERY_MS, run: () => void this.feed.poll() },
+      // Keep a long-open order's holds alive; abandon one nobody touches.
+      { every: HOLD_RENEW_MS, run: () => this.keeper.tick() },
+    ]);
+  }
+
+  start(): void {
+    void this.loadShowtimes();
+    void this.refreshPrinter();
+    this.pollers.start();
+  }
+
+  stop(): void {
+    this.pollers.stop();
+  }
+
+  /** Errors go to the banner; a dead session goes back to the login screen. */
+  report(e: unknown): void {
+    if (isSessionError(e)) this.deps.onLogout(t('error.sessionEnded'));
+    else notices.error(e);
+  }
+
+  async refreshPrinter(): Promise<void> {
+    try {
+      this.printer = await this.deps.backend().call('printer_status', {});
+    } catch {
+      // Shown as unknown until the next poll.
+    }
+  }
+
+  async printTestPage(): Promise<void> {
+    try {
+      await this.deps.backend().call('print_test_page', { token: this.deps.session().token });
+    } catch (e) {
+      this.report(e);
+    }
+    void this.refreshPrinter();
+  }
+
+  async refreshStatus(): Promise<void> {
+    void this.refreshPrinter();
+    try {
+      this.deps.onStatus(await this.deps.backend().call('status', {}));
+    } catch {
+      // The connectivity dot shows what it last knew; the next call that matters (a sale) reports its own error.
+    }
+  }
+
+  async loadShowtimes(): Promise<void> {
+    const day = this.boardDay;
+    try {
+      const list = await this.deps.backend().call('showtimes', { day });
+      // Another day was picked meanwhile: its own load fills the board.
+      if (day === this.boardDay) this.showtimes = list;
+    } catch (e) {
+      if (this.showtimes === null) this.showtimes = [];
+      this.report(e);
+    }
+  }
+
+  /** Shows a fresher map of showtime `id`; returns the seats that left the order (taken meanwhile). */
+  private applyMap(id: string, fresh: SeatMap): string[] {
+    if (!sameMap(this.map, fresh)) this.map = fresh;
+    else if (this.map && this.map.version !== fresh.version) this.map.version = fresh.version;
+    if (this.order.showtime_id !== id) {
+      this.order = emptyOrder(id, defaultTicketType(fresh.ticket_types));
+      return [];
+    }
+    const r = reconcile(this.order, fresh);
+    this.order = r.order;
+    return r.dropped;
+  }
+
+  /** Called from an effect: the order's seats are held at central while chosen (see holdKeeper). */
+  watchSelection(): void {
+    selectionKey(this.order);
+    if (this.sale || this.selling) return;
+    this.keeper.selectionChanged();
+  }
+
+  /** Called from an effect: a new business day (after midnight roll-over) means a new board. */
+  watchDay(day: string): void {
+    if (this.shownDay !== null && day !== this.shownDay) {
+      // An advance day still ahead stays chosen; one now past goes back to today.
+      this.boardDay = keptDay(this.boardDay, day);
+      this.selectedId = null;
+      this.map = null;
+      this.order = emptyOrder();
+      void this.loadShowtimes();
+    }
+    this.shownDay = day;
+  }
+
+  /** `fromKeyboard` says whether the showtime's tile has the focus (then the seat map takes it). */
+  async selectShowtime(s: ShowtimeSummary, fromKeyboard: () => boolean): Promise<void> {
+    if (s.id === this.selectedId || !tileView(s).sellable) return;
+    // Seats chosen for the showtime being left stay in the order, set aside.
+    if (this.view.current !== null) await this.addToOrder();
+    this.selectedId = s.id;
+    this.map = null;
+    this.order = emptyOrder(s.id, null);
+    const keyboard = fromKeyboard();
+    await this.feed.load(s.id);
+    // Chosen from the keyboard: carry on on the seat map.
+    if (keyboard && this.selectedId === s.id && this.map) {
+      await tick();
+      this.deps.focusFirstFree();
+    }
+  }
+
+  /** The board shows another business day: a new board, no open map. */
+  async pickDay(day: string | null): Promise<void> {
+    if (day === this.boardDay || this.busyOverlay || this.selling) return;
+    // Seats chosen on this day's board stay in the order, set aside.
+    if (this.view.current !== null) await this.addToOrder();
+    this.boardDay = day;
+    this.selectedId = null;
+    this.map = null;
+    this.order = emptyOrder();
+    this.showtimes = null;
+    void this.loadShowtimes();
+  }
+
+  toggle(seat: SeatView): void {
+    if (this.view.setAside.includes(seat.label)) notices.message('set_aside', t('basket.alreadyIn', { seat: seat.label }));
+    else this.order = toggleSeat(this.order, seat);
+  }
+
+  /** A drag across a row: it adds seats, or removes them when it started on a chosen one. */
+  dragOver(seat: SeatView, start: SeatView): void {
+    if (seat.label === start.label) this.dragMode = dragModeFor(this.order, start);
+    if (this.view.setAside.includes(seat.label)) return;
+    this.order = dragSeat(this.order, seat, this.dragMode, start.y);
+  }
+
+  clearSeats(): void {
+    this.order = { ...this.order, seats: [] };
+  }
+
+  async bestAvailable(): Promise<void> {
+    if (!this.map || this.busyOverlay || this.selling) return;
+    const showtimeId = this.map.showtime_id;
+    const exclude = this.view.setAside;
+    try {
+      const pick = await this.deps.backend().call('best_available', {
+        showtime_id: showtimeId,
+        count: this.party,
+        area: null,
+        accessible: false,
+        ...(exclude.length > 0 ? { exclude: [...exclude] } : {}),
+      });
+      if (this.map?.showtime_id !== showtimeId) return;
+      this.order = { ...this.order, seats: pick.seats };
+      if (pick.split) notices.message('split', t('best.split', { groups: pick.groups.map((g) => g.join(' ')).join(' · ') }));
+    } catch (e) {
+      this.report(e);
+    }
+  }
+
+  openPay(): void {
+    this.overlay = overlays.openPay(this.overlay, this.view.canPay, this.selling);
+  }
+
+  closePay(): void {
+    this.overlay = overlays.closePay(this.overlay);
+  }
+
+  openPanel(kind: 'conflicts' | 'collect'): void {
+    this.overlay = overlays.openPanel(this.overlay, kind, kind === 'collect' && this.selling);
+  }
+
+  /** Closes a panel; the status bar catches up (collected seats were sold on the web already). */
+  closePanel(kind: 'conflicts' | 'collect', refresh = true): void {
+    this.overlay = overlays.closePanel(this.overlay, kind);
+    if (refresh) void this.refreshStatus();
+  }
+
+  async confirmPay(payment: Settlement, idChecked: boolean, overridePin: string | null): Promise<void> {
+    const current = this.view.current ? { ...this.view.current, hold_id: this.keeper.selectionHoldId } : null;
+    const parts = partsToSell(this.basket, current);
+    const args = overlays.sellArgs(this.deps.session().token, parts, payment, idChecked, overridePin);
+    if (this.selling || !args) return;
+    this.selling = true;
+    this.overlay = overlays.payAttempt(this.overlay);
+    const showtimeId = this.map?.showtime_id ?? args.showtime_id;
+    try {
+      const made = await this.deps.backend().call('sell', args);
+      // The sale's own holds replaced the selection's; central let go of them once sold.
+      this.keeper.sold();
+      this.basket = [];
+      this.overlay = overlays.saleMade(made);
+      notices.dismiss();
+    } catch (e) {
+      const err = toBackendError(e);
+      const what = sellFailure(err.code, overridePin !== null);
+      // Central away and seats not leased here: a manager may override; payment errors are corrected in the dialog.
+      this.overlay = overlays.saleRefused(this.overlay, what, err, !!overridePin, () =>
+        overlays.overrideSeatsFor(parts, this.map),
+      );
+      if (what === 'override' || what === 'in_dialog') return;
+      this.report(err);
+      if (what === 'session') return;
+      if (what === 'closed') {
+        this.selectedId = null;
+        this.map = null;
+        this.order = emptyOrder();
+        void this.loadShowtimes();
+        return;
+      }
+      // Keep the order; refresh the map so seats taken meanwhile show up.
+      if (this.map) await this.feed.load(showtimeId, { quiet: true });
+      await tick();
+      this.deps.focusMap();
+    } finally {
+      this.selling = false;
+      // A refused sale's holds took over the order's: hold the seats again under the ids the counter knows.
+      if (!this.sale) this.keeper.reHold();
+    }
+  }
+
+  /** "Add to order" (A): the current selection is set aside with its hold; the cashier picks more. */
+  async addToOrder(): Promise<void> {
+    if (!this.view.canAdd || this.selling || this.sale) return;
+    await this.keeper.setAside((holdId) => {
+      const part = partFromOrder(this.order, this.map, holdId);
+      if (!part) return false;
+      this.basket = [...this.basket, part];
+      this.order = { ...this.order, seats: [], price_override: null };
+      return true;
+    });
+  }
+
+  /** Takes a part out of the order and gives its seats back. */
+  async removePart(index: number): Promise<void> {
+    const part = this.basket[index];
+    if (!part || this.selling) return;
+    this.basket = this.basket.filter((_, i) => i !== index);
+    await this.keeper.removePart(part);
+  }
+
+  async newSale(): Promise<void> {
+    const id = this.selectedId;
+    this.overlay = overlays.NO_OVERLAY;
+    this.order = emptyOrder(id, this.map ? defaultTicketType(this.map.ticket_types) : null);
+    void this.refreshStatus();
+    void this.loadShowtimes();
+    if (id) await this.feed.load(id);
+    await tick();
+    this.deps.focusFirstFree();
+  }
+
+  async logout(): Promise<void> {
+    await this.keeper.releaseAll();
+    this.basket = [];
+    try {
+      await this.deps.backend().call('logout', { token: this.deps.session().token });
+    } catch {
+      // Leaving the counter must always work.
+    }
+    this.deps.onLogout();
+  }
+
+  /** A key pressed anywhere on the counter; true when it was the counter's (the caller prevents its default). */
+  key(e: KeyPress, ctx: Omit<KeyContext, 'overlay'>): boolean {
+    this.keeper.touch();
+    const action = keyAction(e, { ...ctx, overlay: this.busyOverlay });
+    if (!action) return false;
+    if (action.kind === 'pay') this.openPay();
+    else if (action.kind === 'best') void this.bestAvailable();
+    else if (action.kind === 'board') this.deps.focusBoard();
+    else if (action.kind === 'add') void this.addToOrder();
+    else if (action.kind === 'conflicts') this.openPanel('conflicts');
+    else if (action.kind === 'collect') this.openPanel('collect');
+    else if (action.kind === 'party') this.party = action.size;
+    else if (notices.current) notices.dismiss();
+    else this.clearSeats();
+    return true;
+  }
+}
