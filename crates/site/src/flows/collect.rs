@@ -11,7 +11,6 @@ use crate::rules::layout::{self, PrintContext};
 use crate::store::{self, StaffRow};
 use crate::time_fmt;
 use protocol::WebBooking;
-use rusqlite::params;
 
 impl Site {
     /// Looks a web booking of this site up at central.
@@ -30,16 +29,7 @@ impl Site {
     ) -> Result<BookingView> {
         let reference = normalise(&args.reference)?;
         // Printed here already: never print unmarked tickets twice.
-        let printed: Option<String> = {
-            use rusqlite::OptionalExtension as _;
-            self.db()
-                .query_row(
-                    "SELECT collected_at FROM web_collections WHERE reference = ?1",
-                    [&reference],
-                    |r| r.get(0),
-                )
-                .optional()?
-        };
+        let printed = store::web_collection_time(&self.db(), &reference)?;
         if let Some(at) = printed {
             return Err(SiteError::Invalid(format!(
                 "booking {reference} was already collected at this terminal ({at}); \
@@ -96,18 +86,7 @@ impl Site {
             let mut db = self.db();
             let tx = db.transaction()?;
             let seats: Vec<&str> = b.seats.iter().map(|s| s.label.as_str()).collect();
-            tx.execute(
-                "INSERT OR IGNORE INTO web_collections (reference, order_id, showtime_id, seats, staff_id, collected_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    b.reference,
-                    b.order_id,
-                    b.showtime_id,
-                    serde_json::to_string(&seats).map_err(|e| SiteError::Corrupt(e.to_string()))?,
-                    staff.id,
-                    now.to_string()
-                ],
-            )?;
+            store::insert_web_collection(&tx, &b, &seats, &staff.id, now)?;
             let ids = self.enqueue_jobs(&tx, &jobs, now)?;
             tx.commit()?;
             ids

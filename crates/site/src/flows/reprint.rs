@@ -7,7 +7,6 @@ use crate::rules::layout::{self, PrintContext};
 use crate::store::{self, StaffRow};
 use crate::time_fmt;
 use protocol::Role;
-use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
 impl Site {
@@ -21,14 +20,7 @@ impl Site {
         if suffix.len() != 8 || !suffix.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(SiteError::UnknownOrder(text.to_string()));
         }
-        let found: Option<String> = self
-            .db()
-            .query_row(
-                "SELECT id FROM orders WHERE substr(replace(id, '-', ''), -8) = ?1",
-                [&suffix],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let found = store::order_by_ref_suffix(&self.db(), &suffix)?;
         found
             .and_then(|id| id.parse().ok())
             .ok_or_else(|| SiteError::UnknownOrder(text.to_string()))
@@ -51,14 +43,7 @@ impl Site {
         let tz = time_fmt::zone(&site.time_zone)?;
         let now = self.clock.now();
         let terminal_id = self.config()?.terminal_id;
-        let (cashier_id, sold_at): (String, String) = self
-            .db()
-            .query_row(
-                "SELECT cashier_id, sold_at FROM orders WHERE id = ?1",
-                [order_id.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?
+        let (cashier_id, sold_at) = store::order_sale_time(&self.db(), &order_id.to_string())?
             .ok_or_else(|| SiteError::UnknownOrder(order.to_string()))?;
         let sold_at: jiff::Timestamp = sold_at
             .parse()
@@ -70,20 +55,7 @@ impl Site {
             .unwrap_or(cashier_id);
         // An order may hold tickets for several showtimes: each ticket is
         // printed with its own.
-        let seats: Vec<(String, String, String, i64, u32)> = {
-            let db = self.db();
-            let mut stmt = db.prepare(
-                "SELECT s.showtime_id, s.seat_label, s.ticket_type, s.price_minor,
-                        COALESCE((SELECT max(j.reprint_count) FROM print_jobs j
-                                  WHERE j.order_id = s.order_id AND j.seat_label = s.seat_label AND j.kind = 'ticket'), 0)
-                 FROM order_seats s WHERE s.order_id = ?1 AND (?2 IS NULL OR s.seat_label = ?2)
-                 ORDER BY s.seat_label",
-            )?;
-            stmt.query_map(params![order_id.to_string(), seat], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })?
-            .collect::<std::result::Result<_, _>>()?
-        };
+        let seats = store::order_seats_for_reprint(&self.db(), &order_id.to_string(), seat)?;
         if seats.is_empty() {
             return Err(SiteError::UnknownSeats(vec![
                 seat.unwrap_or("(none)").to_string(),

@@ -10,7 +10,6 @@ use crate::store::{self, StaffRow};
 use crate::time_fmt;
 use domain::SeatState;
 use protocol::{EntryBody, HoldRequest, Reseat, Role, SecuredBy};
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 /// What a reseat did.
@@ -58,29 +57,13 @@ impl Site {
         let site = self.site_row()?;
         let tz = time_fmt::zone(&site.time_zone)?;
         let terminal_id = self.config()?.terminal_id;
-        let sold_at: String = self
-            .db()
-            .query_row(
-                "SELECT sold_at FROM orders WHERE id = ?1",
-                [order_id.to_string()],
-                |r| r.get(0),
-            )
-            .optional()?
+        let (_, sold_at) = store::order_sale_time(&self.db(), &order_id.to_string())?
             .ok_or_else(|| SiteError::UnknownOrder(order.to_string()))?;
         let sold_at: jiff::Timestamp = sold_at
             .parse()
             .map_err(|e| SiteError::Corrupt(format!("sale time: {e}")))?;
         // The seat's own showtime: an order may hold tickets for several.
-        let found: Vec<(String, String, i64)> = self
-            .db()
-            .prepare(
-                "SELECT showtime_id, ticket_type, price_minor FROM order_seats
-                 WHERE order_id = ?1 AND seat_label = ?2 AND (?3 IS NULL OR showtime_id = ?3)",
-            )?
-            .query_map(params![order_id.to_string(), from, showtime], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })?
-            .collect::<std::result::Result<_, _>>()?;
+        let found = store::order_seat(&self.db(), &order_id.to_string(), from, showtime)?;
         let (showtime_id, ticket_type, price_minor) = match <[_; 1]>::try_from(found) {
             Ok([one]) => one,
             Err(found) if found.is_empty() => {
@@ -162,26 +145,12 @@ impl Site {
             reason: reason.to_string(),
             at: now,
         });
-        let body = serde_json::to_string(&body)
-            .map_err(|e| SiteError::Corrupt(format!("cannot encode reseat: {e}")))?;
         let entry_id = self.ids.new_id(now);
         let committed = (|| -> Result<Vec<String>> {
             let mut db = self.db();
             let tx = db.transaction()?;
-            tx.execute(
-                "UPDATE order_seats SET seat_label = ?3
-                 WHERE order_id = ?1 AND seat_label = ?2 AND showtime_id = ?4",
-                params![order_id.to_string(), from, to, show.id],
-            )?;
-            tx.execute(
-                "INSERT INTO outbox (id, order_id, body, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![
-                    entry_id.to_string(),
-                    order_id.to_string(),
-                    body,
-                    now.as_second()
-                ],
-            )?;
+            store::move_order_seat(&tx, &order_id.to_string(), &show.id, from, to)?;
+            store::insert_entry(&tx, entry_id, &order_id.to_string(), &body, now)?;
             let ids = self.enqueue_jobs(&tx, &jobs, now)?;
             tx.commit()?;
             Ok(ids)
@@ -195,17 +164,7 @@ impl Site {
         };
         tracing::info!(order = %reference, from, to, by = %staff.id, "reseat");
         let (printouts, _) = self.deliver(&jobs, &ids, &[]).await?;
-        let synced = match self.push_outbox().await {
-            Ok(_) => self
-                .db()
-                .query_row(
-                    "SELECT state FROM outbox WHERE id = ?1",
-                    [entry_id.to_string()],
-                    |r| r.get::<_, String>(0),
-                )
-                .map(|s| s != "pending")?,
-            Err(_) => false,
-        };
+        let synced = self.push_and_check(entry_id).await;
         Ok(ReseatResult {
             order_ref: reference,
             from_seat: from.to_string(),

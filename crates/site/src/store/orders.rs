@@ -117,3 +117,95 @@ pub fn order_sale_time(conn: &Connection, order_id: &str) -> Result<Option<(Stri
         )
         .optional()?)
 }
+
+/// An order's seats for a reprint (one seat, or all): `(showtime, seat,
+/// ticket type, price, reprints so far)`.
+pub fn order_seats_for_reprint(
+    conn: &Connection,
+    order_id: &str,
+    seat: Option<&str>,
+) -> Result<Vec<(String, String, String, i64, u32)>> {
+    let mut stmt = conn.prepare(
+        "SELECT s.showtime_id, s.seat_label, s.ticket_type, s.price_minor,
+                COALESCE((SELECT max(j.reprint_count) FROM print_jobs j
+                          WHERE j.order_id = s.order_id AND j.seat_label = s.seat_label AND j.kind = 'ticket'), 0)
+         FROM order_seats s WHERE s.order_id = ?1 AND (?2 IS NULL OR s.seat_label = ?2)
+         ORDER BY s.seat_label",
+    )?;
+    let rows = stmt
+        .query_map(params![order_id, seat], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<std::result::Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// When this terminal collected a web booking, if it did.
+pub fn web_collection_time(conn: &Connection, reference: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT collected_at FROM web_collections WHERE reference = ?1",
+            [reference],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// Records a web booking collected here (inside the caller's transaction).
+pub fn insert_web_collection(
+    conn: &Connection,
+    b: &protocol::WebBooking,
+    seats: &[&str],
+    staff_id: &str,
+    now: jiff::Timestamp,
+) -> Result<()> {
+    conn.execute(
+        "INSERT OR IGNORE INTO web_collections (reference, order_id, showtime_id, seats, staff_id, collected_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            b.reference,
+            b.order_id,
+            b.showtime_id,
+            serde_json::to_string(seats).map_err(|e| SiteError::Corrupt(e.to_string()))?,
+            staff_id,
+            now.to_string()
+        ],
+    )?;
+    Ok(())
+}
+
+/// A seat of an order: `(showtime, ticket type, price)` for each showtime
+/// (of `showtime` only, when given) where the order holds `seat`.
+pub fn order_seat(
+    conn: &Connection,
+    order_id: &str,
+    seat: &str,
+    showtime: Option<&str>,
+) -> Result<Vec<(String, String, i64)>> {
+    let mut stmt = conn.prepare(
+        "SELECT showtime_id, ticket_type, price_minor FROM order_seats
+         WHERE order_id = ?1 AND seat_label = ?2 AND (?3 IS NULL OR showtime_id = ?3)",
+    )?;
+    let rows = stmt
+        .query_map(params![order_id, seat, showtime], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?
+        .collect::<std::result::Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// Moves an order's seat in one showtime (inside the caller's transaction).
+pub fn move_order_seat(
+    conn: &Connection,
+    order_id: &str,
+    showtime_id: &str,
+    from: &str,
+    to: &str,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE order_seats SET seat_label = ?3
+         WHERE order_id = ?1 AND seat_label = ?2 AND showtime_id = ?4",
+        params![order_id, from, to, showtime_id],
+    )?;
+    Ok(())
+}
