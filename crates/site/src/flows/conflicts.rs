@@ -14,7 +14,6 @@ use crate::time_fmt;
 use domain::SeatState;
 use jiff::Timestamp;
 use protocol::{EntryBody, HoldRequest, Refund, Role, Sale, SecuredBy, SoldSeat};
-use rusqlite::params;
 use uuid::Uuid;
 
 impl Site {
@@ -22,28 +21,7 @@ impl Site {
     pub fn conflicts(&self) -> Result<Vec<ConflictView>> {
         let site = self.site_row()?;
         let tz = time_fmt::zone(&site.time_zone)?;
-        let db = self.db();
-        let mut stmt = db.prepare(
-            "SELECT c.order_id, c.taken, c.state, o.showtime_id, o.total_minor, f.title_en, s.starts_at,
-                    (SELECT json_group_array(seat_label) FROM order_seats WHERE order_id = c.order_id)
-             FROM conflict_tasks c JOIN orders o ON o.id = c.order_id
-             JOIN showtimes s ON s.id = o.showtime_id JOIN films f ON f.id = s.film_id
-             ORDER BY c.state != 'open', c.created_at",
-        )?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, i64>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, i64>(6)?,
-                    r.get::<_, String>(7)?,
-                ))
-            })?
-            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let rows = store::conflict_rows(&self.db())?;
         rows.into_iter()
             .map(
                 |(order_id, taken, state, showtime_id, total, title, starts, seats)| {
@@ -136,38 +114,13 @@ impl Site {
             reason: format!("seats {} were already sold", task.taken.join(", ")),
             at: now,
         });
-        let body = serde_json::to_string(&body).map_err(|e| SiteError::Corrupt(e.to_string()))?;
         {
             let mut db = self.db();
             let tx = db.transaction()?;
             let id = order_id.to_string();
-            tx.execute(
-                "INSERT INTO released_seats (order_id, showtime_id, seat_label, ticket_type, price_minor, released_at, why)
-                 SELECT order_id, showtime_id, seat_label, ticket_type, price_minor, ?2, 'refund'
-                 FROM order_seats WHERE order_id = ?1",
-                params![id, now.to_string()],
-            )?;
-            tx.execute("DELETE FROM order_seats WHERE order_id = ?1", [&id])?;
-            // The money goes back the way it came: negative payments.
-            tx.execute(
-                "INSERT INTO payments (order_id, method, amount_minor, reference)
-                 SELECT order_id, method, -amount_minor, reference FROM payments
-                 WHERE order_id = ?1 AND amount_minor > 0",
-                [&id],
-            )?;
-            tx.execute(
-                "UPDATE orders SET refunded_at = ?2 WHERE id = ?1",
-                params![id, now.to_string()],
-            )?;
-            tx.execute(
-                "INSERT INTO outbox (id, order_id, body, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![entry_id.to_string(), id, body, now.as_second()],
-            )?;
-            tx.execute(
-                "UPDATE conflict_tasks SET state = 'refunded', resolution_entry = ?2, resolved_by = ?3,
-                     resolved_at = ?4 WHERE order_id = ?1",
-                params![id, entry_id.to_string(), staff.id, now.to_string()],
-            )?;
+            store::refund_order_rows(&tx, &id, now)?;
+            store::insert_entry(&tx, entry_id, &id, &body, now)?;
+            store::resolve_conflict_task(&tx, &id, "refunded", entry_id, &staff.id, Some(now))?;
             tx.commit()?;
         }
         tracing::info!(order = %task.order_ref, by = %staff.id, "conflict refunded");
@@ -189,12 +142,7 @@ impl Site {
         let site = self.site_row()?;
         let tz = time_fmt::zone(&site.time_zone)?;
         let now = self.clock.now();
-        let showtimes: u32 = self.db().query_row(
-            "SELECT count(DISTINCT showtime_id) FROM order_seats WHERE order_id = ?1",
-            [order_id.to_string()],
-            |r| r.get(0),
-        )?;
-        if showtimes > 1 {
+        if store::order_showtimes(&self.db(), &order_id.to_string())?.len() > 1 {
             // Only a hold that ran out before the push can put such an order
             // in conflict (an offline override covers one showtime).
             return Err(SiteError::Invalid(
@@ -243,11 +191,7 @@ impl Site {
             return Err(SiteError::SeatUnavailable(busy));
         }
         // The order's seats after the move, with their ticket types and prices.
-        let old: Vec<(String, String, i64)> = self
-            .db()
-            .prepare("SELECT seat_label, ticket_type, price_minor FROM order_seats WHERE order_id = ?1 ORDER BY seat_label")?
-            .query_map([order_id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<std::result::Result<_, _>>()?;
+        let old = store::order_seat_lines(&self.db(), &order_id.to_string())?;
         let mut moves = Vec::new();
         let mut next = replacements.iter();
         let seats: Vec<SoldSeat> = old
@@ -294,11 +238,7 @@ impl Site {
         };
         let (sale, cashier_id): (Sale, String) = {
             let db = self.db();
-            let body: String = db.query_row(
-                "SELECT body FROM outbox WHERE order_id = ?1 AND body LIKE '%\"kind\":\"sale\"%' ORDER BY seq DESC LIMIT 1",
-                [order_id.to_string()],
-                |r| r.get(0),
-            )?;
+            let body = store::last_sale_entry(&db, &order_id.to_string())?;
             match serde_json::from_str::<EntryBody>(&body)
                 .map_err(|e| SiteError::Corrupt(e.to_string()))?
             {
@@ -347,36 +287,23 @@ impl Site {
             )?);
         }
         let entry_id = self.ids.new_id(now);
-        let body = serde_json::to_string(&EntryBody::Sale(new_sale))
-            .map_err(|e| SiteError::Corrupt(e.to_string()))?;
+        let body = EntryBody::Sale(new_sale);
         let job_ids = {
             let mut db = self.db();
             let tx = db.transaction()?;
             let id = order_id.to_string();
             for (from, to, ticket_type, price) in &moves {
-                tx.execute(
-                    "INSERT INTO released_seats (order_id, showtime_id, seat_label, ticket_type, price_minor, released_at, why)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'reseat')",
-                    params![id, show.id, from, ticket_type, price, now.to_string()],
-                )?;
-                tx.execute(
-                    "UPDATE order_seats SET seat_label = ?3 WHERE order_id = ?1 AND seat_label = ?2",
-                    params![id, from, to],
-                )?;
-                tx.execute(
-                    "DELETE FROM leases WHERE showtime_id = ?1 AND seat_label = ?2",
-                    params![show.id, to],
+                store::release_seat_for_reseat(
+                    &tx,
+                    &id,
+                    &show.id,
+                    (from, to),
+                    (ticket_type, *price),
+                    now,
                 )?;
             }
-            tx.execute(
-                "INSERT INTO outbox (id, order_id, body, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![entry_id.to_string(), id, body, now.as_second()],
-            )?;
-            tx.execute(
-                "UPDATE conflict_tasks SET state = 'reseating', resolution_entry = ?2, resolved_by = ?3
-                 WHERE order_id = ?1",
-                params![id, entry_id.to_string(), staff.id],
-            )?;
+            store::insert_entry(&tx, entry_id, &id, &body, now)?;
+            store::resolve_conflict_task(&tx, &id, "reseating", entry_id, &staff.id, None)?;
             let ids = self.enqueue_jobs(&tx, &jobs, now)?;
             tx.commit()?;
             ids
