@@ -371,13 +371,13 @@ fn reserve(path: &Path, n: u64) -> std::io::Result<u64> {
 }
 
 /// A source of jitter factors for backoff pauses (see
-/// [`crate::pump::Backoff::pause`]): values in 0.8..=1.2.
+/// the pump's backoff): values in 0.8..=1.2.
 pub trait Jitter: Send + Sync {
     /// The next factor.
     fn factor(&self) -> f64;
 }
 
-/// Any `Fn() -> f64` is a jitter source (e.g. [`crate::pump::random_jitter`]).
+/// Any `Fn() -> f64` is a jitter source (e.g. the pump's `random_jitter`).
 impl<F: Fn() -> f64 + Send + Sync> Jitter for F {
     fn factor(&self) -> f64 {
         self()
