@@ -5,9 +5,8 @@ use crate::api::{Printout, ShiftReport};
 use crate::engine::Site;
 use crate::error::{Result, SiteError};
 use crate::rules::layout::{JobKind, NewJob};
-use crate::store::StaffRow;
+use crate::store::{self, StaffRow};
 use crate::time_fmt;
-use rusqlite::{OptionalExtension, params};
 
 impl Site {
     /// Opens a shift for `staff` with `float_minor` in the drawer.
@@ -17,10 +16,7 @@ impl Site {
         }
         let now = self.clock.now();
         let id = self.ids.new_id(now).to_string();
-        let inserted = self.db().execute(
-            "INSERT INTO shifts (id, staff_id, opened_at, float_minor) VALUES (?1, ?2, ?3, ?4)",
-            params![id, staff.id, now.to_string(), float_minor],
-        );
+        let inserted = store::insert_shift(&self.db(), &id, &staff.id, now, float_minor);
         match inserted {
             Ok(_) => self.shift_report(&id, staff),
             Err(rusqlite::Error::SqliteFailure(f, _))
@@ -36,13 +32,7 @@ impl Site {
     }
 
     fn open_shift_id(&self, staff: &StaffRow) -> Result<String> {
-        self.db()
-            .query_row(
-                "SELECT id FROM shifts WHERE staff_id = ?1 AND closed_at IS NULL",
-                [&staff.id],
-                |r| r.get(0),
-            )
-            .optional()?
+        store::open_shift_id(&self.db(), &staff.id)?
             .ok_or_else(|| SiteError::Invalid(format!("{} has no open shift", staff.name)))
     }
 
@@ -66,10 +56,7 @@ impl Site {
             ));
         }
         let id = self.open_shift_id(staff)?;
-        self.db().execute(
-            "UPDATE shifts SET closed_at = ?2, counted_minor = ?3 WHERE id = ?1 AND closed_at IS NULL",
-            params![id, self.clock.now().to_string(), counted_minor],
-        )?;
+        store::close_shift(&self.db(), &id, self.clock.now(), counted_minor)?;
         let report = self.shift_report(&id, staff)?;
         let printout = self
             .print_shift_report(&report, "Z REPORT - SHIFT CLOSED")
@@ -87,26 +74,10 @@ impl Site {
             i64,
             Option<String>,
             Option<i64>,
-        ) = db.query_row(
-            "SELECT opened_at, float_minor, closed_at, counted_minor FROM shifts WHERE id = ?1",
-            [shift_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )?;
-        let (orders, tickets, total, vat): (u32, u32, i64, i64) = db.query_row(
-            "SELECT count(*), COALESCE(sum((SELECT count(*) FROM order_seats s WHERE s.order_id = o.id)), 0),
-                    COALESCE(sum(total_minor), 0), COALESCE(sum(vat_minor), 0)
-             FROM orders o WHERE shift_id = ?1",
-            [shift_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )?;
-        let paid = |method: &str| -> Result<i64> {
-            Ok(db.query_row(
-                "SELECT COALESCE(sum(p.amount_minor), 0) FROM payments p JOIN orders o ON o.id = p.order_id
-                 WHERE o.shift_id = ?1 AND p.method = ?2",
-                params![shift_id, method],
-                |r| r.get(0),
-            )?)
-        };
+        ) = store::shift_row(&db, shift_id)?;
+        let (orders, tickets, total, vat): (u32, u32, i64, i64) =
+            store::shift_sales(&db, shift_id)?;
+        let paid = |method: &str| -> Result<i64> { store::shift_paid(&db, shift_id, method) };
         let cash = paid("cash")?;
         let card = paid("card")?;
         let expected = float_minor + cash;

@@ -13,6 +13,7 @@ mod orders;
 mod outbox;
 mod print_jobs;
 mod seats;
+mod shifts;
 
 pub use crate::model::{PendingEntry, QueueStats, SeatRow, ShowtimeRow, SiteRow, StaffRow};
 pub use catalog::*;
@@ -23,6 +24,7 @@ pub use orders::*;
 pub use outbox::*;
 pub use print_jobs::*;
 pub use seats::*;
+pub use shifts::*;
 
 use crate::error::{Result, SiteError};
 use rusqlite::Connection;

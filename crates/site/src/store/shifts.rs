@@ -1,0 +1,74 @@
+//! Shifts: a cashier's float, the sales made in it and the cash count.
+
+use crate::error::Result;
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// Opens a shift; a second open shift for the same staff member is a
+/// constraint violation (the caller says so in words).
+pub fn insert_shift(
+    conn: &Connection,
+    id: &str,
+    staff_id: &str,
+    now: Timestamp,
+    float_minor: i64,
+) -> rusqlite::Result<usize> {
+    conn.execute(
+        "INSERT INTO shifts (id, staff_id, opened_at, float_minor) VALUES (?1, ?2, ?3, ?4)",
+        params![id, staff_id, now.to_string(), float_minor],
+    )
+}
+
+/// The open shift of a staff member, if any.
+pub fn open_shift_id(conn: &Connection, staff_id: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM shifts WHERE staff_id = ?1 AND closed_at IS NULL",
+            [staff_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// Closes a shift with the counted cash.
+pub fn close_shift(conn: &Connection, id: &str, now: Timestamp, counted_minor: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE shifts SET closed_at = ?2, counted_minor = ?3 WHERE id = ?1 AND closed_at IS NULL",
+        params![id, now.to_string(), counted_minor],
+    )?;
+    Ok(())
+}
+
+/// A shift: `(opened_at, float, closed_at, counted)`.
+#[allow(clippy::type_complexity)]
+pub fn shift_row(
+    conn: &Connection,
+    shift_id: &str,
+) -> Result<(String, i64, Option<String>, Option<i64>)> {
+    Ok(conn.query_row(
+        "SELECT opened_at, float_minor, closed_at, counted_minor FROM shifts WHERE id = ?1",
+        [shift_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?)
+}
+
+/// A shift's sales: `(orders, tickets, total, VAT)`.
+pub fn shift_sales(conn: &Connection, shift_id: &str) -> Result<(u32, u32, i64, i64)> {
+    Ok(conn.query_row(
+        "SELECT count(*), COALESCE(sum((SELECT count(*) FROM order_seats s WHERE s.order_id = o.id)), 0),
+                COALESCE(sum(total_minor), 0), COALESCE(sum(vat_minor), 0)
+         FROM orders o WHERE shift_id = ?1",
+        [shift_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?)
+}
+
+/// What a shift took by one payment method.
+pub fn shift_paid(conn: &Connection, shift_id: &str, method: &str) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT COALESCE(sum(p.amount_minor), 0) FROM payments p JOIN orders o ON o.id = p.order_id
+         WHERE o.shift_id = ?1 AND p.method = ?2",
+        params![shift_id, method],
+        |r| r.get(0),
+    )?)
+}
