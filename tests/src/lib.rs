@@ -126,19 +126,37 @@ impl Drop for Central {
 pub struct Terminal {
     /// Data directory.
     pub data: PathBuf,
+    /// Environment variables set for every command (e.g. `BOXOFFICE_SIM_SEED`).
+    pub env: Vec<(String, String)>,
 }
 
 impl Terminal {
     /// A terminal whose data lives in `dir`.
     pub fn new(dir: PathBuf) -> Terminal {
-        Terminal { data: dir }
+        Terminal {
+            data: dir,
+            env: Vec::new(),
+        }
+    }
+
+    /// The same terminal with `key=value` in the environment of every command.
+    pub fn with_env(mut self, key: &str, value: &str) -> Terminal {
+        self.env.push((key.to_string(), value.to_string()));
+        self
+    }
+
+    /// `boxoffice-site --data DIR` with this terminal's environment, to add
+    /// arguments to and spawn (e.g. to kill it mid-way).
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(bin("boxoffice-site"));
+        cmd.arg("--data").arg(&self.data);
+        cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
+        cmd
     }
 
     /// Runs `boxoffice-site --data DIR args...`.
     pub fn run(&self, args: &[&str]) -> Output {
-        Command::new(bin("boxoffice-site"))
-            .arg("--data")
-            .arg(&self.data)
+        self.command()
             .args(args)
             .output()
             .expect("run boxoffice-site")

@@ -18,19 +18,98 @@
 //! exact instant a SIGKILL lands is the one thing a seed cannot pin down.
 //! `make test` runs fixed seeds; `SIM_SEEDS=1-40 SIM_STEPS=400 cargo test -p
 //! boxoffice-tests --test simulation -- --ignored` runs the long mode.
+//!
+//! Each terminal's processes get a seed of their own (from the simulation's
+//! seed and the terminal's index) in `BOXOFFICE_SIM_SEED`, so their order and
+//! outbox ids (and the printed references) come from
+//! `site::clock::SeededIds` and their pump jitter from `SeededJitter`. The
+//! ids' sequence is persisted in the terminal's data directory, so the many
+//! processes of one terminal, killed or not, never draw an id twice. The
+//! wall clock stays the system's: central is a real process on its own clock
+//! (holds, leases, business days), and driving one manual clock across ~100
+//! processes and central is not worth what it would buy. So an id's first 48
+//! bits (its millisecond) differ between runs; the event log records the
+//! seeded rest of each id (`…-7xxx-…`) and the reference, which a seed pins.
+//!
+//! Every run keeps an event log: each step of the schedule with the ids and
+//! references it produced and its outcome, then each terminal's outbox
+//! outcomes after healing. `chain_simulation_replays_a_seed` runs one seed
+//! twice without kills and asserts the two logs are equal; with kills, a
+//! killed sale's outcome is left out of the log (only the kill is recorded),
+//! and what follows a kill is pinned only as far as the kill's timing allows.
 
 use e2e::fault_proxy::{Fault, FaultProxy, Rule};
-use e2e::{Central, Terminal, bin};
+use e2e::{Central, Terminal};
 use rusqlite::{Connection, OpenFlags, params};
 use serde_json::Value;
-use site::clock::{SystemClock, V7Ids};
+use site::clock::{SplitMix64, SystemClock, V7Ids};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const SITES: usize = 31;
 const TERMINALS: usize = 3;
+
+/// How one run is set up.
+#[derive(Debug, Clone, Copy)]
+struct SimConfig {
+    seed: u64,
+    steps: usize,
+    /// SIGKILL some sales mid-way. The schedule draws the same numbers either
+    /// way; without kills, a killed sale simply runs to its end.
+    kills: bool,
+}
+
+/// The seed of terminal number `index` (0-based) of a run seeded with `seed`.
+fn terminal_seed(seed: u64, index: usize) -> u64 {
+    SplitMix64::nth(seed, index as u64)
+}
+
+/// The part of an id a seed pins down: everything after its 48 timestamp
+/// bits (`…-7xxx-yxxx-xxxxxxxxxxxx`).
+fn seeded_part(id: &str) -> String {
+    format!("…{}", id.get(13..).unwrap_or(id))
+}
+
+/// The `[code]` at the end of a failed command's error line.
+fn error_code(stderr: &[u8]) -> String {
+    let text = String::from_utf8_lossy(stderr);
+    text.lines()
+        .rev()
+        .find_map(|l| {
+            let l = l.trim_end();
+            let open = l.rfind('[')?;
+            l.ends_with(']')
+                .then(|| l[open + 1..l.len() - 1].to_string())
+        })
+        .unwrap_or_else(|| "?".into())
+}
+
+/// What a run did, in order. Each event has the part its seed pins down and,
+/// for a killed sale, the outcome it does not (shown in failure messages,
+/// left out of [`EventLog::pinned`]).
+#[derive(Default)]
+struct EventLog(Vec<(String, String)>);
+
+impl EventLog {
+    fn push(&mut self, pinned: String) {
+        self.0.push((pinned, String::new()));
+    }
+    fn push_unpinned(&mut self, pinned: String, unpinned: String) {
+        self.0.push((pinned, unpinned));
+    }
+    fn pinned(&self) -> Vec<String> {
+        self.0.iter().map(|(p, _)| p.clone()).collect()
+    }
+    fn text(&self) -> String {
+        self.0
+            .iter()
+            .map(|(p, u)| format!("{p}{u}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
 
 /// splitmix64: small, seedable, good enough for schedules.
 struct Rng(u64);
@@ -164,6 +243,16 @@ fn strings(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> Vec<String
 }
 
 fn run_seed(seed: u64, steps: usize) {
+    run_sim(SimConfig {
+        seed,
+        steps,
+        kills: true,
+    });
+}
+
+/// Runs the simulation and returns the pinned part of its event log.
+fn run_sim(cfg: SimConfig) -> Vec<String> {
+    let SimConfig { seed, steps, kills } = cfg;
     let started = Instant::now();
     let dir = tempfile::tempdir().unwrap();
     let central = Central::start(dir.path());
@@ -176,7 +265,10 @@ fn run_seed(seed: u64, steps: usize) {
     for (si, site) in sites.iter().enumerate() {
         for k in 1..=TERMINALS {
             let id = format!("{site}-t{k}");
-            let t = Terminal::new(dir.path().join(&id));
+            let t = Terminal::new(dir.path().join(&id)).with_env(
+                "BOXOFFICE_SIM_SEED",
+                &terminal_seed(seed, terms.len()).to_string(),
+            );
             let out = t.run(&[
                 "init",
                 "--central",
@@ -199,7 +291,7 @@ fn run_seed(seed: u64, steps: usize) {
     let mut paid: Vec<(usize, Paid)> = Vec::new();
     let mut killed = 0u32;
     let mut web_sold: Vec<(String, String)> = Vec::new();
-    let mut log: Vec<String> = Vec::new();
+    let mut log = EventLog::default();
     for step in 0..steps {
         let roll = rng.below(100);
         let ti = rng.below(terms.len());
@@ -283,40 +375,52 @@ fn run_seed(seed: u64, steps: usize) {
                 if let Some(a) = &also_arg {
                     args.extend(["--also", a.as_str()]);
                 }
-                let crash = rng.chance(12);
+                let crash = rng.chance(12) && kills;
                 let kill_after = Duration::from_millis(rng.next() % 300);
-                let mut child = Command::new(bin("boxoffice-site"))
-                    .arg("--data")
-                    .arg(&st.t.data)
-                    .args(&args)
-                    .stdout(Stdio::piped())
-                    .stderr(Stdio::piped())
-                    .spawn()
-                    .unwrap();
+                let mut child =
+                    st.t.command()
+                        .args(&args)
+                        .stdout(Stdio::piped())
+                        .stderr(Stdio::piped())
+                        .spawn()
+                        .unwrap();
                 if crash {
                     std::thread::sleep(kill_after);
                     let _ = child.kill();
                     killed += 1;
                 }
                 let out = child.wait_with_output().unwrap();
-                log.push(format!(
-                    "{step}: {} sells {list} of {show}{}{}{} -> {}",
+                let sale: Option<Value> = out
+                    .status
+                    .success()
+                    .then(|| serde_json::from_slice(&out.stdout).ok())
+                    .flatten();
+                let outcome = match &sale {
+                    Some(v) => format!(
+                        "paid: order {} {} by {}",
+                        seeded_part(v["order_id"].as_str().unwrap_or("?")),
+                        v["order_ref"].as_str().unwrap_or("?"),
+                        v["secured_by"].as_str().unwrap_or("?"),
+                    ),
+                    None if out.status.success() => "paid (no JSON)".into(),
+                    None => format!("not sold [{}]", error_code(&out.stderr)),
+                };
+                let what = format!(
+                    "{step}: {} sells {list} of {show}{}{}",
                     st.id,
                     also_arg
                         .as_ref()
                         .map(|a| format!(" and {a}"))
                         .unwrap_or_default(),
                     if override_sale { " (override)" } else { "" },
-                    if crash { " (killed)" } else { "" },
-                    if out.status.success() {
-                        "paid"
-                    } else {
-                        "not sold"
-                    }
-                ));
-                if out.status.success()
-                    && let Ok(v) = serde_json::from_slice::<Value>(&out.stdout)
-                {
+                );
+                if crash {
+                    // When the kill lands is not pinned, so neither is the outcome.
+                    log.push_unpinned(format!("{what} (killed)"), format!(" -> {outcome}"));
+                } else {
+                    log.push(format!("{what} -> {outcome}"));
+                }
+                if let Some(v) = sale {
                     paid.push((
                         ti,
                         Paid {
@@ -384,13 +488,15 @@ fn run_seed(seed: u64, steps: usize) {
                 log.push(format!(
                     "{step}: {} syncs -> {}",
                     st.id,
-                    out.status.success()
+                    if out.status.success() {
+                        "ok".to_string()
+                    } else {
+                        format!("failed [{}]", error_code(&out.stderr))
+                    }
                 ));
             }
         }
     }
-    let context = |what: &str| format!("seed {seed}: {what}\nschedule:\n{}", log.join("\n"));
-
     // Heal everything and let every terminal drain.
     for p in &proxies {
         p.heal();
@@ -403,6 +509,27 @@ fn run_seed(seed: u64, steps: usize) {
             }
         }
     }
+    // What became of every sale each terminal queued, in the terminal's order.
+    for st in &terms {
+        let db = ro(&st.t.data.join("terminal.sqlite"));
+        let mut stmt = db
+            .prepare("SELECT id, order_id, state FROM outbox ORDER BY id")
+            .unwrap();
+        let rows: Vec<(String, String, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        for (entry, order, state) in rows {
+            log.push(format!(
+                "{}: entry {} of order {} -> {state}",
+                st.id,
+                seeded_part(&entry),
+                seeded_part(&order)
+            ));
+        }
+    }
+    let context = |what: &str| format!("seed {seed}: {what}\nschedule:\n{}", log.text());
 
     // Invariants.
     let c = ro(&central.db);
@@ -611,6 +738,7 @@ fn run_seed(seed: u64, steps: usize) {
         central_orders.len(),
         started.elapsed().as_secs_f64()
     );
+    log.pinned()
 }
 
 fn seeds_from_env(default: &[u64]) -> Vec<u64> {
@@ -648,4 +776,52 @@ fn chain_simulation_long() {
     for seed in seeds_from_env(&(1..=20).collect::<Vec<_>>()) {
         run_seed(seed, steps_from_env(400));
     }
+}
+
+/// A seed replays exactly: two runs of one seed log the same events, step by
+/// step (each sale's order id, less its 48 timestamp bits, its reference and
+/// how it was secured, or its refusal code; each web sale, fault and sync),
+/// and then the same outbox outcome for every entry. No kills (the instant a
+/// SIGKILL lands is not pinned); the schedule is otherwise the fixed seeds'.
+#[test]
+fn chain_simulation_replays_a_seed() {
+    let cfg = SimConfig {
+        seed: std::env::var("SIM_REPLAY_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(1),
+        steps: steps_from_env(40),
+        kills: false,
+    };
+    let started = Instant::now();
+    let first = run_sim(cfg);
+    let second = run_sim(cfg);
+    let sales = first
+        .iter()
+        .filter(|e| e.contains("-> paid: order"))
+        .count();
+    assert!(
+        sales >= 3,
+        "seed {}: too few sales to compare: {first:#?}",
+        cfg.seed
+    );
+    if let Some(i) = (0..first.len().max(second.len())).find(|&i| first.get(i) != second.get(i)) {
+        panic!(
+            "seed {} does not replay: event {i} differs\nfirst:  {:?}\nsecond: {:?}\nfirst run:\n{}\nsecond run:\n{}",
+            cfg.seed,
+            first.get(i),
+            second.get(i),
+            first.join("\n"),
+            second.join("\n")
+        );
+    }
+    if std::env::var_os("SIM_LOG").is_some() {
+        eprintln!("{}", first.join("\n"));
+    }
+    eprintln!(
+        "seed {} replayed: {} events ({sales} paid sales) equal in two runs, {:.1}s",
+        cfg.seed,
+        first.len(),
+        started.elapsed().as_secs_f64()
+    );
 }
