@@ -643,6 +643,17 @@ pub struct Payment {
     pub reference: Option<String>,
 }
 
+/// The short reference of a counter order, printed on its tickets, receipt
+/// and change slips and kept by central with the order: `T` and the last 8
+/// hex digits of the order id, upper case (the random tail of a UUIDv7), e.g.
+/// `T7C8D9E0F`. Terminal and central derive it alike, so both name an order
+/// the same way without sending it. (Web orders use `W` references, central's
+/// own.)
+pub fn order_reference(order_id: Uuid) -> String {
+    let simple = order_id.simple().to_string().to_uppercase();
+    format!("T{}", &simple[simple.len() - 8..])
+}
+
 /// A completed sale, as pushed to central.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Sale {
@@ -965,6 +976,14 @@ pub struct RegisterKeyRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn order_references_are_t_and_the_id_s_last_eight_hex_digits() {
+        let id = Uuid::parse_str("0190a5c4-7e2b-7c3d-8f4e-5a6b7c8d9e0f").unwrap();
+        assert_eq!(order_reference(id), "T7C8D9E0F");
+        assert_eq!(order_reference(Uuid::nil()), "T00000000");
+        assert_eq!(order_reference(Uuid::max()), "TFFFFFFFF");
+    }
 
     #[test]
     fn api_versions_compare_by_minor() {
