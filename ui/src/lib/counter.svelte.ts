@@ -348,14 +348,20 @@ export class Counter {
     }
   }
 
-  /** "Add to order" (A): the current selection is set aside with its hold; the cashier picks more. */
+  /**
+   * "Add to order" (A): the selection as it is when the cashier asks is set
+   * aside with its hold; seats tapped while central answers stay chosen, as
+   * the start of the next selection.
+   */
   async addToOrder(): Promise<void> {
     if (!this.view.canAdd || this.selling || this.sale) return;
-    await this.keeper.setAside((holdId) => {
-      const part = partFromOrder(this.order, this.map, holdId);
+    const asked = $state.snapshot(this.order);
+    await this.keeper.setAside((holdId, taken) => {
+      const seats = asked.seats.filter((s) => !taken.includes(s));
+      const part = partFromOrder({ ...asked, seats }, this.map, holdId);
       if (!part) return false;
       this.basket = [...this.basket, part];
-      this.order = { ...this.order, seats: [], price_override: null };
+      this.order = { ...this.order, seats: this.order.seats.filter((s) => !asked.seats.includes(s)), price_override: null };
       return true;
     });
   }

@@ -212,4 +212,22 @@ describe('Counter', () => {
     const placed = Array.from({ length: holds }, (_, i) => `h${i + 1}`);
     expect(placed.filter((h) => !replaced.includes(h) && !released.includes(h))).toEqual([]);
   });
+
+  it('sets aside the seats chosen when Add was pressed; one tapped while central answers starts the next part', async () => {
+    await openShow();
+    await pick('A-1');
+    let answer: (() => void) | null = null;
+    engine.handlers.hold_seats = () =>
+      new Promise((resolve) => {
+        answer = () => resolve({ hold_id: `h${++holds}`, unavailable: [], leased: [], offline: false, expires_at: null });
+      });
+    counter.order = { ...counter.order, seats: ['A-2'] };
+    const adding = counter.addToOrder();
+    await vi.advanceTimersByTimeAsync(0);
+    counter.toggle(map.seats.find((s) => s.label === 'A-1')!);
+    answer!();
+    await adding;
+    expect(counter.basket.map((p) => p.seats)).toEqual([['A-2']]);
+    expect(counter.order.seats).toEqual(['A-1']);
+  });
 });

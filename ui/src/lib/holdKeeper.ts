@@ -117,15 +117,18 @@ export class HoldKeeper {
 
   /** Holds the selection (replacing its hold), or releases it when nothing is chosen. */
   sync(key: string, force = false): Promise<void> {
-    return this.enqueue(() => this.syncNow(key, force));
+    return this.enqueue(async () => {
+      await this.syncNow(key, force);
+    });
   }
 
-  private async syncNow(key: string, force: boolean): Promise<void> {
-    if (this.host.paused() || (key === this.heldKey && !force)) return;
-    const { showtime_id: showtime, seats } = this.host.selection();
+  /** Holds `selection` (the current one by default); returns the seats central says are taken. */
+  private async syncNow(key: string, force: boolean, selection = this.host.selection()): Promise<string[]> {
+    if (this.host.paused() || (key === this.heldKey && !force)) return [];
+    const { showtime_id: showtime, seats } = selection;
     if (key === '' || !showtime || seats.length === 0) {
       await this.releaseSelection();
-      return;
+      return [];
     }
     try {
       const v = await this.backend.hold(showtime, [...seats], this.holdId);
@@ -138,9 +141,11 @@ export class HoldKeeper {
       } else {
         this.heldKey = key;
       }
+      return v.unavailable;
     } catch {
       // No hold: the sale places its own. A dead central shows in the status bar.
       this.heldKey = '';
+      return [];
     }
   }
 
@@ -161,15 +166,19 @@ export class HoldKeeper {
   }
 
   /**
-   * "Add to order": the selection's hold, brought up to date, goes with the
-   * part `setAside` makes of it (false when the selection cannot be set aside).
+   * "Add to order": the selection as it is now (not as it is once central
+   * answers: seats chosen meanwhile start the next selection) is held, and its
+   * hold goes with the part `setAside` makes of it, without the seats central
+   * says are taken (`setAside` answers false when it cannot be set aside).
    */
-  setAside(setAside: (holdId: string | null) => boolean): Promise<void> {
+  setAside(setAside: (holdId: string | null, taken: string[]) => boolean): Promise<void> {
     this.timers.clearTimeout(this.timer);
-    const key = selectionKey(this.host.selection());
+    const now = this.host.selection();
+    const selection = { showtime_id: now.showtime_id, seats: [...now.seats] };
+    const key = selectionKey(selection);
     return this.enqueue(async () => {
-      await this.syncNow(key, false);
-      if (!setAside(this.holdId)) return;
+      const taken = await this.syncNow(key, false, selection);
+      if (!setAside(this.holdId, taken)) return;
       this.holdId = null;
       this.heldKey = '';
     });
