@@ -400,6 +400,9 @@ fn ticket_line(check: &TicketCheck) -> String {
     }
 }
 
+/// The id source and the pump's jitter of one process.
+type Seams = (Arc<dyn IdSource>, Arc<dyn Jitter>);
+
 /// Ids and pump jitter: random, or seeded when the (undocumented, for the
 /// seeded simulation in `tests/tests/simulation.rs`) environment variable
 /// `BOXOFFICE_SIM_SEED` holds a number. Seeded ids come from
@@ -407,7 +410,7 @@ fn ticket_line(check: &TicketCheck) -> String {
 /// processes of one terminal (one per command, some SIGKILLed) never hand
 /// out an id twice. The clock stays the system's: the simulation runs
 /// against a real central whose own clock it cannot drive.
-fn seams(data: &std::path::Path) -> Result<(Arc<dyn IdSource>, Arc<dyn Jitter>), SiteError> {
+fn seams(data: &std::path::Path) -> Result<Seams, SiteError> {
     let Ok(text) = std::env::var("BOXOFFICE_SIM_SEED") else {
         return Ok((Arc::new(V7Ids), Arc::new(RandomJitter)));
     };

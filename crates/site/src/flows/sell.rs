@@ -204,15 +204,14 @@ impl Site {
                 continue;
             }
             let hold = if self.is_online() && offline_unleased.is_empty() {
-                let h = client
+                client
                     .hold(&HoldRequest {
                         showtime_id: part.show.id.clone(),
                         seats: unleased.clone(),
                         ttl_secs: hold_ttl_secs,
                         replaces: part.selection_hold.clone(),
                     })
-                    .await;
-                h
+                    .await
             } else {
                 // Known offline: do not make the cashier wait for a timeout.
                 Err(CallError::Network("central is offline".into()))

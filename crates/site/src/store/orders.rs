@@ -118,13 +118,16 @@ pub fn order_sale_time(conn: &Connection, order_id: &str) -> Result<Option<(Stri
         .optional()?)
 }
 
-/// An order's seats for a reprint (one seat, or all): `(showtime, seat,
-/// ticket type, price, reprints so far)`.
+/// An order's seat for a reprint: `(showtime, seat, ticket type, price,
+/// reprints so far)`.
+pub type ReprintSeat = (String, String, String, i64, u32);
+
+/// An order's seats for a reprint (one seat, or all).
 pub fn order_seats_for_reprint(
     conn: &Connection,
     order_id: &str,
     seat: Option<&str>,
-) -> Result<Vec<(String, String, String, i64, u32)>> {
+) -> Result<Vec<ReprintSeat>> {
     let mut stmt = conn.prepare(
         "SELECT s.showtime_id, s.seat_label, s.ticket_type, s.price_minor,
                 COALESCE((SELECT max(j.reprint_count) FROM print_jobs j
