@@ -1322,10 +1322,7 @@ fn apply_sale(
     if !taken.is_empty() {
         return Ok(Outcome::Conflict { seats: taken });
     }
-    let reference = {
-        let simple = sale.order_id.simple().to_string().to_uppercase();
-        format!("T{}", &simple[simple.len() - 8..])
-    };
+    let reference = protocol::order_reference(sale.order_id);
     tx.execute(
         "INSERT INTO orders (id, showtime_id, channel, terminal_id, reference, total_minor, currency, created_at)
          VALUES (?1, ?2, 'terminal', ?3, ?4, ?5, ?6, ?7)",
