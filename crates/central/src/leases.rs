@@ -8,8 +8,10 @@
 //! before the show. A leased seat is unavailable to the web and to other
 //! terminals; the lessee sells it with [`SecuredBy::Lease`](protocol::SecuredBy).
 
-use crate::db::{CentralDb, emit, expire_stale, site_settings};
+use crate::catalog::site_settings;
+use crate::db::CentralDb;
 use crate::error::CentralError;
+use crate::seats::{emit, expire_stale};
 use domain::best_available::{self, Request, SeatSpot};
 use domain::{SeatArea, SeatKind, SeatState};
 use jiff::{SignedDuration, Timestamp};

@@ -4,13 +4,18 @@
 //! uniqueness rule enforced by SQLite), [`http::router`] exposes it over HTTP,
 //! [`demo`] seeds a believable chain for the demo and the tests.
 
+pub mod catalog;
+pub mod credentials;
 pub mod db;
 pub mod demo;
+pub mod entries;
 pub mod error;
 pub mod events;
+pub mod holds;
 pub mod http;
 pub mod leases;
 pub mod openapi;
+mod seats;
 pub mod terminals;
 pub mod web_bookings;
 

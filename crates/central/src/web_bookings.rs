@@ -1,16 +1,69 @@
-//! Web bookings at the counter: a customer who bought on the chain's website
-//! shows a reference; the terminal looks it up and collects it, once.
+//! Web sales and bookings: the chain's website sells seats (a `W` reference);
+//! at the counter the customer shows the reference, and the terminal looks
+//! it up and collects it, once.
 
 use crate::db::CentralDb;
 use crate::error::CentralError;
-use domain::Currency;
+use crate::seats::{
+    check_not_cancelled, check_seats_exist, emit, expire_stale, showtime_screen, unavailable,
+};
+use domain::{Currency, SeatState};
 use jiff::Timestamp;
-use protocol::{SoldSeat, WebBooking};
+use protocol::{SoldSeat, WebBooking, WebSale, WebSaleRequest};
 use rusqlite::{Connection, OptionalExtension, params};
+use uuid::Uuid;
 
 type Result<T> = std::result::Result<T, CentralError>;
 
 impl CentralDb {
+    /// Sells seats to a web customer (the chain's website), if all are free.
+    pub fn web_sale(
+        &self,
+        req: &WebSaleRequest,
+        order_id: Uuid,
+        now: Timestamp,
+    ) -> Result<WebSale> {
+        if req.seats.is_empty() {
+            return Err(CentralError::BadRequest(
+                "a sale needs at least one seat".into(),
+            ));
+        }
+        self.write(|tx| {
+            let screen_id = showtime_screen(tx, &req.showtime_id)?;
+            check_not_cancelled(tx, &req.showtime_id)?;
+            check_seats_exist(tx, &screen_id, &req.seats)?;
+            expire_stale(tx, now)?;
+            let taken = unavailable(tx, &req.showtime_id, &req.seats, None, None)?;
+            if !taken.is_empty() {
+                return Err(CentralError::SeatUnavailable(taken));
+            }
+            let (currency, adult): (String, i64) = tx.query_row(
+                "SELECT si.currency, COALESCE((SELECT p.price_minor FROM prices p
+                     WHERE p.price_card_id = s.price_card_id AND p.ticket_type = 'adult'), 0)
+                 FROM showtimes s JOIN sites si ON si.id = s.site_id WHERE s.id = ?1",
+                [&req.showtime_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let reference = web_reference(order_id);
+            let id = order_id.to_string();
+            let total = adult.saturating_mul(req.seats.len() as i64);
+            tx.execute(
+                "INSERT INTO orders (id, showtime_id, channel, terminal_id, reference, total_minor, currency, created_at)
+                 VALUES (?1, ?2, 'web', NULL, ?3, ?4, ?5, ?6)",
+                params![id, req.showtime_id, reference, total, currency, now.to_string()],
+            )?;
+            for seat in &req.seats {
+                tx.execute(
+                    "INSERT INTO sold_seats (showtime_id, seat_label, order_id, ticket_type, price_minor)
+                     VALUES (?1, ?2, ?3, 'adult', ?4)",
+                    params![req.showtime_id, seat, id, adult],
+                )?;
+                emit(tx, &req.showtime_id, seat, SeatState::Sold, Some("web"), now)?;
+            }
+            Ok(WebSale { order_id: id, reference })
+        })
+    }
+
     /// A web booking of `site_id` by reference.
     pub fn web_booking(&self, site_id: &str, reference: &str) -> Result<WebBooking> {
         booking(&self.read(), site_id, reference)
@@ -49,6 +102,12 @@ impl CentralDb {
             booking(tx, &site_id, reference)
         })
     }
+}
+
+/// The reference of a web order: `W` and the last 8 hex digits of its id.
+fn web_reference(order_id: Uuid) -> String {
+    let simple = order_id.simple().to_string().to_uppercase();
+    format!("W{}", &simple[simple.len() - 8..])
 }
 
 /// `(order, showtime, site, total, currency, collected_at, collected_by, refunded_at)`.

@@ -1,0 +1,271 @@
+//! Terminal credentials: bearer tokens (only their SHA-256 is kept) and the
+//! Ed25519 public keys terminals sign door QR codes with.
+
+use crate::db::CentralDb;
+use crate::error::CentralError;
+use base64::Engine as _;
+use jiff::Timestamp;
+use protocol::TerminalPublicKey;
+use rusqlite::{OptionalExtension, params};
+use uuid::Uuid;
+
+type Result<T> = std::result::Result<T, CentralError>;
+
+impl CentralDb {
+    /// Lets terminals without a provisioned token call (demo and development).
+    pub fn allow_unprovisioned(&self, allow: bool) {
+        self.allow_unprovisioned
+            .store(allow, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Gives `terminal_id` a new bearer token (returned once; only its hash is kept).
+    /// Any previous token stops working.
+    pub fn provision_terminal(&self, terminal_id: &str) -> Result<String> {
+        let mut raw = [0u8; 32];
+        raw[..16].copy_from_slice(Uuid::new_v4().as_bytes());
+        raw[16..].copy_from_slice(Uuid::new_v4().as_bytes());
+        let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
+        let changed = self.write(|tx| {
+            Ok(tx.execute(
+                "UPDATE terminals SET token_hash = ?2 WHERE id = ?1",
+                params![terminal_id, token_hash(&token)],
+            )?)
+        })?;
+        if changed == 0 {
+            return Err(CentralError::UnknownTerminal(terminal_id.to_string()));
+        }
+        Ok(token)
+    }
+
+    /// Checks a terminal's bearer token.
+    pub fn authenticate(&self, terminal_id: &str, bearer: Option<&str>) -> Result<()> {
+        let stored: Option<Option<String>> = self
+            .read()
+            .query_row(
+                "SELECT token_hash FROM terminals WHERE id = ?1",
+                [terminal_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match stored {
+            None => Err(CentralError::UnknownTerminal(terminal_id.to_string())),
+            Some(None)
+                if self
+                    .allow_unprovisioned
+                    .load(std::sync::atomic::Ordering::Relaxed) =>
+            {
+                Ok(())
+            }
+            Some(None) => Err(CentralError::Unauthorized(format!(
+                "terminal {terminal_id} is not provisioned; ask IT for its token"
+            ))),
+            Some(Some(hash)) => {
+                let given = bearer.map(token_hash).unwrap_or_default();
+                // Constant-time comparison of the two hex digests.
+                let same = given.len() == hash.len()
+                    && given
+                        .bytes()
+                        .zip(hash.bytes())
+                        .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                        == 0;
+                if same {
+                    Ok(())
+                } else {
+                    Err(CentralError::Unauthorized(format!(
+                        "wrong or missing token for terminal {terminal_id}"
+                    )))
+                }
+            }
+        }
+    }
+
+    /// Registers `terminal_id`'s Ed25519 public key (base64url, no padding).
+    ///
+    /// The first registration wins. Registering the same key again is a no-op;
+    /// a *different* key for a terminal that already has one is refused with
+    /// [`CentralError::KeyConflict`]: a terminal cannot replace its key by
+    /// itself, or a stolen terminal id could take over its signatures. Key
+    /// rotation (a replaced or reinstalled terminal) is a provisioning task for
+    /// IT, who delete the old row at central before the terminal registers anew.
+    pub fn register_key(
+        &self,
+        terminal_id: &str,
+        public_key: &str,
+        now: Timestamp,
+    ) -> Result<TerminalPublicKey> {
+        validate_public_key(public_key)?;
+        self.write(|tx| {
+            let known = tx
+                .query_row(
+                    "SELECT 1 FROM terminals WHERE id = ?1",
+                    [terminal_id],
+                    |_| Ok(()),
+                )
+                .optional()?;
+            if known.is_none() {
+                return Err(CentralError::UnknownTerminal(terminal_id.to_string()));
+            }
+            let existing: Option<String> = tx
+                .query_row(
+                    "SELECT public_key FROM terminal_keys WHERE terminal_id = ?1",
+                    [terminal_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            match existing {
+                Some(k) if k == public_key => {}
+                Some(_) => return Err(CentralError::KeyConflict(terminal_id.to_string())),
+                None => {
+                    tx.execute(
+                        "INSERT INTO terminal_keys (terminal_id, public_key, registered_at)
+                         VALUES (?1, ?2, ?3)",
+                        params![terminal_id, public_key, now.to_string()],
+                    )?;
+                }
+            }
+            Ok(TerminalPublicKey {
+                terminal_id: terminal_id.to_string(),
+                public_key: public_key.to_string(),
+            })
+        })
+    }
+
+    /// The registered public keys of a site's terminals, by terminal id.
+    pub fn site_keys(&self, site_id: &str) -> Result<Vec<TerminalPublicKey>> {
+        let conn = self.read();
+        let site_known = conn
+            .query_row("SELECT 1 FROM sites WHERE id = ?1", [site_id], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if !site_known {
+            return Err(CentralError::UnknownSite(site_id.to_string()));
+        }
+        let keys = conn
+            .prepare(
+                "SELECT k.terminal_id, k.public_key FROM terminal_keys k
+                 JOIN terminals t ON t.id = k.terminal_id
+                 WHERE t.site_id = ?1 ORDER BY k.terminal_id",
+            )?
+            .query_map([site_id], |r| {
+                Ok(TerminalPublicKey {
+                    terminal_id: r.get(0)?,
+                    public_key: r.get(1)?,
+                })
+            })?
+            .collect::<std::result::Result<_, _>>()?;
+        Ok(keys)
+    }
+}
+
+/// Checks that `key` is base64url (no padding) of a valid Ed25519 public key.
+fn validate_public_key(key: &str) -> Result<()> {
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(key)
+        .map_err(|e| CentralError::InvalidKey(format!("not base64url without padding: {e}")))?;
+    let bytes: [u8; 32] = bytes.as_slice().try_into().map_err(|_| {
+        CentralError::InvalidKey(format!(
+            "an Ed25519 public key has 32 bytes, not {}",
+            bytes.len()
+        ))
+    })?;
+    ed25519_dalek::VerifyingKey::from_bytes(&bytes)
+        .map_err(|_| CentralError::InvalidKey("not a point of the Ed25519 curve".into()))?;
+    Ok(())
+}
+
+/// SHA-256 of a token, hex.
+pub(crate) fn token_hash(token: &str) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db_with_terminals() -> (tempfile::TempDir, CentralDb) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = CentralDb::open(&dir.path().join("central.sqlite")).unwrap();
+        db.write(|tx| {
+            for site in ["a", "b"] {
+                tx.execute(
+                    "INSERT INTO sites (id, name, chain_name, country, currency, time_zone,
+                         vat_rate_bp, address, tax_number)
+                     VALUES (?1, ?1, 'Chain', 'AE', 'AED', 'Asia/Dubai', 500, '', '')",
+                    [site],
+                )?;
+                for n in 1..=2 {
+                    tx.execute(
+                        "INSERT INTO terminals (id, site_id, name) VALUES (?1, ?2, 'Counter')",
+                        params![format!("{site}-t{n}"), site],
+                    )?;
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+        (dir, db)
+    }
+
+    fn key(seed: u8) -> String {
+        let public = ed25519_dalek::SigningKey::from_bytes(&[seed; 32]).verifying_key();
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(public.as_bytes())
+    }
+
+    #[test]
+    fn first_key_wins_and_the_same_key_again_is_fine() {
+        let (_dir, db) = db_with_terminals();
+        let now = Timestamp::UNIX_EPOCH;
+        db.register_key("a-t1", &key(1), now).unwrap();
+        db.register_key("a-t1", &key(1), now).unwrap();
+        let err = db.register_key("a-t1", &key(2), now).unwrap_err();
+        assert_eq!(err.code(), "key_conflict");
+        assert_eq!(err.status(), 409);
+        let keys = db.site_keys("a").unwrap();
+        assert_eq!(
+            keys,
+            vec![TerminalPublicKey {
+                terminal_id: "a-t1".into(),
+                public_key: key(1),
+            }]
+        );
+    }
+
+    #[test]
+    fn site_keys_lists_only_that_sites_terminals() {
+        let (_dir, db) = db_with_terminals();
+        let now = Timestamp::UNIX_EPOCH;
+        db.register_key("a-t2", &key(2), now).unwrap();
+        db.register_key("a-t1", &key(1), now).unwrap();
+        db.register_key("b-t1", &key(3), now).unwrap();
+        let ids: Vec<_> = db
+            .site_keys("a")
+            .unwrap()
+            .into_iter()
+            .map(|k| k.terminal_id)
+            .collect();
+        assert_eq!(ids, ["a-t1", "a-t2"]);
+        assert_eq!(db.site_keys("b").unwrap().len(), 1);
+        assert_eq!(db.site_keys("zz").unwrap_err().code(), "unknown_site");
+    }
+
+    #[test]
+    fn bad_keys_and_unknown_terminals_are_refused() {
+        let (_dir, db) = db_with_terminals();
+        let now = Timestamp::UNIX_EPOCH;
+        let short = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode([7u8; 31]);
+        let padded = format!("{}=", key(1));
+        for bad in ["", "not base64!", short.as_str(), padded.as_str()] {
+            let err = db.register_key("a-t1", bad, now).unwrap_err();
+            assert_eq!(err.code(), "invalid_key", "{bad:?}");
+            assert_eq!(err.status(), 422);
+        }
+        let err = db.register_key("nobody", &key(1), now).unwrap_err();
+        assert_eq!(err.code(), "unknown_terminal");
+        assert!(db.site_keys("a").unwrap().is_empty());
+    }
+}

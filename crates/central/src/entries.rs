@@ -1,0 +1,507 @@
+//! Applying the outbox entries terminals push (sales, reseats, refunds):
+//! each entry once, its first result recorded in `applied_entries` and
+//! answered again as `duplicate`; an override sale central cannot apply
+//! becomes a row of `conflicts`.
+
+use crate::db::{CentralDb, corrupt};
+use crate::error::CentralError;
+use crate::seats::{
+    announce_freed, check_seats_exist, emit, expire_stale, hold_seats, showtime_screen, unavailable,
+};
+use domain::SeatState;
+use jiff::Timestamp;
+use protocol::{EntryBody, EntryResult, OutboxEntry, Outcome, Sale, SecuredBy};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+type Result<T> = std::result::Result<T, CentralError>;
+
+impl CentralDb {
+    /// Applies a batch of outbox entries from `terminal_id`, each in its own
+    /// transaction, and returns one result per entry.
+    pub fn push(
+        &self,
+        terminal_id: &str,
+        entries: &[OutboxEntry],
+        now: Timestamp,
+    ) -> Result<Vec<EntryResult>> {
+        let site_id = self.terminal_site(terminal_id)?;
+        // One transaction (one fsync) per batch: a database failure fails the
+        // whole batch, which the terminal resends; entries are idempotent.
+        self.write(|tx| {
+            expire_stale(tx, now)?;
+            entries
+                .iter()
+                .map(|entry| {
+                    Ok(EntryResult {
+                        id: entry.id,
+                        outcome: apply_entry(tx, &site_id, terminal_id, entry, now)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Number of seats sold for a showtime by one order id (tests and audits).
+    pub fn order_seats(&self, order_id: &str) -> Result<Vec<String>> {
+        let conn = self.read();
+        let mut stmt = conn
+            .prepare("SELECT seat_label FROM sold_seats WHERE order_id = ?1 ORDER BY seat_label")?;
+        let seats = stmt
+            .query_map([order_id], |r| r.get(0))?
+            .collect::<std::result::Result<_, _>>()?;
+        Ok(seats)
+    }
+}
+
+fn rejected(code: &str, message: impl Into<String>) -> Outcome {
+    Outcome::Rejected {
+        code: code.to_string(),
+        message: message.into(),
+    }
+}
+
+fn outcome_name(o: &Outcome) -> &'static str {
+    match o {
+        Outcome::Applied => "applied",
+        Outcome::Duplicate { .. } => "duplicate",
+        Outcome::Conflict { .. } => "conflict",
+        Outcome::Rejected { .. } => "rejected",
+    }
+}
+
+fn apply_entry(
+    tx: &Transaction<'_>,
+    site_id: &str,
+    terminal_id: &str,
+    entry: &OutboxEntry,
+    now: Timestamp,
+) -> Result<Outcome> {
+    let entry_id = entry.id.to_string();
+    let seen: Option<(String, Option<String>)> = tx
+        .query_row(
+            "SELECT outcome, result FROM applied_entries WHERE entry_id = ?1",
+            [&entry_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if let Some((name, result)) = seen {
+        let first = match result {
+            Some(json) => serde_json::from_str(&json).map_err(corrupt)?,
+            // Rows from before results were stored only kept the name.
+            None if name == "applied" => Outcome::Applied,
+            None => rejected(&name, "see central's records"),
+        };
+        return Ok(Outcome::Duplicate {
+            first: Box::new(first),
+        });
+    }
+    let outcome = match &entry.body {
+        EntryBody::Sale(sale) => apply_sale(tx, site_id, terminal_id, sale, now)?,
+        EntryBody::Reseat(reseat) => apply_reseat(tx, site_id, terminal_id, reseat, now)?,
+        EntryBody::Refund(refund) => apply_refund(tx, site_id, terminal_id, refund, now)?,
+    };
+    if let Outcome::Conflict { seats } = &outcome {
+        let (order_id, showtime_id) = match &entry.body {
+            EntryBody::Sale(s) => (s.order_id, s.showtime_id.as_str()),
+            EntryBody::Reseat(r) => (r.order_id, r.showtime_id.as_str()),
+            EntryBody::Refund(r) => (r.order_id, r.showtime_id.as_str()),
+        };
+        tx.execute(
+            "INSERT OR IGNORE INTO conflicts (entry_id, terminal_id, order_id, showtime_id, seats, body, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                entry_id,
+                terminal_id,
+                order_id.to_string(),
+                showtime_id,
+                serde_json::to_string(seats).map_err(corrupt)?,
+                serde_json::to_string(&entry.body).map_err(corrupt)?,
+                now.to_string()
+            ],
+        )?;
+    }
+    tx.execute(
+        "INSERT INTO applied_entries (entry_id, terminal_id, seq, outcome, applied_at, result)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            entry_id,
+            terminal_id,
+            entry.seq,
+            outcome_name(&outcome),
+            now.to_string(),
+            serde_json::to_string(&outcome).map_err(corrupt)?
+        ],
+    )?;
+    Ok(outcome)
+}
+
+fn apply_reseat(
+    tx: &Transaction<'_>,
+    site_id: &str,
+    terminal_id: &str,
+    r: &protocol::Reseat,
+    now: Timestamp,
+) -> Result<Outcome> {
+    let order_id = r.order_id.to_string();
+    let site: Option<String> = tx
+        .query_row(
+            // The reseated showtime is the order's own or, for an order
+            // spanning several showtimes, one of its sold seats'.
+            "SELECT s.site_id FROM orders o JOIN showtimes s ON s.id = ?2
+             WHERE o.id = ?1 AND (o.showtime_id = ?2 OR EXISTS
+                   (SELECT 1 FROM sold_seats ss WHERE ss.order_id = o.id AND ss.showtime_id = ?2))",
+            params![order_id, r.showtime_id],
+            |row| row.get(0),
+        )
+        .optional()?;
+    match site {
+        None => {
+            return Ok(rejected(
+                "unknown_order",
+                format!("order {order_id} is not known for this showtime"),
+            ));
+        }
+        Some(site) if site != site_id => {
+            return Ok(rejected(
+                "wrong_site",
+                "the order is not at this terminal's site",
+            ));
+        }
+        Some(_) => {}
+    }
+    let seat_owner = |label: &str| -> Result<Option<String>> {
+        Ok(tx
+            .query_row(
+                "SELECT order_id FROM sold_seats WHERE showtime_id = ?1 AND seat_label = ?2",
+                params![r.showtime_id, label],
+                |row| row.get(0),
+            )
+            .optional()?)
+    };
+    if seat_owner(&r.to_seat)?.as_deref() == Some(order_id.as_str())
+        && seat_owner(&r.from_seat)?.as_deref() != Some(order_id.as_str())
+    {
+        // Already moved (the first answer was lost on the way).
+        return Ok(Outcome::Duplicate {
+            first: Box::new(Outcome::Applied),
+        });
+    }
+    let sold: Option<(String, i64)> = tx
+        .query_row(
+            "SELECT ticket_type, price_minor FROM sold_seats
+             WHERE showtime_id = ?1 AND seat_label = ?2 AND order_id = ?3",
+            params![r.showtime_id, r.from_seat, order_id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    let Some((ticket_type, price_minor)) = sold else {
+        return Ok(rejected(
+            "seat_not_in_order",
+            format!("{} is not a seat of this order", r.from_seat),
+        ));
+    };
+    let screen_id = showtime_screen(tx, &r.showtime_id)?;
+    if let Err(e) = check_seats_exist(tx, &screen_id, std::slice::from_ref(&r.to_seat)) {
+        return Ok(rejected(e.code(), e.to_string()));
+    }
+    let own_hold = match &r.secured_by {
+        SecuredBy::Hold { hold_id } => {
+            let holder: Option<String> = tx
+                .query_row("SELECT owner FROM holds WHERE id = ?1", [hold_id], |row| {
+                    row.get(0)
+                })
+                .optional()?;
+            holder
+                .filter(|o| o == terminal_id)
+                .map(|_| hold_id.as_str())
+        }
+        SecuredBy::Lease | SecuredBy::Override { .. } => None,
+    };
+    let taken = unavailable(
+        tx,
+        &r.showtime_id,
+        std::slice::from_ref(&r.to_seat),
+        own_hold,
+        Some(terminal_id),
+    )?;
+    if !taken.is_empty() {
+        return Ok(Outcome::Conflict { seats: taken });
+    }
+    tx.execute(
+        "DELETE FROM sold_seats WHERE showtime_id = ?1 AND seat_label = ?2 AND order_id = ?3",
+        params![r.showtime_id, r.from_seat, order_id],
+    )?;
+    tx.execute(
+        "INSERT INTO sold_seats (showtime_id, seat_label, order_id, ticket_type, price_minor)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![r.showtime_id, r.to_seat, order_id, ticket_type, price_minor],
+    )?;
+    tx.execute(
+        "DELETE FROM leases WHERE showtime_id = ?1 AND seat_label = ?2",
+        params![r.showtime_id, r.to_seat],
+    )?;
+    release_own_hold(
+        tx,
+        terminal_id,
+        &r.showtime_id,
+        std::slice::from_ref(&r.to_seat),
+        now,
+    )?;
+    emit(tx, &r.showtime_id, &r.from_seat, SeatState::Free, None, now)?;
+    emit(
+        tx,
+        &r.showtime_id,
+        &r.to_seat,
+        SeatState::Sold,
+        Some(terminal_id),
+        now,
+    )?;
+    Ok(Outcome::Applied)
+}
+
+fn apply_sale(
+    tx: &Transaction<'_>,
+    site_id: &str,
+    terminal_id: &str,
+    sale: &Sale,
+    now: Timestamp,
+) -> Result<Outcome> {
+    let order_id = sale.order_id.to_string();
+    if tx
+        .query_row(
+            "SELECT 1 FROM orders WHERE id = ?1",
+            [&order_id],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some()
+    {
+        return Ok(Outcome::Duplicate {
+            first: Box::new(Outcome::Applied),
+        });
+    }
+    if sale.seats.is_empty() {
+        return Ok(rejected("empty_sale", "a sale needs at least one seat"));
+    }
+    // An order may hold tickets for several showtimes (API 1.2): each
+    // showtime's seats are checked on their own, and the order applies whole
+    // or not at all.
+    let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
+    for seat in &sale.seats {
+        let show = seat.showtime(sale);
+        match groups.iter_mut().find(|(s, _)| *s == show) {
+            Some((_, labels)) => labels.push(seat.label.clone()),
+            None => groups.push((show, vec![seat.label.clone()])),
+        }
+    }
+    if !groups.iter().any(|(s, _)| *s == sale.showtime_id) {
+        return Ok(rejected(
+            "bad_showtime",
+            "the sale's showtime has none of its seats",
+        ));
+    }
+    let own_hold = match &sale.secured_by {
+        SecuredBy::Hold { hold_id } => {
+            let owner: Option<String> = tx
+                .query_row("SELECT owner FROM holds WHERE id = ?1", [hold_id], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            owner.filter(|o| o == terminal_id).map(|_| hold_id.as_str())
+        }
+        SecuredBy::Lease | SecuredBy::Override { .. } => None,
+    };
+    let mut currency = String::new();
+    let mut taken = Vec::new();
+    for (showtime_id, labels) in &groups {
+        let show: Option<(String, String, String)> = tx
+            .query_row(
+                "SELECT s.site_id, s.screen_id, si.currency FROM showtimes s
+                 JOIN sites si ON si.id = s.site_id WHERE s.id = ?1",
+                [showtime_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((show_site, screen_id, show_currency)) = show else {
+            return Ok(rejected(
+                "unknown_showtime",
+                format!("unknown showtime {showtime_id}"),
+            ));
+        };
+        if show_site != site_id {
+            return Ok(rejected(
+                "wrong_site",
+                "the showtime is not at this terminal's site",
+            ));
+        }
+        if show_currency != sale.currency.code() {
+            return Ok(rejected(
+                "wrong_currency",
+                format!("the site sells in {show_currency}"),
+            ));
+        }
+        currency = show_currency;
+        match check_seats_exist(tx, &screen_id, labels) {
+            Ok(()) => {}
+            Err(e @ (CentralError::UnknownSeats(_) | CentralError::BadRequest(_))) => {
+                return Ok(rejected(e.code(), e.to_string()));
+            }
+            Err(e) => return Err(e),
+        }
+        taken.extend(unavailable(
+            tx,
+            showtime_id,
+            labels,
+            own_hold,
+            Some(terminal_id),
+        )?);
+    }
+    let sum: i64 = sale.seats.iter().map(|s| s.price_minor).sum();
+    if sum != sale.total_minor {
+        return Ok(rejected(
+            "bad_total",
+            "the seat prices do not add up to the total",
+        ));
+    }
+    if !taken.is_empty() {
+        return Ok(Outcome::Conflict { seats: taken });
+    }
+    let reference = protocol::order_reference(sale.order_id);
+    tx.execute(
+        "INSERT INTO orders (id, showtime_id, channel, terminal_id, reference, total_minor, currency, created_at)
+         VALUES (?1, ?2, 'terminal', ?3, ?4, ?5, ?6, ?7)",
+        params![order_id, sale.showtime_id, terminal_id, reference, sale.total_minor, currency, now.to_string()],
+    )?;
+    if let Some(o) = &sale.price_override {
+        tx.execute(
+            "UPDATE orders SET price_override_by = ?2, price_override_reason = ?3 WHERE id = ?1",
+            params![order_id, o.approved_by, o.reason],
+        )?;
+    }
+    for seat in &sale.seats {
+        let showtime_id = seat.showtime(sale);
+        tx.execute(
+            "INSERT INTO sold_seats (showtime_id, seat_label, order_id, ticket_type, price_minor)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                showtime_id,
+                seat.label,
+                order_id,
+                seat.ticket_type,
+                seat.price_minor
+            ],
+        )?;
+        tx.execute(
+            "DELETE FROM leases WHERE showtime_id = ?1 AND seat_label = ?2",
+            params![showtime_id, seat.label],
+        )?;
+        emit(
+            tx,
+            showtime_id,
+            &seat.label,
+            SeatState::Sold,
+            Some(terminal_id),
+            now,
+        )?;
+    }
+    for (showtime_id, labels) in &groups {
+        release_own_hold(tx, terminal_id, showtime_id, labels, now)?;
+    }
+    // An override sale that was in conflict and is now sold on other seats.
+    tx.execute(
+        "UPDATE conflicts SET resolution = 'reseated', resolved_at = ?2
+         WHERE order_id = ?1 AND resolution IS NULL",
+        params![order_id, now.to_string()],
+    )?;
+    Ok(Outcome::Applied)
+}
+
+/// Deletes the terminal's holds on seats it just sold (the one the sale
+/// names, and any whose answer was lost); their other seats become free.
+fn release_own_hold(
+    tx: &Connection,
+    terminal_id: &str,
+    showtime_id: &str,
+    sold: &[String],
+    now: Timestamp,
+) -> Result<()> {
+    let mut holds: Vec<String> = Vec::new();
+    let mut stmt = tx.prepare_cached(
+        "SELECT DISTINCT h.id FROM holds h JOIN held_seats hs ON hs.hold_id = h.id
+         WHERE h.owner = ?1 AND hs.showtime_id = ?2 AND hs.seat_label = ?3",
+    )?;
+    for seat in sold {
+        for id in stmt.query_map(params![terminal_id, showtime_id, seat], |r| {
+            r.get::<_, String>(0)
+        })? {
+            let id = id?;
+            if !holds.contains(&id) {
+                holds.push(id);
+            }
+        }
+    }
+    for hold in holds {
+        let seats = hold_seats(tx, &hold, None)?;
+        tx.execute("DELETE FROM holds WHERE id = ?1", [&hold])?;
+        // The seats just sold are not free: only the rest are announced.
+        announce_freed(tx, &seats, now)?;
+    }
+    Ok(())
+}
+
+/// A refund: frees the seats of an applied sale, or closes an override sale
+/// that central could not apply (its conflict task is resolved as refunded).
+fn apply_refund(
+    tx: &Transaction<'_>,
+    site_id: &str,
+    terminal_id: &str,
+    r: &protocol::Refund,
+    now: Timestamp,
+) -> Result<Outcome> {
+    let order_id = r.order_id.to_string();
+    let order: Option<(String, Option<String>)> = tx
+        .query_row(
+            "SELECT s.site_id, o.refunded_at FROM orders o JOIN showtimes s ON s.id = o.showtime_id
+             WHERE o.id = ?1 AND o.channel = 'terminal'",
+            [&order_id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    match order {
+        Some((site, _)) if site != site_id => Ok(rejected(
+            "wrong_site",
+            "the order is not at this terminal's site",
+        )),
+        Some((_, Some(_))) => Ok(Outcome::Duplicate {
+            first: Box::new(Outcome::Applied),
+        }),
+        Some((_, None)) => {
+            let seats: Vec<(String, String)> = tx
+                .prepare("SELECT showtime_id, seat_label FROM sold_seats WHERE order_id = ?1")?
+                .query_map([&order_id], |row| Ok((row.get(0)?, row.get(1)?)))?
+                .collect::<std::result::Result<_, _>>()?;
+            tx.execute("DELETE FROM sold_seats WHERE order_id = ?1", [&order_id])?;
+            tx.execute(
+                "UPDATE orders SET refunded_at = ?2 WHERE id = ?1",
+                params![order_id, now.to_string()],
+            )?;
+            announce_freed(tx, &seats, now)?;
+            Ok(Outcome::Applied)
+        }
+        None => {
+            let closed = tx.execute(
+                "UPDATE conflicts SET resolution = 'refunded', resolved_at = ?3
+                 WHERE order_id = ?1 AND terminal_id = ?2 AND resolution IS NULL",
+                params![order_id, terminal_id, now.to_string()],
+            )?;
+            if closed > 0 {
+                Ok(Outcome::Applied)
+            } else {
+                Ok(rejected(
+                    "unknown_order",
+                    format!("order {order_id} is neither sold nor in conflict"),
+                ))
+            }
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! The seat rules every writer at central shares: which seats exist and are
+//! free, expiring holds and leases, and recording each change of a seat's
+//! state as a seat event (in the same transaction as the change).
+
+use crate::error::CentralError;
+use domain::SeatState;
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::HashSet;
+
+type Result<T> = std::result::Result<T, CentralError>;
+
+/// Refuses a showtime the chain cancelled.
+pub(crate) fn check_not_cancelled(conn: &Connection, showtime_id: &str) -> Result<()> {
+    let cancelled: Option<bool> = conn
+        .query_row(
+            "SELECT cancelled FROM showtimes WHERE id = ?1",
+            [showtime_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match cancelled {
+        None => Err(CentralError::UnknownShowtime(showtime_id.to_string())),
+        Some(true) => Err(CentralError::Conflict(format!(
+            "showtime {showtime_id} was cancelled"
+        ))),
+        Some(false) => Ok(()),
+    }
+}
+
+pub(crate) fn showtime_screen(conn: &Connection, showtime_id: &str) -> Result<String> {
+    conn.query_row(
+        "SELECT screen_id FROM showtimes WHERE id = ?1",
+        [showtime_id],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or_else(|| CentralError::UnknownShowtime(showtime_id.to_string()))
+}
+
+pub(crate) fn check_seats_exist(
+    conn: &Connection,
+    screen_id: &str,
+    seats: &[String],
+) -> Result<()> {
+    let mut stmt = conn
+        .prepare_cached("SELECT blocked FROM screen_seats WHERE screen_id = ?1 AND label = ?2")?;
+    let mut missing = Vec::new();
+    let mut seen = HashSet::new();
+    for seat in seats {
+        if !seen.insert(seat.as_str()) {
+            return Err(CentralError::BadRequest(format!(
+                "seat {seat} is listed twice"
+            )));
+        }
+        if stmt
+            .query_row(params![screen_id, seat], |r| r.get::<_, bool>(0))
+            .optional()?
+            .is_none()
+        {
+            missing.push(seat.clone());
+        }
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(CentralError::UnknownSeats(missing))
+    }
+}
+
+/// Frees holds and leases whose time is up, recording a seat event for each seat.
+pub(crate) fn expire_stale(tx: &Connection, now: Timestamp) -> Result<()> {
+    let ms = now.as_millisecond();
+    let held: Vec<(String, String)> = tx
+        .prepare_cached(
+            "SELECT hs.showtime_id, hs.seat_label FROM held_seats hs JOIN holds h ON h.id = hs.hold_id
+             WHERE h.expires_at <= ?1",
+        )?
+        .query_map([ms], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<std::result::Result<_, _>>()?;
+    if !held.is_empty() {
+        tx.execute("DELETE FROM holds WHERE expires_at <= ?1", [ms])?;
+    }
+    let leased: Vec<(String, String)> = tx
+        .prepare_cached("SELECT showtime_id, seat_label FROM leases WHERE expires_at <= ?1")?
+        .query_map([ms], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<std::result::Result<_, _>>()?;
+    if !leased.is_empty() {
+        tx.execute("DELETE FROM leases WHERE expires_at <= ?1", [ms])?;
+    }
+    announce_freed(tx, held.iter().chain(&leased), now)?;
+    Ok(())
+}
+
+/// Records a `free` seat event for each of `seats` (showtime, label) that is
+/// now neither sold, held nor leased: the one way central announces freed seats.
+pub(crate) fn announce_freed<'a>(
+    tx: &Connection,
+    seats: impl IntoIterator<Item = &'a (String, String)>,
+    now: Timestamp,
+) -> Result<()> {
+    for (show, seat) in seats {
+        if seat_is_free(tx, show, seat)? {
+            emit(tx, show, seat, SeatState::Free, None, now)?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether a seat is neither sold, held nor leased (blocked seats never change).
+pub(crate) fn seat_is_free(tx: &Connection, showtime_id: &str, seat: &str) -> Result<bool> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT NOT EXISTS (SELECT 1 FROM sold_seats WHERE showtime_id = ?1 AND seat_label = ?2)
+                AND NOT EXISTS (SELECT 1 FROM held_seats WHERE showtime_id = ?1 AND seat_label = ?2)
+                AND NOT EXISTS (SELECT 1 FROM leases WHERE showtime_id = ?1 AND seat_label = ?2)",
+        )?
+        .query_row(params![showtime_id, seat], |r| r.get(0))?)
+}
+
+/// The seats of a hold (of `owner`, when given).
+pub(crate) fn hold_seats(
+    tx: &Connection,
+    hold_id: &str,
+    owner: Option<&str>,
+) -> Result<Vec<(String, String)>> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT hs.showtime_id, hs.seat_label FROM held_seats hs JOIN holds h ON h.id = hs.hold_id
+             WHERE h.id = ?1 AND (?2 IS NULL OR h.owner = ?2)",
+        )?
+        .query_map(params![hold_id, owner], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<std::result::Result<_, _>>()?)
+}
+
+/// Records a change of a seat's state for the terminals following the site.
+pub(crate) fn emit(
+    tx: &Connection,
+    showtime_id: &str,
+    seat: &str,
+    state: SeatState,
+    owner: Option<&str>,
+    now: Timestamp,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO seat_events (site_id, showtime_id, seat_label, state, owner, at)
+         SELECT site_id, ?1, ?2, ?3, ?4, ?5 FROM showtimes WHERE id = ?1",
+    )?
+    .execute(params![
+        showtime_id,
+        seat,
+        state.as_str(),
+        owner,
+        now.as_millisecond()
+    ])?;
+    Ok(())
+}
+
+/// Seats among `seats` that are sold, blocked, held by a hold other than
+/// `own_hold`, or leased to a terminal other than `me`.
+pub(crate) fn unavailable(
+    tx: &Connection,
+    showtime_id: &str,
+    seats: &[String],
+    own_hold: Option<&str>,
+    me: Option<&str>,
+) -> Result<Vec<String>> {
+    let mut leased = tx.prepare_cached(
+        "SELECT terminal_id FROM leases WHERE showtime_id = ?1 AND seat_label = ?2",
+    )?;
+    let mut sold =
+        tx.prepare_cached("SELECT 1 FROM sold_seats WHERE showtime_id = ?1 AND seat_label = ?2")?;
+    let mut held = tx.prepare_cached(
+        "SELECT hs.hold_id, h.owner FROM held_seats hs JOIN holds h ON h.id = hs.hold_id
+         WHERE hs.showtime_id = ?1 AND hs.seat_label = ?2",
+    )?;
+    let mut blocked = tx.prepare_cached(
+        "SELECT ss.blocked FROM screen_seats ss JOIN showtimes s ON s.screen_id = ss.screen_id
+         WHERE s.id = ?1 AND ss.label = ?2",
+    )?;
+    let mut out = Vec::new();
+    for seat in seats {
+        let is_sold = sold.exists(params![showtime_id, seat])?;
+        let holder: Option<(String, String)> = held
+            .query_row(params![showtime_id, seat], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        // A terminal's own holds never stand in its way, even one whose
+        // answer it never received (the sale then names no hold).
+        let held_by_other = holder
+            .is_some_and(|(h, owner)| Some(h.as_str()) != own_hold && Some(owner.as_str()) != me);
+        let lessee: Option<String> = leased
+            .query_row(params![showtime_id, seat], |r| r.get(0))
+            .optional()?;
+        let leased_to_other = lessee.is_some_and(|t| Some(t.as_str()) != me);
+        let is_blocked = blocked
+            .query_row(params![showtime_id, seat], |r| r.get::<_, bool>(0))
+            .optional()?
+            .unwrap_or(false);
+        if is_sold || held_by_other || leased_to_other || is_blocked {
+            out.push(seat.clone());
+        }
+    }
+    Ok(out)
+}
