@@ -20,7 +20,8 @@ use uuid::Uuid;
 
 type Db = Arc<CentralDb>;
 
-/// Builds the router for API v1.
+/// Builds the router for API v1. Every route here is described in
+/// [`crate::openapi::ROUTES`] (`tests/openapi.rs` checks that the two agree).
 pub fn router(db: Db) -> Router {
     Router::new()
         .route("/v1/health", get(health))

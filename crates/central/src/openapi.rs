@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document of central API v1, built from the code.
 //!
-//! [`ROUTES`] lists every route of [`crate::http::router`] with what it takes
-//! and answers; the bodies' schemas come from the protocol types themselves
+//! [`ROUTES`] lists every route of the HTTP router (`http.rs`) with what it
+//! takes and answers; the bodies' schemas come from the protocol types themselves
 //! (`schemars`, which reads their serde attributes). The document is served at
 //! `GET /v1/openapi.json`, printed by `boxoffice-central openapi` and committed
 //! as `docs/api/openapi.json`; `tests/openapi.rs` fails when the committed file,
@@ -110,7 +110,9 @@ const E403: (u16, &str) = (
 );
 const E500: (u16, &str) = (500, "`internal`: central failed; retry later.");
 
-/// Every route of [`crate::http::router`].
+/// Every route of API v1, as the HTTP router (`http.rs`) serves them. This
+/// module knows nothing of the router: `http` depends on it (it serves the
+/// document), never the other way round.
 pub const ROUTES: &[Route] = &[
     Route {
         method: "get",
