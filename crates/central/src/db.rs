@@ -23,31 +23,32 @@ pub const MAX_HOLD_TTL_SECS: u32 = 900;
 /// Hold time-to-live terminals are told to ask for.
 pub const DEFAULT_HOLD_TTL_SECS: u32 = 300;
 
+/// One migration: its file name under `migrations/central/` and its SQL.
+macro_rules! migration {
+    ($file:literal) => {
+        (
+            $file,
+            include_str!(concat!("../../../migrations/central/", $file)),
+        )
+    };
+}
+
+/// Central's migrations, in the order they apply (`user_version` counts
+/// them): the n-th is file `000n_*.sql`, which a test checks. Append only;
+/// deployed databases applied them in this order, so never reorder or edit.
+const MIGRATIONS: &[(&str, &str)] = &[
+    migration!("0001_init.sql"),
+    migration!("0002_terminal_keys.sql"),
+    migration!("0003_site_logo.sql"),
+    migration!("0004_leases_events.sql"),
+    migration!("0005_terminal_tokens.sql"),
+    migration!("0006_web_collect.sql"),
+    migration!("0007_cancelled_showtimes.sql"),
+    migration!("0008_price_rules.sql"),
+];
+
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![
-        M::up(include_str!("../../../migrations/central/0001_init.sql")),
-        M::up(include_str!(
-            "../../../migrations/central/0002_terminal_keys.sql"
-        )),
-        M::up(include_str!(
-            "../../../migrations/central/0003_site_logo.sql"
-        )),
-        M::up(include_str!(
-            "../../../migrations/central/0004_leases_events.sql"
-        )),
-        M::up(include_str!(
-            "../../../migrations/central/0005_terminal_tokens.sql"
-        )),
-        M::up(include_str!(
-            "../../../migrations/central/0007_web_collect.sql"
-        )),
-        M::up(include_str!(
-            "../../../migrations/central/0008_cancelled_showtimes.sql"
-        )),
-        M::up(include_str!(
-            "../../../migrations/central/0006_price_rules.sql"
-        )),
-    ])
+    Migrations::new(MIGRATIONS.iter().map(|(_, sql)| M::up(sql)).collect())
 }
 
 /// Central's database.
@@ -122,4 +123,51 @@ fn last_event_seq(conn: &Connection) -> Result<i64> {
             r.get(0)
         })?,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The list applies the directory's files in file-number order, with no
+    /// gaps: file `000n_*.sql` is the n-th migration (`user_version` n).
+    #[test]
+    fn migrations_are_the_directory_s_files_in_number_order() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations/central");
+        let mut files: Vec<(u32, String)> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|name| name.ends_with(".sql"))
+            .map(|name| {
+                let number = name
+                    .split_once('_')
+                    .and_then(|(n, _)| n.parse().ok())
+                    .unwrap_or_else(|| panic!("{name} does not start with a number and _"));
+                (number, name)
+            })
+            .collect();
+        files.sort();
+        let listed: Vec<&str> = MIGRATIONS.iter().map(|(file, _)| *file).collect();
+        let on_disk: Vec<&str> = files.iter().map(|(_, name)| name.as_str()).collect();
+        assert_eq!(listed, on_disk, "the list and {} differ", dir.display());
+        for (i, (number, name)) in files.iter().enumerate() {
+            assert_eq!(
+                *number as usize,
+                i + 1,
+                "{name}: numbers must run 1, 2, 3, ..."
+            );
+        }
+        assert!(migrations().validate().is_ok());
+    }
+
+    #[test]
+    fn a_new_database_is_at_the_last_migration() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = CentralDb::open(&dir.path().join("central.sqlite")).unwrap();
+        let version: i64 = db
+            .read()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, MIGRATIONS.len() as i64);
+    }
 }
