@@ -32,35 +32,34 @@ use rusqlite_migration::{M, Migrations};
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
+/// One migration: its file name under `migrations/site/` and its SQL.
+macro_rules! migration {
+    ($file:literal) => {
+        (
+            $file,
+            include_str!(concat!("../../../../migrations/site/", $file)),
+        )
+    };
+}
+
+/// The terminal's migrations, in the order they apply (`user_version` counts
+/// them): the n-th is file `000n_*.sql`, which a test checks. Append only;
+/// deployed databases applied them in this order, so never reorder or edit.
+const MIGRATIONS: &[(&str, &str)] = &[
+    migration!("0001_init.sql"),
+    migration!("0002_print_queue.sql"),
+    migration!("0003_terminal_keys.sql"),
+    migration!("0004_site_logo.sql"),
+    migration!("0005_shifts.sql"),
+    migration!("0006_leases_conflicts.sql"),
+    migration!("0007_web_collections.sql"),
+    migration!("0008_cancelled_showtimes.sql"),
+    migration!("0009_price_rules.sql"),
+    migration!("0010_learn_central_api_version.sql"),
+];
+
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![
-        M::up(include_str!("../../../../migrations/site/0001_init.sql")),
-        M::up(include_str!(
-            "../../../../migrations/site/0002_print_queue.sql"
-        )),
-        M::up(include_str!(
-            "../../../../migrations/site/0003_terminal_keys.sql"
-        )),
-        M::up(include_str!(
-            "../../../../migrations/site/0004_site_logo.sql"
-        )),
-        M::up(include_str!("../../../../migrations/site/0005_shifts.sql")),
-        M::up(include_str!(
-            "../../../../migrations/site/0006_leases_conflicts.sql"
-        )),
-        M::up(include_str!(
-            "../../../../migrations/site/0008_web_collections.sql"
-        )),
-        M::up(include_str!(
-            "../../../../migrations/site/0009_cancelled_showtimes.sql"
-        )),
-        M::up(include_str!(
-            "../../../../migrations/site/0007_price_rules.sql"
-        )),
-        M::up(include_str!(
-            "../../../../migrations/site/0010_learn_central_api_version.sql"
-        )),
-    ])
+    Migrations::new(MIGRATIONS.iter().map(|(_, sql)| M::up(sql)).collect())
 }
 
 /// The terminal database behind one lock, shared by the engine's parts.
@@ -93,4 +92,50 @@ pub fn open(path: &Path) -> Result<Connection> {
 
 pub(crate) fn corrupt(what: impl std::fmt::Display) -> SiteError {
     SiteError::Corrupt(what.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The list applies the directory's files in file-number order, with no
+    /// gaps: file `000n_*.sql` is the n-th migration (`user_version` n).
+    #[test]
+    fn migrations_are_the_directory_s_files_in_number_order() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations/site");
+        let mut files: Vec<(u32, String)> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|name| name.ends_with(".sql"))
+            .map(|name| {
+                let number = name
+                    .split_once('_')
+                    .and_then(|(n, _)| n.parse().ok())
+                    .unwrap_or_else(|| panic!("{name} does not start with a number and _"));
+                (number, name)
+            })
+            .collect();
+        files.sort();
+        let listed: Vec<&str> = MIGRATIONS.iter().map(|(file, _)| *file).collect();
+        let on_disk: Vec<&str> = files.iter().map(|(_, name)| name.as_str()).collect();
+        assert_eq!(listed, on_disk, "the list and {} differ", dir.display());
+        for (i, (number, name)) in files.iter().enumerate() {
+            assert_eq!(
+                *number as usize,
+                i + 1,
+                "{name}: numbers must run 1, 2, 3, ..."
+            );
+        }
+        assert!(migrations().validate().is_ok());
+    }
+
+    #[test]
+    fn a_new_database_is_at_the_last_migration() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = open(&dir.path().join("site.sqlite")).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, MIGRATIONS.len() as i64);
+    }
 }
