@@ -1,7 +1,7 @@
 //! Choosing a QR module size that fits the paper.
 
 use crate::PrintError;
-use qrcode::{EcLevel, QrCode};
+use qrcode::EcLevel;
 
 /// Longest QR payload we print, in bytes: beyond this the symbol gets too dense to scan
 /// reliably from thermal paper.
@@ -20,9 +20,14 @@ pub(super) fn module_dots(payload: &str, preferred: u8, max_width: u32) -> Resul
             max: MAX_QR_PAYLOAD_BYTES,
         });
     }
-    let code = QrCode::with_error_correction_level(payload.as_bytes(), TICKET_EC_LEVEL)
+    // The printer draws the symbol itself: only its width is needed here, and the
+    // width follows from the version the data needs. Encoding the bits gives the
+    // version without drawing a symbol and scoring its eight masks.
+    let bits = qrcode::bits::encode_auto(payload.as_bytes(), TICKET_EC_LEVEL)
         .map_err(|err| PrintError::Encode(format!("QR code: {err}")))?;
-    let modules = u32::try_from(code.width()).unwrap_or(u32::MAX).max(1);
+    let modules = u32::try_from(bits.version().width())
+        .unwrap_or(u32::MAX)
+        .max(1);
     let fitting = (max_width / modules).clamp(1, u32::from(preferred.max(1)));
     // `fitting` is at most `preferred`, a u8.
     Ok(u8::try_from(fitting).unwrap_or(preferred))
@@ -43,6 +48,21 @@ mod tests {
         let dots = module_dots(&payload, 6, 300).unwrap();
         assert!(dots < 6);
         assert!(dots >= 1);
+    }
+
+    #[test]
+    fn the_width_is_the_drawn_symbol_s() {
+        for len in [1, 10, 50, 120, 200, 230, 260, 400, 700, 1000] {
+            for byte in ["x", "7", "BX1|"] {
+                let payload = byte.repeat(len / byte.len().max(1) + 1);
+                let payload = &payload[..len];
+                let drawn = qrcode::QrCode::with_error_correction_level(payload, TICKET_EC_LEVEL)
+                    .unwrap()
+                    .width();
+                let bits = qrcode::bits::encode_auto(payload.as_bytes(), TICKET_EC_LEVEL).unwrap();
+                assert_eq!(bits.version().width() as usize, drawn, "{len} x {byte:?}");
+            }
+        }
     }
 
     #[test]
