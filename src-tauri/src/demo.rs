@@ -71,22 +71,25 @@ mod tests {
             .into_iter()
             .find(|s| s.screen.contains("IMAX"))
             .unwrap();
-        let sale = site
-            .sell(&site::api::SellArgs {
+        let sale = site::commands::sell(
+            &site,
+            site::api::SellArgs {
                 token,
-                showtime_id: show.id,
-                seats: vec!["C-10".into()],
-                ticket_type: "adult".into(),
+                parts: vec![site::api::SellPart {
+                    showtime_id: show.id,
+                    seats: vec!["C-10".into()],
+                    ticket_type: "adult".into(),
+                    hold_id: None,
+                    price_override: None,
+                }],
                 tendered_minor: 100_000,
                 id_checked: true,
                 card: None,
-                override_pin: None,
-                hold_id: None,
-                price_override: None,
-                more: None,
-            })
-            .await
-            .unwrap();
+                override_approval: None,
+            },
+        )
+        .await
+        .unwrap();
         assert!(sale.synced);
     }
 }

@@ -4,7 +4,7 @@
 
 use e2e::Central;
 use serde_json::json;
-use site::api::{HoldSeatsArgs, ReleaseHoldArgs, SellArgs};
+use site::api::{HoldSeatsArgs, ReleaseHoldArgs, SellArgs, SellPart};
 use site::clock::{SystemClock, V7Ids};
 use site::engine::Site;
 use std::sync::Arc;
@@ -63,12 +63,15 @@ fn the_selection_is_held_while_choosing_and_handed_to_the_sale() {
         ..
     } = Counter::start(dir.path());
     let hold = |seats: &[&str], hold_id: Option<String>| {
-        rt.block_on(site.hold_seats(&HoldSeatsArgs {
-            token: token.clone(),
-            showtime_id: show.clone(),
-            seats: seats.iter().map(|s| s.to_string()).collect(),
-            hold_id,
-        }))
+        rt.block_on(site::commands::hold_seats(
+            &site,
+            HoldSeatsArgs {
+                token: token.clone(),
+                showtime_id: show.clone(),
+                seats: seats.iter().map(|s| s.to_string()).collect(),
+                hold_id,
+            },
+        ))
         .unwrap()
     };
 
@@ -103,19 +106,23 @@ fn the_selection_is_held_while_choosing_and_handed_to_the_sale() {
 
     // The sale takes the hold over: sold, and no hold of this terminal is left.
     let sale = rt
-        .block_on(site.sell(&SellArgs {
-            token: token.clone(),
-            showtime_id: show.clone(),
-            seats: vec!["C-4".into(), "C-5".into()],
-            ticket_type: "adult".into(),
-            tendered_minor: 100_000,
-            id_checked: true,
-            card: None,
-            override_pin: None,
-            hold_id: Some(second_id.clone()),
-            price_override: None,
-            more: None,
-        }))
+        .block_on(site::commands::sell(
+            &site,
+            SellArgs {
+                token: token.clone(),
+                parts: vec![SellPart {
+                    showtime_id: show.clone(),
+                    seats: vec!["C-4".into(), "C-5".into()],
+                    ticket_type: "adult".into(),
+                    hold_id: Some(second_id.clone()),
+                    price_override: None,
+                }],
+                tendered_minor: 100_000,
+                id_checked: true,
+                card: None,
+                override_approval: None,
+            },
+        ))
         .unwrap();
     assert_eq!(sale.secured_by, "hold");
     assert!(sale.synced);
@@ -134,10 +141,13 @@ fn the_selection_is_held_while_choosing_and_handed_to_the_sale() {
     // A new selection, then the order is cleared: the hold goes back.
     let next = hold(&["C-8"], None);
     assert_eq!(held(&central, &show, "C-8"), "held");
-    rt.block_on(site.release_selection(&ReleaseHoldArgs {
-        token: token.clone(),
-        hold_id: next.hold_id.unwrap(),
-    }))
+    rt.block_on(site::commands::release_hold(
+        &site,
+        ReleaseHoldArgs {
+            token: token.clone(),
+            hold_id: next.hold_id.unwrap(),
+        },
+    ))
     .unwrap();
     assert_eq!(held(&central, &show, "C-8"), "free");
     // An empty selection with a hold releases it too.
@@ -159,12 +169,15 @@ fn an_order_of_two_parts_keeps_its_seats_held_when_one_part_is_refused() {
         show,
     } = Counter::start(dir.path());
     let hold = |seats: &[&str]| {
-        rt.block_on(site.hold_seats(&HoldSeatsArgs {
-            token: token.clone(),
-            showtime_id: show.clone(),
-            seats: seats.iter().map(|s| s.to_string()).collect(),
-            hold_id: None,
-        }))
+        rt.block_on(site::commands::hold_seats(
+            &site,
+            HoldSeatsArgs {
+                token: token.clone(),
+                showtime_id: show.clone(),
+                seats: seats.iter().map(|s| s.to_string()).collect(),
+                hold_id: None,
+            },
+        ))
         .unwrap()
         .hold_id
         .expect("a hold")
@@ -173,25 +186,32 @@ fn an_order_of_two_parts_keeps_its_seats_held_when_one_part_is_refused() {
     let adults = hold(&["D-3", "D-4"]);
     let child = hold(&["D-5"]);
     let sell = |more_seat: &str, child_hold: Option<String>| {
-        rt.block_on(site.sell(&SellArgs {
-            token: token.clone(),
-            showtime_id: show.clone(),
-            seats: vec!["D-3".into(), "D-4".into()],
-            ticket_type: "adult".into(),
-            tendered_minor: 100_000,
-            id_checked: true,
-            card: None,
-            override_pin: None,
-            hold_id: Some(adults.clone()),
-            price_override: None,
-            more: Some(vec![site::api::SellPart {
-                showtime_id: show.clone(),
-                seats: vec![more_seat.into()],
-                ticket_type: "child".into(),
-                hold_id: child_hold,
-                price_override: None,
-            }]),
-        }))
+        rt.block_on(site::commands::sell(
+            &site,
+            SellArgs {
+                token: token.clone(),
+                parts: vec![
+                    SellPart {
+                        showtime_id: show.clone(),
+                        seats: vec!["D-3".into(), "D-4".into()],
+                        ticket_type: "adult".into(),
+                        hold_id: Some(adults.clone()),
+                        price_override: None,
+                    },
+                    SellPart {
+                        showtime_id: show.clone(),
+                        seats: vec![more_seat.into()],
+                        ticket_type: "child".into(),
+                        hold_id: child_hold,
+                        price_override: None,
+                    },
+                ],
+                tendered_minor: 100_000,
+                id_checked: true,
+                card: None,
+                override_approval: None,
+            },
+        ))
     };
     // The web sold D-9 meanwhile; the cashier's order names it by mistake.
     let (code, _) = central.post(

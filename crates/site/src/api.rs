@@ -294,20 +294,26 @@ pub struct SeatMap {
     pub currency: CurrencyInfo,
 }
 
-/// `sell` arguments: a sale of seats of one showtime at one ticket type, and
-/// optionally `more` parts (other ticket types, other showtimes) paid together
-/// as one order.
+/// A supervisor's or manager's approval given at the counter: their PIN,
+/// checked by the engine (with the same lockout as a log-in). Every approving
+/// action takes this one shape: an offline override, a price override, a
+/// reprint, a reseat, a conflict's resolution.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Approval {
+    /// The approver's PIN.
+    pub pin: String,
+}
+
+/// `sell` arguments: one order of one or more parts (a showtime, a ticket
+/// type, its seats), paid once.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct SellArgs {
     /// Session token of the cashier.
     pub token: String,
-    /// Showtime id.
-    pub showtime_id: String,
-    /// Seat labels.
-    pub seats: Vec<String>,
-    /// Ticket type code.
-    pub ticket_type: String,
+    /// The order's parts (at least one; at most 50 tickets in all).
+    pub parts: Vec<SellPart>,
     /// Cash handed over, in minor units.
     #[ts(type = "number")]
     pub tendered_minor: i64,
@@ -318,23 +324,11 @@ pub struct SellArgs {
     #[serde(default)]
     #[ts(optional)]
     pub card: Option<CardArgs>,
-    /// A manager's PIN to sell seats that are not leased to this terminal while offline.
+    /// A manager's approval to sell seats that are not leased to this
+    /// terminal while central is unreachable.
     #[serde(default)]
     #[ts(optional)]
-    pub override_pin: Option<String>,
-    /// The hold `hold_seats` placed while the cashier chose (it is replaced by the sale's).
-    #[serde(default)]
-    #[ts(optional)]
-    pub hold_id: Option<String>,
-    /// A supervisor's price for every ticket of this (first) part.
-    #[serde(default)]
-    #[ts(optional)]
-    pub price_override: Option<PriceOverrideArgs>,
-    /// More tickets of the same order: other ticket types or other showtimes
-    /// (at most 50 tickets in all).
-    #[serde(default)]
-    #[ts(optional)]
-    pub more: Option<Vec<SellPart>>,
+    pub override_approval: Option<Approval>,
 }
 
 /// Seats of one showtime at one ticket type, within an order.
@@ -366,8 +360,8 @@ pub struct PriceOverrideArgs {
     pub price_minor: i64,
     /// Why (1 to 120 characters); printed on the receipt.
     pub reason: String,
-    /// The PIN of a supervisor or manager.
-    pub supervisor_pin: String,
+    /// A supervisor's or manager's approval.
+    pub approval: Approval,
 }
 
 /// A card payment taken on the external card terminal.
@@ -562,13 +556,18 @@ pub struct PrinterView {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ReprintArgs {
-    /// Session token of a supervisor or manager.
+    /// Session token of the staff member at the counter.
     pub token: String,
     /// Order id or printed reference.
     pub order: String,
     /// Only this seat.
     #[serde(default)]
     pub seat: Option<String>,
+    /// A supervisor's or manager's approval; without one, the signed-in
+    /// staff member must be a supervisor or a manager.
+    #[serde(default)]
+    #[ts(optional)]
+    pub approval: Option<Approval>,
 }
 
 /// `best_available` arguments.
@@ -684,7 +683,7 @@ pub struct ConflictView {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ResolveConflictArgs {
-    /// Session token of a supervisor or manager.
+    /// Session token of the staff member at the counter.
     pub token: String,
     /// Order id or reference.
     pub order: String,
@@ -693,6 +692,84 @@ pub struct ResolveConflictArgs {
     /// New seats for `reseat` (as many as the order has); best available when empty.
     #[serde(default)]
     pub seats: Vec<String>,
+    /// A supervisor's or manager's approval; without one, the signed-in
+    /// staff member must be a supervisor or a manager.
+    #[serde(default)]
+    #[ts(optional)]
+    pub approval: Option<Approval>,
+}
+
+/// `reseat` arguments: move one seat of an order.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ReseatArgs {
+    /// Session token of the staff member at the counter.
+    pub token: String,
+    /// Order id or printed reference.
+    pub order: String,
+    /// The seat's showtime, when the order holds the same seat label in several.
+    #[serde(default)]
+    #[ts(optional)]
+    pub showtime_id: Option<String>,
+    /// The seat given up.
+    pub from: String,
+    /// The new seat.
+    pub to: String,
+    /// Why (1 to 120 characters); printed on the change slip.
+    pub reason: String,
+    /// A supervisor's or manager's approval; without one, the signed-in
+    /// staff member must be a supervisor or a manager.
+    #[serde(default)]
+    #[ts(optional)]
+    pub approval: Option<Approval>,
+}
+
+/// What a reseat did.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ReseatResult {
+    /// Order reference.
+    pub order_ref: String,
+    /// Seat given up.
+    pub from_seat: String,
+    /// New seat.
+    pub to_seat: String,
+    /// Change slip and the new ticket.
+    pub printouts: Vec<Printout>,
+    /// Whether central has applied the move already.
+    pub synced: bool,
+}
+
+/// `shift_open` arguments.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ShiftOpenArgs {
+    /// Session token of the cashier.
+    pub token: String,
+    /// The counted float, in minor units.
+    #[ts(type = "number")]
+    pub float_minor: i64,
+}
+
+/// `shift_close` arguments.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ShiftCloseArgs {
+    /// Session token of the cashier.
+    pub token: String,
+    /// The counted cash, in minor units.
+    #[ts(type = "number")]
+    pub counted_minor: i64,
+}
+
+/// A shift report with its printout (X and Z).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ShiftPrinted {
+    /// The figures.
+    pub report: ShiftReport,
+    /// The printout.
+    pub printout: Printout,
 }
 
 /// `web_booking` / `collect_booking` arguments.

@@ -1,153 +1,281 @@
-//! The one JSON door to the engine: `dispatch(name, args)`.
+//! The one table of the engine's commands. From it come, alike for every
+//! adapter:
 //!
-//! The Tauri shell and the HTTP adapter both call this, so the desktop app
-//! and the browser tests run exactly the same commands.
+//! - one typed handler per command (`commands::sell(&site, args)`), which
+//!   resolves the session to the staff member for commands that need one
+//!   and hands the engine that staff member, never a token: the CLI calls
+//!   these;
+//! - [`dispatch`], the JSON door the Tauri shell and the HTTP adapter share;
+//! - [`COMMANDS`], the list of names;
+//! - [`typescript_commands`], the UI's `Commands` map
+//!   (`ui/src/lib/bindings/Commands.ts`, written by this module's tests).
 
 use crate::api::*;
 use crate::engine::Site;
-use crate::error::{ErrorBody, SiteError};
+use crate::error::{ErrorBody, Result, SiteError};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-fn args<T: DeserializeOwned>(v: Value) -> Result<T, SiteError> {
+fn args<T: DeserializeOwned>(v: Value) -> Result<T> {
     serde_json::from_value(v).map_err(|e| SiteError::Invalid(format!("bad arguments: {e}")))
 }
 
-fn json<T: Serialize>(v: T) -> Result<Value, SiteError> {
+fn json<T: Serialize>(v: T) -> Result<Value> {
     serde_json::to_value(v).map_err(|e| SiteError::Corrupt(format!("cannot encode answer: {e}")))
 }
 
-/// Names of all commands.
-pub const COMMANDS: [&str; 18] = [
-    "status",
-    "login",
-    "logout",
-    "showtimes",
-    "seat_map",
-    "sell",
-    "printout_image",
-    "sync",
-    "best_available",
-    "printer_status",
-    "print_test_page",
-    "reprint",
-    "conflicts",
-    "resolve_conflict",
-    "web_booking",
-    "collect_booking",
-    "hold_seats",
-    "release_hold",
-];
+/// Who may run a command: anyone who reaches the door (`Public`), or the
+/// staff member behind the session token of its arguments (`Staff`).
+macro_rules! access {
+    (Public, $site:ident, $a:ident) => {
+        ()
+    };
+    (Staff, $site:ident, $a:ident) => {
+        $site.session_staff(&$a.token)?
+    };
+}
 
-/// Runs command `name` with JSON `input` and returns its JSON answer.
-pub async fn dispatch(site: &Site, name: &str, input: Value) -> Result<Value, ErrorBody> {
-    let input = if input.is_null() {
-        Value::Object(Default::default())
-    } else {
-        input
+macro_rules! needs_staff {
+    (Public) => {
+        false
     };
-    let out = match name {
-        "status" => site.status().and_then(json),
-        "login" => {
-            let a: Result<LoginArgs, _> = args(input);
-            a.and_then(|a| site.login(&a.pin)).and_then(json)
-        }
-        "logout" => args::<LogoutArgs>(input).and_then(|a| {
-            site.logout(&a.token);
-            json(Empty {})
-        }),
-        "showtimes" => args::<ShowtimesArgs>(input)
-            .and_then(|a| site.showtimes(&a))
-            .and_then(json),
-        "seat_map" => match args::<SeatMapArgs>(input) {
-            Ok(a) => site.seat_map(&a).await.and_then(json),
-            Err(e) => Err(e),
-        },
-        "sell" => match args::<SellArgs>(input) {
-            Ok(a) => site.sell(&a).await.and_then(json),
-            Err(e) => Err(e),
-        },
-        "printout_image" => args::<PrintoutImageArgs>(input)
-            .and_then(|a| site.printout_image(&a))
-            .and_then(json),
-        "sync" => site.sync().await.and_then(json),
-        "best_available" => args::<BestAvailableArgs>(input)
-            .and_then(|a| site.best_available(&a))
-            .and_then(json),
-        "printer_status" => site.printer_view().await.and_then(json),
-        "print_test_page" => {
-            match args::<TokenArgs>(input).and_then(|a| site.session_staff(&a.token)) {
-                Ok(_) => site.print_test_page().await.and_then(json),
-                Err(e) => Err(e),
+    (Staff) => {
+        true
+    };
+}
+
+macro_rules! command_table {
+    ($(
+        $(#[doc = $doc:literal])*
+        $name:ident($site:ident, $who:pat, $a:ident: $args:ty) -> $out:ty, $access:ident $body:block
+    )*) => {
+        $(
+            $(#[doc = $doc])*
+            #[allow(unused_variables)]
+            pub async fn $name($site: &Site, $a: $args) -> Result<$out> {
+                let $who = access!($access, $site, $a);
+                $body
             }
+        )*
+
+        /// Names of all commands, in table order.
+        pub const COMMANDS: &[&str] = &[$(stringify!($name)),*];
+
+        /// Whether each command needs a signed-in staff member, in table order.
+        pub const NEEDS_STAFF: &[(&str, bool)] =
+            &[$((stringify!($name), needs_staff!($access))),*];
+
+        /// Runs command `name` with JSON `input` and returns its JSON answer.
+        pub async fn dispatch(site: &Site, name: &str, input: Value) -> std::result::Result<Value, ErrorBody> {
+            let input = if input.is_null() {
+                Value::Object(Default::default())
+            } else {
+                input
+            };
+            let out = match name {
+                $(stringify!($name) => match args::<$args>(input) {
+                    Ok(a) => $name(site, a).await.and_then(json),
+                    Err(e) => Err(e),
+                },)*
+                other => Err(SiteError::Invalid(format!("unknown command '{other}'"))),
+            };
+            out.map_err(|e| {
+                if !e.is_user_error() {
+                    tracing::error!(command = name, error = %e, "command failed");
+                }
+                e.to_body()
+            })
         }
-        "reprint" => match args::<ReprintArgs>(input) {
-            Ok(a) => match site.session_staff(&a.token) {
-                Ok(staff) => site
-                    .reprint(&staff, &a.order, a.seat.as_deref())
-                    .await
-                    .and_then(json),
-                Err(e) => Err(e),
-            },
-            Err(e) => Err(e),
-        },
-        "conflicts" => site.conflicts().and_then(json),
-        "hold_seats" => match args::<HoldSeatsArgs>(input) {
-            Ok(a) => site.hold_seats(&a).await.and_then(json),
-            Err(e) => Err(e),
-        },
-        "release_hold" => match args::<ReleaseHoldArgs>(input) {
-            Ok(a) => site
-                .release_selection(&a)
-                .await
-                .and_then(|()| json(Empty {})),
-            Err(e) => Err(e),
-        },
-        "web_booking" => match args::<BookingArgs>(input) {
-            Ok(a) => site.web_booking(&a).await.and_then(json),
-            Err(e) => Err(e),
-        },
-        "collect_booking" => match args::<BookingArgs>(input) {
-            Ok(a) => match site.session_staff(&a.token) {
-                Ok(staff) => site.collect_booking(&staff, &a).await.and_then(json),
-                Err(e) => Err(e),
-            },
-            Err(e) => Err(e),
-        },
-        "resolve_conflict" => match args::<ResolveConflictArgs>(input) {
-            Ok(a) => match site.session_staff(&a.token) {
-                Ok(staff) => site.resolve_conflict(&staff, &a).await.and_then(json),
-                Err(e) => Err(e),
-            },
-            Err(e) => Err(e),
-        },
-        other => Err(SiteError::Invalid(format!("unknown command '{other}'"))),
+
+        /// The UI's map of every command to its argument and result types,
+        /// as TypeScript.
+        pub fn typescript_commands() -> String {
+            let cfg = ts_rs::Config::default();
+            let rows: Vec<(&str, String, String)> = vec![$((
+                stringify!($name),
+                <$args as ts_rs::TS>::name(&cfg),
+                <$out as ts_rs::TS>::name(&cfg),
+            )),*];
+            typescript_map(&rows)
+        }
     };
-    out.map_err(|e| {
-        if !e.is_user_error() {
-            tracing::error!(command = name, error = %e, "command failed");
-        }
-        e.to_body()
-    })
+}
+
+command_table! {
+    /// The status bar's figures.
+    status(site, _, _a: Empty) -> Status, Public { site.status() }
+    /// Logs a staff member in by PIN.
+    login(site, _, a: LoginArgs) -> Session, Public { site.login(&a.pin) }
+    /// Ends a session.
+    logout(site, _, a: LogoutArgs) -> Empty, Public {
+        site.logout(&a.token);
+        Ok(Empty {})
+    }
+    /// The showtimes board of a business day.
+    showtimes(site, _, a: ShowtimesArgs) -> Vec<ShowtimeSummary>, Public { site.showtimes(&a) }
+    /// A seat map (cached, refreshed or long-polled).
+    seat_map(site, _, a: SeatMapArgs) -> SeatMap, Public { site.seat_map(&a).await }
+    /// Sells an order.
+    sell(site, staff, a: SellArgs) -> SaleResult, Staff { site.sell(&staff, &a).await }
+    /// A printout preview as a data URL.
+    printout_image(site, _, a: PrintoutImageArgs) -> PrintoutImage, Public { site.printout_image(&a) }
+    /// Pulls the catalog and seat states, pushes the outbox.
+    sync(site, _, _a: Empty) -> SyncReport, Public { site.sync().await }
+    /// Best available seats.
+    best_available(site, _, a: BestAvailableArgs) -> BestAvailable, Public { site.best_available(&a) }
+    /// The printer for the status bar.
+    printer_status(site, _, _a: Empty) -> PrinterView, Public { site.printer_view().await }
+    /// Prints a test page.
+    print_test_page(site, _staff, _a: TokenArgs) -> Printout, Staff { site.print_test_page().await }
+    /// Reprints an order's tickets (a supervisor's or manager's approval).
+    reprint(site, staff, a: ReprintArgs) -> Vec<Printout>, Staff { site.reprint(&staff, &a).await }
+    /// Moves a seat of an order (a supervisor's or manager's approval).
+    reseat(site, staff, a: ReseatArgs) -> ReseatResult, Staff { site.reseat(&staff, &a).await }
+    /// Conflict tasks.
+    conflicts(site, _, _a: Empty) -> Vec<ConflictView>, Public { site.conflicts() }
+    /// Resolves a conflict task (a supervisor's or manager's approval).
+    resolve_conflict(site, staff, a: ResolveConflictArgs) -> ConflictView, Staff {
+        site.resolve_conflict(&staff, &a).await
+    }
+    /// Looks up a web booking.
+    web_booking(site, _, a: BookingArgs) -> BookingView, Public { site.web_booking(&a).await }
+    /// Collects a web booking: prints its tickets once.
+    collect_booking(site, staff, a: BookingArgs) -> BookingView, Staff {
+        site.collect_booking(&staff, &a).await
+    }
+    /// Holds seats while the cashier chooses.
+    hold_seats(site, staff, a: HoldSeatsArgs) -> HoldView, Staff { site.hold_seats(&staff, &a).await }
+    /// Releases a hold placed while choosing.
+    release_hold(site, staff, a: ReleaseHoldArgs) -> Empty, Staff {
+        site.release_selection(&staff, &a).await?;
+        Ok(Empty {})
+    }
+    /// Opens the signed-in cashier's shift with a counted float.
+    shift_open(site, staff, a: ShiftOpenArgs) -> ShiftReport, Staff {
+        site.open_shift(&staff, a.float_minor)
+    }
+    /// The X report of the signed-in cashier's open shift, printed.
+    shift_report(site, staff, _a: TokenArgs) -> ShiftPrinted, Staff {
+        let (report, printout) = site.x_report(&staff).await?;
+        Ok(ShiftPrinted { report, printout })
+    }
+    /// Closes the signed-in cashier's shift with the counted cash (Z report printed).
+    shift_close(site, staff, a: ShiftCloseArgs) -> ShiftPrinted, Staff {
+        let (report, printout) = site.close_shift(&staff, a.counted_minor).await?;
+        Ok(ShiftPrinted { report, printout })
+    }
+}
+
+/// The TypeScript `Commands` interface for `(name, args type, result type)` rows.
+fn typescript_map(rows: &[(&str, String, String)]) -> String {
+    let mut types: Vec<String> = rows
+        .iter()
+        .flat_map(|(_, a, r)| type_names(a).chain(type_names(r)).collect::<Vec<_>>())
+        .collect();
+    types.sort();
+    types.dedup();
+    let mut out = String::from(
+        "// This file was generated from the command table in crates/site/src/commands.rs. Do not edit it by hand.\n",
+    );
+    for t in &types {
+        out.push_str(&format!("import type {{ {t} }} from \"./{t}\";\n"));
+    }
+    out.push_str("\n/**\n * Every command of the engine: its arguments and its result.\n */\n");
+    out.push_str("export interface Commands {\n");
+    for (name, a, r) in rows {
+        out.push_str(&format!("  {name}: {{ args: {a}; result: {r} }};\n"));
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// The named types in a TypeScript type expression (`Array<X>` names `X`).
+fn type_names(ts: &str) -> impl Iterator<Item = String> + '_ {
+    ts.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .filter(|w| w.starts_with(|c: char| c.is_ascii_uppercase()) && *w != "Array")
+        .map(str::to_string)
 }
 
 #[cfg(test)]
 mod tests {
-    /// Every command `dispatch` answers is listed in `COMMANDS`, and only those.
+    use super::*;
+
+    /// Writes the UI's command map next to the other generated bindings
+    /// (the `bindings-check` step of `make test` fails when it changed
+    /// without being committed).
     #[test]
-    fn commands_lists_every_dispatched_command() {
-        let src = include_str!("commands.rs");
-        let body = &src[src.find("let out = match name").expect("dispatch match")..];
-        let body = &body[..body.find("other =>").expect("fallback arm")];
-        let mut dispatched: Vec<&str> = body
-            .lines()
-            .filter_map(|l| l.trim().strip_prefix('"'))
-            .filter_map(|l| l.split('"').next())
+    fn export_bindings_commands() {
+        let dir = std::env::var("TS_RS_EXPORT_DIR").unwrap_or_else(|_| "./bindings".into());
+        let dir = std::path::Path::new(&dir);
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join("Commands.ts"), typescript_commands()).unwrap();
+    }
+
+    #[test]
+    fn the_map_names_every_command_once_with_its_types() {
+        let ts = typescript_commands();
+        for name in COMMANDS {
+            assert_eq!(ts.matches(&format!("  {name}: {{")).count(), 1, "{name}");
+        }
+        assert!(
+            ts.contains("  showtimes: { args: ShowtimesArgs; result: Array<ShowtimeSummary> };")
+        );
+        assert!(ts.contains("import type { ShowtimeSummary } from \"./ShowtimeSummary\";"));
+        assert!(!ts.contains("import type { Array }"));
+        let mut names = COMMANDS.to_vec();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), COMMANDS.len(), "a command is listed twice");
+    }
+
+    #[test]
+    fn commands_that_act_for_someone_need_a_session() {
+        let staff: Vec<&str> = NEEDS_STAFF
+            .iter()
+            .filter(|(_, s)| *s)
+            .map(|(n, _)| *n)
             .collect();
-        dispatched.sort_unstable();
-        let mut listed = super::COMMANDS.to_vec();
-        listed.sort_unstable();
-        assert_eq!(dispatched, listed);
+        for name in [
+            "sell",
+            "reprint",
+            "reseat",
+            "resolve_conflict",
+            "collect_booking",
+            "hold_seats",
+            "release_hold",
+            "shift_open",
+            "shift_close",
+        ] {
+            assert!(staff.contains(&name), "{name} must need a session");
+        }
+    }
+
+    #[tokio::test]
+    async fn unknown_commands_and_bad_arguments_are_refused_in_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = Site::open(
+            dir.path(),
+            std::sync::Arc::new(crate::clock::SystemClock),
+            std::sync::Arc::new(crate::clock::V7Ids),
+            false,
+        )
+        .unwrap();
+        let e = dispatch(&site, "no_such", Value::Null).await.unwrap_err();
+        assert_eq!(e.code, "invalid_input");
+        let e = dispatch(&site, "sell", serde_json::json!({"token": 5}))
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, "invalid_input");
+        assert!(e.message.starts_with("bad arguments"), "{}", e.message);
+        // A staff command with a token nobody was given.
+        let e = dispatch(
+            &site,
+            "release_hold",
+            serde_json::json!({"token": "nobody", "hold_id": "h"}),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(e.code, "not_logged_in");
     }
 }

@@ -205,6 +205,33 @@ impl Site {
         self.auth.staff_for(token)
     }
 
+    /// Who approves an action that needs at least a supervisor (or, with
+    /// `manager_only`, a manager): the approver named by `approval` (their
+    /// PIN, checked with the log-in lockout) or, without one, the staff
+    /// member at the counter. `refusal` says what the action needs.
+    pub fn approver(
+        &self,
+        staff: &StaffRow,
+        approval: Option<&Approval>,
+        manager_only: bool,
+        refusal: &str,
+    ) -> Result<StaffRow> {
+        let approver = match approval {
+            Some(a) if !a.pin.trim().is_empty() => self.staff_by_pin(a.pin.trim())?,
+            _ => staff.clone(),
+        };
+        let allowed = match approver.role {
+            protocol::Role::Manager => true,
+            protocol::Role::Supervisor => !manager_only,
+            protocol::Role::Cashier => false,
+        };
+        if allowed {
+            Ok(approver)
+        } else {
+            Err(SiteError::NotAllowed(refusal.to_string()))
+        }
+    }
+
     /// Checks a PIN and returns the staff member (for one-shot CLI commands).
     pub fn staff_by_pin(&self, pin: &str) -> Result<StaffRow> {
         let staff = store::staff(&self.db())?;

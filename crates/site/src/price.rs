@@ -149,12 +149,12 @@ pub fn check_override(
             "the override reason is {chars} characters long; at most {MAX_REASON_CHARS}"
         )));
     }
-    if args.supervisor_pin.trim().is_empty() {
+    if args.approval.pin.trim().is_empty() {
         return Err(SiteError::Invalid(
             "a price override needs a supervisor's PIN".into(),
         ));
     }
-    let approver = staff_by_pin(args.supervisor_pin.trim())?;
+    let approver = staff_by_pin(args.approval.pin.trim())?;
     if approver.role == Role::Cashier {
         return Err(SiteError::NotAllowed(format!(
             "{} is not a supervisor: price overrides need a supervisor or a manager",
@@ -185,7 +185,7 @@ mod tests {
         PriceOverrideArgs {
             price_minor: price,
             reason: reason.into(),
-            supervisor_pin: pin.into(),
+            approval: crate::api::Approval { pin: pin.into() },
         }
     }
 

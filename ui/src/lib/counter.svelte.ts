@@ -312,7 +312,7 @@ export class Counter {
     if (this.selling || !args) return;
     this.selling = true;
     this.overlay = overlays.payAttempt(this.overlay);
-    const showtimeId = this.map?.showtime_id ?? args.showtime_id;
+    const showtimeId = this.map?.showtime_id ?? args.parts[0]?.showtime_id ?? '';
     try {
       const made = await this.deps.backend().call('sell', args);
       // The sale's own holds replaced the selection's; central let go of them once sold.

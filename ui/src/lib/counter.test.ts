@@ -129,10 +129,10 @@ describe('Counter', () => {
     counter.openPay();
     await counter.confirmPay(cash, false, null);
     expect(engine.named('sell')[0]).toMatchObject({
-      showtime_id: 'st-1',
-      seats: ['A-1'],
-      hold_id: 'h1',
-      more: [{ showtime_id: 'st-1', seats: ['A-2'], hold_id: 'h2', ticket_type: 'adult' }],
+      parts: [
+        { showtime_id: 'st-1', seats: ['A-1'], hold_id: 'h1', ticket_type: 'adult' },
+        { showtime_id: 'st-1', seats: ['A-2'], hold_id: 'h2', ticket_type: 'adult' },
+      ],
     });
     expect(counter.overlay).toEqual({ kind: 'sale', sale });
     expect(counter.sale).toBe(sale);

@@ -142,28 +142,25 @@ describe('orderView', () => {
 describe('sellArgs', () => {
   const cash = { tendered_minor: 10_000, card: undefined, cash_due: 9000, change: 1000 };
 
-  it('puts the first part in its own fields and the rest in more', () => {
+  it('sends every part in one list', () => {
     const parts = [partOf(map, ['A-1'], 'h-1'), partOf(other, ['B-1'])];
     expect(sellArgs('tok', parts, cash, true, null)).toEqual({
       token: 'tok',
-      showtime_id: 'st-1',
-      seats: ['A-1'],
-      ticket_type: 'adult',
+      parts: [
+        { showtime_id: 'st-1', seats: ['A-1'], ticket_type: 'adult', hold_id: 'h-1' },
+        { showtime_id: 'st-2', seats: ['B-1'], ticket_type: 'adult' },
+      ],
       tendered_minor: 10_000,
       id_checked: true,
-      hold_id: 'h-1',
-      more: [{ showtime_id: 'st-2', seats: ['B-1'], ticket_type: 'adult' }],
     });
   });
 
   it('carries a card, a manager PIN and a price override; nothing to sell is null', () => {
     const card = { amount_minor: 9000, reference: 'AUTH1' };
-    const p = { ...partOf(map, ['A-1']), price_override: { price_minor: 100, supervisor_pin: '1234', reason: 'r' } };
-    expect(sellArgs('tok', [p], { ...cash, card }, false, '9999')).toMatchObject({
-      card,
-      override_pin: '9999',
-      price_override: p.price_override,
-    });
+    const p = { ...partOf(map, ['A-1']), price_override: { price_minor: 100, approval: { pin: '1234' }, reason: 'r' } };
+    const args = sellArgs('tok', [p], { ...cash, card }, false, '9999');
+    expect(args).toMatchObject({ card, override_approval: { pin: '9999' } });
+    expect(args?.parts[0]?.price_override).toEqual(p.price_override);
     expect(sellArgs('tok', [], cash, false, null)).toBeNull();
   });
 });

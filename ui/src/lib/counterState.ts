@@ -127,7 +127,7 @@ export function orderView(order: Order, map: SeatMap | null, basket: readonly Ba
   };
 }
 
-/** `sell`'s arguments for the parts of an order: the first in its own fields, the rest in `more`. */
+/** `sell`'s arguments for the parts of an order, paid once. */
 export function sellArgs(
   token: string,
   parts: readonly BasketPart[],
@@ -135,19 +135,13 @@ export function sellArgs(
   idChecked: boolean,
   overridePin: string | null,
 ): SellArgs | null {
-  const [first, ...more] = parts;
-  if (!first) return null;
+  if (parts.length === 0) return null;
   return {
     token,
-    showtime_id: first.showtime_id,
-    seats: [...first.seats],
-    ticket_type: first.ticket_type,
+    parts: parts.map(toSellPart),
     tendered_minor: payment.tendered_minor,
     id_checked: idChecked,
     ...(payment.card ? { card: payment.card } : {}),
-    ...(overridePin ? { override_pin: overridePin } : {}),
-    ...(first.price_override ? { price_override: first.price_override } : {}),
-    ...(first.hold_id ? { hold_id: first.hold_id } : {}),
-    ...(more.length > 0 ? { more: more.map(toSellPart) } : {}),
+    ...(overridePin ? { override_approval: { pin: overridePin } } : {}),
   };
 }

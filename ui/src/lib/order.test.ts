@@ -150,7 +150,7 @@ describe('prices per seat', () => {
       showtime_id: 'st-1',
       seats: ['A-1', 'B-1'],
       ticket_type: 'adult',
-      price_override: { price_minor: 2000, reason: 'Broken armrest', supervisor_pin: '2222' },
+      price_override: { price_minor: 2000, reason: 'Broken armrest', approval: { pin: '2222' } },
     };
     expect(orderLines(o, priced).map((l) => [l.price_minor, l.list_price_minor])).toEqual([
       [2000, 4000],

@@ -37,6 +37,7 @@ import type { HoldView } from './bindings/HoldView';
 import type { ReleaseHoldArgs } from './bindings/ReleaseHoldArgs';
 import type { BookingArgs } from './bindings/BookingArgs';
 import type { BookingView } from './bindings/BookingView';
+import type { Commands } from './bindings/Commands';
 
 export type {
   Empty,
@@ -58,6 +59,8 @@ export type {
 export type { BestAvailable, BestAvailableArgs, Printout, PrinterView, ReprintArgs, TokenArgs };
 export type { CardArgs, ConflictView, LeaseSummary, ResolveConflictArgs };
 export type { BookingArgs, BookingView, HoldSeatsArgs, HoldView, ReleaseHoldArgs };
+/** Every command: its arguments and its result (generated from the engine's command table). */
+export type { Commands };
 export type { TicketTypePrice } from './bindings/TicketTypePrice';
 
 /** The site currency: ISO code and number of decimals. */
@@ -68,27 +71,5 @@ export type Role = Session['role'];
 export type SeatArea = SeatView['area'];
 export type SeatKind = SeatView['kind'];
 export type SeatState = SeatView['state'];
-
-/** Every command: its arguments and its result. */
-export interface Commands {
-  status: { args: Empty; result: Status };
-  login: { args: LoginArgs; result: Session };
-  logout: { args: LogoutArgs; result: Empty };
-  showtimes: { args: ShowtimesArgs; result: ShowtimeSummary[] };
-  seat_map: { args: SeatMapArgs; result: SeatMap };
-  sell: { args: SellArgs; result: SaleResult };
-  printout_image: { args: PrintoutImageArgs; result: PrintoutImage };
-  sync: { args: Empty; result: SyncReport };
-  printer_status: { args: Empty; result: PrinterView };
-  print_test_page: { args: TokenArgs; result: Printout };
-  reprint: { args: ReprintArgs; result: Printout[] };
-  best_available: { args: BestAvailableArgs; result: BestAvailable };
-  conflicts: { args: Empty; result: ConflictView[] };
-  resolve_conflict: { args: ResolveConflictArgs; result: ConflictView };
-  hold_seats: { args: HoldSeatsArgs; result: HoldView };
-  release_hold: { args: ReleaseHoldArgs; result: Empty };
-  web_booking: { args: BookingArgs; result: BookingView };
-  collect_booking: { args: BookingArgs; result: BookingView };
-}
 
 export type Command = keyof Commands;

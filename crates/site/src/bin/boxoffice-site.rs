@@ -3,9 +3,10 @@
 
 use clap::{Parser, Subcommand};
 use serde::Serialize;
+use site::api::{Approval, SellPart};
 use site::api::{SaleResult, SeatMapArgs, ShowtimesArgs};
 use site::clock::{IdSource, Jitter, RandomJitter, SeededIds, SeededJitter, SystemClock, V7Ids};
-use site::flows::sell::{SalePart, SaleRequest};
+use site::commands;
 use site::rules::signing::TicketCheck;
 use site::{Site, SiteError};
 use std::path::PathBuf;
@@ -296,7 +297,7 @@ fn print_json<T: Serialize>(v: &T) -> Result<(), SiteError> {
 }
 
 /// Reads one `--also SHOWTIME:SEAT,SEAT[:TYPE]` part of an order.
-fn parse_part(text: &str) -> Result<SalePart, SiteError> {
+fn parse_part(text: &str) -> Result<SellPart, SiteError> {
     let bad = || {
         SiteError::Invalid(format!(
             "--also '{text}' is not understood; use SHOWTIME:SEAT,SEAT[:TYPE], e.g. S2:A-1,A-2:child"
@@ -323,7 +324,7 @@ fn parse_part(text: &str) -> Result<SalePart, SiteError> {
         Some("") => return Err(bad()),
         Some(t) => t.to_string(),
     };
-    Ok(SalePart {
+    Ok(SellPart {
         showtime_id: showtime.to_string(),
         seats,
         ticket_type,
@@ -556,11 +557,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 .iter()
                 .map(|a| parse_part(a))
                 .collect::<Result<Vec<_>, _>>()?;
-            let staff = site.staff_by_pin(&pin)?;
-            let override_by = match override_pin {
-                Some(p) => Some(site.staff_by_pin(&p)?),
-                None => None,
-            };
+            let token = site.login(&pin)?.token;
             // A one-shot process has no pump: learn whether central answers now.
             site.probe_link().await;
             let currency = site.status()?.currency;
@@ -573,7 +570,9 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 Some(p) => Some(site::api::PriceOverrideArgs {
                     price_minor: cur.parse_major(&p)?,
                     reason: reason.unwrap_or_default(),
-                    supervisor_pin: supervisor_pin.unwrap_or_default(),
+                    approval: Approval {
+                        pin: supervisor_pin.unwrap_or_default(),
+                    },
                 }),
                 None => None,
             };
@@ -600,26 +599,29 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                     .filter(|s| !s.is_empty())
                     .collect(),
             };
-            let sale = site
-                .sell_order(
-                    &staff,
-                    SaleRequest {
-                        parts: std::iter::once(SalePart {
-                            showtime_id: showtime,
-                            seats,
-                            ticket_type: ticket,
-                            hold_id: None,
-                            price_override,
-                        })
-                        .chain(more)
-                        .collect(),
-                        tendered_minor: tendered,
-                        card,
-                        id_checked,
-                        override_by,
-                    },
-                )
-                .await?;
+            let sale = commands::sell(
+                &site,
+                site::api::SellArgs {
+                    token,
+                    parts: std::iter::once(SellPart {
+                        showtime_id: showtime,
+                        seats,
+                        ticket_type: ticket,
+                        hold_id: None,
+                        price_override,
+                    })
+                    .chain(more)
+                    .collect(),
+                    tendered_minor: tendered,
+                    card: card.map(|c| site::api::CardArgs {
+                        amount_minor: c.amount_minor,
+                        reference: c.reference,
+                    }),
+                    id_checked,
+                    override_approval: override_pin.map(|pin| Approval { pin }),
+                },
+            )
+            .await?;
             // A headless sale waits for the printer (the app leaves it to the queue).
             if site.printer_target()? != site::print_queue::PrinterTarget::Virtual
                 && let Err(e) = site.process_print_queue().await
@@ -699,7 +701,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             pin,
             json,
         } => {
-            let staff = site.staff_by_pin(&pin)?;
+            let token = site.login(&pin)?.token;
             let cur: domain::Currency = site
                 .status()?
                 .currency
@@ -708,17 +710,22 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 .map_err(|e: domain::MoneyError| SiteError::Corrupt(e.to_string()))?;
             let (report, printout) = match action.as_str() {
                 "open" => {
-                    let float = cur.parse_major(float.as_deref().unwrap_or_default())?;
-                    (site.open_shift(&staff, float)?, None)
+                    let float_minor = cur.parse_major(float.as_deref().unwrap_or_default())?;
+                    let args = site::api::ShiftOpenArgs { token, float_minor };
+                    (commands::shift_open(&site, args).await?, None)
                 }
                 "report" => {
-                    let (r, p) = site.x_report(&staff).await?;
-                    (r, Some(p))
+                    let p = commands::shift_report(&site, site::api::TokenArgs { token }).await?;
+                    (p.report, Some(p.printout))
                 }
                 _ => {
-                    let counted = cur.parse_major(counted.as_deref().unwrap_or_default())?;
-                    let (r, p) = site.close_shift(&staff, counted).await?;
-                    (r, Some(p))
+                    let counted_minor = cur.parse_major(counted.as_deref().unwrap_or_default())?;
+                    let args = site::api::ShiftCloseArgs {
+                        token,
+                        counted_minor,
+                    };
+                    let p = commands::shift_close(&site, args).await?;
+                    (p.report, Some(p.printout))
                 }
             };
             if json {
@@ -751,10 +758,20 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             pin,
             json,
         } => {
-            let staff = site.staff_by_pin(&pin)?;
-            let done = site
-                .reseat(&staff, &order, showtime.as_deref(), &from, &to, &reason)
-                .await?;
+            let token = site.login(&pin)?.token;
+            let done = commands::reseat(
+                &site,
+                site::api::ReseatArgs {
+                    token,
+                    order,
+                    showtime_id: showtime,
+                    from,
+                    to,
+                    reason,
+                    approval: None,
+                },
+            )
+            .await?;
             if site.printer_target()? != site::print_queue::PrinterTarget::Virtual {
                 site.process_print_queue().await?;
             }
@@ -769,14 +786,11 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             pin,
             json,
         } => {
-            let args = site::api::BookingArgs {
-                token: String::new(),
-                reference,
-            };
             let booking = match pin {
                 Some(pin) => {
-                    let staff = site.staff_by_pin(&pin)?;
-                    let b = site.collect_booking(&staff, &args).await?;
+                    let token = site.login(&pin)?.token;
+                    let args = site::api::BookingArgs { token, reference };
+                    let b = commands::collect_booking(&site, args).await?;
                     if site.printer_target()? != site::print_queue::PrinterTarget::Virtual
                         && let Err(e) = site.process_print_queue().await
                     {
@@ -784,7 +798,13 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                     }
                     b
                 }
-                None => site.web_booking(&args).await?,
+                None => {
+                    let args = site::api::BookingArgs {
+                        token: String::new(),
+                        reference,
+                    };
+                    commands::web_booking(&site, args).await?
+                }
             };
             if json {
                 print_json(&booking)?;
@@ -811,21 +831,21 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
         } => {
             if let Some(order) = resolve {
                 let pin = pin.ok_or_else(|| SiteError::Invalid("--resolve needs --pin".into()))?;
-                let staff = site.staff_by_pin(&pin)?;
+                let token = site.login(&pin)?.token;
                 let action =
                     action.ok_or_else(|| SiteError::Invalid("--resolve needs --action".into()))?;
                 site.probe_link().await;
-                let done = site
-                    .resolve_conflict(
-                        &staff,
-                        &site::api::ResolveConflictArgs {
-                            token: String::new(),
-                            order,
-                            action,
-                            seats,
-                        },
-                    )
-                    .await?;
+                let done = commands::resolve_conflict(
+                    &site,
+                    site::api::ResolveConflictArgs {
+                        token,
+                        order,
+                        action,
+                        seats,
+                        approval: None,
+                    },
+                )
+                .await?;
                 if json {
                     print_json(&done)?;
                 } else {
@@ -861,8 +881,14 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             pin,
             json,
         } => {
-            let staff = site.staff_by_pin(&pin)?;
-            let printouts = site.reprint(&staff, &order, seat.as_deref()).await?;
+            let token = site.login(&pin)?.token;
+            let args = site::api::ReprintArgs {
+                token,
+                order,
+                seat,
+                approval: None,
+            };
+            let printouts = commands::reprint(&site, args).await?;
             if site.printer_target()? != site::print_queue::PrinterTarget::Virtual {
                 site.process_print_queue().await?;
             }

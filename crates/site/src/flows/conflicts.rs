@@ -13,7 +13,7 @@ use crate::store::{self, StaffRow};
 use crate::time_fmt;
 use domain::SeatState;
 use jiff::Timestamp;
-use protocol::{EntryBody, HoldRequest, Refund, Role, Sale, SecuredBy, SoldSeat};
+use protocol::{EntryBody, HoldRequest, Refund, Sale, SecuredBy, SoldSeat};
 use uuid::Uuid;
 
 impl Site {
@@ -55,11 +55,12 @@ impl Site {
         staff: &StaffRow,
         args: &ResolveConflictArgs,
     ) -> Result<ConflictView> {
-        if staff.role == Role::Cashier {
-            return Err(SiteError::NotAllowed(
-                "resolving a conflict needs a supervisor or a manager".into(),
-            ));
-        }
+        let staff = &self.approver(
+            staff,
+            args.approval.as_ref(),
+            false,
+            "resolving a conflict needs a supervisor or a manager",
+        )?;
         let order_id = self.find_order(&args.order)?;
         let open = self
             .conflicts()?

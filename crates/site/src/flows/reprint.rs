@@ -1,12 +1,11 @@
 //! Reprints: only supervisors and managers, each copy marked "REPRINT n".
 
-use crate::api::Printout;
+use crate::api::{Printout, ReprintArgs};
 use crate::engine::Site;
 use crate::error::{Result, SiteError};
 use crate::rules::layout::{self, PrintContext};
 use crate::store::{self, StaffRow};
 use crate::time_fmt;
-use protocol::Role;
 use uuid::Uuid;
 
 impl Site {
@@ -27,17 +26,15 @@ impl Site {
     }
 
     /// Reprints the tickets of an order (one seat, or all), marked as reprints.
-    pub async fn reprint(
-        &self,
-        staff: &StaffRow,
-        order: &str,
-        seat: Option<&str>,
-    ) -> Result<Vec<Printout>> {
-        if staff.role == Role::Cashier {
-            return Err(SiteError::NotAllowed(
-                "reprints need a supervisor or a manager".into(),
-            ));
-        }
+    /// Needs a supervisor or a manager: the one signed in, or one approving.
+    pub async fn reprint(&self, staff: &StaffRow, args: &ReprintArgs) -> Result<Vec<Printout>> {
+        let staff = &self.approver(
+            staff,
+            args.approval.as_ref(),
+            false,
+            "reprints need a supervisor or a manager",
+        )?;
+        let (order, seat) = (args.order.as_str(), args.seat.as_deref());
         let order_id = self.find_order(order)?;
         let site = self.site_row()?;
         let tz = time_fmt::zone(&site.time_zone)?;

@@ -2,52 +2,29 @@
 //! the same showtime. The customer gets a change slip and a new ticket; the
 //! move reaches central as its own outbox entry.
 
-use crate::api::Printout;
+use crate::api::{ReseatArgs, ReseatResult};
 use crate::engine::Site;
 use crate::error::{Result, SiteError};
 use crate::rules::layout::{self, PrintContext};
 use crate::store::{self, StaffRow};
 use crate::time_fmt;
 use domain::SeatState;
-use protocol::{EntryBody, HoldRequest, Reseat, Role, SecuredBy};
-use serde::Serialize;
-
-/// What a reseat did.
-#[derive(Debug, Clone, Serialize, ts_rs::TS)]
-#[ts(export)]
-pub struct ReseatResult {
-    /// Order reference.
-    pub order_ref: String,
-    /// Seat given up.
-    pub from_seat: String,
-    /// New seat.
-    pub to_seat: String,
-    /// Change slip and the new ticket.
-    pub printouts: Vec<Printout>,
-    /// Whether central has applied the move already.
-    pub synced: bool,
-}
+use protocol::{EntryBody, HoldRequest, Reseat, SecuredBy};
 
 impl Site {
     /// Moves `from` to `to` in an order, approved by a supervisor or manager.
     /// `showtime` names the seat's showtime when the order holds the same
     /// seat label in several.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn reseat(
-        &self,
-        staff: &StaffRow,
-        order: &str,
-        showtime: Option<&str>,
-        from: &str,
-        to: &str,
-        reason: &str,
-    ) -> Result<ReseatResult> {
-        if staff.role == Role::Cashier {
-            return Err(SiteError::NotAllowed(
-                "reseating needs a supervisor or a manager".into(),
-            ));
-        }
-        let reason = reason.trim();
+    pub async fn reseat(&self, staff: &StaffRow, args: &ReseatArgs) -> Result<ReseatResult> {
+        let staff = &self.approver(
+            staff,
+            args.approval.as_ref(),
+            false,
+            "reseating needs a supervisor or a manager",
+        )?;
+        let (order, showtime) = (args.order.as_str(), args.showtime_id.as_deref());
+        let (from, to) = (args.from.trim(), args.to.trim());
+        let reason = args.reason.trim();
         if reason.is_empty() || reason.len() > 120 {
             return Err(SiteError::Invalid(
                 "give a reason of 1 to 120 characters".into(),

@@ -9,15 +9,15 @@ use crate::api::{HoldSeatsArgs, HoldView, ReleaseHoldArgs};
 use crate::engine::Site;
 use crate::error::{Result, SiteError};
 use crate::link::CallError;
-use crate::store;
+use crate::store::{self, StaffRow};
 use domain::SeatState;
 use protocol::HoldRequest;
 use std::collections::HashMap;
 
 impl Site {
     /// Holds the cashier's current selection (see the module docs).
-    pub async fn hold_seats(&self, args: &HoldSeatsArgs) -> Result<HoldView> {
-        self.session_staff(&args.token)?;
+    pub async fn hold_seats(&self, staff: &StaffRow, args: &HoldSeatsArgs) -> Result<HoldView> {
+        tracing::debug!(by = %staff.id, showtime = %args.showtime_id, "hold seats");
         let site = self.site_row()?;
         let now = self.clock.now();
         let states: HashMap<String, SeatState> = {
@@ -91,8 +91,8 @@ impl Site {
     }
 
     /// Gives a selection's hold back (order cleared or abandoned).
-    pub async fn release_selection(&self, args: &ReleaseHoldArgs) -> Result<()> {
-        self.session_staff(&args.token)?;
+    pub async fn release_selection(&self, staff: &StaffRow, args: &ReleaseHoldArgs) -> Result<()> {
+        tracing::debug!(by = %staff.id, hold = %args.hold_id, "release hold");
         let r = self.client()?.release_hold(&args.hold_id).await;
         // Offline, central lets it expire by itself.
         match r {

@@ -65,27 +65,19 @@ pub struct SaleRequest {
 }
 
 impl Site {
-    /// Sells for the cashier behind a session token.
-    pub async fn sell(&self, args: &SellArgs) -> Result<SaleResult> {
-        let staff = self.session_staff(&args.token)?;
-        let override_by = match args.override_pin.as_deref().filter(|p| !p.is_empty()) {
-            Some(pin) => Some(self.staff_by_pin(pin)?),
+    /// Sells an order for `staff` (the signed-in cashier).
+    pub async fn sell(&self, staff: &StaffRow, args: &SellArgs) -> Result<SaleResult> {
+        let override_by = match args
+            .override_approval
+            .as_ref()
+            .filter(|a| !a.pin.is_empty())
+        {
+            Some(a) => Some(self.staff_by_pin(&a.pin)?),
             None => None,
         };
-        // The first part travels in `sell`'s own fields, the others in `more`.
-        let first = crate::api::SellPart {
-            showtime_id: args.showtime_id.clone(),
-            seats: args.seats.clone(),
-            ticket_type: args.ticket_type.clone(),
-            hold_id: args.hold_id.clone(),
-            price_override: args.price_override.clone(),
-        };
-        let parts = std::iter::once(&first)
-            .chain(args.more.iter().flatten())
-            .map(SalePart::from)
-            .collect();
+        let parts = args.parts.iter().map(SalePart::from).collect();
         self.sell_order(
-            &staff,
+            staff,
             SaleRequest {
                 parts,
                 tendered_minor: args.tendered_minor,
