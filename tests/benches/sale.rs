@@ -1,4 +1,4 @@
-//! The sale commit at the counter, on leased seats: `Site::sell_cash` with
+//! The sale commit at the counter, on leased seats: `Site::sell_order` with
 //! no network at all. What one sale does here: validation (showtime open,
 //! seats, ticket type, age rule, price card, money), the plan (the seats are
 //! this terminal's lease, so nothing to secure), the print jobs laid out and
@@ -14,7 +14,7 @@
 //! file stands where the printouts directory goes, so each preview fails at
 //! once (as on a full disk: the sale stands and says so in `print_errors`,
 //! which the bench checks) and no PNG is rendered. `sale_with_previews_*`
-//! is the whole `sell_cash` as the counter runs it.
+//! is the whole `sell_order` as the counter runs it.
 //!
 //! Setup: central runs in this process on its own runtime (`central::spawn`,
 //! demo chain) with a lease policy of every seat (rear half of the house) of
@@ -267,7 +267,7 @@ fn sale_commit_2_tickets(b: Bencher) {
 }
 
 /// One sale of one ticket on a leased seat, previews rendered (the whole
-/// `sell_cash` as the counter runs it, offline).
+/// `sell_order` as the counter runs it, offline).
 #[divan::bench(sample_count = 100, sample_size = 1)]
 fn sale_with_previews_1_ticket(b: Bencher) {
     let env = env();
@@ -330,7 +330,7 @@ fn percentiles() {
     report("sale commit, 1 ticket, leased seat, no previews", one);
     report("sale commit, 2 tickets, leased seats, no previews", two);
     report(
-        "sale with previews, 1 ticket, leased seat (whole sell_cash)",
+        "sale with previews, 1 ticket, leased seat (whole sell_order)",
         with_previews,
     );
 

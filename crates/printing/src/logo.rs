@@ -35,7 +35,22 @@ impl LogoImage {
     /// Decodes a PNG (any colour type and bit depth; alpha is composited on white paper).
     /// Fails with `print.image` for anything that is not a PNG, or a picture larger than
     /// [`MAX_LOGO_PIXELS`].
+    ///
+    /// The last picture decoded is remembered: a counter prints its site's one logo on
+    /// every ticket, and decoding it each time cost more than the rest of the ticket.
     pub fn from_png(bytes: &[u8]) -> Result<Self, PrintError> {
+        static LAST: std::sync::Mutex<Option<(Vec<u8>, LogoImage)>> = std::sync::Mutex::new(None);
+        if let Some((png, logo)) = LAST.lock().unwrap_or_else(|e| e.into_inner()).as_ref()
+            && png.as_slice() == bytes
+        {
+            return Ok(logo.clone());
+        }
+        let logo = Self::decode_png(bytes)?;
+        *LAST.lock().unwrap_or_else(|e| e.into_inner()) = Some((bytes.to_vec(), logo.clone()));
+        Ok(logo)
+    }
+
+    fn decode_png(bytes: &[u8]) -> Result<Self, PrintError> {
         let image_error = |e: png::DecodingError| PrintError::Image(e.to_string());
         let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
         decoder.set_transformations(png::Transformations::normalize_to_color8());
@@ -113,7 +128,24 @@ impl LogoImage {
 
     /// The one-bit image printed: scaled down (never up), keeping the aspect ratio, to at
     /// most `max_width` x `max_height` dots, then thresholded or dithered.
+    ///
+    /// The last result is remembered (see [`LogoImage::from_png`]).
     pub fn to_bitmap(&self, max_width: u32, max_height: u32) -> MonoBitmap {
+        type Last = Option<(LogoImage, u32, u32, MonoBitmap)>;
+        static LAST: std::sync::Mutex<Last> = std::sync::Mutex::new(None);
+        if let Some((logo, w, h, bitmap)) = LAST.lock().unwrap_or_else(|e| e.into_inner()).as_ref()
+            && (*w, *h) == (max_width, max_height)
+            && logo == self
+        {
+            return bitmap.clone();
+        }
+        let bitmap = self.draw_bitmap(max_width, max_height);
+        *LAST.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((self.clone(), max_width, max_height, bitmap.clone()));
+        bitmap
+    }
+
+    fn draw_bitmap(&self, max_width: u32, max_height: u32) -> MonoBitmap {
         if self.width == 0 || self.height == 0 || max_width == 0 || max_height == 0 {
             return MonoBitmap::default();
         }

@@ -88,7 +88,37 @@ pub fn raster_text(text: &str, px_height: u32, max_width_dots: u32, align: Align
 ///
 /// The paragraph direction comes from the first letter (Arabic: right to left), and mixed
 /// runs such as "القاعة 1" are put in visual order by the Unicode bidirectional algorithm.
+///
+/// Results are remembered (a few hundred of them): a counter prints the same
+/// film titles, screen names and headers all day, and shaping and drawing them
+/// again was most of the time a ticket took to encode.
 pub fn raster_text_with(text: &str, options: &RasterTextOptions) -> MonoBitmap {
+    type Key = (String, u32, u32, Align, FontWeight);
+    static CACHE: std::sync::OnceLock<
+        std::sync::Mutex<std::collections::HashMap<Key, MonoBitmap>>,
+    > = std::sync::OnceLock::new();
+    const CAPACITY: usize = 512;
+    let key: Key = (
+        text.to_string(),
+        options.size_dots,
+        options.max_width_dots,
+        options.align,
+        options.weight,
+    );
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(hit) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return hit.clone();
+    }
+    let drawn = draw_text(text, options);
+    let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if map.len() >= CAPACITY {
+        map.clear();
+    }
+    map.insert(key, drawn.clone());
+    drawn
+}
+
+fn draw_text(text: &str, options: &RasterTextOptions) -> MonoBitmap {
     let width = options.max_width_dots / 8 * 8;
     let Some(fonts) = fonts() else {
         return MonoBitmap::default();

@@ -124,13 +124,11 @@ impl Site {
         if domain::age::requires_id_check(&show.rating) && !req.id_checked {
             return Err(SiteError::IdCheckRequired(show.rating.clone()));
         }
-        let seat_rows = store::seats(&db, &show, now)?;
-        let areas: HashMap<String, domain::SeatArea> = seat_rows
-            .iter()
-            .map(|s| (s.label.clone(), s.area))
-            .collect();
+        let found = store::seat_states(&db, &show, &part.seats, now)?;
+        let areas: HashMap<String, domain::SeatArea> =
+            found.iter().map(|(l, (a, _))| (l.clone(), *a)).collect();
         let seats: HashMap<String, domain::SeatState> =
-            seat_rows.into_iter().map(|s| (s.label, s.state)).collect();
+            found.into_iter().map(|(l, (_, s))| (l, s)).collect();
         let leased = check_seats(&part.seats, &seats)?;
         // Each seat at the card's price for this show and its area, unless
         // a supervisor set the price.

@@ -1,5 +1,6 @@
 //! The catalog cache: site, staff, films, showtimes, price cards.
 
+use super::Cached as _;
 use super::corrupt;
 use crate::error::{Result, SiteError};
 use crate::model::{ShowtimeRow, SiteRow, StaffRow};
@@ -19,7 +20,7 @@ pub fn replace_catalog(tx: &Transaction<'_>, catalog: &Catalog) -> Result<()> {
         "films",
         "staff",
     ] {
-        tx.execute(&format!("DELETE FROM {table}"), [])?;
+        tx.exec(&format!("DELETE FROM {table}"), [])?;
     }
     let s = &catalog.site;
     // A logo that does not decode is dropped: tickets print without it.
@@ -27,7 +28,7 @@ pub fn replace_catalog(tx: &Transaction<'_>, catalog: &Catalog) -> Result<()> {
         use base64::Engine as _;
         base64::engine::general_purpose::STANDARD.decode(b).ok()
     });
-    tx.execute(
+    tx.exec(
         "INSERT INTO site (id, name, chain_name, country, currency, time_zone, vat_rate_bp, address, tax_number, business_day_cutoff_hour, hold_ttl_secs, logo_png)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
@@ -37,13 +38,13 @@ pub fn replace_catalog(tx: &Transaction<'_>, catalog: &Catalog) -> Result<()> {
         ],
     )?;
     for f in &catalog.films {
-        tx.execute(
+        tx.exec(
             "INSERT INTO films (id, title_en, title_ar, rating, runtime_min) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![f.id, f.title_en, f.title_ar, f.rating, f.runtime_min],
         )?;
     }
     for screen in &catalog.screens {
-        tx.execute(
+        tx.exec(
             "INSERT INTO screens (id, name) VALUES (?1, ?2)",
             params![screen.id, screen.name],
         )?;
@@ -66,7 +67,7 @@ pub fn replace_catalog(tx: &Transaction<'_>, catalog: &Catalog) -> Result<()> {
         }
     }
     for st in &catalog.showtimes {
-        tx.execute(
+        tx.exec(
             "INSERT INTO showtimes (id, film_id, screen_id, starts_at, format, price_card_id, cancelled)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
@@ -82,21 +83,21 @@ pub fn replace_catalog(tx: &Transaction<'_>, catalog: &Catalog) -> Result<()> {
     }
     for card in &catalog.price_cards {
         for (pos, p) in card.prices.iter().enumerate() {
-            tx.execute(
+            tx.exec(
                 "INSERT INTO prices (price_card_id, ticket_type, name_en, name_ar, price_minor, position)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![card.id, p.ticket_type, p.name_en, p.name_ar, p.price_minor, pos as i64],
             )?;
         }
         for (pos, rule) in card.rules.iter().enumerate() {
-            tx.execute(
+            tx.exec(
                 "INSERT OR REPLACE INTO price_rules (price_card_id, position, code, body) VALUES (?1, ?2, ?3, ?4)",
                 params![card.id, pos as i64, rule.code, serde_json::to_string(rule).map_err(corrupt)?],
             )?;
         }
     }
     for m in &catalog.staff {
-        tx.execute(
+        tx.exec(
             "INSERT INTO staff (id, name, role, pin_hash) VALUES (?1, ?2, ?3, ?4)",
             params![m.id, m.name, m.role.as_str(), m.pin_hash],
         )?;
@@ -117,7 +118,7 @@ pub fn site_settings(conn: &Connection) -> Result<protocol::SiteSettings> {
 /// The site row, if a catalog has been pulled.
 pub fn site(conn: &Connection) -> Result<Option<SiteRow>> {
     let row = conn
-        .query_row(
+        .q_row(
             "SELECT id, name, chain_name, country, currency, time_zone, vat_rate_bp,
                     business_day_cutoff_hour, hold_ttl_secs, address, tax_number, logo_png FROM site LIMIT 1",
             [],
@@ -175,7 +176,7 @@ pub fn site(conn: &Connection) -> Result<Option<SiteRow>> {
 
 /// All staff of the site.
 pub fn staff(conn: &Connection) -> Result<Vec<StaffRow>> {
-    let mut stmt = conn.prepare("SELECT id, name, role, pin_hash FROM staff ORDER BY id")?;
+    let mut stmt = conn.prepare_cached("SELECT id, name, role, pin_hash FROM staff ORDER BY id")?;
     let rows = stmt
         .query_map([], |r| {
             Ok((
@@ -244,7 +245,7 @@ pub fn showtimes_between(
     from: Timestamp,
     to: Timestamp,
 ) -> Result<Vec<ShowtimeRow>> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "{SHOWTIME_SELECT} WHERE s.starts_at >= ?1 AND s.starts_at < ?2 ORDER BY s.starts_at, sc.name"
     ))?;
     let rows = stmt
@@ -256,7 +257,7 @@ pub fn showtimes_between(
 
 /// All showtime ids in the catalog.
 pub fn showtime_ids(conn: &Connection) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare("SELECT id FROM showtimes ORDER BY starts_at")?;
+    let mut stmt = conn.prepare_cached("SELECT id FROM showtimes ORDER BY starts_at")?;
     let ids = stmt
         .query_map([], |r| r.get(0))?
         .collect::<std::result::Result<_, _>>()?;
@@ -266,7 +267,7 @@ pub fn showtime_ids(conn: &Connection) -> Result<Vec<String>> {
 /// One showtime.
 pub fn showtime(conn: &Connection, id: &str) -> Result<ShowtimeRow> {
     let row = conn
-        .query_row(
+        .q_row(
             &format!("{SHOWTIME_SELECT} WHERE s.id = ?1"),
             [id],
             showtime_from_row,
@@ -278,8 +279,9 @@ pub fn showtime(conn: &Connection, id: &str) -> Result<ShowtimeRow> {
 
 /// The rules of a price card, in card order.
 pub fn price_rules(conn: &Connection, price_card_id: &str) -> Result<Vec<protocol::PriceRuleWire>> {
-    let mut stmt =
-        conn.prepare("SELECT body FROM price_rules WHERE price_card_id = ?1 ORDER BY position")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT body FROM price_rules WHERE price_card_id = ?1 ORDER BY position",
+    )?;
     let rows = stmt
         .query_map([price_card_id], |r| r.get::<_, String>(0))?
         .map(|body| serde_json::from_str(&body?).map_err(corrupt))
@@ -308,7 +310,7 @@ pub fn ticket_name(prices: &[protocol::PriceEntry], code: &str) -> String {
 
 /// A ticket type's price on a price card.
 pub fn prices(conn: &Connection, price_card_id: &str) -> Result<Vec<protocol::PriceEntry>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT ticket_type, name_en, name_ar, price_minor FROM prices WHERE price_card_id = ?1 ORDER BY position",
     )?;
     let rows = stmt

@@ -1,5 +1,6 @@
 //! The terminal's configuration: typed keys over the `config` table.
 
+use super::Cached as _;
 use crate::error::Result;
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -65,7 +66,7 @@ impl ConfigKey {
 /// Reads a configuration value.
 pub fn config(conn: &Connection, key: ConfigKey) -> Result<Option<String>> {
     Ok(conn
-        .query_row(
+        .q_row(
             "SELECT value FROM config WHERE key = ?1",
             [key.as_str()],
             |r| r.get(0),
@@ -75,7 +76,7 @@ pub fn config(conn: &Connection, key: ConfigKey) -> Result<Option<String>> {
 
 /// Writes a configuration value.
 pub fn set_config(conn: &Connection, key: ConfigKey, value: &str) -> Result<()> {
-    conn.execute(
+    conn.exec(
         "INSERT INTO config (key, value) VALUES (?1, ?2)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         params![key.as_str(), value],

@@ -1,5 +1,6 @@
 //! Conflict tasks: override sales central could not apply.
 
+use super::Cached as _;
 use crate::error::{Result, SiteError};
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -13,7 +14,7 @@ pub fn open_conflict_task(
     now: Timestamp,
 ) -> Result<()> {
     let row: Option<(String, String)> = conn
-        .query_row(
+        .q_row(
             "SELECT order_id, body FROM outbox WHERE id = ?1",
             [entry_id.to_string()],
             |r| Ok((r.get(0)?, r.get(1)?)),
@@ -27,7 +28,7 @@ pub fn open_conflict_task(
         return Ok(());
     }
     let taken = serde_json::to_string(taken).map_err(|e| SiteError::Corrupt(e.to_string()))?;
-    conn.execute(
+    conn.exec(
         "INSERT INTO conflict_tasks (order_id, entry_id, taken, created_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (order_id) DO UPDATE SET entry_id = ?2, taken = ?3, state = 'open',
              resolution_entry = NULL, resolved_at = NULL",
@@ -38,7 +39,7 @@ pub fn open_conflict_task(
 
 /// Marks the task whose resolving entry central just applied.
 pub fn conflict_entry_applied(conn: &Connection, entry_id: Uuid, now: Timestamp) -> Result<()> {
-    conn.execute(
+    conn.exec(
         "UPDATE conflict_tasks SET state = 'reseated', resolved_at = ?2
          WHERE resolution_entry = ?1 AND state = 'reseating'",
         params![entry_id.to_string(), now.to_string()],
@@ -48,7 +49,7 @@ pub fn conflict_entry_applied(conn: &Connection, entry_id: Uuid, now: Timestamp)
 
 /// Tasks waiting for a supervisor.
 pub fn open_conflict_count(conn: &Connection) -> Result<u32> {
-    Ok(conn.query_row(
+    Ok(conn.q_row(
         "SELECT count(*) FROM conflict_tasks WHERE state = 'open'",
         [],
         |r| r.get(0),
@@ -62,7 +63,7 @@ pub fn open_conflict_count(conn: &Connection) -> Result<u32> {
 pub fn conflict_rows(
     conn: &Connection,
 ) -> Result<Vec<(String, String, String, String, i64, String, i64, String)>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT c.order_id, c.taken, c.state, o.showtime_id, o.total_minor, f.title_en, s.starts_at,
                 (SELECT json_group_array(seat_label) FROM order_seats WHERE order_id = c.order_id)
          FROM conflict_tasks c JOIN orders o ON o.id = c.order_id
@@ -90,20 +91,20 @@ pub fn conflict_rows(
 /// transaction): its seats are released, its payments reversed (negative
 /// payments, the way the money came), the order marked refunded.
 pub fn refund_order_rows(conn: &Connection, order_id: &str, now: Timestamp) -> Result<()> {
-    conn.execute(
+    conn.exec(
         "INSERT INTO released_seats (order_id, showtime_id, seat_label, ticket_type, price_minor, released_at, why)
          SELECT order_id, showtime_id, seat_label, ticket_type, price_minor, ?2, 'refund'
          FROM order_seats WHERE order_id = ?1",
         params![order_id, now.to_string()],
     )?;
-    conn.execute("DELETE FROM order_seats WHERE order_id = ?1", [order_id])?;
-    conn.execute(
+    conn.exec("DELETE FROM order_seats WHERE order_id = ?1", [order_id])?;
+    conn.exec(
         "INSERT INTO payments (order_id, method, amount_minor, reference)
          SELECT order_id, method, -amount_minor, reference FROM payments
          WHERE order_id = ?1 AND amount_minor > 0",
         [order_id],
     )?;
-    conn.execute(
+    conn.exec(
         "UPDATE orders SET refunded_at = ?2 WHERE id = ?1",
         params![order_id, now.to_string()],
     )?;
@@ -119,7 +120,7 @@ pub fn resolve_conflict_task(
     staff_id: &str,
     resolved_at: Option<Timestamp>,
 ) -> Result<()> {
-    conn.execute(
+    conn.exec(
         "UPDATE conflict_tasks SET state = ?2, resolution_entry = ?3, resolved_by = ?4,
              resolved_at = COALESCE(?5, resolved_at) WHERE order_id = ?1",
         params![
@@ -135,7 +136,7 @@ pub fn resolve_conflict_task(
 
 /// An order's seats: `(seat, ticket type, price)`, by seat.
 pub fn order_seat_lines(conn: &Connection, order_id: &str) -> Result<Vec<(String, String, i64)>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT seat_label, ticket_type, price_minor FROM order_seats WHERE order_id = ?1 ORDER BY seat_label",
     )?;
     let rows = stmt
@@ -146,7 +147,7 @@ pub fn order_seat_lines(conn: &Connection, order_id: &str) -> Result<Vec<(String
 
 /// The body of the order's last sale entry.
 pub fn last_sale_entry(conn: &Connection, order_id: &str) -> Result<String> {
-    Ok(conn.query_row(
+    Ok(conn.q_row(
         "SELECT body FROM outbox WHERE order_id = ?1 AND body LIKE '%\"kind\":\"sale\"%' ORDER BY seq DESC LIMIT 1",
         [order_id],
         |r| r.get(0),
@@ -164,16 +165,16 @@ pub fn release_seat_for_reseat(
     (ticket_type, price_minor): (&str, i64),
     now: Timestamp,
 ) -> Result<()> {
-    conn.execute(
+    conn.exec(
         "INSERT INTO released_seats (order_id, showtime_id, seat_label, ticket_type, price_minor, released_at, why)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'reseat')",
         params![order_id, showtime_id, from, ticket_type, price_minor, now.to_string()],
     )?;
-    conn.execute(
+    conn.exec(
         "UPDATE order_seats SET seat_label = ?3 WHERE order_id = ?1 AND seat_label = ?2",
         params![order_id, from, to],
     )?;
-    conn.execute(
+    conn.exec(
         "DELETE FROM leases WHERE showtime_id = ?1 AND seat_label = ?2",
         params![showtime_id, to],
     )?;

@@ -1,5 +1,6 @@
 //! The site's terminal public keys, for verifying door QR codes offline.
 
+use super::Cached as _;
 use crate::error::SiteError;
 use protocol::TerminalPublicKey;
 
@@ -8,7 +9,7 @@ pub fn replace_terminal_keys(
     tx: &rusqlite::Transaction<'_>,
     keys: &[TerminalPublicKey],
 ) -> Result<(), SiteError> {
-    tx.execute("DELETE FROM terminal_keys", [])?;
+    tx.exec("DELETE FROM terminal_keys", [])?;
     let mut stmt = tx.prepare_cached(
         "INSERT OR REPLACE INTO terminal_keys (terminal_id, public_key) VALUES (?1, ?2)",
     )?;
@@ -20,8 +21,8 @@ pub fn replace_terminal_keys(
 
 /// The site's terminal public keys as last pulled from central.
 pub fn terminal_keys(conn: &rusqlite::Connection) -> Result<Vec<TerminalPublicKey>, SiteError> {
-    let mut stmt =
-        conn.prepare("SELECT terminal_id, public_key FROM terminal_keys ORDER BY terminal_id")?;
+    let mut stmt = conn
+        .prepare_cached("SELECT terminal_id, public_key FROM terminal_keys ORDER BY terminal_id")?;
     let rows = stmt
         .query_map([], |r| {
             Ok(TerminalPublicKey {

@@ -1,12 +1,13 @@
 //! Orders, their seats and payments.
 
+use super::Cached as _;
 use crate::error::{Result, SiteError};
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// An order's showtimes, each once: its own (the first part's) first, then
 /// the others in the order their seats were sold.
 pub fn order_showtimes(conn: &Connection, order_id: &str) -> Result<Vec<String>> {
-    let first: String = conn.query_row(
+    let first: String = conn.q_row(
         "SELECT showtime_id FROM orders WHERE id = ?1",
         [order_id],
         |r| r.get(0),
@@ -43,7 +44,7 @@ pub fn insert_order(conn: &Connection, o: &OrderRecord<'_>) -> Result<()> {
     let secured = serde_json::to_string(&sale.secured_by)
         .map_err(|e| SiteError::Corrupt(format!("cannot encode sale: {e}")))?;
     let order_id = sale.order_id.to_string();
-    conn.execute(
+    conn.exec(
         "INSERT INTO orders (id, showtime_id, cashier_id, total_minor, vat_minor, vat_rate_bp, currency,
                              tendered_minor, change_minor, secured_by, sold_at, sold_at_central_estimate, shift_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
@@ -55,7 +56,7 @@ pub fn insert_order(conn: &Connection, o: &OrderRecord<'_>) -> Result<()> {
         ],
     )?;
     if let Some(p) = &sale.price_override {
-        conn.execute(
+        conn.exec(
             "UPDATE orders SET price_override_by = ?2, price_override_reason = ?3 WHERE id = ?1",
             params![order_id, p.approved_by, p.reason],
         )?;
@@ -99,7 +100,7 @@ pub fn insert_order(conn: &Connection, o: &OrderRecord<'_>) -> Result<()> {
 /// Finds an order id by the last eight hex digits of its id (its printed reference).
 pub fn order_by_ref_suffix(conn: &Connection, suffix: &str) -> Result<Option<String>> {
     Ok(conn
-        .query_row(
+        .q_row(
             "SELECT id FROM orders WHERE substr(replace(id, '-', ''), -8) = ?1",
             [suffix],
             |r| r.get(0),
@@ -110,7 +111,7 @@ pub fn order_by_ref_suffix(conn: &Connection, suffix: &str) -> Result<Option<Str
 /// When an order was sold and by whom: `(cashier_id, sold_at)`.
 pub fn order_sale_time(conn: &Connection, order_id: &str) -> Result<Option<(String, String)>> {
     Ok(conn
-        .query_row(
+        .q_row(
             "SELECT cashier_id, sold_at FROM orders WHERE id = ?1",
             [order_id],
             |r| Ok((r.get(0)?, r.get(1)?)),
@@ -128,7 +129,7 @@ pub fn order_seats_for_reprint(
     order_id: &str,
     seat: Option<&str>,
 ) -> Result<Vec<ReprintSeat>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT s.showtime_id, s.seat_label, s.ticket_type, s.price_minor,
                 COALESCE((SELECT max(j.reprint_count) FROM print_jobs j
                           WHERE j.order_id = s.order_id AND j.seat_label = s.seat_label AND j.kind = 'ticket'), 0)
@@ -146,7 +147,7 @@ pub fn order_seats_for_reprint(
 /// When this terminal collected a web booking, if it did.
 pub fn web_collection_time(conn: &Connection, reference: &str) -> Result<Option<String>> {
     Ok(conn
-        .query_row(
+        .q_row(
             "SELECT collected_at FROM web_collections WHERE reference = ?1",
             [reference],
             |r| r.get(0),
@@ -162,7 +163,7 @@ pub fn insert_web_collection(
     staff_id: &str,
     now: jiff::Timestamp,
 ) -> Result<()> {
-    conn.execute(
+    conn.exec(
         "INSERT OR IGNORE INTO web_collections (reference, order_id, showtime_id, seats, staff_id, collected_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
@@ -185,7 +186,7 @@ pub fn order_seat(
     seat: &str,
     showtime: Option<&str>,
 ) -> Result<Vec<(String, String, i64)>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT showtime_id, ticket_type, price_minor FROM order_seats
          WHERE order_id = ?1 AND seat_label = ?2 AND (?3 IS NULL OR showtime_id = ?3)",
     )?;
@@ -205,7 +206,7 @@ pub fn move_order_seat(
     from: &str,
     to: &str,
 ) -> Result<()> {
-    conn.execute(
+    conn.exec(
         "UPDATE order_seats SET seat_label = ?3
          WHERE order_id = ?1 AND seat_label = ?2 AND showtime_id = ?4",
         params![order_id, from, to, showtime_id],

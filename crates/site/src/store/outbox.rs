@@ -1,5 +1,6 @@
 //! The outbox: entries waiting for central and their outcomes.
 
+use super::Cached as _;
 use super::corrupt;
 use crate::error::Result;
 use crate::model::{PendingEntry, QueueStats};
@@ -32,7 +33,7 @@ pub fn pending_entries(conn: &Connection, after: i64, limit: u32) -> Result<Vec<
 
 /// Current outbox figures.
 pub fn queue_stats(conn: &Connection) -> Result<QueueStats> {
-    Ok(conn.query_row(
+    Ok(conn.q_row(
         "SELECT
             (SELECT count(*) FROM outbox WHERE state = 'pending'),
             (SELECT count(*) FROM outbox WHERE state IN ('conflict', 'rejected')),
@@ -59,7 +60,7 @@ pub fn insert_entry(
 ) -> Result<()> {
     let body = serde_json::to_string(body)
         .map_err(|e| crate::error::SiteError::Corrupt(format!("cannot encode entry: {e}")))?;
-    conn.execute(
+    conn.exec(
         "INSERT INTO outbox (id, order_id, body, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![entry_id.to_string(), order_id, body, created_at.as_second()],
     )?;
@@ -74,7 +75,7 @@ pub fn record_outcome(
     detail: Option<&str>,
     now: jiff::Timestamp,
 ) -> Result<()> {
-    conn.execute(
+    conn.exec(
         "UPDATE outbox SET state = ?2, attempts = attempts + 1, last_error = ?3, resolved_at = ?4
          WHERE id = ?1 AND state = 'pending'",
         params![id.to_string(), state, detail, now.to_string()],
@@ -95,7 +96,7 @@ pub fn record_push_failure(conn: &Connection, ids: &[uuid::Uuid], message: &str)
 
 /// An entry's state: `pending` until central answers.
 pub fn entry_state(conn: &Connection, entry_id: uuid::Uuid) -> Result<String> {
-    Ok(conn.query_row(
+    Ok(conn.q_row(
         "SELECT state FROM outbox WHERE id = ?1",
         [entry_id.to_string()],
         |r| r.get(0),

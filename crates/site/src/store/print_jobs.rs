@@ -1,5 +1,6 @@
 //! The persistent print queue's rows.
 
+use super::Cached as _;
 use crate::error::Result;
 use crate::rules::layout::NewJob;
 use jiff::Timestamp;
@@ -33,7 +34,7 @@ pub fn insert_print_jobs(
 
 /// `(queued, interrupted)` job counts.
 pub fn print_job_counts(conn: &Connection) -> Result<(u32, u32)> {
-    Ok(conn.query_row(
+    Ok(conn.q_row(
         "SELECT (SELECT count(*) FROM print_jobs WHERE state = 'queued'),
                 (SELECT count(*) FROM print_jobs WHERE state = 'interrupted')",
         [],
@@ -43,7 +44,7 @@ pub fn print_job_counts(conn: &Connection) -> Result<(u32, u32)> {
 
 /// A job's file name stem and bytes.
 pub fn print_job(conn: &Connection, job_id: &str) -> Result<(String, Vec<u8>)> {
-    Ok(conn.query_row(
+    Ok(conn.q_row(
         "SELECT name, bytes FROM print_jobs WHERE id = ?1",
         [job_id],
         |r| Ok((r.get(0)?, r.get(1)?)),
@@ -52,7 +53,7 @@ pub fn print_job(conn: &Connection, job_id: &str) -> Result<(String, Vec<u8>)> {
 
 /// Records where a job's preview files are.
 pub fn set_print_preview(conn: &Connection, job_id: &str, bin: &str, png: &str) -> Result<()> {
-    conn.execute(
+    conn.exec(
         "UPDATE print_jobs SET bin_path = ?2, png_path = ?3 WHERE id = ?1",
         params![job_id, bin, png],
     )?;
@@ -62,7 +63,7 @@ pub fn set_print_preview(conn: &Connection, job_id: &str, bin: &str, png: &str) 
 /// The oldest job waiting for the printer: `(id, bytes)`.
 pub fn next_queued_job(conn: &Connection) -> Result<Option<(String, Vec<u8>)>> {
     Ok(conn
-        .query_row(
+        .q_row(
             "SELECT id, bytes FROM print_jobs WHERE state = 'queued' ORDER BY created_at, rowid LIMIT 1",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
@@ -90,15 +91,15 @@ pub fn record_print_attempt(
     now: Timestamp,
 ) -> Result<()> {
     match attempt {
-        JobAttempt::Printed => conn.execute(
+        JobAttempt::Printed => conn.exec(
             "UPDATE print_jobs SET state = 'printed', attempts = attempts + 1, printed_at = ?2, error = NULL WHERE id = ?1",
             params![job_id, now.to_string()],
         )?,
-        JobAttempt::Refused => conn.execute(
+        JobAttempt::Refused => conn.exec(
             "UPDATE print_jobs SET attempts = attempts + 1, error = ?2 WHERE id = ?1",
             params![job_id, error],
         )?,
-        JobAttempt::Interrupted => conn.execute(
+        JobAttempt::Interrupted => conn.exec(
             "UPDATE print_jobs SET state = 'interrupted', attempts = attempts + 1, error = ?2 WHERE id = ?1",
             params![job_id, error],
         )?,

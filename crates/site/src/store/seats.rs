@@ -1,16 +1,17 @@
 //! The seat cache: remote seat states, seat events, this terminal's leases.
 
+use super::Cached as _;
 use super::corrupt;
 use crate::error::Result;
 use crate::model::{SeatRow, ShowtimeRow};
 use domain::{SeatArea, SeatKind, SeatState};
 use jiff::Timestamp;
 use protocol::SeatStates;
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 /// Replaces this terminal's leases with central's list.
 pub fn replace_leases(tx: &Transaction<'_>, leases: &protocol::Leases) -> Result<()> {
-    tx.execute("DELETE FROM leases", [])?;
+    tx.exec("DELETE FROM leases", [])?;
     let mut stmt = tx.prepare_cached(
         "INSERT OR REPLACE INTO leases (showtime_id, seat_label, expires_at) VALUES (?1, ?2, ?3)",
     )?;
@@ -28,7 +29,7 @@ pub fn replace_leases(tx: &Transaction<'_>, leases: &protocol::Leases) -> Result
 
 /// Live leases of this terminal: `(showtime, unsold seats, expiry in unix ms)`.
 pub fn lease_summary(conn: &Connection, now: Timestamp) -> Result<Vec<(String, u32, i64)>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT l.showtime_id, count(*), min(l.expires_at) FROM leases l
          WHERE l.expires_at > ?1 AND NOT EXISTS (SELECT 1 FROM order_seats o
              WHERE o.showtime_id = l.showtime_id AND o.seat_label = l.seat_label)
@@ -118,17 +119,12 @@ pub fn seats(conn: &Connection, showtime: &ShowtimeRow, now: Timestamp) -> Resul
         })?
         .map(|row| {
             let (label, row, number, x, y, area, kind, blocked) = row?;
-            let state = if blocked {
-                SeatState::Blocked
-            } else if sold_here.contains(&label) {
-                SeatState::Sold
-            } else if let Some(remote) = remote.get(&label).and_then(|s| SeatState::parse(s)) {
-                remote
-            } else if leased.contains(&label) {
-                SeatState::Leased
-            } else {
-                SeatState::Free
-            };
+            let state = seat_state(
+                blocked,
+                sold_here.contains(&label),
+                remote.get(&label).map(String::as_str),
+                leased.contains(&label),
+            );
             Ok(SeatRow {
                 state,
                 area: SeatArea::parse(&area)
@@ -146,10 +142,77 @@ pub fn seats(conn: &Connection, showtime: &ShowtimeRow, now: Timestamp) -> Resul
     Ok(rows)
 }
 
+/// A seat's state as this terminal knows it: blocked, sold here, what
+/// central last said, leased to this terminal, or free, in that order.
+fn seat_state(blocked: bool, sold_here: bool, remote: Option<&str>, leased: bool) -> SeatState {
+    if blocked {
+        SeatState::Blocked
+    } else if sold_here {
+        SeatState::Sold
+    } else if let Some(remote) = remote.and_then(SeatState::parse) {
+        remote
+    } else if leased {
+        SeatState::Leased
+    } else {
+        SeatState::Free
+    }
+}
+
+/// The area and state of the seats `labels` of a showtime (those that
+/// exist), as [`seats`] gives them but without reading the whole hall: what
+/// a sale needs.
+pub fn seat_states(
+    conn: &Connection,
+    showtime: &ShowtimeRow,
+    labels: &[String],
+    now: Timestamp,
+) -> Result<std::collections::HashMap<String, (SeatArea, SeatState)>> {
+    let mut out = std::collections::HashMap::with_capacity(labels.len());
+    for label in labels {
+        let seat: Option<(String, bool)> = conn
+            .q_row(
+                "SELECT area, blocked FROM screen_seats WHERE screen_id = ?1 AND label = ?2",
+                params![showtime.screen_id, label],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((area, blocked)) = seat else {
+            continue;
+        };
+        let sold_here = conn
+            .q_row(
+                "SELECT 1 FROM order_seats WHERE showtime_id = ?1 AND seat_label = ?2",
+                params![showtime.id, label],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some();
+        let remote: Option<String> = conn
+            .q_row(
+                "SELECT state FROM remote_seats WHERE showtime_id = ?1 AND seat_label = ?2",
+                params![showtime.id, label],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let leased = conn
+            .q_row(
+                "SELECT 1 FROM leases WHERE showtime_id = ?1 AND seat_label = ?2 AND expires_at > ?3",
+                params![showtime.id, label, now.as_millisecond()],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some();
+        let area = SeatArea::parse(&area).ok_or_else(|| corrupt(format!("seat area '{area}'")))?;
+        let state = seat_state(blocked, sold_here, remote.as_deref(), leased);
+        out.insert(label.clone(), (area, state));
+    }
+    Ok(out)
+}
+
 /// Replaces the cached remote states of one showtime. Seats leased to other
 /// terminals count as held; this terminal's own leases live in `leases`.
 pub fn replace_remote_seats(tx: &Transaction<'_>, states: &SeatStates, me: &str) -> Result<()> {
-    tx.execute(
+    tx.exec(
         "DELETE FROM remote_seats WHERE showtime_id = ?1",
         [&states.showtime_id],
     )?;

@@ -1,5 +1,6 @@
 //! Shifts: a cashier's float, the sales made in it and the cash count.
 
+use super::Cached as _;
 use crate::error::Result;
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -13,7 +14,7 @@ pub fn insert_shift(
     now: Timestamp,
     float_minor: i64,
 ) -> rusqlite::Result<usize> {
-    conn.execute(
+    conn.exec(
         "INSERT INTO shifts (id, staff_id, opened_at, float_minor) VALUES (?1, ?2, ?3, ?4)",
         params![id, staff_id, now.to_string(), float_minor],
     )
@@ -22,7 +23,7 @@ pub fn insert_shift(
 /// The open shift of a staff member, if any.
 pub fn open_shift_id(conn: &Connection, staff_id: &str) -> Result<Option<String>> {
     Ok(conn
-        .query_row(
+        .q_row(
             "SELECT id FROM shifts WHERE staff_id = ?1 AND closed_at IS NULL",
             [staff_id],
             |r| r.get(0),
@@ -32,7 +33,7 @@ pub fn open_shift_id(conn: &Connection, staff_id: &str) -> Result<Option<String>
 
 /// Closes a shift with the counted cash.
 pub fn close_shift(conn: &Connection, id: &str, now: Timestamp, counted_minor: i64) -> Result<()> {
-    conn.execute(
+    conn.exec(
         "UPDATE shifts SET closed_at = ?2, counted_minor = ?3 WHERE id = ?1 AND closed_at IS NULL",
         params![id, now.to_string(), counted_minor],
     )?;
@@ -45,7 +46,7 @@ pub fn shift_row(
     conn: &Connection,
     shift_id: &str,
 ) -> Result<(String, i64, Option<String>, Option<i64>)> {
-    Ok(conn.query_row(
+    Ok(conn.q_row(
         "SELECT opened_at, float_minor, closed_at, counted_minor FROM shifts WHERE id = ?1",
         [shift_id],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
@@ -54,7 +55,7 @@ pub fn shift_row(
 
 /// A shift's sales: `(orders, tickets, total, VAT)`.
 pub fn shift_sales(conn: &Connection, shift_id: &str) -> Result<(u32, u32, i64, i64)> {
-    Ok(conn.query_row(
+    Ok(conn.q_row(
         "SELECT count(*), COALESCE(sum((SELECT count(*) FROM order_seats s WHERE s.order_id = o.id)), 0),
                 COALESCE(sum(total_minor), 0), COALESCE(sum(vat_minor), 0)
          FROM orders o WHERE shift_id = ?1",
@@ -65,7 +66,7 @@ pub fn shift_sales(conn: &Connection, shift_id: &str) -> Result<(u32, u32, i64, 
 
 /// What a shift took by one payment method.
 pub fn shift_paid(conn: &Connection, shift_id: &str, method: &str) -> Result<i64> {
-    Ok(conn.query_row(
+    Ok(conn.q_row(
         "SELECT COALESCE(sum(p.amount_minor), 0) FROM payments p JOIN orders o ON o.id = p.order_id
          WHERE o.shift_id = ?1 AND p.method = ?2",
         params![shift_id, method],
