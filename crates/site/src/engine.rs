@@ -93,6 +93,20 @@ impl Site {
         &self.data_dir
     }
 
+    /// Checkpoints the database's write-ahead log on a connection of its
+    /// own (the pump does it every few seconds; a sale never waits for it).
+    pub async fn checkpoint(&self) -> Result<i64> {
+        let db = self.db.clone();
+        tokio::task::spawn_blocking(move || db.checkpoint())
+            .await
+            .map_err(|e| SiteError::Corrupt(format!("checkpoint worker failed: {e}")))?
+    }
+
+    /// The same, from a thread that is not the runtime's.
+    pub fn checkpoint_blocking(&self) -> Result<i64> {
+        self.db.checkpoint()
+    }
+
     /// The database connection (one at a time).
     pub(crate) fn db(&self) -> MutexGuard<'_, Connection> {
         self.db.lock()

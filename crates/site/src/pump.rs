@@ -1,6 +1,7 @@
 //! The background pump: sends queued print jobs to the printer, keeps pushing
 //! queued sales to central (backing off with jitter while central is away),
-//! and keeps the link state fresh for the status bar.
+//! keeps the link state fresh for the status bar, and checkpoints the
+//! database's write-ahead log in the background.
 
 use crate::clock::{Jitter, RandomJitter};
 use crate::engine::Site;
@@ -51,8 +52,20 @@ pub async fn run(site: Arc<Site>, policy: Backoff, jitter: impl Jitter + 'static
     let jitter: Arc<dyn Jitter> = Arc::new(jitter);
     tokio::join!(
         push_loop(site.clone(), policy, jitter.clone()),
-        follow_loop(site, policy, jitter)
+        follow_loop(site.clone(), policy, jitter),
+        checkpoint_loop(site, policy)
     );
+}
+
+/// Checkpoints the database's write-ahead log every idle pause, on a
+/// connection of its own, so no sale's commit does it.
+async fn checkpoint_loop(site: Arc<Site>, policy: Backoff) {
+    loop {
+        tokio::time::sleep(policy.idle).await;
+        if let Err(e) = site.checkpoint().await {
+            tracing::warn!(error = %e, "checkpoint failed");
+        }
+    }
 }
 
 /// Follows central's seat event feed (long poll) into the seat cache, so

@@ -89,20 +89,56 @@ impl Cached for Connection {
     }
 }
 
-/// The terminal database behind one lock, shared by the engine's parts.
-pub struct Db(Mutex<Connection>);
+/// The terminal database behind one lock, shared by the engine's parts,
+/// and a second connection that only checkpoints the write-ahead log, so
+/// that copying the log into the database (and its disk syncs) never
+/// happens inside a sale's commit.
+pub struct Db {
+    conn: Mutex<Connection>,
+    path: std::path::PathBuf,
+    checkpointer: Mutex<Option<Connection>>,
+}
+
+/// Past this many pages in the log, a commit checkpoints by itself: a
+/// safety net for a process whose background checkpoint does not run. The
+/// terminal's pump checkpoints every few seconds, long before.
+const WAL_AUTOCHECKPOINT_PAGES: u32 = 16_384;
 
 impl Db {
     /// Opens (creating if needed) and migrates the database at `path`.
     pub fn open(path: &Path) -> Result<Db> {
-        Ok(Db(Mutex::new(open(path)?)))
+        Ok(Db {
+            conn: Mutex::new(open(path)?),
+            path: path.to_path_buf(),
+            checkpointer: Mutex::new(None),
+        })
+    }
+
+    /// Copies what the write-ahead log holds into the database without
+    /// waiting for (or blocking) the connection that sells. Returns how
+    /// many log frames were checkpointed.
+    pub fn checkpoint(&self) -> Result<i64> {
+        let mut slot = self.checkpointer.lock().unwrap_or_else(|e| e.into_inner());
+        if slot.is_none() {
+            let conn = Connection::open(&self.path)?;
+            conn.pragma_update(None, "synchronous", "FULL")?;
+            *slot = Some(conn);
+        }
+        let Some(conn) = slot.as_ref() else {
+            return Ok(0);
+        };
+        let (_busy, _log, done): (i64, i64, i64) =
+            conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+        Ok(done)
     }
 
     /// The connection. SQLite rolls back an unfinished transaction when it
     /// is dropped, so the connection is consistent even after a panic
     /// elsewhere: a poisoned lock is taken over.
     pub fn lock(&self) -> MutexGuard<'_, Connection> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -114,6 +150,7 @@ pub fn open(path: &Path) -> Result<Connection> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.set_prepared_statement_cache_capacity(96);
+    conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)?;
     migrations().to_latest(&mut conn)?;
     Ok(conn)
 }
