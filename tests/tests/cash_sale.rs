@@ -457,6 +457,37 @@ fn central_lists_sites_for_it() {
 }
 
 #[test]
+fn the_seat_map_offers_only_the_ticket_types_the_film_allows() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_central, t) = e2e::demo_terminal(dir.path());
+    let list = t.tomorrow_showtimes();
+    let show = |rating: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["rating"] == rating)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let offered = |id: &str| -> Vec<String> {
+        t.json(&["seats", "--showtime", id, "--prices", "--json"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|tt| tt["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let family = offered(&show("G"));
+    assert!(family.iter().any(|c| c == "child"), "{family:?}");
+    assert!(family.iter().any(|c| c == "adult"), "{family:?}");
+    let adults_only = offered(&show("18+"));
+    assert!(!adults_only.iter().any(|c| c == "child"), "{adults_only:?}");
+    assert!(adults_only.iter().any(|c| c == "adult"), "{adults_only:?}");
+}
+
+#[test]
 fn age_rated_films_need_an_id_check_and_refuse_child_tickets() {
     let dir = tempfile::tempdir().unwrap();
     let (central, t) = e2e::demo_terminal(dir.path());

@@ -67,8 +67,13 @@ impl Site {
             }
         }
         areas.sort_by_key(|a| domain::SeatArea::ALL.iter().position(|x| x == a));
-        let ticket_types =
-            crate::price::ShowPricing::load(&db, &show, &site, &tz)?.ticket_type_prices(&areas);
+        // Only the ticket types the film allows (no child tickets for 18+ and 21+):
+        // the counter never offers what the sale would refuse.
+        let ticket_types = crate::price::ShowPricing::load(&db, &show, &site, &tz)?
+            .ticket_type_prices(&areas)
+            .into_iter()
+            .filter(|t| domain::age::ticket_allowed(&show.rating, &t.code).is_ok())
+            .collect();
         Ok(SeatMap {
             version: self.seat_version(),
             width: seats.iter().map(|s| s.x + 1).max().unwrap_or(0),
