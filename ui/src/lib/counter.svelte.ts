@@ -40,6 +40,9 @@ export interface CounterDeps {
   focusBoard: () => void;
 }
 
+/** The party size a sale starts with (docs/COUNTER.md). */
+export const DEFAULT_PARTY = 2;
+
 export class Counter {
   now = $state(new Date());
   showtimes = $state<ShowtimeSummary[] | null>(null);
@@ -57,7 +60,7 @@ export class Counter {
   selling = $state(false);
   printer = $state<PrinterView | null>(null);
   /** Party size for best available; digit keys set it. */
-  party = $state(2);
+  party = $state(DEFAULT_PARTY);
 
   readonly sale = $derived(overlays.saleOf(this.overlay));
   readonly busyOverlay = $derived(this.overlay.kind !== 'none');
@@ -377,6 +380,8 @@ export class Counter {
   async newSale(): Promise<void> {
     const id = this.selectedId;
     this.overlay = overlays.NO_OVERLAY;
+    // Every customer starts from the usual party of two, whatever the last one was.
+    this.party = DEFAULT_PARTY;
     this.order = emptyOrder(id, this.map ? defaultTicketType(this.map.ticket_types) : null);
     void this.refreshStatus();
     void this.loadShowtimes();

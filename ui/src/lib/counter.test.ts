@@ -140,6 +140,14 @@ describe('Counter', () => {
     expect(counter.selling).toBe(false);
   });
 
+  it('starts the next customer at a party of two, whatever the last one was', async () => {
+    await openShow();
+    expect(counter.key(key('4'), onBody)).toBe(true);
+    expect(counter.party).toBe(4);
+    await counter.newSale();
+    expect(counter.party).toBe(2);
+  });
+
   it('asks for a manager PIN for the seats not leased here when central is away', async () => {
     await openShow();
     await pick('A-1', 'A-3');
