@@ -7,6 +7,24 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+/// `println!` that ends the process quietly (exit 0) when the reader of
+/// standard output has gone away (`... --json | head`), as command-line
+/// tools do, instead of panicking on the failed write. Everything the
+/// command did is committed before it prints.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut stdout = std::io::stdout().lock();
+        let written = writeln!(stdout, $($arg)*).and_then(|()| stdout.flush());
+        if let Err(e) = written {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+            eprintln!("warning: cannot write the output: {e}");
+        }
+    }};
+}
+
 #[derive(Parser)]
 #[command(
     name = "boxoffice-central",
@@ -128,22 +146,22 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::Cancel { db, showtime } => {
             let db = CentralDb::open(&db)?;
             let sold = db.cancel_showtime(&showtime)?;
-            println!("{showtime} cancelled; {sold} seats were sold and need refunds or exchanges");
+            out!("{showtime} cancelled; {sold} seats were sold and need refunds or exchanges");
             Ok(())
         }
         Command::Provision { db, terminal } => {
             let db = CentralDb::open(&db)?;
-            println!("{}", db.provision_terminal(&terminal)?);
+            out!("{}", db.provision_terminal(&terminal)?);
             Ok(())
         }
         Command::Sites { db, json } => {
             let db = CentralDb::open(&db)?;
             let sites = db.sites()?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&sites)?);
+                out!("{}", serde_json::to_string_pretty(&sites)?);
             } else {
                 for s in sites {
-                    println!(
+                    out!(
                         "{}\t{}\t{}\t{}\t{}\t{}",
                         s.id,
                         s.name,

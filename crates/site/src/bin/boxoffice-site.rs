@@ -13,6 +13,24 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+/// `println!` that ends the process quietly (exit 0) when the reader of
+/// standard output has gone away (`... --json | head`), as command-line
+/// tools do, instead of panicking on the failed write. Everything the
+/// command did is committed before it prints.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut stdout = std::io::stdout().lock();
+        let written = writeln!(stdout, $($arg)*).and_then(|()| stdout.flush());
+        if let Err(e) = written {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+            eprintln!("warning: cannot write the output: {e}");
+        }
+    }};
+}
+
 #[derive(Parser)]
 #[command(
     name = "boxoffice-site",
@@ -292,7 +310,7 @@ fn main() -> ExitCode {
 fn print_json<T: Serialize>(v: &T) -> Result<(), SiteError> {
     let text = serde_json::to_string_pretty(v)
         .map_err(|e| SiteError::Corrupt(format!("cannot encode output: {e}")))?;
-    println!("{text}");
+    out!("{text}");
     Ok(())
 }
 
@@ -468,7 +486,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             if json {
                 print_json(&s)?;
             } else {
-                println!(
+                out!(
                     "{} {} ({}) online={} queue={} business_day={}",
                     s.site_id,
                     s.terminal_id,
@@ -485,9 +503,14 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 print_json(&list)?;
             } else {
                 for s in list {
-                    println!(
+                    out!(
                         "{}  {}  {:<28} {:<16} {:>4} free  {}",
-                        s.local_time, s.format, s.film_title_en, s.screen, s.seats_free, s.id
+                        s.local_time,
+                        s.format,
+                        s.film_title_en,
+                        s.screen,
+                        s.seats_free,
+                        s.id
                     );
                 }
             }
@@ -520,7 +543,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                             .iter()
                             .map(|a| format!("{} {}", a.area, cur.format(a.price_minor)))
                             .collect();
-                        println!(
+                        out!(
                             "{}\t{}\t{}",
                             t.code,
                             cur.format(t.price_minor),
@@ -532,7 +555,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 print_json(&map.seats)?;
             } else {
                 for s in map.seats {
-                    println!("{}\t{}\t{}\t{}", s.label, s.area, s.kind, s.state);
+                    out!("{}\t{}\t{}\t{}", s.label, s.area, s.kind, s.state);
                 }
             }
         }
@@ -631,7 +654,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             if json {
                 print_json(&sale_output(&sale)?)?;
             } else {
-                println!(
+                out!(
                     "sold {} for {}; change {}; order {}",
                     sale.seats.join(","),
                     cur.format(sale.total_minor),
@@ -678,7 +701,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 }
                 print_json(&v)?;
             } else {
-                println!(
+                out!(
                     "printer {} ({}), {} queued, {} interrupted{}",
                     queue.printer,
                     queue.paper,
@@ -690,7 +713,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                         .unwrap_or_default()
                 );
                 if let Some(st) = printer_status {
-                    println!("status: {st:?}");
+                    out!("status: {st:?}");
                 }
             }
         }
@@ -735,7 +758,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                     .map_err(|e| SiteError::Corrupt(e.to_string()))?;
                 print_json(&v)?;
             } else {
-                println!(
+                out!(
                     "shift of {}: {} orders, {} tickets, sales {}, cash expected {}{}",
                     report.staff_name,
                     report.orders,
@@ -778,7 +801,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             if json {
                 print_json(&done)?;
             } else {
-                println!("{}: {} -> {}", done.order_ref, done.from_seat, done.to_seat);
+                out!("{}: {} -> {}", done.order_ref, done.from_seat, done.to_seat);
             }
         }
         Command::Collect {
@@ -809,7 +832,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             if json {
                 print_json(&booking)?;
             } else {
-                println!(
+                out!(
                     "{} {} {} seats {}{}",
                     booking.reference,
                     booking.local_time,
@@ -849,7 +872,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 if json {
                     print_json(&done)?;
                 } else {
-                    println!(
+                    out!(
                         "{} {}: {}",
                         done.order_ref,
                         done.seats.join(","),
@@ -862,7 +885,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                     print_json(&list)?;
                 } else {
                     for c in list {
-                        println!(
+                        out!(
                             "{}\t{}\t{} {}\tseats {}\ttaken {}",
                             c.order_ref,
                             c.state,
@@ -896,7 +919,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 print_json(&printouts)?;
             } else {
                 for p in printouts {
-                    println!("{}", p.png_path);
+                    out!("{}", p.png_path);
                 }
             }
         }
@@ -905,7 +928,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             if json {
                 print_json(&check)?;
             } else {
-                println!("{}", ticket_line(&check));
+                out!("{}", ticket_line(&check));
             }
             if !check.valid {
                 return Ok(ExitCode::from(2));
