@@ -383,6 +383,12 @@ pub struct Printout {
     pub bin_path: String,
     /// The bytes decoded and rendered to an image.
     pub png_path: String,
+    /// What it is: `ticket`, `receipt`, `change_slip`, `test_page` or `shift_report`.
+    #[serde(default)]
+    pub kind: String,
+    /// 0 for an original, n for the n-th reprint.
+    #[serde(default)]
+    pub reprint: u32,
 }
 
 /// A completed sale.

@@ -217,7 +217,7 @@ impl Site {
 
     /// Writes the preview files of a queued job and returns their paths.
     pub(crate) fn preview(&self, job_id: &str) -> Result<Printout> {
-        let (name, bytes) = store::print_job(&self.db(), job_id)?;
+        let (name, bytes, kind, reprint) = store::print_job(&self.db(), job_id)?;
         let preview =
             printing::virtual_printer::VirtualPrinter::new(self.printer.dir(), self.paper()?);
         let out = preview.print(&name, &bytes)?;
@@ -227,6 +227,8 @@ impl Site {
         Ok(Printout {
             bin_path: bin,
             png_path: png,
+            kind,
+            reprint,
         })
     }
 

@@ -42,12 +42,12 @@ pub fn print_job_counts(conn: &Connection) -> Result<(u32, u32)> {
     )?)
 }
 
-/// A job's file name stem and bytes.
-pub fn print_job(conn: &Connection, job_id: &str) -> Result<(String, Vec<u8>)> {
+/// A job's file name stem, bytes, kind and reprint number (0 for an original).
+pub fn print_job(conn: &Connection, job_id: &str) -> Result<(String, Vec<u8>, String, u32)> {
     Ok(conn.q_row(
-        "SELECT name, bytes FROM print_jobs WHERE id = ?1",
+        "SELECT name, bytes, kind, reprint_count FROM print_jobs WHERE id = ?1",
         [job_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
     )?)
 }
 

@@ -11,4 +11,12 @@ bin_path: string,
 /**
  * The bytes decoded and rendered to an image.
  */
-png_path: string, };
+png_path: string, 
+/**
+ * What it is: `ticket`, `receipt`, `change_slip`, `test_page` or `shift_report`.
+ */
+kind: string, 
+/**
+ * 0 for an original, n for the n-th reprint.
+ */
+reprint: number, };
