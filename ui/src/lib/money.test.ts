@@ -114,25 +114,26 @@ describe('quickTenders', () => {
   it('starts with Exact', () => {
     expect(quickTenders(4500, AED)[0]).toEqual({ kind: 'exact', minor: 4500 });
   });
-  it('offers the next notes above an AED total', () => {
-    expect(amounts(4500, AED)).toEqual([4500, 5000, 10000, 20000, 50000]);
-    expect(amounts(4550, AED)).toEqual([4550, 5000, 10000, 20000, 50000]);
+  it('rounds an AED total up to each note: 110 -> 120, 150, 200, 500 (no AED 1500 note)', () => {
+    expect(amounts(11000, AED)).toEqual([11000, 12000, 15000, 20000, 50000]);
+    expect(amounts(4500, AED)).toEqual([4500, 5000, 6000, 10000, 20000]);
+    expect(amounts(4550, AED)).toEqual([4550, 5000, 6000, 10000, 20000]);
   });
-  it('skips a note equal to the total (Exact covers it)', () => {
-    expect(amounts(5000, AED)).toEqual([5000, 10000, 20000, 50000, 100000]);
+  it('skips an amount equal to the total (Exact covers it)', () => {
+    expect(amounts(5000, AED)).toEqual([5000, 6000, 10000, 20000, 50000]);
   });
   it('offers 5/10/20/50 for OMR 4.500', () => {
     expect(amounts(4500, OMR)).toEqual([4500, 5000, 10000, 20000, 50000]);
   });
-  it('offers small notes for small OMR totals', () => {
-    expect(amounts(350, OMR)).toEqual([350, 500, 1000, 5000, 10000]);
+  it('offers baisa notes for small OMR totals', () => {
+    expect(amounts(350, OMR)).toEqual([350, 400, 500, 1000, 5000]);
   });
   it('uses BHD notes', () => {
-    expect(amounts(3500, BHD)).toEqual([3500, 5000, 10000, 20000, 30000]);
+    expect(amounts(3500, BHD)).toEqual([3500, 4000, 5000, 10000, 20000]);
   });
   it('uses multiples of the largest notes past the biggest note', () => {
     expect(amounts(120000, AED)).toEqual([120000, 150000, 200000, 250000, 300000]);
-    expect(amounts(70000, AED)).toEqual([70000, 100000, 150000, 200000, 250000]);
+    expect(amounts(70000, AED)).toEqual([70000, 80000, 100000, 150000, 200000]);
   });
   it('every suggestion covers the total', () => {
     for (const total of [1, 99, 4500, 4999, 5001, 99999, 123456]) {

@@ -93,30 +93,27 @@ export interface QuickTender {
 }
 
 /**
- * Quick-tender buttons for a total: "Exact" first, then up to `count` round
- * amounts above the total: the single notes bigger than the total (45 AED ->
- * 50, 100, 200, 500) and, when the total outgrows the notes, multiples of the
- * two largest notes.
+ * Quick-tender buttons for a total: "Exact" first, then up to `count` amounts a
+ * customer actually hands over, derived from the currency's notes: for each
+ * note, the total rounded up to a multiple of it (AED 110 -> 120, 150, 200,
+ * 500; AED 45 -> 50, 60, 100, 200), and, when the total outgrows the notes,
+ * further multiples of the two largest.
  */
 export function quickTenders(total: number, currency: Currency, count = 4): QuickTender[] {
   const out: QuickTender[] = [{ kind: 'exact', minor: total }];
   if (total <= 0) return out;
   const notes = denominations(currency);
   const above = new Set<number>();
-  for (const n of notes) if (n > total) above.add(n);
-  const big = notes.slice(-2);
-  for (let k = 1; above.size < count * 3 && k <= 50; k++) {
-    for (const n of big) {
-      const next = (Math.floor(total / n) + k) * n;
-      if (next > total) above.add(next);
-    }
+  for (const n of notes) {
+    const next = Math.ceil(total / n) * n;
+    if (next > total) above.add(next);
   }
-  const sorted = [...above].sort((a, b) => a - b);
-  // Single notes always win over multiples if they exist.
-  const singles = sorted.filter((v) => notes.includes(v));
-  const rest = sorted.filter((v) => !notes.includes(v));
-  const picked = (singles.length >= count ? singles : [...singles, ...rest]).slice(0, count);
-  for (const minor of picked.sort((a, b) => a - b)) out.push({ kind: 'note', minor });
+  const big = notes.slice(-2);
+  for (let k = 1; above.size < count && k <= 50; k++) {
+    for (const n of big) above.add((Math.floor(total / n) + k) * n);
+  }
+  const picked = [...above].sort((a, b) => a - b).slice(0, count);
+  for (const minor of picked) out.push({ kind: 'note', minor });
   return out;
 }
 
