@@ -239,7 +239,7 @@ impl Env {
                         hold_id: None,
                         price_override: None,
                     }],
-                    tendered_minor: 1_000_000,
+                    tendered_minor: 100_000,
                     card: None,
                     id_checked: true,
                     override_by: None,

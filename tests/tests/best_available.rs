@@ -107,7 +107,7 @@ fn best_available_honours_the_area_and_refuses_nonsense() {
             "--showtime",
             &show,
             "--pay",
-            "cash:9999",
+            "cash:500",
             "--pin",
             "1111",
         ];

@@ -629,7 +629,8 @@ fn card_and_split_payments_record_the_approval_never_a_card_number() {
         vec![("card".to_string(), 6_000), ("cash".to_string(), 9_000)]
     );
 
-    // Refused: a card number typed as the reference, a card amount over the total, too little cash.
+    // Refused: a card number typed as the reference, a card amount over the
+    // total, too little cash, far too much cash.
     let orders = t.count("orders");
     for (pays, code) in [
         (
@@ -638,6 +639,10 @@ fn card_and_split_payments_record_the_approval_never_a_card_number() {
         ),
         (vec!["card:200:AUTH1"], "payment.card_amount"),
         (vec!["card:60:AUTH1", "cash:10"], "money.short_tender"),
+        // Absurd cash: a typing slip, or a whole AED 1,000 note more than due.
+        (vec!["cash:99999999999"], "money.tender_too_large"),
+        (vec!["cash:1150"], "money.tender_too_large"),
+        (vec!["card:60:AUTH1", "cash:1090"], "money.tender_too_large"),
         (vec!["card:150"], "invalid_input"),
         (vec!["cheque:150"], "invalid_input"),
     ] {

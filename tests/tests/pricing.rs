@@ -253,7 +253,7 @@ fn a_price_override_needs_a_supervisor_and_a_reason() {
         (
             &[
                 "--price",
-                "20",
+                "30",
                 "--reason",
                 "Broken armrest",
                 "--supervisor-pin",
@@ -262,13 +262,13 @@ fn a_price_override_needs_a_supervisor_and_a_reason() {
             "not_allowed",
         ),
         (
-            &["--price", "20", "--supervisor-pin", "2222"][..],
+            &["--price", "30", "--supervisor-pin", "2222"][..],
             "invalid_input",
         ),
         (
             &[
                 "--price",
-                "20",
+                "30",
                 "--reason",
                 "   ",
                 "--supervisor-pin",
@@ -277,13 +277,13 @@ fn a_price_override_needs_a_supervisor_and_a_reason() {
             "invalid_input",
         ),
         (
-            &["--price", "20", "--reason", "Broken armrest"][..],
+            &["--price", "30", "--reason", "Broken armrest"][..],
             "invalid_input",
         ),
         (
             &[
                 "--price",
-                "20",
+                "30",
                 "--reason",
                 "Broken armrest",
                 "--supervisor-pin",
@@ -298,7 +298,7 @@ fn a_price_override_needs_a_supervisor_and_a_reason() {
     let long = "x".repeat(121);
     let err = fails(&[
         "--price",
-        "20",
+        "30",
         "--reason",
         &long,
         "--supervisor-pin",
@@ -315,25 +315,42 @@ fn a_price_override_needs_a_supervisor_and_a_reason() {
     );
     assert_eq!(central.seat_state(&show, "E-7"), "free");
 
-    // A supervisor approves AED 20.00 a ticket.
+    // An override stays between half the list price (AED 25.00) and the list
+    // price (AED 50.00); below the floor only a complimentary ticket goes.
+    for (extra, code) in [
+        (&["--price", "50.01"][..], "override.above_list"),
+        (&["--price", "99999999999"][..], "override.above_list"),
+        (&["--price", "24.99"][..], "override.below_floor"),
+        (&["--price", "0"][..], "override.below_floor"),
+    ] {
+        let mut extra = extra.to_vec();
+        extra.extend(["--reason", "Broken armrest", "--supervisor-pin", "2222"]);
+        let err = fails(&extra);
+        assert!(err.contains(code), "{extra:?}: want {code}, got {err}");
+    }
+    let err = fails(&["--complimentary", "--reason", "Guest", "--supervisor-pin", "1111"]);
+    assert!(err.contains("not_allowed"), "a cashier cannot comp: {err}");
+    assert_eq!(t.count("orders"), orders, "a refused override sells nothing");
+
+    // A supervisor approves AED 30.00 a ticket.
     let args = sell_args(&[
         "--price",
-        "20",
+        "30",
         "--reason",
         "Broken armrest",
         "--supervisor-pin",
         "2222",
     ]);
     let sale = t.json(&args.iter().map(String::as_str).collect::<Vec<_>>());
-    assert_eq!(sale["total_minor"], 4_000, "{sale}");
-    assert_eq!(sale["change_minor"], 6_000);
-    assert_eq!(sale["vat_minor"], 190, "5 % VAT inside AED 40.00");
+    assert_eq!(sale["total_minor"], 6_000, "{sale}");
+    assert_eq!(sale["change_minor"], 4_000);
+    assert_eq!(sale["vat_minor"], 286, "5 % VAT inside AED 60.00");
     assert_eq!(
         sale["price_override"]["approved_by"],
         "dxb-marina-supervisor"
     );
     assert_eq!(sale["price_override"]["reason"], "Broken armrest");
-    assert_eq!(sale["lines"][0]["price_minor"], 2_000);
+    assert_eq!(sale["lines"][0]["price_minor"], 3_000);
     assert_eq!(sale["lines"][0]["list_price_minor"], 5_000);
 
     // Recorded on the order here and at central.
@@ -364,7 +381,7 @@ fn a_price_override_needs_a_supervisor_and_a_reason() {
     assert_eq!(sale["synced"], true);
     assert_eq!(
         central_prices(&central, sale["order_id"].as_str().unwrap()),
-        [("E-7".to_string(), 2_000), ("E-8".to_string(), 2_000)]
+        [("E-7".to_string(), 3_000), ("E-8".to_string(), 3_000)]
     );
     let central_conn = rusqlite::Connection::open_with_flags(
         &central.db,
@@ -384,16 +401,36 @@ fn a_price_override_needs_a_supervisor_and_a_reason() {
     );
 
     // The tickets and the receipt print the charged price and who approved it.
-    assert!(printout_text(&sale, false).contains("AED 20.00"));
+    assert!(printout_text(&sale, false).contains("AED 30.00"));
     let receipt = printout_text(&sale, true);
     for want in [
         "PRICE OVERRIDE",
-        "AED 20.00",
+        "AED 30.00",
         "AED 50.00",
         "Demo Supervisor",
         "Broken armrest",
-        "40.00",
+        "60.00",
     ] {
         assert!(receipt.contains(want), "receipt lacks {want:?}:\n{receipt}");
     }
+
+    // A complimentary ticket: price 0, its own stated reason, approved.
+    let args = sell_args(&[
+        "--complimentary",
+        "--reason",
+        "Guest of the manager",
+        "--supervisor-pin",
+        "3333",
+    ]);
+    let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let seats = args.iter().position(|a| *a == "E-7,E-8").unwrap();
+    args[seats] = "E-9";
+    let comp = t.json(&args);
+    assert_eq!(comp["total_minor"], 0, "{comp}");
+    assert_eq!(
+        comp["price_override"]["reason"],
+        "Complimentary: Guest of the manager"
+    );
+    let receipt = printout_text(&comp, true);
+    assert!(receipt.contains("COMPLIMENTARY"), "{receipt}");
 }

@@ -364,7 +364,7 @@ fn run_sim(cfg: SimConfig) -> Vec<String> {
                     "--seats",
                     &list,
                     "--pay",
-                    "cash:2000",
+                    "cash:1000",
                     "--pin",
                     "1111",
                     "--json",

@@ -47,6 +47,19 @@ pub enum MoneyError {
     /// An unknown currency code.
     #[error("unknown currency '{0}'")]
     UnknownCurrency(String),
+    /// The cash tendered is so far above the total that the change would be
+    /// more than the currency's largest note: a typing slip, not a payment.
+    #[error("{tendered} tendered on {total} would give {change} change, more than the largest note ({largest_note}): check the amount received")]
+    TenderTooLarge {
+        /// Tendered, formatted.
+        tendered: String,
+        /// Total due in cash, formatted.
+        total: String,
+        /// The change it would give, formatted.
+        change: String,
+        /// The currency's largest note, formatted.
+        largest_note: String,
+    },
     /// The cash tendered does not cover the total.
     #[error("tendered {tendered} is less than the total {total}")]
     ShortTender {
@@ -66,6 +79,7 @@ impl MoneyError {
             MoneyError::Overflow(_) => "money.overflow",
             MoneyError::UnknownCurrency(_) => "money.unknown_currency",
             MoneyError::ShortTender { .. } => "money.short_tender",
+            MoneyError::TenderTooLarge { .. } => "money.tender_too_large",
         }
     }
 }
@@ -99,6 +113,35 @@ impl Currency {
             Currency::Omr | Currency::Bhd => 3,
             _ => 2,
         }
+    }
+
+    /// The largest banknote in circulation, in minor units. Change is never
+    /// more than this: a customer handing over a whole note more than needed
+    /// is a typing slip at the till (see `MoneyError::TenderTooLarge`).
+    pub fn largest_note_minor(self) -> i64 {
+        match self {
+            Currency::Aed => 1_000_00,
+            Currency::Omr => 50_000,
+            Currency::Bhd => 20_000,
+            Currency::Qar => 500_00,
+            Currency::Lbp => 100_000_00,
+            Currency::Egp => 200_00,
+        }
+    }
+
+    /// Checks that the change `tendered - due` is less than the largest
+    /// note (a tender of exactly the largest note more is refused too).
+    pub fn check_change(self, due: i64, tendered: i64) -> Result<(), MoneyError> {
+        let change = tendered.saturating_sub(due);
+        if change >= self.largest_note_minor() {
+            return Err(MoneyError::TenderTooLarge {
+                tendered: self.format(tendered),
+                total: self.format(due),
+                change: self.format(change),
+                largest_note: self.format(self.largest_note_minor()),
+            });
+        }
+        Ok(())
     }
 
     /// Minor units in one major unit.
@@ -267,6 +310,26 @@ mod tests {
             short.to_string(),
             "tendered OMR 4.000 is less than the total OMR 4.500"
         );
+    }
+
+    #[test]
+    fn change_is_less_than_the_largest_note() {
+        // AED 130 paid with AED 1,000 + 100 + 20 is fine; a slip of
+        // 99,999,999,999 is refused, as is a whole AED 1,000 note too many.
+        assert!(Currency::Aed.check_change(130_00, 1_120_00).is_ok());
+        assert!(Currency::Aed.check_change(130_00, 1_129_99).is_ok());
+        let err = Currency::Aed.check_change(130_00, 9_999_999_999_900).unwrap_err();
+        assert_eq!(err.code(), "money.tender_too_large");
+        assert!(err.to_string().contains("AED 1000.00"), "{err}");
+        assert!(Currency::Aed.check_change(130_00, 1_130_00).is_err());
+        // Per currency: OMR 50 is its largest note.
+        assert!(Currency::Omr.check_change(3_500, 53_499).is_ok());
+        assert!(Currency::Omr.check_change(3_500, 53_500).is_err());
+        for c in Currency::ALL {
+            assert!(c.check_change(0, c.largest_note_minor() - 1).is_ok());
+            assert!(c.check_change(0, c.largest_note_minor()).is_err());
+            assert!(c.check_change(0, i64::MAX).is_err());
+        }
     }
 
     #[test]

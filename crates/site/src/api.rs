@@ -305,6 +305,43 @@ pub struct Approval {
     pub pin: String,
 }
 
+/// What an approval is asked for, before it is used: `check_approval`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ApprovalAction {
+    /// A price set by hand, or a complimentary ticket (a supervisor or a manager).
+    PriceOverride,
+    /// Selling seats not leased here while central is offline (a manager).
+    OfflineOverride,
+    /// A reprint (a supervisor or a manager).
+    Reprint,
+}
+
+/// `check_approval` arguments.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CheckApprovalArgs {
+    /// Session token of the cashier asking.
+    pub token: String,
+    /// What the approval is for.
+    pub action: ApprovalAction,
+    /// The approver's PIN.
+    pub approval: Approval,
+}
+
+/// Who approved: the dialog names them before the approval is applied.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ApproverView {
+    /// Staff id.
+    pub staff_id: String,
+    /// Name.
+    pub name: String,
+    /// Role.
+    pub role: String,
+}
+
 /// `sell` arguments: one order of one or more parts (a showtime, a ticket
 /// type, its seats), paid once.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -360,6 +397,11 @@ pub struct PriceOverrideArgs {
     pub price_minor: i64,
     /// Why (1 to 120 characters); printed on the receipt.
     pub reason: String,
+    /// A complimentary ticket: the price must be 0. Any other override is
+    /// between the floor (half the list price) and the list price.
+    #[serde(default)]
+    #[ts(optional)]
+    pub complimentary: Option<bool>,
     /// A supervisor's or manager's approval.
     pub approval: Approval,
 }

@@ -152,6 +152,9 @@ command_table! {
         Ok(Empty {})
     }
     /// Opens the signed-in cashier's shift with a counted float.
+    check_approval(site, staff, a: CheckApprovalArgs) -> ApproverView, Staff {
+        site.check_approval(&staff, &a)
+    }
     shift_open(site, staff, a: ShiftOpenArgs) -> ShiftReport, Staff {
         site.open_shift(&staff, a.float_minor)
     }

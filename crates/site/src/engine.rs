@@ -246,6 +246,48 @@ impl Site {
         }
     }
 
+    /// Checks, before it is applied, that `args.approval` is a PIN of
+    /// someone who may approve `args.action`: a dialog names the approver or
+    /// refuses at once, rather than when the sale is confirmed. The PIN
+    /// counts towards the log-in lockout like any other.
+    pub fn check_approval(
+        &self,
+        _staff: &StaffRow,
+        args: &crate::api::CheckApprovalArgs,
+    ) -> Result<crate::api::ApproverView> {
+        use crate::api::ApprovalAction;
+        let pin = args.approval.pin.trim();
+        if pin.is_empty() {
+            return Err(SiteError::Invalid("enter the approver's PIN".into()));
+        }
+        let approver = self.staff_by_pin(pin)?;
+        let (allowed, needs) = match args.action {
+            ApprovalAction::PriceOverride => (
+                approver.role != protocol::Role::Cashier,
+                "price overrides need a supervisor or a manager",
+            ),
+            ApprovalAction::Reprint => (
+                approver.role != protocol::Role::Cashier,
+                "reprints need a supervisor or a manager",
+            ),
+            ApprovalAction::OfflineOverride => (
+                approver.role == protocol::Role::Manager,
+                "only a manager can approve an offline override",
+            ),
+        };
+        if !allowed {
+            return Err(SiteError::NotAllowed(format!(
+                "{} is not allowed: {needs}",
+                approver.name
+            )));
+        }
+        Ok(crate::api::ApproverView {
+            staff_id: approver.id,
+            name: approver.name,
+            role: approver.role.as_str().to_string(),
+        })
+    }
+
     /// Checks a PIN and returns the staff member (for one-shot CLI commands).
     pub fn staff_by_pin(&self, pin: &str) -> Result<StaffRow> {
         let staff = store::staff(&self.db())?;

@@ -39,6 +39,9 @@ pub enum SiteError {
     /// The film needs an ID check the cashier has not confirmed.
     #[error("'{0}' film: confirm that you checked the customer's ID")]
     IdCheckRequired(String),
+    /// A price override outside what an override may do.
+    #[error("{0}")]
+    Override(#[from] OverrideRefusal),
     /// Unknown showtime.
     #[error("unknown showtime '{0}'")]
     UnknownShowtime(String),
@@ -118,6 +121,7 @@ impl SiteError {
             SiteError::Payment(e) => e.code(),
             SiteError::Pricing(e) => e.code(),
             SiteError::IdCheckRequired(_) => "age.id_check_required",
+            SiteError::Override(e) => e.code(),
             SiteError::UnknownShowtime(_) => "unknown_showtime",
             SiteError::UnknownSeats(_) => "unknown_seats",
             SiteError::SeatUnavailable(_) => "seat_unavailable",
@@ -175,6 +179,41 @@ pub struct ErrorBody {
     pub code: String,
     /// Sentence for the cashier.
     pub message: String,
+}
+
+/// What a price override may not do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OverrideRefusal {
+    /// Above the list price of a seat of the part.
+    #[error("an override cannot raise the price: {price} is above the list price {list}")]
+    AboveList {
+        /// The override price, formatted.
+        price: String,
+        /// The lowest list price among the seats, formatted.
+        list: String,
+    },
+    /// Below the floor without being a complimentary ticket.
+    #[error("{price} is below the lowest override price {floor} (half the list price): make it a complimentary ticket instead")]
+    BelowFloor {
+        /// The override price, formatted.
+        price: String,
+        /// The floor, formatted.
+        floor: String,
+    },
+    /// A complimentary ticket with a price.
+    #[error("a complimentary ticket is free: its price must be 0")]
+    ComplimentaryNotFree,
+}
+
+impl OverrideRefusal {
+    /// Stable code for the UI and tests.
+    pub fn code(&self) -> &'static str {
+        match self {
+            OverrideRefusal::AboveList { .. } => "override.above_list",
+            OverrideRefusal::BelowFloor { .. } => "override.below_floor",
+            OverrideRefusal::ComplimentaryNotFree => "override.complimentary_not_free",
+        }
+    }
 }
 
 /// Result alias of the engine.

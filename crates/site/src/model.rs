@@ -130,6 +130,20 @@ pub struct ApprovedOverride {
     pub price_minor: i64,
     /// Trimmed reason.
     pub reason: String,
+    /// A complimentary ticket (price 0), its own approved reason.
+    pub complimentary: bool,
     /// The supervisor or manager.
     pub approver: StaffRow,
+}
+
+impl ApprovedOverride {
+    /// The reason as central and the audit trail keep it: a complimentary
+    /// ticket says so first.
+    pub fn stated_reason(&self) -> String {
+        if self.complimentary {
+            format!("Complimentary: {}", self.reason)
+        } else {
+            self.reason.clone()
+        }
+    }
 }

@@ -8,7 +8,7 @@
 //! total (`domain::order::totals`).
 
 use crate::api::{AreaPrice, PriceAdjustment, PriceOverrideArgs, TicketTypePrice};
-use crate::error::{Result, SiteError};
+use crate::error::{OverrideRefusal, Result, SiteError};
 pub use crate::model::ApprovedOverride;
 use crate::store::{self, ShowtimeRow, SiteRow, StaffRow};
 use domain::SeatArea;
@@ -20,6 +20,50 @@ use rusqlite::Connection;
 
 /// Longest reason for a price override, in characters.
 pub const MAX_REASON_CHARS: usize = 120;
+
+/// An override may lower a ticket to this share of its list price, no
+/// further; below it (down to 0) only a complimentary ticket goes.
+pub const OVERRIDE_FLOOR_PERCENT: i64 = 50;
+
+/// The lowest price an override may set on a ticket listed at `list_minor`
+/// (rounded up to the minor unit).
+pub fn override_floor(list_minor: i64) -> i64 {
+    (list_minor.max(0) * OVERRIDE_FLOOR_PERCENT + 99) / 100
+}
+
+/// Checks an approved override against the list prices of the seats it
+/// prices: never above the lowest list price, never below its floor, and 0
+/// only as a complimentary ticket.
+pub fn check_override_bounds(
+    o: &ApprovedOverride,
+    list_minor: &[i64],
+    currency: domain::Currency,
+) -> std::result::Result<(), OverrideRefusal> {
+    if o.complimentary {
+        return if o.price_minor == 0 {
+            Ok(())
+        } else {
+            Err(OverrideRefusal::ComplimentaryNotFree)
+        };
+    }
+    let Some(list) = list_minor.iter().copied().min() else {
+        return Ok(());
+    };
+    if o.price_minor > list {
+        return Err(OverrideRefusal::AboveList {
+            price: currency.format(o.price_minor),
+            list: currency.format(list),
+        });
+    }
+    let floor = override_floor(list);
+    if o.price_minor < floor {
+        return Err(OverrideRefusal::BelowFloor {
+            price: currency.format(o.price_minor),
+            floor: currency.format(floor),
+        });
+    }
+    Ok(())
+}
 
 /// How one showtime prices its tickets.
 #[derive(Debug, Clone)]
@@ -164,6 +208,7 @@ pub fn check_override(
     Ok(ApprovedOverride {
         price_minor: args.price_minor,
         reason: reason.to_string(),
+        complimentary: args.complimentary.unwrap_or(false),
         approver,
     })
 }
@@ -185,8 +230,43 @@ mod tests {
         PriceOverrideArgs {
             price_minor: price,
             reason: reason.into(),
+            complimentary: None,
             approval: crate::api::Approval { pin: pin.into() },
         }
+    }
+
+    fn approved(price: i64, complimentary: bool) -> ApprovedOverride {
+        ApprovedOverride {
+            price_minor: price,
+            reason: "r".into(),
+            complimentary,
+            approver: staff(Role::Supervisor),
+        }
+    }
+
+    #[test]
+    fn overrides_stay_between_the_floor_and_the_list_price() {
+        let aed = domain::Currency::Aed;
+        let list = [75_00, 65_00];
+        // Down to half the lowest list price, never above it.
+        assert!(check_override_bounds(&approved(65_00, false), &list, aed).is_ok());
+        assert!(check_override_bounds(&approved(32_50, false), &list, aed).is_ok());
+        let cases = [
+            (approved(65_01, false), "override.above_list"),
+            (approved(9_999_999_999_900, false), "override.above_list"),
+            (approved(32_49, false), "override.below_floor"),
+            (approved(0, false), "override.below_floor"),
+            (approved(1_00, true), "override.complimentary_not_free"),
+        ];
+        for (o, code) in cases {
+            let err = check_override_bounds(&o, &list, aed).unwrap_err();
+            assert_eq!(err.code(), code, "{o:?}");
+        }
+        // A comp is 0, whatever the list price.
+        assert!(check_override_bounds(&approved(0, true), &list, aed).is_ok());
+        // The floor rounds up: half of 0.125 OMR is 0.063.
+        assert_eq!(override_floor(125), 63);
+        assert_eq!(override_floor(0), 0);
     }
 
     #[test]

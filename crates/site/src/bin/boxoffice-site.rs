@@ -141,15 +141,19 @@ enum Command {
         /// Offline only: a manager's PIN to sell seats not leased to this terminal.
         #[arg(long)]
         override_pin: Option<String>,
-        /// Price override: every ticket at this price (major units), with
-        /// --reason and --supervisor-pin.
-        #[arg(long)]
+        /// Price override: every ticket at this price (major units, between
+        /// half the list price and the list price), with --reason and
+        /// --supervisor-pin.
+        #[arg(long, conflicts_with = "complimentary")]
         price: Option<String>,
+        /// A complimentary ticket (price 0), with --reason and --supervisor-pin.
+        #[arg(long)]
+        complimentary: bool,
         /// Why the price was overridden (printed on the receipt).
-        #[arg(long, requires = "price")]
+        #[arg(long)]
         reason: Option<String>,
         /// The PIN of the supervisor or manager approving the price override.
-        #[arg(long, requires = "price")]
+        #[arg(long)]
         supervisor_pin: Option<String>,
         /// Print JSON.
         #[arg(long)]
@@ -572,6 +576,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             pin,
             override_pin,
             price,
+            complimentary,
             reason,
             supervisor_pin,
             json,
@@ -589,16 +594,24 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 .parse()
                 .map_err(|e: domain::MoneyError| SiteError::Corrupt(e.to_string()))?;
             let (tendered, card) = parse_payments(&pay, cur)?;
-            let price_override = match price {
-                Some(p) => Some(site::api::PriceOverrideArgs {
-                    price_minor: cur.parse_major(&p)?,
-                    reason: reason.unwrap_or_default(),
-                    approval: Approval {
-                        pin: supervisor_pin.unwrap_or_default(),
-                    },
-                }),
-                None => None,
+            let price_minor = match (&price, complimentary) {
+                (Some(p), _) => Some(cur.parse_major(p)?),
+                (None, true) => Some(0),
+                (None, false) => None,
             };
+            if price_minor.is_none() && (reason.is_some() || supervisor_pin.is_some()) {
+                return Err(SiteError::Invalid(
+                    "--reason and --supervisor-pin go with --price or --complimentary".into(),
+                ));
+            }
+            let price_override = price_minor.map(|price_minor| site::api::PriceOverrideArgs {
+                price_minor,
+                reason: reason.unwrap_or_default(),
+                complimentary: complimentary.then_some(true),
+                approval: Approval {
+                    pin: supervisor_pin.unwrap_or_default(),
+                },
+            });
             let seats: Vec<String> = match best {
                 Some(count) => {
                     let pick = site.best_available(&site::api::BestAvailableArgs {

@@ -141,6 +141,10 @@ impl Site {
                 Ok((area, pricing.price(&price.ticket_type, area)?))
             })
             .collect::<Result<_>>()?;
+        if let Some(o) = &price_override {
+            let list: Vec<i64> = priced.iter().map(|(_, p)| p.price_minor).collect();
+            crate::price::check_override_bounds(o, &list, site.currency)?;
+        }
         let lines: Vec<OrderLine> = part
             .seats
             .iter()
@@ -406,7 +410,7 @@ impl Site {
                 price_minor: o.price_minor,
                 approved_by: o.approver.id.clone(),
                 approved_by_name: o.approver.name.clone(),
-                reason: o.reason.clone(),
+                reason: o.stated_reason(),
             }),
         })
     }

@@ -80,6 +80,9 @@ pub fn plan_sale(
         }
         other => other.into(),
     })?;
+    // A tender a whole largest note beyond the cash due is a slip.
+    site.currency
+        .check_change(settled.cash_applied, tendered_minor)?;
     Ok(SalePlan {
         payments: payments(&settled, card),
         lines,
@@ -140,7 +143,7 @@ pub fn sale_entry(
             approved_by: o.approver.id.clone(),
             reason: overrides
                 .iter()
-                .map(|o| o.reason.as_str())
+                .map(|o| o.stated_reason())
                 .collect::<Vec<_>>()
                 .join("; "),
         }),
@@ -231,8 +234,13 @@ pub fn receipt_descriptions(
         .iter()
         .map(|(_, p)| {
             let base = format!("{ticket_name} - {title}");
-            if price_override.is_some() {
-                format!("{base} (price override)")
+            if let Some(o) = price_override {
+                let what = if o.complimentary {
+                    "complimentary"
+                } else {
+                    "price override"
+                };
+                format!("{base} ({what})")
             } else if p.adjustments.is_empty() {
                 base
             } else {
@@ -255,8 +263,13 @@ pub fn receipt_notes(
     let mut list: Vec<i64> = priced.iter().map(|(_, p)| p.price_minor).collect();
     list.dedup();
     let list: Vec<String> = list.into_iter().map(|m| currency.format(m)).collect();
+    let headline = if o.complimentary {
+        "COMPLIMENTARY: no charge".to_string()
+    } else {
+        format!("PRICE OVERRIDE: {} each", currency.format(o.price_minor))
+    };
     vec![
-        format!("PRICE OVERRIDE: {} each", currency.format(o.price_minor)),
+        headline,
         format!("List price {}", list.join(" / ")),
         format!("Approved by {}", o.approver.name),
         format!("Reason: {}", o.reason),

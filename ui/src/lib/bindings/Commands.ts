@@ -1,8 +1,10 @@
 // This file was generated from the command table in crates/site/src/commands.rs. Do not edit it by hand.
+import type { ApproverView } from "./ApproverView";
 import type { BestAvailable } from "./BestAvailable";
 import type { BestAvailableArgs } from "./BestAvailableArgs";
 import type { BookingArgs } from "./BookingArgs";
 import type { BookingView } from "./BookingView";
+import type { CheckApprovalArgs } from "./CheckApprovalArgs";
 import type { ConflictView } from "./ConflictView";
 import type { Empty } from "./Empty";
 import type { HoldSeatsArgs } from "./HoldSeatsArgs";
@@ -56,6 +58,7 @@ export interface Commands {
   collect_booking: { args: BookingArgs; result: BookingView };
   hold_seats: { args: HoldSeatsArgs; result: HoldView };
   release_hold: { args: ReleaseHoldArgs; result: Empty };
+  check_approval: { args: CheckApprovalArgs; result: ApproverView };
   shift_open: { args: ShiftOpenArgs; result: ShiftReport };
   shift_report: { args: TokenArgs; result: ShiftPrinted };
   shift_close: { args: ShiftCloseArgs; result: ShiftPrinted };

@@ -14,6 +14,11 @@ price_minor: number,
  */
 reason: string, 
 /**
+ * A complimentary ticket: the price must be 0. Any other override is
+ * between the floor (half the list price) and the list price.
+ */
+complimentary?: boolean, 
+/**
  * A supervisor's or manager's approval.
  */
 approval: Approval, };
