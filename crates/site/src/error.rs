@@ -2,6 +2,7 @@
 //! tests match, and a sentence a cashier can act on.
 
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// What can go wrong on a terminal.
 #[derive(Debug, thiserror::Error)]
@@ -162,11 +163,54 @@ impl SiteError {
         )
     }
 
+    /// The variable parts of the message, by name, so the UI can say the
+    /// same in the cashier's language (seats, rating, amounts).
+    pub fn params(&self) -> BTreeMap<String, String> {
+        let pairs: Vec<(&str, String)> = match self {
+            SiteError::LockedOut(s) => vec![("seconds", s.to_string())],
+            SiteError::SeatUnavailable(v)
+            | SiteError::UnknownSeats(v)
+            | SiteError::OfflineNotLeased(v)
+            | SiteError::OverrideOneShowtime(v) => vec![("seats", v.join(", "))],
+            SiteError::IdCheckRequired(r) => vec![("rating", r.clone())],
+            SiteError::Age(domain::AgeError::ChildTicketRefused(r)) => {
+                vec![("rating", r.to_string())]
+            }
+            SiteError::UnknownTicketType(t) => vec![("ticket_type", t.clone())],
+            SiteError::Money(domain::MoneyError::ShortTender { total, tendered }) => {
+                vec![("total", total.clone()), ("tendered", tendered.clone())]
+            }
+            SiteError::Money(domain::MoneyError::TenderTooLarge {
+                tendered,
+                total,
+                change,
+                largest_note,
+            }) => vec![
+                ("tendered", tendered.clone()),
+                ("total", total.clone()),
+                ("change", change.clone()),
+                ("largest_note", largest_note.clone()),
+            ],
+            SiteError::Override(OverrideRefusal::AboveList { price, list }) => {
+                vec![("price", price.clone()), ("list", list.clone())]
+            }
+            SiteError::Override(OverrideRefusal::BelowFloor { price, floor }) => {
+                vec![("price", price.clone()), ("floor", floor.clone())]
+            }
+            _ => Vec::new(),
+        };
+        pairs
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect()
+    }
+
     /// The error as the UI receives it.
     pub fn to_body(&self) -> ErrorBody {
         ErrorBody {
             code: self.code().to_string(),
             message: self.to_string(),
+            params: Some(self.params()).filter(|p| !p.is_empty()),
         }
     }
 }
@@ -177,8 +221,13 @@ impl SiteError {
 pub struct ErrorBody {
     /// Stable code.
     pub code: String,
-    /// Sentence for the cashier.
+    /// Sentence for the cashier (in English).
     pub message: String,
+    /// The message's variable parts by name, for the UI's own sentence in
+    /// the cashier's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub params: Option<BTreeMap<String, String>>,
 }
 
 /// What a price override may not do.

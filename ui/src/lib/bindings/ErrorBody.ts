@@ -9,6 +9,11 @@ export type ErrorBody = {
  */
 code: string, 
 /**
- * Sentence for the cashier.
+ * Sentence for the cashier (in English).
  */
-message: string, };
+message: string, 
+/**
+ * The message's variable parts by name, for the UI's own sentence in
+ * the cashier's language.
+ */
+params?: { [key in string]: string }, };
