@@ -72,3 +72,51 @@ fn an_approval_is_checked_for_its_action_when_the_pin_is_entered() {
         .unwrap_err();
     assert_eq!(err.code(), "not_logged_in");
 }
+
+/// Central dies and comes back: while it is away the pump probes its health
+/// every `probe` (not after the push backoff, up to 30 s), so the link is seen
+/// again as soon as central answers (issue 14, item 12).
+#[test]
+fn a_terminal_sees_central_again_by_probing_while_it_is_away() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut central = Central::start(dir.path());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let site = Site::open(
+        &dir.path().join("t1"),
+        Arc::new(SystemClock),
+        Arc::new(V7Ids),
+        false,
+    )
+    .unwrap();
+    rt.block_on(site.init(&central.url, "dxb-marina", "dxb-marina-t1"))
+        .unwrap();
+    rt.block_on(site.probe_link());
+    assert!(site.is_online());
+
+    central.stop();
+    rt.block_on(site.probe_link());
+    assert!(!site.is_online(), "one failed call marks the link down");
+    let status = site.status().unwrap();
+    assert_eq!(status.connectivity, "offline");
+
+    // The watcher keeps probing while central is down, and returns once it is back.
+    let site = Arc::new(site);
+    let watcher = rt.spawn({
+        let site = site.clone();
+        async move {
+            site::pump::back_online(&site, std::time::Duration::from_millis(50)).await;
+        }
+    });
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(!watcher.is_finished(), "central is still down");
+    central.restart();
+    // A generous bound against a hang, not a speed goal.
+    rt.block_on(async {
+        tokio::time::timeout(std::time::Duration::from_secs(60), watcher)
+            .await
+            .expect("the watcher saw central again")
+            .unwrap();
+    });
+    assert!(site.is_online());
+    assert_ne!(site.status().unwrap().connectivity, "offline");
+}

@@ -17,6 +17,10 @@ pub struct Backoff {
     pub initial: Duration,
     /// Longest pause.
     pub max: Duration,
+    /// While central is away, how often a tiny health call asks whether it
+    /// is back (the backed-off pushes wait for it): the counter sees the
+    /// link return within this, not after the longest pause.
+    pub probe: Duration,
 }
 
 impl Default for Backoff {
@@ -25,6 +29,7 @@ impl Default for Backoff {
             idle: Duration::from_secs(2),
             initial: Duration::from_millis(500),
             max: Duration::from_secs(30),
+            probe: Duration::from_millis(1500),
         }
     }
 }
@@ -78,7 +83,13 @@ async fn follow_loop(site: Arc<Site>, policy: Backoff, jitter: Arc<dyn Jitter>) 
             Err(e) => {
                 tracing::debug!(error = %e, "seat events failed");
                 failures = failures.saturating_add(1);
-                tokio::time::sleep(policy.pause(failures, jitter.factor())).await;
+                // Only a link that is down ends the pause early: a feed that
+                // fails while central answers keeps backing off.
+                let offline = !site.is_online();
+                tokio::select! {
+                    _ = tokio::time::sleep(policy.pause(failures, jitter.factor())) => {}
+                    _ = back_online(&site, policy.probe), if offline => failures = 0,
+                }
             }
         }
     }
@@ -98,10 +109,25 @@ async fn push_loop(site: Arc<Site>, policy: Backoff, jitter: Arc<dyn Jitter>) {
             }
         };
         failures = if ok { 0 } else { failures.saturating_add(1) };
+        // Only a link that is down ends the pause early (central answering
+        // 429 or 5xx keeps the backoff).
+        let offline = failures > 0 && !site.is_online();
         tokio::select! {
             _ = tokio::time::sleep(policy.pause(failures, jitter.factor())) => {}
             _ = site.print_kick.notified() => {}
+            // Central is back: push at once rather than after the backoff.
+            _ = back_online(&site, policy.probe), if offline => {}
         }
+    }
+}
+
+/// Returns once central answers again: while the link is down, a health
+/// call every `every` (each call updates the link state the status bar
+/// shows). Returns at once when the link is up.
+pub async fn back_online(site: &Site, every: Duration) {
+    while !site.is_online() {
+        tokio::time::sleep(every).await;
+        site.probe_link().await;
     }
 }
 
