@@ -669,3 +669,46 @@ fn the_pump_pushes_through_503_and_429_bursts_by_itself() {
     assert_eq!(states_of(&t, &sold), ["applied"; 2]);
     assert_exactly_once(&central, &t, &sold);
 }
+
+/// Offline, best available picks among the seats leased to this terminal
+/// (they sell with no manager) and says so; online it picks among all free
+/// seats (issue 14, item 5: it chose unleased seats and the standard sale
+/// asked for a manager).
+#[test]
+fn offline_best_available_picks_leased_seats_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let (central, proxy, t) = rig(dir.path());
+    let show = leased_show(&t, 2);
+    proxy.set(Fault::Down);
+    // The standard sale goes through with the cashier alone.
+    let sale = t.json(&[
+        "sell",
+        "--showtime",
+        &show.id,
+        "--best",
+        "2",
+        "--pay",
+        "cash:1000",
+        "--id-checked",
+        "--pin",
+        "1111",
+        "--json",
+    ]);
+    assert_eq!(sale["secured_by"], "lease", "{sale}");
+    proxy.heal();
+    sync(&t);
+    let sold: Vec<&str> = sale["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["seat"].as_str().unwrap())
+        .collect();
+    assert_eq!(sold.len(), 2);
+    for seat in sold {
+        assert!(
+            show.leased.iter().any(|l| l == seat),
+            "{seat} is not leased here: {sale}"
+        );
+        assert_eq!(central.seat_state(&show.id, seat), "sold");
+    }
+}

@@ -649,6 +649,9 @@ pub struct BestAvailable {
     pub groups: Vec<Vec<String>>,
     /// No row could take them all together: say so to the customer.
     pub split: bool,
+    /// Central is offline and the seats were picked among those leased to
+    /// this terminal (they sell with no manager): say so to the cashier.
+    pub leased_only: bool,
 }
 
 /// A shift's figures (X report while open, Z report once closed).

@@ -34,12 +34,17 @@ impl Site {
             })
             .collect();
         let exclude = args.exclude.as_deref().unwrap_or_default();
-        let free: std::collections::HashSet<&str> = rows
-            .iter()
-            .filter(|s| matches!(s.state, SeatState::Free | SeatState::Leased))
-            .filter(|s| !exclude.contains(&s.label))
-            .map(|s| s.label.as_str())
-            .collect();
+        let sellable = |leased_only: bool| -> std::collections::HashSet<&str> {
+            rows.iter()
+                .filter(|s| match s.state {
+                    SeatState::Leased => true,
+                    SeatState::Free => !leased_only,
+                    _ => false,
+                })
+                .filter(|s| !exclude.contains(&s.label))
+                .map(|s| s.label.as_str())
+                .collect()
+        };
         let mut req = Request::new(args.count as usize);
         if let Some(a) = area {
             req = req.in_area(a);
@@ -47,6 +52,22 @@ impl Site {
         if args.accessible {
             req = req.with_accessible();
         }
+        // Offline, the seats leased here sell with no manager: pick among
+        // them first, and only when they cannot seat the party among all.
+        if !self.is_online() {
+            let leased = sellable(true);
+            if let Ok(pick) =
+                best_available::best_available(&spots, |s| leased.contains(s.label.as_str()), &req)
+            {
+                return Ok(BestAvailable {
+                    seats: pick.seats,
+                    groups: pick.groups,
+                    split: pick.split,
+                    leased_only: true,
+                });
+            }
+        }
+        let free = sellable(false);
         let pick =
             best_available::best_available(&spots, |s| free.contains(s.label.as_str()), &req)
                 .map_err(|e| SiteError::Invalid(format!("{e} [{}]", e.code())))?;
@@ -54,6 +75,7 @@ impl Site {
             seats: pick.seats,
             groups: pick.groups,
             split: pick.split,
+            leased_only: false,
         })
     }
 }

@@ -15,4 +15,9 @@ groups: Array<Array<string>>,
 /**
  * No row could take them all together: say so to the customer.
  */
-split: boolean, };
+split: boolean, 
+/**
+ * Central is offline and the seats were picked among those leased to
+ * this terminal (they sell with no manager): say so to the cashier.
+ */
+leased_only: boolean, };
