@@ -194,6 +194,17 @@ pub struct ReceiptJob<'a> {
     pub notes: Vec<String>,
 }
 
+/// The receipt's address lines: the address split at its commas, without a
+/// line that only repeats the site's name (printed just above it).
+pub fn address_lines(site_name: &str, address: &str) -> Vec<String> {
+    address
+        .split(',')
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.eq_ignore_ascii_case(site_name.trim()))
+        .map(str::to_string)
+        .collect()
+}
+
 /// Encodes the receipt (a simplified tax invoice), opening the cash drawer when cash was taken.
 pub fn receipt_job(r: &ReceiptJob<'_>, paper: Paper) -> Result<NewJob, PrintError> {
     let cur: Currency = r.site.currency;
@@ -202,7 +213,7 @@ pub fn receipt_job(r: &ReceiptJob<'_>, paper: Paper) -> Result<NewJob, PrintErro
         supplier_name: r.site.chain_name.clone(),
         header_ar: String::new(),
         site_name: r.site.name.clone(),
-        address_lines: r.address.split(", ").map(str::to_string).collect(),
+        address_lines: address_lines(&r.site.name, r.address),
         trn: r.tax_number.to_string(),
         date_time_local: r
             .tz
@@ -382,7 +393,7 @@ pub fn seat_move_jobs(
 
 #[cfg(test)]
 mod tests {
-    use super::rate_text;
+    use super::{address_lines, rate_text};
 
     #[test]
     fn rates_read_like_people_write_them() {
@@ -390,5 +401,18 @@ mod tests {
         assert_eq!(rate_text(1400), "14%");
         assert_eq!(rate_text(1250), "12.5%");
         assert_eq!(rate_text(0), "0%");
+    }
+
+    #[test]
+    fn the_receipt_names_the_site_once() {
+        // The demo site's address starts with its name (issue 14, item 13).
+        assert_eq!(
+            address_lines("Dubai Marina Mall", "Dubai Marina Mall, Level 2, Dubai, UAE"),
+            ["Level 2", "Dubai", "UAE"]
+        );
+        assert_eq!(
+            address_lines("City Centre", "Al Khuwair,  Muscat ,, Oman"),
+            ["Al Khuwair", "Muscat", "Oman"]
+        );
     }
 }
