@@ -44,7 +44,10 @@ fn an_approval_is_checked_for_its_action_when_the_pin_is_entered() {
         check(ApprovalAction::OfflineOverride, "3333").unwrap().role,
         "manager"
     );
-    assert_eq!(check(ApprovalAction::Reprint, "2222").unwrap().role, "supervisor");
+    assert_eq!(
+        check(ApprovalAction::Reprint, "2222").unwrap().role,
+        "supervisor"
+    );
 
     // A cashier's PIN is refused for a price override at once (the defect:
     // the dialog struck the prices out before Confirm said so).

@@ -57,6 +57,48 @@ fn sell_two_seats_then_a_second_terminal_cannot() {
     assert!(seats.iter().any(|s| s["kind"] == "companion"));
     assert!(seats.iter().any(|s| s["state"] == "blocked"));
 
+    // A wheelchair place is never sold as a plain seat: without the
+    // cashier's confirmation it is refused and nothing is sold; confirmed
+    // (--accessible), it sells with its companion seat.
+    let place = |kind: &str| -> String {
+        seats
+            .iter()
+            .find(|s| s["kind"] == kind && s["state"] == "free")
+            .and_then(|s| s["label"].as_str())
+            .unwrap_or_else(|| panic!("a free {kind} seat"))
+            .to_string()
+    };
+    let (wheelchair, companion) = (place("wheelchair"), place("companion"));
+    let pair = format!("{wheelchair},{companion}");
+    let sell_pair = |extra: &[&str]| {
+        let mut args = vec![
+            "sell",
+            "--showtime",
+            id,
+            "--seats",
+            &pair,
+            "--pay",
+            "cash:200",
+            "--pin",
+            "1111",
+            "--json",
+        ];
+        args.extend(extra);
+        args.iter().map(|a| a.to_string()).collect::<Vec<_>>()
+    };
+    let orders = t1.count("orders");
+    let args = sell_pair(&[]);
+    let err = t1.fails(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(
+        err.contains("seat.wheelchair_unconfirmed") && err.contains(&wheelchair),
+        "{err}"
+    );
+    assert_eq!(t1.count("orders"), orders, "nothing sold");
+    assert_eq!(central.seat_state(id, &wheelchair), "free");
+    let args = sell_pair(&["--accessible"]);
+    let sold = t1.json(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(sold["seats"], json!([wheelchair, companion]));
+
     let sale = t1.json(&[
         "sell",
         "--showtime",

@@ -328,9 +328,19 @@ fn a_price_override_needs_a_supervisor_and_a_reason() {
         let err = fails(&extra);
         assert!(err.contains(code), "{extra:?}: want {code}, got {err}");
     }
-    let err = fails(&["--complimentary", "--reason", "Guest", "--supervisor-pin", "1111"]);
+    let err = fails(&[
+        "--complimentary",
+        "--reason",
+        "Guest",
+        "--supervisor-pin",
+        "1111",
+    ]);
     assert!(err.contains("not_allowed"), "a cashier cannot comp: {err}");
-    assert_eq!(t.count("orders"), orders, "a refused override sells nothing");
+    assert_eq!(
+        t.count("orders"),
+        orders,
+        "a refused override sells nothing"
+    );
 
     // A supervisor approves AED 30.00 a ticket.
     let args = sell_args(&[

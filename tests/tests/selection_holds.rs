@@ -116,6 +116,7 @@ fn the_selection_is_held_while_choosing_and_handed_to_the_sale() {
                     ticket_type: "adult".into(),
                     hold_id: Some(second_id.clone()),
                     price_override: None,
+                    wheelchair_confirmed: None,
                 }],
                 tendered_minor: 100_000,
                 id_checked: true,
@@ -197,6 +198,7 @@ fn an_order_of_two_parts_keeps_its_seats_held_when_one_part_is_refused() {
                         ticket_type: "adult".into(),
                         hold_id: Some(adults.clone()),
                         price_override: None,
+                        wheelchair_confirmed: None,
                     },
                     SellPart {
                         showtime_id: show.clone(),
@@ -204,6 +206,7 @@ fn an_order_of_two_parts_keeps_its_seats_held_when_one_part_is_refused() {
                         ticket_type: "child".into(),
                         hold_id: child_hold,
                         price_override: None,
+                        wheelchair_confirmed: None,
                     },
                 ],
                 tendered_minor: 100_000,

@@ -49,7 +49,9 @@ pub enum MoneyError {
     UnknownCurrency(String),
     /// The cash tendered is so far above the total that the change would be
     /// more than the currency's largest note: a typing slip, not a payment.
-    #[error("{tendered} tendered on {total} would give {change} change, more than the largest note ({largest_note}): check the amount received")]
+    #[error(
+        "{tendered} tendered on {total} would give {change} change, more than the largest note ({largest_note}): check the amount received"
+    )]
     TenderTooLarge {
         /// Tendered, formatted.
         tendered: String,
@@ -119,14 +121,15 @@ impl Currency {
     /// more than this: a customer handing over a whole note more than needed
     /// is a typing slip at the till (see `MoneyError::TenderTooLarge`).
     pub fn largest_note_minor(self) -> i64 {
-        match self {
-            Currency::Aed => 1_000_00,
-            Currency::Omr => 50_000,
-            Currency::Bhd => 20_000,
-            Currency::Qar => 500_00,
-            Currency::Lbp => 100_000_00,
-            Currency::Egp => 200_00,
-        }
+        let major = match self {
+            Currency::Aed => 1_000,
+            Currency::Omr => 50,
+            Currency::Bhd => 20,
+            Currency::Qar => 500,
+            Currency::Lbp => 100_000,
+            Currency::Egp => 200,
+        };
+        major * self.scale()
     }
 
     /// Checks that the change `tendered - due` is less than the largest
@@ -316,12 +319,14 @@ mod tests {
     fn change_is_less_than_the_largest_note() {
         // AED 130 paid with AED 1,000 + 100 + 20 is fine; a slip of
         // 99,999,999,999 is refused, as is a whole AED 1,000 note too many.
-        assert!(Currency::Aed.check_change(130_00, 1_120_00).is_ok());
-        assert!(Currency::Aed.check_change(130_00, 1_129_99).is_ok());
-        let err = Currency::Aed.check_change(130_00, 9_999_999_999_900).unwrap_err();
+        assert!(Currency::Aed.check_change(13_000, 112_000).is_ok());
+        assert!(Currency::Aed.check_change(13_000, 112_999).is_ok());
+        let err = Currency::Aed
+            .check_change(13_000, 9_999_999_999_900)
+            .unwrap_err();
         assert_eq!(err.code(), "money.tender_too_large");
         assert!(err.to_string().contains("AED 1000.00"), "{err}");
-        assert!(Currency::Aed.check_change(130_00, 1_130_00).is_err());
+        assert!(Currency::Aed.check_change(13_000, 113_000).is_err());
         // Per currency: OMR 50 is its largest note.
         assert!(Currency::Omr.check_change(3_500, 53_499).is_ok());
         assert!(Currency::Omr.check_change(3_500, 53_500).is_err());

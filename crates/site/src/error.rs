@@ -49,6 +49,9 @@ pub enum SiteError {
     /// Seats that do not exist.
     #[error("no such seats in this screen: {}", .0.join(", "))]
     UnknownSeats(Vec<String>),
+    /// Wheelchair places in a sale the cashier did not confirm as such.
+    #[error("{} is a wheelchair place: confirm that the customer needs it, and whether a companion seat is wanted", .0.join(", "))]
+    WheelchairUnconfirmed(Vec<String>),
     /// Seats already taken.
     #[error("seats no longer available: {}", .0.join(", "))]
     SeatUnavailable(Vec<String>),
@@ -126,6 +129,7 @@ impl SiteError {
             SiteError::UnknownShowtime(_) => "unknown_showtime",
             SiteError::UnknownSeats(_) => "unknown_seats",
             SiteError::SeatUnavailable(_) => "seat_unavailable",
+            SiteError::WheelchairUnconfirmed(_) => "seat.wheelchair_unconfirmed",
             SiteError::UnknownTicketType(_) => "unknown_ticket_type",
             SiteError::Money(e) => e.code(),
             SiteError::Order(e) => e.code(),
@@ -171,7 +175,8 @@ impl SiteError {
             SiteError::SeatUnavailable(v)
             | SiteError::UnknownSeats(v)
             | SiteError::OfflineNotLeased(v)
-            | SiteError::OverrideOneShowtime(v) => vec![("seats", v.join(", "))],
+            | SiteError::OverrideOneShowtime(v)
+            | SiteError::WheelchairUnconfirmed(v) => vec![("seats", v.join(", "))],
             SiteError::IdCheckRequired(r) => vec![("rating", r.clone())],
             SiteError::Age(domain::AgeError::ChildTicketRefused(r)) => {
                 vec![("rating", r.to_string())]
@@ -199,10 +204,7 @@ impl SiteError {
             }
             _ => Vec::new(),
         };
-        pairs
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect()
+        pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
     }
 
     /// The error as the UI receives it.
@@ -242,7 +244,9 @@ pub enum OverrideRefusal {
         list: String,
     },
     /// Below the floor without being a complimentary ticket.
-    #[error("{price} is below the lowest override price {floor} (half the list price): make it a complimentary ticket instead")]
+    #[error(
+        "{price} is below the lowest override price {floor} (half the list price): make it a complimentary ticket instead"
+    )]
     BelowFloor {
         /// The override price, formatted.
         price: String,

@@ -116,8 +116,10 @@ enum Command {
         /// With --best: only this area (standard, premium, vip).
         #[arg(long, requires = "best")]
         area: Option<String>,
-        /// With --best: wheelchair and companion seats may be chosen.
-        #[arg(long, requires = "best")]
+        /// The customer needs a wheelchair place: wheelchair places are sold
+        /// as such (never without this), and --best may choose them and
+        /// their companion seats.
+        #[arg(long)]
         accessible: bool,
         /// Ticket type code, e.g. adult.
         #[arg(long, default_value = "adult")]
@@ -352,6 +354,7 @@ fn parse_part(text: &str) -> Result<SellPart, SiteError> {
         ticket_type,
         hold_id: None,
         price_override: None,
+        wheelchair_confirmed: None,
     })
 }
 
@@ -645,6 +648,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                         ticket_type: ticket,
                         hold_id: None,
                         price_override,
+                        wheelchair_confirmed: accessible.then_some(true),
                     })
                     .chain(more)
                     .collect(),

@@ -33,6 +33,8 @@ pub struct SalePart {
     pub hold_id: Option<String>,
     /// A supervisor's price for every ticket of the part (checked by the engine).
     pub price_override: Option<crate::api::PriceOverrideArgs>,
+    /// The customer needs the wheelchair places among the seats.
+    pub wheelchair_confirmed: bool,
 }
 
 impl From<&crate::api::SellPart> for SalePart {
@@ -43,6 +45,7 @@ impl From<&crate::api::SellPart> for SalePart {
             ticket_type: p.ticket_type.clone(),
             hold_id: p.hold_id.clone(),
             price_override: p.price_override.clone(),
+            wheelchair_confirmed: p.wheelchair_confirmed.unwrap_or(false),
         }
     }
 }
@@ -130,6 +133,11 @@ impl Site {
         let seats: HashMap<String, domain::SeatState> =
             found.into_iter().map(|(l, (_, s))| (l, s)).collect();
         let leased = check_seats(&part.seats, &seats)?;
+        // A wheelchair place is sold as one only when the cashier confirmed it.
+        let wheelchair = store::wheelchair_places(&db, &show, &part.seats)?;
+        if !wheelchair.is_empty() && !part.wheelchair_confirmed {
+            return Err(SiteError::WheelchairUnconfirmed(wheelchair));
+        }
         // Each seat at the card's price for this show and its area, unless
         // a supervisor set the price.
         let pricing = crate::price::ShowPricing::load(&db, &show, site, tz)?;

@@ -407,7 +407,10 @@ mod tests {
     fn the_receipt_names_the_site_once() {
         // The demo site's address starts with its name (issue 14, item 13).
         assert_eq!(
-            address_lines("Dubai Marina Mall", "Dubai Marina Mall, Level 2, Dubai, UAE"),
+            address_lines(
+                "Dubai Marina Mall",
+                "Dubai Marina Mall, Level 2, Dubai, UAE"
+            ),
             ["Level 2", "Dubai", "UAE"]
         );
         assert_eq!(

@@ -158,6 +158,29 @@ fn seat_state(blocked: bool, sold_here: bool, remote: Option<&str>, leased: bool
     }
 }
 
+/// The wheelchair places among the seats `labels` of a showtime's screen.
+pub fn wheelchair_places(
+    conn: &Connection,
+    showtime: &ShowtimeRow,
+    labels: &[String],
+) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for label in labels {
+        let wheelchair = conn
+            .q_row(
+                "SELECT 1 FROM screen_seats WHERE screen_id = ?1 AND label = ?2 AND kind = 'wheelchair'",
+                params![showtime.screen_id, label],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some();
+        if wheelchair {
+            out.push(label.clone());
+        }
+    }
+    Ok(out)
+}
+
 /// The area and state of the seats `labels` of a showtime (those that
 /// exist), as [`seats`] gives them but without reading the whole hall: what
 /// a sale needs.

@@ -24,4 +24,9 @@ hold_id?: string,
 /**
  * A supervisor's price for every ticket of this part.
  */
-price_override?: PriceOverrideArgs, };
+price_override?: PriceOverrideArgs, 
+/**
+ * The cashier confirmed that the customer needs the wheelchair places
+ * among these seats: without it a wheelchair place is never sold.
+ */
+wheelchair_confirmed?: boolean, };
