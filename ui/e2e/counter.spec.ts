@@ -4,7 +4,7 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { formatMajor, formatMinor } from '../src/lib/money';
 import { addDays } from '../src/lib/showtimes';
-import { failOnPageErrors, login, sellableShows, showTomorrow, stackInfo } from './env';
+import { failOnPageErrors, login, payExactCash, sellableShows, showTomorrow, stackInfo } from './env';
 
 interface ApiShowtime {
   id: string;
@@ -159,8 +159,7 @@ test('manual pick: tap seats on the map, untap one, pay exact', async ({ page, r
   }
   await page.getByTestId('pay-button').click();
   const pay = page.getByTestId('pay-dialog');
-  await pay.getByTestId('tender-exact').click();
-  await pay.getByTestId('pay-confirm').click();
+  await payExactCash(page);
   const done = page.getByTestId('sale-done');
   await expect(done).toBeVisible({ timeout: 30_000 });
   await expect(done).toContainText(labels[0]!);
@@ -281,8 +280,7 @@ test('seats being chosen are held at central: the web cannot take them, and a se
 
   // The held seats sell; nothing stays held afterwards.
   await page.getByTestId('pay-button').click();
-  await page.getByTestId('tender-exact').click();
-  await page.getByTestId('pay-confirm').click();
+  await payExactCash(page);
   await expect(page.getByTestId('sale-done')).toBeVisible({ timeout: 30_000 });
   await expect.poll(() => stateAtCentral(first!), { timeout: 5_000 }).toBe('sold');
   await expect.poll(() => stateAtCentral(second!), { timeout: 5_000 }).toBe('sold');
@@ -335,8 +333,7 @@ test('advance sale: the board switches to tomorrow and sells on the 644-seat Gra
   await expect(chosen).toHaveCount(3);
   const labels = await chosen.evaluateAll((els) => els.map((e) => e.getAttribute('data-seat') ?? ''));
   await page.getByTestId('pay-button').click();
-  await page.getByTestId('tender-exact').click();
-  await page.getByTestId('pay-confirm').click();
+  await payExactCash(page);
   const done = page.getByTestId('sale-done');
   await expect(done).toBeVisible({ timeout: 30_000 });
   for (const l of labels) await expect(done).toContainText(l);
@@ -414,8 +411,7 @@ test('one order: adults and a child for one showtime and an adult for another, p
   await expect(pay).toBeVisible();
   const { total } = await payTotal(page);
   expect(total).toBe(grand);
-  await pay.getByTestId('tender-exact').click();
-  await pay.getByTestId('pay-confirm').click();
+  await payExactCash(page);
 
   // One sale: every seat, one reference, four tickets.
   const done = page.getByTestId('sale-done');

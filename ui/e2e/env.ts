@@ -123,3 +123,15 @@ export async function login(page: Page, pin = '1111'): Promise<void> {
   await page.getByTestId('pin-enter').click();
   await expect(page.getByTestId('counter')).toBeVisible();
 }
+
+/**
+ * Exact cash in the open pay dialog: one tap completes the sale (the ID
+ * check, when the film needs one, is ticked first).
+ */
+export async function payExactCash(page: Page): Promise<void> {
+  const pay = page.getByTestId('pay-dialog');
+  await expect(pay).toBeVisible();
+  const id = pay.getByTestId('id-check');
+  if ((await id.count()) > 0 && !(await id.isChecked())) await id.check();
+  await pay.getByTestId('tender-exact').click();
+}

@@ -289,7 +289,7 @@ async function centralConflicts(request: APIRequestContext): Promise<CentralConf
   return (await r.json()) as CentralConflict[];
 }
 
-/** Chooses `label` on the map and pays cash, exact, up to the confirm click. */
+/** Chooses `label` on the map and pays cash, exact (which confirms the sale). */
 async function payExact(page: Page, label: string): Promise<void> {
   await page.locator(`[data-seat="${label}"]`).click();
   await expect(page.locator(`[data-seat="${label}"]`)).toHaveAttribute('aria-pressed', 'true');
@@ -298,7 +298,6 @@ async function payExact(page: Page, label: string): Promise<void> {
   const pay = page.getByTestId('pay-dialog');
   await expect(pay).toBeVisible();
   await pay.getByTestId('tender-exact').click();
-  await pay.getByTestId('pay-confirm').click();
 }
 
 test('offline: a leased seat sells, a manager overrides an unleased one, and its conflict is reseated', async ({
@@ -361,6 +360,15 @@ test('offline: a leased seat sells, a manager overrides an unleased one, and its
   await expect(pay.getByTestId('pay-refused')).toHaveAttribute('data-code', 'not_allowed', { timeout: 30_000 });
   await expect(pay.getByTestId('pay-refused')).toContainText('manager');
   await expect(override).toBeVisible();
+  // The override dialog with its refusal fits a 1024 × 768 window: the PIN
+  // and the buttons stay on screen (issue 14, item 9).
+  await page.setViewportSize({ width: 1024, height: 768 });
+  for (const id of ['override-pin', 'pay-confirm', 'pay-cancel']) {
+    const box = await pay.getByTestId(id).boundingBox();
+    expect(box !== null && box.y >= 0 && box.y + box.height <= 768, `${id} on screen at 1024 × 768`).toBe(true);
+  }
+  await page.screenshot({ path: path.join(os.tmpdir(), 'boxoffice-offline-override-1024x768.png') });
+  await page.setViewportSize({ width: 1280, height: 800 });
   await expect(page.getByTestId('sale-done')).toHaveCount(0);
   await pay.getByTestId('override-pin').fill('3333');
   await pay.getByTestId('pay-confirm').click();

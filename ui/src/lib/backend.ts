@@ -7,6 +7,7 @@
 
 import { invoke } from '@tauri-apps/api/core';
 import type { ApiError, Commands } from './types';
+import { engineText, locale } from './i18n';
 
 export interface Backend {
   call<C extends keyof Commands>(cmd: C, args: Commands[C]['args']): Promise<Commands[C]['result']>;
@@ -15,12 +16,22 @@ export interface Backend {
 /** A failed command. `message` is meant for the person at the counter. */
 export class BackendError extends Error {
   readonly code: string;
+  /** The engine's parameters of the message (seats, rating, amounts). */
+  readonly params: Readonly<Record<string, string>>;
 
-  constructor(code: string, message: string) {
+  constructor(code: string, message: string, params: Readonly<Record<string, string>> = {}) {
     super(message);
     this.name = 'BackendError';
     this.code = code;
+    this.params = params;
   }
+}
+
+/** An engine error, worded for the screen's language (see `engineText`); extra lines are details. */
+function fromApi(e: ApiError): BackendError {
+  const params: Record<string, string> = {};
+  for (const [k, v] of Object.entries(e.params ?? {})) if (typeof v === 'string') params[k] = v;
+  return new BackendError(e.code, engineText(locale(), e.code, e.message, params).join('\n'), params);
 }
 
 /** Error codes produced by the UI itself (not by the engine). */
@@ -49,13 +60,13 @@ function isApiError(v: unknown): v is ApiError {
 /** Turn whatever a transport rejected with into a BackendError. */
 export function toBackendError(e: unknown): BackendError {
   if (e instanceof BackendError) return e;
-  if (isApiError(e)) return new BackendError(e.code, e.message);
+  if (isApiError(e)) return fromApi(e);
   if (typeof e === 'string') {
     // Tauri rejects with a string when the error is serialised as one
     // (or a JSON string of {code, message}).
     try {
       const parsed: unknown = JSON.parse(e);
-      if (isApiError(parsed)) return new BackendError(parsed.code, parsed.message);
+      if (isApiError(parsed)) return fromApi(parsed);
     } catch {
       /* not JSON: fall through */
     }
@@ -69,7 +80,7 @@ export function toBackendError(e: unknown): BackendError {
 export function httpError(status: number, statusText: string, body: string): BackendError {
   try {
     const parsed: unknown = JSON.parse(body);
-    if (isApiError(parsed)) return new BackendError(parsed.code, parsed.message);
+    if (isApiError(parsed)) return fromApi(parsed);
   } catch {
     /* not JSON */
   }

@@ -30,6 +30,8 @@ export interface BasketPart {
   /** The hold placed while these seats were chosen, if any. */
   hold_id: string | null;
   price_override?: PriceOverrideArgs | null;
+  /** The cashier confirmed the wheelchair places among `seats`. */
+  wheelchair_confirmed?: boolean;
 }
 
 /**
@@ -58,6 +60,7 @@ export function partFromOrder(order: Order, map: SeatMap | null, holdId: string 
     total_minor: total,
     hold_id: holdId,
     price_override: order.price_override ?? null,
+    wheelchair_confirmed: (order.wheelchair_confirmed ?? []).some((l) => order.seats.includes(l)),
   };
 }
 
@@ -120,5 +123,6 @@ export function toSellPart(p: BasketPart): SellPart {
     ticket_type: p.ticket_type,
     ...(p.hold_id ? { hold_id: p.hold_id } : {}),
     ...(p.price_override ? { price_override: p.price_override } : {}),
+    ...(p.wheelchair_confirmed ? { wheelchair_confirmed: true } : {}),
   };
 }

@@ -13,15 +13,17 @@ import { t } from './i18n';
 import { keyAction, type KeyContext, type KeyPress } from './keymap';
 import { MapFeed } from './mapFeed';
 import { notices } from './notices.svelte';
-import { defaultTicketType, dragModeFor, dragSeat, emptyOrder, reconcile, toggleSeat } from './order';
+import { confirmWheelchair, defaultTicketType, dragModeFor, dragSeat, emptyOrder, reconcile, toggleSeat } from './order';
 import type { DragMode, Order } from './order';
 import { sellFailure, type Settlement } from './payment';
 import { Pollers } from './pollers';
-import { sameMap } from './seatmap';
+import { companionFor, isSellable, sameMap } from './seatmap';
 import { keptDay, tileView } from './showtimes';
 import type { PrinterView, SeatMap, SeatView, Session, ShowtimeSummary, Status } from './types';
+import type { PriceOverrideArgs } from './bindings/PriceOverrideArgs';
 
-export const STATUS_EVERY_MS = 10_000;
+/** The status bar follows the link within a second or two (the engine probes central every 1.5 s while it is away). */
+export const STATUS_EVERY_MS = 1_000;
 export const SHOWTIMES_EVERY_MS = 60_000;
 export const SEATS_EVERY_MS = 15_000;
 /** The open map follows the local seat cache (kept live by central's seat events). */
@@ -61,6 +63,10 @@ export class Counter {
   printer = $state<PrinterView | null>(null);
   /** Party size for best available; digit keys set it. */
   party = $state(DEFAULT_PARTY);
+  /** A wheelchair place the cashier chose, waiting for the answer: with a companion seat? */
+  wheelchairAsk = $state<{ seat: SeatView; companion: SeatView | null } | null>(null);
+  /** The area best available picks in (null: any area, the best seats). */
+  bestArea = $state<SeatView['area'] | null>(null);
 
   readonly sale = $derived(overlays.saleOf(this.overlay));
   readonly busyOverlay = $derived(this.overlay.kind !== 'none');
@@ -256,7 +262,24 @@ export class Counter {
 
   toggle(seat: SeatView): void {
     if (this.view.setAside.includes(seat.label)) notices.message('set_aside', t('basket.alreadyIn', { seat: seat.label }));
-    else this.order = toggleSeat(this.order, seat);
+    else if (
+      seat.kind === 'wheelchair' &&
+      this.map &&
+      !this.order.seats.includes(seat.label) &&
+      isSellable(seat.state) &&
+      !(this.order.wheelchair_confirmed ?? []).includes(seat.label)
+    ) {
+      // A wheelchair place is never sold as a plain seat: ask first, and offer its companion seat.
+      this.wheelchairAsk = { seat, companion: companionFor(this.map, seat, [...this.order.seats, ...this.view.setAside]) };
+    } else this.order = toggleSeat(this.order, seat);
+  }
+
+  /** The cashier's answer about a wheelchair place: with its companion seat, alone, or not at all. */
+  answerWheelchair(answer: 'companion' | 'alone' | 'cancel'): void {
+    const ask = this.wheelchairAsk;
+    this.wheelchairAsk = null;
+    if (!ask || answer === 'cancel' || this.map?.showtime_id !== this.order.showtime_id) return;
+    this.order = confirmWheelchair(this.order, ask.seat, answer === 'companion' ? ask.companion : null);
   }
 
   /** A drag across a row: it adds seats, or removes them when it started on a chosen one. */
@@ -264,6 +287,34 @@ export class Counter {
     if (seat.label === start.label) this.dragMode = dragModeFor(this.order, start);
     if (this.view.setAside.includes(seat.label)) return;
     this.order = dragSeat(this.order, seat, this.dragMode, start.y);
+  }
+
+  /**
+   * Applies a supervisor's price override (null removes it) once the engine
+   * has checked the approver's PIN for it: a cashier's PIN is refused here,
+   * before any price is struck out. Returns the refusal to show in the
+   * dialog, or null when applied.
+   */
+  async setPriceOverride(o: PriceOverrideArgs | null): Promise<string | null> {
+    if (o === null) {
+      this.order = { ...this.order, price_override: null };
+      return null;
+    }
+    try {
+      await this.deps.backend().call('check_approval', {
+        token: this.deps.session().token,
+        action: 'price_override',
+        approval: o.approval,
+      });
+    } catch (e) {
+      if (isSessionError(e)) {
+        this.deps.onLogout(t('error.sessionEnded'));
+        return null;
+      }
+      return toBackendError(e).message;
+    }
+    this.order = { ...this.order, price_override: o };
+    return null;
   }
 
   clearSeats(): void {
@@ -278,13 +329,14 @@ export class Counter {
       const pick = await this.deps.backend().call('best_available', {
         showtime_id: showtimeId,
         count: this.party,
-        area: null,
+        area: this.bestArea,
         accessible: false,
         ...(exclude.length > 0 ? { exclude: [...exclude] } : {}),
       });
       if (this.map?.showtime_id !== showtimeId) return;
       this.order = { ...this.order, seats: pick.seats };
       if (pick.split) notices.message('split', t('best.split', { groups: pick.groups.map((g) => g.join(' ')).join(' · ') }));
+      if (pick.leased_only) notices.detail('leased_only', t('best.leasedOnly'));
     } catch (e) {
       this.report(e);
     }
@@ -382,6 +434,7 @@ export class Counter {
     this.overlay = overlays.NO_OVERLAY;
     // Every customer starts from the usual party of two, whatever the last one was.
     this.party = DEFAULT_PARTY;
+    this.bestArea = null;
     this.order = emptyOrder(id, this.map ? defaultTicketType(this.map.ticket_types) : null);
     void this.refreshStatus();
     void this.loadShowtimes();
@@ -404,7 +457,7 @@ export class Counter {
   /** A key pressed anywhere on the counter; true when it was the counter's (the caller prevents its default). */
   key(e: KeyPress, ctx: Omit<KeyContext, 'overlay'>): boolean {
     this.keeper.touch();
-    const action = keyAction(e, { ...ctx, overlay: this.busyOverlay });
+    const action = keyAction(e, { ...ctx, overlay: this.busyOverlay || this.wheelchairAsk !== null });
     if (!action) return false;
     if (action.kind === 'pay') this.openPay();
     else if (action.kind === 'best') void this.bestAvailable();

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatBusinessDay, formatClock } from './format';
-import { dictionaries, dir, filmTitles, isolate, locale, placeholders, t, ticketTypeName, translate } from './i18n';
+import { dictionaries, dir, engineText, filmTitles, isolate, locale, placeholders, t, ticketTypeName, translate } from './i18n';
+import { toBackendError } from './backend';
 import { applyLang, dirOf, lang, LOCALES, setLang, STORAGE_KEY, toggleLang } from './lang.svelte';
 import { latinDigits, pinKeyFromKeyboard } from './pin';
 
@@ -192,5 +193,40 @@ describe('dates, times and digits', () => {
     expect(latinDigits('۱۲۳')).toBe('123');
     expect(latinDigits('A-12')).toBe('A-12');
     expect(pinKeyFromKeyboard('٧')).toEqual({ kind: 'digit', digit: '7' });
+  });
+});
+
+describe('engine errors in the screen language', () => {
+  it('says engine refusals in Arabic, not English (issue 14, item 10)', () => {
+    const lines = engineText('ar', 'not_allowed', 'reprints need a supervisor or a manager');
+    expect(lines).toEqual([dictionaries.ar['err.not_allowed']]);
+    expect(lines.join(' ')).not.toMatch(/[a-z]{3}/);
+  });
+  it('keeps the rating the right way round inside Arabic text', () => {
+    const [line = ''] = engineText('ar', 'age.child_ticket_refused', 'child tickets cannot be sold for films rated 21+', {
+      rating: '21+',
+    });
+    expect(line).toContain('\u206621+\u2069');
+    expect(line).not.toContain('+21');
+  });
+  it('keeps the engine sentence in English, except where the UI words it in lines', () => {
+    expect(engineText('en', 'not_allowed', 'Demo Cashier is not a supervisor')).toEqual(['Demo Cashier is not a supervisor']);
+    const lines = engineText('en', 'override_one_showtime', 'one long sentence', { seats: 'H-7, H-8' });
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toBe('Central is offline and H-7, H-8 are not leased to this terminal.');
+  });
+  it("falls back to the engine's words when it has no sentence or its parameters are missing", () => {
+    expect(engineText('ar', 'some_new_code', 'Something new')).toEqual([dictionaries.ar['err.generic'], 'Something new']);
+    expect(engineText('ar', 'seat_unavailable', 'seats no longer available: F-1')).toEqual([
+      dictionaries.ar['err.generic'],
+      'seats no longer available: F-1',
+    ]);
+    expect(engineText('en', 'override_one_showtime', 'the engine sentence')).toEqual(['the engine sentence']);
+  });
+  it('localises a backend error as it arrives', () => {
+    setLang('ar');
+    const err = toBackendError({ code: 'seat_unavailable', message: 'seats no longer available: F-1', params: { seats: 'F-1' } });
+    expect(err.message).toContain('مقاعد لم تعد متاحة');
+    expect(err.params).toEqual({ seats: 'F-1' });
   });
 });

@@ -71,7 +71,10 @@ const en = {
   'best.fewer': 'One fewer',
   'best.more': 'One more',
   'best.button': 'Best {n} together',
+  'best.area': 'Area for best available',
+  'best.anyArea': 'Any area',
   'best.split': 'No row has them all together; split as {groups}.',
+  'best.leasedOnly': 'Central is offline: picked among the seats leased here, which sell without a manager.',
   'printer.ready': 'Ready',
   'printer.paperLow': 'Paper low',
   'printer.target': 'Printer',
@@ -94,6 +97,7 @@ const en = {
   'shows.screen': '{screen}',
   'shows.tileLabel': '{time}, {film}, {screen}, {format}, {seats}',
   'shows.titleDay': 'Showtimes · {day}',
+  'shows.nextDay': 'Next day, {day}',
   'days.label': 'Business day to sell for',
   'days.today': 'Today',
   'days.tomorrow': 'Tomorrow',
@@ -124,8 +128,15 @@ const en = {
   'legend.selected': 'Selected',
   'legend.sold': 'Sold',
   'legend.held': 'Held',
-  'legend.leased': 'Leased here (offline)',
+  'legend.leased': 'Leased here: sells offline without a manager',
   'legend.blocked': 'Blocked',
+  'wheelchair.title': 'Wheelchair place {seat}',
+  'wheelchair.text': 'Sell it as a wheelchair place? It is kept for customers who need one.',
+  'wheelchair.companionFree': 'The companion seat beside it, {seat}, is free.',
+  'wheelchair.noCompanion': 'No companion seat beside it is free.',
+  'wheelchair.withCompanion': 'With companion seat {seat}',
+  'wheelchair.alone': 'Wheelchair place only',
+  'wheelchair.cancel': 'Not needed',
   'legend.wheelchair': 'Wheelchair',
   'legend.companion': 'Companion',
   'live.seatsTaken': 'Taken elsewhere just now, removed from the order: {seats}.',
@@ -157,13 +168,19 @@ const en = {
   'override.remove': 'Remove override',
   'override.active': 'Price override: {price} each',
   'override.list': 'List {price}',
-  'override.invalid': 'Enter a price, a reason (up to 120 characters) and the supervisor PIN.',
+  'override.complimentary': 'Complimentary ticket (free)',
+  'override.activeComp': 'Complimentary tickets',
+  'override.problem.price': 'Enter the new price per ticket, e.g. 40.',
+  'override.problem.above_list': 'An override cannot raise the price: at most {list}.',
+  'override.problem.below_floor': 'The lowest override price is {floor} (half of {list}); below it, make it a complimentary ticket.',
+  'override.problem.reason': 'Say why, in up to {n} characters.',
+  'override.problem.pin': 'Enter the supervisor PIN.',
 
   'pay.title': 'Payment',
   'pay.total': 'Total to pay',
   'pay.tendered': 'Cash received ({code})',
   'pay.quick': 'Quick amounts',
-  'pay.exact': 'Exact',
+  'pay.exact': 'Exact, sell',
   'pay.change': 'Change due',
   'pay.confirm': 'Confirm',
   'pay.cancel': 'Cancel',
@@ -175,6 +192,7 @@ const en = {
   'pay.error.too_many_decimals_none': '{code} amounts have no decimals.',
   'pay.error.too_large': 'That amount is too large.',
   'pay.error.short': 'Less than the total: {short} missing.',
+  'pay.error.too_much': 'That would give {note} or more in change: check the amount received.',
   'pay.mode': 'Payment method',
   'pay.mode.cash': 'Cash',
   'pay.mode.card': 'Card',
@@ -209,6 +227,7 @@ const en = {
   'done.securedLease': 'Sold offline (leased seat): central confirms it when the link is back.',
   'done.securedOverride': 'Manager override: sold offline on seats not leased here; central confirms them later.',
   'done.vat': 'incl. VAT {rate}: {amount}',
+  'done.override': 'Price set by {name}',
   'done.order': 'Order reference',
   'done.seats': 'Seats',
   'done.synced': 'Synced to central',
@@ -230,6 +249,37 @@ const en = {
   'error.dismiss': 'Dismiss',
   'error.seatsGone': 'No longer available, removed from the order: {seats}.',
   'error.sessionEnded': 'Your session ended. Please sign in again.',
+
+  // Engine errors (code -> sentence, with the engine's parameters). English
+  // screens show the engine's own sentence except for the codes in
+  // REPHRASED (engineText); Arabic screens show these.
+  'err.generic': 'The terminal refused this:',
+  'err.wrong_pin': 'Wrong PIN.',
+  'err.locked_out': 'Too many wrong PINs: try again in {seconds} s.',
+  'err.not_logged_in': 'Please sign in again.',
+  'err.not_allowed': 'Not allowed: this needs a supervisor or a manager.',
+  'err.age.id_check_required': 'Film rated {rating}: confirm that you checked the customer\'s ID.',
+  'err.age.child_ticket_refused': 'Child tickets cannot be sold for films rated {rating}.',
+  'err.seat_unavailable': 'Seats no longer available: {seats}.',
+  'err.seat.wheelchair_unconfirmed': '{seats} is a wheelchair place: confirm that the customer needs it.',
+  'err.unknown_seats': 'No such seats in this screen: {seats}.',
+  'err.offline_not_leased': 'Central is offline and {seats} are not leased to this terminal.\nPick leased seats, or ask a manager to override.',
+  'err.override_one_showtime': 'Central is offline and {seats} are not leased to this terminal.\nA manager\'s override covers one showtime: pay for each showtime as its own order.\nOr pick leased seats.',
+  'err.sales_closed': 'Sales for this showtime have closed.',
+  'err.showtime_cancelled': 'This showtime was cancelled: nothing more can be sold for it.',
+  'err.central_unreachable': 'Central cannot be reached: nothing was sold.',
+  'err.money.short_tender': 'Cash received {tendered} is less than the total {total}.',
+  'err.money.tender_too_large': '{tendered} on {total} would give {change} in change, more than the largest note ({largest_note}): check the amount received.',
+  'err.override.above_list': 'An override cannot raise the price: {price} is above the list price {list}.',
+  'err.override.below_floor': '{price} is below the lowest override price {floor} (half the list price): make it a complimentary ticket instead.',
+  'err.override.complimentary_not_free': 'A complimentary ticket is free: its price must be 0.',
+  'err.payment.card_number_refused': 'That looks like a card number: enter the card terminal\'s approval code instead.',
+  'err.payment.card_amount': 'The card amount must be more than zero and at most the total.',
+  'err.payment.missing_reference': 'Enter the card terminal\'s approval code.',
+  'err.payment.bad_reference': 'The approval code has only letters, digits and dashes.',
+  'err.print_failed': 'Printing failed: the sale is kept; reprint when the printer is back.',
+  'err.unknown_booking': 'No such booking at this cinema.',
+  'err.central_too_old': 'Central does not take orders for several showtimes yet: pay for each showtime as its own order.',
   'conf.title': 'Conflicts',
   'conf.intro': 'Sales made offline with a manager override on seats someone else bought. Reseat the customer on the best seats available, or refund.',
   'conf.loading': 'Loading conflicts…',
@@ -330,7 +380,10 @@ const ar: Record<MessageKey, string> = {
   'best.fewer': 'شخص أقل',
   'best.more': 'شخص إضافي',
   'best.button': 'أفضل مقاعد متجاورة: {n}',
+  'best.area': 'المنطقة لأفضل المقاعد',
+  'best.anyArea': 'أي منطقة',
   'best.split': 'لا يوجد صف يتسع لهم متجاورين؛ التوزيع المقترح: {groups}.',
+  'best.leasedOnly': 'النظام المركزي غير متصل: اختيرت من المقاعد المخصصة لهذا الجهاز، وتُباع بلا موافقة المدير.',
   'printer.ready': 'جاهزة',
   'printer.paperLow': 'الورق منخفض',
   'printer.target': 'الطابعة',
@@ -353,6 +406,7 @@ const ar: Record<MessageKey, string> = {
   'shows.screen': '{screen}',
   'shows.tileLabel': '{time}، {film}، {screen}، {format}، {seats}',
   'shows.titleDay': 'العروض · {day}',
+  'shows.nextDay': 'اليوم التالي، {day}',
   'days.label': 'يوم العمل المراد البيع له',
   'days.today': 'اليوم',
   'days.tomorrow': 'غدًا',
@@ -383,8 +437,15 @@ const ar: Record<MessageKey, string> = {
   'legend.selected': 'محدد',
   'legend.sold': 'مُباع',
   'legend.held': 'محجوز',
-  'legend.leased': 'مخصص لهذا الجهاز (دون اتصال)',
+  'legend.leased': 'مخصص لهذا الجهاز: يُباع دون اتصال بلا موافقة المدير',
   'legend.blocked': 'مغلق',
+  'wheelchair.title': 'مكان لكرسي متحرك {seat}',
+  'wheelchair.text': 'هل يُباع كمكان لكرسي متحرك؟ هذا المكان مخصص لمن يحتاجه.',
+  'wheelchair.companionFree': 'مقعد المرافق بجانبه {seat} متاح.',
+  'wheelchair.noCompanion': 'لا يوجد مقعد مرافق متاح بجانبه.',
+  'wheelchair.withCompanion': 'مع مقعد المرافق {seat}',
+  'wheelchair.alone': 'مكان الكرسي المتحرك فقط',
+  'wheelchair.cancel': 'غير مطلوب',
   'legend.wheelchair': 'كرسي متحرك',
   'legend.companion': 'مرافق',
   'live.seatsTaken': 'بيعت أو حُجزت للتو من جهة أخرى وأُزيلت من الطلب: {seats}.',
@@ -416,13 +477,19 @@ const ar: Record<MessageKey, string> = {
   'override.remove': 'إلغاء تعديل السعر',
   'override.active': 'سعر معدّل: {price} للتذكرة',
   'override.list': 'السعر الأصلي {price}',
-  'override.invalid': 'أدخل السعر والسبب (حتى 120 حرفًا) ورمز المشرف.',
+  'override.complimentary': 'تذكرة مجانية',
+  'override.activeComp': 'تذاكر مجانية',
+  'override.problem.price': 'أدخل السعر الجديد للتذكرة، مثل 40.',
+  'override.problem.above_list': 'لا يرفع تعديل السعر السعر: الحد الأقصى {list}.',
+  'override.problem.below_floor': 'أدنى سعر معدّل هو {floor} (نصف {list})؛ وما دونه تذكرة مجانية.',
+  'override.problem.reason': 'اذكر السبب في {n} حرفًا على الأكثر.',
+  'override.problem.pin': 'أدخل رمز المشرف.',
 
   'pay.title': 'الدفع',
   'pay.total': 'المبلغ المطلوب',
   'pay.tendered': 'المبلغ المستلم ({code})',
   'pay.quick': 'مبالغ سريعة',
-  'pay.exact': 'بالضبط',
+  'pay.exact': 'بالضبط وبيع',
   'pay.change': 'الباقي',
   'pay.confirm': 'تأكيد',
   'pay.cancel': 'إلغاء',
@@ -434,6 +501,7 @@ const ar: Record<MessageKey, string> = {
   'pay.error.too_many_decimals_none': 'مبالغ {code} لا تقبل خانات عشرية.',
   'pay.error.too_large': 'المبلغ كبير جدًا.',
   'pay.error.short': 'المبلغ أقل من الإجمالي: ينقص {short}.',
+  'pay.error.too_much': 'سيكون الباقي {note} أو أكثر: تحقق من المبلغ المستلم.',
   'pay.mode': 'طريقة الدفع',
   'pay.mode.cash': 'نقدًا',
   'pay.mode.card': 'بطاقة',
@@ -468,6 +536,7 @@ const ar: Record<MessageKey, string> = {
   'done.securedLease': 'بيع دون اتصال (مقعد مخصص لهذا الجهاز): يؤكده النظام المركزي عند عودة الاتصال.',
   'done.securedOverride': 'بموافقة المدير: بيع دون اتصال على مقاعد غير مخصصة لهذا الجهاز، ويؤكدها النظام المركزي لاحقًا.',
   'done.vat': 'شامل ضريبة القيمة المضافة {rate}: {amount}',
+  'done.override': 'سعر حدده {name}',
   'done.order': 'رقم الطلب',
   'done.seats': 'المقاعد',
   'done.synced': 'تمت المزامنة مع النظام المركزي',
@@ -489,6 +558,34 @@ const ar: Record<MessageKey, string> = {
   'error.dismiss': 'إغلاق',
   'error.seatsGone': 'لم تعد متاحة وأُزيلت من الطلب: {seats}.',
   'error.sessionEnded': 'انتهت جلستك. يُرجى تسجيل الدخول مرة أخرى.',
+
+  'err.generic': 'رفض الجهاز هذه العملية:',
+  'err.wrong_pin': 'رمز خاطئ.',
+  'err.locked_out': 'محاولات خاطئة كثيرة: حاول مرة أخرى بعد {seconds} ثانية.',
+  'err.not_logged_in': 'يُرجى تسجيل الدخول مرة أخرى.',
+  'err.not_allowed': 'غير مسموح: يحتاج هذا إلى مشرف أو مدير.',
+  'err.age.id_check_required': 'فيلم مصنف {rating}: أكّد أنك تحققت من هوية العميل.',
+  'err.age.child_ticket_refused': 'لا تُباع تذاكر الأطفال لأفلام مصنفة {rating}.',
+  'err.seat_unavailable': 'مقاعد لم تعد متاحة: {seats}.',
+  'err.seat.wheelchair_unconfirmed': '{seats} مكان لكرسي متحرك: أكّد أن العميل يحتاجه.',
+  'err.unknown_seats': 'لا توجد هذه المقاعد في القاعة: {seats}.',
+  'err.offline_not_leased': 'النظام المركزي غير متصل والمقاعد {seats} غير مخصصة لهذا الجهاز.\nاختر مقاعد مخصصة، أو اطلب موافقة المدير.',
+  'err.override_one_showtime': 'النظام المركزي غير متصل والمقاعد {seats} غير مخصصة لهذا الجهاز.\nموافقة المدير تشمل عرضًا واحدًا: ادفع لكل عرض في طلب مستقل.\nأو اختر مقاعد مخصصة.',
+  'err.sales_closed': 'أُغلق البيع لهذا العرض.',
+  'err.showtime_cancelled': 'أُلغي هذا العرض: لا يمكن بيع المزيد له.',
+  'err.central_unreachable': 'تعذر الاتصال بالنظام المركزي: لم يُبع شيء.',
+  'err.money.short_tender': 'المبلغ المستلم {tendered} أقل من الإجمالي {total}.',
+  'err.money.tender_too_large': 'المبلغ {tendered} على إجمالي {total} يعطي باقيًا قدره {change}، أكثر من أكبر ورقة نقدية ({largest_note}): تحقق من المبلغ المستلم.',
+  'err.override.above_list': 'لا يرفع تعديل السعر السعر: {price} أعلى من السعر الأصلي {list}.',
+  'err.override.below_floor': '{price} أقل من أدنى سعر معدّل {floor} (نصف السعر الأصلي): اجعلها تذكرة مجانية بدلًا من ذلك.',
+  'err.override.complimentary_not_free': 'التذكرة المجانية بلا ثمن: يجب أن يكون سعرها 0.',
+  'err.payment.card_number_refused': 'يبدو هذا رقم بطاقة: أدخل رمز الموافقة من جهاز البطاقات بدلًا منه.',
+  'err.payment.card_amount': 'يجب أن يكون مبلغ البطاقة أكبر من صفر وألا يتجاوز الإجمالي.',
+  'err.payment.missing_reference': 'أدخل رمز الموافقة من جهاز البطاقات.',
+  'err.payment.bad_reference': 'رمز الموافقة يتكون من حروف وأرقام وشرطات فقط.',
+  'err.print_failed': 'تعذرت الطباعة: البيع محفوظ، أعد الطباعة عند عودة الطابعة.',
+  'err.unknown_booking': 'لا يوجد هذا الحجز في هذه السينما.',
+  'err.central_too_old': 'النظام المركزي لا يقبل بعد طلبات لعدة عروض: ادفع لكل عرض في طلب مستقل.',
   'conf.title': 'التعارضات',
   'conf.intro': 'مبيعات تمت دون اتصال بموافقة المدير على مقاعد اشتراها شخص آخر. انقل العميل إلى أفضل المقاعد المتاحة أو أعد له المبلغ.',
   'conf.loading': 'جارٍ تحميل التعارضات…',
@@ -592,6 +689,35 @@ export function translate(locale: Locale, key: MessageKey, params?: Params): str
 
 export function t(key: MessageKey, params?: Params): string {
   return translate(lang.current, key, params);
+}
+
+/** Engine codes whose English sentence the UI words better (shorter lines). */
+const REPHRASED: ReadonlySet<string> = new Set(['offline_not_leased', 'override_one_showtime']);
+
+/**
+ * An engine error as the cashier reads it, in `locale`: lines, the first the
+ * message and any others details. Arabic screens get the UI's own sentence
+ * for the code, filled with the engine's parameters (seats, rating, amounts,
+ * isolated so "21+" stays "21+"); English screens get the engine's sentence
+ * (it names people and seats) unless the UI words it better. A code without
+ * a sentence, or a sentence whose parameters the engine did not send, falls
+ * back to the engine's words (under a line in the screen's language).
+ */
+export function engineText(
+  locale: Locale,
+  code: string,
+  message: string,
+  params: Readonly<Record<string, string | undefined>> = {},
+): string[] {
+  const key = `err.${code}`;
+  const known = Object.prototype.hasOwnProperty.call(en, key);
+  const template = known ? en[key as MessageKey] : '';
+  const complete = known && placeholders(template).every((p) => typeof params[p] === 'string');
+  if (locale === 'en' && !REPHRASED.has(code)) return [message];
+  if (!complete) return locale === 'en' ? [message] : [translate(locale, 'err.generic'), message];
+  const filled: Params = {};
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) filled[k] = v;
+  return translate(locale, key as MessageKey, filled).split('\n');
 }
 
 export interface FilmTitles {

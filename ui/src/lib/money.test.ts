@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { denominations, formatMajor, formatMinor, formatNote, formatRateBp, parseMajor, quickTenders } from './money';
+import { denominations, formatMajor, formatMinor, formatNote, formatRateBp, MONEY_SPACE, parseMajor, quickTenders } from './money';
 import type { Currency } from './types';
 
 const AED: Currency = { code: 'AED', exponent: 2 };
 const OMR: Currency = { code: 'OMR', exponent: 3 };
 const BHD: Currency = { code: 'BHD', exponent: 3 };
 const JPY: Currency = { code: 'JPY', exponent: 0 };
+
+/** The expected text, written with an ordinary space for legibility: amounts use a no-break space. */
+const nb = (text: string): string => text.replace(' ', '\u00a0');
 
 describe('formatMinor', () => {
   it.each([
@@ -20,7 +23,16 @@ describe('formatMinor', () => {
     [999, BHD, 'BHD 0.999'],
     [500, JPY, 'JPY 500'],
   ] as const)('%i %o -> %s', (minor, currency, text) => {
-    expect(formatMinor(minor, currency)).toBe(text);
+    expect(formatMinor(minor, currency)).toBe(nb(text));
+  });
+
+  it('never breaks between the code and the number (no-break space, no other break opportunity)', () => {
+    expect(MONEY_SPACE).toBe('\u00a0');
+    for (const text of [formatMinor(30000, AED), formatMinor(9999999, OMR), formatMinor(-500, AED), formatNote(5000, AED)]) {
+      expect(text).not.toMatch(/[ \t\n\u2000-\u200b]/);
+      expect(text).toContain('\u00a0');
+    }
+    expect(formatMinor(30000, AED)).toBe('AED\u00a0300.00');
   });
 
   it('rejects non-integers', () => {
@@ -34,9 +46,9 @@ describe('formatMajor / formatNote', () => {
     expect(formatMajor(4500, 3)).toBe('4.500');
   });
   it('drops zero decimals of whole notes only', () => {
-    expect(formatNote(5000, AED)).toBe('AED 50');
-    expect(formatNote(500, OMR)).toBe('OMR 0.500');
-    expect(formatNote(20000, OMR)).toBe('OMR 20');
+    expect(formatNote(5000, AED)).toBe(nb('AED 50'));
+    expect(formatNote(500, OMR)).toBe(nb('OMR 0.500'));
+    expect(formatNote(20000, OMR)).toBe(nb('OMR 20'));
   });
 });
 

@@ -15,15 +15,21 @@ export function formatMajor(minor: number, exponent: number): string {
   return negative ? `-${body}` : body;
 }
 
-/** 4500 AED -> "AED 45.00"; 4500 OMR -> "OMR 4.500"; -500 AED -> "AED -5.00". */
+/**
+ * Between the currency code and the number: a no-break space (U+00A0), so an
+ * amount never wraps inside ("AED" above "300.00") in a narrow column.
+ */
+export const MONEY_SPACE = '\u00a0';
+
+/** 4500 AED -> "AED 45.00"; 4500 OMR -> "OMR 4.500"; -500 AED -> "AED -5.00" (the space is MONEY_SPACE). */
 export function formatMinor(minor: number, currency: Currency): string {
-  return `${currency.code} ${formatMajor(minor, currency.exponent)}`;
+  return `${currency.code}${MONEY_SPACE}${formatMajor(minor, currency.exponent)}`;
 }
 
 /** A short note label: whole amounts lose their zero decimals (AED 50, OMR 0.500). */
 export function formatNote(minor: number, currency: Currency): string {
   const unit = 10 ** currency.exponent;
-  if (minor % unit === 0) return `${currency.code} ${minor / unit}`;
+  if (minor % unit === 0) return `${currency.code}${MONEY_SPACE}${minor / unit}`;
   return formatMinor(minor, currency);
 }
 
@@ -72,6 +78,7 @@ const NOTES: Record<string, readonly string[]> = {
   USD: ['1', '5', '10', '20', '50', '100'],
   EUR: ['5', '10', '20', '50', '100', '200'],
   GBP: ['5', '10', '20', '50'],
+  LBP: ['1000', '5000', '10000', '20000', '50000', '100000'],
 };
 
 const GENERIC_NOTES = ['1', '2', '5', '10', '20', '50', '100', '200', '500', '1000'];
@@ -85,6 +92,15 @@ export function denominations(currency: Currency): number[] {
     if (r.ok && r.minor > 0) out.push(r.minor);
   }
   return out.sort((a, b) => a - b);
+}
+
+/**
+ * The currency's largest note, in minor units: change never reaches it (the
+ * engine's `Currency::largest_note_minor` says the same for its currencies).
+ */
+export function largestNote(currency: Currency): number {
+  const notes = denominations(currency);
+  return notes[notes.length - 1] ?? Number.MAX_SAFE_INTEGER;
 }
 
 export interface QuickTender {

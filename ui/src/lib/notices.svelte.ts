@@ -16,7 +16,9 @@ class Notices {
 
   error(e: unknown, details: string[] = []): void {
     const err = e instanceof BackendError ? e : toBackendError(e);
-    this.current = { id: this.next++, code: err.code, message: err.message, details };
+    // An engine sentence may come as lines: the first is the message.
+    const [first = '', ...rest] = err.message.split('\n');
+    this.current = { id: this.next++, code: err.code, message: first, details: [...rest, ...details] };
   }
 
   message(code: string, message: string, details: string[] = []): void {

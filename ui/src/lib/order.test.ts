@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { companionFor } from './seatmap';
+import type { SeatMap, SeatView } from './types';
 import {
   canPay,
   checkTender,
+  confirmWheelchair,
+  wheelchairConfirmed,
   defaultTicketType,
   dragModeFor,
   dragSeat,
@@ -194,5 +198,33 @@ describe('dragging across a row', () => {
     expect(mode).toBe('remove');
     for (const s of [a, b, other]) o = dragSeat(o, s, mode, a.y);
     expect(o.seats).toEqual(['G-1']);
+  });
+});
+
+describe('wheelchair places', () => {
+  const seat = (label: string, x: number, kind: 'standard' | 'wheelchair' | 'companion', state = 'free'): SeatView =>
+    ({ label, row: 'A', x, y: 0, area: 'standard', kind, state }) as SeatView;
+  const wc = seat('A-2', 1, 'wheelchair');
+  const comp = seat('A-3', 2, 'companion');
+  const map = { seats: [seat('A-1', 0, 'wheelchair'), wc, comp, seat('A-4', 3, 'standard'), seat('A-9', 9, 'companion')] } as SeatMap;
+
+  it('offers the companion seat beside the place, not one across the hall', () => {
+    expect(companionFor(map, wc)?.label).toBe('A-3');
+    expect(companionFor(map, seat('A-1', 0, 'wheelchair'))?.label).toBe('A-3');
+    expect(companionFor(map, wc, ['A-3'])).toBeNull();
+    const far = { seats: [wc, seat('A-9', 9, 'companion')] } as SeatMap;
+    expect(companionFor(far, wc)).toBeNull();
+  });
+  it('adds a confirmed place with or without its companion, and a drag never adds one', () => {
+    const o = emptyOrder('s1', 'adult');
+    const both = confirmWheelchair(o, wc, comp);
+    expect(both.seats).toEqual(['A-2', 'A-3']);
+    expect(both.wheelchair_confirmed).toEqual(['A-2']);
+    expect(wheelchairConfirmed(both, map.seats)).toBe(true);
+    expect(confirmWheelchair(o, wc, null).seats).toEqual(['A-2']);
+    // Toggled in without the question (as a plain seat): not confirmed.
+    expect(wheelchairConfirmed(toggleSeat(o, wc), map.seats)).toBe(false);
+    expect(dragSeat(o, wc, 'add', 0).seats).toEqual([]);
+    expect(dragSeat(o, comp, 'add', 0).seats).toEqual(['A-3']);
   });
 });

@@ -12,6 +12,30 @@ export interface Order {
   ticket_type: string | null;
   /** A supervisor's price for every ticket (the engine checks the PIN when selling). */
   price_override?: PriceOverrideArgs | null;
+  /** Wheelchair places the cashier confirmed the customer needs (never sold as plain seats otherwise). */
+  wheelchair_confirmed?: string[];
+}
+
+/**
+ * Adds a wheelchair place the cashier confirmed, with its companion seat
+ * when one is wanted.
+ */
+export function confirmWheelchair(order: Order, seat: SeatView, companion: SeatView | null): Order {
+  const add = [seat, ...(companion ? [companion] : [])]
+    .filter((s) => isSellable(s.state) && !order.seats.includes(s.label))
+    .map((s) => s.label);
+  return {
+    ...order,
+    seats: [...order.seats, ...add],
+    wheelchair_confirmed: [...new Set([...(order.wheelchair_confirmed ?? []), seat.label])],
+  };
+}
+
+/** Whether the order's wheelchair places were all confirmed (or it has none in `seats`). */
+export function wheelchairConfirmed(order: Order, seats: readonly SeatView[]): boolean {
+  const confirmed = new Set(order.wheelchair_confirmed ?? []);
+  const chosen = new Set(order.seats);
+  return seats.every((s) => s.kind !== 'wheelchair' || !chosen.has(s.label) || confirmed.has(s.label));
 }
 
 export function emptyOrder(showtime_id: string | null = null, ticket_type: string | null = null): Order {
@@ -47,7 +71,8 @@ export function dragModeFor(order: Order, seat: SeatView): DragMode {
 export function dragSeat(order: Order, seat: SeatView, mode: DragMode, row: number): Order {
   if (seat.y !== row) return order;
   const chosen = order.seats.includes(seat.label);
-  if (mode === 'add' && !chosen && isSellable(seat.state)) {
+  // A drag never adds a wheelchair place: it is asked for one by one.
+  if (mode === 'add' && !chosen && isSellable(seat.state) && seat.kind !== 'wheelchair') {
     return { ...order, seats: [...order.seats, seat.label] };
   }
   if (mode === 'remove' && chosen) {

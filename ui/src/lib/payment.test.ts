@@ -25,6 +25,18 @@ describe('cash', () => {
     expect(c.cashError).toBe('short');
     expect(c.short).toBe(1000);
   });
+  it('refuses absurd cash: a change of a whole largest note or more, per currency', () => {
+    // AED 130 with 99,999,999,999 typed (the defect), or a whole AED 1,000 note too many.
+    expect(checkPayment({ ...none, mode: 'cash', cash: '99999999999' }, 13000, AED).cashError).toBe('too_much');
+    expect(checkPayment({ ...none, mode: 'cash', cash: '1130' }, 13000, AED).cashError).toBe('too_much');
+    expect(checkPayment({ ...none, mode: 'cash', cash: '1120' }, 13000, AED).ok?.change).toBe(99000);
+    // OMR's largest note is 50.
+    expect(checkPayment({ ...none, mode: 'cash', cash: '53.5' }, 3500, OMR).cashError).toBe('too_much');
+    expect(checkPayment({ ...none, mode: 'cash', cash: '53.499' }, 3500, OMR).ok?.change).toBe(49999);
+    // In a split, against the cash still due.
+    const split = checkPayment({ mode: 'split', card: '60', reference: 'A1', cash: '1090' }, 15000, AED);
+    expect(split.cashError).toBe('too_much');
+  });
   it('passes parse errors through, with 3 decimals for OMR', () => {
     expect(checkPayment({ ...none, mode: 'cash' }, 9000, AED).cashError).toBe('empty');
     expect(checkPayment({ ...none, mode: 'cash', cash: '90.001' }, 9000, AED).cashError).toBe('too_many_decimals');

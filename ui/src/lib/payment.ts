@@ -8,7 +8,7 @@
 // it is in the engine (domain::payment).
 
 import { latinDigits } from './pin';
-import { parseMajor, type ParseError } from './money';
+import { largestNote, parseMajor, type ParseError } from './money';
 import type { Currency } from './types';
 import type { CardArgs } from './bindings/CardArgs';
 
@@ -30,7 +30,11 @@ export interface PayInput {
   reference: string;
 }
 
-export type AmountError = ParseError | 'short' | 'card_zero' | 'card_total';
+/**
+ * `too_much`: the change would be a whole largest note or more (AED 1,000,
+ * OMR 50): a typing slip the engine refuses too (`money.tender_too_large`).
+ */
+export type AmountError = ParseError | 'short' | 'too_much' | 'card_zero' | 'card_total';
 export type ReferenceError = 'empty' | 'card_number' | 'too_long' | 'invalid';
 
 /** What `sell` needs to settle the total. */
@@ -128,7 +132,8 @@ export function checkPayment(input: PayInput, total: number, currency: Currency)
     else if (c.minor < due) {
       out.cashError = 'short';
       out.short = due - c.minor;
-    } else tendered = c.minor;
+    } else if (c.minor - due >= largestNote(currency)) out.cashError = 'too_much';
+    else tendered = c.minor;
   }
   if (out.cashError !== null || out.referenceError !== null) return out;
 

@@ -285,6 +285,22 @@ export function sameMap(a: SeatMap | null, b: SeatMap | null): boolean {
   });
 }
 
+/**
+ * The companion seat offered with a wheelchair place: the nearest companion
+ * seat beside it in its row (at most one aisle away) that can be sold and is
+ * not `taken`; null when there is none.
+ */
+export function companionFor(map: SeatMap, seat: SeatView, taken: readonly string[] = []): SeatView | null {
+  let best: SeatView | null = null;
+  for (const s of map.seats) {
+    if (s.kind !== 'companion' || s.y !== seat.y || !isSellable(s.state) || taken.includes(s.label)) continue;
+    const d = Math.abs(s.x - seat.x);
+    if (d > 2) continue;
+    if (!best || d < Math.abs(best.x - seat.x)) best = s;
+  }
+  return best;
+}
+
 /** Seats of the order that are not leased to this terminal (what an offline sale needs a manager's override for). */
 export function unleasedSeats(map: SeatMap, labels: readonly string[]): string[] {
   const byLabel = new Map(map.seats.map((s) => [s.label, s.state]));

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { formatDayButton } from './format';
-import { ADVANCE_DAYS, addDays, availability, dayChoices, groupByFilm, hasStarted, isDay, keptDay, tileView } from './showtimes';
+import {
+  ADVANCE_DAYS,
+  addDays,
+  availability,
+  dayChoices,
+  groupByFilm,
+  hasStarted,
+  isDay,
+  keptDay,
+  nextDayMark,
+  startDay,
+  tileView,
+} from './showtimes';
 import type { ShowtimeSummary } from './types';
 
 function show(id: string, film: string, time: string, extra: Partial<ShowtimeSummary> = {}): ShowtimeSummary {
@@ -135,5 +147,46 @@ describe('business days for advance sales', () => {
     expect(ar.date).toMatch(/^27 /);
     expect(ar.weekday).toMatch(/[\u0600-\u06ff]/);
     expect(formatDayButton('bad', 'en')).toEqual({ weekday: '', date: 'bad' });
+  });
+});
+
+describe('nextDayMark', () => {
+  // Friday 4 Dec 2026's business day in Dubai runs until the 06:00 cut-off on Saturday.
+  const friday = { business_day: '2026-12-04' };
+
+  it('marks no show on its business day’s own date', () => {
+    expect(nextDayMark({ ...friday, starts_at: '2026-12-04T22:15:00+04:00' }, 'Asia/Dubai')).toBeNull();
+    expect(nextDayMark({ ...friday, starts_at: '2026-12-04T22:15:00+04:00' })).toBeNull();
+    expect(nextDayMark({ ...friday, starts_at: '2026-12-04T23:59:00+04:00' }, 'Asia/Dubai')).toBeNull();
+  });
+
+  it('marks a show after midnight of the same business day as the next day', () => {
+    const late = { ...friday, starts_at: '2026-12-05T00:30:00+04:00' };
+    expect(nextDayMark(late, 'Asia/Dubai')).toEqual({ days: 1, day: '2026-12-05' });
+    // Without a zone, the site's offset written in starts_at decides.
+    expect(nextDayMark(late)).toEqual({ days: 1, day: '2026-12-05' });
+    expect(formatDayButton(nextDayMark(late)!.day, 'en')).toEqual({ weekday: 'Sat', date: '5 Dec' });
+  });
+
+  it('reads the start on the site’s clocks, not in UTC', () => {
+    // 00:30 in Dubai is 20:30 UTC on the day before.
+    const utc = { ...friday, starts_at: '2026-12-04T20:30:00Z' };
+    expect(nextDayMark(utc, 'Asia/Dubai')).toEqual({ days: 1, day: '2026-12-05' });
+    expect(nextDayMark(utc, 'UTC')).toBeNull();
+    // An unknown zone falls back on the written date.
+    expect(startDay('2026-12-05T00:30:00+04:00', 'Not/A_Zone')).toBe('2026-12-05');
+  });
+
+  it('marks across a month and a year end', () => {
+    expect(nextDayMark({ business_day: '2026-12-31', starts_at: '2027-01-01T01:00:00+04:00' }, 'Asia/Dubai')).toEqual({
+      days: 1,
+      day: '2027-01-01',
+    });
+  });
+
+  it('has no mark for data it cannot read', () => {
+    expect(nextDayMark({ business_day: '2026-12-04', starts_at: 'soon' })).toBeNull();
+    expect(nextDayMark({ business_day: '', starts_at: '2026-12-05T00:30:00+04:00' })).toBeNull();
+    expect(startDay('nonsense')).toBeNull();
   });
 });

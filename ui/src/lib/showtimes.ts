@@ -121,3 +121,61 @@ export function keptDay(chosen: string | null, today: string, count = ADVANCE_DA
   if (chosen === null || chosen === today) return null;
   return dayChoices(today, count).some((c) => c.day === chosen) ? chosen : null;
 }
+
+const RFC3339_DAY = /^(\d{4}-\d{2}-\d{2})T/;
+
+/**
+ * The calendar day (YYYY-MM-DD) a showtime starts on, on the site's clocks:
+ * in `timeZone` when given and known, else the date written in `starts_at`
+ * (RFC 3339 with the site's offset). `null` when `starts_at` is not a time.
+ */
+export function startDay(startsAt: string, timeZone?: string | null): string | null {
+  const ms = Date.parse(startsAt);
+  if (Number.isNaN(ms)) return null;
+  if (timeZone) {
+    try {
+      const parts = new Intl.DateTimeFormat('en-GB', {
+        timeZone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        calendar: 'gregory',
+        numberingSystem: 'latn',
+      }).formatToParts(new Date(ms));
+      const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+      const day = `${part('year')}-${part('month')}-${part('day')}`;
+      if (isDay(day)) return day;
+    } catch {
+      // An unknown zone: the offset written in starts_at is the site's.
+    }
+  }
+  const m = RFC3339_DAY.exec(startsAt);
+  return m && isDay(m[1]!) ? m[1]! : null;
+}
+
+function dayNumber(day: string): number {
+  return Date.parse(`${day}T00:00:00Z`) / 86_400_000;
+}
+
+export interface NextDayMark {
+  /** Calendar days after the business day: 1 for a show after midnight. */
+  days: number;
+  /** The calendar day the show starts on (YYYY-MM-DD). */
+  day: string;
+}
+
+/**
+ * A show after midnight that still belongs to the previous business day (the
+ * 00:30 show of Friday's business day starts on Saturday) is marked "+1" next
+ * to its time; a show on its business day's own date has no mark (`null`).
+ * The start is read on the site's clocks (see `startDay`).
+ */
+export function nextDayMark(
+  s: Pick<ShowtimeSummary, 'starts_at' | 'business_day'>,
+  timeZone?: string | null,
+): NextDayMark | null {
+  const day = startDay(s.starts_at, timeZone);
+  if (day === null || !isDay(s.business_day)) return null;
+  const days = Math.round(dayNumber(day) - dayNumber(s.business_day));
+  return days > 0 ? { days, day } : null;
+}
