@@ -238,7 +238,7 @@ impl Env {
                         ticket_type: "adult".into(),
                         hold_id: None,
                         price_override: None,
-                        wheelchair_confirmed: false,
+                        wheelchair_seats: Vec::new(),
                     }],
                     tendered_minor: 100_000,
                     card: None,

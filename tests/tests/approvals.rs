@@ -62,6 +62,10 @@ fn an_approval_is_checked_for_its_action_when_the_pin_is_entered() {
         assert_eq!(err.code(), code, "{action:?} with {pin:?}: {err}");
     }
 
+    // A refusal names nobody (it would tell the cashier whose PIN it is).
+    let err = check(ApprovalAction::OfflineOverride, "2222").unwrap_err();
+    assert!(!err.to_string().contains("Demo"), "{err}");
+
     // Without a session nobody asks.
     let err = rt
         .block_on(site::commands::check_approval(
@@ -74,6 +78,42 @@ fn an_approval_is_checked_for_its_action_when_the_pin_is_entered() {
         ))
         .unwrap_err();
     assert_eq!(err.code(), "not_logged_in");
+}
+
+/// A PIN that may not approve counts towards the PIN pad's lockout, the
+/// cashier's own included: entering it between guesses does not reset the
+/// count (it did: approvals could be used to try supervisors' PINs).
+#[test]
+fn approval_guesses_count_towards_the_lockout() {
+    let dir = tempfile::tempdir().unwrap();
+    let central = Central::start(dir.path());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let site = Site::open(
+        &dir.path().join("t1"),
+        Arc::new(SystemClock),
+        Arc::new(V7Ids),
+        false,
+    )
+    .unwrap();
+    rt.block_on(site.init(&central.url, "dxb-marina", "dxb-marina-t1"))
+        .unwrap();
+    let token = site.login("1111").unwrap().token;
+    let check = |pin: &str| {
+        rt.block_on(site::commands::check_approval(
+            &site,
+            CheckApprovalArgs {
+                token: token.clone(),
+                action: ApprovalAction::PriceOverride,
+                approval: Approval { pin: pin.into() },
+            },
+        ))
+    };
+    for _ in 1..site::auth::MAX_FAILURES {
+        assert_eq!(check("9999").unwrap_err().code(), "wrong_pin");
+    }
+    // The cashier's own PIN: refused, and the last try before the lockout.
+    assert_eq!(check("1111").unwrap_err().code(), "not_allowed");
+    assert_eq!(check("2222").unwrap_err().code(), "locked_out");
 }
 
 /// Central dies and comes back: while it is away the pump probes its health
@@ -107,7 +147,13 @@ fn a_terminal_sees_central_again_by_probing_while_it_is_away() {
     let watcher = rt.spawn({
         let site = site.clone();
         async move {
-            site::pump::back_online(&site, std::time::Duration::from_millis(50)).await;
+            site::pump::back_online(
+                &site,
+                std::time::Duration::from_millis(50),
+                std::time::Duration::ZERO,
+                &site::clock::SeededJitter::new(7),
+            )
+            .await;
         }
     });
     std::thread::sleep(std::time::Duration::from_millis(300));

@@ -56,6 +56,30 @@ fn a_supervisor_reseats_with_a_change_slip_and_a_new_ticket() {
         "2222",
     ]);
     assert!(err.contains("seat_unavailable"), "{err}");
+    // A wheelchair place goes only to a customer who had one.
+    let seats = t.json(&["seats", "--showtime", &show, "--json"]);
+    let place = seats
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "wheelchair" && s["state"] == "free")
+        .and_then(|s| s["label"].as_str())
+        .expect("a free wheelchair place on Screen 2")
+        .to_string();
+    let err = t.fails(&[
+        "reseat",
+        "--order",
+        &order,
+        "--from",
+        "C-1",
+        "--to",
+        &place,
+        "--reason",
+        "broken seat",
+        "--pin",
+        "2222",
+    ]);
+    assert!(err.contains("seat.wheelchair_unconfirmed"), "{err}");
     let err = t.fails(&[
         "reseat",
         "--order",

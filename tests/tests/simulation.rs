@@ -367,6 +367,8 @@ fn run_sim(cfg: SimConfig) -> Vec<String> {
                     "cash:1000",
                     "--pin",
                     "1111",
+                    // Random seats may be wheelchair places: sold as such.
+                    "--accessible",
                     "--json",
                 ];
                 if override_sale {

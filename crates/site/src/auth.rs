@@ -68,6 +68,49 @@ impl Sessions {
         }
     }
 
+    /// Checks an approver's PIN. Like a log-in, except that the PIN of
+    /// someone who may not approve (`qualifies` is false: a cashier, or a
+    /// supervisor for a manager's action, the caller's own PIN included)
+    /// counts as a wrong PIN towards the lockout and never resets it, so an
+    /// approval dialog cannot be used to try PINs. Such a PIN gives `None`.
+    pub fn check_approver_pin(
+        &self,
+        staff: &[StaffRow],
+        pin: &str,
+        now: Timestamp,
+        qualifies: impl Fn(&StaffRow) -> bool,
+    ) -> Result<Option<StaffRow>> {
+        validate_pin(pin)?;
+        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(until) = failures.locked_until {
+            if now < until {
+                return Err(SiteError::LockedOut((until - now).as_secs().max(1)));
+            }
+            *failures = Failures::default();
+        }
+        let argon = argon2::Argon2::default();
+        let found = staff.iter().find(|m| {
+            PasswordHash::new(&m.pin_hash)
+                .is_ok_and(|h| argon.verify_password(pin.as_bytes(), &h).is_ok())
+        });
+        match found {
+            Some(m) if qualifies(m) => {
+                *failures = Failures::default();
+                Ok(Some(m.clone()))
+            }
+            other => {
+                failures.count += 1;
+                if failures.count >= MAX_FAILURES {
+                    failures.locked_until = Some(now + LOCKOUT);
+                }
+                match other {
+                    Some(_) => Ok(None),
+                    None => Err(SiteError::WrongPin),
+                }
+            }
+        }
+    }
+
     /// Opens a session for `member` with a fresh token.
     pub fn open_session(&self, member: StaffRow, token: Uuid) -> Session {
         let token = token.simple().to_string();

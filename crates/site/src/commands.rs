@@ -151,10 +151,11 @@ command_table! {
         site.release_selection(&staff, &a).await?;
         Ok(Empty {})
     }
-    /// Opens the signed-in cashier's shift with a counted float.
+    /// Checks an approver's PIN for an action when it is typed (the action checks it again).
     check_approval(site, staff, a: CheckApprovalArgs) -> ApproverView, Staff {
         site.check_approval(&staff, &a)
     }
+    /// Opens the signed-in cashier's shift with a counted float.
     shift_open(site, staff, a: ShiftOpenArgs) -> ShiftReport, Staff {
         site.open_shift(&staff, a.float_minor)
     }
@@ -249,6 +250,7 @@ mod tests {
             "release_hold",
             "shift_open",
             "shift_close",
+            "check_approval",
         ] {
             assert!(staff.contains(&name), "{name} must need a session");
         }

@@ -230,20 +230,32 @@ impl Site {
         manager_only: bool,
         refusal: &str,
     ) -> Result<StaffRow> {
-        let approver = match approval {
-            Some(a) if !a.pin.trim().is_empty() => self.staff_by_pin(a.pin.trim())?,
-            _ => staff.clone(),
-        };
-        let allowed = match approver.role {
-            protocol::Role::Manager => true,
-            protocol::Role::Supervisor => !manager_only,
-            protocol::Role::Cashier => false,
-        };
-        if allowed {
-            Ok(approver)
-        } else {
-            Err(SiteError::NotAllowed(refusal.to_string()))
+        if let Some(a) = approval.filter(|a| !a.pin.trim().is_empty()) {
+            return self.approver_by_pin(a.pin.trim(), manager_only, refusal);
         }
+        if may_approve(staff, manager_only) {
+            Ok(staff.clone())
+        } else {
+            Err(refused(manager_only, refusal))
+        }
+    }
+
+    /// The approver whose PIN this is, if they may approve (a manager, or
+    /// with `manager_only` false a supervisor too). A PIN of anyone else
+    /// counts towards the PIN pad's lockout and is refused with `refusal`,
+    /// naming nobody.
+    pub fn approver_by_pin(
+        &self,
+        pin: &str,
+        manager_only: bool,
+        refusal: &str,
+    ) -> Result<StaffRow> {
+        let staff = store::staff(&self.db())?;
+        self.auth
+            .check_approver_pin(&staff, pin, self.clock.now(), |m| {
+                may_approve(m, manager_only)
+            })?
+            .ok_or_else(|| refused(manager_only, refusal))
     }
 
     /// Checks, before it is applied, that `args.approval` is a PIN of
@@ -260,27 +272,16 @@ impl Site {
         if pin.is_empty() {
             return Err(SiteError::Invalid("enter the approver's PIN".into()));
         }
-        let approver = self.staff_by_pin(pin)?;
-        let (allowed, needs) = match args.action {
-            ApprovalAction::PriceOverride => (
-                approver.role != protocol::Role::Cashier,
-                "price overrides need a supervisor or a manager",
-            ),
-            ApprovalAction::Reprint => (
-                approver.role != protocol::Role::Cashier,
-                "reprints need a supervisor or a manager",
-            ),
-            ApprovalAction::OfflineOverride => (
-                approver.role == protocol::Role::Manager,
-                "only a manager can approve an offline override",
-            ),
+        let (manager_only, needs) = match args.action {
+            ApprovalAction::PriceOverride => {
+                (false, "price overrides need a supervisor or a manager")
+            }
+            ApprovalAction::Reprint => (false, "reprints need a supervisor or a manager"),
+            ApprovalAction::OfflineOverride => {
+                (true, "only a manager can approve an offline override")
+            }
         };
-        if !allowed {
-            return Err(SiteError::NotAllowed(format!(
-                "{} is not allowed: {needs}",
-                approver.name
-            )));
-        }
+        let approver = self.approver_by_pin(pin, manager_only, needs)?;
         Ok(crate::api::ApproverView {
             staff_id: approver.id,
             name: approver.name,
@@ -292,5 +293,23 @@ impl Site {
     pub fn staff_by_pin(&self, pin: &str) -> Result<StaffRow> {
         let staff = store::staff(&self.db())?;
         self.auth.check_pin(&staff, pin, self.clock.now())
+    }
+}
+
+/// Whether `m` may approve an action (a manager's only, or a supervisor's).
+fn may_approve(m: &StaffRow, manager_only: bool) -> bool {
+    match m.role {
+        protocol::Role::Manager => true,
+        protocol::Role::Supervisor => !manager_only,
+        protocol::Role::Cashier => false,
+    }
+}
+
+/// The refusal of an approval, saying who may give it.
+fn refused(manager_only: bool, refusal: &str) -> SiteError {
+    if manager_only {
+        SiteError::NeedsManager(refusal.to_string())
+    } else {
+        SiteError::NotAllowed(refusal.to_string())
     }
 }

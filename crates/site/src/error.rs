@@ -22,9 +22,12 @@ pub enum SiteError {
     /// No or expired session.
     #[error("please log in again")]
     NotLoggedIn,
-    /// The staff member's role may not do this.
+    /// The staff member's role may not do this (a supervisor or a manager may).
     #[error("{0}")]
     NotAllowed(String),
+    /// Only a manager may do this.
+    #[error("{0}")]
+    NeedsManager(String),
     /// Unknown order.
     #[error("unknown order '{0}'")]
     UnknownOrder(String),
@@ -119,7 +122,7 @@ impl SiteError {
             SiteError::WrongPin => "wrong_pin",
             SiteError::LockedOut(_) => "locked_out",
             SiteError::NotLoggedIn => "not_logged_in",
-            SiteError::NotAllowed(_) => "not_allowed",
+            SiteError::NotAllowed(_) | SiteError::NeedsManager(_) => "not_allowed",
             SiteError::UnknownOrder(_) => "unknown_order",
             SiteError::Age(e) => e.code(),
             SiteError::Payment(e) => e.code(),
@@ -172,6 +175,8 @@ impl SiteError {
     pub fn params(&self) -> BTreeMap<String, String> {
         let pairs: Vec<(&str, String)> = match self {
             SiteError::LockedOut(s) => vec![("seconds", s.to_string())],
+            SiteError::NotAllowed(_) => vec![("needs", "supervisor".to_string())],
+            SiteError::NeedsManager(_) => vec![("needs", "manager".to_string())],
             SiteError::SeatUnavailable(v)
             | SiteError::UnknownSeats(v)
             | SiteError::OfflineNotLeased(v)
@@ -245,7 +250,7 @@ pub enum OverrideRefusal {
     },
     /// Below the floor without being a complimentary ticket.
     #[error(
-        "{price} is below the lowest override price {floor} (half the list price): make it a complimentary ticket instead"
+        "{price} is below the lowest override price {floor} (half the highest list price): make it a complimentary ticket instead"
     )]
     BelowFloor {
         /// The override price, formatted.

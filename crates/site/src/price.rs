@@ -21,6 +21,9 @@ use rusqlite::Connection;
 /// Longest reason for a price override, in characters.
 pub const MAX_REASON_CHARS: usize = 120;
 
+/// Who may approve a price override.
+pub const OVERRIDE_NEEDS: &str = "price overrides need a supervisor or a manager";
+
 /// An override may lower a ticket to this share of its list price, no
 /// further; below it (down to 0) only a complimentary ticket goes.
 pub const OVERRIDE_FLOOR_PERCENT: i64 = 50;
@@ -32,8 +35,9 @@ pub fn override_floor(list_minor: i64) -> i64 {
 }
 
 /// Checks an approved override against the list prices of the seats it
-/// prices: never above the lowest list price, never below its floor, and 0
-/// only as a complimentary ticket.
+/// prices: never above the lowest list price, never below the floor of the
+/// highest (so a premium seat cannot go lower than half its own price), and
+/// 0 only as a complimentary ticket.
 pub fn check_override_bounds(
     o: &ApprovedOverride,
     list_minor: &[i64],
@@ -46,7 +50,10 @@ pub fn check_override_bounds(
             Err(OverrideRefusal::ComplimentaryNotFree)
         };
     }
-    let Some(list) = list_minor.iter().copied().min() else {
+    let (Some(list), Some(highest)) = (
+        list_minor.iter().copied().min(),
+        list_minor.iter().copied().max(),
+    ) else {
         return Ok(());
     };
     if o.price_minor > list {
@@ -55,7 +62,7 @@ pub fn check_override_bounds(
             list: currency.format(list),
         });
     }
-    let floor = override_floor(list);
+    let floor = override_floor(highest);
     if o.price_minor < floor {
         return Err(OverrideRefusal::BelowFloor {
             price: currency.format(o.price_minor),
@@ -200,10 +207,7 @@ pub fn check_override(
     }
     let approver = staff_by_pin(args.approval.pin.trim())?;
     if approver.role == Role::Cashier {
-        return Err(SiteError::NotAllowed(format!(
-            "{} is not a supervisor: price overrides need a supervisor or a manager",
-            approver.name
-        )));
+        return Err(SiteError::NotAllowed(OVERRIDE_NEEDS.into()));
     }
     Ok(ApprovedOverride {
         price_minor: args.price_minor,
@@ -248,13 +252,13 @@ mod tests {
     fn overrides_stay_between_the_floor_and_the_list_price() {
         let aed = domain::Currency::Aed;
         let list = [75_00, 65_00];
-        // Down to half the lowest list price, never above it.
+        // Never above the lowest list price, down to half the highest.
         assert!(check_override_bounds(&approved(65_00, false), &list, aed).is_ok());
-        assert!(check_override_bounds(&approved(32_50, false), &list, aed).is_ok());
+        assert!(check_override_bounds(&approved(37_50, false), &list, aed).is_ok());
         let cases = [
             (approved(65_01, false), "override.above_list"),
             (approved(9_999_999_999_900, false), "override.above_list"),
-            (approved(32_49, false), "override.below_floor"),
+            (approved(37_49, false), "override.below_floor"),
             (approved(0, false), "override.below_floor"),
             (approved(1_00, true), "override.complimentary_not_free"),
         ];

@@ -86,9 +86,10 @@ async fn follow_loop(site: Arc<Site>, policy: Backoff, jitter: Arc<dyn Jitter>) 
                 // Only a link that is down ends the pause early: a feed that
                 // fails while central answers keeps backing off.
                 let offline = !site.is_online();
+                let pause = policy.pause(failures, jitter.factor());
                 tokio::select! {
-                    _ = tokio::time::sleep(policy.pause(failures, jitter.factor())) => {}
-                    _ = back_online(&site, policy.probe), if offline => failures = 0,
+                    _ = tokio::time::sleep(pause) => {}
+                    _ = back_online(&site, policy.probe, pause / 4, jitter.as_ref()), if offline => {}
                 }
             }
         }
@@ -112,22 +113,32 @@ async fn push_loop(site: Arc<Site>, policy: Backoff, jitter: Arc<dyn Jitter>) {
         // Only a link that is down ends the pause early (central answering
         // 429 or 5xx keeps the backoff).
         let offline = failures > 0 && !site.is_online();
+        let pause = policy.pause(failures, jitter.factor());
         tokio::select! {
-            _ = tokio::time::sleep(policy.pause(failures, jitter.factor())) => {}
+            _ = tokio::time::sleep(pause) => {}
             _ = site.print_kick.notified() => {}
             // Central is back: push at once rather than after the backoff.
-            _ = back_online(&site, policy.probe), if offline => {}
+            _ = back_online(&site, policy.probe, pause / 4, jitter.as_ref()), if offline => {}
         }
     }
 }
 
-/// Returns once central answers again: while the link is down, a health
-/// call every `every` (each call updates the link state the status bar
-/// shows). Returns at once when the link is up.
-pub async fn back_online(site: &Site, every: Duration) {
-    while !site.is_online() {
-        tokio::time::sleep(every).await;
-        site.probe_link().await;
+/// Returns once central answers again and at least `at_least` has passed:
+/// while the link is down, a health call every `every` (scaled by the
+/// jitter, so a fleet does not probe in step), each updating the link state
+/// the status bar shows at once. `at_least` (a share of the backoff pause)
+/// keeps a call that keeps failing while central's health answers (an
+/// overloaded central, a proxy cutting long polls) backing off.
+pub async fn back_online(site: &Site, every: Duration, at_least: Duration, jitter: &dyn Jitter) {
+    let start = tokio::time::Instant::now();
+    loop {
+        if site.is_online() && start.elapsed() >= at_least {
+            return;
+        }
+        tokio::time::sleep(every.mul_f64(jitter.factor().clamp(0.5, 1.5))).await;
+        if !site.is_online() {
+            site.probe_link().await;
+        }
     }
 }
 

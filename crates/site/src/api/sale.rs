@@ -95,11 +95,11 @@ pub struct SellPart {
     #[serde(default)]
     #[ts(optional)]
     pub price_override: Option<PriceOverrideArgs>,
-    /// The cashier confirmed that the customer needs the wheelchair places
-    /// among these seats: without it a wheelchair place is never sold.
+    /// The wheelchair places among `seats` the cashier confirmed the
+    /// customer needs: a wheelchair place not listed here is never sold.
     #[serde(default)]
     #[ts(optional)]
-    pub wheelchair_confirmed: Option<bool>,
+    pub wheelchair_seats: Option<Vec<String>>,
 }
 
 /// A supervisor sets the price of the order's tickets by hand.

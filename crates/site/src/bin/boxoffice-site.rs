@@ -354,7 +354,7 @@ fn parse_part(text: &str) -> Result<SellPart, SiteError> {
         ticket_type,
         hold_id: None,
         price_override: None,
-        wheelchair_confirmed: None,
+        wheelchair_seats: None,
     })
 }
 
@@ -586,7 +586,13 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
         } => {
             let more = also
                 .iter()
-                .map(|a| parse_part(a))
+                .map(|a| {
+                    // --accessible confirms the wheelchair places of every part.
+                    parse_part(a).map(|p| SellPart {
+                        wheelchair_seats: accessible.then(|| p.seats.clone()),
+                        ..p
+                    })
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             let token = site.login(&pin)?.token;
             // A one-shot process has no pump: learn whether central answers now.
@@ -638,6 +644,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                     .filter(|s| !s.is_empty())
                     .collect(),
             };
+            let wheelchair_seats = accessible.then(|| seats.clone());
             let sale = commands::sell(
                 &site,
                 site::api::SellArgs {
@@ -648,7 +655,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                         ticket_type: ticket,
                         hold_id: None,
                         price_override,
-                        wheelchair_confirmed: accessible.then_some(true),
+                        wheelchair_seats,
                     })
                     .chain(more)
                     .collect(),

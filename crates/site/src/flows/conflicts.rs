@@ -191,6 +191,17 @@ impl Site {
         if !busy.is_empty() {
             return Err(SiteError::SeatUnavailable(busy));
         }
+        // Wheelchair places go only to customers who had as many.
+        let (wanted_places, had_places) = {
+            let db = self.db();
+            (
+                store::wheelchair_places(&db, &show, &replacements)?,
+                store::wheelchair_places(&db, &show, &task.taken)?,
+            )
+        };
+        if wanted_places.len() > had_places.len() {
+            return Err(SiteError::WheelchairUnconfirmed(wanted_places));
+        }
         // The order's seats after the move, with their ticket types and prices.
         let old = store::order_seat_lines(&self.db(), &order_id.to_string())?;
         let mut moves = Vec::new();

@@ -63,6 +63,14 @@ impl Site {
             Some(SeatState::Free | SeatState::Leased) => {}
             Some(_) => return Err(SiteError::SeatUnavailable(vec![to.to_string()])),
         }
+        // A wheelchair place goes only to a customer who had one.
+        let to_seat = [to.to_string()];
+        let from_seat = [from.to_string()];
+        if !store::wheelchair_places(&self.db(), &show, &to_seat)?.is_empty()
+            && store::wheelchair_places(&self.db(), &show, &from_seat)?.is_empty()
+        {
+            return Err(SiteError::WheelchairUnconfirmed(to_seat.to_vec()));
+        }
 
         // Secure the new seat at central, as a sale does.
         let client = self.client()?;

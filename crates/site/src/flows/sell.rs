@@ -33,8 +33,8 @@ pub struct SalePart {
     pub hold_id: Option<String>,
     /// A supervisor's price for every ticket of the part (checked by the engine).
     pub price_override: Option<crate::api::PriceOverrideArgs>,
-    /// The customer needs the wheelchair places among the seats.
-    pub wheelchair_confirmed: bool,
+    /// The wheelchair places the cashier confirmed the customer needs.
+    pub wheelchair_seats: Vec<String>,
 }
 
 impl From<&crate::api::SellPart> for SalePart {
@@ -45,7 +45,7 @@ impl From<&crate::api::SellPart> for SalePart {
             ticket_type: p.ticket_type.clone(),
             hold_id: p.hold_id.clone(),
             price_override: p.price_override.clone(),
-            wheelchair_confirmed: p.wheelchair_confirmed.unwrap_or(false),
+            wheelchair_seats: p.wheelchair_seats.clone().unwrap_or_default(),
         }
     }
 }
@@ -67,6 +67,9 @@ pub struct SaleRequest {
     pub override_by: Option<StaffRow>,
 }
 
+/// Who may approve selling unleased seats offline.
+const OFFLINE_OVERRIDE_NEEDS: &str = "only a manager can approve an offline override";
+
 impl Site {
     /// Sells an order for `staff` (the signed-in cashier).
     pub async fn sell(&self, staff: &StaffRow, args: &SellArgs) -> Result<SaleResult> {
@@ -75,7 +78,7 @@ impl Site {
             .as_ref()
             .filter(|a| !a.pin.is_empty())
         {
-            Some(a) => Some(self.staff_by_pin(&a.pin)?),
+            Some(a) => Some(self.approver_by_pin(&a.pin, true, OFFLINE_OVERRIDE_NEEDS)?),
             None => None,
         };
         let parts = args.parts.iter().map(SalePart::from).collect();
@@ -110,7 +113,7 @@ impl Site {
         }
         let price_override = match &part.price_override {
             Some(o) => Some(crate::price::check_override(o, |pin| {
-                self.staff_by_pin(pin)
+                self.approver_by_pin(pin, false, crate::price::OVERRIDE_NEEDS)
             })?),
             None => None,
         };
@@ -134,9 +137,12 @@ impl Site {
             found.into_iter().map(|(l, (_, s))| (l, s)).collect();
         let leased = check_seats(&part.seats, &seats)?;
         // A wheelchair place is sold as one only when the cashier confirmed it.
-        let wheelchair = store::wheelchair_places(&db, &show, &part.seats)?;
-        if !wheelchair.is_empty() && !part.wheelchair_confirmed {
-            return Err(SiteError::WheelchairUnconfirmed(wheelchair));
+        let unconfirmed: Vec<String> = store::wheelchair_places(&db, &show, &part.seats)?
+            .into_iter()
+            .filter(|s| !part.wheelchair_seats.contains(s))
+            .collect();
+        if !unconfirmed.is_empty() {
+            return Err(SiteError::WheelchairUnconfirmed(unconfirmed));
         }
         // Each seat at the card's price for this show and its area, unless
         // a supervisor set the price.
@@ -286,10 +292,7 @@ impl Site {
         if let Some(m) = &req.override_by
             && m.role != protocol::Role::Manager
         {
-            return Err(SiteError::NotAllowed(format!(
-                "{} is not a manager: only a manager can approve an offline override",
-                m.name
-            )));
+            return Err(SiteError::NeedsManager(OFFLINE_OVERRIDE_NEEDS.into()));
         }
         let now = self.clock.now();
         // 1. Validate everything locally before touching central or the disk.
