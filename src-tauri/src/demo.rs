@@ -81,7 +81,7 @@ mod tests {
                     ticket_type: "adult".into(),
                     hold_id: None,
                     price_override: None,
-                    wheelchair_confirmed: None,
+                    wheelchair_seats: None,
                 }],
                 tendered_minor: 100_000,
                 id_checked: true,

@@ -5,7 +5,7 @@
 
 import type { SellPart } from './bindings/SellPart';
 import type { PriceOverrideArgs } from './bindings/PriceOverrideArgs';
-import { canPay, orderLines, orderTotal, ticketPrice, type Order } from './order';
+import { activeOverride, canPay, confirmedWheelchairSeats, orderLines, orderTotal, ticketPrice, type Order } from './order';
 import type { SeatMap } from './types';
 
 /** A part of the order set aside: seats of one showtime at one ticket type. */
@@ -30,8 +30,8 @@ export interface BasketPart {
   /** The hold placed while these seats were chosen, if any. */
   hold_id: string | null;
   price_override?: PriceOverrideArgs | null;
-  /** The cashier confirmed the wheelchair places among `seats`. */
-  wheelchair_confirmed?: boolean;
+  /** The wheelchair places among `seats` the cashier confirmed. */
+  wheelchair_seats?: string[];
 }
 
 /**
@@ -59,8 +59,8 @@ export function partFromOrder(order: Order, map: SeatMap | null, holdId: string 
     ticket_name_ar: tt.name_ar,
     total_minor: total,
     hold_id: holdId,
-    price_override: order.price_override ?? null,
-    wheelchair_confirmed: (order.wheelchair_confirmed ?? []).some((l) => order.seats.includes(l)),
+    price_override: activeOverride(order),
+    wheelchair_seats: confirmedWheelchairSeats(order),
   };
 }
 
@@ -123,6 +123,6 @@ export function toSellPart(p: BasketPart): SellPart {
     ticket_type: p.ticket_type,
     ...(p.hold_id ? { hold_id: p.hold_id } : {}),
     ...(p.price_override ? { price_override: p.price_override } : {}),
-    ...(p.wheelchair_confirmed ? { wheelchair_confirmed: true } : {}),
+    ...(p.wheelchair_seats && p.wheelchair_seats.length > 0 ? { wheelchair_seats: [...p.wheelchair_seats] } : {}),
   };
 }

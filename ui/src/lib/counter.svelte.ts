@@ -13,7 +13,16 @@ import { t } from './i18n';
 import { keyAction, type KeyContext, type KeyPress } from './keymap';
 import { MapFeed } from './mapFeed';
 import { notices } from './notices.svelte';
-import { confirmWheelchair, defaultTicketType, dragModeFor, dragSeat, emptyOrder, reconcile, toggleSeat } from './order';
+import {
+  confirmWheelchair,
+  defaultTicketType,
+  dragModeFor,
+  dragSeat,
+  emptyOrder,
+  overrideKey,
+  reconcile,
+  toggleSeat,
+} from './order';
 import type { DragMode, Order } from './order';
 import { sellFailure, type Settlement } from './payment';
 import { Pollers } from './pollers';
@@ -25,6 +34,7 @@ import type { PriceOverrideArgs } from './bindings/PriceOverrideArgs';
 /** The status bar follows the link within a second or two (the engine probes central every 1.5 s while it is away). */
 export const STATUS_EVERY_MS = 1_000;
 export const SHOWTIMES_EVERY_MS = 60_000;
+export const PRINTER_EVERY_MS = 10_000;
 export const SEATS_EVERY_MS = 15_000;
 /** The open map follows the local seat cache (kept live by central's seat events). */
 export const LIVE_EVERY_MS = 200;
@@ -64,7 +74,7 @@ export class Counter {
   /** Party size for best available; digit keys set it. */
   party = $state(DEFAULT_PARTY);
   /** A wheelchair place the cashier chose, waiting for the answer: with a companion seat? */
-  wheelchairAsk = $state<{ seat: SeatView; companion: SeatView | null } | null>(null);
+  wheelchairAsk = $state<{ seat: SeatView; companion: SeatView | null; showtimeId: string } | null>(null);
   /** The area best available picks in (null: any area, the best seats). */
   bestArea = $state<SeatView['area'] | null>(null);
 
@@ -125,6 +135,8 @@ export class Counter {
     this.pollers = new Pollers([
       { every: CLOCK_EVERY_MS, run: () => (this.now = new Date()) },
       { every: STATUS_EVERY_MS, run: () => void this.refreshStatus() },
+      // The printer is asked less often: a network printer's status is a TCP connection.
+      { every: PRINTER_EVERY_MS, run: () => void this.refreshPrinter() },
       {
         every: SHOWTIMES_EVERY_MS,
         run: () => {
@@ -159,11 +171,18 @@ export class Counter {
     else notices.error(e);
   }
 
+  private printerAsked = false;
+
   async refreshPrinter(): Promise<void> {
+    // One question at a time: an unreachable printer answers only after its timeout.
+    if (this.printerAsked) return;
+    this.printerAsked = true;
     try {
       this.printer = await this.deps.backend().call('printer_status', {});
     } catch {
       // Shown as unknown until the next poll.
+    } finally {
+      this.printerAsked = false;
     }
   }
 
@@ -177,7 +196,6 @@ export class Counter {
   }
 
   async refreshStatus(): Promise<void> {
-    void this.refreshPrinter();
     try {
       this.deps.onStatus(await this.deps.backend().call('status', {}));
     } catch {
@@ -238,6 +256,8 @@ export class Counter {
     this.selectedId = s.id;
     this.map = null;
     this.order = emptyOrder(s.id, null);
+    // Another screen may not have the area chosen for the last one.
+    this.bestArea = null;
     const keyboard = fromKeyboard();
     await this.feed.load(s.id);
     // Chosen from the keyboard: carry on on the seat map.
@@ -270,7 +290,11 @@ export class Counter {
       !(this.order.wheelchair_confirmed ?? []).includes(seat.label)
     ) {
       // A wheelchair place is never sold as a plain seat: ask first, and offer its companion seat.
-      this.wheelchairAsk = { seat, companion: companionFor(this.map, seat, [...this.order.seats, ...this.view.setAside]) };
+      this.wheelchairAsk = {
+        seat,
+        companion: companionFor(this.map, seat, [...this.order.seats, ...this.view.setAside]),
+        showtimeId: this.map.showtime_id,
+      };
     } else this.order = toggleSeat(this.order, seat);
   }
 
@@ -278,8 +302,13 @@ export class Counter {
   answerWheelchair(answer: 'companion' | 'alone' | 'cancel'): void {
     const ask = this.wheelchairAsk;
     this.wheelchairAsk = null;
-    if (!ask || answer === 'cancel' || this.map?.showtime_id !== this.order.showtime_id) return;
-    this.order = confirmWheelchair(this.order, ask.seat, answer === 'companion' ? ask.companion : null);
+    const map = this.map;
+    if (!ask || answer === 'cancel' || !map || map.showtime_id !== ask.showtimeId || map.showtime_id !== this.order.showtime_id) return;
+    // The map may have moved on while the question was open: take the seats as they are now.
+    const seat = map.seats.find((s) => s.label === ask.seat.label);
+    if (!seat || !isSellable(seat.state)) return;
+    const companion = answer === 'companion' ? (map.seats.find((s) => s.label === ask.companion?.label) ?? null) : null;
+    this.order = confirmWheelchair(this.order, seat, companion);
   }
 
   /** A drag across a row: it adds seats, or removes them when it started on a chosen one. */
@@ -300,6 +329,8 @@ export class Counter {
       this.order = { ...this.order, price_override: null };
       return null;
     }
+    // Approved for this order as it is now: another seat or ticket type needs a new approval.
+    const key = overrideKey(this.order);
     try {
       await this.deps.backend().call('check_approval', {
         token: this.deps.session().token,
@@ -313,7 +344,8 @@ export class Counter {
       }
       return toBackendError(e).message;
     }
-    this.order = { ...this.order, price_override: o };
+    if (overrideKey(this.order) !== key) return t('override.changed');
+    this.order = { ...this.order, price_override: o, price_override_for: key };
     return null;
   }
 
@@ -357,7 +389,10 @@ export class Counter {
   /** Closes a panel; the status bar catches up (collected seats were sold on the web already). */
   closePanel(kind: 'conflicts' | 'collect', refresh = true): void {
     this.overlay = overlays.closePanel(this.overlay, kind);
-    if (refresh) void this.refreshStatus();
+    if (refresh) {
+      void this.refreshStatus();
+      void this.refreshPrinter();
+    }
   }
 
   async confirmPay(payment: Settlement, idChecked: boolean, overridePin: string | null): Promise<void> {
@@ -437,6 +472,7 @@ export class Counter {
     this.bestArea = null;
     this.order = emptyOrder(id, this.map ? defaultTicketType(this.map.ticket_types) : null);
     void this.refreshStatus();
+    void this.refreshPrinter();
     void this.loadShowtimes();
     if (id) await this.feed.load(id);
     await tick();

@@ -202,6 +202,14 @@ describe('engine errors in the screen language', () => {
     expect(lines).toEqual([dictionaries.ar['err.not_allowed']]);
     expect(lines.join(' ')).not.toMatch(/[a-z]{3}/);
   });
+  it('says who may approve: a manager-only refusal does not send the cashier to a supervisor', () => {
+    expect(engineText('ar', 'not_allowed', 'only a manager can approve an offline override', { needs: 'manager' })).toEqual([
+      dictionaries.ar['err.not_allowed.manager'],
+    ]);
+    expect(engineText('ar', 'not_allowed', 'price overrides need a supervisor or a manager', { needs: 'supervisor' })).toEqual([
+      dictionaries.ar['err.not_allowed'],
+    ]);
+  });
   it('keeps the rating the right way round inside Arabic text', () => {
     const [line = ''] = engineText('ar', 'age.child_ticket_refused', 'child tickets cannot be sold for films rated 21+', {
       rating: '21+',

@@ -169,10 +169,11 @@ const en = {
   'override.active': 'Price override: {price} each',
   'override.list': 'List {price}',
   'override.complimentary': 'Complimentary ticket (free)',
+  'override.changed': 'The order changed while the PIN was checked: apply the override again.',
   'override.activeComp': 'Complimentary tickets',
   'override.problem.price': 'Enter the new price per ticket, e.g. 40.',
   'override.problem.above_list': 'An override cannot raise the price: at most {list}.',
-  'override.problem.below_floor': 'The lowest override price is {floor} (half of {list}); below it, make it a complimentary ticket.',
+  'override.problem.below_floor': 'The lowest override price is {floor} (half the highest list price); below it, make it a complimentary ticket.',
   'override.problem.reason': 'Say why, in up to {n} characters.',
   'override.problem.pin': 'Enter the supervisor PIN.',
 
@@ -258,6 +259,7 @@ const en = {
   'err.locked_out': 'Too many wrong PINs: try again in {seconds} s.',
   'err.not_logged_in': 'Please sign in again.',
   'err.not_allowed': 'Not allowed: this needs a supervisor or a manager.',
+  'err.not_allowed.manager': 'Not allowed: only a manager can approve this.',
   'err.age.id_check_required': 'Film rated {rating}: confirm that you checked the customer\'s ID.',
   'err.age.child_ticket_refused': 'Child tickets cannot be sold for films rated {rating}.',
   'err.seat_unavailable': 'Seats no longer available: {seats}.',
@@ -271,7 +273,7 @@ const en = {
   'err.money.short_tender': 'Cash received {tendered} is less than the total {total}.',
   'err.money.tender_too_large': '{tendered} on {total} would give {change} in change, more than the largest note ({largest_note}): check the amount received.',
   'err.override.above_list': 'An override cannot raise the price: {price} is above the list price {list}.',
-  'err.override.below_floor': '{price} is below the lowest override price {floor} (half the list price): make it a complimentary ticket instead.',
+  'err.override.below_floor': '{price} is below the lowest override price {floor} (half the highest list price): make it a complimentary ticket instead.',
   'err.override.complimentary_not_free': 'A complimentary ticket is free: its price must be 0.',
   'err.payment.card_number_refused': 'That looks like a card number: enter the card terminal\'s approval code instead.',
   'err.payment.card_amount': 'The card amount must be more than zero and at most the total.',
@@ -478,10 +480,11 @@ const ar: Record<MessageKey, string> = {
   'override.active': 'سعر معدّل: {price} للتذكرة',
   'override.list': 'السعر الأصلي {price}',
   'override.complimentary': 'تذكرة مجانية',
+  'override.changed': 'تغيّر الطلب أثناء التحقق من الرمز: طبّق تعديل السعر مرة أخرى.',
   'override.activeComp': 'تذاكر مجانية',
   'override.problem.price': 'أدخل السعر الجديد للتذكرة، مثل 40.',
   'override.problem.above_list': 'لا يرفع تعديل السعر السعر: الحد الأقصى {list}.',
-  'override.problem.below_floor': 'أدنى سعر معدّل هو {floor} (نصف {list})؛ وما دونه تذكرة مجانية.',
+  'override.problem.below_floor': 'أدنى سعر معدّل هو {floor} (نصف أعلى سعر أصلي)؛ وما دونه تذكرة مجانية.',
   'override.problem.reason': 'اذكر السبب في {n} حرفًا على الأكثر.',
   'override.problem.pin': 'أدخل رمز المشرف.',
 
@@ -564,6 +567,7 @@ const ar: Record<MessageKey, string> = {
   'err.locked_out': 'محاولات خاطئة كثيرة: حاول مرة أخرى بعد {seconds} ثانية.',
   'err.not_logged_in': 'يُرجى تسجيل الدخول مرة أخرى.',
   'err.not_allowed': 'غير مسموح: يحتاج هذا إلى مشرف أو مدير.',
+  'err.not_allowed.manager': 'غير مسموح: لا يوافق على هذا إلا المدير.',
   'err.age.id_check_required': 'فيلم مصنف {rating}: أكّد أنك تحققت من هوية العميل.',
   'err.age.child_ticket_refused': 'لا تُباع تذاكر الأطفال لأفلام مصنفة {rating}.',
   'err.seat_unavailable': 'مقاعد لم تعد متاحة: {seats}.',
@@ -577,7 +581,7 @@ const ar: Record<MessageKey, string> = {
   'err.money.short_tender': 'المبلغ المستلم {tendered} أقل من الإجمالي {total}.',
   'err.money.tender_too_large': 'المبلغ {tendered} على إجمالي {total} يعطي باقيًا قدره {change}، أكثر من أكبر ورقة نقدية ({largest_note}): تحقق من المبلغ المستلم.',
   'err.override.above_list': 'لا يرفع تعديل السعر السعر: {price} أعلى من السعر الأصلي {list}.',
-  'err.override.below_floor': '{price} أقل من أدنى سعر معدّل {floor} (نصف السعر الأصلي): اجعلها تذكرة مجانية بدلًا من ذلك.',
+  'err.override.below_floor': '{price} أقل من أدنى سعر معدّل {floor} (نصف أعلى سعر أصلي): اجعلها تذكرة مجانية بدلًا من ذلك.',
   'err.override.complimentary_not_free': 'التذكرة المجانية بلا ثمن: يجب أن يكون سعرها 0.',
   'err.payment.card_number_refused': 'يبدو هذا رقم بطاقة: أدخل رمز الموافقة من جهاز البطاقات بدلًا منه.',
   'err.payment.card_amount': 'يجب أن يكون مبلغ البطاقة أكبر من صفر وألا يتجاوز الإجمالي.',
@@ -709,7 +713,9 @@ export function engineText(
   message: string,
   params: Readonly<Record<string, string | undefined>> = {},
 ): string[] {
-  const key = `err.${code}`;
+  // A refusal that says who may approve has its own sentence per role.
+  const byNeeds = `err.${code}.${params.needs ?? ''}`;
+  const key = params.needs && Object.prototype.hasOwnProperty.call(en, byNeeds) ? byNeeds : `err.${code}`;
   const known = Object.prototype.hasOwnProperty.call(en, key);
   const template = known ? en[key as MessageKey] : '';
   const complete = known && placeholders(template).every((p) => typeof params[p] === 'string');

@@ -4,8 +4,10 @@ import type { SeatMap, SeatView } from './types';
 import {
   canPay,
   checkTender,
+  activeOverride,
   confirmWheelchair,
-  wheelchairConfirmed,
+  confirmedWheelchairSeats,
+  overrideKey,
   defaultTicketType,
   dragModeFor,
   dragSeat,
@@ -220,11 +222,28 @@ describe('wheelchair places', () => {
     const both = confirmWheelchair(o, wc, comp);
     expect(both.seats).toEqual(['A-2', 'A-3']);
     expect(both.wheelchair_confirmed).toEqual(['A-2']);
-    expect(wheelchairConfirmed(both, map.seats)).toBe(true);
+    expect(confirmedWheelchairSeats(both)).toEqual(['A-2']);
     expect(confirmWheelchair(o, wc, null).seats).toEqual(['A-2']);
-    // Toggled in without the question (as a plain seat): not confirmed.
-    expect(wheelchairConfirmed(toggleSeat(o, wc), map.seats)).toBe(false);
+    // Toggled in without the question (as a plain seat): not confirmed, so not sent as such.
+    expect(confirmedWheelchairSeats(toggleSeat(o, wc))).toEqual([]);
+    // Taken out again: no longer listed.
+    expect(confirmedWheelchairSeats(toggleSeat(both, wc))).toEqual([]);
     expect(dragSeat(o, wc, 'add', 0).seats).toEqual([]);
     expect(dragSeat(o, comp, 'add', 0).seats).toEqual(['A-3']);
+  });
+});
+
+describe('a price override is approved for one order', () => {
+  const o = { ...emptyOrder('s1', 'adult'), seats: ['A-1', 'A-2'] };
+  const override = { price_minor: 3000, reason: 'r', approval: { pin: '2222' } };
+  const approved = { ...o, price_override: override, price_override_for: overrideKey(o) };
+  it('applies while the seats and the ticket type are those approved', () => {
+    expect(activeOverride(approved)).toEqual(override);
+    expect(activeOverride({ ...approved, seats: ['A-2', 'A-1'] })).toEqual(override);
+  });
+  it('lapses when a seat is added or the ticket type changes (no more seats at the approved price)', () => {
+    expect(activeOverride({ ...approved, seats: [...o.seats, 'A-3'] })).toBeNull();
+    expect(activeOverride({ ...approved, ticket_type: 'child' })).toBeNull();
+    expect(orderTotal({ ...approved, seats: [...o.seats, 'A-3'] }, [{ code: 'adult', price_minor: 5000 } as never])).toBe(15000);
   });
 });

@@ -12,8 +12,31 @@ export interface Order {
   ticket_type: string | null;
   /** A supervisor's price for every ticket (the engine checks the PIN when selling). */
   price_override?: PriceOverrideArgs | null;
+  /** What the override was approved for (`overrideKey`): another seat or ticket type needs a new approval. */
+  price_override_for?: string;
   /** Wheelchair places the cashier confirmed the customer needs (never sold as plain seats otherwise). */
   wheelchair_confirmed?: string[];
+}
+
+/** What a price override is approved for: the showtime, the ticket type and the seats. */
+export function overrideKey(order: Order): string {
+  return [order.showtime_id ?? '', order.ticket_type ?? '', [...order.seats].sort().join(',')].join('|');
+}
+
+/**
+ * The order's price override while the order is still the one it was
+ * approved for: adding or removing a seat, or another ticket type, needs the
+ * supervisor again (the price no longer applies, and is not sent).
+ */
+export function activeOverride(order: Order): PriceOverrideArgs | null {
+  if (!order.price_override) return null;
+  if (order.price_override_for !== undefined && order.price_override_for !== overrideKey(order)) return null;
+  return order.price_override;
+}
+
+/** The wheelchair places among the order's seats that the cashier confirmed. */
+export function confirmedWheelchairSeats(order: Order): string[] {
+  return (order.wheelchair_confirmed ?? []).filter((l) => order.seats.includes(l));
 }
 
 /**
@@ -31,12 +54,6 @@ export function confirmWheelchair(order: Order, seat: SeatView, companion: SeatV
   };
 }
 
-/** Whether the order's wheelchair places were all confirmed (or it has none in `seats`). */
-export function wheelchairConfirmed(order: Order, seats: readonly SeatView[]): boolean {
-  const confirmed = new Set(order.wheelchair_confirmed ?? []);
-  const chosen = new Set(order.seats);
-  return seats.every((s) => s.kind !== 'wheelchair' || !chosen.has(s.label) || confirmed.has(s.label));
-}
 
 export function emptyOrder(showtime_id: string | null = null, ticket_type: string | null = null): Order {
   return { showtime_id, seats: [], ticket_type };
@@ -102,7 +119,8 @@ export function seatPrice(tt: TicketTypePrice, area: SeatArea): number {
 export function orderTotal(order: Order, types: readonly TicketTypePrice[], seats?: readonly SeatView[]): number | null {
   const tt = ticketPrice(order, types);
   if (!tt) return null;
-  if (order.price_override) return order.price_override.price_minor * order.seats.length;
+  const override = activeOverride(order);
+  if (override) return override.price_minor * order.seats.length;
   if (!seats) return tt.price_minor * order.seats.length;
   const areas = new Map(seats.map((s) => [s.label, s.area]));
   return order.seats.reduce((sum, label) => sum + seatPrice(tt, areas.get(label) ?? 'standard'), 0);
@@ -154,7 +172,8 @@ export function orderLines(order: Order, map: SeatMap | null): OrderLine[] {
   const picked = new Set(order.seats);
   return sortSeats(map.seats.filter((s) => picked.has(s.label))).map((seat) => {
     const list = tt ? seatPrice(tt, seat.area) : null;
-    const price = tt && order.price_override ? order.price_override.price_minor : list;
+    const override = activeOverride(order);
+    const price = tt && override ? override.price_minor : list;
     return { seat, price_minor: price, list_price_minor: list };
   });
 }

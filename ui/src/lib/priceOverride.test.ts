@@ -9,7 +9,8 @@ describe('price override', () => {
   it('takes a price between half the lowest list price and the list price', () => {
     const c = checkOverride(base, [7500, 6500], AED);
     expect(c).toEqual({ ok: { price_minor: 4000, reason: 'Broken armrest', complimentary: undefined, approval: { pin: '2222' } } });
-    expect('ok' in checkOverride({ ...base, price: '32.50' }, [7500, 6500], AED)).toBe(true);
+    // The floor is half the highest list price: a premium seat never goes below half its own.
+    expect('ok' in checkOverride({ ...base, price: '37.50' }, [7500, 6500], AED)).toBe(true);
     expect('ok' in checkOverride({ ...base, price: '65' }, [7500, 6500], AED)).toBe(true);
   });
   it('never raises a price, and goes to 0 only as a complimentary ticket', () => {
@@ -19,7 +20,7 @@ describe('price override', () => {
     };
     expect(problem({ price: '65.01' })).toBe('above_list');
     expect(problem({ price: '99999999999' })).toBe('above_list');
-    expect(problem({ price: '32.49' })).toBe('below_floor');
+    expect(problem({ price: '37.49' })).toBe('below_floor');
     expect(problem({ price: '0' })).toBe('below_floor');
     expect(problem({ price: 'abc' })).toBe('price');
     expect(problem({ reason: '  ' })).toBe('reason');
@@ -28,6 +29,11 @@ describe('price override', () => {
     // Complimentary: price 0 whatever was typed.
     const comp = checkOverride({ ...base, price: '', complimentary: true }, [7500], AED);
     expect(comp).toEqual({ ok: { price_minor: 0, reason: 'Broken armrest', complimentary: true, approval: { pin: '2222' } } });
+  });
+  it('reads Arabic-Indic digits in the price and the PIN', () => {
+    const c = checkOverride({ ...base, price: '٤٠', pin: '٢٢٢٢' }, [7500], AED);
+    expect('ok' in c && c.ok.price_minor).toBe(4000);
+    expect('ok' in c && c.ok.approval.pin).toBe('2222');
   });
   it('rounds the floor up to the minor unit', () => {
     expect(overrideFloor(125)).toBe(63);

@@ -4,6 +4,8 @@
 // ticket, always with a reason and the approver's PIN.
 
 import { parseMajor } from './money';
+import { normaliseAmount } from './payment';
+import { latinDigits } from './pin';
 import type { Currency } from './types';
 import type { PriceOverrideArgs } from './bindings/PriceOverrideArgs';
 
@@ -30,12 +32,13 @@ export function overrideFloor(list: number): number {
 
 /** Checks the override dialog against the list prices of the order's seats. */
 export function checkOverride(input: OverrideInput, listPrices: readonly number[], currency: Currency): OverrideCheck {
+  // Never above the lowest list price, never below half the highest.
   const list = listPrices.length > 0 ? Math.min(...listPrices) : 0;
-  const floor = overrideFloor(list);
+  const floor = overrideFloor(listPrices.length > 0 ? Math.max(...listPrices) : 0);
   const fail = (problem: OverrideProblem): OverrideCheck => ({ problem, list, floor });
   let price = 0;
   if (!input.complimentary) {
-    const p = parseMajor(input.price, currency);
+    const p = parseMajor(normaliseAmount(input.price), currency);
     if (!p.ok) return fail('price');
     if (p.minor > list) return fail('above_list');
     if (p.minor < floor) return fail('below_floor');
@@ -43,7 +46,7 @@ export function checkOverride(input: OverrideInput, listPrices: readonly number[
   }
   const reason = input.reason.trim();
   if (reason === '' || [...reason].length > MAX_OVERRIDE_REASON) return fail('reason');
-  const pin = input.pin.trim();
+  const pin = latinDigits(input.pin).trim();
   if (pin === '') return fail('pin');
   return {
     ok: {

@@ -26,7 +26,7 @@ hold_id?: string,
  */
 price_override?: PriceOverrideArgs, 
 /**
- * The cashier confirmed that the customer needs the wheelchair places
- * among these seats: without it a wheelchair place is never sold.
+ * The wheelchair places among `seats` the cashier confirmed the
+ * customer needs: a wheelchair place not listed here is never sold.
  */
-wheelchair_confirmed?: boolean, };
+wheelchair_seats?: Array<string>, };
