@@ -155,6 +155,10 @@ command_table! {
     check_approval(site, staff, a: CheckApprovalArgs) -> ApproverView, Staff {
         site.check_approval(&staff, &a)
     }
+    /// The newest entries of the audit trail (a manager).
+    audit_trail(site, staff, a: AuditArgs) -> Vec<AuditEntryView>, Staff {
+        site.audit_trail(&staff, a.limit)
+    }
     /// Opens the signed-in cashier's shift with a counted float.
     shift_open(site, staff, a: ShiftOpenArgs) -> ShiftReport, Staff {
         site.open_shift(&staff, a.float_minor)

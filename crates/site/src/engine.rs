@@ -289,6 +289,44 @@ impl Site {
         })
     }
 
+    /// Records a sensitive action in the audit trail, inside `conn`'s
+    /// transaction so the action and its record commit together.
+    pub(crate) fn audit(&self, conn: &Connection, e: &store::AuditEvent<'_>) -> Result<()> {
+        let now = self.clock.now();
+        let terminal = store::config(conn, ConfigKey::TerminalId)?.unwrap_or_default();
+        store::append_audit(conn, self.ids.new_id(now), now, &terminal, e)?;
+        Ok(())
+    }
+
+    /// The newest `limit` entries of the audit trail (a manager's view).
+    pub fn audit_trail(&self, staff: &StaffRow, limit: u32) -> Result<Vec<AuditEntryView>> {
+        if staff.role != protocol::Role::Manager {
+            return Err(SiteError::NeedsManager(
+                "the audit trail is for managers".into(),
+            ));
+        }
+        let rows = store::audit_entries(&self.db(), limit.clamp(1, 10_000))?;
+        Ok(rows
+            .into_iter()
+            .map(|r| AuditEntryView {
+                seq: r.seq,
+                at: r.at,
+                terminal_id: r.terminal_id,
+                staff_id: r.staff_id,
+                approved_by: r.approved_by,
+                action: r.action,
+                subject: r.subject,
+                detail: r.detail,
+                hash: r.hash,
+            })
+            .collect())
+    }
+
+    /// Walks the audit trail's hash chain.
+    pub fn verify_audit(&self) -> Result<store::AuditCheck> {
+        store::verify_audit(&self.db())
+    }
+
     /// Checks a PIN and returns the staff member (for one-shot CLI commands).
     pub fn staff_by_pin(&self, pin: &str) -> Result<StaffRow> {
         let staff = store::staff(&self.db())?;

@@ -664,3 +664,40 @@ pub struct ReleaseHoldArgs {
     /// The hold to give back.
     pub hold_id: String,
 }
+
+/// `audit_trail` arguments.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AuditArgs {
+    /// Session token of a manager.
+    pub token: String,
+    /// How many entries, newest first (1 to 10,000).
+    pub limit: u32,
+}
+
+/// One entry of the audit trail, as the manager's view lists it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AuditEntryView {
+    /// Position in the chain, from 1.
+    #[ts(type = "number")]
+    pub seq: i64,
+    /// When (RFC 3339).
+    pub at: String,
+    /// The terminal.
+    pub terminal_id: String,
+    /// The staff member at the counter.
+    pub staff_id: String,
+    /// Who approved it.
+    pub approved_by: Option<String>,
+    /// What was done: `price_override`, `complimentary`, `offline_override`,
+    /// `reprint`, `reseat`, `conflict_refund`, `conflict_reseat`,
+    /// `shift_open`, `shift_close`.
+    pub action: String,
+    /// What it was done to (an order, a shift).
+    pub subject: String,
+    /// The particulars.
+    pub detail: String,
+    /// The entry's hash in the chain.
+    pub hash: String,
+}

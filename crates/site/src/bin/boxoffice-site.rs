@@ -278,6 +278,23 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The audit trail: `list` its newest entries (a manager's PIN), or
+    /// `verify` its hash chain (exit code 2 when an entry was edited,
+    /// inserted or deleted).
+    Audit {
+        /// list or verify.
+        #[arg(value_parser = ["list", "verify"])]
+        action: String,
+        /// With list: a manager's PIN.
+        #[arg(long, required_if_eq("action", "list"))]
+        pin: Option<String>,
+        /// With list: how many entries, newest first.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Serve the terminal's commands over HTTP (and the UI, for browsers).
     Serve {
         /// Address to listen on.
@@ -956,6 +973,53 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             }
             if !check.valid {
                 return Ok(ExitCode::from(2));
+            }
+        }
+        Command::Audit {
+            action,
+            pin,
+            limit,
+            json,
+        } => {
+            if action == "verify" {
+                let check = site.verify_audit()?;
+                if json {
+                    print_json(&check)?;
+                } else if check.intact {
+                    out!("audit trail intact: {} entries", check.entries);
+                } else {
+                    out!(
+                        "audit trail BROKEN: {}",
+                        check.problem.as_deref().unwrap_or("unknown")
+                    );
+                }
+                if !check.intact {
+                    return Ok(ExitCode::from(2));
+                }
+            } else {
+                let token = site.login(pin.as_deref().unwrap_or_default())?.token;
+                let rows =
+                    commands::audit_trail(&site, site::api::AuditArgs { token, limit }).await?;
+                if json {
+                    print_json(&rows)?;
+                } else {
+                    for r in &rows {
+                        out!(
+                            "{:>5} {} {} {:<16} {} by {}{}: {}",
+                            r.seq,
+                            r.at,
+                            r.terminal_id,
+                            r.action,
+                            r.subject,
+                            r.staff_id,
+                            r.approved_by
+                                .as_deref()
+                                .map(|a| format!(", approved by {a}"))
+                                .unwrap_or_default(),
+                            r.detail
+                        );
+                    }
+                }
             }
         }
         Command::Serve { listen, ui } => {

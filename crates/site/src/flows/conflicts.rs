@@ -122,6 +122,20 @@ impl Site {
             store::refund_order_rows(&tx, &id, now)?;
             store::insert_entry(&tx, entry_id, &id, &body, now)?;
             store::resolve_conflict_task(&tx, &id, "refunded", entry_id, &staff.id, Some(now))?;
+            self.audit(
+                &tx,
+                &store::AuditEvent {
+                    action: "conflict_refund",
+                    staff_id: &staff.id,
+                    approved_by: Some(&staff.id),
+                    subject: &id,
+                    detail: &format!(
+                        "seats {} were already sold; {} refunded",
+                        task.taken.join(", "),
+                        task.total_minor
+                    ),
+                },
+            )?;
             tx.commit()?;
         }
         tracing::info!(order = %task.order_ref, by = %staff.id, "conflict refunded");
@@ -317,6 +331,20 @@ impl Site {
             store::insert_entry(&tx, entry_id, &id, &body, now)?;
             store::resolve_conflict_task(&tx, &id, "reseating", entry_id, &staff.id, None)?;
             let ids = self.enqueue_jobs(&tx, &jobs, now)?;
+            let moved: Vec<String> = moves
+                .iter()
+                .map(|(f, t, _, _)| format!("{f} -> {t}"))
+                .collect();
+            self.audit(
+                &tx,
+                &store::AuditEvent {
+                    action: "conflict_reseat",
+                    staff_id: &staff.id,
+                    approved_by: Some(&staff.id),
+                    subject: &id,
+                    detail: &moved.join(", "),
+                },
+            )?;
             tx.commit()?;
             ids
         };

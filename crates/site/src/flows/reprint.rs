@@ -28,6 +28,7 @@ impl Site {
     /// Reprints the tickets of an order (one seat, or all), marked as reprints.
     /// Needs a supervisor or a manager: the one signed in, or one approving.
     pub async fn reprint(&self, staff: &StaffRow, args: &ReprintArgs) -> Result<Vec<Printout>> {
+        let at_counter = staff.id.clone();
         let staff = &self.approver(
             staff,
             args.approval.as_ref(),
@@ -103,6 +104,17 @@ impl Site {
             let mut db = self.db();
             let tx = db.transaction()?;
             let ids = self.enqueue_jobs(&tx, &jobs, now)?;
+            let detail = format!("{} copies: {}", seats.len(), seat.unwrap_or("every ticket"));
+            self.audit(
+                &tx,
+                &store::AuditEvent {
+                    action: "reprint",
+                    staff_id: &at_counter,
+                    approved_by: Some(&staff.id),
+                    subject: &order_id.to_string(),
+                    detail: &detail,
+                },
+            )?;
             tx.commit()?;
             ids
         };

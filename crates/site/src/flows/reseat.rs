@@ -16,6 +16,7 @@ impl Site {
     /// `showtime` names the seat's showtime when the order holds the same
     /// seat label in several.
     pub async fn reseat(&self, staff: &StaffRow, args: &ReseatArgs) -> Result<ReseatResult> {
+        let at_counter = staff.id.clone();
         let staff = &self.approver(
             staff,
             args.approval.as_ref(),
@@ -137,6 +138,16 @@ impl Site {
             store::move_order_seat(&tx, &order_id.to_string(), &show.id, from, to)?;
             store::insert_entry(&tx, entry_id, &order_id.to_string(), &body, now)?;
             let ids = self.enqueue_jobs(&tx, &jobs, now)?;
+            self.audit(
+                &tx,
+                &store::AuditEvent {
+                    action: "reseat",
+                    staff_id: &at_counter,
+                    approved_by: Some(&staff.id),
+                    subject: &order_id.to_string(),
+                    detail: &format!("{from} -> {to}: {reason}"),
+                },
+            )?;
             tx.commit()?;
             Ok(ids)
         })();

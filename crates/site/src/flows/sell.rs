@@ -11,7 +11,7 @@ use crate::rules::plan::{
     self, OrderPrint, PreparedPart, SalePlan, SaleStamp, distinct_shows, receipt_payments,
 };
 use crate::rules::sales_state::{check_seats, sales_state};
-use crate::store::{self, ConfigKey, OrderRecord, StaffRow};
+use crate::store::{self, AuditEvent, ConfigKey, OrderRecord, StaffRow};
 use crate::time_fmt;
 use domain::order::OrderLine;
 use jiff::Timestamp;
@@ -466,6 +466,44 @@ impl Site {
             &EntryBody::Sale(sale.clone()),
             sale.sold_at,
         )?;
+        // Prices set by hand and offline overrides go on the audit trail.
+        if let Some(p) = &sale.price_override {
+            let complimentary = p.reason.starts_with("Complimentary: ");
+            let detail = format!(
+                "{} tickets, total {}: {}",
+                sale.seats.len(),
+                sale.currency.format(sale.total_minor),
+                p.reason
+            );
+            self.audit(
+                &tx,
+                &AuditEvent {
+                    action: if complimentary {
+                        "complimentary"
+                    } else {
+                        "price_override"
+                    },
+                    staff_id: &sale.cashier_id,
+                    approved_by: Some(&p.approved_by),
+                    subject: &order_id,
+                    detail: &detail,
+                },
+            )?;
+        }
+        if let SecuredBy::Override { manager_id } = &sale.secured_by {
+            let seats: Vec<&str> = sale.seats.iter().map(|s| s.label.as_str()).collect();
+            let detail = format!("offline, seats not leased here: {}", seats.join(", "));
+            self.audit(
+                &tx,
+                &AuditEvent {
+                    action: "offline_override",
+                    staff_id: &sale.cashier_id,
+                    approved_by: Some(manager_id),
+                    subject: &order_id,
+                    detail: &detail,
+                },
+            )?;
+        }
         let ids = self.enqueue_jobs(&tx, &jobs, sale.sold_at)?;
         tx.commit()?;
         Ok((jobs, ids))

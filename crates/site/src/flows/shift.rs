@@ -16,10 +16,27 @@ impl Site {
         }
         let now = self.clock.now();
         let id = self.ids.new_id(now).to_string();
-        let inserted = store::insert_shift(&self.db(), &id, &staff.id, now, float_minor);
+        let float = self.site_row()?.currency.format(float_minor);
+        let inserted = (|| -> Result<()> {
+            let mut db = self.db();
+            let tx = db.transaction()?;
+            store::insert_shift(&tx, &id, &staff.id, now, float_minor)?;
+            self.audit(
+                &tx,
+                &store::AuditEvent {
+                    action: "shift_open",
+                    staff_id: &staff.id,
+                    approved_by: None,
+                    subject: &id,
+                    detail: &format!("float {float}"),
+                },
+            )?;
+            tx.commit()?;
+            Ok(())
+        })();
         match inserted {
             Ok(_) => self.shift_report(&id, staff),
-            Err(rusqlite::Error::SqliteFailure(f, _))
+            Err(SiteError::Db(rusqlite::Error::SqliteFailure(f, _)))
                 if f.code == rusqlite::ErrorCode::ConstraintViolation =>
             {
                 Err(SiteError::Invalid(format!(
@@ -27,7 +44,7 @@ impl Site {
                     staff.name
                 )))
             }
-            Err(e) => Err(e.into()),
+            Err(e) => Err(e),
         }
     }
 
@@ -56,7 +73,23 @@ impl Site {
             ));
         }
         let id = self.open_shift_id(staff)?;
-        store::close_shift(&self.db(), &id, self.clock.now(), counted_minor)?;
+        let counted = self.site_row()?.currency.format(counted_minor);
+        {
+            let mut db = self.db();
+            let tx = db.transaction()?;
+            store::close_shift(&tx, &id, self.clock.now(), counted_minor)?;
+            self.audit(
+                &tx,
+                &store::AuditEvent {
+                    action: "shift_close",
+                    staff_id: &staff.id,
+                    approved_by: None,
+                    subject: &id,
+                    detail: &format!("counted {counted}"),
+                },
+            )?;
+            tx.commit()?;
+        }
         let report = self.shift_report(&id, staff)?;
         let printout = self
             .print_shift_report(&report, "Z REPORT - SHIFT CLOSED")

@@ -38,6 +38,8 @@ pub enum ConfigKey {
     PrinterError,
     /// The site's counter settings from the last catalog (JSON).
     SiteSettings,
+    /// The audit trail's newest entry, `seq:hash`.
+    AuditHead,
 }
 
 impl ConfigKey {
@@ -59,6 +61,7 @@ impl ConfigKey {
             ConfigKey::Paper => "paper",
             ConfigKey::PrinterError => "printer_error",
             ConfigKey::SiteSettings => "site_settings",
+            ConfigKey::AuditHead => "audit_head",
         }
     }
 }

@@ -5,6 +5,7 @@
 //! The database runs in WAL mode with `synchronous=FULL`: once a sale's
 //! transaction commits it survives a crash or a power cut.
 
+mod audit;
 mod catalog;
 mod config;
 mod conflicts;
@@ -16,6 +17,7 @@ mod seats;
 mod shifts;
 
 pub use crate::model::{PendingEntry, QueueStats, SeatRow, ShowtimeRow, SiteRow, StaffRow};
+pub use audit::*;
 pub use catalog::*;
 pub use config::*;
 pub use conflicts::*;
@@ -56,6 +58,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0008_cancelled_showtimes.sql"),
     migration!("0009_price_rules.sql"),
     migration!("0010_learn_central_api_version.sql"),
+    migration!("0011_audit_log.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -1,5 +1,7 @@
 // This file was generated from the command table in crates/site/src/commands.rs. Do not edit it by hand.
 import type { ApproverView } from "./ApproverView";
+import type { AuditArgs } from "./AuditArgs";
+import type { AuditEntryView } from "./AuditEntryView";
 import type { BestAvailable } from "./BestAvailable";
 import type { BestAvailableArgs } from "./BestAvailableArgs";
 import type { BookingArgs } from "./BookingArgs";
@@ -59,6 +61,7 @@ export interface Commands {
   hold_seats: { args: HoldSeatsArgs; result: HoldView };
   release_hold: { args: ReleaseHoldArgs; result: Empty };
   check_approval: { args: CheckApprovalArgs; result: ApproverView };
+  audit_trail: { args: AuditArgs; result: Array<AuditEntryView> };
   shift_open: { args: ShiftOpenArgs; result: ShiftReport };
   shift_report: { args: TokenArgs; result: ShiftPrinted };
   shift_close: { args: ShiftCloseArgs; result: ShiftPrinted };
