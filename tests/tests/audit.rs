@@ -56,11 +56,9 @@ fn sensitive_actions_are_chained_and_tampering_is_detected() {
     assert_eq!(comp_row["staff_id"], "dxb-marina-cashier");
     assert_eq!(comp_row["approved_by"], "dxb-marina-manager");
     assert_eq!(comp_row["subject"], order.as_str());
+    let detail = comp_row["detail"].as_str().unwrap();
     assert!(
-        comp_row["detail"]
-            .as_str()
-            .unwrap()
-            .contains("Complimentary: Guests of the manager"),
+        detail.contains("Guests of the manager") && detail.contains("D-1, D-2"),
         "{comp_row}"
     );
     assert_eq!(rows[1]["approved_by"], "dxb-marina-supervisor");
@@ -142,4 +140,19 @@ fn sensitive_actions_are_chained_and_tampering_is_detected() {
             .contains("newest entries are missing"),
         "{v}"
     );
+    // More actions after the newest entry went do not hide the gap.
+    t.json(&["shift", "open", "--float", "100", "--pin", "2222", "--json"]);
+    let (code, v) = verify(&t);
+    assert_eq!(code, Some(2), "{v}");
+    assert!(
+        v["problem"]
+            .as_str()
+            .unwrap()
+            .contains("entry 4 is missing"),
+        "{v}"
+    );
+    // Nor does emptying the table.
+    db.execute("DELETE FROM audit_log", []).unwrap();
+    let (code, v) = verify(&t);
+    assert_eq!(code, Some(2), "{v}");
 }

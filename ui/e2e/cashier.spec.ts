@@ -257,3 +257,27 @@ test('a wheelchair place asks about its companion seat and is never sold as a pl
   await expect(done).toBeVisible({ timeout: 30_000 });
   await expect(done).toContainText(label);
 });
+
+test("a manager reads the audit trail; a cashier has no such button", async ({ page, request }) => {
+  const api = (cmd: string, data: object) => request.post(`${stackInfo().baseUrl}/api/${cmd}`, { data });
+  // A manager opens and closes a shift: two sensitive actions on the trail.
+  const session = (await (await api('login', { pin: '3333' })).json()) as { token: string };
+  expect((await api('shift_open', { token: session.token, float_minor: 10_000 })).ok()).toBe(true);
+  expect((await api('shift_close', { token: session.token, counted_minor: 10_000 })).ok()).toBe(true);
+
+  await login(page, 'en');
+  await expect(page.getByTestId('audit-open')).toHaveCount(0);
+  await page.getByTestId('logout').click();
+
+  await login(page, 'en', '3333');
+  await page.getByTestId('audit-open').click();
+  const panel = page.getByTestId('audit-panel');
+  await expect(panel).toBeVisible();
+  await expect(panel.getByTestId('audit-check')).toHaveAttribute('data-intact', 'true');
+  const rows = panel.getByTestId('audit-rows').locator('tbody tr');
+  expect(await rows.count()).toBeGreaterThanOrEqual(2);
+  await expect(panel.locator('tr[data-action="shift_close"]').first()).toContainText('dxb-marina-manager');
+  await page.screenshot({ path: path.join(imgDir, 'audit-1280x800.png') });
+  await page.keyboard.press('Escape');
+  await expect(panel).toHaveCount(0);
+});

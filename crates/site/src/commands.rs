@@ -159,6 +159,8 @@ command_table! {
     audit_trail(site, staff, a: AuditArgs) -> Vec<AuditEntryView>, Staff {
         site.audit_trail(&staff, a.limit)
     }
+    /// Walks the audit trail's hash chain (a manager).
+    audit_check(site, staff, _a: TokenArgs) -> AuditCheckView, Staff { site.audit_check(&staff) }
     /// Opens the signed-in cashier's shift with a counted float.
     shift_open(site, staff, a: ShiftOpenArgs) -> ShiftReport, Staff {
         site.open_shift(&staff, a.float_minor)
@@ -255,6 +257,8 @@ mod tests {
             "shift_open",
             "shift_close",
             "check_approval",
+            "audit_trail",
+            "audit_check",
         ] {
             assert!(staff.contains(&name), "{name} must need a session");
         }

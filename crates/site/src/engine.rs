@@ -291,7 +291,11 @@ impl Site {
 
     /// Records a sensitive action in the audit trail, inside `conn`'s
     /// transaction so the action and its record commit together.
-    pub(crate) fn audit(&self, conn: &Connection, e: &store::AuditEvent<'_>) -> Result<()> {
+    pub(crate) fn audit(
+        &self,
+        conn: &rusqlite::Transaction<'_>,
+        e: &store::AuditEvent<'_>,
+    ) -> Result<()> {
         let now = self.clock.now();
         let terminal = store::config(conn, ConfigKey::TerminalId)?.unwrap_or_default();
         store::append_audit(conn, self.ids.new_id(now), now, &terminal, e)?;
@@ -300,11 +304,7 @@ impl Site {
 
     /// The newest `limit` entries of the audit trail (a manager's view).
     pub fn audit_trail(&self, staff: &StaffRow, limit: u32) -> Result<Vec<AuditEntryView>> {
-        if staff.role != protocol::Role::Manager {
-            return Err(SiteError::NeedsManager(
-                "the audit trail is for managers".into(),
-            ));
-        }
+        self.approver(staff, None, true, AUDIT_NEEDS)?;
         let rows = store::audit_entries(&self.db(), limit.clamp(1, 10_000))?;
         Ok(rows
             .into_iter()
@@ -327,12 +327,26 @@ impl Site {
         store::verify_audit(&self.db())
     }
 
+    /// The audit trail's check, for a manager's view.
+    pub fn audit_check(&self, staff: &StaffRow) -> Result<AuditCheckView> {
+        self.approver(staff, None, true, AUDIT_NEEDS)?;
+        let c = self.verify_audit()?;
+        Ok(AuditCheckView {
+            entries: c.entries,
+            intact: c.intact,
+            problem: c.problem,
+        })
+    }
+
     /// Checks a PIN and returns the staff member (for one-shot CLI commands).
     pub fn staff_by_pin(&self, pin: &str) -> Result<StaffRow> {
         let staff = store::staff(&self.db())?;
         self.auth.check_pin(&staff, pin, self.clock.now())
     }
 }
+
+/// Who may read the audit trail.
+const AUDIT_NEEDS: &str = "the audit trail is for managers";
 
 /// Whether `m` may approve an action (a manager's only, or a supervisor's).
 fn may_approve(m: &StaffRow, manager_only: bool) -> bool {

@@ -382,12 +382,12 @@ export class Counter {
     this.overlay = overlays.closePay(this.overlay);
   }
 
-  openPanel(kind: 'conflicts' | 'collect'): void {
+  openPanel(kind: 'conflicts' | 'collect' | 'audit'): void {
     this.overlay = overlays.openPanel(this.overlay, kind, kind === 'collect' && this.selling);
   }
 
   /** Closes a panel; the status bar catches up (collected seats were sold on the web already). */
-  closePanel(kind: 'conflicts' | 'collect', refresh = true): void {
+  closePanel(kind: 'conflicts' | 'collect' | 'audit', refresh = true): void {
     this.overlay = overlays.closePanel(this.overlay, kind);
     if (refresh) {
       void this.refreshStatus();

@@ -28,6 +28,7 @@ export type Overlay =
     }
   | { kind: 'sale'; sale: SaleResult }
   | { kind: 'conflicts' }
+  | { kind: 'audit' }
   | { kind: 'collect' };
 
 export const NO_OVERLAY: Overlay = { kind: 'none' };
@@ -49,12 +50,12 @@ export function closePay(o: Overlay): Overlay {
 }
 
 /** A panel (conflicts, web bookings) opens over nothing else, and not while a sale is under way. */
-export function openPanel(o: Overlay, kind: 'conflicts' | 'collect', selling: boolean): Overlay {
+export function openPanel(o: Overlay, kind: 'conflicts' | 'collect' | 'audit', selling: boolean): Overlay {
   return o.kind === 'none' && !selling ? { kind } : o;
 }
 
 /** Closes the panel of that kind. */
-export function closePanel(o: Overlay, kind: 'conflicts' | 'collect'): Overlay {
+export function closePanel(o: Overlay, kind: 'conflicts' | 'collect' | 'audit'): Overlay {
   return o.kind === kind ? NO_OVERLAY : o;
 }
 

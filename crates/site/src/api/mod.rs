@@ -675,6 +675,19 @@ pub struct AuditArgs {
     pub limit: u32,
 }
 
+/// What the audit trail's hash chain check found.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AuditCheckView {
+    /// Entries read.
+    #[ts(type = "number")]
+    pub entries: i64,
+    /// The chain is whole.
+    pub intact: bool,
+    /// The first problem found, in words.
+    pub problem: Option<String>,
+}
+
 /// One entry of the audit trail, as the manager's view lists it.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]

@@ -55,6 +55,7 @@ impl Site {
         staff: &StaffRow,
         args: &ResolveConflictArgs,
     ) -> Result<ConflictView> {
+        let at_counter = staff.id.clone();
         let staff = &self.approver(
             staff,
             args.approval.as_ref(),
@@ -77,11 +78,12 @@ impl Site {
         }
         let printouts = match args.action.as_str() {
             "refund" => {
-                self.refund_conflict(staff, order_id, &open).await?;
+                self.refund_conflict(staff, &at_counter, order_id, &open)
+                    .await?;
                 Vec::new()
             }
             "reseat" => {
-                self.reseat_conflict(staff, order_id, &open, &args.seats)
+                self.reseat_conflict(staff, &at_counter, order_id, &open, &args.seats)
                     .await?
             }
             other => {
@@ -102,10 +104,12 @@ impl Site {
     async fn refund_conflict(
         &self,
         staff: &StaffRow,
+        at_counter: &str,
         order_id: Uuid,
         task: &ConflictView,
     ) -> Result<()> {
         let now = self.clock.now();
+        let refunded = self.site_row()?.currency.format(task.total_minor);
         let entry_id = self.ids.new_id(now);
         let body = EntryBody::Refund(Refund {
             order_id,
@@ -126,13 +130,12 @@ impl Site {
                 &tx,
                 &store::AuditEvent {
                     action: "conflict_refund",
-                    staff_id: &staff.id,
+                    staff_id: at_counter,
                     approved_by: Some(&staff.id),
                     subject: &id,
                     detail: &format!(
-                        "seats {} were already sold; {} refunded",
-                        task.taken.join(", "),
-                        task.total_minor
+                        "seats {} were already sold; {refunded} refunded",
+                        task.taken.join(", ")
                     ),
                 },
             )?;
@@ -150,6 +153,7 @@ impl Site {
     async fn reseat_conflict(
         &self,
         staff: &StaffRow,
+        at_counter: &str,
         order_id: Uuid,
         task: &ConflictView,
         wanted: &[String],
@@ -339,7 +343,7 @@ impl Site {
                 &tx,
                 &store::AuditEvent {
                     action: "conflict_reseat",
-                    staff_id: &staff.id,
+                    staff_id: at_counter,
                     approved_by: Some(&staff.id),
                     subject: &id,
                     detail: &moved.join(", "),

@@ -466,25 +466,30 @@ impl Site {
             &EntryBody::Sale(sale.clone()),
             sale.sold_at,
         )?;
-        // Prices set by hand and offline overrides go on the audit trail.
-        if let Some(p) = &sale.price_override {
-            let complimentary = p.reason.starts_with("Complimentary: ");
+        // Prices set by hand (each part with its own approver) and offline
+        // overrides go on the audit trail.
+        for part in parts {
+            let Some(o) = &part.price_override else {
+                continue;
+            };
+            let labels: Vec<&str> = part.lines.iter().map(|l| l.seat_label.as_str()).collect();
             let detail = format!(
-                "{} tickets, total {}: {}",
-                sale.seats.len(),
-                sale.currency.format(sale.total_minor),
-                p.reason
+                "{} {}: {} each: {}",
+                part.show.id,
+                labels.join(", "),
+                sale.currency.format(o.price_minor),
+                o.reason
             );
             self.audit(
                 &tx,
                 &AuditEvent {
-                    action: if complimentary {
+                    action: if o.complimentary {
                         "complimentary"
                     } else {
                         "price_override"
                     },
                     staff_id: &sale.cashier_id,
-                    approved_by: Some(&p.approved_by),
+                    approved_by: Some(&o.approver.id),
                     subject: &order_id,
                     detail: &detail,
                 },

@@ -20,7 +20,15 @@ impl Site {
         let inserted = (|| -> Result<()> {
             let mut db = self.db();
             let tx = db.transaction()?;
-            store::insert_shift(&tx, &id, &staff.id, now, float_minor)?;
+            // Only the shift's own insert can mean "already open".
+            store::insert_shift(&tx, &id, &staff.id, now, float_minor).map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _)
+                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+                {
+                    SiteError::Invalid(format!("{} already has an open shift", staff.name))
+                }
+                e => e.into(),
+            })?;
             self.audit(
                 &tx,
                 &store::AuditEvent {
@@ -34,18 +42,8 @@ impl Site {
             tx.commit()?;
             Ok(())
         })();
-        match inserted {
-            Ok(_) => self.shift_report(&id, staff),
-            Err(SiteError::Db(rusqlite::Error::SqliteFailure(f, _)))
-                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-            {
-                Err(SiteError::Invalid(format!(
-                    "{} already has an open shift",
-                    staff.name
-                )))
-            }
-            Err(e) => Err(e),
-        }
+        inserted?;
+        self.shift_report(&id, staff)
     }
 
     fn open_shift_id(&self, staff: &StaffRow) -> Result<String> {

@@ -8,7 +8,7 @@ use super::Cached as _;
 use super::{ConfigKey, config, set_config};
 use crate::error::{Result, SiteError};
 use jiff::Timestamp;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -58,10 +58,13 @@ pub struct AuditRow {
 }
 
 impl AuditRow {
-    /// The hash this entry must carry: over its fields and the previous hash,
-    /// each field ended by a unit separator so no two entries hash alike.
+    /// The hash this entry must carry: over a version byte, then each field
+    /// (and the previous hash) prefixed by its length, so no text can move
+    /// from one field to the next; an absent approver differs from an empty one.
     fn expected_hash(&self) -> String {
         let mut h = Sha256::new();
+        h.update([1u8]);
+        h.update([u8::from(self.approved_by.is_some())]);
         for field in [
             self.seq.to_string().as_str(),
             &self.id,
@@ -74,8 +77,8 @@ impl AuditRow {
             &self.detail,
             &self.prev_hash,
         ] {
+            h.update((field.len() as u64).to_be_bytes());
             h.update(field.as_bytes());
-            h.update([0x1f]);
         }
         h.finalize().iter().map(|b| format!("{b:02x}")).collect()
     }
@@ -92,23 +95,20 @@ pub struct AuditCheck {
     pub problem: Option<String>,
 }
 
-/// Appends an entry (inside the caller's transaction when there is one, so
-/// the action and its record commit together).
+/// Appends an entry inside the caller's transaction, so the action and its
+/// record commit together (the action's own write comes first and holds
+/// SQLite's write lock, so two processes never append at once). The entry
+/// follows the recorded head, not the newest row left in the table: entries
+/// deleted at the end leave a gap `verify_audit` finds, even after more
+/// entries were appended.
 pub fn append_audit(
-    conn: &Connection,
+    conn: &rusqlite::Transaction<'_>,
     id: Uuid,
     at: Timestamp,
     terminal_id: &str,
     e: &AuditEvent<'_>,
 ) -> Result<AuditRow> {
-    let last: Option<(i64, String)> = conn
-        .q_row(
-            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    let (seq, prev_hash) = match last {
+    let (seq, prev_hash) = match head(conn)? {
         Some((seq, hash)) => (seq + 1, hash),
         None => (1, GENESIS.to_string()),
     };
@@ -142,6 +142,18 @@ pub fn append_audit(
     Ok(row)
 }
 
+/// The recorded head: the newest entry's number and hash.
+fn head(conn: &Connection) -> Result<Option<(i64, String)>> {
+    let Some(text) = config(conn, ConfigKey::AuditHead)? else {
+        return Ok(None);
+    };
+    let (seq, hash) = text
+        .split_once(':')
+        .and_then(|(s, h)| Some((s.parse::<i64>().ok()?, h.to_string())))
+        .ok_or_else(|| SiteError::Corrupt(format!("audit head '{text}'")))?;
+    Ok(Some((seq, hash)))
+}
+
 /// The newest `limit` entries, newest first.
 pub fn audit_entries(conn: &Connection, limit: u32) -> Result<Vec<AuditRow>> {
     let mut stmt = conn.prepare_cached(
@@ -170,10 +182,18 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRow> {
     })
 }
 
-/// Walks the whole chain: numbers from 1 without a gap, each entry's hash
+/// Walks the whole chain, in one read transaction (a consistent view while
+/// the app keeps appending): numbers from 1 without a gap, each entry's hash
 /// over its own fields, each `prev_hash` the hash before, and the newest
 /// entry the recorded head.
 pub fn verify_audit(conn: &Connection) -> Result<AuditCheck> {
+    let tx = conn.unchecked_transaction()?;
+    let check = verify_in(&tx)?;
+    tx.finish()?;
+    Ok(check)
+}
+
+fn verify_in(conn: &Connection) -> Result<AuditCheck> {
     let mut stmt = conn.prepare(
         "SELECT seq, id, at, terminal_id, staff_id, approved_by, action, subject, detail, prev_hash, hash
          FROM audit_log ORDER BY seq",
@@ -205,23 +225,23 @@ pub fn verify_audit(conn: &Connection) -> Result<AuditCheck> {
         }
         prev = r.hash;
     }
-    let head = config(conn, ConfigKey::AuditHead)?;
-    let last = (entries > 0).then(|| format!("{entries}:{prev}"));
-    if head != last {
-        let expected = head
-            .as_deref()
-            .and_then(|h| h.split_once(':'))
-            .map(|(seq, _)| seq.to_string())
-            .unwrap_or_else(|| "0".into());
-        return Ok(broken(
-            entries,
-            format!(
-                "the newest entries are missing: the trail ends at {entries}, its head says {expected}"
-            ),
-        ));
-    }
-    if entries > 0 && head.is_none() {
-        return Err(SiteError::Corrupt("audit head missing".into()));
+    match head(conn)? {
+        None if entries == 0 => {}
+        None => {
+            return Ok(broken(entries, "the trail's head is missing".to_string()));
+        }
+        Some((seq, _)) if seq != entries => {
+            return Ok(broken(
+                entries,
+                format!(
+                    "the newest entries are missing: the trail ends at {entries}, its head says {seq}"
+                ),
+            ));
+        }
+        Some((_, hash)) if hash != prev => {
+            return Ok(broken(entries, format!("entry {entries} was replaced")));
+        }
+        Some(_) => {}
     }
     Ok(AuditCheck {
         entries,

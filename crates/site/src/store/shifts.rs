@@ -33,10 +33,15 @@ pub fn open_shift_id(conn: &Connection, staff_id: &str) -> Result<Option<String>
 
 /// Closes a shift with the counted cash.
 pub fn close_shift(conn: &Connection, id: &str, now: Timestamp, counted_minor: i64) -> Result<()> {
-    conn.exec(
+    let closed = conn.exec(
         "UPDATE shifts SET closed_at = ?2, counted_minor = ?3 WHERE id = ?1 AND closed_at IS NULL",
         params![id, now.to_string(), counted_minor],
     )?;
+    if closed != 1 {
+        return Err(crate::error::SiteError::Invalid(
+            "this shift is already closed".into(),
+        ));
+    }
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 // This file was generated from the command table in crates/site/src/commands.rs. Do not edit it by hand.
 import type { ApproverView } from "./ApproverView";
 import type { AuditArgs } from "./AuditArgs";
+import type { AuditCheckView } from "./AuditCheckView";
 import type { AuditEntryView } from "./AuditEntryView";
 import type { BestAvailable } from "./BestAvailable";
 import type { BestAvailableArgs } from "./BestAvailableArgs";
@@ -62,6 +63,7 @@ export interface Commands {
   release_hold: { args: ReleaseHoldArgs; result: Empty };
   check_approval: { args: CheckApprovalArgs; result: ApproverView };
   audit_trail: { args: AuditArgs; result: Array<AuditEntryView> };
+  audit_check: { args: TokenArgs; result: AuditCheckView };
   shift_open: { args: ShiftOpenArgs; result: ShiftReport };
   shift_report: { args: TokenArgs; result: ShiftPrinted };
   shift_close: { args: ShiftCloseArgs; result: ShiftPrinted };
