@@ -8,13 +8,12 @@ use site::clock::{SystemClock, V7Ids};
 use site::engine::Site;
 use std::sync::Arc;
 
-#[test]
-fn an_approval_is_checked_for_its_action_when_the_pin_is_entered() {
-    let dir = tempfile::tempdir().unwrap();
-    let central = Central::start(dir.path());
+/// A real central and one terminal engine in-process, initialised.
+fn terminal(dir: &std::path::Path) -> (Central, tokio::runtime::Runtime, Site) {
+    let central = Central::start(dir);
     let rt = tokio::runtime::Runtime::new().unwrap();
     let site = Site::open(
-        &dir.path().join("t1"),
+        &dir.join("t1"),
         Arc::new(SystemClock),
         Arc::new(V7Ids),
         false,
@@ -22,6 +21,13 @@ fn an_approval_is_checked_for_its_action_when_the_pin_is_entered() {
     .unwrap();
     rt.block_on(site.init(&central.url, "dxb-marina", "dxb-marina-t1"))
         .unwrap();
+    (central, rt, site)
+}
+
+#[test]
+fn an_approval_is_checked_for_its_action_when_the_pin_is_entered() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_central, rt, site) = terminal(dir.path());
     let token = site.login("1111").unwrap().token;
     let check = |action: ApprovalAction, pin: &str| {
         rt.block_on(site::commands::check_approval(
@@ -86,17 +92,7 @@ fn an_approval_is_checked_for_its_action_when_the_pin_is_entered() {
 #[test]
 fn approval_guesses_count_towards_the_lockout() {
     let dir = tempfile::tempdir().unwrap();
-    let central = Central::start(dir.path());
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let site = Site::open(
-        &dir.path().join("t1"),
-        Arc::new(SystemClock),
-        Arc::new(V7Ids),
-        false,
-    )
-    .unwrap();
-    rt.block_on(site.init(&central.url, "dxb-marina", "dxb-marina-t1"))
-        .unwrap();
+    let (_central, rt, site) = terminal(dir.path());
     let token = site.login("1111").unwrap().token;
     let check = |pin: &str| {
         rt.block_on(site::commands::check_approval(
@@ -122,17 +118,7 @@ fn approval_guesses_count_towards_the_lockout() {
 #[test]
 fn a_terminal_sees_central_again_by_probing_while_it_is_away() {
     let dir = tempfile::tempdir().unwrap();
-    let mut central = Central::start(dir.path());
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let site = Site::open(
-        &dir.path().join("t1"),
-        Arc::new(SystemClock),
-        Arc::new(V7Ids),
-        false,
-    )
-    .unwrap();
-    rt.block_on(site.init(&central.url, "dxb-marina", "dxb-marina-t1"))
-        .unwrap();
+    let (mut central, rt, site) = terminal(dir.path());
     rt.block_on(site.probe_link());
     assert!(site.is_online());
 
