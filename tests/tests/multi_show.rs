@@ -393,7 +393,14 @@ fn a_terminal_from_before_api_1_2_learns_centrals_version_at_its_next_sync() {
             .unwrap();
         conn.execute("DELETE FROM config WHERE key = 'central_api_version'", [])
             .unwrap();
-        conn.execute_batch("DROP TABLE audit_log").unwrap();
+        conn.execute_batch(
+            "DROP TABLE audit_log;
+             DROP TABLE refunds;
+             DROP TABLE void_tickets;
+             ALTER TABLE released_seats DROP COLUMN refund_id;
+             ALTER TABLE payments DROP COLUMN refund_id;",
+        )
+        .unwrap();
         conn.pragma_update(None, "user_version", 9).unwrap();
     }
     // The catalog did not change at central, yet the next sync pulls it whole.

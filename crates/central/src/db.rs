@@ -45,6 +45,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0006_web_collect.sql"),
     migration!("0007_cancelled_showtimes.sql"),
     migration!("0008_price_rules.sql"),
+    migration!("0009_voided_tickets.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

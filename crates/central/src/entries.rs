@@ -8,6 +8,7 @@ use crate::error::CentralError;
 use crate::seats::{
     announce_freed, check_seats_exist, emit, expire_stale, hold_seats, showtime_screen, unavailable,
 };
+use crate::voids::{VoidReason, record_void, was_refunded};
 use domain::SeatState;
 use jiff::Timestamp;
 use protocol::{EntryBody, EntryResult, OutboxEntry, Outcome, Sale, SecuredBy};
@@ -247,6 +248,14 @@ fn apply_reseat(
         std::slice::from_ref(&r.to_seat),
         now,
     )?;
+    record_void(
+        tx,
+        site_id,
+        &order_id,
+        (&r.showtime_id, &r.from_seat),
+        VoidReason::Moved,
+        now,
+    )?;
     emit(tx, &r.showtime_id, &r.from_seat, SeatState::Free, None, now)?;
     emit(
         tx,
@@ -449,8 +458,9 @@ fn release_own_hold(
     Ok(())
 }
 
-/// A refund: frees the seats of an applied sale, or closes an override sale
-/// that central could not apply (its conflict task is resolved as refunded).
+/// A refund: frees the seats of an applied sale (all of them, or the tickets
+/// it names) and voids their tickets, or closes an override sale that
+/// central could not apply (its conflict task is resolved as refunded).
 fn apply_refund(
     tx: &Transaction<'_>,
     site_id: &str,
@@ -459,33 +469,82 @@ fn apply_refund(
     now: Timestamp,
 ) -> Result<Outcome> {
     let order_id = r.order_id.to_string();
-    let order: Option<(String, Option<String>)> = tx
+    let order: Option<(String, Option<String>, i64, i64)> = tx
         .query_row(
-            "SELECT s.site_id, o.refunded_at FROM orders o JOIN showtimes s ON s.id = o.showtime_id
+            "SELECT s.site_id, o.refunded_at, o.total_minor, o.refunded_minor
+             FROM orders o JOIN showtimes s ON s.id = o.showtime_id
              WHERE o.id = ?1 AND o.channel = 'terminal'",
             [&order_id],
-            |row| Ok((row.get(0)?, row.get(1)?)),
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
         )
         .optional()?;
     match order {
-        Some((site, _)) if site != site_id => Ok(rejected(
+        Some((site, ..)) if site != site_id => Ok(rejected(
             "wrong_site",
             "the order is not at this terminal's site",
         )),
-        Some((_, Some(_))) => Ok(Outcome::Duplicate {
+        Some((_, Some(_), ..)) => Ok(Outcome::Duplicate {
             first: Box::new(Outcome::Applied),
         }),
-        Some((_, None)) => {
-            let seats: Vec<(String, String)> = tx
+        Some((_, None, total, refunded)) => {
+            let left = total.saturating_sub(refunded);
+            if r.amount_minor < 0 || r.amount_minor > left {
+                return Ok(rejected(
+                    "bad_amount",
+                    format!(
+                        "a refund of {} minor units does not fit the {left} left of the order",
+                        r.amount_minor
+                    ),
+                ));
+            }
+            let sold: Vec<(String, String)> = tx
                 .prepare("SELECT showtime_id, seat_label FROM sold_seats WHERE order_id = ?1")?
                 .query_map([&order_id], |row| Ok((row.get(0)?, row.get(1)?)))?
                 .collect::<std::result::Result<_, _>>()?;
-            tx.execute("DELETE FROM sold_seats WHERE order_id = ?1", [&order_id])?;
+            let chosen: Vec<(String, String)> = if r.tickets.is_empty() {
+                sold.clone()
+            } else {
+                let mut chosen = Vec::new();
+                for t in &r.tickets {
+                    let key = (t.showtime_id.clone(), t.seat.clone());
+                    if sold.contains(&key) {
+                        chosen.push(key);
+                    } else if was_refunded(tx, &order_id, (&t.showtime_id, &t.seat))? {
+                        return Ok(rejected(
+                            "already_refunded",
+                            format!("{} was refunded before", t.seat),
+                        ));
+                    } else {
+                        return Ok(rejected(
+                            "unknown_ticket",
+                            format!("{} is not a ticket of this order", t.seat),
+                        ));
+                    }
+                }
+                chosen
+            };
+            for (show, seat) in &chosen {
+                tx.execute(
+                    "DELETE FROM sold_seats WHERE order_id = ?1 AND showtime_id = ?2 AND seat_label = ?3",
+                    params![order_id, show, seat],
+                )?;
+                record_void(
+                    tx,
+                    site_id,
+                    &order_id,
+                    (show, seat),
+                    VoidReason::Refund,
+                    now,
+                )?;
+            }
+            let whole = chosen.len() == sold.len();
             tx.execute(
-                "UPDATE orders SET refunded_at = ?2 WHERE id = ?1",
-                params![order_id, now.to_string()],
+                "UPDATE orders SET refunded_minor = refunded_minor + ?2,
+                     refunded_at = CASE WHEN ?3 THEN ?4 ELSE refunded_at END
+                 WHERE id = ?1",
+                params![order_id, r.amount_minor, whole, now.to_string()],
             )?;
-            announce_freed(tx, &seats, now)?;
+            announce_freed(tx, &chosen, now)?;
             Ok(Outcome::Applied)
         }
         None => {

@@ -37,6 +37,7 @@ pub fn router(db: Db) -> Router {
         .route("/v1/sites/{site}/keys", get(site_keys))
         .route("/v1/sites/{site}/seat-events", get(seat_events))
         .route("/v1/sites/{site}/conflicts", get(conflicts))
+        .route("/v1/sites/{site}/voids", get(voids))
         .route("/v1/web/bookings/{reference}", get(web_booking))
         .route(
             "/v1/web/bookings/{reference}/collect",
@@ -329,6 +330,30 @@ async fn conflicts(
     blocking(move || {
         same_site(&db, &terminal, &site)?;
         db.conflicts(&site)
+    })
+    .await
+    .map(Json)
+}
+
+/// Query of `GET /v1/sites/{site}/voids`.
+#[derive(Debug, Deserialize)]
+struct VoidsQuery {
+    /// Last sequence number seen.
+    #[serde(default)]
+    after: i64,
+}
+
+/// `GET /v1/sites/{site}/voids?after=N`: the site's void list, one page.
+async fn voids(
+    State(db): State<Db>,
+    headers: HeaderMap,
+    Path(site): Path<String>,
+    Query(q): Query<VoidsQuery>,
+) -> Result<Json<protocol::VoidList>, CentralError> {
+    let terminal = terminal(&headers)?;
+    blocking(move || {
+        same_site(&db, &terminal, &site)?;
+        db.voids(&site, q.after)
     })
     .await
     .map(Json)

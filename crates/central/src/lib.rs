@@ -17,6 +17,7 @@ pub mod leases;
 pub mod openapi;
 mod seats;
 pub mod terminals;
+pub mod voids;
 pub mod web_bookings;
 
 pub use db::CentralDb;

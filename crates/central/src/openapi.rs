@@ -11,7 +11,7 @@ use crate::terminals::ConflictTask;
 use protocol::{
     API_VERSION, ApiError, Catalog, Health, Heartbeat, Hold, HoldRequest, LeaseRequest,
     LeaseReturn, Leases, PushRequest, PushResponse, RegisterKeyRequest, SeatEvents, SeatStates,
-    SiteInfo, TERMINAL_HEADER, TerminalPublicKey, WebSale, WebSaleRequest,
+    SiteInfo, TERMINAL_HEADER, TerminalPublicKey, VoidList, WebSale, WebSaleRequest,
 };
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
@@ -366,6 +366,28 @@ pub const ROUTES: &[Route] = &[
         request: None,
         status: 200,
         response: Some(schema::<SeatEvents>),
+        errors: &[E401, E403, E500],
+    },
+    Route {
+        method: "get",
+        path: "/v1/sites/{site}/voids",
+        operation_id: "listVoidedTickets",
+        tag: "terminals",
+        summary: "The site's voided tickets after a sequence number (API 1.3)",
+        description: "Tickets refunded or whose seat moved no longer open the door: \
+                      terminals and door scanners follow this list with their sync. At most \
+                      1000 per answer; `more` says whether to ask again from `last_seq`.",
+        caller: Caller::Terminal,
+        path_params: &[SITE],
+        query: &[Param {
+            name: "after",
+            description: "Last sequence number seen (default 0: the whole list).",
+            schema: schema::<i64>,
+            required: false,
+        }],
+        request: None,
+        status: 200,
+        response: Some(schema::<VoidList>),
         errors: &[E401, E403, E500],
     },
     Route {

@@ -165,6 +165,7 @@ fn an_order_over_two_showtimes_applies_whole_and_is_reseated_and_refunded_per_sh
             order_id: order.order_id,
             showtime_id: a.clone(),
             amount_minor: order.total_minor,
+            tickets: Vec::new(),
             approved_by: "dxb-marina-manager".into(),
             reason: "customer changed plans".into(),
             at: Timestamp::now(),

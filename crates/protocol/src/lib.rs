@@ -18,7 +18,7 @@ pub const API_PREFIX: &str = "/v1";
 /// Within v1 changes are additive only: a new optional field (with a serde
 /// default) or a new endpoint bumps the minor number; a breaking change is a
 /// new prefix (`/v2`) served beside `/v1`. See `docs/api/README.md`.
-pub const API_VERSION: &str = "1.2.0";
+pub const API_VERSION: &str = "1.3.0";
 
 /// Schema of a [`Timestamp`] on the wire (jiff writes RFC 3339 in UTC).
 struct Rfc3339;
@@ -711,15 +711,21 @@ pub enum EntryBody {
     Refund(Refund),
 }
 
-/// Refunding a whole order: its seats go back on sale.
+/// Refunding an order, whole or some of its tickets: their seats go back on
+/// sale and the tickets stop opening the door.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Refund {
     /// The order.
     pub order_id: Uuid,
-    /// Showtime.
+    /// Showtime (the first, when the order spans several).
     pub showtime_id: String,
     /// Amount paid back.
     pub amount_minor: i64,
+    /// The tickets refunded (API 1.3); empty for the whole order. A central
+    /// older than 1.3 would read it as the whole order: terminals send it
+    /// only to a central that speaks 1.3.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tickets: Vec<TicketRef>,
     /// Supervisor or manager who approved.
     pub approved_by: String,
     /// Why.
@@ -728,6 +734,49 @@ pub struct Refund {
     #[schemars(with = "Rfc3339")]
     pub at: Timestamp,
 }
+
+/// One ticket of an order: a seat of a showtime.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct TicketRef {
+    /// Showtime.
+    pub showtime_id: String,
+    /// Seat label.
+    pub seat: String,
+}
+
+/// A ticket that no longer opens the door: refunded, or its seat moved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct VoidedTicket {
+    /// Position in the site's void list.
+    pub seq: i64,
+    /// The order the ticket belonged to.
+    pub order_id: String,
+    /// Showtime.
+    pub showtime_id: String,
+    /// Seat label.
+    pub seat: String,
+    /// `refund` or `moved`.
+    pub why: String,
+    /// When central recorded it.
+    #[schemars(with = "Rfc3339")]
+    pub voided_at: Timestamp,
+}
+
+/// `GET /v1/sites/{site}/voids?after=N`: the site's voided tickets after `N`,
+/// oldest first, at most [`VOIDS_PAGE`] at a time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct VoidList {
+    /// Voided tickets after the cursor.
+    pub voids: Vec<VoidedTicket>,
+    /// The cursor for the next call (the last `seq` given, or the one asked
+    /// for when nothing is new).
+    pub last_seq: i64,
+    /// Whether more follow.
+    pub more: bool,
+}
+
+/// Most voided tickets in one answer.
+pub const VOIDS_PAGE: u32 = 1000;
 
 /// Moving one sold seat of an order to another seat (same showtime, same price).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

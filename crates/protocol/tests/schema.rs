@@ -177,6 +177,10 @@ fn tagged_and_flattened_types_match_serde() {
                 order_id: Uuid::nil(),
                 showtime_id: "st-1".into(),
                 amount_minor: 4500,
+                tickets: vec![protocol::TicketRef {
+                    showtime_id: "st-1".into(),
+                    seat: "A-2".into(),
+                }],
                 approved_by: "m-1".into(),
                 reason: "customer left".into(),
                 at: ts("2025-03-01T18:50:00Z"),

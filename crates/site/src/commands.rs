@@ -132,6 +132,12 @@ command_table! {
     reprint(site, staff, a: ReprintArgs) -> Vec<Printout>, Staff { site.reprint(&staff, &a).await }
     /// Moves a seat of an order (a supervisor's or manager's approval).
     reseat(site, staff, a: ReseatArgs) -> ReseatResult, Staff { site.reseat(&staff, &a).await }
+    /// Earlier orders by reference, card approval code, seat and showtime, or day.
+    find_orders(site, _staff, a: FindOrdersArgs) -> Vec<OrderSummary>, Staff { site.find_orders(&a) }
+    /// What refunding tickets of an order would pay back, and how.
+    refund_quote(site, _staff, a: RefundQuoteArgs) -> RefundQuote, Staff { site.refund_quote(&a) }
+    /// Refunds tickets of an order (a supervisor's approval; a manager's once the show started).
+    refund(site, staff, a: RefundArgs) -> RefundResult, Staff { site.refund(&staff, &a).await }
     /// Conflict tasks.
     conflicts(site, _, _a: Empty) -> Vec<ConflictView>, Public { site.conflicts() }
     /// Resolves a conflict task (a supervisor's or manager's approval).
@@ -250,6 +256,9 @@ mod tests {
             "sell",
             "reprint",
             "reseat",
+            "refund",
+            "refund_quote",
+            "find_orders",
             "resolve_conflict",
             "collect_booking",
             "hold_seats",

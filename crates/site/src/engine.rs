@@ -42,6 +42,9 @@ pub struct Site {
     demo: bool,
 }
 
+/// Who may approve a refund before the show starts.
+pub(crate) const REFUND_NEEDS: &str = "refunds need a supervisor or a manager";
+
 impl Site {
     /// Opens the terminal whose files live in `data_dir` (created if needed).
     pub fn open(
@@ -277,6 +280,7 @@ impl Site {
                 (false, "price overrides need a supervisor or a manager")
             }
             ApprovalAction::Reprint => (false, "reprints need a supervisor or a manager"),
+            ApprovalAction::Refund => (false, REFUND_NEEDS),
             ApprovalAction::OfflineOverride => {
                 (true, "only a manager can approve an offline override")
             }

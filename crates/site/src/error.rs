@@ -46,6 +46,9 @@ pub enum SiteError {
     /// A price override outside what an override may do.
     #[error("{0}")]
     Override(#[from] OverrideRefusal),
+    /// A refund that cannot be made as asked.
+    #[error("{0}")]
+    Refund(#[from] RefundRefusal),
     /// Unknown showtime.
     #[error("unknown showtime '{0}'")]
     UnknownShowtime(String),
@@ -129,6 +132,7 @@ impl SiteError {
             SiteError::Pricing(e) => e.code(),
             SiteError::IdCheckRequired(_) => "age.id_check_required",
             SiteError::Override(e) => e.code(),
+            SiteError::Refund(e) => e.code(),
             SiteError::UnknownShowtime(_) => "unknown_showtime",
             SiteError::UnknownSeats(_) => "unknown_seats",
             SiteError::SeatUnavailable(_) => "seat_unavailable",
@@ -207,6 +211,12 @@ impl SiteError {
             SiteError::Override(OverrideRefusal::BelowFloor { price, floor }) => {
                 vec![("price", price.clone()), ("floor", floor.clone())]
             }
+            SiteError::Refund(
+                RefundRefusal::NotATicket(seats) | RefundRefusal::AlreadyRefunded(seats),
+            ) => vec![("seats", seats.join(", "))],
+            SiteError::Refund(RefundRefusal::CardReferenceNeeded(amount)) => {
+                vec![("amount", amount.clone())]
+            }
             _ => Vec::new(),
         };
         pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
@@ -270,6 +280,43 @@ impl OverrideRefusal {
             OverrideRefusal::AboveList { .. } => "override.above_list",
             OverrideRefusal::BelowFloor { .. } => "override.below_floor",
             OverrideRefusal::ComplimentaryNotFree => "override.complimentary_not_free",
+        }
+    }
+}
+
+/// Why a refund cannot be made as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RefundRefusal {
+    /// Every ticket of the order was refunded already.
+    #[error("this order has no ticket left to refund")]
+    NothingLeft,
+    /// Seats that are not tickets of the order.
+    #[error("not a ticket of this order: {}", .0.join(", "))]
+    NotATicket(Vec<String>),
+    /// Seats refunded before.
+    #[error("already refunded: {}", .0.join(", "))]
+    AlreadyRefunded(Vec<String>),
+    /// Part goes back to the card: the card terminal's refund reference is needed.
+    #[error("{0} goes back to the card: refund it on the card terminal and enter its reference")]
+    CardReferenceNeeded(String),
+    /// The order has an open conflict task: resolve it instead.
+    #[error("this order is in conflict: resolve the conflict task (reseat or refund) instead")]
+    ConflictOpen,
+    /// A seat label the order holds in several showtimes.
+    #[error("this order has seat {0} in several showtimes: write it as SHOWTIME:{0}")]
+    AmbiguousSeat(String),
+}
+
+impl RefundRefusal {
+    /// Stable code for the UI and tests.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RefundRefusal::NothingLeft => "refund.nothing_left",
+            RefundRefusal::NotATicket(_) => "refund.not_a_ticket",
+            RefundRefusal::AlreadyRefunded(_) => "refund.already_refunded",
+            RefundRefusal::CardReferenceNeeded(_) => "refund.card_reference_needed",
+            RefundRefusal::ConflictOpen => "refund.conflict_open",
+            RefundRefusal::AmbiguousSeat(_) => "refund.ambiguous_seat",
         }
     }
 }

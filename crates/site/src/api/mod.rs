@@ -9,7 +9,9 @@ use protocol::Role;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+mod orders;
 mod sale;
+pub use orders::*;
 pub use sale::*;
 
 /// The site currency as the UI formats it.

@@ -25,6 +25,8 @@ pub enum ApprovalAction {
     OfflineOverride,
     /// A reprint (a supervisor or a manager).
     Reprint,
+    /// A refund (a supervisor or a manager; a manager once the show started).
+    Refund,
 }
 
 /// `check_approval` arguments.
@@ -139,7 +141,8 @@ pub struct Printout {
     pub bin_path: String,
     /// The bytes decoded and rendered to an image.
     pub png_path: String,
-    /// What it is: `ticket`, `receipt`, `change_slip`, `test_page` or `shift_report`.
+    /// What it is: `ticket`, `receipt`, `change_slip`, `test_page`, `shift_report` or
+    /// `refund_slip`.
     #[serde(default)]
     pub kind: String,
     /// 0 for an original, n for the n-th reprint.

@@ -255,6 +255,54 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Refund an order, or some of its tickets (supervisor, or a manager once the show
+    /// started): money back the way it came, a refund slip, the seats back on sale.
+    Refund {
+        /// Order id or printed reference (T1A2B3C4D).
+        #[arg(long)]
+        order: String,
+        /// Only these seats (comma separated; SHOWTIME:SEAT when the order has the label
+        /// in several showtimes); all tickets left without it.
+        #[arg(long, value_delimiter = ',')]
+        seats: Vec<String>,
+        /// Why (printed on the slip and kept in the audit trail).
+        #[arg(long)]
+        reason: String,
+        /// The card terminal's refund reference, when part goes back to a card.
+        #[arg(long)]
+        card_reference: Option<String>,
+        /// PIN of the staff member at the counter (whose shift's drawer pays cash).
+        #[arg(long)]
+        pin: String,
+        /// A supervisor's or manager's approving PIN, when the one at the counter is not.
+        #[arg(long)]
+        approve: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Find earlier orders: by reference or card approval code, seat and showtime,
+    /// business day.
+    Orders {
+        /// An order reference (or its start) or a card approval code.
+        #[arg(long)]
+        text: Option<String>,
+        /// Showtime id.
+        #[arg(long)]
+        showtime: Option<String>,
+        /// Seat label.
+        #[arg(long)]
+        seat: Option<String>,
+        /// Business day, YYYY-MM-DD.
+        #[arg(long)]
+        day: Option<String>,
+        /// Staff PIN.
+        #[arg(long)]
+        pin: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Reprint an order's tickets (supervisor or manager), marked REPRINT.
     Reprint {
         /// Order id or printed reference (T1A2B3C4D).
@@ -270,7 +318,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Check a scanned ticket QR code offline (exit 0 valid, 2 invalid).
+    /// Check a scanned ticket QR code offline (exit 0 valid, 2 invalid, 3 void: refunded
+    /// or moved, 4 the show is over).
     VerifyTicket {
         /// The QR code's text.
         payload: String,
@@ -845,6 +894,84 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 out!("{}: {} -> {}", done.order_ref, done.from_seat, done.to_seat);
             }
         }
+        Command::Refund {
+            order,
+            seats,
+            reason,
+            card_reference,
+            pin,
+            approve,
+            json,
+        } => {
+            let token = site.login(&pin)?.token;
+            let args = site::api::RefundArgs {
+                token,
+                order,
+                seats,
+                reason,
+                card_reference,
+                approval: approve.map(|pin| site::api::Approval { pin }),
+            };
+            let done = commands::refund(&site, args).await?;
+            if site.printer_target()? != site::print_queue::PrinterTarget::Virtual {
+                site.process_print_queue().await?;
+            }
+            if json {
+                print_json(&done)?;
+            } else {
+                let q = &done.quote;
+                let seats: Vec<&str> = q.tickets.iter().map(|t| t.seat.as_str()).collect();
+                out!(
+                    "{}: refunded {} minor units (card {}, cash {}) for {}",
+                    q.order_ref,
+                    q.amount_minor,
+                    q.card_minor,
+                    q.cash_minor,
+                    seats.join(", ")
+                );
+            }
+        }
+        Command::Orders {
+            text,
+            showtime,
+            seat,
+            day,
+            pin,
+            json,
+        } => {
+            let token = site.login(&pin)?.token;
+            let args = site::api::FindOrdersArgs {
+                token,
+                text,
+                showtime_id: showtime,
+                seat,
+                day,
+                limit: None,
+            };
+            let found = commands::find_orders(&site, args).await?;
+            if json {
+                print_json(&found)?;
+            } else {
+                for o in found {
+                    let valid: Vec<&str> = o
+                        .tickets
+                        .iter()
+                        .filter(|t| t.state == "valid")
+                        .map(|t| t.seat.as_str())
+                        .collect();
+                    out!(
+                        "{} {} {} {} [{}] {} {}",
+                        o.order_ref,
+                        o.sold_at_local,
+                        o.film_title_en,
+                        o.starts_local,
+                        valid.join(","),
+                        o.total_minor - o.refunded_minor,
+                        o.currency
+                    );
+                }
+            }
+        }
         Command::Collect {
             reference,
             pin,
@@ -972,7 +1099,11 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 out!("{}", ticket_line(&check));
             }
             if !check.valid {
-                return Ok(ExitCode::from(2));
+                return Ok(ExitCode::from(match check.reason_code.as_deref() {
+                    Some("ticket.void") => 3,
+                    Some("ticket.show_over") => 4,
+                    _ => 2,
+                }));
             }
         }
         Command::Audit {

@@ -115,6 +115,7 @@ impl Site {
             order_id,
             showtime_id: task.showtime_id.clone(),
             amount_minor: task.total_minor,
+            tickets: Vec::new(),
             approved_by: staff.id.clone(),
             reason: format!("seats {} were already sold", task.taken.join(", ")),
             at: now,

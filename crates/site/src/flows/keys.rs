@@ -12,6 +12,10 @@ use crate::{store, time_fmt};
 use protocol::{RegisterKeyRequest, TerminalPublicKey};
 use std::collections::HashMap;
 
+/// How long after a film's end its tickets still show as valid (late
+/// leavers, a door re-check), in minutes.
+const SHOW_OVER_GRACE_MIN: i64 = 60;
+
 impl Site {
     /// This terminal's signing key (created on first use).
     pub fn terminal_key(&self) -> Result<TerminalKey, SiteError> {
@@ -108,6 +112,38 @@ impl Site {
             Err(SiteError::UnknownShowtime(_)) => None,
             Err(e) => return Err(e),
         };
+        // Refunded or moved, here or at any counter of the site (as far as
+        // the void list learnt): void, whatever the signature says.
+        let issued = jiff::Timestamp::from_second(claims.issued_at)
+            .map_err(|e| SiteError::Invalid(format!("ticket issue time: {e}")))?;
+        if let Some((why, at)) = store::ticket_void(
+            &db,
+            &claims.order_id,
+            (&claims.showtime_id, &claims.seat),
+            issued,
+        )? {
+            let when = at
+                .parse::<jiff::Timestamp>()
+                .map(|t| time_fmt::rfc3339_local(t, &tz))
+                .unwrap_or(at);
+            let why = match why.as_str() {
+                "refund" => "refunded".to_string(),
+                _ => "moved to another seat".to_string(),
+            };
+            return Ok(TicketCheck::invalid(
+                &TicketCodeError::Void { why, when },
+                Some(claims),
+            ));
+        }
+        // Over: the film ran its length and an hour more.
+        if let Some(s) = &show {
+            let over = s.starts_at
+                + jiff::SignedDuration::from_mins(i64::from(s.runtime_min) + SHOW_OVER_GRACE_MIN);
+            if self.clock.now() > over {
+                let e = TicketCodeError::ShowOver(time_fmt::rfc3339_local(s.starts_at, &tz));
+                return Ok(TicketCheck::invalid(&e, Some(claims)));
+            }
+        }
         let ticket_name_en = match &show {
             Some(s) => store::prices(&db, &s.price_card_id)?
                 .into_iter()

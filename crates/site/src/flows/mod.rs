@@ -7,6 +7,7 @@ pub mod best;
 pub mod collect;
 pub mod conflicts;
 pub mod keys;
+pub mod refund;
 pub mod reprint;
 pub mod reseat;
 pub mod seat_maps;

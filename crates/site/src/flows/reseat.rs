@@ -135,7 +135,7 @@ impl Site {
         let committed = (|| -> Result<Vec<String>> {
             let mut db = self.db();
             let tx = db.transaction()?;
-            store::move_order_seat(&tx, &order_id.to_string(), &show.id, from, to)?;
+            store::move_order_seat(&tx, &order_id.to_string(), &show.id, (from, to), now)?;
             store::insert_entry(&tx, entry_id, &order_id.to_string(), &body, now)?;
             let ids = self.enqueue_jobs(&tx, &jobs, now)?;
             self.audit(

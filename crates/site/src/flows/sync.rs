@@ -105,6 +105,10 @@ impl Site {
         if let Err(e) = self.pull_keys().await {
             tracing::warn!(error = %e, "terminal keys not pulled");
         }
+        // The door's void list, like the keys, never blocks a sync.
+        if let Err(e) = self.pull_voids().await {
+            tracing::warn!(error = %e, "void list not pulled");
+        }
         // Learn where the event feed stands before loading seat states, so
         // that no change between the two is missed.
         let cursor = client.seat_events(&cfg.site_id, None, EVENT_WAIT).await;
@@ -226,6 +230,9 @@ impl Site {
                 .lease_top_up_due(now, LEASE_TOP_UP_EVERY_SECS);
             if beat.is_ok() && due {
                 self.top_up_leases(&client).await?;
+                if let Err(e) = self.pull_voids().await {
+                    tracing::warn!(error = %e, "void list not pulled");
+                }
             }
         }
         Ok(self.is_online())

@@ -338,6 +338,14 @@ impl CentralClient {
         .await
     }
 
+    /// The site's voided tickets after `after` (API 1.3), one page.
+    pub async fn voids(&self, site_id: &str, after: i64) -> Result<protocol::VoidList, CallError> {
+        let mut url = self.url(&format!("v1/sites/{site_id}/voids"))?;
+        url.query_pairs_mut()
+            .append_pair("after", &after.to_string());
+        self.send(self.http.get(url)).await
+    }
+
     /// The public keys of a site's terminals.
     pub async fn site_keys(&self, site_id: &str) -> Result<Vec<TerminalPublicKey>, CallError> {
         self.send(

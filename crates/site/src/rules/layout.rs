@@ -26,6 +26,8 @@ pub enum JobKind {
     TestPage,
     /// A shift (X or Z) report.
     ShiftReport,
+    /// A refund slip (credit note): what was paid back, and how.
+    RefundSlip,
 }
 
 impl JobKind {
@@ -37,6 +39,7 @@ impl JobKind {
             JobKind::ChangeSlip => "change_slip",
             JobKind::TestPage => "test_page",
             JobKind::ShiftReport => "shift_report",
+            JobKind::RefundSlip => "refund_slip",
         }
     }
 }

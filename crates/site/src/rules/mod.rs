@@ -3,5 +3,6 @@
 
 pub mod layout;
 pub mod plan;
+pub mod refund;
 pub mod sales_state;
 pub mod signing;

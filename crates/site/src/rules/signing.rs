@@ -84,6 +84,17 @@ pub enum TicketCodeError {
         /// This terminal's site.
         here: String,
     },
+    /// A genuine ticket that was refunded, or whose seat moved to a new ticket.
+    #[error("void ticket: {why} ({when})")]
+    Void {
+        /// `refunded` or `moved to another seat`.
+        why: String,
+        /// When it was voided, as central or this terminal recorded it.
+        when: String,
+    },
+    /// A genuine ticket of a showtime that is over.
+    #[error("the show is over: it started {0}")]
+    ShowOver(String),
 }
 
 impl TicketCodeError {
@@ -94,6 +105,8 @@ impl TicketCodeError {
             TicketCodeError::UnknownTerminal(_) => "ticket.unknown_terminal",
             TicketCodeError::BadSignature => "ticket.bad_signature",
             TicketCodeError::WrongSite { .. } => "ticket.wrong_site",
+            TicketCodeError::Void { .. } => "ticket.void",
+            TicketCodeError::ShowOver(_) => "ticket.show_over",
         }
     }
 }

@@ -40,6 +40,8 @@ pub enum ConfigKey {
     SiteSettings,
     /// The audit trail's newest entry, `seq:hash`.
     AuditHead,
+    /// The last entry of central's void list learnt.
+    VoidSeq,
 }
 
 impl ConfigKey {
@@ -62,6 +64,7 @@ impl ConfigKey {
             ConfigKey::PrinterError => "printer_error",
             ConfigKey::SiteSettings => "site_settings",
             ConfigKey::AuditHead => "audit_head",
+            ConfigKey::VoidSeq => "void_seq",
         }
     }
 }

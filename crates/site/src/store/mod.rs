@@ -13,6 +13,7 @@ mod keys;
 mod orders;
 mod outbox;
 mod print_jobs;
+mod refunds;
 mod seats;
 mod shifts;
 
@@ -25,6 +26,7 @@ pub use keys::*;
 pub use orders::*;
 pub use outbox::*;
 pub use print_jobs::*;
+pub use refunds::*;
 pub use seats::*;
 pub use shifts::*;
 
@@ -59,6 +61,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0009_price_rules.sql"),
     migration!("0010_learn_central_api_version.sql"),
     migration!("0011_audit_log.sql"),
+    migration!("0012_refunds_voids.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

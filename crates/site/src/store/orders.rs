@@ -198,14 +198,21 @@ pub fn order_seat(
     Ok(rows)
 }
 
-/// Moves an order's seat in one showtime (inside the caller's transaction).
+/// Moves an order's seat in one showtime (inside the caller's transaction);
+/// the seat given up is recorded, so that its ticket no longer admits.
 pub fn move_order_seat(
     conn: &Connection,
     order_id: &str,
     showtime_id: &str,
-    from: &str,
-    to: &str,
+    (from, to): (&str, &str),
+    now: jiff::Timestamp,
 ) -> Result<()> {
+    conn.exec(
+        "INSERT INTO released_seats (order_id, showtime_id, seat_label, ticket_type, price_minor, released_at, why)
+         SELECT order_id, showtime_id, seat_label, ticket_type, price_minor, ?4, 'reseat'
+         FROM order_seats WHERE order_id = ?1 AND seat_label = ?2 AND showtime_id = ?3",
+        params![order_id, from, showtime_id, now.to_string()],
+    )?;
     conn.exec(
         "UPDATE order_seats SET seat_label = ?3
          WHERE order_id = ?1 AND seat_label = ?2 AND showtime_id = ?4",

@@ -72,8 +72,10 @@ pub fn shift_sales(conn: &Connection, shift_id: &str) -> Result<(u32, u32, i64, 
 /// What a shift took by one payment method.
 pub fn shift_paid(conn: &Connection, shift_id: &str, method: &str) -> Result<i64> {
     Ok(conn.q_row(
+        // Money paid back counts in the shift that paid it, not the sale's.
         "SELECT COALESCE(sum(p.amount_minor), 0) FROM payments p JOIN orders o ON o.id = p.order_id
-         WHERE o.shift_id = ?1 AND p.method = ?2",
+         WHERE p.method = ?2 AND ((p.refund_id IS NULL AND o.shift_id = ?1)
+               OR p.refund_id IN (SELECT id FROM refunds WHERE shift_id = ?1))",
         params![shift_id, method],
         |r| r.get(0),
     )?)

@@ -13,7 +13,8 @@ bin_path: string,
  */
 png_path: string, 
 /**
- * What it is: `ticket`, `receipt`, `change_slip`, `test_page` or `shift_report`.
+ * What it is: `ticket`, `receipt`, `change_slip`, `test_page`, `shift_report` or
+ * `refund_slip`.
  */
 kind: string, 
 /**
