@@ -382,12 +382,12 @@ export class Counter {
     this.overlay = overlays.closePay(this.overlay);
   }
 
-  openPanel(kind: 'conflicts' | 'collect' | 'audit'): void {
+  openPanel(kind: overlays.PanelKind): void {
     this.overlay = overlays.openPanel(this.overlay, kind, kind === 'collect' && this.selling);
   }
 
   /** Closes a panel; the status bar catches up (collected seats were sold on the web already). */
-  closePanel(kind: 'conflicts' | 'collect' | 'audit', refresh = true): void {
+  closePanel(kind: overlays.PanelKind, refresh = true): void {
     this.overlay = overlays.closePanel(this.overlay, kind);
     if (refresh) {
       void this.refreshStatus();
@@ -501,6 +501,7 @@ export class Counter {
     else if (action.kind === 'add') void this.addToOrder();
     else if (action.kind === 'conflicts') this.openPanel('conflicts');
     else if (action.kind === 'collect') this.openPanel('collect');
+    else if (action.kind === 'orders') this.openPanel('orders');
     else if (action.kind === 'party') this.party = action.size;
     else if (notices.current) notices.dismiss();
     else this.clearSeats();

@@ -29,7 +29,11 @@ export type Overlay =
   | { kind: 'sale'; sale: SaleResult }
   | { kind: 'conflicts' }
   | { kind: 'audit' }
-  | { kind: 'collect' };
+  | { kind: 'collect' }
+  | { kind: 'orders' };
+
+/** The panels that open over the counter. */
+export type PanelKind = 'conflicts' | 'collect' | 'audit' | 'orders';
 
 export const NO_OVERLAY: Overlay = { kind: 'none' };
 
@@ -50,12 +54,12 @@ export function closePay(o: Overlay): Overlay {
 }
 
 /** A panel (conflicts, web bookings) opens over nothing else, and not while a sale is under way. */
-export function openPanel(o: Overlay, kind: 'conflicts' | 'collect' | 'audit', selling: boolean): Overlay {
+export function openPanel(o: Overlay, kind: PanelKind, selling: boolean): Overlay {
   return o.kind === 'none' && !selling ? { kind } : o;
 }
 
 /** Closes the panel of that kind. */
-export function closePanel(o: Overlay, kind: 'conflicts' | 'collect' | 'audit'): Overlay {
+export function closePanel(o: Overlay, kind: PanelKind): Overlay {
   return o.kind === kind ? NO_OVERLAY : o;
 }
 

@@ -16,6 +16,7 @@ describe('keyAction', () => {
     expect(keyAction(press('A'), idle)).toEqual({ kind: 'add' });
     expect(keyAction(press('c'), idle)).toEqual({ kind: 'conflicts' });
     expect(keyAction(press('w'), idle)).toEqual({ kind: 'collect' });
+    expect(keyAction(press('o'), idle)).toEqual({ kind: 'orders' });
     expect(keyAction(press('x'), idle)).toBeNull();
   });
 

@@ -11,6 +11,7 @@ export type CounterAction =
   | { kind: 'add' }
   | { kind: 'conflicts' }
   | { kind: 'collect' }
+  | { kind: 'orders' }
   | { kind: 'party'; size: number }
   | { kind: 'escape' };
 
@@ -24,6 +25,7 @@ export const LETTER_KEYS: readonly { letter: string; code: string; action: Lette
   { letter: 'a', code: 'KeyA', action: 'add' },
   { letter: 'c', code: 'KeyC', action: 'conflicts' },
   { letter: 'w', code: 'KeyW', action: 'collect' },
+  { letter: 'o', code: 'KeyO', action: 'orders' },
 ];
 
 /** What the counter knows about a key press beyond the key itself. */

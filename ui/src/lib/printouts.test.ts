@@ -25,4 +25,8 @@ describe('printoutLabels', () => {
       { key: 'done.ticketAlt', params: { n: 1, count: 1 } },
     ]);
   });
+
+  it('calls a refund slip a refund slip', () => {
+    expect(printoutLabels([p('refund_slip')])).toEqual([{ key: 'done.refundSlipAlt', params: {} }]);
+  });
 });

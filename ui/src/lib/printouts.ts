@@ -1,5 +1,5 @@
 // What each printout preview is called under its picture: a sale's tickets
-// are numbered among themselves; reprints and change slips say what they are.
+// are numbered among themselves; reprints, change and refund slips say what they are.
 
 import type { Printout } from './types';
 
@@ -7,15 +7,17 @@ import type { Printout } from './types';
 export type PrintoutLabel =
   | { key: 'done.ticketAlt'; params: { n: number; count: number } }
   | { key: 'done.reprintAlt'; params: { n: number } }
-  | { key: 'done.changeSlipAlt'; params: Record<string, never> };
+  | { key: 'done.changeSlipAlt'; params: Record<string, never> }
+  | { key: 'done.refundSlipAlt'; params: Record<string, never> };
 
 /** The captions of `printouts`, in order. */
 export function printoutLabels(printouts: readonly Printout[]): PrintoutLabel[] {
-  const isOriginalTicket = (p: Printout) => p.kind !== 'change_slip' && !(p.reprint > 0);
+  const isOriginalTicket = (p: Printout) => p.kind !== 'change_slip' && p.kind !== 'refund_slip' && !(p.reprint > 0);
   const count = printouts.filter(isOriginalTicket).length;
   let n = 0;
   return printouts.map((p): PrintoutLabel => {
     if (p.kind === 'change_slip') return { key: 'done.changeSlipAlt', params: {} };
+    if (p.kind === 'refund_slip') return { key: 'done.refundSlipAlt', params: {} };
     if (p.reprint > 0) return { key: 'done.reprintAlt', params: { n: p.reprint } };
     n += 1;
     return { key: 'done.ticketAlt', params: { n, count } };

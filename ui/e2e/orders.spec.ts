@@ -1,0 +1,99 @@
+// Earlier orders at the counter (issue 11): a cashier finds a sale by its
+// reference, picks one of its tickets and refunds it with a supervisor's PIN
+// and a reason; the slip prints, the seat is free again, the order shows the
+// ticket refunded. Against the real engine and central.
+
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { failOnPageErrors, sellableShows, stackInfo } from './env';
+
+const imgDir =
+  process.env.DOCS_SCREENSHOTS === '1'
+    ? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'img', 'manager')
+    : mkdtempSync(path.join(tmpdir(), 'boxoffice-orders-'));
+mkdirSync(imgDir, { recursive: true });
+
+failOnPageErrors(test);
+
+interface ApiShowtime {
+  id: string;
+  rating: string;
+  id_check: boolean;
+  sales_state: string;
+  seats_free: number;
+  local_time: string;
+}
+
+async function api<T>(request: APIRequestContext, cmd: string, data: object): Promise<T> {
+  const res = await request.post(`${stackInfo().baseUrl}/api/${cmd}`, { data });
+  expect(res.ok(), `${cmd}: ${await res.text()}`).toBe(true);
+  return (await res.json()) as T;
+}
+
+test('a cashier refunds one ticket of an earlier cash sale with a supervisor’s PIN', async ({ page, request }) => {
+  // A cash sale of two seats, made through the engine.
+  const { token } = await api<{ token: string }>(request, 'login', { pin: '1111' });
+  const { shows } = await sellableShows<ApiShowtime>(request, (s) => !s.id_check);
+  const show = shows.sort((a, b) => b.seats_free - a.seats_free)[0]!;
+  const map = await api<{
+    seats: { label: string; kind: string; state: string }[];
+    ticket_types: { code: string; price_minor: number }[];
+  }>(request, 'seat_map', { showtime_id: show.id });
+  const seats = map.seats.filter((s) => s.kind === 'standard' && s.state === 'free').slice(-2).map((s) => s.label);
+  expect(seats).toHaveLength(2);
+  const type = map.ticket_types[0]!;
+  const sale = await api<{ order_ref: string; total_minor: number }>(request, 'sell', {
+    token,
+    parts: [{ showtime_id: show.id, seats, ticket_type: type.code }],
+    tendered_minor: 50_000,
+    id_checked: false,
+  });
+
+  await page.goto(`${stackInfo().baseUrl}/`);
+  await page.getByTestId('lang-en').click();
+  for (const digit of '1111') await page.getByTestId(`pin-key-${digit}`).click();
+  await page.getByTestId('pin-enter').click();
+  await expect(page.getByTestId('counter')).toBeVisible();
+  await page.getByTestId('orders-open').click();
+  const panel = page.getByTestId('orders-panel');
+  await expect(panel).toBeVisible();
+  await panel.getByTestId('orders-text').fill(sale.order_ref);
+  await panel.getByTestId('orders-search').click();
+  const detail = panel.getByTestId('order-detail');
+  await expect(detail).toHaveAttribute('data-ref', sale.order_ref);
+
+  // A reprint needs a supervisor's PIN too; it comes marked as a reprint.
+  await detail.getByTestId('reprint-pin').fill('2222');
+  await detail.getByTestId('reprint').click();
+  await expect(detail.getByTestId('reprint-done').locator('img')).toHaveCount(2);
+
+  // Keep the first seat; refund the second.
+  await detail.getByTestId(`refund-seat-${seats[0]}`).uncheck();
+  await detail.getByTestId('refund-quote').click();
+  const summary = detail.getByTestId('refund-summary');
+  await expect(summary).toHaveAttribute('data-cash', String(sale.total_minor / 2));
+  await expect(summary).toHaveAttribute('data-card', '0');
+  await detail.getByTestId('refund-reason').fill('customer feels unwell');
+  // A cashier's own PIN does not approve.
+  await detail.getByTestId('refund-pin').fill('1111');
+  await detail.getByTestId('refund-confirm').click();
+  await expect(panel.getByTestId('orders-error')).toBeVisible();
+  await detail.getByTestId('refund-pin').fill('2222');
+  await detail.getByTestId('refund-confirm').click();
+  await expect(detail.getByTestId('refund-done')).toContainText('Demo Supervisor');
+  await expect(detail.locator('[data-seat-state="refunded"]')).toHaveCount(1);
+  await expect(detail.locator('[data-seat-state="valid"]')).toHaveCount(1);
+  await expect(detail.getByTestId('refund-done').locator('img').first()).toBeVisible();
+  await page.screenshot({ path: path.join(imgDir, 'refund-1280x800.png') });
+
+  // The engine agrees: the seat is free again, the other still sold.
+  const after = await api<{ seats: { label: string; state: string }[] }>(request, 'seat_map', { showtime_id: show.id });
+  const state = (l: string) => after.seats.find((s) => s.label === l)?.state;
+  expect(state(seats[1]!)).toBe('free');
+  expect(state(seats[0]!)).toBe('sold');
+  await page.keyboard.press('Escape');
+  await expect(panel).toHaveCount(0);
+});
