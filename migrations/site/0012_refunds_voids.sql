@@ -24,14 +24,24 @@ CREATE INDEX refunds_shift ON refunds(shift_id);
 ALTER TABLE released_seats ADD COLUMN refund_id TEXT;
 ALTER TABLE payments ADD COLUMN refund_id TEXT;
 
--- Tickets voided anywhere at the site (refunded, or their seat moved), as
--- central's void list says; the door refuses them. `voided_at` is central's.
+-- Tickets voided anywhere at the site (refunded, their seat moved, or let in
+-- already), as central's void list says; the door refuses them. `voided_at`
+-- is central's.
 CREATE TABLE void_tickets (
     order_id TEXT NOT NULL,
     showtime_id TEXT NOT NULL,
     seat_label TEXT NOT NULL,
     why TEXT NOT NULL,
     voided_at TEXT NOT NULL,
+    PRIMARY KEY (order_id, showtime_id, seat_label)
+) STRICT;
+
+-- Tickets let in at this terminal's door (`verify-ticket --admit`), once each.
+CREATE TABLE admissions (
+    order_id TEXT NOT NULL,
+    showtime_id TEXT NOT NULL,
+    seat_label TEXT NOT NULL,
+    admitted_at TEXT NOT NULL,
     PRIMARY KEY (order_id, showtime_id, seat_label)
 ) STRICT;
 

@@ -322,3 +322,45 @@ fn offline_and_queued_cash_refunds_reach_central_once_and_leave_the_drawer_right
         "sent twice, applied once"
     );
 }
+
+#[test]
+fn a_ticket_let_in_at_one_door_is_refused_at_the_next_once_the_void_list_syncs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (central, t1) = demo_terminal(dir.path());
+    let t2 = Terminal::new(dir.path().join("t2"));
+    t2.init(&central, "dxb-marina", "dxb-marina-t2");
+    let show = t1.show_id_on("Screen 1 IMAX");
+    let sale = t1.json(&[
+        "sell",
+        "--showtime",
+        &show,
+        "--seats",
+        "L-1,L-2",
+        "--pay",
+        "cash:150",
+        "--pin",
+        "1111",
+        "--json",
+    ]);
+    let codes = ticket_codes(&sale);
+    let (l1, l2) = (code_of(&codes, "L-1"), code_of(&codes, "L-2"));
+    let admit = |t: &Terminal, code: &str| {
+        let out = t.run(&["verify-ticket", code, "--admit", "--json"]);
+        let check: Value = serde_json::from_slice(&out.stdout).expect("verify-ticket JSON");
+        (out.status.code().unwrap(), check["reason_code"].clone())
+    };
+
+    // Checking without --admit lets nobody in.
+    assert_eq!(door(&t2, l1).0, 0);
+    assert_eq!(door(&t2, l1).0, 0);
+    // In at door 2; a second scan there says so at once.
+    assert_eq!(admit(&t2, l1).0, 0);
+    assert_eq!(admit(&t2, l1), (5, "ticket.already_admitted".into()));
+    // Door 1 learns it with its next sync (the admission went to central).
+    assert_eq!(door(&t1, l1).0, 0, "not synced yet");
+    assert!(t1.run(&["sync"]).status.success());
+    assert_eq!(admit(&t1, l1), (5, "ticket.already_admitted".into()));
+    // The other ticket of the order still goes in, once.
+    assert_eq!(admit(&t1, l2).0, 0);
+    assert_eq!(admit(&t1, l2).0, 5);
+}

@@ -100,12 +100,14 @@ fn apply_entry(
         EntryBody::Sale(sale) => apply_sale(tx, site_id, terminal_id, sale, now)?,
         EntryBody::Reseat(reseat) => apply_reseat(tx, site_id, terminal_id, reseat, now)?,
         EntryBody::Refund(refund) => apply_refund(tx, site_id, terminal_id, refund, now)?,
+        EntryBody::Admission(a) => apply_admission(tx, site_id, terminal_id, a, now)?,
     };
     if let Outcome::Conflict { seats } = &outcome {
         let (order_id, showtime_id) = match &entry.body {
-            EntryBody::Sale(s) => (s.order_id, s.showtime_id.as_str()),
-            EntryBody::Reseat(r) => (r.order_id, r.showtime_id.as_str()),
-            EntryBody::Refund(r) => (r.order_id, r.showtime_id.as_str()),
+            EntryBody::Sale(s) => (s.order_id.to_string(), s.showtime_id.as_str()),
+            EntryBody::Reseat(r) => (r.order_id.to_string(), r.showtime_id.as_str()),
+            EntryBody::Refund(r) => (r.order_id.to_string(), r.showtime_id.as_str()),
+            EntryBody::Admission(a) => (a.order_id.clone(), a.showtime_id.as_str()),
         };
         tx.execute(
             "INSERT OR IGNORE INTO conflicts (entry_id, terminal_id, order_id, showtime_id, seats, body, created_at)
@@ -113,7 +115,7 @@ fn apply_entry(
             params![
                 entry_id,
                 terminal_id,
-                order_id.to_string(),
+                order_id,
                 showtime_id,
                 serde_json::to_string(seats).map_err(corrupt)?,
                 serde_json::to_string(&entry.body).map_err(corrupt)?,
@@ -456,6 +458,60 @@ fn release_own_hold(
         announce_freed(tx, &seats, now)?;
     }
     Ok(())
+}
+
+/// A ticket let in at a door: recorded once, and put on the site's void
+/// list so that a second scan at any door says so. A later scan's entry of
+/// the same ticket changes nothing.
+fn apply_admission(
+    tx: &Transaction<'_>,
+    site_id: &str,
+    terminal_id: &str,
+    a: &protocol::Admission,
+    now: Timestamp,
+) -> Result<Outcome> {
+    let site: Option<String> = tx
+        .query_row(
+            "SELECT site_id FROM showtimes WHERE id = ?1",
+            [&a.showtime_id],
+            |row| row.get(0),
+        )
+        .optional()?;
+    match site {
+        None => return Ok(rejected("unknown_showtime", "no such showtime")),
+        Some(s) if s != site_id => {
+            return Ok(rejected(
+                "wrong_site",
+                "the ticket is not for this terminal's site",
+            ));
+        }
+        Some(_) => {}
+    }
+    if a.order_id.is_empty() || a.order_id.len() > 64 || a.seat.is_empty() || a.seat.len() > 16 {
+        return Ok(rejected("bad_ticket", "order or seat out of bounds"));
+    }
+    let first = tx.execute(
+        "INSERT INTO admissions (order_id, showtime_id, seat_label, terminal_id, admitted_at)
+         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+        params![
+            a.order_id,
+            a.showtime_id,
+            a.seat,
+            terminal_id,
+            a.at.to_string()
+        ],
+    )?;
+    if first > 0 {
+        record_void(
+            tx,
+            site_id,
+            &a.order_id,
+            (&a.showtime_id, &a.seat),
+            VoidReason::Admitted,
+            now,
+        )?;
+    }
+    Ok(Outcome::Applied)
 }
 
 /// A refund: frees the seats of an applied sale (all of them, or the tickets

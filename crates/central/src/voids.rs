@@ -17,6 +17,8 @@ pub(crate) enum VoidReason {
     Refund,
     /// Its seat was moved; the new seat has a new ticket.
     Moved,
+    /// Let in at a door already.
+    Admitted,
 }
 
 impl VoidReason {
@@ -24,6 +26,7 @@ impl VoidReason {
         match self {
             VoidReason::Refund => "refund",
             VoidReason::Moved => "moved",
+            VoidReason::Admitted => "admitted",
         }
     }
 }

@@ -709,6 +709,23 @@ pub enum EntryBody {
     Reseat(Reseat),
     /// A sale refunded (or an override sale in conflict closed by a refund).
     Refund(Refund),
+    /// A ticket let in at a door (API 1.3): a second scan anywhere at the
+    /// site then says it was admitted already.
+    Admission(Admission),
+}
+
+/// A ticket let in at a door.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Admission {
+    /// The ticket's order (a terminal order's UUID or a web order's id).
+    pub order_id: String,
+    /// Showtime.
+    pub showtime_id: String,
+    /// Seat label.
+    pub seat: String,
+    /// Door terminal's clock at the scan.
+    #[schemars(with = "Rfc3339")]
+    pub at: Timestamp,
 }
 
 /// Refunding an order, whole or some of its tickets: their seats go back on
@@ -744,7 +761,8 @@ pub struct TicketRef {
     pub seat: String,
 }
 
-/// A ticket that no longer opens the door: refunded, or its seat moved.
+/// A ticket that no longer opens the door: refunded, its seat moved, or
+/// admitted already.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct VoidedTicket {
     /// Position in the site's void list.
@@ -755,7 +773,7 @@ pub struct VoidedTicket {
     pub showtime_id: String,
     /// Seat label.
     pub seat: String,
-    /// `refund` or `moved`.
+    /// `refund`, `moved` or `admitted`.
     pub why: String,
     /// When central recorded it.
     #[schemars(with = "Rfc3339")]

@@ -319,10 +319,14 @@ enum Command {
         json: bool,
     },
     /// Check a scanned ticket QR code offline (exit 0 valid, 2 invalid, 3 void: refunded
-    /// or moved, 4 the show is over).
+    /// or moved, 4 the show is over, 5 admitted already).
     VerifyTicket {
         /// The QR code's text.
         payload: String,
+        /// At the door: let a valid ticket in, so that a second scan anywhere at the site
+        /// says it was admitted already.
+        #[arg(long)]
+        admit: bool,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -1091,8 +1095,16 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 }
             }
         }
-        Command::VerifyTicket { payload, json } => {
-            let check = site.verify_ticket(&payload)?;
+        Command::VerifyTicket {
+            payload,
+            admit,
+            json,
+        } => {
+            let check = if admit {
+                site.admit_ticket(&payload).await?
+            } else {
+                site.verify_ticket(&payload)?
+            };
             if json {
                 print_json(&check)?;
             } else {
@@ -1102,6 +1114,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 return Ok(ExitCode::from(match check.reason_code.as_deref() {
                     Some("ticket.void") => 3,
                     Some("ticket.show_over") => 4,
+                    Some("ticket.already_admitted") => 5,
                     _ => 2,
                 }));
             }

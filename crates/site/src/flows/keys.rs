@@ -112,8 +112,8 @@ impl Site {
             Err(SiteError::UnknownShowtime(_)) => None,
             Err(e) => return Err(e),
         };
-        // Refunded or moved, here or at any counter of the site (as far as
-        // the void list learnt): void, whatever the signature says.
+        // Refunded, moved or let in already, here or at any door of the site
+        // (as far as the void list learnt): refused, whatever the signature says.
         let issued = jiff::Timestamp::from_second(claims.issued_at)
             .map_err(|e| SiteError::Invalid(format!("ticket issue time: {e}")))?;
         if let Some((why, at)) = store::ticket_void(
@@ -126,14 +126,18 @@ impl Site {
                 .parse::<jiff::Timestamp>()
                 .map(|t| time_fmt::rfc3339_local(t, &tz))
                 .unwrap_or(at);
-            let why = match why.as_str() {
-                "refund" => "refunded".to_string(),
-                _ => "moved to another seat".to_string(),
+            let e = match why.as_str() {
+                "admitted" => TicketCodeError::AlreadyAdmitted(when),
+                "refund" => TicketCodeError::Void {
+                    why: "refunded".into(),
+                    when,
+                },
+                _ => TicketCodeError::Void {
+                    why: "moved to another seat".into(),
+                    when,
+                },
             };
-            return Ok(TicketCheck::invalid(
-                &TicketCodeError::Void { why, when },
-                Some(claims),
-            ));
+            return Ok(TicketCheck::invalid(&e, Some(claims)));
         }
         // Over: the film ran its length and an hour more.
         if let Some(s) = &show {
@@ -174,5 +178,42 @@ impl Site {
             claims: Some(claims),
             admits: Some(admits),
         })
+    }
+
+    /// Checks a ticket at the door and, when it may in, records it as let in
+    /// (a second scan here, or at another door once the void list syncs,
+    /// says so). The admission reaches central through the outbox.
+    pub async fn admit_ticket(&self, payload: &str) -> Result<TicketCheck, SiteError> {
+        let check = self.verify_ticket(payload)?;
+        let (true, Some(claims)) = (check.valid, check.claims.as_ref()) else {
+            return Ok(check);
+        };
+        let now = self.clock.now();
+        let version =
+            store::config(&self.db(), store::ConfigKey::CentralApiVersion)?.unwrap_or_default();
+        let entry_id = self.ids.new_id(now);
+        {
+            let mut db = self.db();
+            let tx = db.transaction()?;
+            let ticket = (claims.showtime_id.as_str(), claims.seat.as_str());
+            let first = store::insert_admission(&tx, &claims.order_id, ticket, now)?;
+            // An older central cannot read the entry: the door here still knows.
+            if first && protocol::speaks(&version, 3) {
+                let body = protocol::EntryBody::Admission(protocol::Admission {
+                    order_id: claims.order_id.clone(),
+                    showtime_id: claims.showtime_id.clone(),
+                    seat: claims.seat.clone(),
+                    at: now,
+                });
+                store::insert_entry(&tx, entry_id, &claims.order_id, &body, now)?;
+            }
+            tx.commit()?;
+        }
+        if self.is_online()
+            && let Err(e) = self.push_outbox().await
+        {
+            tracing::warn!(error = %e, "admission stays queued");
+        }
+        Ok(check)
     }
 }

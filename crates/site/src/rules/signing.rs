@@ -92,6 +92,9 @@ pub enum TicketCodeError {
         /// When it was voided, as central or this terminal recorded it.
         when: String,
     },
+    /// A genuine ticket let in already, at this door or another of the site.
+    #[error("already admitted ({0})")]
+    AlreadyAdmitted(String),
     /// A genuine ticket of a showtime that is over.
     #[error("the show is over: it started {0}")]
     ShowOver(String),
@@ -106,6 +109,7 @@ impl TicketCodeError {
             TicketCodeError::BadSignature => "ticket.bad_signature",
             TicketCodeError::WrongSite { .. } => "ticket.wrong_site",
             TicketCodeError::Void { .. } => "ticket.void",
+            TicketCodeError::AlreadyAdmitted(_) => "ticket.already_admitted",
             TicketCodeError::ShowOver(_) => "ticket.show_over",
         }
     }

@@ -1,6 +1,7 @@
 //! Refunds and the void list: the rows a refund writes, the tickets an order
-//! ever had, the search for earlier orders, and the tickets voided at the
-//! site (here, or anywhere as central's void list says).
+//! ever had, the search for earlier orders, and the tickets that no longer
+//! open the door (refunded, moved or admitted; here, or anywhere as
+//! central's void list says).
 
 use super::Cached;
 use crate::error::Result;
@@ -157,6 +158,9 @@ pub fn ticket_void(
             "SELECT CASE why WHEN 'reseat' THEN 'moved' ELSE why END, released_at
              FROM released_seats WHERE order_id = ?1 AND showtime_id = ?2 AND seat_label = ?3
              UNION ALL
+             SELECT 'admitted', admitted_at FROM admissions
+             WHERE order_id = ?1 AND showtime_id = ?2 AND seat_label = ?3
+             UNION ALL
              SELECT why, voided_at FROM void_tickets
              WHERE order_id = ?1 AND showtime_id = ?2 AND seat_label = ?3",
         )?
@@ -169,6 +173,21 @@ pub fn ticket_void(
             .map(|t| t.as_second() >= issued)
             .unwrap_or(true)
     }))
+}
+
+/// Records a ticket let in at this door (inside the caller's transaction);
+/// false when it was let in here before.
+pub fn insert_admission(
+    conn: &Connection,
+    order_id: &str,
+    (showtime_id, seat): (&str, &str),
+    at: Timestamp,
+) -> Result<bool> {
+    Ok(conn.exec(
+        "INSERT INTO admissions (order_id, showtime_id, seat_label, admitted_at)
+         VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+        params![order_id, showtime_id, seat, at.to_string()],
+    )? > 0)
 }
 
 /// Stores voided tickets learned from central (inside the caller's transaction).
