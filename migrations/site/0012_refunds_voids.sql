@@ -1,6 +1,7 @@
 -- Refunds made at this terminal: a whole order or some of its tickets, paid
 -- back card first (by the card terminal's refund reference), then cash from
--- the drawer of the shift that paid it out. The id is the outbox entry's.
+-- the drawer of the shift that paid it out; or, in an exchange, taken over
+-- by the new order. The id is the outbox entry's.
 CREATE TABLE refunds (
     id TEXT PRIMARY KEY,
     order_id TEXT NOT NULL REFERENCES orders(id),
@@ -14,7 +15,10 @@ CREATE TABLE refunds (
     approved_by TEXT NOT NULL,
     shift_id TEXT REFERENCES shifts(id),
     refunded_at TEXT NOT NULL,
-    CHECK (card_minor + cash_minor = amount_minor)
+    -- An exchange: what the new order took over, and which order it is.
+    exchange_minor INTEGER NOT NULL DEFAULT 0 CHECK (exchange_minor >= 0),
+    exchanged_to TEXT,
+    CHECK (card_minor + cash_minor + exchange_minor = amount_minor)
 ) STRICT;
 CREATE INDEX refunds_order ON refunds(order_id);
 CREATE INDEX refunds_shift ON refunds(shift_id);
@@ -44,6 +48,10 @@ CREATE TABLE admissions (
     admitted_at TEXT NOT NULL,
     PRIMARY KEY (order_id, showtime_id, seat_label)
 ) STRICT;
+
+-- An entry central refused as a request holds back the later entries of its
+-- order (a refund never overtakes its sale): looked up by order.
+CREATE INDEX outbox_order ON outbox(order_id, seq);
 
 -- Print jobs learn the refund slip.
 CREATE TABLE print_jobs_v4 (

@@ -244,6 +244,7 @@ impl Env {
                     card: None,
                     id_checked: true,
                     override_by: None,
+                    exchange: None,
                 },
             ))
             .expect("leased sale");

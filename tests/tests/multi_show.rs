@@ -398,6 +398,7 @@ fn a_terminal_from_before_api_1_2_learns_centrals_version_at_its_next_sync() {
              DROP TABLE refunds;
              DROP TABLE void_tickets;
              DROP TABLE admissions;
+             DROP INDEX outbox_order;
              ALTER TABLE released_seats DROP COLUMN refund_id;
              ALTER TABLE payments DROP COLUMN refund_id;",
         )

@@ -363,4 +363,77 @@ fn a_ticket_let_in_at_one_door_is_refused_at_the_next_once_the_void_list_syncs()
     // The other ticket of the order still goes in, once.
     assert_eq!(admit(&t1, l2).0, 0);
     assert_eq!(admit(&t1, l2).0, 5);
+    // A ticket used at the door: only a manager refunds it.
+    let order = sale["order_ref"].as_str().unwrap();
+    let err = t1.fails(&[
+        "refund",
+        "--order",
+        order,
+        "--seats",
+        "L-2",
+        "--reason",
+        "left early",
+        "--pin",
+        "2222",
+    ]);
+    assert!(
+        err.contains("not_allowed") && err.contains("manager"),
+        "{err}"
+    );
+    let done = t1.json(&[
+        "refund",
+        "--order",
+        order,
+        "--seats",
+        "L-2",
+        "--reason",
+        "left early",
+        "--pin",
+        "3333",
+        "--json",
+    ]);
+    assert_eq!(done["approved_by"], "Demo Manager");
+}
+
+#[test]
+fn an_offline_override_sale_is_refunded_only_once_central_confirmed_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut central, t) = demo_terminal(dir.path());
+    let show = t.show_id_on("Screen 1 IMAX");
+    let unleased = t
+        .json(&["seats", "--showtime", &show, "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|s| s["state"] == "free" && s["kind"] == "standard")
+        .map(|s| s["label"].as_str().unwrap().to_string())
+        .expect("a free seat not leased here");
+    central.stop();
+    let sale = t.json(&[
+        "sell",
+        "--showtime",
+        &show,
+        "--seats",
+        &unleased,
+        "--pay",
+        "cash:75",
+        "--pin",
+        "1111",
+        "--override-pin",
+        "3333",
+        "--json",
+    ]);
+    assert_eq!(sale["secured_by"], "override");
+    let order = sale["order_ref"].as_str().unwrap();
+    // It may still come back a conflict: no refund until central has it.
+    let err = t.fails(&["refund", "--order", order, "--reason", "x", "--pin", "3333"]);
+    assert!(err.contains("refund.override_pending"), "{err}");
+    central.restart();
+    assert!(t.run(&["sync"]).status.success());
+    let done = t.json(&[
+        "refund", "--order", order, "--reason", "x", "--pin", "3333", "--json",
+    ]);
+    assert_eq!(done["synced"], true);
+    assert_eq!(central.seat_state(&show, &unleased), "free");
 }

@@ -563,6 +563,9 @@ fn apply_refund(
                 let mut chosen = Vec::new();
                 for t in &r.tickets {
                     let key = (t.showtime_id.clone(), t.seat.clone());
+                    if chosen.contains(&key) {
+                        continue;
+                    }
                     if sold.contains(&key) {
                         chosen.push(key);
                     } else if was_refunded(tx, &order_id, (&t.showtime_id, &t.seat))? {
@@ -593,7 +596,12 @@ fn apply_refund(
                     now,
                 )?;
             }
-            let whole = chosen.len() == sold.len();
+            let left: i64 = tx.query_row(
+                "SELECT count(*) FROM sold_seats WHERE order_id = ?1",
+                [&order_id],
+                |row| row.get(0),
+            )?;
+            let whole = left == 0;
             tx.execute(
                 "UPDATE orders SET refunded_minor = refunded_minor + ?2,
                      refunded_at = CASE WHEN ?3 THEN ?4 ELSE refunded_at END
@@ -603,7 +611,37 @@ fn apply_refund(
             announce_freed(tx, &chosen, now)?;
             Ok(Outcome::Applied)
         }
+        // A refund of some tickets of an order central never applied (it
+        // conflicted): only the whole order can close its conflict.
+        None if !r.tickets.is_empty() => Ok(rejected(
+            "order_in_conflict",
+            "this order is in conflict: refund it whole or reseat it",
+        )),
         None => {
+            let body: Option<String> = tx
+                .query_row(
+                    "SELECT body FROM conflicts WHERE order_id = ?1 AND terminal_id = ?2
+                     AND resolution IS NULL",
+                    params![order_id, terminal_id],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            // Its printed tickets stop opening the door.
+            if let Some(EntryBody::Sale(sale)) =
+                body.and_then(|b| serde_json::from_str::<EntryBody>(&b).ok())
+            {
+                for seat in &sale.seats {
+                    let show = seat.showtime_id.as_deref().unwrap_or(&sale.showtime_id);
+                    record_void(
+                        tx,
+                        site_id,
+                        &order_id,
+                        (show, &seat.label),
+                        VoidReason::Refund,
+                        now,
+                    )?;
+                }
+            }
             let closed = tx.execute(
                 "UPDATE conflicts SET resolution = 'refunded', resolved_at = ?3
                  WHERE order_id = ?1 AND terminal_id = ?2 AND resolution IS NULL",

@@ -750,6 +750,10 @@ pub struct Refund {
     /// Terminal clock.
     #[schemars(with = "Rfc3339")]
     pub at: Timestamp,
+    /// An exchange (API 1.3): the new order that took the tickets' value
+    /// over, pushed just before this entry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exchanged_to: Option<Uuid>,
 }
 
 /// One ticket of an order: a seat of a showtime.

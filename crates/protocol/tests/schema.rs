@@ -184,6 +184,17 @@ fn tagged_and_flattened_types_match_serde() {
                 approved_by: "m-1".into(),
                 reason: "customer left".into(),
                 at: ts("2025-03-01T18:50:00Z"),
+                exchanged_to: Some(Uuid::max()),
+            }),
+        },
+        OutboxEntry {
+            id: Uuid::max(),
+            seq: 4,
+            body: EntryBody::Admission(protocol::Admission {
+                order_id: Uuid::nil().to_string(),
+                showtime_id: "st-1".into(),
+                seat: "A-1".into(),
+                at: ts("2025-03-01T19:00:00Z"),
             }),
         },
     ];

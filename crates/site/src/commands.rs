@@ -138,6 +138,8 @@ command_table! {
     refund_quote(site, _staff, a: RefundQuoteArgs) -> RefundQuote, Staff { site.refund_quote(&a) }
     /// Refunds tickets of an order (a supervisor's approval; a manager's once the show started).
     refund(site, staff, a: RefundArgs) -> RefundResult, Staff { site.refund(&staff, &a).await }
+    /// Exchanges tickets of an order for a new order (a supervisor's approval).
+    exchange(site, staff, a: ExchangeArgs) -> ExchangeResult, Staff { site.exchange(&staff, &a).await }
     /// Conflict tasks.
     conflicts(site, _, _a: Empty) -> Vec<ConflictView>, Public { site.conflicts() }
     /// Resolves a conflict task (a supervisor's or manager's approval).
@@ -258,6 +260,7 @@ mod tests {
             "reseat",
             "refund",
             "refund_quote",
+            "exchange",
             "find_orders",
             "resolve_conflict",
             "collect_booking",

@@ -302,6 +302,11 @@ pub enum RefundRefusal {
     /// The order has an open conflict task: resolve it instead.
     #[error("this order is in conflict: resolve the conflict task (reseat or refund) instead")]
     ConflictOpen,
+    /// An offline override sale central has not answered for yet.
+    #[error(
+        "this order was sold offline on a manager's override and central has not confirmed it yet: refund it once it has"
+    )]
+    OverridePending,
     /// A seat label the order holds in several showtimes.
     #[error("this order has seat {0} in several showtimes: write it as SHOWTIME:{0}")]
     AmbiguousSeat(String),
@@ -317,6 +322,7 @@ impl RefundRefusal {
             RefundRefusal::CardReferenceNeeded(_) => "refund.card_reference_needed",
             RefundRefusal::ConflictOpen => "refund.conflict_open",
             RefundRefusal::AmbiguousSeat(_) => "refund.ambiguous_seat",
+            RefundRefusal::OverridePending => "refund.override_pending",
         }
     }
 }

@@ -448,6 +448,10 @@ pub struct ShiftReport {
     /// Card payments.
     #[ts(type = "number")]
     pub card_minor: i64,
+    /// Paid back during the shift (refunds and exchanges, by card and in
+    /// cash; `cash_minor` and `card_minor` are net of them).
+    #[ts(type = "number")]
+    pub refunded_minor: i64,
     /// The opening float.
     #[ts(type = "number")]
     pub float_minor: i64,

@@ -156,3 +156,63 @@ pub struct RefundResult {
     /// Whether central has the refund already.
     pub synced: bool,
 }
+
+/// `exchange` arguments: tickets of an earlier order given back for a new
+/// order (another showtime, other seats); the difference is paid, or goes
+/// back the way the old order was paid.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ExchangeArgs {
+    /// Session token of the staff member at the counter.
+    pub token: String,
+    /// The earlier order: id or printed reference.
+    pub order: String,
+    /// Its tickets given back; empty for every ticket left.
+    #[serde(default)]
+    pub seats: Vec<String>,
+    /// The new order's parts, as for `sell`.
+    pub parts: Vec<SellPart>,
+    /// Cash handed over towards a difference to pay.
+    #[ts(type = "number")]
+    #[serde(default)]
+    pub tendered_minor: i64,
+    /// A card payment towards a difference to pay.
+    #[serde(default)]
+    #[ts(optional)]
+    pub card: Option<CardArgs>,
+    /// The card terminal's refund reference, when a difference goes back to a card.
+    #[serde(default)]
+    #[ts(optional)]
+    pub card_refund_reference: Option<String>,
+    /// The cashier confirmed the customer's ID (for the new film's rating).
+    #[serde(default)]
+    pub id_checked: bool,
+    /// Why (1 to 120 characters).
+    pub reason: String,
+    /// A supervisor's or manager's approval.
+    #[serde(default)]
+    #[ts(optional)]
+    pub approval: Option<Approval>,
+}
+
+/// What an exchange did.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ExchangeResult {
+    /// The earlier order's reference.
+    pub from_ref: String,
+    /// Value of the tickets given back.
+    #[ts(type = "number")]
+    pub returned_minor: i64,
+    /// Of it, taken over by the new order.
+    #[ts(type = "number")]
+    pub credit_minor: i64,
+    /// Of it, back to the card.
+    #[ts(type = "number")]
+    pub card_back_minor: i64,
+    /// Of it, back in cash from the drawer.
+    #[ts(type = "number")]
+    pub cash_back_minor: i64,
+    /// The new order (its tickets, and the exchange slip, in `printouts`).
+    pub sale: SaleResult,
+}

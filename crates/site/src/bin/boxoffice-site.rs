@@ -281,6 +281,40 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Exchange tickets of an order for new ones (supervisor, or a manager once the
+    /// show started): the difference is paid, or goes back the way the order was paid.
+    Exchange {
+        /// Order id or printed reference.
+        #[arg(long)]
+        order: String,
+        /// Only these of its tickets (comma separated); all tickets left without it.
+        #[arg(long, value_delimiter = ',')]
+        seats: Vec<String>,
+        /// The new tickets: SHOWTIME:SEAT,SEAT[:TYPE]; repeat for more parts.
+        #[arg(long, required = true)]
+        to: Vec<String>,
+        /// Payment of a difference: cash:AMOUNT and/or card:AMOUNT:APPROVAL.
+        #[arg(long)]
+        pay: Vec<String>,
+        /// The card terminal's refund reference, when a difference goes back to a card.
+        #[arg(long)]
+        card_refund_reference: Option<String>,
+        /// The customer's ID was checked (films rated PG15 and above).
+        #[arg(long)]
+        id_checked: bool,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+        /// PIN of the staff member at the counter.
+        #[arg(long)]
+        pin: String,
+        /// A supervisor's or manager's approving PIN.
+        #[arg(long)]
+        approve: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Find earlier orders: by reference or card approval code, seat and showtime,
     /// business day.
     Orders {
@@ -932,6 +966,69 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                     q.card_minor,
                     q.cash_minor,
                     seats.join(", ")
+                );
+            }
+        }
+        Command::Exchange {
+            order,
+            seats,
+            to,
+            pay,
+            card_refund_reference,
+            id_checked,
+            reason,
+            pin,
+            approve,
+            json,
+        } => {
+            let parts = to
+                .iter()
+                .map(|p| parse_part(p))
+                .collect::<Result<Vec<_>, _>>()?;
+            let token = site.login(&pin)?.token;
+            site.probe_link().await;
+            let cur: domain::Currency = site
+                .status()?
+                .currency
+                .code
+                .parse()
+                .map_err(|e: domain::MoneyError| SiteError::Corrupt(e.to_string()))?;
+            let (tendered, card) = if pay.is_empty() {
+                (0, None)
+            } else {
+                parse_payments(&pay, cur)?
+            };
+            let args = site::api::ExchangeArgs {
+                token,
+                order,
+                seats,
+                parts,
+                tendered_minor: tendered,
+                card: card.map(|c| site::api::CardArgs {
+                    amount_minor: c.amount_minor,
+                    reference: c.reference,
+                }),
+                card_refund_reference,
+                id_checked,
+                reason,
+                approval: approve.map(|pin| Approval { pin }),
+            };
+            let done = commands::exchange(&site, args).await?;
+            if site.printer_target()? != site::print_queue::PrinterTarget::Virtual {
+                site.process_print_queue().await?;
+            }
+            if json {
+                print_json(&done)?;
+            } else {
+                out!(
+                    "{} -> {}: returned {}, credited {}, paid {}, back card {} cash {}",
+                    done.from_ref,
+                    done.sale.order_ref,
+                    cur.format(done.returned_minor),
+                    cur.format(done.credit_minor),
+                    cur.format(done.sale.total_minor - done.credit_minor),
+                    cur.format(done.card_back_minor),
+                    cur.format(done.cash_back_minor)
                 );
             }
         }

@@ -116,6 +116,7 @@ impl Site {
             showtime_id: task.showtime_id.clone(),
             amount_minor: task.total_minor,
             tickets: Vec::new(),
+            exchanged_to: None,
             approved_by: staff.id.clone(),
             reason: format!("seats {} were already sold", task.taken.join(", ")),
             at: now,

@@ -114,14 +114,9 @@ impl Site {
         };
         // Refunded, moved or let in already, here or at any door of the site
         // (as far as the void list learnt): refused, whatever the signature says.
-        let issued = jiff::Timestamp::from_second(claims.issued_at)
-            .map_err(|e| SiteError::Invalid(format!("ticket issue time: {e}")))?;
-        if let Some((why, at)) = store::ticket_void(
-            &db,
-            &claims.order_id,
-            (&claims.showtime_id, &claims.seat),
-            issued,
-        )? {
+        if let Some((why, at)) =
+            store::ticket_void(&db, &claims.order_id, (&claims.showtime_id, &claims.seat))?
+        {
             let when = at
                 .parse::<jiff::Timestamp>()
                 .map(|t| time_fmt::rfc3339_local(t, &tz))
@@ -141,9 +136,12 @@ impl Site {
         }
         // Over: the film ran its length and an hour more.
         if let Some(s) = &show {
-            let over = s.starts_at
-                + jiff::SignedDuration::from_mins(i64::from(s.runtime_min) + SHOW_OVER_GRACE_MIN);
-            if self.clock.now() > over {
+            let run =
+                jiff::SignedDuration::from_mins(i64::from(s.runtime_min) + SHOW_OVER_GRACE_MIN);
+            if s.starts_at
+                .checked_add(run)
+                .is_ok_and(|over| self.clock.now() > over)
+            {
                 let e = TicketCodeError::ShowOver(time_fmt::rfc3339_local(s.starts_at, &tz));
                 return Ok(TicketCheck::invalid(&e, Some(claims)));
             }
@@ -197,8 +195,17 @@ impl Site {
             let tx = db.transaction()?;
             let ticket = (claims.showtime_id.as_str(), claims.seat.as_str());
             let first = store::insert_admission(&tx, &claims.order_id, ticket, now)?;
+            if !first {
+                // Scanned twice at once: the other scan let it in.
+                let tz = store::site(&tx)?
+                    .map(|s| time_fmt::zone(&s.time_zone))
+                    .transpose()?
+                    .unwrap_or(jiff::tz::TimeZone::UTC);
+                let e = TicketCodeError::AlreadyAdmitted(time_fmt::rfc3339_local(now, &tz));
+                return Ok(TicketCheck::invalid(&e, Some(claims.clone())));
+            }
             // An older central cannot read the entry: the door here still knows.
-            if first && protocol::speaks(&version, 3) {
+            if protocol::speaks(&version, 3) {
                 let body = protocol::EntryBody::Admission(protocol::Admission {
                     order_id: claims.order_id.clone(),
                     showtime_id: claims.showtime_id.clone(),

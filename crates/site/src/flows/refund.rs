@@ -20,12 +20,14 @@ use protocol::{EntryBody, Refund, TicketRef};
 use uuid::Uuid;
 
 /// Who may approve one after.
-const STARTED_REFUND_NEEDS: &str = "the show has started: only a manager can refund it";
+const STARTED_REFUND_NEEDS: &str =
+    "the show has started or a ticket was used at the door: only a manager can refund it";
 /// Longest reason and card reference.
 const MAX_REASON: usize = 120;
 const MAX_CARD_REFERENCE: usize = 64;
 
 /// A refund worked out, before it is approved and written.
+#[derive(Debug, Clone)]
 struct Plan {
     order_id: Uuid,
     order_ref: String,
@@ -34,9 +36,48 @@ struct Plan {
     whole_order_ever: bool,
     amount: i64,
     vat: i64,
-    card: i64,
-    cash: i64,
+    /// What the order's payments still hold by card and in cash.
+    card_left: i64,
+    cash_left: i64,
     started: bool,
+}
+
+/// A refund approved and worked out: a plain refund, or the old side of an
+/// exchange (whose credit is known once the new order is priced).
+#[derive(Debug, Clone)]
+pub struct ExchangeOut {
+    plan: Plan,
+    reason: String,
+    at_counter: StaffRow,
+    approver: StaffRow,
+    card_reference: Option<String>,
+}
+
+impl ExchangeOut {
+    /// What the tickets are worth.
+    pub fn value_minor(&self) -> i64 {
+        self.plan.amount
+    }
+
+    /// Their order's reference.
+    pub fn from_ref(&self) -> &str {
+        &self.plan.order_ref
+    }
+
+    /// What goes back, `(card, cash)`, once `credit` went to a new order.
+    pub fn money_back(&self, credit: i64) -> (i64, i64) {
+        let rest = (self.plan.amount - credit).max(0);
+        refund::split_tender(rest, self.plan.card_left, self.plan.cash_left)
+    }
+
+    /// Money going back to a card needs the card terminal's reference.
+    fn check_card_reference(&self, credit: i64, currency: domain::Currency) -> Result<()> {
+        let (card, _) = self.money_back(credit);
+        if card > 0 && self.card_reference.is_none() {
+            return Err(RefundRefusal::CardReferenceNeeded(currency.format(card)).into());
+        }
+        Ok(())
+    }
 }
 
 impl Site {
@@ -129,12 +170,13 @@ impl Site {
     }
 
     fn quote_of(&self, p: &Plan) -> Result<RefundQuote> {
+        let (card, cash) = refund::split_tender(p.amount, p.card_left, p.cash_left);
         Ok(RefundQuote {
             order_ref: p.order_ref.clone(),
             tickets: p.tickets.clone(),
             amount_minor: p.amount,
-            card_minor: p.card,
-            cash_minor: p.cash,
+            card_minor: card,
+            cash_minor: cash,
             currency: self.site_row()?.currency.code().to_string(),
             needs: if p.started { "manager" } else { "supervisor" }.to_string(),
         })
@@ -153,6 +195,9 @@ impl Site {
         }
         if store::has_open_conflict(&db, &id)? {
             return Err(RefundRefusal::ConflictOpen.into());
+        }
+        if store::override_sale_pending(&db, &id)? {
+            return Err(RefundRefusal::OverridePending.into());
         }
         let all = store::order_tickets(&db, &id)?;
         let holds: Vec<Held> = all
@@ -173,7 +218,6 @@ impl Site {
             .map(|t| domain::vat::vat_included(t.3, site.vat_rate_bp))
             .sum();
         let (card_left, cash_left) = store::refundable_by_method(&db, &id)?;
-        let (card, cash) = refund::split_tender(amount, card_left, cash_left);
         let now = self.clock.now();
         let mut started = false;
         for (show, ..) in &chosen {
@@ -183,6 +227,11 @@ impl Site {
                 Err(SiteError::UnknownShowtime(_)) => true,
                 Err(e) => return Err(e),
             };
+        }
+        // A ticket used at the door already: only a manager refunds it.
+        for (show, seat, ..) in &chosen {
+            let void = store::ticket_void(&db, &id, (show, seat))?;
+            started |= void.is_some_and(|(why, _)| why == "admitted");
         }
         let tickets = chosen
             .iter()
@@ -198,52 +247,79 @@ impl Site {
             tickets,
             amount,
             vat,
-            card,
-            cash,
+            card_left,
+            cash_left,
             started,
         })
     }
 
     /// Refunds tickets of an earlier order (see the module's notes).
     pub async fn refund(&self, staff: &StaffRow, args: &RefundArgs) -> Result<RefundResult> {
-        let at_counter = staff.clone();
-        let reason = args.reason.trim();
+        let out = self.approve_refund(
+            staff,
+            (&args.order, &args.seats),
+            &args.reason,
+            args.card_reference.as_deref(),
+            args.approval.as_ref(),
+        )?;
+        let (card, cash) = out.money_back(0);
+        // A plain refund knows now what goes back to the card.
+        let cur = self.site_row()?.currency;
+        out.check_card_reference(0, cur)?;
+        let now = self.clock.now();
+        let job = self.refund_slip(&out, None, 0, now)?;
+        let entry_id = {
+            let mut db = self.db();
+            let tx = db.transaction()?;
+            let entry_id = self.write_refund(&tx, &out, (None, 0), cur, now)?;
+            let ids = self.enqueue_jobs(&tx, std::slice::from_ref(&job), now)?;
+            tx.commit()?;
+            (entry_id, ids)
+        };
+        let (entry_id, job_ids) = entry_id;
+        self.seats_changed();
+        let (printouts, _) = self.deliver(&[job], &job_ids, &[]).await?;
+        let synced = self.is_online() && self.push_and_check(entry_id).await;
+        let mut quote = self.quote_of(&out.plan)?;
+        (quote.card_minor, quote.cash_minor) = (card, cash);
+        Ok(RefundResult {
+            quote,
+            approved_by: out.approver.name,
+            printouts,
+            synced,
+        })
+    }
+
+    /// Works out a refund (or the old side of an exchange) and checks who
+    /// approves it, its reason and card reference, and that central reads it.
+    pub(crate) fn approve_refund(
+        &self,
+        staff: &StaffRow,
+        (order, seats): (&str, &[String]),
+        reason: &str,
+        card_reference: Option<&str>,
+        approval: Option<&crate::api::Approval>,
+    ) -> Result<ExchangeOut> {
+        let reason = reason.trim();
         if reason.is_empty() || reason.chars().count() > MAX_REASON {
             return Err(SiteError::Invalid(format!(
                 "give a reason of 1 to {MAX_REASON} characters"
             )));
         }
-        let plan = self.plan_refund(&args.order, &args.seats)?;
+        let plan = self.plan_refund(order, seats)?;
         let needs = if plan.started {
             STARTED_REFUND_NEEDS
         } else {
             REFUND_NEEDS
         };
-        let approver = self.approver(staff, args.approval.as_ref(), plan.started, needs)?;
-        let site = self.site_row()?;
-        let card_reference = args
-            .card_reference
-            .as_deref()
-            .map(str::trim)
-            .filter(|r| !r.is_empty());
-        if plan.card > 0 {
-            match card_reference {
-                None => {
-                    return Err(RefundRefusal::CardReferenceNeeded(
-                        site.currency.format(plan.card),
-                    )
-                    .into());
-                }
-                Some(r)
-                    if r.chars().count() > MAX_CARD_REFERENCE
-                        || r.chars().any(char::is_control) =>
-                {
-                    return Err(SiteError::Invalid(format!(
-                        "a card reference is at most {MAX_CARD_REFERENCE} printable characters"
-                    )));
-                }
-                Some(_) => {}
-            }
+        let approver = self.approver(staff, approval, plan.started, needs)?;
+        let card_reference = card_reference.map(str::trim).filter(|r| !r.is_empty());
+        if let Some(r) = card_reference
+            && (r.chars().count() > MAX_CARD_REFERENCE || r.chars().any(char::is_control))
+        {
+            return Err(SiteError::Invalid(format!(
+                "a card reference is at most {MAX_CARD_REFERENCE} printable characters"
+            )));
         }
         // An older central would read a list of tickets as the whole order.
         if !plan.whole_order_ever {
@@ -253,13 +329,129 @@ impl Site {
                 return Err(SiteError::CentralTooOld);
             }
         }
-        let now = self.clock.now();
+        Ok(ExchangeOut {
+            plan,
+            reason: reason.to_string(),
+            at_counter: staff.clone(),
+            approver,
+            card_reference: card_reference.map(str::to_string),
+        })
+    }
+
+    /// Writes a refund (inside the caller's transaction, so it must not
+    /// take the database lock itself): its rows, its outbox entry and its
+    /// audit entry. `credit` of it went to the new order `exchanged_to` (an
+    /// exchange); the rest goes back the way it was paid. Returns the
+    /// entry's id.
+    pub(crate) fn write_refund(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        out: &ExchangeOut,
+        (exchanged_to, credit): (Option<Uuid>, i64),
+        cur: domain::Currency,
+        now: jiff::Timestamp,
+    ) -> Result<Uuid> {
+        out.check_card_reference(credit, cur)?;
+        let plan = &out.plan;
+        let (card, cash) = out.money_back(credit);
         let entry_id = self.ids.new_id(now);
         let refund_id = entry_id.to_string();
         let id = plan.order_id.to_string();
-        let card_ref = card_reference.filter(|_| plan.card > 0);
+        let card_ref = out.card_reference.as_deref().filter(|_| card > 0);
+        let body = EntryBody::Refund(Refund {
+            order_id: plan.order_id,
+            showtime_id: plan.chosen.first().map(|t| t.0.clone()).unwrap_or_default(),
+            amount_minor: plan.amount,
+            tickets: if plan.whole_order_ever {
+                Vec::new()
+            } else {
+                plan.chosen
+                    .iter()
+                    .map(|t| TicketRef {
+                        showtime_id: t.0.clone(),
+                        seat: t.1.clone(),
+                    })
+                    .collect()
+            },
+            approved_by: out.approver.id.clone(),
+            reason: out.reason.clone(),
+            at: now,
+            exchanged_to,
+        });
+        let seats: Vec<(String, String)> = plan
+            .chosen
+            .iter()
+            .map(|t| (t.0.clone(), t.1.clone()))
+            .collect();
+        let seat_list = seats
+            .iter()
+            .map(|s| s.1.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let shift = store::open_shift_id(tx, &out.at_counter.id)?;
+        let exchanged_ref = exchanged_to.map(protocol::order_reference);
+        store::insert_refund(
+            tx,
+            &store::RefundRow {
+                id: &refund_id,
+                order_id: &id,
+                amount_minor: plan.amount,
+                vat_minor: plan.vat,
+                card_minor: card,
+                cash_minor: cash,
+                exchange: (credit, exchanged_ref.as_deref()),
+                card_reference: card_ref,
+                reason: &out.reason,
+                staff_id: &out.at_counter.id,
+                approved_by: &out.approver.id,
+                shift_id: shift.as_deref(),
+                at: now,
+            },
+            &seats,
+        )?;
+        store::insert_entry(tx, entry_id, &id, &body, now)?;
+        let to = exchanged_ref
+            .as_deref()
+            .map(|r| format!(", {} to {r}", cur.format(credit)))
+            .unwrap_or_default();
+        self.audit(
+            tx,
+            &store::AuditEvent {
+                action: if exchanged_to.is_some() {
+                    "exchange"
+                } else {
+                    "refund"
+                },
+                staff_id: &out.at_counter.id,
+                approved_by: Some(&out.approver.id),
+                subject: &id,
+                detail: &format!(
+                    "{seat_list}: {} (card {}, cash {}{to}): {}",
+                    cur.format(plan.amount),
+                    cur.format(card),
+                    cur.format(cash),
+                    out.reason
+                ),
+            },
+        )?;
+        tracing::info!(order = %plan.order_ref, seats = %seat_list, by = %out.approver.id, "refund");
+        Ok(entry_id)
+    }
+
+    /// The refund slip (an exchange slip when `credit` went to `new_ref`);
+    /// the drawer opens when cash goes out.
+    pub(crate) fn refund_slip(
+        &self,
+        out: &ExchangeOut,
+        new_ref: Option<&str>,
+        credit: i64,
+        now: jiff::Timestamp,
+    ) -> Result<NewJob> {
+        let site = self.site_row()?;
         let tz = time_fmt::zone(&site.time_zone)?;
         let terminal_id = self.config()?.terminal_id;
+        let plan = &out.plan;
+        let (card, cash) = out.money_back(credit);
         let mut lines = Vec::new();
         for (show, seat, ticket_type, price) in &plan.chosen {
             let found = store::showtime(&self.db(), show);
@@ -279,102 +471,28 @@ impl Site {
             lines,
             amount_minor: plan.amount,
             vat_minor: plan.vat,
-            card: (plan.card, card_ref),
-            cash_minor: plan.cash,
-            reason,
-            staff: &at_counter.name,
-            approver: &approver.name,
+            exchange: new_ref.map(|r| (credit, r)),
+            card: (card, out.card_reference.as_deref().filter(|_| card > 0)),
+            cash_minor: cash,
+            reason: &out.reason,
+            staff: &out.at_counter.name,
+            approver: &out.approver.name,
             terminal_id: &terminal_id,
             at: now,
         });
-        let jobs = [NewJob {
-            order_id: Some(id.clone()),
+        Ok(NewJob {
+            order_id: Some(plan.order_id.to_string()),
             kind: JobKind::RefundSlip,
             seat_label: None,
-            bytes: printing::encode_receipt(&slip, self.paper()?, plan.cash > 0)?,
+            bytes: printing::encode_receipt(&slip, self.paper()?, cash > 0)?,
             reprint_count: 0,
-            name: format!("{}-refund-{}", plan.order_ref, now.as_second()),
-        }];
-        let body = EntryBody::Refund(Refund {
-            order_id: plan.order_id,
-            showtime_id: plan.chosen.first().map(|t| t.0.clone()).unwrap_or_default(),
-            amount_minor: plan.amount,
-            tickets: if plan.whole_order_ever {
-                Vec::new()
-            } else {
-                plan.chosen
-                    .iter()
-                    .map(|t| TicketRef {
-                        showtime_id: t.0.clone(),
-                        seat: t.1.clone(),
-                    })
-                    .collect()
-            },
-            approved_by: approver.id.clone(),
-            reason: reason.to_string(),
-            at: now,
-        });
-        let seats: Vec<(String, String)> = plan
-            .chosen
-            .iter()
-            .map(|t| (t.0.clone(), t.1.clone()))
-            .collect();
-        let seat_list = seats
-            .iter()
-            .map(|s| s.1.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
-        let job_ids = {
-            let mut db = self.db();
-            let tx = db.transaction()?;
-            let shift = store::open_shift_id(&tx, &at_counter.id)?;
-            store::insert_refund(
-                &tx,
-                &store::RefundRow {
-                    id: &refund_id,
-                    order_id: &id,
-                    amount_minor: plan.amount,
-                    vat_minor: plan.vat,
-                    card_minor: plan.card,
-                    cash_minor: plan.cash,
-                    card_reference: card_ref,
-                    reason,
-                    staff_id: &at_counter.id,
-                    approved_by: &approver.id,
-                    shift_id: shift.as_deref(),
-                    at: now,
-                },
-                &seats,
-            )?;
-            store::insert_entry(&tx, entry_id, &id, &body, now)?;
-            let ids = self.enqueue_jobs(&tx, &jobs, now)?;
-            self.audit(
-                &tx,
-                &store::AuditEvent {
-                    action: "refund",
-                    staff_id: &at_counter.id,
-                    approved_by: Some(&approver.id),
-                    subject: &id,
-                    detail: &format!(
-                        "{seat_list}: {} (card {}, cash {}): {reason}",
-                        site.currency.format(plan.amount),
-                        site.currency.format(plan.card),
-                        site.currency.format(plan.cash)
-                    ),
-                },
-            )?;
-            tx.commit()?;
-            ids
-        };
-        tracing::info!(order = %plan.order_ref, seats = %seat_list, by = %approver.id, "refund");
-        self.seats_changed();
-        let (printouts, _) = self.deliver(&jobs, &job_ids, &[]).await?;
-        let synced = self.is_online() && self.push_and_check(entry_id).await;
-        Ok(RefundResult {
-            quote: self.quote_of(&plan)?,
-            approved_by: approver.name,
-            printouts,
-            synced,
+            // Two refunds of one order in the same second keep both previews.
+            name: format!(
+                "{}-refund-{}-{}",
+                plan.order_ref,
+                now.as_second(),
+                &self.ids.new_id(now).simple().to_string()[24..]
+            ),
         })
     }
 

@@ -65,6 +65,9 @@ pub struct SaleRequest {
     /// A manager who approved selling seats that are not leased to this
     /// terminal while central is unreachable.
     pub override_by: Option<StaffRow>,
+    /// The tickets this order replaces (an exchange): their value is
+    /// credited, and their refund is written with the order.
+    pub exchange: Option<crate::flows::refund::ExchangeOut>,
 }
 
 /// Who may approve selling unleased seats offline.
@@ -93,6 +96,7 @@ impl Site {
                 }),
                 id_checked: args.id_checked,
                 override_by,
+                exchange: None,
             },
         )
         .await
@@ -309,7 +313,17 @@ impl Site {
                 return Err(SiteError::CentralTooOld);
             }
         }
-        let sale_plan = plan::plan_sale(&parts, &site, req.tendered_minor, req.card.as_ref())?;
+        let exchange = req
+            .exchange
+            .as_ref()
+            .map(|x| (x.value_minor(), x.from_ref()));
+        let sale_plan = plan::plan_sale(
+            &parts,
+            &site,
+            req.tendered_minor,
+            req.card.as_ref(),
+            exchange,
+        )?;
 
         // 2. Secure the seats: this terminal's leased seats are already
         //    secured; any other seat needs a hold at central, or, while
@@ -344,6 +358,7 @@ impl Site {
             },
             req.tendered_minor,
             req.card.as_ref(),
+            req.exchange.as_ref(),
         );
         let (jobs, job_ids) = match committed {
             Ok(c) => c,
@@ -356,7 +371,9 @@ impl Site {
 
         self.seats_changed();
         // 4. The sale stands. Previews at once; the printer from the queue.
-        let (printouts, print_errors) = self.deliver(&jobs, &job_ids, &[JobKind::Ticket]).await?;
+        // Tickets (and an exchange's slip) to preview; the receipt prints only.
+        let shown = [JobKind::Ticket, JobKind::RefundSlip];
+        let (printouts, print_errors) = self.deliver(&jobs, &job_ids, &shown).await?;
 
         // 5. Push now; if central is away the pump retries later.
         let synced = self.is_online() && self.push_and_check(entry_id).await;
@@ -438,15 +455,25 @@ impl Site {
         order: &OrderPrint<'_>,
         tendered_minor: i64,
         card: Option<&domain::payment::CardPayment>,
+        exchange: Option<&crate::flows::refund::ExchangeOut>,
     ) -> Result<(Vec<NewJob>, Vec<String>)> {
-        let jobs = plan::sale_printouts(
+        let mut paid = receipt_payments(&sale_plan.settled, card, tendered_minor);
+        if let Some((credit, from)) = &sale_plan.credit {
+            paid.retain(|(_, amount, _)| *amount > 0);
+            paid.insert(0, (format!("Exchange {from}"), *credit, String::new()));
+        }
+        let mut jobs = plan::sale_printouts(
             parts,
             order,
             sale_plan,
-            &receipt_payments(&sale_plan.settled, card, tendered_minor),
+            &paid,
             self.paper()?,
             &self.terminal_key()?,
         )?;
+        let credit = sale_plan.credit.as_ref().map_or(0, |c| c.0);
+        if let Some(x) = exchange {
+            jobs.push(self.refund_slip(x, Some(order.order_ref), credit, order.now)?);
+        }
         let order_id = sale.order_id.to_string();
         let mut db = self.db();
         let tx = db.transaction()?;
@@ -508,6 +535,12 @@ impl Site {
                     detail: &detail,
                 },
             )?;
+        }
+        // An exchange: the old tickets' refund, in the same transaction, after
+        // the sale's entry (central applies them in this order).
+        if let Some(x) = exchange {
+            let to = (Some(sale.order_id), credit);
+            self.write_refund(&tx, x, to, order.site.currency, order.now)?;
         }
         let ids = self.enqueue_jobs(&tx, &jobs, sale.sold_at)?;
         tx.commit()?;

@@ -111,6 +111,7 @@ impl Site {
         let paid = |method: &str| -> Result<i64> { store::shift_paid(&db, shift_id, method) };
         let cash = paid("cash")?;
         let card = paid("card")?;
+        let refunded = store::shift_refunded(&db, shift_id)?;
         let expected = float_minor + cash;
         Ok(ShiftReport {
             shift_id: shift_id.to_string(),
@@ -126,6 +127,7 @@ impl Site {
             vat_minor: vat,
             cash_minor: cash,
             card_minor: card,
+            refunded_minor: refunded,
             float_minor,
             expected_cash_minor: expected,
             counted_minor: counted,
@@ -163,6 +165,7 @@ impl Site {
             ),
             ("Card".to_string(), cur.format_amount(r.card_minor)),
             ("Cash".to_string(), cur.format_amount(r.cash_minor)),
+            ("Refunds".to_string(), cur.format_amount(r.refunded_minor)),
             ("Float".to_string(), cur.format_amount(r.float_minor)),
         ]);
         let mut totals = vec![(

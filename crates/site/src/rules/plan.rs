@@ -42,16 +42,22 @@ pub struct SalePlan {
     pub totals: OrderTotals,
     /// How the tender settles the total.
     pub settled: Settlement,
-    /// The payments recorded (card first, then cash).
+    /// The payments recorded (an exchange's credit, then card, then cash).
     pub payments: Vec<Payment>,
+    /// Value taken over from exchanged tickets: `(amount, their order's reference)`.
+    pub credit: Option<(i64, String)>,
 }
 
-/// Totals an order and settles it with what the customer tendered.
+/// Totals an order and settles it with what the customer tendered, after
+/// the value of exchanged tickets (`exchange`: their value and their
+/// order's reference) when the order replaces them. The credit is at most
+/// the new total; what is left of it goes back the way it was paid.
 pub fn plan_sale(
     parts: &[PreparedPart],
     site: &SiteRow,
     tendered_minor: i64,
     card: Option<&CardPayment>,
+    exchange: Option<(i64, &str)>,
 ) -> Result<SalePlan> {
     if tendered_minor < 0 {
         return Err(SiteError::Invalid(
@@ -63,8 +69,11 @@ pub fn plan_sale(
     }
     let lines: Vec<OrderLine> = parts.iter().flat_map(|p| p.lines.clone()).collect();
     let totals = order::totals(&lines, site.vat_rate_bp)?;
+    let credit =
+        exchange.map(|(value, from)| (value.clamp(0, totals.total_minor), from.to_string()));
+    let credit_minor = credit.as_ref().map_or(0, |c| c.0);
     let settled = domain::payment::settle(
-        totals.total_minor,
+        totals.total_minor - credit_minor,
         &domain::payment::Tender {
             cash_minor: tendered_minor,
             card: card.cloned(),
@@ -83,11 +92,26 @@ pub fn plan_sale(
     // A tender a whole largest note beyond the cash due is a slip.
     site.currency
         .check_change(settled.cash_applied, tendered_minor)?;
+    let mut recorded = Vec::new();
+    if let Some((amount, from)) = &credit {
+        recorded.push(Payment {
+            method: "exchange".into(),
+            amount_minor: *amount,
+            reference: Some(from.clone()),
+        });
+    }
+    recorded.extend(
+        payments(&settled, card)
+            .into_iter()
+            // Nothing left to pay after the credit: no empty cash line.
+            .filter(|p| credit.is_none() || p.amount_minor > 0 || settled.change > 0),
+    );
     Ok(SalePlan {
-        payments: payments(&settled, card),
+        payments: recorded,
         lines,
         totals,
         settled,
+        credit,
     })
 }
 

@@ -89,6 +89,8 @@ pub struct RefundSlip<'a> {
     pub amount_minor: i64,
     /// VAT inside it.
     pub vat_minor: i64,
+    /// An exchange: how much went to which new order.
+    pub exchange: Option<(i64, &'a str)>,
     /// Back to the card, and the card terminal's reference.
     pub card: (i64, Option<&'a str>),
     /// Cash from the drawer.
@@ -123,7 +125,18 @@ pub fn refund_slip_data(s: &RefundSlip<'_>) -> printing::ReceiptData {
         ),
         cur.format_amount(s.vat_minor),
     ));
-    let mut totals = vec![("REFUNDED".to_string(), cur.format(s.amount_minor))];
+    let mut totals = vec![(
+        if s.exchange.is_some() {
+            "TICKETS RETURNED"
+        } else {
+            "REFUNDED"
+        }
+        .to_string(),
+        cur.format(s.amount_minor),
+    )];
+    if let Some((credit, to)) = s.exchange {
+        totals.push((format!("Exchanged to {to}"), cur.format(credit)));
+    }
     if s.card.0 > 0 {
         let reference = s.card.1.unwrap_or("");
         totals.push((format!("To card {reference}"), cur.format(s.card.0)));
@@ -139,7 +152,12 @@ pub fn refund_slip_data(s: &RefundSlip<'_>) -> printing::ReceiptData {
         header_lines: vec![
             s.site.chain_name.clone(),
             s.site.name.clone(),
-            "REFUND".to_string(),
+            if s.exchange.is_some() {
+                "EXCHANGE"
+            } else {
+                "REFUND"
+            }
+            .to_string(),
             format!("Order {}", s.order_ref),
         ],
         lines,

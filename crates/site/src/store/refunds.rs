@@ -4,7 +4,7 @@
 //! central's void list says).
 
 use super::Cached;
-use crate::error::Result;
+use crate::error::{RefundRefusal, Result};
 use jiff::Timestamp;
 use rusqlite::{Connection, params};
 
@@ -22,6 +22,8 @@ pub struct RefundRow<'a> {
     pub card_minor: i64,
     /// Cash from the drawer.
     pub cash_minor: i64,
+    /// Taken over by a new order (an exchange), and its reference.
+    pub exchange: (i64, Option<&'a str>),
     /// The card terminal's refund reference.
     pub card_reference: Option<&'a str>,
     /// Why.
@@ -71,6 +73,18 @@ pub fn refundable_by_method(conn: &Connection, order_id: &str) -> Result<(i64, i
     )?)
 }
 
+/// Whether the order was sold on a manager's offline override and central
+/// has not answered for its sale yet (it may still come back a conflict).
+pub fn override_sale_pending(conn: &Connection, order_id: &str) -> Result<bool> {
+    Ok(conn.q_row(
+        "SELECT EXISTS (SELECT 1 FROM orders o JOIN outbox x ON x.order_id = o.id
+                        WHERE o.id = ?1 AND o.secured_by LIKE '%override%'
+                          AND x.state = 'pending' AND x.body LIKE '%\"kind\":\"sale\"%')",
+        [order_id],
+        |r| r.get(0),
+    )?)
+}
+
 /// Whether the order has a conflict task not yet resolved.
 pub fn has_open_conflict(conn: &Connection, order_id: &str) -> Result<bool> {
     Ok(conn.q_row(
@@ -92,8 +106,9 @@ pub fn insert_refund(
     let at = r.at.to_string();
     conn.exec(
         "INSERT INTO refunds (id, order_id, amount_minor, vat_minor, card_minor, cash_minor,
-             card_reference, reason, staff_id, approved_by, shift_id, refunded_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+             card_reference, reason, staff_id, approved_by, shift_id, refunded_at,
+             exchange_minor, exchanged_to)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         params![
             r.id,
             r.order_id,
@@ -106,7 +121,9 @@ pub fn insert_refund(
             r.staff_id,
             r.approved_by,
             r.shift_id,
-            at
+            at,
+            r.exchange.0,
+            r.exchange.1
         ],
     )?;
     for (show, seat) in tickets {
@@ -117,12 +134,17 @@ pub fn insert_refund(
              FROM order_seats WHERE order_id = ?1 AND showtime_id = ?2 AND seat_label = ?3",
             params![r.order_id, show, seat, at, r.id],
         )?;
-        conn.exec(
+        let gone = conn.exec(
             "DELETE FROM order_seats WHERE order_id = ?1 AND showtime_id = ?2 AND seat_label = ?3",
             params![r.order_id, show, seat],
         )?;
+        if gone != 1 {
+            // Refunded at the same moment from another screen: roll back.
+            return Err(RefundRefusal::AlreadyRefunded(vec![seat.clone()]).into());
+        }
     }
     for (method, amount, reference) in [
+        ("exchange", r.exchange.0, r.exchange.1),
         ("card", r.card_minor, r.card_reference),
         ("cash", r.cash_minor, None),
     ] {
@@ -142,17 +164,16 @@ pub fn insert_refund(
     Ok(())
 }
 
-/// Whether the ticket of `order_id` for `(showtime, seat)` was voided (here
-/// or anywhere at the site) after it was issued: `(why, when)`.
+/// Whether the ticket of `order_id` for `(showtime, seat)` no longer opens
+/// the door (here or anywhere at the site): `(why, when)`, `why` being
+/// `refund`, `admitted` or `moved`. Clocks are never compared: a refund or
+/// an admission always counts; a move counts unless the order holds the
+/// seat here again (moved away and back).
 pub fn ticket_void(
     conn: &Connection,
     order_id: &str,
     (showtime_id, seat): (&str, &str),
-    issued_at: Timestamp,
 ) -> Result<Option<(String, String)>> {
-    // A seat moved away and later back gets a new ticket: only a void after
-    // the ticket was issued counts.
-    let issued = issued_at.as_second();
     let found: Vec<(String, String)> = conn
         .prepare_cached(
             "SELECT CASE why WHEN 'reseat' THEN 'moved' ELSE why END, released_at
@@ -168,11 +189,21 @@ pub fn ticket_void(
             Ok((r.get(0)?, r.get(1)?))
         })?
         .collect::<std::result::Result<_, _>>()?;
-    Ok(found.into_iter().find(|(_, at)| {
-        at.parse::<Timestamp>()
-            .map(|t| t.as_second() >= issued)
-            .unwrap_or(true)
-    }))
+    let held_again: bool = conn.q_row(
+        "SELECT EXISTS (SELECT 1 FROM order_seats
+                        WHERE order_id = ?1 AND showtime_id = ?2 AND seat_label = ?3)",
+        params![order_id, showtime_id, seat],
+        |r| r.get(0),
+    )?;
+    let rank = |why: &str| match why {
+        "refund" => 0,
+        "admitted" => 1,
+        _ => 2,
+    };
+    Ok(found
+        .into_iter()
+        .filter(|(why, _)| why != "moved" || !held_again)
+        .min_by_key(|(why, _)| rank(why)))
 }
 
 /// Records a ticket let in at this door (inside the caller's transaction);
@@ -250,9 +281,9 @@ pub fn find_orders(conn: &Connection, f: &OrderFilter) -> Result<Vec<FoundOrder>
                            AND (?3 IS NULL OR s.showtime_id = ?3) AND (?4 IS NULL OR s.seat_label = ?4))
                 OR EXISTS (SELECT 1 FROM released_seats s WHERE s.order_id = o.id
                            AND (?3 IS NULL OR s.showtime_id = ?3) AND (?4 IS NULL OR s.seat_label = ?4)))
-           AND (?5 IS NULL OR o.sold_at >= ?5)
-           AND (?6 IS NULL OR o.sold_at < ?6)
-         ORDER BY o.sold_at DESC LIMIT ?7",
+           AND (?5 IS NULL OR julianday(o.sold_at) >= julianday(?5))
+           AND (?6 IS NULL OR julianday(o.sold_at) < julianday(?6))
+         ORDER BY julianday(o.sold_at) DESC LIMIT ?7",
     )?;
     let rows = stmt
         .query_map(

@@ -61,7 +61,10 @@ pub fn shift_row(
 /// A shift's sales: `(orders, tickets, total, VAT)`.
 pub fn shift_sales(conn: &Connection, shift_id: &str) -> Result<(u32, u32, i64, i64)> {
     Ok(conn.q_row(
-        "SELECT count(*), COALESCE(sum((SELECT count(*) FROM order_seats s WHERE s.order_id = o.id)), 0),
+        // Tickets as sold: those refunded since count too (the refund shows
+        // in the shift that paid it back).
+        "SELECT count(*), COALESCE(sum((SELECT count(*) FROM order_seats s WHERE s.order_id = o.id)
+                   + (SELECT count(*) FROM released_seats r WHERE r.order_id = o.id AND r.why = 'refund')), 0),
                 COALESCE(sum(total_minor), 0), COALESCE(sum(vat_minor), 0)
          FROM orders o WHERE shift_id = ?1",
         [shift_id],
@@ -77,6 +80,15 @@ pub fn shift_paid(conn: &Connection, shift_id: &str, method: &str) -> Result<i64
          WHERE p.method = ?2 AND ((p.refund_id IS NULL AND o.shift_id = ?1)
                OR p.refund_id IN (SELECT id FROM refunds WHERE shift_id = ?1))",
         params![shift_id, method],
+        |r| r.get(0),
+    )?)
+}
+
+/// What a shift paid back by card and in cash (refunds and exchanges).
+pub fn shift_refunded(conn: &Connection, shift_id: &str) -> Result<i64> {
+    Ok(conn.q_row(
+        "SELECT COALESCE(sum(card_minor + cash_minor), 0) FROM refunds WHERE shift_id = ?1",
+        [shift_id],
         |r| r.get(0),
     )?)
 }

@@ -10,6 +10,8 @@ import type { BookingView } from "./BookingView";
 import type { CheckApprovalArgs } from "./CheckApprovalArgs";
 import type { ConflictView } from "./ConflictView";
 import type { Empty } from "./Empty";
+import type { ExchangeArgs } from "./ExchangeArgs";
+import type { ExchangeResult } from "./ExchangeResult";
 import type { FindOrdersArgs } from "./FindOrdersArgs";
 import type { HoldSeatsArgs } from "./HoldSeatsArgs";
 import type { HoldView } from "./HoldView";
@@ -64,6 +66,7 @@ export interface Commands {
   find_orders: { args: FindOrdersArgs; result: Array<OrderSummary> };
   refund_quote: { args: RefundQuoteArgs; result: RefundQuote };
   refund: { args: RefundArgs; result: RefundResult };
+  exchange: { args: ExchangeArgs; result: ExchangeResult };
   conflicts: { args: Empty; result: Array<ConflictView> };
   resolve_conflict: { args: ResolveConflictArgs; result: ConflictView };
   web_booking: { args: BookingArgs; result: BookingView };

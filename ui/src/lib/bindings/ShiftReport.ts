@@ -58,6 +58,11 @@ cash_minor: number,
  */
 card_minor: number, 
 /**
+ * Paid back during the shift (refunds and exchanges, by card and in
+ * cash; `cash_minor` and `card_minor` are net of them).
+ */
+refunded_minor: number, 
+/**
  * The opening float.
  */
 float_minor: number, 
