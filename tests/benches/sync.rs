@@ -265,7 +265,21 @@ fn drain_backlog_10k(b: Bencher) {
                     break;
                 }
             }
-            assert_eq!(accepted as usize, BACKLOG, "every entry applied");
+            if accepted as usize != BACKLOG {
+                // Say what became of the rest.
+                let conn =
+                    rusqlite::Connection::open(env.dir.join("terminal").join("terminal.sqlite"))
+                        .expect("terminal db");
+                let mut stmt = conn
+                    .prepare("SELECT state, count(*), max(last_error) FROM outbox GROUP BY state")
+                    .expect("states");
+                let states: Vec<(String, i64, Option<String>)> = stmt
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .expect("states")
+                    .map(|r| r.expect("row"))
+                    .collect();
+                panic!("{accepted} of {BACKLOG} applied; outbox: {states:?}");
+            }
         });
 }
 

@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatMajor } from '../src/lib/money';
 import { failOnPageErrors, sellableShows, stackInfo } from './env';
 
 const imgDir =
@@ -96,4 +97,70 @@ test('a cashier refunds one ticket of an earlier cash sale with a supervisor’s
   expect(state(seats[0]!)).toBe('sold');
   await page.keyboard.press('Escape');
   await expect(panel).toHaveCount(0);
+});
+
+test('an exchange: the tickets given back pay for new seats, only the difference is paid', async ({ page, request }) => {
+  const { token } = await api<{ token: string }>(request, 'login', { pin: '1111' });
+  const { shows } = await sellableShows<ApiShowtime>(request, (s) => !s.id_check);
+  const byFree = shows.sort((a, b) => b.seats_free - a.seats_free);
+  const [from, to] = [byFree[0]!, byFree[1] ?? byFree[0]!];
+  const map = await api<{
+    seats: { label: string; kind: string; state: string }[];
+    ticket_types: { code: string }[];
+  }>(request, 'seat_map', { showtime_id: from.id });
+  const seat = map.seats.filter((s) => s.kind === 'standard' && s.state === 'free').slice(-1)[0]!.label;
+  const sale = await api<{ order_ref: string; total_minor: number }>(request, 'sell', {
+    token,
+    parts: [{ showtime_id: from.id, seats: [seat], ticket_type: map.ticket_types[0]!.code }],
+    tendered_minor: 50_000,
+    id_checked: false,
+  });
+
+  await page.goto(`${stackInfo().baseUrl}/`);
+  await page.getByTestId('lang-en').click();
+  for (const digit of '1111') await page.getByTestId(`pin-key-${digit}`).click();
+  await page.getByTestId('pin-enter').click();
+  await page.getByTestId('orders-open').click();
+  const panel = page.getByTestId('orders-panel');
+  await panel.getByTestId('orders-text').fill(sale.order_ref);
+  await panel.getByTestId('orders-search').click();
+  await panel.getByTestId('refund-quote').click();
+  await panel.getByTestId('refund-reason').fill('another day suits better');
+  await panel.getByTestId('refund-pin').fill('2222');
+  await panel.getByTestId('exchange-start').click();
+  await expect(panel).toHaveCount(0);
+  await expect(page.getByTestId('exchange-banner')).toContainText(sale.order_ref);
+
+  // Two new seats in another show: the order is worth more than the credit.
+  const board = await api<{ id: string }[]>(request, 'showtimes', { day: null });
+  if (!board.some((s) => s.id === to.id)) await page.getByTestId('day-tomorrow').click();
+  await page.locator(`[data-showtime="${to.id}"]`).click();
+  const free = page.locator('[data-seat][data-state="free"][data-kind="standard"]');
+  await free.nth(0).click();
+  await free.nth(1).click();
+  await page.keyboard.press('p');
+  const pay = page.getByTestId('pay-dialog');
+  const due = Number(await pay.getByTestId('pay-total').getAttribute('data-minor'));
+  const full = Number(await page.getByTestId('order-total').getAttribute('data-minor'));
+  expect(due).toBe(Math.max(0, full - sale.total_minor));
+  const exponent = Number(await pay.getByTestId('pay-total').getAttribute('data-exponent'));
+  await pay.getByTestId('tender-input').fill(formatMajor(due, exponent));
+  await pay.getByTestId('tender-input').press('Enter');
+  const done = page.getByTestId('sale-done');
+  await expect(done).toBeVisible();
+  await expect(page.getByTestId('exchange-banner')).toHaveCount(0);
+  await page.screenshot({ path: path.join(imgDir, 'exchange-1280x800.png') });
+
+  // The old seat is free again, the old order fully given back.
+  const after = await api<{ seats: { label: string; state: string }[] }>(request, 'seat_map', { showtime_id: from.id });
+  expect(after.seats.find((s) => s.label === seat)?.state).toBe('free');
+  // Its reference finds both orders: the new one names it as its exchange credit.
+  const found = await api<{ order_ref: string; tickets: { state: string }[] }[]>(request, 'find_orders', {
+    token,
+    text: sale.order_ref,
+  });
+  expect(found).toHaveLength(2);
+  const old = found.find((o) => o.order_ref === sale.order_ref)!;
+  expect(old.tickets.map((t) => t.state)).toEqual(['refunded']);
+  expect(found.find((o) => o.order_ref !== sale.order_ref)!.tickets.map((t) => t.state)).toEqual(['valid', 'valid']);
 });

@@ -68,6 +68,8 @@ export class Counter {
   basket = $state<BasketPart[]>([]);
   /** What is shown over the counter: one dialog at a time. */
   overlay = $state<overlays.Overlay>(overlays.NO_OVERLAY);
+  /** An exchange under way: the order being built replaces these tickets. */
+  exchange = $state<overlays.ExchangeCredit | null>(null);
   /** A `sell` call is under way. */
   selling = $state(false);
   printer = $state<PrinterView | null>(null);
@@ -395,16 +397,30 @@ export class Counter {
     }
   }
 
+  /** Starts an exchange: the order built next replaces `x`'s tickets. */
+  startExchange(x: overlays.ExchangeCredit): void {
+    this.exchange = x;
+    this.overlay = overlays.closePanel(this.overlay, 'orders');
+  }
+
+  cancelExchange(): void {
+    this.exchange = null;
+  }
+
   async confirmPay(payment: Settlement, idChecked: boolean, overridePin: string | null): Promise<void> {
     const current = this.view.current ? { ...this.view.current, hold_id: this.keeper.selectionHoldId } : null;
     const parts = partsToSell(this.basket, current);
-    const args = overlays.sellArgs(this.deps.session().token, parts, payment, idChecked, overridePin);
+    const token = this.deps.session().token;
+    const exchange = this.exchange;
+    const args = overlays.sellArgs(token, parts, payment, idChecked, overridePin);
+    const xArgs = exchange ? overlays.exchangeArgs(token, exchange, parts, payment, idChecked) : null;
     if (this.selling || !args) return;
     this.selling = true;
     this.overlay = overlays.payAttempt(this.overlay);
     const showtimeId = this.map?.showtime_id ?? args.parts[0]?.showtime_id ?? '';
     try {
-      const made = await this.deps.backend().call('sell', args);
+      const made = xArgs ? (await this.deps.backend().call('exchange', xArgs)).sale : await this.deps.backend().call('sell', args);
+      this.exchange = null;
       // The sale's own holds replaced the selection's; central let go of them once sold.
       this.keeper.sold();
       this.basket = [];

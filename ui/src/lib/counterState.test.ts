@@ -13,6 +13,8 @@ import {
   saleOf,
   saleRefused,
   sellArgs,
+  dueAfterCredit,
+  exchangeArgs,
   type Overlay,
 } from './counterState';
 import { mapOf, seat } from './testdata/maps';
@@ -162,5 +164,30 @@ describe('sellArgs', () => {
     expect(args).toMatchObject({ card, override_approval: { pin: '9999' } });
     expect(args?.parts[0]?.price_override).toEqual(p.price_override);
     expect(sellArgs('tok', [], cash, false, null)).toBeNull();
+  });
+});
+
+describe('an exchange at the counter', () => {
+  const x = {
+    order_id: 'o-1',
+    order_ref: 'T00000001',
+    seats: ['A-1'],
+    value_minor: 7_500,
+    reason: 'another day',
+    pin: '2222',
+    card_refund_reference: null,
+  };
+  it('takes the credit off what is due, never below zero', () => {
+    expect(dueAfterCredit(11_000, x)).toBe(3_500);
+    expect(dueAfterCredit(5_000, x)).toBe(0);
+    expect(dueAfterCredit(11_000, null)).toBe(11_000);
+  });
+  it('sends the old tickets, the reason and the approval with the new parts', () => {
+    const part = { showtime_id: 's-2', seats: ['B-1'], ticket_type: 'adult' } as BasketPart;
+    const args = exchangeArgs('tok', x, [part], { tendered_minor: 0, card: null } as never, false);
+    expect(args).toMatchObject({ token: 'tok', order: 'o-1', seats: ['A-1'], reason: 'another day', approval: { pin: '2222' } });
+    expect(args?.parts[0]?.seats).toEqual(['B-1']);
+    expect(args && 'card_refund_reference' in args).toBe(false);
+    expect(exchangeArgs('tok', x, [], { tendered_minor: 0, card: null } as never, false)).toBeNull();
   });
 });

@@ -9,6 +9,7 @@ import { canPay as orderCanPay, orderTotal, type Order } from './order';
 import type { SellFailure, Settlement } from './payment';
 import { unleasedSeats } from './seatmap';
 import type { SaleResult, SeatMap } from './types';
+import type { ExchangeArgs } from './bindings/ExchangeArgs';
 import type { SellArgs } from './bindings/SellArgs';
 
 /** Why the engine refused a payment, shown in the pay dialog. */
@@ -133,6 +134,51 @@ export function orderView(order: Order, map: SeatMap | null, basket: readonly Ba
 }
 
 /** `sell`'s arguments for the parts of an order, paid once. */
+/**
+ * An exchange under way: tickets of an earlier order given back, their value
+ * credited to the order being built; approved (reason and PIN) when it began.
+ */
+export interface ExchangeCredit {
+  order_id: string;
+  order_ref: string;
+  /** The tickets given back (empty: every ticket left). */
+  seats: string[];
+  value_minor: number;
+  reason: string;
+  /** The approver's PIN, when the one at the counter may not approve alone. */
+  pin: string | null;
+  /** The card terminal's refund reference, for a difference going back to a card. */
+  card_refund_reference: string | null;
+}
+
+/** What is left to pay once an exchange's credit is taken off. */
+export function dueAfterCredit(total: number, exchange: ExchangeCredit | null): number {
+  return exchange ? Math.max(0, total - exchange.value_minor) : total;
+}
+
+/** The `exchange` command's arguments for the order being paid. */
+export function exchangeArgs(
+  token: string,
+  x: ExchangeCredit,
+  parts: readonly BasketPart[],
+  payment: Settlement,
+  idChecked: boolean,
+): ExchangeArgs | null {
+  if (parts.length === 0) return null;
+  return {
+    token,
+    order: x.order_id,
+    seats: x.seats,
+    parts: parts.map(toSellPart),
+    tendered_minor: payment.tendered_minor,
+    id_checked: idChecked,
+    reason: x.reason,
+    ...(payment.card ? { card: payment.card } : {}),
+    ...(x.pin ? { approval: { pin: x.pin } } : {}),
+    ...(x.card_refund_reference ? { card_refund_reference: x.card_refund_reference } : {}),
+  };
+}
+
 export function sellArgs(
   token: string,
   parts: readonly BasketPart[],
