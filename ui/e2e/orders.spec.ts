@@ -164,3 +164,42 @@ test('an exchange: the tickets given back pay for new seats, only the difference
   expect(old.tickets.map((t) => t.state)).toEqual(['refunded']);
   expect(found.find((o) => o.order_ref !== sale.order_ref)!.tickets.map((t) => t.state)).toEqual(['valid', 'valid']);
 });
+
+test('the orders panel in Arabic at 1024 × 768 fits and says what goes back', async ({ page, request }) => {
+  const { token } = await api<{ token: string }>(request, 'login', { pin: '1111' });
+  const { shows } = await sellableShows<ApiShowtime>(request, (s) => !s.id_check);
+  const show = shows.sort((a, b) => b.seats_free - a.seats_free)[0]!;
+  const map = await api<{ seats: { label: string; kind: string; state: string }[]; ticket_types: { code: string }[] }>(
+    request,
+    'seat_map',
+    { showtime_id: show.id },
+  );
+  const seats = map.seats.filter((s) => s.kind === 'standard' && s.state === 'free').slice(-4, -2).map((s) => s.label);
+  const sale = await api<{ order_ref: string }>(request, 'sell', {
+    token,
+    parts: [{ showtime_id: show.id, seats, ticket_type: map.ticket_types[0]!.code }],
+    tendered_minor: 50_000,
+    id_checked: false,
+  });
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.goto(`${stackInfo().baseUrl}/`);
+  await page.getByTestId('lang-ar').click();
+  for (const digit of '1111') await page.getByTestId(`pin-key-${digit}`).click();
+  await page.getByTestId('pin-enter').click();
+  await expect(page.getByTestId('counter')).toBeVisible();
+  // The O key opens earlier orders (by key position, so on an Arabic layout too).
+  await page.keyboard.press('o');
+  const panel = page.getByTestId('orders-panel');
+  await expect(panel).toBeVisible();
+  await panel.getByTestId('orders-text').fill(sale.order_ref);
+  await panel.getByTestId('orders-search').click();
+  await panel.getByTestId('refund-quote').click();
+  await expect(panel.getByTestId('refund-summary')).toContainText('يُعاد');
+  // Nothing in the panel runs off its sides.
+  const box = await panel.boundingBox();
+  expect(box!.x).toBeGreaterThanOrEqual(0);
+  expect(box!.x + box!.width).toBeLessThanOrEqual(1024);
+  const overflow = await panel.evaluate((el) => el.scrollWidth - el.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(1);
+  await page.screenshot({ path: path.join(imgDir, 'refund-ar-1024x768.png') });
+});
