@@ -36,6 +36,7 @@ fn an_upgrade_pays_the_difference_and_a_downgrade_gets_it_back_the_way_it_was_pa
     let (central, t) = demo_terminal(dir.path());
     let imax = t.show_id_on("Screen 1 IMAX");
     let vip = t.show_id_on("Screen 3 VIP");
+    t.json(&["shift", "open", "--float", "100", "--pin", "1111", "--json"]);
     let sale = t.json(&[
         "sell",
         "--showtime",
@@ -144,6 +145,15 @@ fn an_upgrade_pays_the_difference_and_a_downgrade_gets_it_back_the_way_it_was_pa
     assert_eq!(kicks, 0, "no cash went back from the drawer on the slip");
     assert_eq!(central.seat_state(&imax, "M-1"), "free");
     assert_eq!(central.seat_state(&vip, &new_seat), "sold");
+    // The cashier's shift: the VIP sale was paid by AED 75 of credit plus cash.
+    let x = t.json(&["shift", "report", "--pin", "1111", "--json"]);
+    assert_eq!(x["exchange_minor"], 7_500, "{x}");
+    assert_eq!(x["total_minor"].as_i64().unwrap(), 15_000 + total, "{x}");
+    assert_eq!(
+        x["cash_minor"].as_i64().unwrap() + x["exchange_minor"].as_i64().unwrap(),
+        x["total_minor"].as_i64().unwrap(),
+        "sales = cash + exchange credit: {x}"
+    );
     let void = t.run(&["verify-ticket", &old_codes[0], "--json"]);
     let m1_void = void.status.code() == Some(3);
     let other = t.run(&["verify-ticket", &old_codes[1], "--json"]);

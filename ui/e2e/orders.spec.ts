@@ -149,6 +149,8 @@ test('an exchange: the tickets given back pay for new seats, only the difference
   const done = page.getByTestId('sale-done');
   await expect(done).toBeVisible();
   await expect(page.getByTestId('exchange-banner')).toHaveCount(0);
+  // An upgrade: nothing goes back.
+  await expect(page.getByTestId('exchange-back')).toHaveCount(0);
   await page.screenshot({ path: path.join(imgDir, 'exchange-1280x800.png') });
 
   // The old seat is free again, the old order fully given back.

@@ -302,11 +302,15 @@ pub enum RefundRefusal {
     /// The order has an open conflict task: resolve it instead.
     #[error("this order is in conflict: resolve the conflict task (reseat or refund) instead")]
     ConflictOpen,
-    /// An offline override sale central has not answered for yet.
+    /// A sale central has not confirmed yet, not secured by a lease (it may
+    /// still come back a conflict).
     #[error(
-        "this order was sold offline on a manager's override and central has not confirmed it yet: refund it once it has"
+        "central has not confirmed this order's sale yet (sold on an override or a hold): refund it once it has"
     )]
     OverridePending,
+    /// The order changed while the refund was being made (another screen).
+    #[error("this order changed meanwhile: look it up again and retry")]
+    OrderChanged,
     /// A seat label the order holds in several showtimes.
     #[error("this order has seat {0} in several showtimes: write it as SHOWTIME:{0}")]
     AmbiguousSeat(String),
@@ -323,6 +327,7 @@ impl RefundRefusal {
             RefundRefusal::ConflictOpen => "refund.conflict_open",
             RefundRefusal::AmbiguousSeat(_) => "refund.ambiguous_seat",
             RefundRefusal::OverridePending => "refund.override_pending",
+            RefundRefusal::OrderChanged => "refund.order_changed",
         }
     }
 }

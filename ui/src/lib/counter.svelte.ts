@@ -28,7 +28,7 @@ import { sellFailure, type Settlement } from './payment';
 import { Pollers } from './pollers';
 import { companionFor, isSellable, sameMap } from './seatmap';
 import { keptDay, tileView } from './showtimes';
-import type { PrinterView, SeatMap, SeatView, Session, ShowtimeSummary, Status } from './types';
+import type { PrinterView, SaleResult, SeatMap, SeatView, Session, ShowtimeSummary, Status } from './types';
 import type { PriceOverrideArgs } from './bindings/PriceOverrideArgs';
 
 /** The status bar follows the link within a second or two (the engine probes central every 1.5 s while it is away). */
@@ -128,6 +128,8 @@ export class Counter {
         paused: () => this.sale !== null || this.selling,
         abandoned: () => {
           this.basket = [];
+          // The next customer's order is not the exchange of this one's tickets.
+          this.exchange = null;
           this.order = { ...this.order, seats: [], price_override: null };
           this.closePay();
           notices.message('order_abandoned', t('basket.abandoned', { min: ABANDON_AFTER_MS / 60_000 }));
@@ -413,18 +415,26 @@ export class Counter {
     const token = this.deps.session().token;
     const exchange = this.exchange;
     const args = overlays.sellArgs(token, parts, payment, idChecked, overridePin);
-    const xArgs = exchange ? overlays.exchangeArgs(token, exchange, parts, payment, idChecked) : null;
+    const xArgs = exchange ? overlays.exchangeArgs(token, exchange, parts, payment, idChecked, overridePin) : null;
     if (this.selling || !args) return;
     this.selling = true;
     this.overlay = overlays.payAttempt(this.overlay);
     const showtimeId = this.map?.showtime_id ?? args.parts[0]?.showtime_id ?? '';
     try {
-      const made = xArgs ? (await this.deps.backend().call('exchange', xArgs)).sale : await this.deps.backend().call('sell', args);
+      let made: SaleResult;
+      let back: overlays.MoneyBack | undefined;
+      if (xArgs) {
+        const done = await this.deps.backend().call('exchange', xArgs);
+        made = done.sale;
+        back = { cash_minor: done.cash_back_minor, card_minor: done.card_back_minor };
+      } else {
+        made = await this.deps.backend().call('sell', args);
+      }
       this.exchange = null;
       // The sale's own holds replaced the selection's; central let go of them once sold.
       this.keeper.sold();
       this.basket = [];
-      this.overlay = overlays.saleMade(made);
+      this.overlay = overlays.saleMade(made, back);
       notices.dismiss();
     } catch (e) {
       const err = toBackendError(e);

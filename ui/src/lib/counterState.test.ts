@@ -177,6 +177,16 @@ describe('an exchange at the counter', () => {
     pin: '2222',
     card_refund_reference: null,
   };
+  it('keeps what an exchange paid back for the done screen', () => {
+    const sale = { order_ref: 'T2' } as SaleResult;
+    expect(saleMade(sale, { cash_minor: 500, card_minor: 0 })).toEqual({ kind: 'sale', sale, back: { cash_minor: 500, card_minor: 0 } });
+    expect(saleMade(sale)).toEqual({ kind: 'sale', sale });
+  });
+  it('passes an offline override on with the exchange', () => {
+    const part = { showtime_id: 's-2', seats: ['B-1'], ticket_type: 'adult' } as BasketPart;
+    const args = exchangeArgs('tok', x, [part], { tendered_minor: 0, card: null } as never, false, '3333');
+    expect(args?.override_approval).toEqual({ pin: '3333' });
+  });
   it('takes the credit off what is due, never below zero', () => {
     expect(dueAfterCredit(11_000, x)).toBe(3_500);
     expect(dueAfterCredit(5_000, x)).toBe(0);

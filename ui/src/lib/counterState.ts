@@ -27,7 +27,7 @@ export type Overlay =
       /** Central is offline and these seats are not leased here: a manager's PIN may sell them. */
       overrideSeats: string[] | null;
     }
-  | { kind: 'sale'; sale: SaleResult }
+  | { kind: 'sale'; sale: SaleResult; back?: MoneyBack }
   | { kind: 'conflicts' }
   | { kind: 'audit' }
   | { kind: 'collect' }
@@ -70,8 +70,14 @@ export function payAttempt(o: Overlay): Overlay {
 }
 
 /** The sale went through: it is shown instead of the pay dialog. */
-export function saleMade(sale: SaleResult): Overlay {
-  return { kind: 'sale', sale };
+/** What an exchange paid back: cash out of the drawer, and to the card. */
+export interface MoneyBack {
+  cash_minor: number;
+  card_minor: number;
+}
+
+export function saleMade(sale: SaleResult, back?: MoneyBack): Overlay {
+  return back ? { kind: 'sale', sale, back } : { kind: 'sale', sale };
 }
 
 /**
@@ -163,6 +169,7 @@ export function exchangeArgs(
   parts: readonly BasketPart[],
   payment: Settlement,
   idChecked: boolean,
+  overridePin: string | null = null,
 ): ExchangeArgs | null {
   if (parts.length === 0) return null;
   return {
@@ -176,6 +183,7 @@ export function exchangeArgs(
     ...(payment.card ? { card: payment.card } : {}),
     ...(x.pin ? { approval: { pin: x.pin } } : {}),
     ...(x.card_refund_reference ? { card_refund_reference: x.card_refund_reference } : {}),
+    ...(overridePin ? { override_approval: { pin: overridePin } } : {}),
   };
 }
 

@@ -452,6 +452,10 @@ pub struct ShiftReport {
     /// cash; `cash_minor` and `card_minor` are net of them).
     #[ts(type = "number")]
     pub refunded_minor: i64,
+    /// Paid by exchange credit (tickets given back for this shift's orders):
+    /// sales = card + cash + exchange credit, before refunds.
+    #[ts(type = "number")]
+    pub exchange_minor: i64,
     /// The opening float.
     #[ts(type = "number")]
     pub float_minor: i64,

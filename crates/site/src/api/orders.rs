@@ -193,6 +193,10 @@ pub struct ExchangeArgs {
     #[serde(default)]
     #[ts(optional)]
     pub approval: Option<Approval>,
+    /// Offline: a manager's approval to take new seats not leased here.
+    #[serde(default)]
+    #[ts(optional)]
+    pub override_approval: Option<Approval>,
 }
 
 /// What an exchange did.

@@ -1012,6 +1012,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 id_checked,
                 reason,
                 approval: approve.map(|pin| Approval { pin }),
+                override_approval: None,
             };
             let done = commands::exchange(&site, args).await?;
             if site.printer_target()? != site::print_queue::PrinterTarget::Virtual {

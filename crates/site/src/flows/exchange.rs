@@ -21,6 +21,18 @@ impl Site {
             args.card_refund_reference.as_deref(),
             args.approval.as_ref(),
         )?;
+        let override_by = match args
+            .override_approval
+            .as_ref()
+            .filter(|a| !a.pin.is_empty())
+        {
+            Some(a) => Some(self.approver_by_pin(
+                &a.pin,
+                true,
+                crate::flows::sell::OFFLINE_OVERRIDE_NEEDS,
+            )?),
+            None => None,
+        };
         let returned = out.value_minor();
         let from_ref = out.from_ref().to_string();
         let sale = self
@@ -34,7 +46,7 @@ impl Site {
                         reference: c.reference.clone(),
                     }),
                     id_checked: args.id_checked,
-                    override_by: None,
+                    override_by,
                     exchange: Some(out.clone()),
                 },
             )

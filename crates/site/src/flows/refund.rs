@@ -71,7 +71,11 @@ impl ExchangeOut {
     }
 
     /// Money going back to a card needs the card terminal's reference.
-    fn check_card_reference(&self, credit: i64, currency: domain::Currency) -> Result<()> {
+    pub(crate) fn check_card_reference(
+        &self,
+        credit: i64,
+        currency: domain::Currency,
+    ) -> Result<()> {
         let (card, _) = self.money_back(credit);
         if card > 0 && self.card_reference.is_none() {
             return Err(RefundRefusal::CardReferenceNeeded(currency.format(card)).into());
@@ -196,7 +200,7 @@ impl Site {
         if store::has_open_conflict(&db, &id)? {
             return Err(RefundRefusal::ConflictOpen.into());
         }
-        if store::override_sale_pending(&db, &id)? {
+        if store::sale_unconfirmed(&db, &id)? {
             return Err(RefundRefusal::OverridePending.into());
         }
         let all = store::order_tickets(&db, &id)?;
@@ -353,10 +357,18 @@ impl Site {
     ) -> Result<Uuid> {
         out.check_card_reference(credit, cur)?;
         let plan = &out.plan;
+        let id = plan.order_id.to_string();
+        // Worked out before central was called: the order must be as it was
+        // (another screen may have refunded, or a conflict come back).
+        if store::refundable_by_method(tx, &id)? != (plan.card_left, plan.cash_left) {
+            return Err(RefundRefusal::OrderChanged.into());
+        }
+        if store::has_open_conflict(tx, &id)? {
+            return Err(RefundRefusal::ConflictOpen.into());
+        }
         let (card, cash) = out.money_back(credit);
         let entry_id = self.ids.new_id(now);
         let refund_id = entry_id.to_string();
-        let id = plan.order_id.to_string();
         let card_ref = out.card_reference.as_deref().filter(|_| card > 0);
         let body = EntryBody::Refund(Refund {
             order_id: plan.order_id,

@@ -71,7 +71,7 @@ pub struct SaleRequest {
 }
 
 /// Who may approve selling unleased seats offline.
-const OFFLINE_OVERRIDE_NEEDS: &str = "only a manager can approve an offline override";
+pub(crate) const OFFLINE_OVERRIDE_NEEDS: &str = "only a manager can approve an offline override";
 
 impl Site {
     /// Sells an order for `staff` (the signed-in cashier).
@@ -324,6 +324,11 @@ impl Site {
             req.card.as_ref(),
             exchange,
         )?;
+        // An exchange's money going back to a card needs its reference: ask
+        // before any seat is held.
+        if let (Some(x), Some((credit, _))) = (&req.exchange, &sale_plan.credit) {
+            x.check_card_reference(*credit, site.currency)?;
+        }
 
         // 2. Secure the seats: this terminal's leased seats are already
         //    secured; any other seat needs a hold at central, or, while

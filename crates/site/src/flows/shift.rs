@@ -112,6 +112,7 @@ impl Site {
         let cash = paid("cash")?;
         let card = paid("card")?;
         let refunded = store::shift_refunded(&db, shift_id)?;
+        let exchange = store::shift_exchange_credit(&db, shift_id)?;
         let expected = float_minor + cash;
         Ok(ShiftReport {
             shift_id: shift_id.to_string(),
@@ -128,6 +129,7 @@ impl Site {
             cash_minor: cash,
             card_minor: card,
             refunded_minor: refunded,
+            exchange_minor: exchange,
             float_minor,
             expected_cash_minor: expected,
             counted_minor: counted,
@@ -165,6 +167,10 @@ impl Site {
             ),
             ("Card".to_string(), cur.format_amount(r.card_minor)),
             ("Cash".to_string(), cur.format_amount(r.cash_minor)),
+            (
+                "Exchange credit".to_string(),
+                cur.format_amount(r.exchange_minor),
+            ),
             ("Refunds".to_string(), cur.format_amount(r.refunded_minor)),
             ("Float".to_string(), cur.format_amount(r.float_minor)),
         ]);

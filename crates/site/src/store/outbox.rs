@@ -8,13 +8,14 @@ use rusqlite::{Connection, params};
 
 /// The oldest pending outbox entries after sequence `after`, at most
 /// `limit`. An entry set aside this round (pending at or before `after`)
-/// holds back the later entries of its order: a refund never overtakes its
+/// holds back the later entries of its order and those that name it (an
+/// exchange's refund names its new order): a refund never overtakes its
 /// sale.
 pub fn pending_entries(conn: &Connection, after: i64, limit: u32) -> Result<Vec<PendingEntry>> {
     let mut stmt = conn.prepare_cached(
         "SELECT seq, id, body FROM outbox o WHERE state = 'pending' AND seq > ?1
-             AND NOT EXISTS (SELECT 1 FROM outbox b WHERE b.order_id = o.order_id
-                             AND b.state = 'pending' AND b.seq <= ?1)
+             AND NOT EXISTS (SELECT 1 FROM outbox b WHERE b.state = 'pending' AND b.seq <= ?1
+                             AND (b.order_id = o.order_id OR instr(o.body, b.order_id) > 0))
          ORDER BY seq LIMIT ?2",
     )?;
     let rows = stmt

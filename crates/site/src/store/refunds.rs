@@ -73,12 +73,13 @@ pub fn refundable_by_method(conn: &Connection, order_id: &str) -> Result<(i64, i
     )?)
 }
 
-/// Whether the order was sold on a manager's offline override and central
-/// has not answered for its sale yet (it may still come back a conflict).
-pub fn override_sale_pending(conn: &Connection, order_id: &str) -> Result<bool> {
+/// Whether central has not answered yet for a sale of the order that could
+/// still come back a conflict: one not secured by a lease (an offline
+/// override, or a hold that may run out before the push).
+pub fn sale_unconfirmed(conn: &Connection, order_id: &str) -> Result<bool> {
     Ok(conn.q_row(
         "SELECT EXISTS (SELECT 1 FROM orders o JOIN outbox x ON x.order_id = o.id
-                        WHERE o.id = ?1 AND o.secured_by LIKE '%override%'
+                        WHERE o.id = ?1 AND o.secured_by NOT LIKE '%\"by\":\"lease\"%'
                           AND x.state = 'pending' AND x.body LIKE '%\"kind\":\"sale\"%')",
         [order_id],
         |r| r.get(0),

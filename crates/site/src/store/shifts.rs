@@ -92,3 +92,13 @@ pub fn shift_refunded(conn: &Connection, shift_id: &str) -> Result<i64> {
         |r| r.get(0),
     )?)
 }
+
+/// What the shift's orders took as exchange credit (tickets given back).
+pub fn shift_exchange_credit(conn: &Connection, shift_id: &str) -> Result<i64> {
+    Ok(conn.q_row(
+        "SELECT COALESCE(sum(p.amount_minor), 0) FROM payments p JOIN orders o ON o.id = p.order_id
+         WHERE o.shift_id = ?1 AND p.method = 'exchange' AND p.amount_minor > 0",
+        [shift_id],
+        |r| r.get(0),
+    )?)
+}

@@ -48,4 +48,8 @@ reason: string,
 /**
  * A supervisor's or manager's approval.
  */
-approval?: Approval, };
+approval?: Approval, 
+/**
+ * Offline: a manager's approval to take new seats not leased here.
+ */
+override_approval?: Approval, };

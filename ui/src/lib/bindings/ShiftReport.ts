@@ -63,6 +63,11 @@ card_minor: number,
  */
 refunded_minor: number, 
 /**
+ * Paid by exchange credit (tickets given back for this shift's orders):
+ * sales = card + cash + exchange credit, before refunds.
+ */
+exchange_minor: number, 
+/**
  * The opening float.
  */
 float_minor: number, 
