@@ -155,3 +155,21 @@ fn a_terminal_sees_central_again_by_probing_while_it_is_away() {
     assert!(site.is_online());
     assert_ne!(site.status().unwrap().connectivity, "offline");
 }
+
+/// The PIN pad's lockout is kept in the terminal's database: one-shot CLI
+/// calls (each a new process) cannot try PINs without end (issue 11).
+#[test]
+fn wrong_pins_lock_the_pad_across_processes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_central, t) = e2e::demo_terminal(dir.path());
+    for _ in 0..site::auth::MAX_FAILURES {
+        let err = t.fails(&["shift", "report", "--pin", "9090"]);
+        assert!(err.contains("wrong_pin"), "{err}");
+    }
+    // The next process, even with a right PIN, finds the pad locked.
+    let err = t.fails(&["shift", "report", "--pin", "1111"]);
+    assert!(err.contains("locked_out"), "{err}");
+    // So does the engine opened afresh (an app restart).
+    let site = Site::open(&t.data, Arc::new(SystemClock), Arc::new(V7Ids), false).unwrap();
+    assert_eq!(site.login("1111").unwrap_err().code(), "locked_out");
+}

@@ -42,6 +42,22 @@ pub struct Site {
     demo: bool,
 }
 
+/// The PIN pad's failure count, kept in the terminal's database: a restart
+/// of the app or a one-shot CLI call continues it.
+struct StoredFailures<'a>(&'a Site);
+
+impl auth::FailureStore for StoredFailures<'_> {
+    fn load(&self, now: jiff::Timestamp) -> Result<auth::Failures> {
+        Ok(store::config(&self.0.db(), ConfigKey::PinFailures)?
+            .map(|t| auth::Failures::from_text(&t, now))
+            .unwrap_or_default())
+    }
+
+    fn save(&self, failures: auth::Failures) -> Result<()> {
+        store::set_config(&self.0.db(), ConfigKey::PinFailures, &failures.to_text())
+    }
+}
+
 /// Who may approve a refund before the show starts.
 pub(crate) const REFUND_NEEDS: &str = "refunds need a supervisor or a manager";
 
@@ -206,7 +222,9 @@ impl Site {
     /// Logs a staff member in by PIN.
     pub fn login(&self, pin: &str) -> Result<Session> {
         let staff = store::staff(&self.db())?;
-        let member = self.auth.check_pin(&staff, pin, self.clock.now())?;
+        let member = self
+            .auth
+            .check_pin(&staff, pin, self.clock.now(), &StoredFailures(self))?;
         Ok(self
             .auth
             .open_session(member, self.ids.new_id(self.clock.now())))
@@ -255,9 +273,13 @@ impl Site {
     ) -> Result<StaffRow> {
         let staff = store::staff(&self.db())?;
         self.auth
-            .check_approver_pin(&staff, pin, self.clock.now(), |m| {
-                may_approve(m, manager_only)
-            })?
+            .check_approver_pin(
+                &staff,
+                pin,
+                self.clock.now(),
+                |m| may_approve(m, manager_only),
+                &StoredFailures(self),
+            )?
             .ok_or_else(|| refused(manager_only, refusal))
     }
 
@@ -345,7 +367,8 @@ impl Site {
     /// Checks a PIN and returns the staff member (for one-shot CLI commands).
     pub fn staff_by_pin(&self, pin: &str) -> Result<StaffRow> {
         let staff = store::staff(&self.db())?;
-        self.auth.check_pin(&staff, pin, self.clock.now())
+        self.auth
+            .check_pin(&staff, pin, self.clock.now(), &StoredFailures(self))
     }
 }
 
