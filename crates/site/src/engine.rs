@@ -42,6 +42,22 @@ pub struct Site {
     demo: bool,
 }
 
+/// Longest reason an approved action takes (it is printed and audited).
+const MAX_REASON: usize = 120;
+
+/// The reason given for an approved action (reseat, refund, exchange),
+/// trimmed: 1 to 120 characters, counted as characters so that an Arabic
+/// reason gets as much room as an English one.
+pub(crate) fn stated_reason(text: &str) -> Result<&str> {
+    let reason = text.trim();
+    if reason.is_empty() || reason.chars().count() > MAX_REASON {
+        return Err(SiteError::Invalid(format!(
+            "give a reason of 1 to {MAX_REASON} characters"
+        )));
+    }
+    Ok(reason)
+}
+
 /// The PIN pad's failure count, kept in the terminal's database: a restart
 /// of the app or a one-shot CLI call continues it.
 struct StoredFailures<'a>(&'a Site);
@@ -390,5 +406,19 @@ fn refused(manager_only: bool, refusal: &str) -> SiteError {
         SiteError::NeedsManager(refusal.to_string())
     } else {
         SiteError::NotAllowed(refusal.to_string())
+    }
+}
+
+#[cfg(test)]
+mod reason_tests {
+    use super::stated_reason;
+
+    #[test]
+    fn a_reason_is_counted_in_characters_not_bytes() {
+        // 100 Arabic letters are 200 bytes: still a reason, as 100 Latin ones are.
+        let arabic = "س".repeat(100);
+        assert_eq!(stated_reason(&format!("  {arabic} ")).unwrap(), arabic);
+        assert!(stated_reason(&"a".repeat(121)).is_err());
+        assert!(stated_reason("   ").is_err());
     }
 }

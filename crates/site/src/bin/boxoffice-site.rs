@@ -462,6 +462,13 @@ fn parse_part(text: &str) -> Result<SellPart, SiteError> {
     })
 }
 
+/// The currency the engine names (its code), for parsing and formatting amounts.
+fn currency_of(info: &site::api::CurrencyInfo) -> Result<domain::Currency, SiteError> {
+    info.code
+        .parse()
+        .map_err(|e: domain::MoneyError| SiteError::Corrupt(e.to_string()))
+}
+
 /// Reads `--pay` values: at most one `cash:AMOUNT` and one `card:AMOUNT:APPROVAL`.
 fn parse_payments(
     pays: &[String],
@@ -643,11 +650,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 if json {
                     print_json(&map.ticket_types)?;
                 } else {
-                    let cur: domain::Currency = map
-                        .currency
-                        .code
-                        .parse()
-                        .map_err(|e: domain::MoneyError| SiteError::Corrupt(e.to_string()))?;
+                    let cur = currency_of(&map.currency)?;
                     for t in map.ticket_types {
                         let areas: Vec<String> = t
                             .area_prices
@@ -701,11 +704,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             let token = site.login(&pin)?.token;
             // A one-shot process has no pump: learn whether central answers now.
             site.probe_link().await;
-            let currency = site.status()?.currency;
-            let cur: domain::Currency = currency
-                .code
-                .parse()
-                .map_err(|e: domain::MoneyError| SiteError::Corrupt(e.to_string()))?;
+            let cur = currency_of(&site.status()?.currency)?;
             let (tendered, card) = parse_payments(&pay, cur)?;
             let price_minor = match (&price, complimentary) {
                 (Some(p), _) => Some(cur.parse_major(p)?),
@@ -853,12 +852,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             json,
         } => {
             let token = site.login(&pin)?.token;
-            let cur: domain::Currency = site
-                .status()?
-                .currency
-                .code
-                .parse()
-                .map_err(|e: domain::MoneyError| SiteError::Corrupt(e.to_string()))?;
+            let cur = currency_of(&site.status()?.currency)?;
             let (report, printout) = match action.as_str() {
                 "open" => {
                     let float_minor = cur.parse_major(float.as_deref().unwrap_or_default())?;
@@ -987,12 +981,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 .collect::<Result<Vec<_>, _>>()?;
             let token = site.login(&pin)?.token;
             site.probe_link().await;
-            let cur: domain::Currency = site
-                .status()?
-                .currency
-                .code
-                .parse()
-                .map_err(|e: domain::MoneyError| SiteError::Corrupt(e.to_string()))?;
+            let cur = currency_of(&site.status()?.currency)?;
             let (tendered, card) = if pay.is_empty() {
                 (0, None)
             } else {

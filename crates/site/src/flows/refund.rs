@@ -22,8 +22,7 @@ use uuid::Uuid;
 /// Who may approve one after.
 const STARTED_REFUND_NEEDS: &str =
     "the show has started or a ticket was used at the door: only a manager can refund it";
-/// Longest reason and card reference.
-const MAX_REASON: usize = 120;
+/// Longest card refund reference.
 const MAX_CARD_REFERENCE: usize = 64;
 
 /// A refund worked out, before it is approved and written.
@@ -40,6 +39,15 @@ struct Plan {
     card_left: i64,
     cash_left: i64,
     started: bool,
+}
+
+impl Plan {
+    /// What goes back, `(card, cash)`, once `credit` went to a new order:
+    /// card first, then cash.
+    fn money_back(&self, credit: i64) -> (i64, i64) {
+        let rest = (self.amount - credit).max(0);
+        refund::split_tender(rest, self.card_left, self.cash_left)
+    }
 }
 
 /// A refund approved and worked out: a plain refund, or the old side of an
@@ -66,8 +74,7 @@ impl ExchangeOut {
 
     /// What goes back, `(card, cash)`, once `credit` went to a new order.
     pub fn money_back(&self, credit: i64) -> (i64, i64) {
-        let rest = (self.plan.amount - credit).max(0);
-        refund::split_tender(rest, self.plan.card_left, self.plan.cash_left)
+        self.plan.money_back(credit)
     }
 
     /// Money going back to a card needs the card terminal's reference.
@@ -174,7 +181,8 @@ impl Site {
     }
 
     fn quote_of(&self, p: &Plan) -> Result<RefundQuote> {
-        let (card, cash) = refund::split_tender(p.amount, p.card_left, p.cash_left);
+        // A plain refund: nothing goes to a new order.
+        let (card, cash) = p.money_back(0);
         Ok(RefundQuote {
             order_ref: p.order_ref.clone(),
             tickets: p.tickets.clone(),
@@ -266,7 +274,6 @@ impl Site {
             args.card_reference.as_deref(),
             args.approval.as_ref(),
         )?;
-        let (card, cash) = out.money_back(0);
         // A plain refund knows now what goes back to the card.
         let cur = self.site_row()?.currency;
         out.check_card_reference(0, cur)?;
@@ -284,10 +291,8 @@ impl Site {
         self.seats_changed();
         let (printouts, _) = self.deliver(&[job], &job_ids, &[]).await?;
         let synced = self.is_online() && self.push_and_check(entry_id).await;
-        let mut quote = self.quote_of(&out.plan)?;
-        (quote.card_minor, quote.cash_minor) = (card, cash);
         Ok(RefundResult {
-            quote,
+            quote: self.quote_of(&out.plan)?,
             approved_by: out.approver.name,
             printouts,
             synced,
@@ -304,12 +309,7 @@ impl Site {
         card_reference: Option<&str>,
         approval: Option<&crate::api::Approval>,
     ) -> Result<ExchangeOut> {
-        let reason = reason.trim();
-        if reason.is_empty() || reason.chars().count() > MAX_REASON {
-            return Err(SiteError::Invalid(format!(
-                "give a reason of 1 to {MAX_REASON} characters"
-            )));
-        }
+        let reason = crate::engine::stated_reason(reason)?;
         let plan = self.plan_refund(order, seats)?;
         let needs = if plan.started {
             STARTED_REFUND_NEEDS

@@ -25,12 +25,7 @@ impl Site {
         )?;
         let (order, showtime) = (args.order.as_str(), args.showtime_id.as_deref());
         let (from, to) = (args.from.trim(), args.to.trim());
-        let reason = args.reason.trim();
-        if reason.is_empty() || reason.len() > 120 {
-            return Err(SiteError::Invalid(
-                "give a reason of 1 to 120 characters".into(),
-            ));
-        }
+        let reason = crate::engine::stated_reason(&args.reason)?;
         let order_id = self.find_order(order)?;
         let site = self.site_row()?;
         let tz = time_fmt::zone(&site.time_zone)?;
