@@ -9,10 +9,11 @@ CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
 # System packages: Tauri/WebKitGTK build deps, Xvfb for headless windows,
-# Debian's Chromium for the browser end-to-end tests, ImageMagick for screenshots.
+# Debian's Chromium for the browser end-to-end tests, ImageMagick for screenshots,
+# poppler-utils to render and read back the report PDFs in tests.
 APT_PACKAGES := libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev \
 	librsvg2-dev libssl-dev libudev-dev build-essential curl wget file libxdo-dev \
-	pkg-config xvfb xauth imagemagick webkit2gtk-driver chromium
+	pkg-config xvfb xauth imagemagick webkit2gtk-driver chromium poppler-utils
 
 .PHONY: help deps system-deps ui-deps ui run test test-rust test-ui lint bindings-check clean-demo
 

@@ -394,7 +394,15 @@ fn a_terminal_from_before_api_1_2_learns_centrals_version_at_its_next_sync() {
         conn.execute("DELETE FROM config WHERE key = 'central_api_version'", [])
             .unwrap();
         conn.execute_batch(
-            "DROP TABLE audit_log;
+            "DROP TABLE z_reports;
+             DROP INDEX orders_business_day;
+             DROP INDEX payments_business_day;
+             DROP INDEX payments_order;
+             DROP INDEX order_seats_order;
+             DROP INDEX released_seats_order;
+             ALTER TABLE orders DROP COLUMN business_day;
+             ALTER TABLE payments DROP COLUMN business_day;
+             DROP TABLE audit_log;
              DROP TABLE refunds;
              DROP TABLE void_tickets;
              DROP TABLE admissions;

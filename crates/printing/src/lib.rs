@@ -21,6 +21,7 @@ pub mod render;
 pub mod status;
 pub mod tcp;
 pub mod text_raster;
+pub mod vector_text;
 pub mod virtual_printer;
 
 pub use bitmap::MonoBitmap;

@@ -147,7 +147,7 @@ pub fn measure_text(text: &str, size_dots: u32, weight: FontWeight) -> u32 {
 
 /// Control characters and paragraph or line separators become spaces, so the text is one
 /// paragraph and cannot carry printer commands.
-fn sanitize(text: &str) -> String {
+pub(crate) fn sanitize(text: &str) -> String {
     text.chars()
         .map(|c| {
             if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
@@ -160,10 +160,10 @@ fn sanitize(text: &str) -> String {
 }
 
 /// One font, parsed once for shaping and once for outlines.
-struct Shaper {
+pub(crate) struct Shaper {
     face: Face<'static>,
-    outlines: FontRef<'static>,
-    units_per_em: f32,
+    pub(crate) outlines: FontRef<'static>,
+    pub(crate) units_per_em: f32,
 }
 
 impl Shaper {
@@ -184,13 +184,13 @@ impl Shaper {
 }
 
 /// The Arabic font and its Latin fallback in one weight.
-struct FontSet {
+pub(crate) struct FontSet {
     arabic: Shaper,
     latin: Shaper,
 }
 
 impl FontSet {
-    fn shaper(&self, kind: FontKind) -> &Shaper {
+    pub(crate) fn shaper(&self, kind: FontKind) -> &Shaper {
         match kind {
             FontKind::Arabic => &self.arabic,
             FontKind::Latin => &self.latin,
@@ -198,13 +198,13 @@ impl FontSet {
     }
 }
 
-struct Fonts {
+pub(crate) struct Fonts {
     regular: FontSet,
     bold: FontSet,
 }
 
 impl Fonts {
-    fn set(&self, weight: FontWeight) -> &FontSet {
+    pub(crate) fn set(&self, weight: FontWeight) -> &FontSet {
         match weight {
             FontWeight::Regular => &self.regular,
             FontWeight::Bold => &self.bold,
@@ -213,7 +213,7 @@ impl Fonts {
 }
 
 /// The bundled fonts, parsed on first use; `None` only if a bundled font were corrupt.
-fn fonts() -> Option<&'static Fonts> {
+pub(crate) fn fonts() -> Option<&'static Fonts> {
     static FONTS: OnceLock<Option<Fonts>> = OnceLock::new();
     FONTS
         .get_or_init(|| {
@@ -232,28 +232,33 @@ fn fonts() -> Option<&'static Fonts> {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum FontKind {
+pub(crate) enum FontKind {
     Arabic,
     Latin,
 }
 
 /// A glyph placed relative to the start of its line and the baseline, in dots (y down).
-#[derive(Debug, Clone, Copy)]
-struct PlacedGlyph {
-    font: FontKind,
-    id: u16,
-    x: f32,
-    y: f32,
+#[derive(Debug, Clone)]
+pub(crate) struct PlacedGlyph {
+    pub(crate) font: FontKind,
+    pub(crate) id: u16,
+    pub(crate) x: f32,
+    pub(crate) y: f32,
+    /// The characters this glyph stands for (byte range of the line's text); empty for
+    /// the second and later glyphs of one cluster.
+    pub(crate) text: Range<usize>,
+    /// Set right to left.
+    pub(crate) rtl: bool,
 }
 
 #[derive(Debug, Default)]
-struct ShapedLine {
-    glyphs: Vec<PlacedGlyph>,
-    width: f32,
+pub(crate) struct ShapedLine {
+    pub(crate) glyphs: Vec<PlacedGlyph>,
+    pub(crate) width: f32,
 }
 
 /// One paragraph of sanitized text with its bidi levels and the font of each character.
-struct Layout<'a> {
+pub(crate) struct Layout<'a> {
     text: &'a str,
     bidi: ParagraphBidiInfo<'a>,
     /// Font of the character starting at each byte (meaningful at character boundaries).
@@ -263,7 +268,7 @@ struct Layout<'a> {
 }
 
 impl<'a> Layout<'a> {
-    fn new(text: &'a str, fonts: &'a FontSet, size: f32) -> Self {
+    pub(crate) fn new(text: &'a str, fonts: &'a FontSet, size: f32) -> Self {
         Self {
             text,
             bidi: ParagraphBidiInfo::new(text, None),
@@ -274,7 +279,7 @@ impl<'a> Layout<'a> {
     }
 
     /// Shapes `range` (a line) in visual order.
-    fn shape_line(&self, range: Range<usize>) -> ShapedLine {
+    pub(crate) fn shape_line(&self, range: Range<usize>) -> ShapedLine {
         let mut line = ShapedLine::default();
         if range.is_empty() {
             return line;
@@ -292,7 +297,7 @@ impl<'a> Layout<'a> {
                 Direction::LeftToRight
             };
             for (segment, font) in segments {
-                self.shape_segment(&self.text[segment], font, direction, &mut line);
+                self.shape_segment(segment, font, direction, &mut line);
             }
         }
         line
@@ -313,20 +318,49 @@ impl<'a> Layout<'a> {
         segments
     }
 
-    fn shape_segment(&self, text: &str, font: FontKind, dir: Direction, line: &mut ShapedLine) {
+    fn shape_segment(
+        &self,
+        segment: Range<usize>,
+        font: FontKind,
+        dir: Direction,
+        line: &mut ShapedLine,
+    ) {
         let shaper = self.fonts.shaper(font);
         let mut buffer = UnicodeBuffer::new();
-        buffer.push_str(text);
+        buffer.push_str(&self.text[segment.clone()]);
         buffer.set_direction(dir);
         buffer.guess_segment_properties();
         let shaped = rustybuzz::shape(&shaper.face, &[], buffer);
         let scale = self.size / shaper.units_per_em;
+        // Cluster starts in logical order: a glyph's text runs to the next one.
+        let mut starts: Vec<usize> = shaped
+            .glyph_infos()
+            .iter()
+            .map(|i| i.cluster as usize)
+            .collect();
+        starts.sort_unstable();
+        starts.dedup();
+        let mut seen = Vec::with_capacity(starts.len());
         for (info, pos) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
+            let cluster = info.cluster as usize;
+            let text = if seen.contains(&cluster) {
+                0..0
+            } else {
+                seen.push(cluster);
+                let end = starts
+                    .iter()
+                    .find(|s| **s > cluster)
+                    .copied()
+                    .unwrap_or(segment.len());
+                segment.start + cluster..segment.start + end
+            };
             line.glyphs.push(PlacedGlyph {
                 font,
                 id: u16::try_from(info.glyph_id).unwrap_or(0),
                 x: line.width + pos.x_offset as f32 * scale,
                 y: -(pos.y_offset as f32) * scale,
+                text,
+                rtl: dir == Direction::RightToLeft,
             });
             line.width += pos.x_advance as f32 * scale;
         }

@@ -183,6 +183,30 @@ command_table! {
         let (report, printout) = site.close_shift(&staff, a.counted_minor).await?;
         Ok(ShiftPrinted { report, printout })
     }
+    /// The X report of a business day so far (a supervisor or a manager).
+    day_report(site, staff, a: DayArgs) -> DayReport, Staff {
+        site.x_day_report(&staff, a.day.as_deref())
+    }
+    /// A closed day's Z report as kept (a supervisor or a manager).
+    day_z_report(site, staff, a: DayArgs) -> DayReport, Staff {
+        let day = a.day.ok_or_else(|| SiteError::Invalid("which business day?".into()))?;
+        site.z_day_report(&staff, &day)
+    }
+    /// Closes a business day with its Z report, printed (a manager).
+    day_close(site, staff, a: DayArgs) -> DayClosed, Staff {
+        let (report, printout) = site.close_day(&staff, a.day.as_deref()).await?;
+        Ok(DayClosed { report, printout })
+    }
+    /// Prints a day's X report, or a closed day's Z report again.
+    day_print(site, staff, a: DayFileArgs) -> Printout, Staff {
+        let report = site.day_report_of(&staff, &a.kind, a.day.as_deref())?;
+        site.print_day_report(&report).await
+    }
+    /// A day's X report, or a closed day's Z report, as a PDF or CSV file.
+    day_report_file(site, staff, a: DayFileArgs) -> ReportFile, Staff {
+        let report = site.day_report_of(&staff, &a.kind, a.day.as_deref())?;
+        crate::report_files::report_file(&report, &a.format)
+    }
 }
 
 /// The TypeScript `Commands` interface for `(name, args type, result type)` rows.

@@ -49,6 +49,9 @@ pub enum SiteError {
     /// A refund that cannot be made as asked.
     #[error("{0}")]
     Refund(#[from] RefundRefusal),
+    /// A business day that cannot be closed (or reported) as asked.
+    #[error("{0}")]
+    Day(#[from] DayRefusal),
     /// Unknown showtime.
     #[error("unknown showtime '{0}'")]
     UnknownShowtime(String),
@@ -133,6 +136,7 @@ impl SiteError {
             SiteError::IdCheckRequired(_) => "age.id_check_required",
             SiteError::Override(e) => e.code(),
             SiteError::Refund(e) => e.code(),
+            SiteError::Day(e) => e.code(),
             SiteError::UnknownShowtime(_) => "unknown_showtime",
             SiteError::UnknownSeats(_) => "unknown_seats",
             SiteError::SeatUnavailable(_) => "seat_unavailable",
@@ -328,6 +332,39 @@ impl RefundRefusal {
             RefundRefusal::AmbiguousSeat(_) => "refund.ambiguous_seat",
             RefundRefusal::OverridePending => "refund.override_pending",
             RefundRefusal::OrderChanged => "refund.order_changed",
+        }
+    }
+}
+
+/// Why a business day cannot be closed or reported as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DayRefusal {
+    /// The day was closed already.
+    #[error("business day {0} is closed already (Z report {1})")]
+    AlreadyClosed(String, u32),
+    /// A later day was closed already: days close in order.
+    #[error("business day {0} cannot be closed: {1} is closed already")]
+    LaterClosed(String, String),
+    /// The day has not begun.
+    #[error("business day {0} has not begun")]
+    NotBegun(String),
+    /// Shifts still open: their cash is not counted.
+    #[error("close the open shifts first (count their cash): {}", .0.join(", "))]
+    ShiftsOpen(Vec<String>),
+    /// No Z report closed this day.
+    #[error("business day {0} has no Z report: it is not closed")]
+    NotClosed(String),
+}
+
+impl DayRefusal {
+    /// Stable code for the UI and tests.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DayRefusal::AlreadyClosed(..) => "day.already_closed",
+            DayRefusal::LaterClosed(..) => "day.later_closed",
+            DayRefusal::NotBegun(_) => "day.not_begun",
+            DayRefusal::ShiftsOpen(_) => "day.shifts_open",
+            DayRefusal::NotClosed(_) => "day.not_closed",
         }
     }
 }

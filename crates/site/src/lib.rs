@@ -31,6 +31,7 @@ pub mod outbox;
 pub mod price;
 pub mod print_queue;
 pub mod pump;
+pub mod report_files;
 pub mod rules;
 pub mod store;
 pub mod time_fmt;

@@ -9,8 +9,10 @@ use protocol::Role;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+mod day;
 mod orders;
 mod sale;
+pub use day::*;
 pub use orders::*;
 pub use sale::*;
 

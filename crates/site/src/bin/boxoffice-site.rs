@@ -365,6 +365,30 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Day reports: `x`, the business day so far (a supervisor's or manager's
+    /// PIN), or `z`, which closes the day with its numbered Z report (a
+    /// manager's PIN; every shift closed first) and prints it; `z` of a day
+    /// closed already gives the report kept when it closed.
+    Report {
+        /// x or z.
+        #[arg(value_parser = ["x", "z"])]
+        kind: String,
+        /// The business day, YYYY-MM-DD (default: the current one).
+        #[arg(long)]
+        day: Option<String>,
+        /// json, csv (for a spreadsheet) or pdf.
+        #[arg(long, default_value = "json", value_parser = site::report_files::FORMATS)]
+        format: String,
+        /// Write to this file (default: standard output; a PDF needs a file).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Also print an X report on the counter's printer (a Z always prints).
+        #[arg(long)]
+        print: bool,
+        /// PIN.
+        #[arg(long)]
+        pin: String,
+    },
     /// The audit trail: `list` its newest entries (a manager's PIN), or
     /// `verify` its hash chain (exit code 2 when an entry was edited,
     /// inserted or deleted).
@@ -1204,6 +1228,58 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                     Some("ticket.already_admitted") => 5,
                     _ => 2,
                 }));
+            }
+        }
+        Command::Report {
+            kind,
+            day,
+            format,
+            out,
+            print,
+            pin,
+        } => {
+            let token = site.login(&pin)?.token;
+            let args = site::api::DayArgs { token, day };
+            let report = if kind == "x" {
+                let report = commands::day_report(&site, args).await?;
+                if print {
+                    site.print_day_report(&report).await?;
+                }
+                report
+            } else {
+                match commands::day_z_report(&site, args.clone()).await {
+                    Ok(kept) => {
+                        eprintln!(
+                            "business day {} was closed by Z report {}",
+                            kept.business_day,
+                            kept.number.unwrap_or_default()
+                        );
+                        kept
+                    }
+                    Err(e) if matches!(e.code(), "day.not_closed" | "invalid_input") => {
+                        let closed = commands::day_close(&site, args).await?.report;
+                        eprintln!(
+                            "closed business day {} with Z report {}",
+                            closed.business_day,
+                            closed.number.unwrap_or_default()
+                        );
+                        closed
+                    }
+                    Err(e) => return Err(e),
+                }
+            };
+            let (bytes, _) = site::report_files::report_bytes(&report, &format)?;
+            match out {
+                Some(path) => std::fs::write(&path, bytes)?,
+                None if format == "pdf" => {
+                    return Err(SiteError::Invalid(
+                        "a PDF goes to a file: add --out FILE".into(),
+                    ));
+                }
+                None => {
+                    use std::io::Write as _;
+                    std::io::stdout().write_all(&bytes)?;
+                }
             }
         }
         Command::Audit {

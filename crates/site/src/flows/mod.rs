@@ -6,6 +6,7 @@
 pub mod best;
 pub mod collect;
 pub mod conflicts;
+pub mod day_report;
 pub mod exchange;
 pub mod keys;
 pub mod refund;

@@ -99,10 +99,10 @@ pub fn refund_order_rows(conn: &Connection, order_id: &str, now: Timestamp) -> R
     )?;
     conn.exec("DELETE FROM order_seats WHERE order_id = ?1", [order_id])?;
     conn.exec(
-        "INSERT INTO payments (order_id, method, amount_minor, reference)
-         SELECT order_id, method, -amount_minor, reference FROM payments
+        "INSERT INTO payments (order_id, method, amount_minor, reference, business_day)
+         SELECT order_id, method, -amount_minor, reference, ?2 FROM payments
          WHERE order_id = ?1 AND amount_minor > 0",
-        [order_id],
+        params![order_id, super::trading_day(conn, now)?],
     )?;
     conn.exec(
         "UPDATE orders SET refunded_at = ?2 WHERE id = ?1",

@@ -9,6 +9,8 @@ mod audit;
 mod catalog;
 mod config;
 mod conflicts;
+mod day_figures;
+mod days;
 mod keys;
 mod orders;
 mod outbox;
@@ -22,6 +24,8 @@ pub use audit::*;
 pub use catalog::*;
 pub use config::*;
 pub use conflicts::*;
+pub use day_figures::*;
+pub use days::*;
 pub use keys::*;
 pub use orders::*;
 pub use outbox::*;
@@ -62,6 +66,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0010_learn_central_api_version.sql"),
     migration!("0011_audit_log.sql"),
     migration!("0012_refunds_voids.sql"),
+    migration!("0013_business_days_z.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -158,6 +163,7 @@ pub fn open(path: &Path) -> Result<Connection> {
     conn.set_prepared_statement_cache_capacity(96);
     conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)?;
     migrations().to_latest(&mut conn)?;
+    days::backfill(&mut conn)?;
     Ok(conn)
 }
 

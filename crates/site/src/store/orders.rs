@@ -44,15 +44,17 @@ pub fn insert_order(conn: &Connection, o: &OrderRecord<'_>) -> Result<()> {
     let secured = serde_json::to_string(&sale.secured_by)
         .map_err(|e| SiteError::Corrupt(format!("cannot encode sale: {e}")))?;
     let order_id = sale.order_id.to_string();
+    let day = super::trading_day(conn, sale.sold_at)?;
     conn.exec(
         "INSERT INTO orders (id, showtime_id, cashier_id, total_minor, vat_minor, vat_rate_bp, currency,
-                             tendered_minor, change_minor, secured_by, sold_at, sold_at_central_estimate, shift_id)
+                             tendered_minor, change_minor, secured_by, sold_at, sold_at_central_estimate, shift_id,
+                             business_day)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
-                 (SELECT id FROM shifts WHERE staff_id = ?3 AND closed_at IS NULL))",
+                 (SELECT id FROM shifts WHERE staff_id = ?3 AND closed_at IS NULL), ?13)",
         params![
             order_id, sale.showtime_id, sale.cashier_id, sale.total_minor, sale.vat_minor, o.vat_rate_bp,
             sale.currency.code(), o.tendered_minor, o.change_minor, secured, sale.sold_at.to_string(),
-            sale.sold_at_central_estimate.to_string()
+            sale.sold_at_central_estimate.to_string(), day
         ],
     )?;
     if let Some(p) = &sale.price_override {
@@ -84,10 +86,17 @@ pub fn insert_order(conn: &Connection, o: &OrderRecord<'_>) -> Result<()> {
             })?;
     }
     let mut pay_stmt = conn.prepare_cached(
-        "INSERT INTO payments (order_id, method, amount_minor, reference) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO payments (order_id, method, amount_minor, reference, business_day)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     for p in &sale.payments {
-        pay_stmt.execute(params![order_id, p.method, p.amount_minor, p.reference])?;
+        pay_stmt.execute(params![
+            order_id,
+            p.method,
+            p.amount_minor,
+            p.reference,
+            day
+        ])?;
     }
     let mut lease_stmt =
         conn.prepare_cached("DELETE FROM leases WHERE showtime_id = ?1 AND seat_label = ?2")?;

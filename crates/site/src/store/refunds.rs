@@ -105,11 +105,12 @@ pub fn insert_refund(
     tickets: &[(String, String)],
 ) -> Result<()> {
     let at = r.at.to_string();
+    let day = super::trading_day(conn, r.at)?;
     conn.exec(
         "INSERT INTO refunds (id, order_id, amount_minor, vat_minor, card_minor, cash_minor,
              card_reference, reason, staff_id, approved_by, shift_id, refunded_at,
-             exchange_minor, exchanged_to)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+             exchange_minor, exchanged_to, business_day)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         params![
             r.id,
             r.order_id,
@@ -124,7 +125,8 @@ pub fn insert_refund(
             r.shift_id,
             at,
             r.exchange.0,
-            r.exchange.1
+            r.exchange.1,
+            day
         ],
     )?;
     for (show, seat) in tickets {
@@ -151,9 +153,9 @@ pub fn insert_refund(
     ] {
         if amount > 0 {
             conn.exec(
-                "INSERT INTO payments (order_id, method, amount_minor, reference, refund_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![r.order_id, method, -amount, reference, r.id],
+                "INSERT INTO payments (order_id, method, amount_minor, reference, refund_id, business_day)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![r.order_id, method, -amount, reference, r.id, day],
             )?;
         }
     }

@@ -102,3 +102,14 @@ pub fn shift_exchange_credit(conn: &Connection, shift_id: &str) -> Result<i64> {
         |r| r.get(0),
     )?)
 }
+
+/// The names of the staff with a shift open on this terminal.
+pub fn open_shift_names(conn: &Connection) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT COALESCE(st.name, h.staff_id) FROM shifts h LEFT JOIN staff st ON st.id = h.staff_id
+             WHERE h.closed_at IS NULL ORDER BY h.opened_at",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<std::result::Result<_, _>>()?)
+}

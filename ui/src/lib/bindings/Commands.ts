@@ -9,6 +9,10 @@ import type { BookingArgs } from "./BookingArgs";
 import type { BookingView } from "./BookingView";
 import type { CheckApprovalArgs } from "./CheckApprovalArgs";
 import type { ConflictView } from "./ConflictView";
+import type { DayArgs } from "./DayArgs";
+import type { DayClosed } from "./DayClosed";
+import type { DayFileArgs } from "./DayFileArgs";
+import type { DayReport } from "./DayReport";
 import type { Empty } from "./Empty";
 import type { ExchangeArgs } from "./ExchangeArgs";
 import type { ExchangeResult } from "./ExchangeResult";
@@ -27,6 +31,7 @@ import type { RefundQuote } from "./RefundQuote";
 import type { RefundQuoteArgs } from "./RefundQuoteArgs";
 import type { RefundResult } from "./RefundResult";
 import type { ReleaseHoldArgs } from "./ReleaseHoldArgs";
+import type { ReportFile } from "./ReportFile";
 import type { ReprintArgs } from "./ReprintArgs";
 import type { ReseatArgs } from "./ReseatArgs";
 import type { ReseatResult } from "./ReseatResult";
@@ -79,4 +84,9 @@ export interface Commands {
   shift_open: { args: ShiftOpenArgs; result: ShiftReport };
   shift_report: { args: TokenArgs; result: ShiftPrinted };
   shift_close: { args: ShiftCloseArgs; result: ShiftPrinted };
+  day_report: { args: DayArgs; result: DayReport };
+  day_z_report: { args: DayArgs; result: DayReport };
+  day_close: { args: DayArgs; result: DayClosed };
+  day_print: { args: DayFileArgs; result: Printout };
+  day_report_file: { args: DayFileArgs; result: ReportFile };
 }

@@ -1,0 +1,469 @@
+//! The terminal's day reports on a 3-decimal site (Bahrain, BHD): sales over
+//! two shifts on both sides of a business-day cutoff, a refund on the next
+//! day of a sale of the day before, X and Z reports asserted to the fils in
+//! JSON, CSV and the text of the PDF; Z numbers run on, a closed day takes
+//! no later sale, and a day closes only with every shift's cash counted.
+
+use e2e::Central;
+use serde_json::Value;
+use site::api::*;
+use site::clock::{ManualClock, V7Ids};
+use site::engine::Site;
+use std::sync::Arc;
+
+struct Counter {
+    rt: tokio::runtime::Runtime,
+    site: Site,
+    clock: Arc<ManualClock>,
+}
+
+impl Counter {
+    fn token(&self, pin: &str) -> String {
+        self.site.login(pin).unwrap().token
+    }
+
+    fn sell(
+        &self,
+        pin: &str,
+        show: &str,
+        seats: &[&str],
+        ticket_type: &str,
+        tendered: i64,
+    ) -> SaleResult {
+        self.rt
+            .block_on(site::commands::sell(
+                &self.site,
+                SellArgs {
+                    token: self.token(pin),
+                    parts: vec![SellPart {
+                        showtime_id: show.into(),
+                        seats: seats.iter().map(|s| s.to_string()).collect(),
+                        ticket_type: ticket_type.into(),
+                        hold_id: None,
+                        price_override: None,
+                        wheelchair_seats: None,
+                    }],
+                    tendered_minor: tendered,
+                    id_checked: true,
+                    card: None,
+                    override_approval: None,
+                },
+            ))
+            .unwrap()
+    }
+
+    fn shift_open(&self, pin: &str, float: i64) {
+        self.rt
+            .block_on(site::commands::shift_open(
+                &self.site,
+                ShiftOpenArgs {
+                    token: self.token(pin),
+                    float_minor: float,
+                },
+            ))
+            .unwrap();
+    }
+
+    fn shift_close(&self, pin: &str, counted: i64) {
+        self.rt
+            .block_on(site::commands::shift_close(
+                &self.site,
+                ShiftCloseArgs {
+                    token: self.token(pin),
+                    counted_minor: counted,
+                },
+            ))
+            .unwrap();
+    }
+
+    fn day(&self, pin: &str, day: &str) -> Value {
+        let r = self
+            .rt
+            .block_on(site::commands::day_report(
+                &self.site,
+                DayArgs {
+                    token: self.token(pin),
+                    day: Some(day.into()),
+                },
+            ))
+            .unwrap();
+        serde_json::to_value(r).unwrap()
+    }
+
+    fn close(&self, pin: &str, day: &str) -> Result<Value, site::error::SiteError> {
+        self.rt
+            .block_on(site::commands::day_close(
+                &self.site,
+                DayArgs {
+                    token: self.token(pin),
+                    day: Some(day.into()),
+                },
+            ))
+            .map(|c| serde_json::to_value(c.report).unwrap())
+    }
+}
+
+fn find<'a>(list: &'a Value, key: &str, value: &str) -> &'a Value {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v[key] == value)
+        .unwrap_or_else(|| panic!("no {key} = {value} in {list}"))
+}
+
+#[test]
+fn day_reports_add_up_to_the_fils_across_shifts_and_the_cutoff() {
+    let dir = tempfile::tempdir().unwrap();
+    let central = Central::start(dir.path());
+    let tz = jiff::tz::TimeZone::get("Asia/Bahrain").unwrap();
+    let now = jiff::Timestamp::now();
+    let day1 = domain::business_day::business_day(now, &tz, 6);
+    let day2 = day1.tomorrow().unwrap();
+    let cutoff = tz
+        .to_timestamp(day2.to_datetime(jiff::civil::time(6, 0, 0, 0)))
+        .unwrap();
+    let before = cutoff - jiff::SignedDuration::from_mins(30);
+    let after = cutoff + jiff::SignedDuration::from_mins(30);
+
+    let clock = Arc::new(ManualClock::new(before));
+    let site = Site::open(
+        &dir.path().join("t1"),
+        clock.clone(),
+        Arc::new(V7Ids),
+        false,
+    )
+    .unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(site.init(&central.url, "bah-seef", "bah-seef-t1"))
+        .unwrap();
+    let c = Counter { rt, site, clock };
+    // An IMAX show of the second day for all ages: adult 5.500, child 4.000.
+    let shows = c
+        .site
+        .showtimes(&ShowtimesArgs {
+            day: Some(day2.to_string()),
+        })
+        .unwrap();
+    let show = shows
+        .iter()
+        .filter(|s| s.screen.contains("IMAX") && matches!(s.rating.as_str(), "PG13" | "PG"))
+        .max_by_key(|s| s.starts_at.clone())
+        .expect("an IMAX showtime for children")
+        .id
+        .clone();
+    let (d1, d2) = (day1.to_string(), day2.to_string());
+
+    // Day 1, shift 1 (cashier, float 20.000): 2 adults (11.000) for 12.000,
+    // then a child (4.000) for 4.000. Cash 15.000 in.
+    c.shift_open("1111", 20_000);
+    let first = c.sell("1111", &show, &["H-1", "H-2"], "adult", 12_000);
+    c.sell("1111", &show, &["H-3"], "child", 4_000);
+    // Counted 34.995: 5 fils short.
+    c.shift_close("1111", 34_995);
+
+    // Day 2 (after the 06:00 cutoff), shift 2: an adult for 5.500; one
+    // adult ticket of day 1's first order refunded (cash from this drawer).
+    c.clock.set(after);
+    c.shift_open("1111", 10_000);
+    c.sell("1111", &show, &["H-4"], "adult", 5_500);
+    let refund =
+        c.rt.block_on(site::commands::refund(
+            &c.site,
+            RefundArgs {
+                token: c.token("1111"),
+                order: first.order_ref.clone(),
+                seats: vec!["H-2".into()],
+                reason: "customer unwell".into(),
+                card_reference: None,
+                approval: Some(Approval { pin: "2222".into() }),
+            },
+        ))
+        .unwrap();
+    assert_eq!(refund.quote.amount_minor, 5_500);
+
+    // Day 1: as sold; its refund counts on day 2.
+    let x1 = c.day("2222", &d1);
+    assert_eq!(x1["kind"], "x");
+    assert_eq!(x1["decimals"], 3);
+    let t = &x1["totals"];
+    assert_eq!(
+        (t["orders"].as_u64(), t["tickets"].as_u64()),
+        (Some(2), Some(3))
+    );
+    assert_eq!(t["sales_minor"], 15_000);
+    assert_eq!(t["refunds_minor"], 0);
+    assert_eq!(t["net_minor"], 15_000);
+    // 10 % VAT inside 15.000: 1.364 (per order: 1.000 + 0.364).
+    assert_eq!(t["sales_vat_minor"], 1_364);
+    let cash = find(&x1["by_payment"], "method", "cash");
+    assert_eq!(
+        (
+            cash["taken_minor"].as_i64(),
+            cash["refunded_minor"].as_i64()
+        ),
+        (Some(15_000), Some(0))
+    );
+    assert_eq!(
+        find(&x1["by_ticket_type"], "key", "adult")["amount_minor"],
+        11_000
+    );
+    assert_eq!(
+        find(&x1["by_ticket_type"], "key", "child")["amount_minor"],
+        4_000
+    );
+    let shift = &x1["shifts"][0];
+    assert_eq!(
+        (
+            shift["expected_minor"].as_i64(),
+            shift["counted_minor"].as_i64(),
+            shift["variance_minor"].as_i64()
+        ),
+        (Some(35_000), Some(34_995), Some(-5))
+    );
+    assert_eq!(x1["shifts"].as_array().unwrap().len(), 1);
+
+    // Day 2: one sale, one refund of day 1's ticket.
+    let x2 = c.day("3333", &d2);
+    let t = &x2["totals"];
+    assert_eq!(
+        (t["orders"].as_u64(), t["tickets"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(t["sales_minor"], 5_500);
+    assert_eq!(
+        (t["refunds_minor"].as_i64(), t["refunded_tickets"].as_u64()),
+        (Some(5_500), Some(1))
+    );
+    assert_eq!(t["net_minor"], 0);
+    let cash = find(&x2["by_payment"], "method", "cash");
+    assert_eq!(
+        (
+            cash["taken_minor"].as_i64(),
+            cash["refunded_minor"].as_i64(),
+            cash["net_minor"].as_i64()
+        ),
+        (Some(5_500), Some(5_500), Some(0))
+    );
+    let r = &x2["refunds"][0];
+    assert_eq!(
+        (
+            r["kind"].as_str(),
+            r["cash_minor"].as_i64(),
+            r["order_ref"].as_str()
+        ),
+        (Some("refund"), Some(5_500), Some(first.order_ref.as_str()))
+    );
+    assert!(
+        r["approved_by"].as_str().unwrap().contains("Supervisor"),
+        "{r}"
+    );
+    assert_eq!(x2["shifts"][0]["expected_minor"], 10_000);
+    assert!(
+        x2["unsynced"].as_array().unwrap().is_empty(),
+        "{}",
+        x2["unsynced"]
+    );
+
+    // A cashier sees no day report; a supervisor does not close the day.
+    let err =
+        c.rt.block_on(site::commands::day_report(
+            &c.site,
+            DayArgs {
+                token: c.token("1111"),
+                day: None,
+            },
+        ))
+        .unwrap_err();
+    assert_eq!(err.code(), "not_allowed");
+    assert_eq!(c.close("2222", &d1).unwrap_err().code(), "not_allowed");
+    // Shift 2 is open: its cash is not counted yet.
+    let err = c.close("3333", &d1).unwrap_err();
+    assert_eq!(err.code(), "day.shifts_open");
+    c.shift_close("1111", 10_000);
+
+    let z1 = c.close("3333", &d1).unwrap();
+    assert_eq!(
+        (z1["kind"].as_str(), z1["number"].as_u64()),
+        (Some("z"), Some(1))
+    );
+    assert_eq!(z1["totals"], x1["totals"]);
+    assert_eq!(
+        c.close("3333", &d1).unwrap_err().code(),
+        "day.already_closed"
+    );
+    let z2 = c.close("3333", &d2).unwrap();
+    assert_eq!(z2["number"], 2);
+    // A sale now (still day 2 by the clock) is dated to day 3: day 2 is closed.
+    c.shift_open("1111", 0);
+    c.sell("1111", &show, &["H-5"], "child", 4_000);
+    let x2_again = c.day("3333", &d2);
+    assert_eq!(x2_again["totals"], x2["totals"]);
+    let d3 = day2.tomorrow().unwrap().to_string();
+    assert_eq!(c.day("3333", &d3)["totals"]["sales_minor"], 4_000);
+    // The kept Z report reads back as closed.
+    let kept =
+        c.rt.block_on(site::commands::day_z_report(
+            &c.site,
+            DayArgs {
+                token: c.token("2222"),
+                day: Some(d1.clone()),
+            },
+        ))
+        .unwrap();
+    assert_eq!(serde_json::to_value(&kept).unwrap(), z1);
+
+    // CSV: the same figures in major units with 3 decimals.
+    let file =
+        c.rt.block_on(site::commands::day_report_file(
+            &c.site,
+            DayFileArgs {
+                token: c.token("3333"),
+                kind: "z".into(),
+                day: Some(d1.clone()),
+                format: "csv".into(),
+            },
+        ))
+        .unwrap();
+    assert_eq!(file.name, format!("z-bah-seef-t1-{d1}.csv"));
+    use base64::Engine as _;
+    let csv = String::from_utf8(
+        base64::engine::general_purpose::STANDARD
+            .decode(&file.base64)
+            .unwrap(),
+    )
+    .unwrap();
+    for want in [
+        "totals,sales,,,2,3,15.000,BHD",
+        "totals,sales_vat,,,,,1.364,BHD",
+        "payment_taken,cash,,,,,15.000,BHD",
+        "cash_variance,",
+        ",-0.005,BHD",
+        "ticket_type,child,Child,",
+    ] {
+        assert!(csv.contains(want), "{want} missing from:\n{csv}");
+    }
+    // PDF: rendered and read back by poppler.
+    let pdf_path = dir.path().join("z1.pdf");
+    let pdf =
+        c.rt.block_on(site::commands::day_report_file(
+            &c.site,
+            DayFileArgs {
+                token: c.token("3333"),
+                kind: "z".into(),
+                day: Some(d1.clone()),
+                format: "pdf".into(),
+            },
+        ))
+        .unwrap();
+    std::fs::write(
+        &pdf_path,
+        base64::engine::general_purpose::STANDARD
+            .decode(&pdf.base64)
+            .unwrap(),
+    )
+    .unwrap();
+    let text = std::process::Command::new("pdftotext")
+        .args(["-layout", pdf_path.to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    assert!(text.status.success());
+    let text = String::from_utf8(text.stdout).unwrap();
+    for want in [
+        "Z REPORT - DAY CLOSED No. 1",
+        "15.000",
+        "1.364",
+        "34.995",
+        "-0.005",
+        "Seef Mall Bahrain",
+    ] {
+        assert!(text.contains(want), "{want} missing from:\n{text}");
+    }
+    let film_ar = shows
+        .iter()
+        .find(|s| s.id == show)
+        .unwrap()
+        .film_title_ar
+        .clone();
+    assert!(text.contains(&film_ar), "{film_ar} missing from:\n{text}");
+}
+
+#[test]
+fn the_cli_writes_day_reports_as_json_csv_and_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_central, t) = e2e::demo_terminal(dir.path());
+    let show = t.show_id_on("Screen 1 IMAX");
+    t.json(&[
+        "sell",
+        "--showtime",
+        &show,
+        "--seats",
+        "K-1",
+        "--pay",
+        "cash:100",
+        "--pin",
+        "1111",
+        "--json",
+    ]);
+
+    let err = t.fails(&["report", "x", "--pin", "1111"]);
+    assert!(err.contains("supervisor or a manager"), "{err}");
+    let x: Value =
+        serde_json::from_slice(&t.run(&["report", "x", "--pin", "2222"]).stdout).unwrap();
+    assert_eq!(x["totals"]["sales_minor"], 7_500);
+    let day = x["business_day"].as_str().unwrap().to_string();
+    let csv = String::from_utf8(
+        t.run(&["report", "x", "--format", "csv", "--pin", "2222"])
+            .stdout,
+    )
+    .unwrap();
+    assert!(csv.starts_with("\u{feff}section,item,"), "{csv}");
+    assert!(csv.contains("totals,sales,,,1,1,75.00,AED"), "{csv}");
+    let err = t.fails(&["report", "x", "--format", "pdf", "--pin", "2222"]);
+    assert!(err.contains("--out"), "{err}");
+
+    // Z closes the day once; asked again, it gives the kept report.
+    let err = t.fails(&["report", "z", "--pin", "2222"]);
+    assert!(err.contains("only a manager"), "{err}");
+    let pdf = dir.path().join("z.pdf");
+    let out = t.run(&[
+        "report",
+        "z",
+        "--format",
+        "pdf",
+        "--out",
+        pdf.to_str().unwrap(),
+        "--pin",
+        "3333",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("closed business day"));
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+    let out = t.run(&["report", "z", "--day", &day, "--pin", "3333"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("was closed by Z report 1"));
+    let z: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (z["number"].as_u64(), z["totals"]["sales_minor"].as_i64()),
+        (Some(1), Some(7_500))
+    );
+    // The next sale belongs to the next business day.
+    t.json(&[
+        "sell",
+        "--showtime",
+        &show,
+        "--seats",
+        "K-2",
+        "--pay",
+        "cash:100",
+        "--pin",
+        "1111",
+        "--json",
+    ]);
+    let x: Value =
+        serde_json::from_slice(&t.run(&["report", "x", "--pin", "2222"]).stdout).unwrap();
+    assert_ne!(x["business_day"], day.as_str());
+    assert_eq!(x["totals"]["sales_minor"], 7_500);
+}
