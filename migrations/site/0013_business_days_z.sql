@@ -14,6 +14,8 @@ CREATE INDEX payments_business_day ON payments(business_day, method);
 CREATE INDEX payments_order ON payments(order_id);
 CREATE INDEX order_seats_order ON order_seats(order_id);
 CREATE INDEX released_seats_order ON released_seats(order_id);
+-- A shift's sales (shift reports and the day report's cash per shift).
+CREATE INDEX orders_shift ON orders(shift_id);
 
 -- One Z report per closed business day, numbered consecutively from 1; the
 -- report is kept as it was when the day closed.

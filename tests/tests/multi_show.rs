@@ -400,6 +400,7 @@ fn a_terminal_from_before_api_1_2_learns_centrals_version_at_its_next_sync() {
              DROP INDEX payments_order;
              DROP INDEX order_seats_order;
              DROP INDEX released_seats_order;
+             DROP INDEX orders_shift;
              ALTER TABLE orders DROP COLUMN business_day;
              ALTER TABLE payments DROP COLUMN business_day;
              DROP TABLE audit_log;

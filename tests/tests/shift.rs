@@ -82,7 +82,7 @@ fn a_shift_adds_up_and_prints_its_reports() {
     assert_eq!(z["variance_minor"], -50);
     let bin = std::fs::read(z["printout"]["bin_path"].as_str().unwrap()).unwrap();
     let text = printing::decode::decode(&bin).unwrap().text();
-    for want in ["Z REPORT", "Demo Cashier", "695.00", "694.50", "-0.50"] {
+    for want in ["SHIFT CLOSED", "Demo Cashier", "695.00", "694.50", "-0.50"] {
         assert!(text.contains(want), "Z report lacks {want:?}:\n{text}");
     }
     let err = t.fails(&["shift", "close", "--counted", "1", "--pin", "1111"]);

@@ -1,5 +1,6 @@
 //! Cashier shifts: open with a cash float, close with a cash count, and the
-//! shift report (X mid-shift, Z at close) printed through the print queue.
+//! shift report (mid-shift, and at the close) printed through the print queue.
+//! The business day's X and Z reports are `flows::day_report`.
 
 use crate::api::{Printout, ShiftReport};
 use crate::engine::Site;
@@ -55,7 +56,7 @@ impl Site {
     pub async fn x_report(&self, staff: &StaffRow) -> Result<(ShiftReport, Printout)> {
         let id = self.open_shift_id(staff)?;
         let report = self.shift_report(&id, staff)?;
-        let printout = self.print_shift_report(&report, "X REPORT").await?;
+        let printout = self.print_shift_report(&report, "SHIFT REPORT (X)").await?;
         Ok((report, printout))
     }
 
@@ -89,9 +90,7 @@ impl Site {
             tx.commit()?;
         }
         let report = self.shift_report(&id, staff)?;
-        let printout = self
-            .print_shift_report(&report, "Z REPORT - SHIFT CLOSED")
-            .await?;
+        let printout = self.print_shift_report(&report, "SHIFT CLOSED").await?;
         Ok((report, printout))
     }
 

@@ -66,8 +66,8 @@ pub fn day_totals(conn: &Connection, day: &str) -> Result<Totals> {
     let (refunds, refunds_vat, refunded_tickets): (i64, i64, u32) = conn.q_row(
         &format!(
             "SELECT COALESCE(sum(amount_minor), 0), COALESCE(sum(vat_minor), 0),
-                    (SELECT count(*) FROM released_seats WHERE refund_id IN
-                        (SELECT id FROM refunds WHERE business_day = ?1))
+                    (SELECT count(*) FROM refunds f JOIN released_seats x
+                        ON x.order_id = f.order_id AND x.refund_id = f.id WHERE f.business_day = ?1)
                   + (SELECT count(*) FROM released_seats WHERE refund_id IS NULL AND why = 'refund'
                         AND order_id IN ({CONFLICT_REFUNDED}))
              FROM (SELECT amount_minor, vat_minor FROM refunds WHERE business_day = ?1
@@ -288,7 +288,7 @@ pub fn day_refunds(conn: &Connection, day: &str) -> Result<Vec<RefundLine>> {
         conn,
         &format!(
             "SELECT {REF}, CASE WHEN f.exchanged_to IS NULL THEN 'refund' ELSE 'exchange' END,
-                    (SELECT count(*) FROM released_seats x WHERE x.refund_id = f.id),
+                    (SELECT count(*) FROM released_seats x WHERE x.order_id = f.order_id AND x.refund_id = f.id),
                     f.amount_minor, f.card_minor, f.cash_minor, f.exchange_minor,
                     COALESCE(a.name, f.staff_id), COALESCE(b.name, f.approved_by), f.reason, f.refunded_at
              FROM refunds f JOIN orders o ON o.id = f.order_id

@@ -76,9 +76,14 @@ pub fn shift_sales(conn: &Connection, shift_id: &str) -> Result<(u32, u32, i64, 
 pub fn shift_paid(conn: &Connection, shift_id: &str, method: &str) -> Result<i64> {
     Ok(conn.q_row(
         // Money paid back counts in the shift that paid it, not the sale's.
-        "SELECT COALESCE(sum(p.amount_minor), 0) FROM payments p JOIN orders o ON o.id = p.order_id
-         WHERE p.method = ?2 AND ((p.refund_id IS NULL AND o.shift_id = ?1)
-               OR p.refund_id IN (SELECT id FROM refunds WHERE shift_id = ?1))",
+        // Two indexed halves (orders by shift, refunds by shift), not an OR.
+        "SELECT COALESCE(sum(amount), 0) FROM (
+             SELECT p.amount_minor AS amount FROM orders o JOIN payments p ON p.order_id = o.id
+             WHERE o.shift_id = ?1 AND p.method = ?2 AND p.refund_id IS NULL
+             UNION ALL
+             SELECT p.amount_minor FROM refunds r
+             JOIN payments p ON p.order_id = r.order_id AND p.refund_id = r.id
+             WHERE r.shift_id = ?1 AND p.method = ?2)",
         params![shift_id, method],
         |r| r.get(0),
     )?)
