@@ -467,3 +467,211 @@ fn the_cli_writes_day_reports_as_json_csv_and_pdf() {
     assert_ne!(x["business_day"], day.as_str());
     assert_eq!(x["totals"]["sales_minor"], 7_500);
 }
+
+/// `boxoffice-central report site` over the real central database.
+fn site_report(
+    central: &Central,
+    day: &str,
+    format: &str,
+    out: Option<&std::path::Path>,
+) -> Vec<u8> {
+    let mut cmd = std::process::Command::new(e2e::bin("boxoffice-central"));
+    cmd.args([
+        "report",
+        "site",
+        "--site",
+        "dxb-marina",
+        "--day",
+        day,
+        "--format",
+        format,
+        "--db",
+    ])
+    .arg(&central.db);
+    if let Some(out) = out {
+        cmd.arg("--out").arg(out);
+    }
+    let done = cmd.output().unwrap();
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    done.stdout
+}
+
+#[test]
+fn the_site_day_report_adds_every_terminal_and_the_web_and_names_what_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let central = Central::start(dir.path());
+    let t1 = e2e::Terminal::new(dir.path().join("t1"));
+    t1.init(&central, "dxb-marina", "dxb-marina-t1");
+    // Terminal 2 reaches central through a proxy that will refuse its pushes.
+    let proxy = e2e::fault_proxy::FaultProxy::start(&central.url);
+    let t2 = e2e::Terminal::new(dir.path().join("t2"));
+    let out = t2.run(&[
+        "init",
+        "--central",
+        &proxy.url(),
+        "--site",
+        "dxb-marina",
+        "--terminal",
+        "dxb-marina-t2",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let show = t1.show_id_on("Screen 1 IMAX");
+    let sell = |t: &e2e::Terminal, seats: &str, pay: &str| {
+        t.json(&[
+            "sell",
+            "--showtime",
+            &show,
+            "--seats",
+            seats,
+            "--pay",
+            pay,
+            "--pin",
+            "1111",
+            "--json",
+        ])
+    };
+
+    // Terminal 1: 2 × 75 in cash, one ticket refunded (cash); terminal 2:
+    // 75 by card; the web shop: one adult (75).
+    let a = sell(&t1, "L-1,L-2", "cash:150");
+    let refund = t1.json(&[
+        "refund",
+        "--order",
+        a["order_ref"].as_str().unwrap(),
+        "--seats",
+        "L-2",
+        "--reason",
+        "double booking",
+        "--pin",
+        "1111",
+        "--approve",
+        "2222",
+        "--json",
+    ]);
+    assert_eq!(refund["quote"]["amount_minor"], 7_500, "{refund}");
+    let b = sell(&t2, "L-3", "card:75:AP77");
+    assert_eq!(b["synced"], true, "{b}");
+    let (code, web) = central.post(
+        "/v1/web/sales",
+        &serde_json::json!({"showtime_id": show, "seats": ["L-9"]}),
+    );
+    assert_eq!(code, 200, "{web}");
+    // Terminal 2's next sale stays in its queue: central refuses its pushes.
+    proxy.set(e2e::fault_proxy::Rule::new(e2e::fault_proxy::Fault::Status(503)).on("/v1/push"));
+    let c = sell(&t2, "L-4", "cash:100");
+    assert_eq!(c["synced"], false, "{c}");
+    // A sync cannot push it, and tells central what waits.
+    t2.run(&["sync"]);
+    assert_eq!(t2.json(&["status", "--json"])["queue_depth"], 1);
+
+    let x1: Value =
+        serde_json::from_slice(&t1.run(&["report", "x", "--pin", "2222"]).stdout).unwrap();
+    let x2: Value =
+        serde_json::from_slice(&t2.run(&["report", "x", "--pin", "2222"]).stdout).unwrap();
+    let day = x1["business_day"].as_str().unwrap().to_string();
+    let site: Value = serde_json::from_slice(&site_report(&central, &day, "json", None)).unwrap();
+    assert_eq!(site["kind"], "site");
+    let t = &site["totals"];
+    assert_eq!(
+        (t["orders"].as_u64(), t["tickets"].as_u64()),
+        (Some(3), Some(4))
+    );
+    assert_eq!(t["sales_minor"], 30_000);
+    assert_eq!(
+        (t["refunds_minor"].as_i64(), t["refunded_tickets"].as_u64()),
+        (Some(7_500), Some(1))
+    );
+    assert_eq!(t["net_minor"], 22_500);
+    // The terminals' own day reports, with the web's sale and without the
+    // one still waiting, add up to central's.
+    let sum = |k: &str| x1["totals"][k].as_i64().unwrap() + x2["totals"][k].as_i64().unwrap();
+    assert_eq!(
+        sum("sales_minor") + 7_500 - 7_500,
+        t["sales_minor"].as_i64().unwrap()
+    );
+    assert_eq!(sum("refunds_minor"), t["refunds_minor"].as_i64().unwrap());
+    assert_eq!(
+        find(&site["by_payment"], "method", "web")["taken_minor"],
+        7_500
+    );
+    assert_eq!(
+        find(&site["by_payment"], "method", "card")["taken_minor"],
+        7_500
+    );
+    let cash = find(&site["by_payment"], "method", "cash");
+    assert_eq!(
+        (
+            cash["taken_minor"].as_i64(),
+            cash["refunded_minor"].as_i64()
+        ),
+        (Some(15_000), Some(7_500))
+    );
+    assert_eq!(site["refunds"][0]["reason"], "double booking");
+    assert_eq!(site["refunds"][0]["cash_minor"], 7_500);
+    // Terminal 2 is named with the sale still waiting; terminal 3 was never
+    // heard from; terminal 1 is all in.
+    let waiting = find(&site["unsynced"], "terminal_id", "dxb-marina-t2");
+    assert_eq!(
+        (
+            waiting["entries"].as_u64(),
+            waiting["amount_minor"].as_i64()
+        ),
+        (Some(1), Some(7_500)),
+        "{waiting}"
+    );
+    let silent = find(&site["unsynced"], "terminal_id", "dxb-marina-t3");
+    assert!(silent["last_heard_at"].is_null(), "{silent}");
+    assert!(
+        site["unsynced"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["terminal_id"] != "dxb-marina-t1")
+    );
+
+    let csv = String::from_utf8(site_report(&central, &day, "csv", None)).unwrap();
+    assert!(
+        csv.contains("not_at_central,dxb-marina-t2,,,1,,75.00,AED"),
+        "{csv}"
+    );
+    assert!(csv.contains("payment_taken,web,,,,,75.00,AED"), "{csv}");
+    let pdf = dir.path().join("site.pdf");
+    site_report(&central, &day, "pdf", Some(&pdf));
+    let text = std::process::Command::new("pdftotext")
+        .args(["-layout", pdf.to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    for want in [
+        "SITE DAY REPORT",
+        "NOT YET AT CENTRAL",
+        "dxb-marina-t2",
+        "300.00",
+        "225.00",
+    ] {
+        assert!(text.contains(want), "{want} missing from:\n{text}");
+    }
+
+    // Once terminal 2 reaches central, its day is whole and it is no longer named.
+    proxy.heal();
+    assert!(t2.run(&["sync"]).status.success());
+    let site: Value = serde_json::from_slice(&site_report(&central, &day, "json", None)).unwrap();
+    assert_eq!(site["totals"]["sales_minor"], 37_500);
+    assert!(
+        site["unsynced"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["terminal_id"] != "dxb-marina-t2"),
+        "{}",
+        site["unsynced"]
+    );
+}

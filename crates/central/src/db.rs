@@ -46,6 +46,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0007_cancelled_showtimes.sql"),
     migration!("0008_price_rules.sql"),
     migration!("0009_voided_tickets.sql"),
+    migration!("0010_day_entries.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -102,6 +102,33 @@ fn apply_entry(
         EntryBody::Refund(refund) => apply_refund(tx, site_id, terminal_id, refund, now)?,
         EntryBody::Admission(a) => apply_admission(tx, site_id, terminal_id, a, now)?,
     };
+    // The site's day report reads applied sales and refunds (and override
+    // sales in conflict: their money was taken) from `day_entries`.
+    match (&entry.body, &outcome) {
+        (EntryBody::Sale(s), Outcome::Applied | Outcome::Conflict { .. }) => {
+            crate::day_report::record(
+                tx,
+                &entry_id,
+                site_id,
+                Some(terminal_id),
+                s.sold_at,
+                &entry.body,
+                now,
+            )?;
+        }
+        (EntryBody::Refund(r), Outcome::Applied) => {
+            crate::day_report::record(
+                tx,
+                &entry_id,
+                site_id,
+                Some(terminal_id),
+                r.at,
+                &entry.body,
+                now,
+            )?;
+        }
+        _ => {}
+    }
     if let Outcome::Conflict { seats } = &outcome {
         let (order_id, showtime_id) = match &entry.body {
             EntryBody::Sale(s) => (s.order_id.to_string(), s.showtime_id.as_str()),

@@ -6,6 +6,7 @@
 
 pub mod catalog;
 pub mod credentials;
+pub mod day_report;
 pub mod db;
 pub mod demo;
 pub mod entries;

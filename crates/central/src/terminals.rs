@@ -37,17 +37,20 @@ impl CentralDb {
         self.write(|tx| {
             tx.execute(
                 "INSERT INTO terminal_heartbeats
-                     (terminal_id, seen_at, queue_depth, oldest_unsynced_secs, open_conflicts, version)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     (terminal_id, seen_at, queue_depth, oldest_unsynced_secs, open_conflicts, version,
+                      unsynced_days)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                  ON CONFLICT (terminal_id) DO UPDATE SET seen_at = ?2, queue_depth = ?3,
-                     oldest_unsynced_secs = ?4, open_conflicts = ?5, version = ?6",
+                     oldest_unsynced_secs = ?4, open_conflicts = ?5, version = ?6, unsynced_days = ?7",
                 params![
                     terminal_id,
                     now.to_string(),
                     hb.queue_depth,
                     hb.oldest_unsynced_secs,
                     hb.open_conflicts,
-                    hb.version
+                    hb.version,
+                    serde_json::to_string(&hb.unsynced_days[..hb.unsynced_days.len().min(31)])
+                        .map_err(crate::db::corrupt)?
                 ],
             )?;
             Ok(())

@@ -60,6 +60,8 @@ impl CentralDb {
                 )?;
                 emit(tx, &req.showtime_id, seat, SeatState::Sold, Some("web"), now)?;
             }
+            let priced: Vec<(String, i64)> = req.seats.iter().map(|s| (s.clone(), adult)).collect();
+            crate::day_report::record_web_sale(tx, order_id, &req.showtime_id, &priced, now)?;
             Ok(WebSale { order_id: id, reference })
         })
     }

@@ -167,6 +167,7 @@ fn an_order_over_two_showtimes_applies_whole_and_is_reseated_and_refunded_per_sh
             amount_minor: order.total_minor,
             tickets: Vec::new(),
             exchanged_to: None,
+            split: None,
             approved_by: "dxb-marina-manager".into(),
             reason: "customer changed plans".into(),
             at: Timestamp::now(),

@@ -18,7 +18,7 @@ pub const API_PREFIX: &str = "/v1";
 /// Within v1 changes are additive only: a new optional field (with a serde
 /// default) or a new endpoint bumps the minor number; a breaking change is a
 /// new prefix (`/v2`) served beside `/v1`. See `docs/api/README.md`.
-pub const API_VERSION: &str = "1.3.0";
+pub const API_VERSION: &str = "1.4.0";
 
 /// Schema of a [`Timestamp`] on the wire (jiff writes RFC 3339 in UTC).
 struct Rfc3339;
@@ -754,6 +754,25 @@ pub struct Refund {
     /// over, pushed just before this entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchanged_to: Option<Uuid>,
+    /// How the money went back (API 1.4, for the site's day report; absent
+    /// from older terminals).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split: Option<RefundSplit>,
+}
+
+/// How a refund's money went back, and who made it (API 1.4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RefundSplit {
+    /// Back to the card.
+    pub card_minor: i64,
+    /// Cash from the drawer.
+    pub cash_minor: i64,
+    /// Taken over by the new order of an exchange.
+    pub exchange_minor: i64,
+    /// VAT inside the amount.
+    pub vat_minor: i64,
+    /// The staff member at the counter.
+    pub staff_id: String,
 }
 
 /// One ticket of an order: a seat of a showtime.
@@ -966,6 +985,23 @@ pub struct Heartbeat {
     pub open_conflicts: u32,
     /// The terminal's software version.
     pub version: String,
+    /// What is still waiting, per business day (API 1.4): the site's day
+    /// report names the terminals whose day is not all at central.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unsynced_days: Vec<UnsyncedDay>,
+}
+
+/// A business day's entries a terminal has not pushed yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct UnsyncedDay {
+    /// The business day, `YYYY-MM-DD`.
+    pub business_day: String,
+    /// Entries waiting (sales, refunds, reseats).
+    pub entries: u32,
+    /// The amount of the orders they are about.
+    pub amount_minor: i64,
+    /// When the oldest of them was made (unix seconds).
+    pub oldest_at: i64,
 }
 
 /// `POST /v1/web/sales`: what the chain's website does when a customer buys.

@@ -185,6 +185,13 @@ fn tagged_and_flattened_types_match_serde() {
                 reason: "customer left".into(),
                 at: ts("2025-03-01T18:50:00Z"),
                 exchanged_to: Some(Uuid::max()),
+                split: Some(protocol::RefundSplit {
+                    card_minor: 1500,
+                    cash_minor: 0,
+                    exchange_minor: 3000,
+                    vat_minor: 214,
+                    staff_id: "c-1".into(),
+                }),
             }),
         },
         OutboxEntry {

@@ -328,7 +328,11 @@ fn write_rows(rows: &mut Rows<'_>) -> Result<(), ReportError> {
         )?;
     }
     for u in &r.unsynced {
-        let note = u.oldest_at.as_deref().map(at).unwrap_or_default();
+        let note = match (&u.oldest_at, &u.last_heard_at) {
+            (Some(oldest), _) => format!("oldest {}", at(oldest)),
+            (None, Some(heard)) => format!("silent since {}", at(heard)),
+            (None, None) => "never heard from".to_string(),
+        };
         rows.row(
             "not_at_central",
             &u.terminal_id,

@@ -341,4 +341,7 @@ pub struct UnsyncedLine {
     pub amount_minor: i64,
     /// The oldest waiting entry.
     pub oldest_at: Option<String>,
+    /// When central last heard from the terminal (site report only): a
+    /// terminal silent since before the day ended may hold sales of it.
+    pub last_heard_at: Option<String>,
 }

@@ -315,6 +315,7 @@ pub fn tables(r: &DayReport) -> Vec<Table> {
             figure("Entries", 1.0),
             figure("Amount", 1.2),
             text("Oldest", 1.5),
+            text("Last heard", 1.5),
         ],
         rows: r
             .unsynced
@@ -322,9 +323,18 @@ pub fn tables(r: &DayReport) -> Vec<Table> {
             .map(|u| {
                 vec![
                     u.terminal_id.clone(),
-                    u.entries.to_string(),
-                    m(u.amount_minor),
+                    if u.entries == 0 {
+                        "?".into()
+                    } else {
+                        u.entries.to_string()
+                    },
+                    if u.entries == 0 {
+                        "?".into()
+                    } else {
+                        m(u.amount_minor)
+                    },
                     u.oldest_at.as_deref().map(at).unwrap_or_default(),
+                    u.last_heard_at.as_deref().map(at).unwrap_or_default(),
                 ]
             })
             .collect(),

@@ -114,6 +114,7 @@ fn sample() -> DayReport {
             entries: 2,
             amount_minor: 4_845,
             oldest_at: Some("2026-12-03T20:00:00Z".into()),
+            last_heard_at: None,
         }],
     }
 }

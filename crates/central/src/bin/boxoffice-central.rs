@@ -90,6 +90,28 @@ enum Command {
     },
     /// Print the OpenAPI 3.1 document of API v1 (committed as docs/api/openapi.json).
     Openapi,
+    /// Reports. `site`: one business day of every terminal of a site and of the
+    /// web shop, naming every terminal whose day is not all at central yet.
+    Report {
+        /// Which report.
+        #[arg(value_parser = ["site"])]
+        kind: String,
+        /// SQLite database file.
+        #[arg(long)]
+        db: PathBuf,
+        /// Site id.
+        #[arg(long)]
+        site: String,
+        /// The business day, YYYY-MM-DD (default: the site's current one).
+        #[arg(long)]
+        day: Option<String>,
+        /// json, csv (for a spreadsheet) or pdf.
+        #[arg(long, default_value = "json", value_parser = ["json", "csv", "pdf"])]
+        format: String,
+        /// Write to this file (default: standard output; a PDF needs a file).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -176,6 +198,38 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Command::Openapi => {
             print!("{}", central::openapi::openapi_pretty());
+            Ok(())
+        }
+        Command::Report {
+            kind: _,
+            db,
+            site,
+            day,
+            format,
+            out,
+        } => {
+            let db = CentralDb::open(&db)?;
+            let now = Timestamp::now();
+            let day = match day {
+                Some(d) => d,
+                None => db.site_business_day(&site, now)?,
+            };
+            let report = db.site_day_report(&site, &day, "central", now)?;
+            let bytes = match format.as_str() {
+                "csv" => reports::csv_form::csv(&report)?,
+                "pdf" => reports::pdf_form::pdf(&report)?,
+                _ => serde_json::to_vec_pretty(&report)?,
+            };
+            match out {
+                Some(path) => std::fs::write(path, bytes)?,
+                None if format == "pdf" => {
+                    return Err("a PDF goes to a file: add --out FILE".into());
+                }
+                None => {
+                    use std::io::Write as _;
+                    std::io::stdout().write_all(&bytes)?;
+                }
+            }
             Ok(())
         }
     }

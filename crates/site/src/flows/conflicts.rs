@@ -109,22 +109,32 @@ impl Site {
         task: &ConflictView,
     ) -> Result<()> {
         let now = self.clock.now();
-        let refunded = self.site_row()?.currency.format(task.total_minor);
+        let site = self.site_row()?;
+        let refunded = site.currency.format(task.total_minor);
         let entry_id = self.ids.new_id(now);
-        let body = EntryBody::Refund(Refund {
-            order_id,
-            showtime_id: task.showtime_id.clone(),
-            amount_minor: task.total_minor,
-            tickets: Vec::new(),
-            exchanged_to: None,
-            approved_by: staff.id.clone(),
-            reason: format!("seats {} were already sold", task.taken.join(", ")),
-            at: now,
-        });
         {
             let mut db = self.db();
             let tx = db.transaction()?;
             let id = order_id.to_string();
+            // Every payment goes back the way it came.
+            let (card, cash) = store::refundable_by_method(&tx, &id)?;
+            let body = EntryBody::Refund(Refund {
+                order_id,
+                showtime_id: task.showtime_id.clone(),
+                amount_minor: task.total_minor,
+                tickets: Vec::new(),
+                exchanged_to: None,
+                approved_by: staff.id.clone(),
+                reason: format!("seats {} were already sold", task.taken.join(", ")),
+                at: now,
+                split: Some(protocol::RefundSplit {
+                    card_minor: card,
+                    cash_minor: cash,
+                    exchange_minor: task.total_minor - card - cash,
+                    vat_minor: domain::vat::vat_included(task.total_minor, site.vat_rate_bp),
+                    staff_id: at_counter.to_string(),
+                }),
+            });
             store::refund_order_rows(&tx, &id, now)?;
             store::insert_entry(&tx, entry_id, &id, &body, now)?;
             store::resolve_conflict_task(&tx, &id, "refunded", entry_id, &staff.id, Some(now))?;

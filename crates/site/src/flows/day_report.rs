@@ -203,6 +203,7 @@ impl Site {
                 oldest_at: oldest
                     .and_then(|s| jiff::Timestamp::from_second(s).ok())
                     .map(|t| t.to_string()),
+                last_heard_at: None,
             })
             .into_iter()
             .collect();

@@ -389,6 +389,13 @@ impl Site {
             reason: out.reason.clone(),
             at: now,
             exchanged_to,
+            split: Some(protocol::RefundSplit {
+                card_minor: card,
+                cash_minor: cash,
+                exchange_minor: credit,
+                vat_minor: plan.vat,
+                staff_id: out.at_counter.id.clone(),
+            }),
         });
         let seats: Vec<(String, String)> = plan
             .chosen

@@ -118,12 +118,19 @@ impl Site {
             self.refresh_seats(&client, id).await?;
         }
         store::set_config(&self.db(), ConfigKey::EventSeq, &cursor.to_string())?;
-        let pushed = self.push_outbox().await?;
+        let pushed = match self.push_outbox().await {
+            Ok(n) => n,
+            Err(e) => {
+                self.report_queue(&client).await?;
+                return Err(e);
+            }
+        };
         self.top_up_leases(&client).await?;
         // A sync is complete only when the queue drained.
         let drained = store::queue_stats(&self.db())?.pending == 0;
         let online = self.is_online();
         self.link.monitor().set(online, drained);
+        self.report_queue(&client).await?;
         let stats = store::queue_stats(&self.db())?;
         Ok(SyncReport {
             showtimes: ids.len() as u32,
@@ -204,25 +211,52 @@ impl Site {
         Ok(got.events.len())
     }
 
+    /// Tells central what still waits, per business day (the site's day
+    /// report names this terminal); a heartbeat that does not arrive fails
+    /// nothing.
+    async fn report_queue(&self, client: &CentralClient) -> Result<()> {
+        let stats = store::queue_stats(&self.db())?;
+        let hb = self.heartbeat(&stats)?;
+        if let Err(e) = client.heartbeat(&hb).await {
+            tracing::debug!(error = ?e, "heartbeat not sent");
+        }
+        Ok(())
+    }
+
+    /// What this terminal tells central about itself.
+    fn heartbeat(&self, stats: &store::QueueStats) -> Result<protocol::Heartbeat> {
+        let now = self.clock.now().as_second();
+        let db = self.db();
+        Ok(protocol::Heartbeat {
+            queue_depth: stats.pending,
+            oldest_unsynced_secs: stats
+                .oldest_pending
+                .map(|t| u32::try_from((now - t).max(0)).unwrap_or(u32::MAX)),
+            open_conflicts: store::open_conflict_count(&db)?,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            unsynced_days: store::unsynced_days(&db)?,
+        })
+    }
+
     /// One round of the background pump: push what is queued, or, with an
     /// empty queue, check that central answers. Returns whether it did.
     pub async fn pump_once(&self) -> Result<bool> {
         let stats = store::queue_stats(&self.db())?;
         let client = self.client()?;
         if stats.pending > 0 {
-            self.push_outbox().await?;
-            // Central answered but the queue did not drain (429/5xx): back off.
+            let pushed = self.push_outbox().await;
+            // The queue did not drain (central refused, 429/5xx): tell
+            // central what waits (the site's day report names this
+            // terminal), then back off.
             if store::queue_stats(&self.db())?.pending > 0 {
+                self.report_queue(&client).await?;
+                pushed?;
                 return Ok(false);
             }
+            pushed?;
         } else {
             let now = self.clock.now();
-            let hb = protocol::Heartbeat {
-                queue_depth: 0,
-                oldest_unsynced_secs: None,
-                open_conflicts: store::open_conflict_count(&self.db())?,
-                version: env!("CARGO_PKG_VERSION").to_string(),
-            };
+            let hb = self.heartbeat(&stats)?;
             let beat = client.heartbeat(&hb).await;
             let due = self
                 .link

@@ -383,3 +383,27 @@ pub fn day_unsynced(conn: &Connection, day: &str) -> Result<(u32, i64, Option<i6
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?)
 }
+
+/// Entries not yet at central, per business day of the order they are about
+/// (oldest day first), for the heartbeat.
+pub fn unsynced_days(conn: &Connection) -> Result<Vec<protocol::UnsyncedDay>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT o.business_day, count(*),
+                    (SELECT COALESCE(sum(total_minor), 0) FROM orders x WHERE x.business_day = o.business_day
+                        AND x.id IN (SELECT order_id FROM outbox WHERE state = 'pending')),
+                    min(e.created_at)
+             FROM outbox e JOIN orders o ON o.id = e.order_id
+             WHERE e.state = 'pending' AND o.business_day IS NOT NULL
+             GROUP BY o.business_day ORDER BY o.business_day LIMIT 31",
+        )?
+        .query_map([], |r| {
+            Ok(protocol::UnsyncedDay {
+                business_day: r.get(0)?,
+                entries: r.get(1)?,
+                amount_minor: r.get(2)?,
+                oldest_at: r.get(3)?,
+            })
+        })?
+        .collect::<std::result::Result<_, _>>()?)
+}

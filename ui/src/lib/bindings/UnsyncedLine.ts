@@ -19,4 +19,9 @@ amount_minor: number,
 /**
  * The oldest waiting entry.
  */
-oldest_at: string | null, };
+oldest_at: string | null, 
+/**
+ * When central last heard from the terminal (site report only): a
+ * terminal silent since before the day ended may hold sales of it.
+ */
+last_heard_at: string | null, };
