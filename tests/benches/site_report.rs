@@ -47,7 +47,10 @@ fn env() -> &'static Env {
         drop(db);
         let started = std::time::Instant::now();
         let day = write_a_year(&path);
-        eprintln!("a year of {TERMINALS} terminals written in {:.0} s", started.elapsed().as_secs_f64());
+        eprintln!(
+            "a year of {TERMINALS} terminals written in {:.0} s",
+            started.elapsed().as_secs_f64()
+        );
         let db = CentralDb::open(&path).expect("central db");
         let report = db
             .site_day_report(SITE, &day, "bench", jiff::Timestamp::now())
@@ -192,9 +195,8 @@ fn site_day_figures(b: Bencher) {
 #[divan::bench(sample_count = 20)]
 fn site_day_pdf(b: Bencher) {
     let e = env();
-    let report = e
-        .db
-        .site_day_report(SITE, &e.day, "bench", jiff::Timestamp::now())
-        .expect("report");
+    let report =
+        e.db.site_day_report(SITE, &e.day, "bench", jiff::Timestamp::now())
+            .expect("report");
     b.bench(|| reports::pdf_form::pdf(&report).expect("pdf"));
 }

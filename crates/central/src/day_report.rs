@@ -258,8 +258,7 @@ impl CentralDb {
             _ => staff.get(id).cloned().unwrap_or_else(|| id.to_string()),
         };
         let mut shows: HashMap<String, Option<Show>> = HashMap::new();
-        let mut list_prices: HashMap<(String, String), ListPrice> =
-            HashMap::new();
+        let mut list_prices: HashMap<(String, String), ListPrice> = HashMap::new();
 
         let mut totals = Totals::default();
         let (mut by_film, mut by_type, mut by_cashier, mut discounts) = (

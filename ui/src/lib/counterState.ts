@@ -31,10 +31,11 @@ export type Overlay =
   | { kind: 'conflicts' }
   | { kind: 'audit' }
   | { kind: 'collect' }
-  | { kind: 'orders' };
+  | { kind: 'orders' }
+  | { kind: 'day' };
 
 /** The panels that open over the counter. */
-export type PanelKind = 'conflicts' | 'collect' | 'audit' | 'orders';
+export type PanelKind = 'conflicts' | 'collect' | 'audit' | 'orders' | 'day';
 
 export const NO_OVERLAY: Overlay = { kind: 'none' };
 
