@@ -14,5 +14,8 @@ CREATE TABLE day_entries (
 ) STRICT;
 CREATE INDEX day_entries_site_day ON day_entries(site_id, business_day);
 
+-- When central last applied an entry of a terminal (the report's "last heard").
+CREATE INDEX applied_entries_terminal ON applied_entries(terminal_id, applied_at);
+
 -- What each terminal still had to push, per business day, at its last heartbeat (API 1.4).
 ALTER TABLE terminal_heartbeats ADD COLUMN unsynced_days TEXT NOT NULL DEFAULT '[]';

@@ -126,6 +126,7 @@ fn write_a_year(path: &std::path::Path) -> String {
                         sold_at: at,
                         sold_at_central_estimate: at,
                         price_override: None,
+                        business_day: None,
                     };
                     let body = serde_json::to_string(&EntryBody::Sale(sale)).expect("json");
                     insert
@@ -159,6 +160,7 @@ fn write_a_year(path: &std::path::Path) -> String {
                                 vat_minor: 357,
                                 staff_id: format!("{SITE}-cashier"),
                             }),
+                            business_day: None,
                         };
                         let body = serde_json::to_string(&EntryBody::Refund(refund)).expect("json");
                         insert

@@ -193,6 +193,7 @@ impl Env {
                     sold_at: now,
                     sold_at_central_estimate: now,
                     price_override: None,
+                    business_day: None,
                 };
                 let body = serde_json::to_string(&EntryBody::Sale(sale)).expect("json");
                 insert

@@ -276,11 +276,12 @@ fn day_reports_add_up_to_the_fils_across_shifts_and_the_cutoff() {
         .unwrap_err();
     assert_eq!(err.code(), "not_allowed");
     assert_eq!(c.close("2222", &d1).unwrap_err().code(), "not_allowed");
-    // Shift 2 is open: its cash is not counted yet.
-    let err = c.close("3333", &d1).unwrap_err();
-    assert_eq!(err.code(), "day.shifts_open");
-    c.shift_close("1111", 10_000);
-
+    // Days close in order: day 1 has sales and is open.
+    assert_eq!(c.close("3333", &d2).unwrap_err().code(), "day.earlier_open");
+    // A day not begun does not close.
+    let d3 = day2.tomorrow().unwrap().to_string();
+    assert_eq!(c.close("3333", &d3).unwrap_err().code(), "day.not_begun");
+    // Shift 2, opened on day 2, does not hold day 1 back.
     let z1 = c.close("3333", &d1).unwrap();
     assert_eq!(
         (z1["kind"].as_str(), z1["number"].as_u64()),
@@ -291,6 +292,9 @@ fn day_reports_add_up_to_the_fils_across_shifts_and_the_cutoff() {
         c.close("3333", &d1).unwrap_err().code(),
         "day.already_closed"
     );
+    // It holds day 2: its cash is not counted yet.
+    assert_eq!(c.close("3333", &d2).unwrap_err().code(), "day.shifts_open");
+    c.shift_close("1111", 10_000);
     let z2 = c.close("3333", &d2).unwrap();
     assert_eq!(z2["number"], 2);
     // A sale now (still day 2 by the clock) is dated to day 3: day 2 is closed.
@@ -298,8 +302,8 @@ fn day_reports_add_up_to_the_fils_across_shifts_and_the_cutoff() {
     c.sell("1111", &show, &["H-5"], "child", 4_000);
     let x2_again = c.day("3333", &d2);
     assert_eq!(x2_again["totals"], x2["totals"]);
-    let d3 = day2.tomorrow().unwrap().to_string();
     assert_eq!(c.day("3333", &d3)["totals"]["sales_minor"], 4_000);
+    assert_eq!(c.site.status().unwrap().trading_day, d3);
     // The kept Z report reads back as closed.
     let kept =
         c.rt.block_on(site::commands::day_z_report(
@@ -449,6 +453,14 @@ fn the_cli_writes_day_reports_as_json_csv_and_pdf() {
         (z["number"].as_u64(), z["totals"]["sales_minor"].as_i64()),
         (Some(1), Some(7_500))
     );
+    // Asked again without a day, it gives the kept report: it never closes a day not begun.
+    let out = t.run(&["report", "z", "--pin", "3333"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("was closed by Z report 1"));
     // The next sale belongs to the next business day.
     t.json(&[
         "sell",
@@ -674,4 +686,96 @@ fn the_site_day_report_adds_every_terminal_and_the_web_and_names_what_is_missing
         "{}",
         site["unsynced"]
     );
+}
+
+#[test]
+fn a_void_takes_an_approver_and_a_reason_and_shows_in_the_day_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let central = Central::start(dir.path());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let site = Site::open(
+        &dir.path().join("t1"),
+        Arc::new(site::clock::SystemClock),
+        Arc::new(V7Ids),
+        false,
+    )
+    .unwrap();
+    rt.block_on(site.init(&central.url, "dxb-marina", "dxb-marina-t1"))
+        .unwrap();
+    let cashier = site.login("1111").unwrap().token;
+    let void = |approval: Option<&str>, reason: &str, total: i64| {
+        rt.block_on(site::commands::void_order(
+            &site,
+            VoidOrderArgs {
+                token: cashier.clone(),
+                seats: vec!["show-1:F-1".into(), "show-1:F-2".into()],
+                total_minor: total,
+                reason: reason.into(),
+                approval: approval.map(|pin| Approval { pin: pin.into() }),
+            },
+        ))
+    };
+    // A cashier alone, another cashier, no reason, a bad total: refused.
+    assert_eq!(
+        void(None, "changed mind", 15_000).unwrap_err().code(),
+        "not_allowed"
+    );
+    assert_eq!(
+        void(Some("1111"), "changed mind", 15_000)
+            .unwrap_err()
+            .code(),
+        "not_allowed"
+    );
+    assert_eq!(
+        void(Some("2222"), "  ", 15_000).unwrap_err().code(),
+        "invalid_input"
+    );
+    assert_eq!(
+        void(Some("2222"), "changed mind", -1).unwrap_err().code(),
+        "invalid_input"
+    );
+    let done = void(Some("2222"), "customer changed their mind", 15_000).unwrap();
+    assert!(
+        done.reference.starts_with('V') && done.reference.len() == 9,
+        "{done:?}"
+    );
+    assert!(done.approved_by.contains("Supervisor"), "{done:?}");
+
+    let manager = site.login("3333").unwrap().token;
+    let report = rt
+        .block_on(site::commands::day_report(
+            &site,
+            DayArgs {
+                token: manager.clone(),
+                day: None,
+            },
+        ))
+        .unwrap();
+    assert_eq!(report.voids.len(), 1);
+    let v = &report.voids[0];
+    assert_eq!(
+        (v.order_ref.as_str(), v.amount_minor, v.reason.as_str()),
+        (
+            done.reference.as_str(),
+            15_000,
+            "customer changed their mind"
+        )
+    );
+    assert!(v.approved_by.contains("Supervisor"), "{v:?}");
+    // Nothing was sold: the totals are untouched.
+    assert_eq!(report.totals.sales_minor, 0);
+    let trail = rt
+        .block_on(site::commands::audit_trail(
+            &site,
+            AuditArgs {
+                token: manager,
+                limit: 10,
+            },
+        ))
+        .unwrap();
+    let entry = trail
+        .iter()
+        .find(|e| e.action == "void")
+        .expect("a void on the audit trail");
+    assert_eq!(entry.approved_by.as_deref(), Some("dxb-marina-supervisor"));
 }

@@ -403,6 +403,7 @@ fn a_terminal_from_before_api_1_2_learns_centrals_version_at_its_next_sync() {
              DROP INDEX orders_shift;
              ALTER TABLE orders DROP COLUMN business_day;
              ALTER TABLE payments DROP COLUMN business_day;
+             DROP TABLE voided_orders;
              DROP TABLE audit_log;
              DROP TABLE refunds;
              DROP TABLE void_tickets;

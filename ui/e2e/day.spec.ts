@@ -81,6 +81,7 @@ test('a manager reads the day, saves it, and closes it with the Z report once ev
   expect(csv.startsWith('\ufeffsection,item,name,name_ar,')).toBe(true);
   expect(csv).toContain('totals,sales,');
 
+  const closedDay = await panel.getByTestId('day-date').inputValue();
   // Not while the cashier's shift is open.
   await panel.getByTestId('day-close').click();
   await panel.getByTestId('day-close-confirm').click();
@@ -100,6 +101,8 @@ test('a manager reads the day, saves it, and closes it with the Z report once ev
   await panel.getByTestId('day-close-panel').click();
   await page.getByTestId('lang-toggle').click();
   await page.getByTestId('day-open').click();
+  // The panel opens on the day sales now go to; the closed day is a pick away.
+  await panel.getByTestId('day-date').fill(closedDay);
   await expect(panel.getByTestId('day-closed')).toContainText(/مغلق: تقرير Z رقم \u20661\u2069/);
   await expect(panel.getByTestId('day-chart-film')).toBeVisible();
   await page.screenshot({ path: path.join(imgDir, 'day-ar-1024x768.png') });

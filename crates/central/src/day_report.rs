@@ -45,6 +45,16 @@ pub(crate) fn record(
     now: Timestamp,
 ) -> Result<()> {
     let (tz, cutoff, ..) = site_zone(tx, site_id)?;
+    // The terminal's own day (after its Z report a sale counts in the next
+    // day); the site's day of the entry's time from older terminals.
+    let stated = match body {
+        EntryBody::Sale(s) => s.business_day.as_deref(),
+        EntryBody::Refund(r) => r.business_day.as_deref(),
+        _ => None,
+    };
+    let day = stated
+        .and_then(|d| d.parse::<jiff::civil::Date>().ok())
+        .unwrap_or_else(|| business_day(at, &tz, cutoff));
     let kind = match (body, terminal_id) {
         (EntryBody::Refund(_), _) => "refund",
         (_, None) => "web_sale",
@@ -57,7 +67,7 @@ pub(crate) fn record(
             entry_id,
             site_id,
             terminal_id,
-            business_day(at, &tz, cutoff).to_string(),
+            day.to_string(),
             kind,
             serde_json::to_string(body).map_err(corrupt)?,
             now.to_string()
@@ -108,6 +118,7 @@ pub(crate) fn record_web_sale(
         sold_at: now,
         sold_at_central_estimate: now,
         price_override: None,
+        business_day: None,
     };
     record(
         tx,

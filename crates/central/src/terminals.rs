@@ -49,7 +49,7 @@ impl CentralDb {
                     hb.oldest_unsynced_secs,
                     hb.open_conflicts,
                     hb.version,
-                    serde_json::to_string(&hb.unsynced_days[..hb.unsynced_days.len().min(31)])
+                    serde_json::to_string(&unsynced_days(&hb.unsynced_days))
                         .map_err(crate::db::corrupt)?
                 ],
             )?;
@@ -91,4 +91,20 @@ impl CentralDb {
             .collect::<Result<Vec<_>, CentralError>>()?;
         Ok(rows)
     }
+}
+
+/// What a heartbeat says is still queued, as kept: at most 31 days, each a
+/// real date with sane counts (anything else is dropped, so a terminal
+/// cannot fill central's table with text).
+fn unsynced_days(days: &[protocol::UnsyncedDay]) -> Vec<protocol::UnsyncedDay> {
+    days.iter()
+        .filter(|d| {
+            d.business_day.len() == 10
+                && d.business_day.parse::<jiff::civil::Date>().is_ok()
+                && d.amount_minor >= 0
+                && d.oldest_at >= 0
+        })
+        .take(31)
+        .cloned()
+        .collect()
 }

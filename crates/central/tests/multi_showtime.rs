@@ -82,6 +82,7 @@ fn sale(showtime: &str, seats: Vec<SoldSeat>) -> Sale {
         sold_at: now,
         sold_at_central_estimate: now,
         price_override: None,
+        business_day: None,
     }
 }
 
@@ -168,6 +169,7 @@ fn an_order_over_two_showtimes_applies_whole_and_is_reseated_and_refunded_per_sh
             tickets: Vec::new(),
             exchanged_to: None,
             split: None,
+            business_day: None,
             approved_by: "dxb-marina-manager".into(),
             reason: "customer changed plans".into(),
             at: Timestamp::now(),

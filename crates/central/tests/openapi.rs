@@ -515,6 +515,7 @@ fn sale(showtime: &str, seat: &str, price: i64, secured_by: SecuredBy) -> Sale {
         sold_at: now,
         sold_at_central_estimate: now,
         price_override: None,
+        business_day: None,
     }
 }
 

@@ -688,6 +688,11 @@ pub struct Sale {
     /// the prices charged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_override: Option<PriceOverride>,
+    /// The business day the terminal counts the sale in, `YYYY-MM-DD` (API
+    /// 1.4): after a terminal's Z report a sale counts in the next day, so
+    /// central's site day report follows the terminal's day, not the clock's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_day: Option<String>,
 }
 
 /// Who approved a hand-set price, and why.
@@ -758,6 +763,9 @@ pub struct Refund {
     /// from older terminals).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split: Option<RefundSplit>,
+    /// The business day the terminal counts the refund in (API 1.4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_day: Option<String>,
 }
 
 /// How a refund's money went back, and who made it (API 1.4).

@@ -149,6 +149,7 @@ fn tagged_and_flattened_types_match_serde() {
         sold_at: ts("2025-03-01T18:30:00Z"),
         sold_at_central_estimate: ts("2025-03-01T18:30:01.5Z"),
         price_override: None,
+        business_day: None,
     };
     let entries = vec![
         OutboxEntry {
@@ -192,6 +193,7 @@ fn tagged_and_flattened_types_match_serde() {
                     vat_minor: 214,
                     staff_id: "c-1".into(),
                 }),
+                business_day: None,
             }),
         },
         OutboxEntry {

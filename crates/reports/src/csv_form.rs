@@ -20,6 +20,15 @@ pub const HEADER: [&str; 10] = [
     "business_day",
 ];
 
+/// Text typed by people (names, reasons) as a cell a spreadsheet shows as
+/// text: a leading `=`, `+`, `-`, `@` (a formula) gets an apostrophe.
+fn text(cell: &str) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell.to_string(),
+    }
+}
+
 struct Rows<'a> {
     r: &'a DayReport,
     out: csv::Writer<Vec<u8>>,
@@ -46,17 +55,18 @@ impl Rows<'_> {
         } else {
             &self.r.currency
         };
+        let (item, name, name_ar, note) = (text(item), text(names.0), text(names.1), text(note));
         self.out
             .write_record([
                 section,
-                item,
-                names.0,
-                names.1,
+                &item,
+                &name,
+                &name_ar,
                 &num(orders),
                 &num(tickets),
                 &amount,
                 currency,
-                note,
+                &note,
                 &self.r.business_day,
             ])
             .map_err(|e| ReportError::Csv(e.to_string()))

@@ -19,4 +19,7 @@ pub enum ReportError {
     /// The CSV writer failed.
     #[error("cannot write the CSV: {0}")]
     Csv(String),
+    /// The PDF could not be made.
+    #[error("cannot write the PDF: {0}")]
+    Pdf(String),
 }

@@ -188,7 +188,7 @@ fn deflate(data: &[u8]) -> Vec<u8> {
 pub fn pdf(r: &DayReport) -> Result<Vec<u8>, ReportError> {
     // Drawn twice: the first time to count the pages.
     let pages = draw(r, None).pages.len();
-    Ok(assemble(draw(r, Some(pages)), r))
+    assemble(draw(r, Some(pages)), r)
 }
 
 fn draw(r: &DayReport, of: Option<usize>) -> Writer {
@@ -239,7 +239,7 @@ fn draw(r: &DayReport, of: Option<usize>) -> Writer {
     w
 }
 
-fn assemble(w: Writer, r: &DayReport) -> Vec<u8> {
+fn assemble(w: Writer, r: &DayReport) -> Result<Vec<u8>, ReportError> {
     let mut pdf = Pdf::new();
     let mut next = 1;
     let mut alloc = || {
@@ -325,8 +325,9 @@ fn assemble(w: Writer, r: &DayReport) -> Vec<u8> {
             .cap_height(metrics.ascent * 0.7)
             .stem_v(80.0)
             .font_file2(*file);
+        // Glyph ids in the text are the subset's: without it the text is wrong.
         let subset = subsetter::subset(font.data(), 0, &used.remapper)
-            .unwrap_or_else(|_| font.data().to_vec());
+            .map_err(|e| ReportError::Pdf(format!("font {}: {e}", font.ps_name())))?;
         pdf.stream(*file, &deflate(&subset))
             .filter(Filter::FlateDecode);
         let mut map = UnicodeCmap::new(Name(b"Custom"), system);
@@ -335,5 +336,5 @@ fn assemble(w: Writer, r: &DayReport) -> Vec<u8> {
         }
         pdf.cmap(*cmap, &map.finish());
     }
-    pdf.finish()
+    Ok(pdf.finish())
 }

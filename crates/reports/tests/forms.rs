@@ -66,7 +66,7 @@ fn sample() -> DayReport {
             refunded_minor: 2_505,
             net_minor: 9_840,
         }],
-        by_cashier: vec![line("c1", "Omar Cashier", "Omar Cashier", 5, 12_345)],
+        by_cashier: vec![line("c1", "=HYPERLINK(\"x\")", "Omar Cashier", 5, 12_345)],
         by_hour: vec![HourLine {
             hour: 21,
             orders: 3,
@@ -148,6 +148,8 @@ fn csv_has_one_header_and_exact_amounts() {
     );
     assert_eq!(&find("not_at_central", "bah-seef-t1")[4], "2");
     assert!(rows.iter().all(|r| r.len() == csv_form::HEADER.len()));
+    // A name typed as a formula stays text in a spreadsheet.
+    assert_eq!(&find("cashier", "c1")[2], "'=HYPERLINK(\"x\")");
 }
 
 fn tool(name: &str, args: &[&str]) -> std::process::Output {

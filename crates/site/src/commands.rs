@@ -183,6 +183,8 @@ command_table! {
         let (report, printout) = site.close_shift(&staff, a.counted_minor).await?;
         Ok(ShiftPrinted { report, printout })
     }
+    /// Voids the order being built (a supervisor's or manager's approval, a reason).
+    void_order(site, staff, a: VoidOrderArgs) -> VoidResult, Staff { site.void_order(&staff, &a) }
     /// The X report of a business day so far (a supervisor or a manager).
     day_report(site, staff, a: DayArgs) -> DayReport, Staff {
         site.x_day_report(&staff, a.day.as_deref())

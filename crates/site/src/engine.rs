@@ -203,6 +203,7 @@ impl Site {
                 store::lease_summary(&db, now)?,
             )
         };
+        let trading_day = store::trading_day(&self.db(), now)?;
         let leases = leases
             .into_iter()
             .map(|(showtime_id, seats, expires)| LeaseSummary {
@@ -230,6 +231,7 @@ impl Site {
             open_conflicts,
             leases,
             business_day: business_day(now, &tz, site.cutoff_hour).to_string(),
+            trading_day,
             last_sync: last_sync.map(|t| t.to_string()),
             demo: self.demo,
         })
@@ -319,6 +321,7 @@ impl Site {
             }
             ApprovalAction::Reprint => (false, "reprints need a supervisor or a manager"),
             ApprovalAction::Refund => (false, REFUND_NEEDS),
+            ApprovalAction::Void => (false, "voiding an order needs a supervisor or a manager"),
             ApprovalAction::OfflineOverride => {
                 (true, "only a manager can approve an offline override")
             }

@@ -348,6 +348,9 @@ pub enum DayRefusal {
     /// The day has not begun.
     #[error("business day {0} has not begun")]
     NotBegun(String),
+    /// An earlier day with sales is not closed: days close in order.
+    #[error("business day {0} is not closed: close it first (days close in order)")]
+    EarlierOpen(String),
     /// Shifts still open: their cash is not counted.
     #[error("close the open shifts first (count their cash): {}", .0.join(", "))]
     ShiftsOpen(Vec<String>),
@@ -364,6 +367,7 @@ impl DayRefusal {
             DayRefusal::LaterClosed(..) => "day.later_closed",
             DayRefusal::NotBegun(_) => "day.not_begun",
             DayRefusal::ShiftsOpen(_) => "day.shifts_open",
+            DayRefusal::EarlierOpen(_) => "day.earlier_open",
             DayRefusal::NotClosed(_) => "day.not_closed",
         }
     }

@@ -9,7 +9,8 @@ import { isSessionError, toBackendError, type Backend } from './backend';
 import { partFromOrder, partsToSell, type BasketPart } from './basket';
 import * as overlays from './counterState';
 import { ABANDON_AFTER_MS, HOLD_RENEW_MS, HoldKeeper, selectionKey } from './holdKeeper';
-import { t } from './i18n';
+import { engineText, t } from './i18n';
+import { lang } from './lang.svelte';
 import { keyAction, type KeyContext, type KeyPress } from './keymap';
 import { MapFeed } from './mapFeed';
 import { notices } from './notices.svelte';
@@ -68,6 +69,8 @@ export class Counter {
   basket = $state<BasketPart[]>([]);
   /** What is shown over the counter: one dialog at a time. */
   overlay = $state<overlays.Overlay>(overlays.NO_OVERLAY);
+  /** The customer was shown the total (the pay dialog opened): giving the order up is a void. */
+  presented = $state(false);
   /** An exchange under way: the order being built replaces these tickets. */
   exchange = $state<overlays.ExchangeCredit | null>(null);
   /** A `sell` call is under way. */
@@ -128,6 +131,7 @@ export class Counter {
         paused: () => this.sale !== null || this.selling,
         abandoned: () => {
           this.basket = [];
+          this.presented = false;
           // The next customer's order is not the exchange of this one's tickets.
           this.exchange = null;
           this.order = { ...this.order, seats: [], price_override: null };
@@ -354,7 +358,49 @@ export class Counter {
   }
 
   clearSeats(): void {
+    if (this.presented && this.orderSeats().length > 0) {
+      this.overlay = overlays.openVoid(this.overlay);
+      return;
+    }
     this.order = { ...this.order, seats: [] };
+  }
+
+  /** Every seat of the order being built, `SHOWTIME:SEAT`. */
+  orderSeats(): string[] {
+    return partsToSell(this.basket, this.view.current).flatMap((p) => p.seats.map((s) => `${p.showtime_id}:${s}`));
+  }
+
+  /** Voids the order being built with an approval and a reason; the error to show, or null. */
+  async voidOrder(reason: string, pin: string | null): Promise<string | null> {
+    try {
+      const done = await this.deps.backend().call('void_order', {
+        token: this.deps.session().token,
+        seats: this.orderSeats(),
+        total_minor: this.view.total,
+        reason,
+        ...(pin ? { approval: { pin } } : {}),
+      });
+      await this.keeper.releaseAll();
+      this.basket = [];
+      this.exchange = null;
+      this.order = { ...this.order, seats: [], price_override: null };
+      this.presented = false;
+      this.overlay = overlays.NO_OVERLAY;
+      notices.message('voided', t('void.done', { ref: done.reference, by: done.approved_by }));
+      return null;
+    } catch (e) {
+      if (isSessionError(e)) {
+        this.deps.onLogout(t('error.sessionEnded'));
+        return null;
+      }
+      const err = toBackendError(e);
+      return engineText(lang.current, err.code, err.message, err.params).join(' ');
+    }
+  }
+
+  /** Keeps the order after all. */
+  closeVoid(): void {
+    if (this.overlay.kind === 'void') this.overlay = overlays.NO_OVERLAY;
   }
 
   async bestAvailable(): Promise<void> {
@@ -380,6 +426,7 @@ export class Counter {
 
   openPay(): void {
     this.overlay = overlays.openPay(this.overlay, this.view.canPay, this.selling);
+    if (this.overlay.kind === 'pay') this.presented = true;
   }
 
   closePay(): void {
@@ -434,6 +481,7 @@ export class Counter {
       // The sale's own holds replaced the selection's; central let go of them once sold.
       this.keeper.sold();
       this.basket = [];
+      this.presented = false;
       this.overlay = overlays.saleMade(made, back);
       notices.dismiss();
     } catch (e) {
@@ -508,6 +556,7 @@ export class Counter {
   async logout(): Promise<void> {
     await this.keeper.releaseAll();
     this.basket = [];
+    this.presented = false;
     try {
       await this.deps.backend().call('logout', { token: this.deps.session().token });
     } catch {

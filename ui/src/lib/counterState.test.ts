@@ -6,6 +6,7 @@ import {
   NO_OVERLAY,
   openPanel,
   openPay,
+  openVoid,
   orderView,
   overrideSeatsFor,
   payAttempt,
@@ -199,5 +200,14 @@ describe('an exchange at the counter', () => {
     expect(args?.parts[0]?.seats).toEqual(['B-1']);
     expect(args && 'card_refund_reference' in args).toBe(false);
     expect(exchangeArgs('tok', x, [], { tendered_minor: 0, card: null } as never, false)).toBeNull();
+  });
+});
+
+describe('the void dialog', () => {
+  it('opens over the counter or the pay dialog, never over a sale or a panel', () => {
+    expect(openVoid(NO_OVERLAY)).toEqual({ kind: 'void' });
+    expect(openVoid({ kind: 'pay', refused: null, overrideSeats: null })).toEqual({ kind: 'void' });
+    expect(openVoid({ kind: 'day' })).toEqual({ kind: 'day' });
+    expect(openVoid({ kind: 'orders' })).toEqual({ kind: 'orders' });
   });
 });

@@ -32,7 +32,8 @@ export type Overlay =
   | { kind: 'audit' }
   | { kind: 'collect' }
   | { kind: 'orders' }
-  | { kind: 'day' };
+  | { kind: 'day' }
+  | { kind: 'void' };
 
 /** The panels that open over the counter. */
 export type PanelKind = 'conflicts' | 'collect' | 'audit' | 'orders' | 'day';
@@ -48,6 +49,11 @@ export function saleOf(o: Overlay): SaleResult | null {
 export function openPay(o: Overlay, canPay: boolean, selling: boolean): Overlay {
   if (!canPay || selling || o.kind !== 'none') return o;
   return { kind: 'pay', refused: null, overrideSeats: null };
+}
+
+/** The void dialog opens over the counter or the pay dialog, not over a sale or a panel. */
+export function openVoid(o: Overlay): Overlay {
+  return o.kind === 'none' || o.kind === 'pay' ? { kind: 'void' } : o;
 }
 
 /** Closes the pay dialog (and forgets its refusal); any other overlay stays. */

@@ -434,7 +434,19 @@ const en = {
   'err.day.not_begun': 'This business day has not begun.',
   'err.day.shifts_open': 'Close the open shifts first (count their cash).',
   'err.day.not_closed': 'This business day has no Z report yet.',
+  'err.day.earlier_open': 'An earlier business day with sales is not closed: close it first.',
   'audit.action.day_close': 'Day closed (Z)',
+  'void.title': 'Void this order?',
+  'void.explain': 'The customer has seen the total ({total}, {seats} seats). Voiding the order needs a supervisor or a manager and a reason; its seats go back on sale.',
+  'void.reason': 'Reason',
+  'void.pin': 'Supervisor or manager PIN',
+  'void.pinOptional': 'Another approver’s PIN (optional)',
+  'void.needReason': 'Give a reason.',
+  'void.needPin': 'A supervisor or a manager types their PIN.',
+  'void.keep': 'Keep the order',
+  'void.confirm': 'Void the order',
+  'void.done': 'Order {ref} voided, approved by {by}.',
+  'audit.action.void': 'Order voided',
 } as const satisfies Record<string, string>;
 export type MessageKey = keyof typeof en;
 export type Params = Record<string, string | number>;
@@ -846,7 +858,19 @@ const ar: Record<MessageKey, string> = {
   'err.day.not_begun': 'يوم العمل هذا لم يبدأ بعد.',
   'err.day.shifts_open': 'أغلق الورديات المفتوحة أولًا (عُدّ نقدها).',
   'err.day.not_closed': 'لا يوجد تقرير Z لهذا اليوم بعد.',
+  'err.day.earlier_open': 'يوم عمل سابق فيه مبيعات لم يُغلق بعد: أغلقه أولًا.',
   'audit.action.day_close': 'إغلاق اليوم (Z)',
+  'void.title': 'إلغاء هذا الطلب؟',
+  'void.explain': 'اطّلع العميل على الإجمالي ({total}، {seats} مقاعد). يحتاج إلغاء الطلب إلى مشرف أو مدير وسبب؛ وتعود مقاعده إلى البيع.',
+  'void.reason': 'السبب',
+  'void.pin': 'رمز المشرف أو المدير',
+  'void.pinOptional': 'رمز معتمد آخر (اختياري)',
+  'void.needReason': 'اذكر سببًا.',
+  'void.needPin': 'يكتب المشرف أو المدير رمزه.',
+  'void.keep': 'الإبقاء على الطلب',
+  'void.confirm': 'إلغاء الطلب',
+  'void.done': 'أُلغي الطلب {ref}، بموافقة {by}.',
+  'audit.action.void': 'إلغاء طلب',
 };
 
 export const dictionaries: Readonly<Record<Locale, Readonly<Record<MessageKey, string>>>> = { en, ar };

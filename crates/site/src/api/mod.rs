@@ -70,6 +70,9 @@ pub struct Status {
     pub leases: Vec<LeaseSummary>,
     /// The current business day (YYYY-MM-DD).
     pub business_day: String,
+    /// The business day a sale made now counts in: the current one, or the
+    /// day after the last Z report if that day is closed already.
+    pub trading_day: String,
     /// Last successful sync (RFC 3339), if any.
     pub last_sync: Option<String>,
     /// Running in demo mode (embedded central, virtual printer).

@@ -27,6 +27,8 @@ pub enum ApprovalAction {
     Reprint,
     /// A refund (a supervisor or a manager; a manager once the show started).
     Refund,
+    /// Voiding the order being built (a supervisor or a manager).
+    Void,
 }
 
 /// `check_approval` arguments.
@@ -254,4 +256,35 @@ pub struct PriceOverrideView {
     pub approved_by_name: String,
     /// Why.
     pub reason: String,
+}
+
+/// `void_order` arguments: the order being built, given up after the
+/// customer was shown its total.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct VoidOrderArgs {
+    /// Session token of the staff member at the counter.
+    pub token: String,
+    /// The order's seats, `SHOWTIME:SEAT` (1 to 500).
+    pub seats: Vec<String>,
+    /// The total the customer was shown.
+    #[ts(type = "number")]
+    pub total_minor: i64,
+    /// Why (1 to 120 characters).
+    pub reason: String,
+    /// A supervisor's or manager's PIN; absent when the one at the counter
+    /// may approve it themselves.
+    #[serde(default)]
+    #[ts(optional)]
+    pub approval: Option<Approval>,
+}
+
+/// A voided order.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct VoidResult {
+    /// Its reference (`V` and eight hex digits).
+    pub reference: String,
+    /// Who approved.
+    pub approved_by: String,
 }

@@ -1239,6 +1239,11 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             pin,
         } => {
             let token = site.login(&pin)?.token;
+            // A Z report is of the day the site's clock is in unless told.
+            let day = match (kind.as_str(), day) {
+                ("z", None) => Some(site.status()?.business_day),
+                (_, day) => day,
+            };
             let args = site::api::DayArgs { token, day };
             let report = if kind == "x" {
                 let report = commands::day_report(&site, args).await?;
@@ -1256,7 +1261,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                         );
                         kept
                     }
-                    Err(e) if matches!(e.code(), "day.not_closed" | "invalid_input") => {
+                    Err(e) if e.code() == "day.not_closed" => {
                         let closed = commands::day_close(&site, args).await?.report;
                         eprintln!(
                             "closed business day {} with Z report {}",

@@ -118,6 +118,7 @@ impl Site {
             let id = order_id.to_string();
             // Every payment goes back the way it came.
             let (card, cash) = store::refundable_by_method(&tx, &id)?;
+            let (vat, _, vat_back) = store::order_vat(&tx, &id)?;
             let body = EntryBody::Refund(Refund {
                 order_id,
                 showtime_id: task.showtime_id.clone(),
@@ -131,9 +132,10 @@ impl Site {
                     card_minor: card,
                     cash_minor: cash,
                     exchange_minor: task.total_minor - card - cash,
-                    vat_minor: domain::vat::vat_included(task.total_minor, site.vat_rate_bp),
+                    vat_minor: vat - vat_back,
                     staff_id: at_counter.to_string(),
                 }),
+                business_day: None,
             });
             store::refund_order_rows(&tx, &id, now)?;
             store::insert_entry(&tx, entry_id, &id, &body, now)?;

@@ -7,34 +7,40 @@ use crate::api::Printout;
 use crate::engine::Site;
 use crate::error::{DayRefusal, Result, SiteError};
 use crate::rules::layout::{JobKind, NewJob};
-use crate::store::{self, StaffRow};
+use crate::store::{self, SiteRow, StaffRow};
 use crate::time_fmt;
+use domain::business_day::business_day;
 use protocol::Role;
 use reports::{DayReport, HourLine, OfflineSales, ReportKind, ShiftLine, UnsyncedLine};
 
 impl Site {
-    /// The business day `day` names (`YYYY-MM-DD`), or the one business is in now.
-    fn report_day(&self, day: Option<&str>) -> Result<jiff::civil::Date> {
-        match day {
-            Some(d) => time_fmt::parse_day(d),
-            None => {
-                let now = self.clock.now();
-                let day = store::trading_day(&self.db(), now)?;
-                time_fmt::parse_day(&day)
-            }
-        }
-    }
-
-    /// The X report of business day `day` (the current one if `None`):
-    /// changes nothing. Supervisors and managers.
+    /// The X report of business day `day` (the one sales go to now if
+    /// `None`): changes nothing. Supervisors and managers. Read in one
+    /// transaction, so its figures agree with each other.
     pub fn x_day_report(&self, staff: &StaffRow, day: Option<&str>) -> Result<DayReport> {
         if staff.role == Role::Cashier {
             return Err(SiteError::NotAllowed(
                 "day reports are for a supervisor or a manager".into(),
             ));
         }
-        let day = self.report_day(day)?;
-        self.day_figures(ReportKind::X, &day.to_string(), staff)
+        let site = self.site_row()?;
+        let terminal_id = self.config()?.terminal_id;
+        let now = self.clock.now();
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        let day = match day {
+            Some(d) => time_fmt::parse_day(d)?.to_string(),
+            None => store::trading_day(&tx, now)?,
+        };
+        day_figures(
+            &tx,
+            ReportKind::X,
+            &day,
+            &staff.name,
+            &site,
+            &terminal_id,
+            now,
+        )
     }
 
     /// The Z report that closed `day`, as it was closed. Supervisors and managers.
@@ -51,9 +57,13 @@ impl Site {
             .map_err(|e| SiteError::Corrupt(format!("a kept Z report does not read back: {e}")))
     }
 
-    /// Closes business day `day` (the current one if `None`) with its Z
-    /// report, and prints it. Managers only; every shift must be closed
-    /// (its cash counted) and days close in order.
+    /// Closes business day `day` (by default the one the site's clock is in)
+    /// with its Z report, and prints it. Managers only. Refused for a day not
+    /// begun, a day closed already or before the last closed one, while an
+    /// earlier day with sales is still open (days close in order), and while a
+    /// shift opened before the day's end is open (its cash is not counted).
+    /// The checks, the figures and the close are one immediate transaction:
+    /// nothing can be dated to the day between its figures and its close.
     pub async fn close_day(
         &self,
         staff: &StaffRow,
@@ -64,32 +74,47 @@ impl Site {
                 "only a manager closes the business day (Z report)".into(),
             ));
         }
-        let day = self.report_day(day)?.to_string();
+        let site = self.site_row()?;
+        let terminal_id = self.config()?.terminal_id;
+        let tz = time_fmt::zone(&site.time_zone)?;
         let now = self.clock.now();
-        let today = {
-            let db = self.db();
-            store::trading_day(&db, now)?
+        let calendar = business_day(now, &tz, site.cutoff_hour).to_string();
+        let day = match day {
+            Some(d) => time_fmt::parse_day(d)?.to_string(),
+            None => calendar.clone(),
         };
-        if day > today {
+        if day > calendar {
             return Err(DayRefusal::NotBegun(day).into());
         }
-        let mut report = self.day_figures(ReportKind::Z, &day, staff)?;
-        {
+        let (_, ends) =
+            time_fmt::business_day_bounds(time_fmt::parse_day(&day)?, site.cutoff_hour, &tz)?;
+        let report = {
             let mut db = self.db();
-            let tx = db.transaction()?;
-            // Checked inside the transaction: a sale or a Z on another screen
-            // meanwhile cannot slip between the check and the close.
+            let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             if let Some((number, ..)) = store::z_report(&tx, &day)? {
                 return Err(DayRefusal::AlreadyClosed(day, number).into());
             }
-            if let Some(last) = store::last_closed_day(&tx)?.filter(|l| *l > day) {
-                return Err(DayRefusal::LaterClosed(day, last).into());
+            let last = store::last_closed_day(&tx)?;
+            if let Some(last) = last.as_deref().filter(|l| *l > day.as_str()) {
+                return Err(DayRefusal::LaterClosed(day, last.to_string()).into());
             }
-            let open = store::open_shift_names(&tx)?;
+            if let Some(earlier) = store::first_day_with_rows(&tx, last.as_deref(), &day)? {
+                return Err(DayRefusal::EarlierOpen(earlier).into());
+            }
+            let open = store::open_shift_names(&tx, ends)?;
             if !open.is_empty() {
                 return Err(DayRefusal::ShiftsOpen(open).into());
             }
             let number = store::next_z_number(&tx)?;
+            let mut report = day_figures(
+                &tx,
+                ReportKind::Z,
+                &day,
+                &staff.name,
+                &site,
+                &terminal_id,
+                now,
+            )?;
             report.number = Some(number);
             let json = serde_json::to_string(&report)
                 .map_err(|e| SiteError::Corrupt(format!("cannot encode the Z report: {e}")))?;
@@ -108,7 +133,8 @@ impl Site {
                 },
             )?;
             tx.commit()?;
-        }
+            report
+        };
         let printout = self.print_day_report(&report).await?;
         Ok((report, printout))
     }
@@ -146,106 +172,110 @@ impl Site {
         self.process_print_queue().await?;
         Ok(preview)
     }
+}
 
-    /// Gathers the figures of `day` on this terminal.
-    fn day_figures(&self, kind: ReportKind, day: &str, staff: &StaffRow) -> Result<DayReport> {
-        let site = self.site_row()?;
-        let terminal_id = self.config()?.terminal_id;
-        let tz = time_fmt::zone(&site.time_zone)?;
-        let date = time_fmt::parse_day(day)?;
-        let (from, to) = time_fmt::business_day_bounds(date, site.cutoff_hour, &tz)?;
-        let (from, to) = (from.to_string(), to.to_string());
-        let db = self.db();
-        let mut shifts = Vec::new();
-        for (id, name) in store::day_shifts(&db, day, (&from, &to))? {
-            let (opened_at, float, closed_at, counted) = store::shift_row(&db, &id)?;
-            let cash = store::shift_paid(&db, &id, "cash")?;
-            let expected = float + cash;
-            shifts.push(ShiftLine {
-                terminal_id: terminal_id.clone(),
-                shift_id: id,
-                staff: name,
-                opened_at,
-                closed_at,
-                float_minor: float,
-                cash_net_minor: cash,
-                expected_minor: expected,
-                counted_minor: counted,
-                variance_minor: counted.map(|c| c - expected),
-            });
-        }
-        let mut by_hour: Vec<HourLine> = (0..24)
-            .map(|hour| HourLine {
-                hour,
-                orders: 0,
-                tickets: 0,
-                amount_minor: 0,
-            })
-            .collect();
-        for (at, tickets, amount) in store::day_order_times(&db, day)? {
-            let Ok(t) = at.parse::<jiff::Timestamp>() else {
-                continue;
-            };
-            let hour = usize::try_from(tz.to_datetime(t).hour()).unwrap_or(0);
-            if let Some(h) = by_hour.get_mut(hour) {
-                h.orders += 1;
-                h.tickets += tickets;
-                h.amount_minor += amount;
-            }
-        }
-        let (lease_orders, override_orders, tickets, amount) = store::day_offline(&db, day)?;
-        let (entries, waiting, oldest) = store::day_unsynced(&db, day)?;
-        let unsynced = (entries > 0)
-            .then(|| UnsyncedLine {
-                terminal_id: terminal_id.clone(),
-                entries,
-                amount_minor: waiting,
-                oldest_at: oldest
-                    .and_then(|s| jiff::Timestamp::from_second(s).ok())
-                    .map(|t| t.to_string()),
-                last_heard_at: None,
-            })
-            .into_iter()
-            .collect();
-        let now = self.clock.now();
-        Ok(DayReport {
-            kind,
-            number: None,
-            site_id: site.id.clone(),
-            site_name: site.name.clone(),
-            chain_name: site.chain_name.clone(),
-            currency: site.currency.code().to_string(),
-            decimals: site.currency.exponent(),
-            time_zone: site.time_zone.clone(),
-            business_day: day.to_string(),
-            day_starts_at: from,
-            day_ends_at: to,
-            terminals: vec![terminal_id],
-            generated_at: now.to_string(),
-            by: staff.name.clone(),
-            totals: store::day_totals(&db, day)?,
-            by_film: store::day_by_film(&db, day)?,
-            by_showtime: store::day_by_showtime(&db, day)?,
-            by_ticket_type: store::day_by_ticket_type(&db, day)?,
-            by_payment: store::day_by_payment(&db, day)?,
-            by_cashier: store::day_by_cashier(&db, day)?,
-            by_hour,
-            vat: store::day_vat(&db, day)?,
-            discounts: store::day_discounts(&db, day)?,
-            overrides: store::day_overrides(&db, day)?,
-            refunds: store::day_refunds(&db, day)?,
-            voids: Vec::new(),
-            shifts,
-            offline: OfflineSales {
-                lease_orders,
-                override_orders,
-                tickets,
-                amount_minor: amount,
-            },
-            open_conflicts: store::open_conflict_lines(&db)?,
-            unsynced,
-        })
+/// Gathers the figures of `day` on this terminal, on `db` (a transaction).
+fn day_figures(
+    db: &rusqlite::Connection,
+    kind: ReportKind,
+    day: &str,
+    by: &str,
+    site: &SiteRow,
+    terminal_id: &str,
+    now: jiff::Timestamp,
+) -> Result<DayReport> {
+    let tz = time_fmt::zone(&site.time_zone)?;
+    let date = time_fmt::parse_day(day)?;
+    let (from, to) = time_fmt::business_day_bounds(date, site.cutoff_hour, &tz)?;
+    let (from, to) = (from.to_string(), to.to_string());
+    let mut shifts = Vec::new();
+    for (id, name) in store::day_shifts(db, day, (&from, &to))? {
+        let (opened_at, float, closed_at, counted) = store::shift_row(db, &id)?;
+        let cash = store::shift_paid(db, &id, "cash")?;
+        let expected = float + cash;
+        shifts.push(ShiftLine {
+            terminal_id: terminal_id.to_string(),
+            shift_id: id,
+            staff: name,
+            opened_at,
+            closed_at,
+            float_minor: float,
+            cash_net_minor: cash,
+            expected_minor: expected,
+            counted_minor: counted,
+            variance_minor: counted.map(|c| c - expected),
+        });
     }
+    let mut by_hour: Vec<HourLine> = (0..24)
+        .map(|hour| HourLine {
+            hour,
+            orders: 0,
+            tickets: 0,
+            amount_minor: 0,
+        })
+        .collect();
+    for (at, tickets, amount) in store::day_order_times(db, day)? {
+        let Ok(t) = at.parse::<jiff::Timestamp>() else {
+            continue;
+        };
+        let hour = usize::try_from(tz.to_datetime(t).hour()).unwrap_or(0);
+        if let Some(h) = by_hour.get_mut(hour) {
+            h.orders += 1;
+            h.tickets += tickets;
+            h.amount_minor += amount;
+        }
+    }
+    let (lease_orders, override_orders, tickets, amount) = store::day_offline(db, day)?;
+    let (entries, waiting, oldest) = store::day_unsynced(db, day)?;
+    let unsynced = (entries > 0)
+        .then(|| UnsyncedLine {
+            terminal_id: terminal_id.to_string(),
+            entries,
+            amount_minor: waiting,
+            oldest_at: oldest
+                .and_then(|s| jiff::Timestamp::from_second(s).ok())
+                .map(|t| t.to_string()),
+            last_heard_at: None,
+        })
+        .into_iter()
+        .collect();
+    Ok(DayReport {
+        kind,
+        number: None,
+        site_id: site.id.clone(),
+        site_name: site.name.clone(),
+        chain_name: site.chain_name.clone(),
+        currency: site.currency.code().to_string(),
+        decimals: site.currency.exponent(),
+        time_zone: site.time_zone.clone(),
+        business_day: day.to_string(),
+        day_starts_at: from,
+        day_ends_at: to,
+        terminals: vec![terminal_id.to_string()],
+        generated_at: now.to_string(),
+        by: by.to_string(),
+        totals: store::day_totals(db, day)?,
+        by_film: store::day_by_film(db, day)?,
+        by_showtime: store::day_by_showtime(db, day)?,
+        by_ticket_type: store::day_by_ticket_type(db, day)?,
+        by_payment: store::day_by_payment(db, day)?,
+        by_cashier: store::day_by_cashier(db, day)?,
+        by_hour,
+        vat: store::day_vat(db, day)?,
+        discounts: store::day_discounts(db, day)?,
+        overrides: store::day_overrides(db, day)?,
+        refunds: store::day_refunds(db, day)?,
+        voids: store::day_voids(db, day)?,
+        shifts,
+        offline: OfflineSales {
+            lease_orders,
+            override_orders,
+            tickets,
+            amount_minor: amount,
+        },
+        open_conflicts: store::open_conflict_lines(db)?,
+        unsynced,
+    })
 }
 
 impl Site {

@@ -17,3 +17,4 @@ pub mod selection;
 pub mod sell;
 pub mod shift;
 pub mod sync;
+pub mod void;

@@ -200,7 +200,6 @@ impl Site {
         }
         let order_id = self.find_order(order)?;
         let id = order_id.to_string();
-        let site = self.site_row()?;
         let db = self.db();
         if store::order_sale_time(&db, &id)?.is_none() {
             return Err(SiteError::UnknownOrder(order.to_string()));
@@ -225,10 +224,17 @@ impl Site {
         let chosen = refund::choose_tickets(&holds, &refunded, seats)?;
         let amount = chosen.iter().try_fold(0i64, |acc, t| acc.checked_add(t.3));
         let amount = amount.ok_or_else(|| SiteError::Corrupt("refund total overflows".into()))?;
-        let vat = chosen
-            .iter()
-            .map(|t| domain::vat::vat_included(t.3, site.vat_rate_bp))
-            .sum();
+        // VAT at the order's own rate; the last tickets take what is left of
+        // the order's VAT, so a whole order refunded nets its VAT to zero.
+        let (order_vat, rate_bp, refunded_vat) = store::order_vat(&db, &id)?;
+        let vat = if chosen.len() == holds.len() {
+            order_vat - refunded_vat
+        } else {
+            chosen
+                .iter()
+                .map(|t| domain::vat::vat_included(t.3, rate_bp))
+                .sum()
+        };
         let (card_left, cash_left) = store::refundable_by_method(&db, &id)?;
         let now = self.clock.now();
         let mut started = false;
@@ -396,6 +402,7 @@ impl Site {
                 vat_minor: plan.vat,
                 staff_id: out.at_counter.id.clone(),
             }),
+            business_day: None,
         });
         let seats: Vec<(String, String)> = plan
             .chosen

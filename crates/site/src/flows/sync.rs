@@ -121,7 +121,9 @@ impl Site {
         let pushed = match self.push_outbox().await {
             Ok(n) => n,
             Err(e) => {
-                self.report_queue(&client).await?;
+                if !matches!(e, SiteError::CentralUnreachable(_)) {
+                    self.report_queue(&client).await;
+                }
                 return Err(e);
             }
         };
@@ -130,7 +132,7 @@ impl Site {
         let drained = store::queue_stats(&self.db())?.pending == 0;
         let online = self.is_online();
         self.link.monitor().set(online, drained);
-        self.report_queue(&client).await?;
+        self.report_queue(&client).await;
         let stats = store::queue_stats(&self.db())?;
         Ok(SyncReport {
             showtimes: ids.len() as u32,
@@ -214,13 +216,18 @@ impl Site {
     /// Tells central what still waits, per business day (the site's day
     /// report names this terminal); a heartbeat that does not arrive fails
     /// nothing.
-    async fn report_queue(&self, client: &CentralClient) -> Result<()> {
-        let stats = store::queue_stats(&self.db())?;
-        let hb = self.heartbeat(&stats)?;
-        if let Err(e) = client.heartbeat(&hb).await {
-            tracing::debug!(error = ?e, "heartbeat not sent");
+    async fn report_queue(&self, client: &CentralClient) {
+        // Two statements: the first's lock is let go before `heartbeat` locks.
+        let stats = store::queue_stats(&self.db());
+        let hb = stats.and_then(|stats| self.heartbeat(&stats));
+        match hb {
+            Ok(hb) => {
+                if let Err(e) = client.heartbeat(&hb).await {
+                    tracing::debug!(error = ?e, "heartbeat not sent");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "heartbeat not made"),
         }
-        Ok(())
     }
 
     /// What this terminal tells central about itself.
@@ -249,7 +256,10 @@ impl Site {
             // central what waits (the site's day report names this
             // terminal), then back off.
             if store::queue_stats(&self.db())?.pending > 0 {
-                self.report_queue(&client).await?;
+                // Not when central cannot be reached at all: one more timeout.
+                if !matches!(pushed, Err(SiteError::CentralUnreachable(_))) {
+                    self.report_queue(&client).await;
+                }
                 pushed?;
                 return Ok(false);
             }

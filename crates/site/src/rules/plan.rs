@@ -171,6 +171,8 @@ pub fn sale_entry(
                 .collect::<Vec<_>>()
                 .join("; "),
         }),
+        // Filled in when the entry is written, from the order's row.
+        business_day: None,
     }
 }
 

@@ -258,10 +258,14 @@ pub fn day_overrides(conn: &Connection, day: &str) -> Result<Vec<Approved>> {
     all(
         conn,
         &format!(
-            "SELECT {REF}, COALESCE((SELECT sum(p.price_minor) FROM order_seats s
+            "SELECT {REF}, COALESCE((SELECT sum(p.price_minor) FROM
+                        (SELECT showtime_id, ticket_type FROM order_seats WHERE order_id = o.id
+                         UNION ALL
+                         SELECT showtime_id, ticket_type FROM released_seats
+                         WHERE order_id = o.id AND why = 'refund') s
                         JOIN showtimes t ON t.id = s.showtime_id
-                        JOIN prices p ON p.price_card_id = t.price_card_id AND p.ticket_type = s.ticket_type
-                        WHERE s.order_id = o.id), o.total_minor) - o.total_minor,
+                        JOIN prices p ON p.price_card_id = t.price_card_id AND p.ticket_type = s.ticket_type),
+                    o.total_minor) - o.total_minor,
                     COALESCE(a.name, o.cashier_id), COALESCE(b.name, o.price_override_by),
                     COALESCE(o.price_override_reason, ''), o.sold_at
              FROM orders o LEFT JOIN staff a ON a.id = o.cashier_id
@@ -282,18 +286,35 @@ pub fn day_overrides(conn: &Connection, day: &str) -> Result<Vec<Approved>> {
     )
 }
 
-/// Refunds and exchanges of the day.
+/// Refunds and exchanges of the day, and orders refunded whole to close a
+/// conflict (`kind` `conflict`).
 pub fn day_refunds(conn: &Connection, day: &str) -> Result<Vec<RefundLine>> {
     all(
         conn,
         &format!(
-            "SELECT {REF}, CASE WHEN f.exchanged_to IS NULL THEN 'refund' ELSE 'exchange' END,
+            "SELECT * FROM (
+             SELECT {REF}, CASE WHEN f.exchanged_to IS NULL THEN 'refund' ELSE 'exchange' END,
                     (SELECT count(*) FROM released_seats x WHERE x.order_id = f.order_id AND x.refund_id = f.id),
                     f.amount_minor, f.card_minor, f.cash_minor, f.exchange_minor,
-                    COALESCE(a.name, f.staff_id), COALESCE(b.name, f.approved_by), f.reason, f.refunded_at
+                    COALESCE(a.name, f.staff_id), COALESCE(b.name, f.approved_by), f.reason, f.refunded_at AS at
              FROM refunds f JOIN orders o ON o.id = f.order_id
              LEFT JOIN staff a ON a.id = f.staff_id LEFT JOIN staff b ON b.id = f.approved_by
-             WHERE f.business_day = ?1 ORDER BY f.refunded_at"
+             WHERE f.business_day = ?1
+             UNION ALL
+             SELECT {REF}, 'conflict',
+                    (SELECT count(*) FROM released_seats x
+                     WHERE x.order_id = o.id AND x.refund_id IS NULL AND x.why = 'refund'),
+                    -sum(p.amount_minor),
+                    -COALESCE(sum(p.amount_minor) FILTER (WHERE p.method = 'card'), 0),
+                    -COALESCE(sum(p.amount_minor) FILTER (WHERE p.method = 'cash'), 0),
+                    -COALESCE(sum(p.amount_minor) FILTER (WHERE p.method = 'exchange'), 0),
+                    COALESCE(a.name, c.resolved_by, ''), COALESCE(a.name, c.resolved_by, ''),
+                    'seats sold elsewhere (conflict)', COALESCE(o.refunded_at, '')
+             FROM payments p JOIN orders o ON o.id = p.order_id
+             LEFT JOIN conflict_tasks c ON c.order_id = o.id LEFT JOIN staff a ON a.id = c.resolved_by
+             WHERE p.business_day = ?1 AND p.amount_minor < 0 AND p.refund_id IS NULL
+             GROUP BY o.id)
+             ORDER BY at"
         ),
         day,
         |r| {
@@ -367,36 +388,41 @@ pub fn open_conflict_lines(conn: &Connection) -> Result<Vec<ConflictLine>> {
         .collect::<std::result::Result<_, _>>()?)
 }
 
-/// The day's entries not yet at central: `(entries, amount of their orders,
-/// oldest entry's unix second)`.
+/// Entries not yet at central, each with the business day it counts in (a
+/// refund's own day, a sale's order's day) and its amount (a refund's, or
+/// the order's total for a sale or a conflict's refund).
+const WAITING: &str = "WITH waiting AS (
+     SELECT CASE WHEN r.id IS NOT NULL THEN r.business_day
+                 WHEN e.body LIKE '%\"kind\":\"refund\"%' THEN COALESCE(
+                     (SELECT max(p.business_day) FROM payments p
+                      WHERE p.order_id = o.id AND p.amount_minor < 0 AND p.refund_id IS NULL),
+                     o.business_day)
+                 ELSE o.business_day END AS day,
+            CASE WHEN r.id IS NOT NULL THEN r.amount_minor
+                 WHEN e.body LIKE '%\"kind\":\"sale\"%' OR e.body LIKE '%\"kind\":\"refund\"%'
+                 THEN o.total_minor ELSE 0 END AS amount,
+            e.created_at
+     FROM outbox e JOIN orders o ON o.id = e.order_id LEFT JOIN refunds r ON r.id = e.id
+     WHERE e.state = 'pending')";
+
+/// The day's entries not yet at central: `(entries, their amount, oldest
+/// entry's unix second)`.
 pub fn day_unsynced(conn: &Connection, day: &str) -> Result<(u32, i64, Option<i64>)> {
     Ok(conn.q_row(
-        "SELECT count(*),
-                COALESCE((SELECT sum(total_minor) FROM orders WHERE id IN
-                    (SELECT e.order_id FROM outbox e JOIN orders o ON o.id = e.order_id
-                     WHERE e.state = 'pending' AND o.business_day = ?1)), 0),
-                min(e.created_at)
-         FROM outbox e JOIN orders o ON o.id = e.order_id
-         WHERE e.state = 'pending' AND (o.business_day = ?1
-               OR e.order_id IN (SELECT order_id FROM refunds WHERE business_day = ?1))",
+        &format!("{WAITING} SELECT count(*), COALESCE(sum(amount), 0), min(created_at) FROM waiting WHERE day = ?1"),
         [day],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?)
 }
 
-/// Entries not yet at central, per business day of the order they are about
-/// (oldest day first), for the heartbeat.
+/// Entries not yet at central, per business day (the newest 31 days), for
+/// the heartbeat.
 pub fn unsynced_days(conn: &Connection) -> Result<Vec<protocol::UnsyncedDay>> {
     Ok(conn
-        .prepare_cached(
-            "SELECT o.business_day, count(*),
-                    (SELECT COALESCE(sum(total_minor), 0) FROM orders x WHERE x.business_day = o.business_day
-                        AND x.id IN (SELECT order_id FROM outbox WHERE state = 'pending')),
-                    min(e.created_at)
-             FROM outbox e JOIN orders o ON o.id = e.order_id
-             WHERE e.state = 'pending' AND o.business_day IS NOT NULL
-             GROUP BY o.business_day ORDER BY o.business_day LIMIT 31",
-        )?
+        .prepare_cached(&format!(
+            "{WAITING} SELECT day, count(*), COALESCE(sum(amount), 0), min(created_at) FROM waiting
+             WHERE day IS NOT NULL GROUP BY day ORDER BY day DESC LIMIT 31"
+        ))?
         .query_map([], |r| {
             Ok(protocol::UnsyncedDay {
                 business_day: r.get(0)?,
@@ -406,4 +432,26 @@ pub fn unsynced_days(conn: &Connection) -> Result<Vec<protocol::UnsyncedDay>> {
             })
         })?
         .collect::<std::result::Result<_, _>>()?)
+}
+
+/// Orders voided while being built on the day.
+pub fn day_voids(conn: &Connection, day: &str) -> Result<Vec<Approved>> {
+    all(
+        conn,
+        "SELECT 'V' || upper(substr(replace(v.id, '-', ''), -8)), v.amount_minor,
+                COALESCE(a.name, v.staff_id), COALESCE(b.name, v.approved_by), v.reason, v.voided_at
+         FROM voided_orders v LEFT JOIN staff a ON a.id = v.staff_id LEFT JOIN staff b ON b.id = v.approved_by
+         WHERE v.business_day = ?1 ORDER BY v.voided_at",
+        day,
+        |r| {
+            Ok(Approved {
+                order_ref: r.get(0)?,
+                amount_minor: r.get(1)?,
+                staff: r.get(2)?,
+                approved_by: r.get(3)?,
+                reason: r.get(4)?,
+                at: r.get(5)?,
+            })
+        },
+    )
 }

@@ -59,15 +59,30 @@ pub fn backfill(conn: &mut Connection) -> Result<()> {
         [],
         |r| r.get(0),
     )?;
-    if !pending {
+    let has_site: bool = conn.q_row("SELECT EXISTS (SELECT 1 FROM site)", [], |r| r.get(0))?;
+    if !pending || !has_site {
+        // Without the site's zone and cutoff no day can be told: later.
         return Ok(());
     }
     let tx = conn.transaction()?;
-    let (tz, cutoff) = zone(&tx)?;
-    let day_of = |at: &str| -> String {
-        at.parse::<Timestamp>()
-            .map(|t| business_day(t, &tz, cutoff).to_string())
-            .unwrap_or_default()
+    let (tz, cutoff) = match zone(&tx) {
+        Ok(z) => z,
+        Err(e) => {
+            // A terminal that cannot date old rows still opens and sells.
+            tracing::warn!(error = %e, "old rows not dated to their business day");
+            return Ok(());
+        }
+    };
+    // A time that does not read stays undated (and out of day reports) rather
+    // than dated wrong; it is logged.
+    let day_of = |at: &str| -> Option<String> {
+        match at.parse::<Timestamp>() {
+            Ok(t) => Some(business_day(t, &tz, cutoff).to_string()),
+            Err(_) => {
+                tracing::warn!(at, "row with an unreadable time left undated");
+                None
+            }
+        }
     };
     let fill = |select: &str, update: &str| -> Result<()> {
         let rows: Vec<(i64, String)> = tx
@@ -76,7 +91,9 @@ pub fn backfill(conn: &mut Connection) -> Result<()> {
             .collect::<std::result::Result<_, _>>()?;
         let mut stmt = tx.prepare(update)?;
         for (rowid, at) in rows {
-            stmt.execute(params![rowid, day_of(&at)])?;
+            if let Some(day) = day_of(&at) {
+                stmt.execute(params![rowid, day])?;
+            }
         }
         Ok(())
     };
@@ -100,6 +117,25 @@ pub fn backfill(conn: &mut Connection) -> Result<()> {
     )?;
     tx.commit()?;
     Ok(())
+}
+
+/// The first business day after `after` (the last closed day, if any) and
+/// before `day` that has any order, refund, payment or void: it must close
+/// first (days close in order, and none is skipped).
+pub fn first_day_with_rows(
+    conn: &Connection,
+    after: Option<&str>,
+    day: &str,
+) -> Result<Option<String>> {
+    Ok(conn.q_row(
+        "SELECT min(d) FROM (
+             SELECT min(business_day) AS d FROM orders WHERE business_day > ?1 AND business_day < ?2
+             UNION ALL SELECT min(business_day) FROM refunds WHERE business_day > ?1 AND business_day < ?2
+             UNION ALL SELECT min(business_day) FROM payments WHERE business_day > ?1 AND business_day < ?2
+             UNION ALL SELECT min(business_day) FROM voided_orders WHERE business_day > ?1 AND business_day < ?2)",
+        params![after.unwrap_or(""), day],
+        |r| r.get(0),
+    )?)
 }
 
 /// A closed day's Z report: `(number, business day, closed at, closed by, report JSON)`.
@@ -139,6 +175,48 @@ pub fn insert_z_report(
         "INSERT INTO z_reports (number, business_day, closed_at, closed_by, report)
          VALUES (?1, ?2, ?3, ?4, ?5)",
         params![number, day, closed_at.to_string(), closed_by, report_json],
+    )?;
+    Ok(())
+}
+
+/// An order voided while being built.
+pub struct VoidRow<'a> {
+    /// Its id.
+    pub id: &'a str,
+    /// When.
+    pub at: Timestamp,
+    /// At the counter.
+    pub staff_id: &'a str,
+    /// Who approved.
+    pub approved_by: &'a str,
+    /// Why.
+    pub reason: &'a str,
+    /// The total the customer had been shown.
+    pub amount_minor: i64,
+    /// Its seats, `SHOWTIME:SEAT`.
+    pub seats: &'a [String],
+}
+
+/// Records a voided order (inside the caller's transaction), dated to its
+/// business day and counted in the open shift of the staff member.
+pub fn insert_void(conn: &Connection, v: &VoidRow<'_>) -> Result<()> {
+    let seats = serde_json::to_string(v.seats)
+        .map_err(|e| crate::error::SiteError::Corrupt(format!("cannot encode seats: {e}")))?;
+    conn.exec(
+        "INSERT INTO voided_orders (id, voided_at, business_day, staff_id, approved_by, reason,
+             amount_minor, seats, shift_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
+                 (SELECT id FROM shifts WHERE staff_id = ?4 AND closed_at IS NULL))",
+        params![
+            v.id,
+            v.at.to_string(),
+            trading_day(conn, v.at)?,
+            v.staff_id,
+            v.approved_by,
+            v.reason,
+            v.amount_minor,
+            seats
+        ],
     )?;
     Ok(())
 }

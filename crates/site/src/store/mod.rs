@@ -67,6 +67,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0011_audit_log.sql"),
     migration!("0012_refunds_voids.sql"),
     migration!("0013_business_days_z.sql"),
+    migration!("0014_voided_orders.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -4,7 +4,7 @@ use super::Cached as _;
 use super::corrupt;
 use crate::error::Result;
 use crate::model::{PendingEntry, QueueStats};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 /// The oldest pending outbox entries after sequence `after`, at most
 /// `limit`. An entry set aside this round (pending at or before `after`)
@@ -65,7 +65,38 @@ pub fn insert_entry(
     body: &protocol::EntryBody,
     created_at: jiff::Timestamp,
 ) -> Result<()> {
-    let body = serde_json::to_string(body)
+    // Central's site day report counts a sale or refund in the business day
+    // this terminal dated it to (after a Z report, the next day): the day
+    // goes with the entry, read from the row written just before it.
+    let mut body = body.clone();
+    match &mut body {
+        protocol::EntryBody::Sale(s) if s.business_day.is_none() => {
+            s.business_day = conn
+                .q_row(
+                    "SELECT business_day FROM orders WHERE id = ?1",
+                    [order_id],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .flatten();
+        }
+        protocol::EntryBody::Refund(r) if r.business_day.is_none() => {
+            let kept: Option<String> = conn
+                .q_row(
+                    "SELECT business_day FROM refunds WHERE id = ?1",
+                    [entry_id.to_string()],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .flatten();
+            r.business_day = Some(match kept {
+                Some(day) => day,
+                None => super::trading_day(conn, r.at)?,
+            });
+        }
+        _ => {}
+    }
+    let body = serde_json::to_string(&body)
         .map_err(|e| crate::error::SiteError::Corrupt(format!("cannot encode entry: {e}")))?;
     conn.exec(
         "INSERT INTO outbox (id, order_id, body, created_at) VALUES (?1, ?2, ?3, ?4)",

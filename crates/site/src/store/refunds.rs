@@ -61,6 +61,17 @@ pub fn order_tickets(conn: &Connection, order_id: &str) -> Result<Vec<TicketRow>
     Ok(rows)
 }
 
+/// An order's VAT, its rate, and the VAT its refunds gave back so far.
+pub fn order_vat(conn: &Connection, order_id: &str) -> Result<(i64, u32, i64)> {
+    Ok(conn.q_row(
+        "SELECT vat_minor, vat_rate_bp,
+                (SELECT COALESCE(sum(vat_minor), 0) FROM refunds WHERE order_id = ?1)
+         FROM orders WHERE id = ?1",
+        [order_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?)
+}
+
 /// What the order's payments still hold by method, refunds taken off:
 /// `(card, cash)`.
 pub fn refundable_by_method(conn: &Connection, order_id: &str) -> Result<(i64, i64)> {

@@ -108,13 +108,13 @@ pub fn shift_exchange_credit(conn: &Connection, shift_id: &str) -> Result<i64> {
     )?)
 }
 
-/// The names of the staff with a shift open on this terminal.
-pub fn open_shift_names(conn: &Connection) -> Result<Vec<String>> {
+/// The names of the staff with a shift open on this terminal since before `before`.
+pub fn open_shift_names(conn: &Connection, before: Timestamp) -> Result<Vec<String>> {
     Ok(conn
         .prepare_cached(
             "SELECT COALESCE(st.name, h.staff_id) FROM shifts h LEFT JOIN staff st ON st.id = h.staff_id
-             WHERE h.closed_at IS NULL ORDER BY h.opened_at",
+             WHERE h.closed_at IS NULL AND h.opened_at < ?1 ORDER BY h.opened_at",
         )?
-        .query_map([], |r| r.get(0))?
+        .query_map([before.to_string()], |r| r.get(0))?
         .collect::<std::result::Result<_, _>>()?)
 }

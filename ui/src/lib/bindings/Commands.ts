@@ -50,6 +50,8 @@ import type { ShowtimesArgs } from "./ShowtimesArgs";
 import type { Status } from "./Status";
 import type { SyncReport } from "./SyncReport";
 import type { TokenArgs } from "./TokenArgs";
+import type { VoidOrderArgs } from "./VoidOrderArgs";
+import type { VoidResult } from "./VoidResult";
 
 /**
  * Every command of the engine: its arguments and its result.
@@ -84,6 +86,7 @@ export interface Commands {
   shift_open: { args: ShiftOpenArgs; result: ShiftReport };
   shift_report: { args: TokenArgs; result: ShiftPrinted };
   shift_close: { args: ShiftCloseArgs; result: ShiftPrinted };
+  void_order: { args: VoidOrderArgs; result: VoidResult };
   day_report: { args: DayArgs; result: DayReport };
   day_z_report: { args: DayArgs; result: DayReport };
   day_close: { args: DayArgs; result: DayClosed };

@@ -67,6 +67,11 @@ leases: Array<LeaseSummary>,
  */
 business_day: string, 
 /**
+ * The business day a sale made now counts in: the current one, or the
+ * day after the last Z report if that day is closed already.
+ */
+trading_day: string, 
+/**
  * Last successful sync (RFC 3339), if any.
  */
 last_sync: string | null, 
