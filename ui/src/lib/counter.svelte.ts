@@ -22,6 +22,7 @@ import {
   emptyOrder,
   overrideKey,
   reconcile,
+  removeSeat,
   toggleSeat,
 } from './order';
 import type { DragMode, Order } from './order';
@@ -132,6 +133,7 @@ export class Counter {
         abandoned: () => {
           this.basket = [];
           this.presented = false;
+          this.closeVoid();
           // The next customer's order is not the exchange of this one's tickets.
           this.exchange = null;
           this.order = { ...this.order, seats: [], price_override: null };
@@ -239,6 +241,8 @@ export class Counter {
   /** Called from an effect: the order's seats are held at central while chosen (see holdKeeper). */
   watchSelection(): void {
     selectionKey(this.order);
+    // An order emptied by a sale, a void or anything else starts the next one unseen.
+    if (this.presented && this.basket.length === 0 && this.order.seats.length === 0) this.presented = false;
     if (this.sale || this.selling) return;
     this.keeper.selectionChanged();
   }
@@ -288,7 +292,26 @@ export class Counter {
     void this.loadShowtimes();
   }
 
+  /**
+   * Whether taking `seats` out of the current selection would empty an
+   * order the customer was shown the total of: that is a void, so the void
+   * dialog opens instead (true).
+   */
+  private voidInstead(seats: readonly string[], partsLeft = this.basket.length): boolean {
+    const left = this.order.seats.filter((s) => !seats.includes(s));
+    if (!this.presented || partsLeft > 0 || left.length > 0 || this.orderSeats().length === 0) return false;
+    this.overlay = overlays.openVoid(this.overlay, this.selling);
+    return true;
+  }
+
+  /** Takes one seat out of the selection (its ✕ in the order panel). */
+  removeSeat(label: string): void {
+    if (this.voidInstead([label])) return;
+    this.order = removeSeat(this.order, label);
+  }
+
   toggle(seat: SeatView): void {
+    if (this.order.seats.includes(seat.label) && this.voidInstead([seat.label])) return;
     if (this.view.setAside.includes(seat.label)) notices.message('set_aside', t('basket.alreadyIn', { seat: seat.label }));
     else if (
       seat.kind === 'wheelchair' &&
@@ -323,7 +346,10 @@ export class Counter {
   dragOver(seat: SeatView, start: SeatView): void {
     if (seat.label === start.label) this.dragMode = dragModeFor(this.order, start);
     if (this.view.setAside.includes(seat.label)) return;
-    this.order = dragSeat(this.order, seat, this.dragMode, start.y);
+    const next = dragSeat(this.order, seat, this.dragMode, start.y);
+    const gone = this.order.seats.filter((s) => !next.seats.includes(s));
+    if (gone.length > 0 && this.voidInstead(gone)) return;
+    this.order = next;
   }
 
   /**
@@ -359,7 +385,7 @@ export class Counter {
 
   clearSeats(): void {
     if (this.presented && this.orderSeats().length > 0) {
-      this.overlay = overlays.openVoid(this.overlay);
+      this.overlay = overlays.openVoid(this.overlay, this.selling);
       return;
     }
     this.order = { ...this.order, seats: [] };
@@ -376,7 +402,8 @@ export class Counter {
       const done = await this.deps.backend().call('void_order', {
         token: this.deps.session().token,
         seats: this.orderSeats(),
-        total_minor: this.view.total,
+        // What the customer was shown: after an exchange's credit.
+        total_minor: overlays.dueAfterCredit(this.view.total, this.exchange),
         reason,
         ...(pin ? { approval: { pin } } : {}),
       });
@@ -534,6 +561,7 @@ export class Counter {
   async removePart(index: number): Promise<void> {
     const part = this.basket[index];
     if (!part || this.selling) return;
+    if (this.order.seats.length === 0 && this.voidInstead([], this.basket.length - 1)) return;
     this.basket = this.basket.filter((_, i) => i !== index);
     await this.keeper.removePart(part);
   }

@@ -204,10 +204,12 @@ describe('an exchange at the counter', () => {
 });
 
 describe('the void dialog', () => {
-  it('opens over the counter or the pay dialog, never over a sale or a panel', () => {
-    expect(openVoid(NO_OVERLAY)).toEqual({ kind: 'void' });
-    expect(openVoid({ kind: 'pay', refused: null, overrideSeats: null })).toEqual({ kind: 'void' });
-    expect(openVoid({ kind: 'day' })).toEqual({ kind: 'day' });
-    expect(openVoid({ kind: 'orders' })).toEqual({ kind: 'orders' });
+  it('opens over the counter only, never over a dialog or while a sale is under way', () => {
+    expect(openVoid(NO_OVERLAY, false)).toEqual({ kind: 'void' });
+    expect(openVoid(NO_OVERLAY, true)).toEqual(NO_OVERLAY);
+    const pay = { kind: 'pay', refused: null, overrideSeats: null } as const;
+    expect(openVoid(pay, false)).toEqual(pay);
+    expect(openVoid({ kind: 'day' }, false)).toEqual({ kind: 'day' });
+    expect(openVoid({ kind: 'orders' }, false)).toEqual({ kind: 'orders' });
   });
 });

@@ -51,9 +51,9 @@ export function openPay(o: Overlay, canPay: boolean, selling: boolean): Overlay 
   return { kind: 'pay', refused: null, overrideSeats: null };
 }
 
-/** The void dialog opens over the counter or the pay dialog, not over a sale or a panel. */
-export function openVoid(o: Overlay): Overlay {
-  return o.kind === 'none' || o.kind === 'pay' ? { kind: 'void' } : o;
+/** The void dialog opens over the counter only, never while a sale is under way. */
+export function openVoid(o: Overlay, selling: boolean): Overlay {
+  return o.kind === 'none' && !selling ? { kind: 'void' } : o;
 }
 
 /** Closes the pay dialog (and forgets its refusal); any other overlay stays. */

@@ -98,7 +98,11 @@ impl Site {
             if let Some(last) = last.as_deref().filter(|l| *l > day.as_str()) {
                 return Err(DayRefusal::LaterClosed(day, last.to_string()).into());
             }
-            if let Some(earlier) = store::first_day_with_rows(&tx, last.as_deref(), &day)? {
+            // Days close in order from the first Z report on; the days a
+            // terminal traded before it had Z reports are history.
+            if let Some(last) = last.as_deref()
+                && let Some(earlier) = store::first_day_with_rows(&tx, last, &day)?
+            {
                 return Err(DayRefusal::EarlierOpen(earlier).into());
             }
             let open = store::open_shift_names(&tx, ends)?;

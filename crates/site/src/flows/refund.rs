@@ -228,7 +228,9 @@ impl Site {
         // the order's VAT, so a whole order refunded nets its VAT to zero.
         let (order_vat, rate_bp, refunded_vat) = store::order_vat(&db, &id)?;
         let vat = if chosen.len() == holds.len() {
-            order_vat - refunded_vat
+            // Rounded per ticket before, the earlier refunds may have taken a
+            // fils more than the order's VAT: never below zero.
+            (order_vat - refunded_vat).max(0)
         } else {
             chosen
                 .iter()

@@ -256,8 +256,9 @@ impl Site {
             // central what waits (the site's day report names this
             // terminal), then back off.
             if store::queue_stats(&self.db())?.pending > 0 {
-                // Not when central cannot be reached at all: one more timeout.
-                if !matches!(pushed, Err(SiteError::CentralUnreachable(_))) {
+                // Not when central cannot be reached at all (the push
+                // marked the link down): that would be one more timeout.
+                if self.is_online() {
                     self.report_queue(&client).await;
                 }
                 pushed?;

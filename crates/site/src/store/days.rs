@@ -119,21 +119,17 @@ pub fn backfill(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
-/// The first business day after `after` (the last closed day, if any) and
+/// The first business day after `after` (the last closed day) and
 /// before `day` that has any order, refund, payment or void: it must close
 /// first (days close in order, and none is skipped).
-pub fn first_day_with_rows(
-    conn: &Connection,
-    after: Option<&str>,
-    day: &str,
-) -> Result<Option<String>> {
+pub fn first_day_with_rows(conn: &Connection, after: &str, day: &str) -> Result<Option<String>> {
     Ok(conn.q_row(
         "SELECT min(d) FROM (
              SELECT min(business_day) AS d FROM orders WHERE business_day > ?1 AND business_day < ?2
              UNION ALL SELECT min(business_day) FROM refunds WHERE business_day > ?1 AND business_day < ?2
              UNION ALL SELECT min(business_day) FROM payments WHERE business_day > ?1 AND business_day < ?2
              UNION ALL SELECT min(business_day) FROM voided_orders WHERE business_day > ?1 AND business_day < ?2)",
-        params![after.unwrap_or(""), day],
+        params![after, day],
         |r| r.get(0),
     )?)
 }
