@@ -5,6 +5,7 @@ import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatMajor, formatMinor } from '../src/lib/money';
+import { addDays } from '../src/lib/showtimes';
 import { boardWithOpenShows, failOnPageErrors, stackInfo } from './env';
 
 const uiDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -276,7 +277,12 @@ test('the counter in Arabic: right to left, Arabic names, the seat map stays lef
   const tile = page.locator('[data-showtime]:not([disabled])').first();
   await expect(tile).toBeVisible();
   const showtimeId = (await tile.getAttribute('data-showtime')) ?? '';
-  const showtimes = await api<ApiShowtime[]>('showtimes', { day: null });
+  // Late at night the board shows tomorrow (every show of today has closed): look there too.
+  const status = await api<{ business_day: string }>('status', {});
+  const showtimes = [
+    ...(await api<ApiShowtime[]>('showtimes', { day: null })),
+    ...(await api<ApiShowtime[]>('showtimes', { day: addDays(status.business_day, 1) })),
+  ];
   const show = showtimes.find((s) => s.id === showtimeId);
   expect(show, `showtime ${showtimeId} in /api/showtimes`).toBeTruthy();
   const arTitle = show!.film_title_ar || show!.film_title_en;
