@@ -288,19 +288,30 @@ impl Site {
             &format!("{} - {}", site.name, self.config()?.terminal_id),
             self.paper()?,
         )?;
+        self.print_standalone(JobKind::TestPage, "test-page", bytes)
+            .await
+    }
+
+    /// Prints a job of no order (a test page, a shift or day report): queued
+    /// as `{name}-{unix second}`, its preview returned, the queue kicked.
+    pub(crate) async fn print_standalone(
+        &self,
+        kind: JobKind,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> Result<Printout> {
         let now = self.clock.now();
-        let name = format!("test-page-{}", now.as_second());
         let ids = {
             let db = self.db();
             self.enqueue_jobs(
                 &db,
                 &[NewJob {
                     order_id: None,
-                    kind: JobKind::TestPage,
+                    kind,
                     seat_label: None,
                     bytes,
                     reprint_count: 0,
-                    name,
+                    name: format!("{name}-{}", now.as_second()),
                 }],
                 now,
             )?

@@ -6,7 +6,7 @@
 use crate::api::Printout;
 use crate::engine::Site;
 use crate::error::{DayRefusal, Result, SiteError};
-use crate::rules::layout::{JobKind, NewJob};
+use crate::rules::layout::JobKind;
 use crate::store::{self, SiteRow, StaffRow};
 use crate::time_fmt;
 use domain::business_day::business_day;
@@ -147,34 +147,13 @@ impl Site {
     pub async fn print_day_report(&self, report: &DayReport) -> Result<Printout> {
         let data = reports::printed::receipt(report);
         let bytes = printing::encode_receipt(&data, self.paper()?, false)?;
-        let now = self.clock.now();
-        let name = format!(
-            "day-{}-{}-{}",
-            report.business_day,
-            match report.kind {
-                ReportKind::Z => "z",
-                _ => "x",
-            },
-            now.as_second()
-        );
-        let ids = {
-            let db = self.db();
-            self.enqueue_jobs(
-                &db,
-                &[NewJob {
-                    order_id: None,
-                    kind: JobKind::ShiftReport,
-                    seat_label: None,
-                    bytes,
-                    reprint_count: 0,
-                    name,
-                }],
-                now,
-            )?
+        let kind = match report.kind {
+            ReportKind::Z => "z",
+            _ => "x",
         };
-        let preview = self.preview(&ids[0])?;
-        self.process_print_queue().await?;
-        Ok(preview)
+        let name = format!("day-{}-{kind}", report.business_day);
+        self.print_standalone(JobKind::ShiftReport, &name, bytes)
+            .await
     }
 }
 

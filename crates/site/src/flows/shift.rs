@@ -5,7 +5,7 @@
 use crate::api::{Printout, ShiftReport};
 use crate::engine::Site;
 use crate::error::{Result, SiteError};
-use crate::rules::layout::{JobKind, NewJob};
+use crate::rules::layout::JobKind;
 use crate::store::{self, StaffRow};
 use crate::time_fmt;
 
@@ -195,29 +195,11 @@ impl Site {
             )],
         };
         let bytes = printing::encode_receipt(&data, self.paper()?, false)?;
-        let now = self.clock.now();
         let name = format!(
-            "shift-{}-{}",
-            &r.shift_id[r.shift_id.len().saturating_sub(8)..],
-            now.as_second()
+            "shift-{}",
+            &r.shift_id[r.shift_id.len().saturating_sub(8)..]
         );
-        let ids = {
-            let db = self.db();
-            self.enqueue_jobs(
-                &db,
-                &[NewJob {
-                    order_id: None,
-                    kind: JobKind::ShiftReport,
-                    seat_label: None,
-                    bytes,
-                    reprint_count: 0,
-                    name,
-                }],
-                now,
-            )?
-        };
-        let preview = self.preview(&ids[0])?;
-        self.process_print_queue().await?;
-        Ok(preview)
+        self.print_standalone(JobKind::ShiftReport, &name, bytes)
+            .await
     }
 }

@@ -37,6 +37,18 @@ fn all<T>(
         .collect::<std::result::Result<_, _>>()?)
 }
 
+/// `(reference, amount, staff, approver, reason, at)` as an approved action.
+fn approved(r: &Row<'_>) -> rusqlite::Result<Approved> {
+    Ok(Approved {
+        order_ref: r.get(0)?,
+        amount_minor: r.get(1)?,
+        staff: r.get(2)?,
+        approved_by: r.get(3)?,
+        reason: r.get(4)?,
+        at: r.get(5)?,
+    })
+}
+
 fn line(r: &Row<'_>) -> rusqlite::Result<Line> {
     let label: String = r.get(1)?;
     let label_ar: Option<String> = r.get(2)?;
@@ -273,16 +285,7 @@ pub fn day_overrides(conn: &Connection, day: &str) -> Result<Vec<Approved>> {
              WHERE o.business_day = ?1 AND o.price_override_by IS NOT NULL ORDER BY o.sold_at"
         ),
         day,
-        |r| {
-            Ok(Approved {
-                order_ref: r.get(0)?,
-                amount_minor: r.get(1)?,
-                staff: r.get(2)?,
-                approved_by: r.get(3)?,
-                reason: r.get(4)?,
-                at: r.get(5)?,
-            })
-        },
+        approved,
     )
 }
 
@@ -443,15 +446,6 @@ pub fn day_voids(conn: &Connection, day: &str) -> Result<Vec<Approved>> {
          FROM voided_orders v LEFT JOIN staff a ON a.id = v.staff_id LEFT JOIN staff b ON b.id = v.approved_by
          WHERE v.business_day = ?1 ORDER BY v.voided_at",
         day,
-        |r| {
-            Ok(Approved {
-                order_ref: r.get(0)?,
-                amount_minor: r.get(1)?,
-                staff: r.get(2)?,
-                approved_by: r.get(3)?,
-                reason: r.get(4)?,
-                at: r.get(5)?,
-            })
-        },
+        approved,
     )
 }

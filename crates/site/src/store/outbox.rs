@@ -67,34 +67,42 @@ pub fn insert_entry(
 ) -> Result<()> {
     // Central's site day report counts a sale or refund in the business day
     // this terminal dated it to (after a Z report, the next day): the day
-    // goes with the entry, read from the row written just before it.
-    let mut body = body.clone();
-    match &mut body {
-        protocol::EntryBody::Sale(s) if s.business_day.is_none() => {
-            s.business_day = conn
-                .q_row(
-                    "SELECT business_day FROM orders WHERE id = ?1",
-                    [order_id],
-                    |r| r.get(0),
-                )
-                .optional()?
-                .flatten();
+    // goes with the entry, read from the row written just before it. Only a
+    // body that lacks its day is copied.
+    let needs_day = match body {
+        protocol::EntryBody::Sale(s) => s.business_day.is_none(),
+        protocol::EntryBody::Refund(r) => r.business_day.is_none(),
+        _ => false,
+    };
+    let mut body = std::borrow::Cow::Borrowed(body);
+    if needs_day {
+        match body.to_mut() {
+            protocol::EntryBody::Sale(s) => {
+                s.business_day = conn
+                    .q_row(
+                        "SELECT business_day FROM orders WHERE id = ?1",
+                        [order_id],
+                        |r| r.get(0),
+                    )
+                    .optional()?
+                    .flatten();
+            }
+            protocol::EntryBody::Refund(r) => {
+                let kept: Option<String> = conn
+                    .q_row(
+                        "SELECT business_day FROM refunds WHERE id = ?1",
+                        [entry_id.to_string()],
+                        |r| r.get(0),
+                    )
+                    .optional()?
+                    .flatten();
+                r.business_day = Some(match kept {
+                    Some(day) => day,
+                    None => super::trading_day(conn, r.at)?,
+                });
+            }
+            _ => {}
         }
-        protocol::EntryBody::Refund(r) if r.business_day.is_none() => {
-            let kept: Option<String> = conn
-                .q_row(
-                    "SELECT business_day FROM refunds WHERE id = ?1",
-                    [entry_id.to_string()],
-                    |r| r.get(0),
-                )
-                .optional()?
-                .flatten();
-            r.business_day = Some(match kept {
-                Some(day) => day,
-                None => super::trading_day(conn, r.at)?,
-            });
-        }
-        _ => {}
     }
     let body = serde_json::to_string(&body)
         .map_err(|e| crate::error::SiteError::Corrupt(format!("cannot encode entry: {e}")))?;
