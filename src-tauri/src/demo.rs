@@ -56,7 +56,19 @@ mod tests {
             assert!(!status.leases.is_empty(), "the demo terminal leases seats");
         }
         let site = start(dir.path()).await.unwrap();
-        let token = site.login("1111").unwrap().token;
+        let token = site
+            .login(Some("dxb-marina-cashier"), "1111")
+            .unwrap()
+            .token;
+        site::commands::shift_open(
+            &site,
+            site::api::ShiftOpenArgs {
+                token: token.clone(),
+                float_minor: 0,
+            },
+        )
+        .await
+        .unwrap();
         let day = site.status().unwrap().business_day;
         let tomorrow = jiff::civil::Date::strptime("%Y-%m-%d", &day)
             .unwrap()

@@ -68,7 +68,7 @@ fn env() -> &'static Env {
         let started = std::time::Instant::now();
         let day = write_a_year(&dir.join("terminal").join("terminal.sqlite"));
         eprintln!("a year written in {:.1} s", started.elapsed().as_secs_f64());
-        let manager = site.staff_by_pin("3333").expect("manager");
+        let manager = site.staff_by_pin("333333").expect("manager");
         let report = site.x_day_report(&manager, Some(&day)).expect("report");
         assert_eq!(report.totals.orders as usize, ORDERS_PER_DAY);
         Env {

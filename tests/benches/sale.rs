@@ -118,6 +118,7 @@ fn env() -> &'static Env {
         site.set_printer(&format!("tcp:127.0.0.1:{}", e2e::free_port()), None)
             .expect("printer");
         let cashier = site.staff_by_pin("1111").expect("cashier");
+        site.open_shift(&cashier, 0).expect("shift");
 
         let mut leased = Vec::new();
         for lease in site.status().expect("status").leases {

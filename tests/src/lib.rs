@@ -188,8 +188,15 @@ impl Terminal {
         String::from_utf8_lossy(&out.stderr).trim().to_string()
     }
 
-    /// Initialises against `central` as `terminal` of `site`.
+    /// Initialises against `central` as `terminal` of `site`, with the demo
+    /// cashier's shift open (sales need one).
     pub fn init(&self, central: &Central, site: &str, terminal: &str) {
+        self.init_without_shift(central, site, terminal);
+        self.json(&["shift", "open", "--float", "0", "--pin", "1111", "--json"]);
+    }
+
+    /// Initialises like [`Terminal::init`] but opens no shift.
+    pub fn init_without_shift(&self, central: &Central, site: &str, terminal: &str) {
         let out = self.run(&[
             "init",
             "--central",

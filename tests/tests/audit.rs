@@ -2,14 +2,16 @@
 //! them and who approved them, the trail is a manager's to read, and `audit
 //! verify` detects an entry edited, deleted or cut off the end.
 
-use e2e::demo_terminal;
+use e2e::{Central, Terminal};
 use rusqlite::Connection;
 use serde_json::Value;
 
 #[test]
 fn sensitive_actions_are_chained_and_tampering_is_detected() {
     let dir = tempfile::tempdir().unwrap();
-    let (_central, t) = demo_terminal(dir.path());
+    let _central = Central::start(dir.path());
+    let t = Terminal::new(dir.path().join("t1"));
+    t.init_without_shift(&_central, "dxb-marina", "dxb-marina-t1");
     let show = t.show_id_on("Screen 2");
 
     t.json(&["shift", "open", "--float", "200", "--pin", "1111", "--json"]);
@@ -25,14 +27,14 @@ fn sensitive_actions_are_chained_and_tampering_is_detected() {
         "--reason",
         "Guests of the manager",
         "--supervisor-pin",
-        "3333",
+        "333333",
         "--pin",
         "1111",
         "--json",
     ]);
     let order = comp["order_id"].as_str().unwrap().to_string();
     t.json(&[
-        "reprint", "--order", &order, "--seat", "D-1", "--pin", "2222", "--json",
+        "reprint", "--order", &order, "--seat", "D-1", "--pin", "222222", "--json",
     ]);
     t.json(&[
         "shift",
@@ -45,7 +47,7 @@ fn sensitive_actions_are_chained_and_tampering_is_detected() {
     ]);
 
     // A manager reads it: who, what, approved by whom, newest first.
-    let rows = t.json(&["audit", "list", "--pin", "3333", "--json"]);
+    let rows = t.json(&["audit", "list", "--pin", "333333", "--json"]);
     let rows = rows.as_array().unwrap();
     let actions: Vec<&str> = rows.iter().map(|r| r["action"].as_str().unwrap()).collect();
     assert_eq!(
@@ -64,7 +66,7 @@ fn sensitive_actions_are_chained_and_tampering_is_detected() {
     assert_eq!(rows[1]["approved_by"], "dxb-marina-supervisor");
     assert_eq!(rows[0]["terminal_id"], "dxb-marina-t1");
     // Nobody else does.
-    let err = t.fails(&["audit", "list", "--pin", "2222"]);
+    let err = t.fails(&["audit", "list", "--pin", "222222"]);
     assert!(err.contains("not_allowed"), "{err}");
 
     let verify = |t: &e2e::Terminal| {
@@ -141,7 +143,9 @@ fn sensitive_actions_are_chained_and_tampering_is_detected() {
         "{v}"
     );
     // More actions after the newest entry went do not hide the gap.
-    t.json(&["shift", "open", "--float", "100", "--pin", "2222", "--json"]);
+    t.json(&[
+        "shift", "open", "--float", "100", "--pin", "222222", "--json",
+    ]);
     let (code, v) = verify(&t);
     assert_eq!(code, Some(2), "{v}");
     assert!(

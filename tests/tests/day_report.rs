@@ -19,7 +19,7 @@ struct Counter {
 
 impl Counter {
     fn token(&self, pin: &str) -> String {
-        self.site.login(pin).unwrap().token
+        self.site.login(None, pin).unwrap().token
     }
 
     fn sell(
@@ -70,7 +70,8 @@ impl Counter {
                 &self.site,
                 ShiftCloseArgs {
                     token: self.token(pin),
-                    counted_minor: counted,
+                    counts: None,
+                    counted_minor: Some(counted),
                 },
             ))
             .unwrap();
@@ -175,14 +176,16 @@ fn day_reports_add_up_to_the_fils_across_shifts_and_the_cutoff() {
                 seats: vec!["H-2".into()],
                 reason: "customer unwell".into(),
                 card_reference: None,
-                approval: Some(Approval { pin: "2222".into() }),
+                approval: Some(Approval {
+                    pin: "222222".into(),
+                }),
             },
         ))
         .unwrap();
     assert_eq!(refund.quote.amount_minor, 5_500);
 
     // Day 1: as sold; its refund counts on day 2.
-    let x1 = c.day("2222", &d1);
+    let x1 = c.day("222222", &d1);
     assert_eq!(x1["kind"], "x");
     assert_eq!(x1["decimals"], 3);
     let t = &x1["totals"];
@@ -223,7 +226,7 @@ fn day_reports_add_up_to_the_fils_across_shifts_and_the_cutoff() {
     assert_eq!(x1["shifts"].as_array().unwrap().len(), 1);
 
     // Day 2: one sale, one refund of day 1's ticket.
-    let x2 = c.day("3333", &d2);
+    let x2 = c.day("333333", &d2);
     let t = &x2["totals"];
     assert_eq!(
         (t["orders"].as_u64(), t["tickets"].as_u64()),
@@ -275,48 +278,54 @@ fn day_reports_add_up_to_the_fils_across_shifts_and_the_cutoff() {
         ))
         .unwrap_err();
     assert_eq!(err.code(), "not_allowed");
-    assert_eq!(c.close("2222", &d1).unwrap_err().code(), "not_allowed");
+    assert_eq!(c.close("222222", &d1).unwrap_err().code(), "not_allowed");
     // A day not begun does not close.
     let d3 = day2.tomorrow().unwrap().to_string();
-    assert_eq!(c.close("3333", &d3).unwrap_err().code(), "day.not_begun");
+    assert_eq!(c.close("333333", &d3).unwrap_err().code(), "day.not_begun");
     // Shift 2, opened on day 2, does not hold day 1 back.
-    let z1 = c.close("3333", &d1).unwrap();
+    let z1 = c.close("333333", &d1).unwrap();
     assert_eq!(
         (z1["kind"].as_str(), z1["number"].as_u64()),
         (Some("z"), Some(1))
     );
     assert_eq!(z1["totals"], x1["totals"]);
     assert_eq!(
-        c.close("3333", &d1).unwrap_err().code(),
+        c.close("333333", &d1).unwrap_err().code(),
         "day.already_closed"
     );
     // It holds day 2: its cash is not counted yet.
-    assert_eq!(c.close("3333", &d2).unwrap_err().code(), "day.shifts_open");
+    assert_eq!(
+        c.close("333333", &d2).unwrap_err().code(),
+        "day.shifts_open"
+    );
     c.shift_close("1111", 10_000);
-    let z2 = c.close("3333", &d2).unwrap();
+    let z2 = c.close("333333", &d2).unwrap();
     assert_eq!(z2["number"], 2);
     // A sale now (still day 2 by the clock) is dated to day 3: day 2 is closed.
     c.shift_open("1111", 0);
     c.sell("1111", &show, &["H-5"], "child", 4_000);
-    let x2_again = c.day("3333", &d2);
+    let x2_again = c.day("333333", &d2);
     assert_eq!(x2_again["totals"], x2["totals"]);
-    assert_eq!(c.day("3333", &d3)["totals"]["sales_minor"], 4_000);
+    assert_eq!(c.day("333333", &d3)["totals"]["sales_minor"], 4_000);
     assert_eq!(c.site.status().unwrap().trading_day, d3);
     // Days close in order from the first Z report on: two days later, day 3
     // (with that sale) closes before day 4, and none is skipped.
     c.clock.set(after + jiff::SignedDuration::from_hours(48));
     let d4 = day2.tomorrow().unwrap().tomorrow().unwrap().to_string();
-    assert_eq!(c.close("3333", &d4).unwrap_err().code(), "day.earlier_open");
+    assert_eq!(
+        c.close("333333", &d4).unwrap_err().code(),
+        "day.earlier_open"
+    );
     c.shift_close("1111", 4_000);
-    assert_eq!(c.close("3333", &d3).unwrap()["number"], 3);
+    assert_eq!(c.close("333333", &d3).unwrap()["number"], 3);
     // A day without sales closes too, numbered on.
-    assert_eq!(c.close("3333", &d4).unwrap()["number"], 4);
+    assert_eq!(c.close("333333", &d4).unwrap()["number"], 4);
     // The kept Z report reads back as closed.
     let kept =
         c.rt.block_on(site::commands::day_z_report(
             &c.site,
             DayArgs {
-                token: c.token("2222"),
+                token: c.token("222222"),
                 day: Some(d1.clone()),
             },
         ))
@@ -328,7 +337,7 @@ fn day_reports_add_up_to_the_fils_across_shifts_and_the_cutoff() {
         c.rt.block_on(site::commands::day_report_file(
             &c.site,
             DayFileArgs {
-                token: c.token("3333"),
+                token: c.token("333333"),
                 kind: "z".into(),
                 day: Some(d1.clone()),
                 format: "csv".into(),
@@ -359,7 +368,7 @@ fn day_reports_add_up_to_the_fils_across_shifts_and_the_cutoff() {
         c.rt.block_on(site::commands::day_report_file(
             &c.site,
             DayFileArgs {
-                token: c.token("3333"),
+                token: c.token("333333"),
                 kind: "z".into(),
                 day: Some(d1.clone()),
                 format: "pdf".into(),
@@ -419,22 +428,34 @@ fn the_cli_writes_day_reports_as_json_csv_and_pdf() {
     let err = t.fails(&["report", "x", "--pin", "1111"]);
     assert!(err.contains("supervisor or a manager"), "{err}");
     let x: Value =
-        serde_json::from_slice(&t.run(&["report", "x", "--pin", "2222"]).stdout).unwrap();
+        serde_json::from_slice(&t.run(&["report", "x", "--pin", "222222"]).stdout).unwrap();
     assert_eq!(x["totals"]["sales_minor"], 7_500);
     let day = x["business_day"].as_str().unwrap().to_string();
     let csv = String::from_utf8(
-        t.run(&["report", "x", "--format", "csv", "--pin", "2222"])
+        t.run(&["report", "x", "--format", "csv", "--pin", "222222"])
             .stdout,
     )
     .unwrap();
     assert!(csv.starts_with("\u{feff}section,item,"), "{csv}");
     assert!(csv.contains("totals,sales,,,1,1,75.00,AED"), "{csv}");
-    let err = t.fails(&["report", "x", "--format", "pdf", "--pin", "2222"]);
+    let err = t.fails(&["report", "x", "--format", "pdf", "--pin", "222222"]);
     assert!(err.contains("--out"), "{err}");
 
     // Z closes the day once; asked again, it gives the kept report.
-    let err = t.fails(&["report", "z", "--pin", "2222"]);
+    let err = t.fails(&["report", "z", "--pin", "222222"]);
     assert!(err.contains("only a manager"), "{err}");
+    // Not while the cashier's drawer is uncounted.
+    let err = t.fails(&["report", "z", "--pin", "333333"]);
+    assert!(err.contains("day.shifts_open"), "{err}");
+    t.json(&[
+        "shift",
+        "close",
+        "--counted",
+        "75",
+        "--pin",
+        "1111",
+        "--json",
+    ]);
     let pdf = dir.path().join("z.pdf");
     let out = t.run(&[
         "report",
@@ -444,7 +465,7 @@ fn the_cli_writes_day_reports_as_json_csv_and_pdf() {
         "--out",
         pdf.to_str().unwrap(),
         "--pin",
-        "3333",
+        "333333",
     ]);
     assert!(
         out.status.success(),
@@ -453,7 +474,7 @@ fn the_cli_writes_day_reports_as_json_csv_and_pdf() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("closed business day"));
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
-    let out = t.run(&["report", "z", "--day", &day, "--pin", "3333"]);
+    let out = t.run(&["report", "z", "--day", &day, "--pin", "333333"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("was closed by Z report 1"));
     let z: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
@@ -461,14 +482,15 @@ fn the_cli_writes_day_reports_as_json_csv_and_pdf() {
         (Some(1), Some(7_500))
     );
     // Asked again without a day, it gives the kept report: it never closes a day not begun.
-    let out = t.run(&["report", "z", "--pin", "3333"]);
+    let out = t.run(&["report", "z", "--pin", "333333"]);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("was closed by Z report 1"));
-    // The next sale belongs to the next business day.
+    // The next sale, in a new shift, belongs to the next business day.
+    t.json(&["shift", "open", "--float", "0", "--pin", "1111", "--json"]);
     t.json(&[
         "sell",
         "--showtime",
@@ -482,7 +504,7 @@ fn the_cli_writes_day_reports_as_json_csv_and_pdf() {
         "--json",
     ]);
     let x: Value =
-        serde_json::from_slice(&t.run(&["report", "x", "--pin", "2222"]).stdout).unwrap();
+        serde_json::from_slice(&t.run(&["report", "x", "--pin", "222222"]).stdout).unwrap();
     assert_ne!(x["business_day"], day.as_str());
     assert_eq!(x["totals"]["sales_minor"], 7_500);
 }
@@ -542,6 +564,7 @@ fn the_site_day_report_adds_every_terminal_and_the_web_and_names_what_is_missing
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    t2.json(&["shift", "open", "--float", "0", "--pin", "1111", "--json"]);
     let show = t1.show_id_on("Screen 1 IMAX");
     let sell = |t: &e2e::Terminal, seats: &str, pay: &str| {
         t.json(&[
@@ -572,7 +595,7 @@ fn the_site_day_report_adds_every_terminal_and_the_web_and_names_what_is_missing
         "--pin",
         "1111",
         "--approve",
-        "2222",
+        "222222",
         "--json",
     ]);
     assert_eq!(refund["quote"]["amount_minor"], 7_500, "{refund}");
@@ -592,9 +615,9 @@ fn the_site_day_report_adds_every_terminal_and_the_web_and_names_what_is_missing
     assert_eq!(t2.json(&["status", "--json"])["queue_depth"], 1);
 
     let x1: Value =
-        serde_json::from_slice(&t1.run(&["report", "x", "--pin", "2222"]).stdout).unwrap();
+        serde_json::from_slice(&t1.run(&["report", "x", "--pin", "222222"]).stdout).unwrap();
     let x2: Value =
-        serde_json::from_slice(&t2.run(&["report", "x", "--pin", "2222"]).stdout).unwrap();
+        serde_json::from_slice(&t2.run(&["report", "x", "--pin", "222222"]).stdout).unwrap();
     let day = x1["business_day"].as_str().unwrap().to_string();
     let site: Value = serde_json::from_slice(&site_report(&central, &day, "json", None)).unwrap();
     assert_eq!(site["kind"], "site");
@@ -710,7 +733,7 @@ fn a_void_takes_an_approver_and_a_reason_and_shows_in_the_day_report() {
     .unwrap();
     rt.block_on(site.init(&central.url, "dxb-marina", "dxb-marina-t1"))
         .unwrap();
-    let cashier = site.login("1111").unwrap().token;
+    let cashier = site.login(None, "1111").unwrap().token;
     let void = |approval: Option<&str>, reason: &str, total: i64| {
         rt.block_on(site::commands::void_order(
             &site,
@@ -732,24 +755,24 @@ fn a_void_takes_an_approver_and_a_reason_and_shows_in_the_day_report() {
         void(Some("1111"), "changed mind", 15_000)
             .unwrap_err()
             .code(),
-        "not_allowed"
+        "wrong_pin"
     );
     assert_eq!(
-        void(Some("2222"), "  ", 15_000).unwrap_err().code(),
+        void(Some("222222"), "  ", 15_000).unwrap_err().code(),
         "invalid_input"
     );
     assert_eq!(
-        void(Some("2222"), "changed mind", -1).unwrap_err().code(),
+        void(Some("222222"), "changed mind", -1).unwrap_err().code(),
         "invalid_input"
     );
-    let done = void(Some("2222"), "customer changed their mind", 15_000).unwrap();
+    let done = void(Some("222222"), "customer changed their mind", 15_000).unwrap();
     assert!(
         done.reference.starts_with('V') && done.reference.len() == 9,
         "{done:?}"
     );
     assert!(done.approved_by.contains("Supervisor"), "{done:?}");
 
-    let manager = site.login("3333").unwrap().token;
+    let manager = site.login(None, "333333").unwrap().token;
     let report = rt
         .block_on(site::commands::day_report(
             &site,

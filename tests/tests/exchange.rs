@@ -36,6 +36,16 @@ fn an_upgrade_pays_the_difference_and_a_downgrade_gets_it_back_the_way_it_was_pa
     let (central, t) = demo_terminal(dir.path());
     let imax = t.show_id_on("Screen 1 IMAX");
     let vip = t.show_id_on("Screen 3 VIP");
+    // The fixture opened a shift with no float: this test counts its own.
+    t.json(&[
+        "shift",
+        "close",
+        "--counted",
+        "0",
+        "--pin",
+        "1111",
+        "--json",
+    ]);
     t.json(&["shift", "open", "--float", "100", "--pin", "1111", "--json"]);
     let sale = t.json(&[
         "sell",
@@ -93,7 +103,7 @@ fn an_upgrade_pays_the_difference_and_a_downgrade_gets_it_back_the_way_it_was_pa
         "--pin",
         "1111",
         "--approve",
-        "2222",
+        "222222",
     ]);
     assert!(err.contains("short_tender"), "{err}");
     assert_eq!(
@@ -120,7 +130,7 @@ fn an_upgrade_pays_the_difference_and_a_downgrade_gets_it_back_the_way_it_was_pa
         "--pin",
         "1111",
         "--approve",
-        "2222",
+        "222222",
         "--json",
     ]);
     let total = up["sale"]["total_minor"].as_i64().unwrap();
@@ -175,7 +185,7 @@ fn an_upgrade_pays_the_difference_and_a_downgrade_gets_it_back_the_way_it_was_pa
         "--reason",
         "a child's ticket instead",
         "--pin",
-        "2222",
+        "222222",
         "--json",
     ]);
     let total = down["sale"]["total_minor"].as_i64().unwrap();
@@ -188,7 +198,7 @@ fn an_upgrade_pays_the_difference_and_a_downgrade_gets_it_back_the_way_it_was_pa
     assert_eq!(central.seat_state(&screen2, &child), "sold");
     // Nothing left of the first order.
     let err = t.fails(&[
-        "refund", "--order", &order, "--reason", "x", "--pin", "2222",
+        "refund", "--order", &order, "--reason", "x", "--pin", "222222",
     ]);
     assert!(err.contains("refund.nothing_left"), "{err}");
 }
@@ -215,7 +225,7 @@ fn money_back_to_a_card_needs_the_card_terminals_reference() {
     let child = free_seats(&t, &screen2, 1).remove(0);
     let to = format!("{screen2}:{child}:child");
     let err = t.fails(&[
-        "exchange", "--order", &order, "--to", &to, "--reason", "child", "--pin", "2222",
+        "exchange", "--order", &order, "--to", &to, "--reason", "child", "--pin", "222222",
     ]);
     assert!(err.contains("refund.card_reference_needed"), "{err}");
     assert_eq!(
@@ -235,7 +245,7 @@ fn money_back_to_a_card_needs_the_card_terminals_reference() {
         "--reason",
         "child",
         "--pin",
-        "2222",
+        "222222",
         "--json",
     ]);
     assert!(done["card_back_minor"].as_i64().unwrap() > 0, "{done}");

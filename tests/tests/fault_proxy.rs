@@ -34,6 +34,7 @@ fn rig(dir: &Path) -> (Central, FaultProxy, Terminal) {
         "init through the proxy failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    t.json(&["shift", "open", "--float", "0", "--pin", "1111", "--json"]);
     (central, proxy, t)
 }
 
@@ -94,7 +95,7 @@ fn sell(t: &Terminal, show: &str, seats: &[&str], override_pin: bool) -> Value {
         "--json",
     ];
     if override_pin {
-        args.extend(["--override-pin", "3333"]);
+        args.extend(["--override-pin", "333333"]);
     }
     t.json(&args)
 }

@@ -202,7 +202,7 @@ fn one_order_for_two_showtimes_and_two_ticket_types_is_paid_once() {
         "--order",
         sale["order_ref"].as_str().unwrap(),
         "--pin",
-        "2222",
+        "222222",
         "--json",
     ]);
     let reprinted: Vec<String> = reprint
@@ -239,7 +239,7 @@ fn one_order_for_two_showtimes_and_two_ticket_types_is_paid_once() {
             "--reason",
             "wobbly seat",
             "--pin",
-            "2222",
+            "222222",
             "--json",
         ]);
         args
@@ -348,7 +348,7 @@ fn offline_an_order_over_two_showtimes_sells_on_leased_seats_only() {
         &imax_leased[0],
         &[&unleased],
         "cash:500",
-        &["--id-checked", "--override-pin", "3333"],
+        &["--id-checked", "--override-pin", "333333"],
     ));
     assert!(err.contains("override_one_showtime"), "{err}");
     assert_eq!(t.count("orders"), before, "nothing written");
@@ -394,7 +394,10 @@ fn a_terminal_from_before_api_1_2_learns_centrals_version_at_its_next_sync() {
         conn.execute("DELETE FROM config WHERE key = 'central_api_version'", [])
             .unwrap();
         conn.execute_batch(
-            "DROP TABLE z_reports;
+            "DROP TABLE cash_movements;
+             DROP TABLE pin_failures;
+             ALTER TABLE shifts DROP COLUMN counted_detail;
+             DROP TABLE z_reports;
              DROP INDEX orders_business_day;
              DROP INDEX payments_business_day;
              DROP INDEX payments_order;

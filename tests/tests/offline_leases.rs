@@ -116,10 +116,11 @@ fn leased_seats_sell_offline_and_overrides_become_tasks_that_resolve() {
     let err =
         String::from_utf8_lossy(&sell(&t, &show, &free[0], &["--override-pin", "1111"]).stderr)
             .to_string();
-    assert!(err.contains("not_allowed"), "{err}");
-    let reseat_me = sold(&t, &show, &free[0], &["--override-pin", "3333"]);
+    // A cashier's PIN is no approver's.
+    assert!(err.contains("wrong_pin"), "{err}");
+    let reseat_me = sold(&t, &show, &free[0], &["--override-pin", "333333"]);
     assert_eq!(reseat_me["secured_by"], "override");
-    let refund_me = sold(&t, &show, &free[1], &["--override-pin", "3333"]);
+    let refund_me = sold(&t, &show, &free[1], &["--override-pin", "333333"]);
     assert_eq!(t.json(&["status", "--json"])["queue_depth"], 3);
 
     // Meanwhile the web sold those two seats at central.
@@ -170,7 +171,7 @@ fn leased_seats_sell_offline_and_overrides_become_tasks_that_resolve() {
         "--action",
         "reseat",
         "--pin",
-        "2222",
+        "222222",
         "--json",
     ]);
     assert_eq!(done["state"], "reseated", "{done}");
@@ -187,7 +188,7 @@ fn leased_seats_sell_offline_and_overrides_become_tasks_that_resolve() {
         "--action",
         "refund",
         "--pin",
-        "2222",
+        "222222",
         "--json",
     ]);
     assert_eq!(done["state"], "refunded", "{done}");
@@ -219,7 +220,7 @@ fn leased_seats_sell_offline_and_overrides_become_tasks_that_resolve() {
         "--action",
         "refund",
         "--pin",
-        "2222",
+        "222222",
     ]);
     assert!(err.contains("already refunded"), "{err}");
 }

@@ -259,10 +259,11 @@ fn a_price_override_needs_a_supervisor_and_a_reason() {
                 "--supervisor-pin",
                 "1111",
             ][..],
-            "not_allowed",
+            // Only approvers' PINs are tried: a cashier's is none of them.
+            "wrong_pin",
         ),
         (
-            &["--price", "30", "--supervisor-pin", "2222"][..],
+            &["--price", "30", "--supervisor-pin", "222222"][..],
             "invalid_input",
         ),
         (
@@ -272,7 +273,7 @@ fn a_price_override_needs_a_supervisor_and_a_reason() {
                 "--reason",
                 "   ",
                 "--supervisor-pin",
-                "2222",
+                "222222",
             ][..],
             "invalid_input",
         ),
@@ -302,7 +303,7 @@ fn a_price_override_needs_a_supervisor_and_a_reason() {
         "--reason",
         &long,
         "--supervisor-pin",
-        "2222",
+        "222222",
     ]);
     assert!(
         err.contains("invalid_input") && err.contains("120"),
@@ -324,7 +325,7 @@ fn a_price_override_needs_a_supervisor_and_a_reason() {
         (&["--price", "0"][..], "override.below_floor"),
     ] {
         let mut extra = extra.to_vec();
-        extra.extend(["--reason", "Broken armrest", "--supervisor-pin", "2222"]);
+        extra.extend(["--reason", "Broken armrest", "--supervisor-pin", "222222"]);
         let err = fails(&extra);
         assert!(err.contains(code), "{extra:?}: want {code}, got {err}");
     }
@@ -335,7 +336,7 @@ fn a_price_override_needs_a_supervisor_and_a_reason() {
         "--supervisor-pin",
         "1111",
     ]);
-    assert!(err.contains("not_allowed"), "a cashier cannot comp: {err}");
+    assert!(err.contains("wrong_pin"), "a cashier cannot comp: {err}");
     assert_eq!(
         t.count("orders"),
         orders,
@@ -349,7 +350,7 @@ fn a_price_override_needs_a_supervisor_and_a_reason() {
         "--reason",
         "Broken armrest",
         "--supervisor-pin",
-        "2222",
+        "222222",
     ]);
     let sale = t.json(&args.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(sale["total_minor"], 6_000, "{sale}");
@@ -430,7 +431,7 @@ fn a_price_override_needs_a_supervisor_and_a_reason() {
         "--reason",
         "Guest of the manager",
         "--supervisor-pin",
-        "3333",
+        "333333",
     ]);
     let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
     let seats = args.iter().position(|a| *a == "E-7,E-8").unwrap();

@@ -96,7 +96,7 @@ fn a_printer_that_dies_mid_job_leaves_the_sale_and_gets_a_marked_reprint() {
     ]);
     assert!(err.contains("not_allowed"), "{err}");
     t.json(&[
-        "reprint", "--order", &order, "--seat", "E-7", "--pin", "2222", "--json",
+        "reprint", "--order", &order, "--seat", "E-7", "--pin", "222222", "--json",
     ]);
     let jobs = printer.wait_for_jobs(6, Duration::from_secs(10));
     let reprint = text_of(&jobs[5].bytes);

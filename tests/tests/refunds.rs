@@ -80,12 +80,12 @@ fn a_partial_card_refund_frees_the_seat_and_voids_its_ticket_at_every_door() {
     assert!(err.contains("not_allowed"), "{err}");
     let err = t1.fails(&refund(
         &order,
-        &["--seats", "K-2", "--reason", " ", "--pin", "2222"],
+        &["--seats", "K-2", "--reason", " ", "--pin", "222222"],
     ));
     assert!(err.contains("invalid_input"), "{err}");
     let err = t1.fails(&refund(
         &order,
-        &["--seats", "K-9", "--reason", "x", "--pin", "2222"],
+        &["--seats", "K-9", "--reason", "x", "--pin", "222222"],
     ));
     assert!(
         err.contains("refund.not_a_ticket") && err.contains("K-9"),
@@ -94,7 +94,14 @@ fn a_partial_card_refund_frees_the_seat_and_voids_its_ticket_at_every_door() {
     // Card money goes back to the card: the card terminal's reference first.
     let err = t1.fails(&refund(
         &order,
-        &["--seats", "K-2", "--reason", "wrong film", "--pin", "2222"],
+        &[
+            "--seats",
+            "K-2",
+            "--reason",
+            "wrong film",
+            "--pin",
+            "222222",
+        ],
     ));
     assert!(err.contains("refund.card_reference_needed"), "{err}");
     assert_eq!(central.seat_state(&show, "K-2"), "sold", "nothing changed");
@@ -112,7 +119,7 @@ fn a_partial_card_refund_frees_the_seat_and_voids_its_ticket_at_every_door() {
             "--pin",
             "1111",
             "--approve",
-            "2222",
+            "222222",
             "--json",
         ],
     ));
@@ -159,7 +166,7 @@ fn a_partial_card_refund_frees_the_seat_and_voids_its_ticket_at_every_door() {
     // Twice is refused; the rest goes in one go.
     let err = t1.fails(&refund(
         &order,
-        &["--seats", "K-2", "--reason", "again", "--pin", "2222"],
+        &["--seats", "K-2", "--reason", "again", "--pin", "222222"],
     ));
     assert!(err.contains("refund.already_refunded"), "{err}");
     let rest = t1.json(&refund(
@@ -170,7 +177,7 @@ fn a_partial_card_refund_frees_the_seat_and_voids_its_ticket_at_every_door() {
             "--card-reference",
             "RF-9002",
             "--pin",
-            "3333",
+            "333333",
             "--json",
         ],
     ));
@@ -178,7 +185,7 @@ fn a_partial_card_refund_frees_the_seat_and_voids_its_ticket_at_every_door() {
     assert_eq!(rest["synced"], true);
     assert_eq!(central.seat_state(&show, "K-1"), "free");
     assert_eq!(central.seat_state(&show, "K-3"), "free");
-    let err = t1.fails(&refund(&order, &["--reason", "again", "--pin", "2222"]));
+    let err = t1.fails(&refund(&order, &["--reason", "again", "--pin", "222222"]));
     assert!(err.contains("refund.nothing_left"), "{err}");
 
     // Found again by reference, by card code and by seat, with what happened.
@@ -203,7 +210,7 @@ fn a_partial_card_refund_frees_the_seat_and_voids_its_ticket_at_every_door() {
         assert_eq!(states, ["refunded"; 3], "{query:?}");
     }
     // Audited, each with its approver.
-    let audit = t1.json(&["audit", "list", "--pin", "3333", "--json"]);
+    let audit = t1.json(&["audit", "list", "--pin", "333333", "--json"]);
     let refunds: Vec<&Value> = audit
         .as_array()
         .unwrap()
@@ -224,6 +231,16 @@ fn offline_and_queued_cash_refunds_reach_central_once_and_leave_the_drawer_right
     let dir = tempfile::tempdir().unwrap();
     let (mut central, t) = demo_terminal(dir.path());
     let show = t.show_id_on("Screen 1 IMAX");
+    // The fixture opened a shift with no float: this test counts its own.
+    t.json(&[
+        "shift",
+        "close",
+        "--counted",
+        "0",
+        "--pin",
+        "1111",
+        "--json",
+    ]);
     t.json(&["shift", "open", "--float", "500", "--pin", "1111", "--json"]);
     // Leased seats sell while central is away.
     let leased: Vec<String> = t
@@ -265,7 +282,7 @@ fn offline_and_queued_cash_refunds_reach_central_once_and_leave_the_drawer_right
         "--pin",
         "1111",
         "--approve",
-        "2222",
+        "222222",
         "--json",
     ]);
     assert_eq!(done["synced"], false);
@@ -287,9 +304,12 @@ fn offline_and_queued_cash_refunds_reach_central_once_and_leave_the_drawer_right
     );
     assert_eq!(t.json(&["status", "--json"])["queue_depth"], 2);
 
-    // The drawer: float 500 + 150 taken - 75 paid back.
+    // The drawer: float 500 + 150 taken - 75 paid back (the cashier's X
+    // report is blind; the supervisor's shows it).
     let x = t.json(&["shift", "report", "--pin", "1111", "--json"]);
     assert_eq!(x["cash_minor"], 7_500, "{x}");
+    assert!(x["expected_cash_minor"].is_null(), "{x}");
+    let x = t.json(&["shift", "report", "--pin", "222222", "--json"]);
     assert_eq!(x["expected_cash_minor"], 57_500, "{x}");
 
     // Back online: sale then refund, each applied once.
@@ -374,7 +394,7 @@ fn a_ticket_let_in_at_one_door_is_refused_at_the_next_once_the_void_list_syncs()
         "--reason",
         "left early",
         "--pin",
-        "2222",
+        "222222",
     ]);
     assert!(
         err.contains("not_allowed") && err.contains("manager"),
@@ -389,7 +409,7 @@ fn a_ticket_let_in_at_one_door_is_refused_at_the_next_once_the_void_list_syncs()
         "--reason",
         "left early",
         "--pin",
-        "3333",
+        "333333",
         "--json",
     ]);
     assert_eq!(done["approved_by"], "Demo Manager");
@@ -421,18 +441,20 @@ fn an_offline_override_sale_is_refunded_only_once_central_confirmed_it() {
         "--pin",
         "1111",
         "--override-pin",
-        "3333",
+        "333333",
         "--json",
     ]);
     assert_eq!(sale["secured_by"], "override");
     let order = sale["order_ref"].as_str().unwrap();
     // It may still come back a conflict: no refund until central has it.
-    let err = t.fails(&["refund", "--order", order, "--reason", "x", "--pin", "3333"]);
+    let err = t.fails(&[
+        "refund", "--order", order, "--reason", "x", "--pin", "333333",
+    ]);
     assert!(err.contains("refund.override_pending"), "{err}");
     central.restart();
     assert!(t.run(&["sync"]).status.success());
     let done = t.json(&[
-        "refund", "--order", order, "--reason", "x", "--pin", "3333", "--json",
+        "refund", "--order", order, "--reason", "x", "--pin", "333333", "--json",
     ]);
     assert_eq!(done["synced"], true);
     assert_eq!(central.seat_state(&show, &unleased), "free");

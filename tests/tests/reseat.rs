@@ -53,7 +53,7 @@ fn a_supervisor_reseats_with_a_change_slip_and_a_new_ticket() {
         "--reason",
         "broken seat",
         "--pin",
-        "2222",
+        "222222",
     ]);
     assert!(err.contains("seat_unavailable"), "{err}");
     // A wheelchair place goes only to a customer who had one.
@@ -77,7 +77,7 @@ fn a_supervisor_reseats_with_a_change_slip_and_a_new_ticket() {
         "--reason",
         "broken seat",
         "--pin",
-        "2222",
+        "222222",
     ]);
     assert!(err.contains("seat.wheelchair_unconfirmed"), "{err}");
     let err = t.fails(&[
@@ -91,7 +91,7 @@ fn a_supervisor_reseats_with_a_change_slip_and_a_new_ticket() {
         "--reason",
         "broken seat",
         "--pin",
-        "2222",
+        "222222",
     ]);
     assert!(err.contains("not a seat of this order"), "{err}");
 
@@ -106,7 +106,7 @@ fn a_supervisor_reseats_with_a_change_slip_and_a_new_ticket() {
         "--reason",
         "broken seat",
         "--pin",
-        "2222",
+        "222222",
         "--json",
     ]);
     assert_eq!(done["synced"], true);

@@ -37,7 +37,15 @@ impl Counter {
         .unwrap();
         rt.block_on(site.init(&central.url, "dxb-marina", "dxb-marina-t1"))
             .unwrap();
-        let token = site.login("1111").unwrap().token;
+        let token = site.login(None, "1111").unwrap().token;
+        rt.block_on(site::commands::shift_open(
+            &site,
+            site::api::ShiftOpenArgs {
+                token: token.clone(),
+                float_minor: 0,
+            },
+        ))
+        .unwrap();
         let t = e2e::Terminal::new(dir.join("t1"));
         let show = t.show_id_on("Screen 2");
         Counter {

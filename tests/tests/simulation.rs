@@ -283,6 +283,7 @@ fn run_sim(cfg: SimConfig) -> Vec<String> {
                 "init {id}: {}",
                 String::from_utf8_lossy(&out.stderr)
             );
+            t.json(&["shift", "open", "--float", "0", "--pin", "1111", "--json"]);
             terms.push(SimTerminal { id, site: si, t });
         }
     }
@@ -372,7 +373,7 @@ fn run_sim(cfg: SimConfig) -> Vec<String> {
                     "--json",
                 ];
                 if override_sale {
-                    args.extend(["--override-pin", "3333"]);
+                    args.extend(["--override-pin", "333333"]);
                 }
                 if let Some(a) = &also_arg {
                     args.extend(["--also", a.as_str()]);

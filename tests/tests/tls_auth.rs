@@ -131,6 +131,7 @@ fn terminals_reach_central_over_tls_pinned_to_the_chain_ca_with_their_own_token(
     let t1 = Terminal::new(d.join("t1"));
     let out = init(&t1, &url, "dxb-marina-t1", Some(&ca), Some(&token_file));
     assert!(out.status.success(), "{}", stderr(&out));
+    t1.json(&["shift", "open", "--float", "0", "--pin", "1111", "--json"]);
     let show = t1.show_id_on("Screen 2");
     let sale = t1.json(&[
         "sell",

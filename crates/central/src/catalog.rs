@@ -246,6 +246,53 @@ impl CentralDb {
     }
 }
 
+impl CentralDb {
+    /// Changes a site's counter settings (`None` keeps a value) and returns
+    /// them; terminals learn them with their next catalog pull.
+    pub fn set_site_settings(
+        &self,
+        site_id: &str,
+        idle_lock_secs: Option<u32>,
+        session_hours: Option<u32>,
+    ) -> Result<protocol::SiteSettings> {
+        let bounded = |v: Option<u32>, r: std::ops::RangeInclusive<u32>, what: &str| match v {
+            Some(v) if !r.contains(&v) => Err(CentralError::BadRequest(format!(
+                "{what} is {} to {}",
+                r.start(),
+                r.end()
+            ))),
+            _ => Ok(()),
+        };
+        bounded(
+            idle_lock_secs,
+            protocol::SiteSettings::IDLE_LOCK_SECS,
+            "the idle lock",
+        )?;
+        bounded(
+            session_hours,
+            protocol::SiteSettings::SESSION_HOURS,
+            "the session lifetime",
+        )?;
+        self.write(|tx| {
+            site_info(tx, site_id)?;
+            let mut settings = site_settings(tx, site_id)?;
+            if let Some(v) = idle_lock_secs {
+                settings.idle_lock_secs = v;
+            }
+            if let Some(v) = session_hours {
+                settings.session_hours = v;
+            }
+            let json = serde_json::to_string(&settings).map_err(corrupt)?;
+            tx.execute(
+                "INSERT INTO site_settings (site_id, settings) VALUES (?1, ?2)
+                 ON CONFLICT (site_id) DO UPDATE SET settings = excluded.settings",
+                rusqlite::params![site_id, json],
+            )?;
+            Ok(settings)
+        })
+    }
+}
+
 fn site_info(conn: &Connection, site_id: &str) -> Result<SiteInfo> {
     let row = conn
         .query_row(

@@ -13,13 +13,13 @@ use domain::{Country, SeatArea, SeatKind};
 use jiff::Timestamp;
 use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 
 /// Demo PINs by role.
 pub const DEMO_PINS: [(&str, &str, &str); 3] = [
     ("cashier", "Demo Cashier", "1111"),
-    ("supervisor", "Demo Supervisor", "2222"),
-    ("manager", "Demo Manager", "3333"),
+    ("supervisor", "Demo Supervisor", "222222"),
+    ("manager", "Demo Manager", "333333"),
 ];
 
 const CHAIN: &str = "Boxoffice Cinemas";
@@ -247,6 +247,7 @@ pub fn seed(db: &CentralDb, now: Timestamp) -> Result<(), CentralError> {
 /// Adds the demo showtimes of the business day of `now` and the next one
 /// where they are missing, so a long-lived demo database always has shows.
 pub fn ensure_schedule(db: &CentralDb, now: Timestamp) -> Result<(), CentralError> {
+    refresh_demo_pins(db)?;
     db.write(|tx| {
         for site in &SITES {
             schedule_site(tx, site, now)?;
@@ -342,17 +343,77 @@ fn schedule_site(
 }
 
 fn demo_pin_hashes() -> Result<Vec<String>, CentralError> {
-    DEMO_PINS
-        .iter()
-        .map(|(_, _, pin)| {
-            let salt = SaltString::encode_b64(uuid::Uuid::new_v4().as_bytes())
-                .map_err(|e| CentralError::Hash(e.to_string()))?;
-            argon2::Argon2::default()
-                .hash_password(pin.as_bytes(), &salt)
-                .map(|h| h.to_string())
-                .map_err(|e| CentralError::Hash(e.to_string()))
+    DEMO_PINS.iter().map(|(_, _, pin)| hash_pin(pin)).collect()
+}
+
+/// Hashes a PIN with the chain's argon2id cost ([`domain::pin`]): one guess
+/// costs over 100 ms, since the hashes reach every counter.
+pub fn hash_pin(pin: &str) -> Result<String, CentralError> {
+    let salt = SaltString::encode_b64(uuid::Uuid::new_v4().as_bytes())
+        .map_err(|e| CentralError::Hash(e.to_string()))?;
+    let params = argon2::Params::new(
+        domain::pin::HASH_MEMORY_KIB,
+        domain::pin::HASH_PASSES,
+        domain::pin::HASH_LANES,
+        None,
+    )
+    .map_err(|e| CentralError::Hash(e.to_string()))?;
+    argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+        .hash_password(pin.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| CentralError::Hash(e.to_string()))
+}
+
+/// Whether a stored hash has the chain's cost.
+fn hash_is_strong(hash: &str) -> bool {
+    argon2::PasswordHash::new(hash)
+        .ok()
+        .and_then(|h| argon2::Params::try_from(&h).ok().map(|p| (h.algorithm, p)))
+        .is_some_and(|(alg, p)| {
+            alg.as_str() == "argon2id"
+                && p.m_cost() >= domain::pin::HASH_MEMORY_KIB
+                && p.t_cost() >= domain::pin::HASH_PASSES
         })
-        .collect()
+}
+
+/// A demo database from an older version has the demo staff's old, short
+/// PINs under cheap hashes: give them today's demo PINs and cost.
+fn refresh_demo_pins(db: &CentralDb) -> Result<(), CentralError> {
+    let stale: Vec<(String, usize)> = db.write(|tx| {
+        let mut stale = Vec::new();
+        for site in &SITES {
+            for (i, (role, _, _)) in DEMO_PINS.iter().enumerate() {
+                let id = format!("{}-{role}", site.id);
+                let hash: Option<String> = tx
+                    .query_row("SELECT pin_hash FROM staff WHERE id = ?1", [&id], |r| {
+                        r.get(0)
+                    })
+                    .optional()?;
+                if hash.is_some_and(|h: String| !hash_is_strong(&h)) {
+                    stale.push((id, i));
+                }
+            }
+        }
+        Ok(stale)
+    })?;
+    if stale.is_empty() {
+        return Ok(());
+    }
+    let hashes = demo_pin_hashes()?;
+    db.write(|tx| {
+        for (id, i) in &stale {
+            tx.execute(
+                "UPDATE staff SET pin_hash = ?2 WHERE id = ?1",
+                params![id, hashes[*i]],
+            )?;
+        }
+        Ok(())
+    })?;
+    tracing::info!(
+        staff = stale.len(),
+        "demo PINs renewed with the chain's hash cost"
+    );
+    Ok(())
 }
 
 fn seed_site(tx: &Transaction<'_>, site: &DemoSite, hashes: &[String]) -> Result<(), CentralError> {

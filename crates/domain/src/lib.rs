@@ -7,9 +7,11 @@
 pub mod age;
 pub mod best_available;
 pub mod business_day;
+pub mod cash;
 pub mod money;
 pub mod order;
 pub mod payment;
+pub mod pin;
 pub mod pricing;
 #[cfg(feature = "schemars")]
 mod schema;

@@ -18,7 +18,7 @@ pub const API_PREFIX: &str = "/v1";
 /// Within v1 changes are additive only: a new optional field (with a serde
 /// default) or a new endpoint bumps the minor number; a breaking change is a
 /// new prefix (`/v2`) served beside `/v1`. See `docs/api/README.md`.
-pub const API_VERSION: &str = "1.4.0";
+pub const API_VERSION: &str = "1.5.0";
 
 /// Schema of a [`Timestamp`] on the wire (jiff writes RFC 3339 in UTC).
 struct Rfc3339;
@@ -483,6 +483,39 @@ pub struct SiteSettings {
     pub almost_full_bp: u32,
     /// How leases for offline selling are sized and returned.
     pub lease_policy: LeasePolicy,
+    /// Seconds without a touch after which the counter locks (from API 1.5;
+    /// 30 to 3,600).
+    #[serde(default = "default_idle_lock_secs")]
+    pub idle_lock_secs: u32,
+    /// Hours after which a sign-in expires whatever its use (from API 1.5;
+    /// 1 to 24).
+    #[serde(default = "default_session_hours")]
+    pub session_hours: u32,
+}
+
+fn default_idle_lock_secs() -> u32 {
+    180
+}
+
+fn default_session_hours() -> u32 {
+    12
+}
+
+impl SiteSettings {
+    /// Bounds for [`SiteSettings::idle_lock_secs`].
+    pub const IDLE_LOCK_SECS: std::ops::RangeInclusive<u32> = 30..=3_600;
+    /// Bounds for [`SiteSettings::session_hours`].
+    pub const SESSION_HOURS: std::ops::RangeInclusive<u32> = 1..=24;
+
+    /// The idle lock within its bounds (a settings row typed by hand can be off).
+    pub fn idle_lock(&self) -> u32 {
+        self.idle_lock_secs.clamp(30, 3_600)
+    }
+
+    /// The session lifetime in hours within its bounds.
+    pub fn session_lifetime_hours(&self) -> u32 {
+        self.session_hours.clamp(1, 24)
+    }
 }
 
 impl Default for SiteSettings {
@@ -491,6 +524,8 @@ impl Default for SiteSettings {
             sales_close_after_min: 15,
             almost_full_bp: 9_000,
             lease_policy: LeasePolicy::default(),
+            idle_lock_secs: default_idle_lock_secs(),
+            session_hours: default_session_hours(),
         }
     }
 }

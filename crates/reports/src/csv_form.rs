@@ -269,6 +269,24 @@ fn write_rows(rows: &mut Rows<'_>) -> Result<(), ReportError> {
             &note,
         )?;
         rows.row(
+            "cash_paid_in_out",
+            &s.shift_id,
+            name,
+            None,
+            None,
+            Some(s.paid_in_out_minor),
+            &note,
+        )?;
+        rows.row(
+            "cash_dropped",
+            &s.shift_id,
+            name,
+            None,
+            None,
+            Some(s.dropped_minor),
+            &note,
+        )?;
+        rows.row(
             "cash_expected",
             &s.shift_id,
             name,

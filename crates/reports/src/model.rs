@@ -290,7 +290,15 @@ pub struct ShiftLine {
     /// Cash taken less cash paid back.
     #[ts(type = "number")]
     pub cash_net_minor: i64,
-    /// What the drawer should hold.
+    /// Pay-ins less pay-outs (petty cash).
+    #[serde(default)]
+    #[ts(type = "number")]
+    pub paid_in_out_minor: i64,
+    /// Cash dropped to the safe during the shift.
+    #[serde(default)]
+    #[ts(type = "number")]
+    pub dropped_minor: i64,
+    /// What the drawer should hold: float + cash net + pay-ins − pay-outs − drops.
     #[ts(type = "number")]
     pub expected_minor: i64,
     /// What was counted at the close.

@@ -1,7 +1,9 @@
 //! Staff PINs and sessions. PINs are checked against argon2id hashes from the
-//! catalog; repeated failures lock the terminal's PIN pad for a while. The
-//! failure count is kept by the caller (the terminal's database), so that a
-//! restart of the app or a one-shot CLI call does not reset it.
+//! catalog; repeated failures lock out, for a while, the person signing in
+//! (or the approvals asked at their session). The failure counts are kept by
+//! the caller (the terminal's database), so that a restart of the app or a
+//! one-shot CLI call does not reset them. Sessions lock after the site's
+//! idle time and end after its lifetime.
 
 use crate::api::Session;
 use crate::error::{Result, SiteError};
@@ -27,107 +29,128 @@ pub struct Failures {
 }
 
 impl Failures {
-    /// As stored: `count` or `count:unix_seconds`.
-    pub fn to_text(self) -> String {
-        match self.locked_until {
-            Some(t) => format!("{}:{}", self.count, t.as_second()),
-            None => self.count.to_string(),
-        }
-    }
-
-    /// From [`Failures::to_text`]; anything unreadable counts as locked for
-    /// a full lockout from `now` (a tampered counter never unlocks the pad).
-    pub fn from_text(text: &str, now: Timestamp) -> Failures {
+    /// From a stored row; a damaged one (a negative count, an impossible
+    /// time) counts as locked for a full lockout from `now`, so a tampered
+    /// counter never unlocks the pad.
+    pub fn from_row(count: i64, locked_until: Option<i64>, now: Timestamp) -> Failures {
         let locked = Failures {
             count: MAX_FAILURES,
             locked_until: Some(now + LOCKOUT),
         };
-        let mut parts = text.splitn(2, ':');
-        let Some(Ok(count)) = parts.next().map(str::parse::<u32>) else {
+        let Ok(count) = u32::try_from(count) else {
             return locked;
         };
-        match parts.next() {
+        match locked_until.map(Timestamp::from_second) {
             None => Failures {
                 count,
                 locked_until: None,
             },
-            Some(secs) => match secs
-                .parse::<i64>()
-                .ok()
-                .and_then(|s| Timestamp::from_second(s).ok())
-            {
-                Some(t) => Failures {
-                    count,
-                    locked_until: Some(t),
-                },
-                None => locked,
+            Some(Ok(t)) => Failures {
+                count,
+                locked_until: Some(t),
             },
+            Some(Err(_)) => locked,
         }
     }
 }
 
-/// Open sessions and the failure counter.
+/// A signed-in session.
+#[derive(Clone)]
+struct OpenSession {
+    member: StaffRow,
+    /// Last use by a command acting for the person.
+    last_used: Timestamp,
+    /// Expires then, whatever its use.
+    expires_at: Timestamp,
+    /// Its lifetime in hours (for the message when it ends).
+    hours: u32,
+    /// Locks after this long without use.
+    idle: SignedDuration,
+    /// Locked (idle, or by the counter): only its owner's PIN unlocks it.
+    locked: bool,
+}
+
+/// Open sessions.
 #[derive(Default)]
 pub struct Sessions {
-    open: Mutex<HashMap<String, StaffRow>>,
-    /// Serialises PIN checks within the process (the count itself is stored).
+    open: Mutex<HashMap<String, OpenSession>>,
+    /// Serialises PIN checks within the process (the counts themselves are stored).
     checking: Mutex<()>,
 }
 
-/// Where the failure count lives between checks.
-pub trait FailureStore {
-    /// The count as last saved.
-    fn load(&self, now: Timestamp) -> Result<Failures>;
-    /// Saves the count.
-    fn save(&self, failures: Failures) -> Result<()>;
+/// How long sessions last: the site's settings.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPolicy {
+    /// Seconds without use before the counter locks.
+    pub idle_lock_secs: u32,
+    /// Hours before a sign-in expires.
+    pub hours: u32,
 }
 
-/// Checks that a PIN is 4 to 8 digits.
+/// Where the failure counts live between checks, per subject.
+pub trait FailureStore {
+    /// The count of `subject` as last saved.
+    fn load(&self, subject: &str, now: Timestamp) -> Result<Failures>;
+    /// Saves the count of `subject`.
+    fn save(&self, subject: &str, failures: Failures) -> Result<()>;
+}
+
+/// Checks that a PIN looks like one (4 to 8 digits) before any hash is tried.
 pub fn validate_pin(pin: &str) -> Result<()> {
-    if (4..=8).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit()) {
+    if (domain::pin::CASHIER_MIN_DIGITS..=domain::pin::MAX_DIGITS).contains(&pin.len())
+        && pin.bytes().all(|b| b.is_ascii_digit())
+    {
         Ok(())
     } else {
         Err(SiteError::Invalid("a PIN is 4 to 8 digits".into()))
     }
 }
 
+/// Whether a role approves (and so needs the longer PIN).
+pub fn approves(role: protocol::Role) -> bool {
+    !matches!(role, protocol::Role::Cashier)
+}
+
 impl Sessions {
-    /// Finds the staff member whose PIN this is (a log-in: anyone qualifies).
+    /// Finds which of `candidates` this PIN is (a sign-in: anyone qualifies),
+    /// counting failures under `subject`.
     pub fn check_pin(
         &self,
-        staff: &[StaffRow],
+        candidates: &[StaffRow],
         pin: &str,
         now: Timestamp,
+        subject: &str,
         kept: &dyn FailureStore,
     ) -> Result<StaffRow> {
-        self.check_approver_pin(staff, pin, now, |_| true, kept)?
+        self.check_approver_pin(candidates, pin, now, |_| true, subject, kept)?
             .ok_or(SiteError::WrongPin)
     }
 
-    /// Checks an approver's PIN. Like a log-in, except that the PIN of
-    /// someone who may not approve (`qualifies` is false: a cashier, or a
-    /// supervisor for a manager's action, the caller's own PIN included)
-    /// counts as a wrong PIN towards the lockout and never resets it, so an
-    /// approval dialog cannot be used to try PINs. Such a PIN gives `None`.
+    /// Checks an approver's PIN against `candidates`. Like a sign-in, except
+    /// that the PIN of a candidate who may not approve (`qualifies` is false:
+    /// a supervisor for a manager's action) counts as a wrong PIN towards the
+    /// lockout and never resets it, so an approval dialog cannot be used to
+    /// try PINs. Such a PIN gives `None`.
     pub fn check_approver_pin(
         &self,
-        staff: &[StaffRow],
+        candidates: &[StaffRow],
         pin: &str,
         now: Timestamp,
         qualifies: impl Fn(&StaffRow) -> bool,
+        subject: &str,
         kept: &dyn FailureStore,
     ) -> Result<Option<StaffRow>> {
         validate_pin(pin)?;
         let _one_at_a_time = self.checking.lock().unwrap_or_else(|e| e.into_inner());
-        let mut failures = kept.load(now)?;
+        let mut failures = kept.load(subject, now)?;
         if let Some(until) = failures.locked_until {
             if now < until {
                 return Err(SiteError::LockedOut((until - now).as_secs().max(1)));
             }
             failures = Failures::default();
         }
-        let checked = Self::verify(staff, pin, now, qualifies, &mut failures);
-        kept.save(failures)?;
+        let checked = Self::verify(candidates, pin, now, qualifies, &mut failures);
+        kept.save(subject, failures)?;
         checked
     }
 
@@ -138,6 +161,7 @@ impl Sessions {
         qualifies: impl Fn(&StaffRow) -> bool,
         failures: &mut Failures,
     ) -> Result<Option<StaffRow>> {
+        // The cost parameters come from each hash (see [`hash_is_strong`]).
         let argon = argon2::Argon2::default();
         let found = staff.iter().find(|m| {
             PasswordHash::new(&m.pin_hash)
@@ -162,63 +186,257 @@ impl Sessions {
     }
 
     /// Opens a session for `member` with a fresh token.
-    pub fn open_session(&self, member: StaffRow, token: Uuid) -> Session {
+    pub fn open_session(
+        &self,
+        member: StaffRow,
+        token: Uuid,
+        now: Timestamp,
+        policy: SessionPolicy,
+    ) -> Session {
         let token = token.simple().to_string();
+        let expires_at = now + SignedDuration::from_hours(i64::from(policy.hours));
         let session = Session {
             token: token.clone(),
             staff_id: member.id.clone(),
             staff_name: member.name.clone(),
             role: member.role,
+            idle_lock_secs: policy.idle_lock_secs,
+            expires_at: expires_at.to_string(),
         };
-        self.open
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(token, member);
+        self.lock_map().insert(
+            token,
+            OpenSession {
+                member,
+                last_used: now,
+                expires_at,
+                hours: policy.hours,
+                idle: SignedDuration::from_secs(i64::from(policy.idle_lock_secs)),
+                locked: false,
+            },
+        );
         session
+    }
+
+    fn lock_map(&self) -> std::sync::MutexGuard<'_, HashMap<String, OpenSession>> {
+        self.open.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Closes a session.
     pub fn close_session(&self, token: &str) {
-        self.open
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(token);
+        self.lock_map().remove(token);
     }
 
-    /// The staff member of a session.
-    pub fn staff_for(&self, token: &str) -> Result<StaffRow> {
-        self.open
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(token)
-            .cloned()
-            .ok_or(SiteError::NotLoggedIn)
+    /// The staff member of a session, which counts as a use of it. A
+    /// session unused for its idle time locks; one past its lifetime ends.
+    pub fn staff_for(&self, token: &str, now: Timestamp) -> Result<StaffRow> {
+        let mut open = self.lock_map();
+        let s = open.get_mut(token).ok_or(SiteError::NotLoggedIn)?;
+        if now >= s.expires_at {
+            let hours = lifetime_hours(s);
+            open.remove(token);
+            return Err(SiteError::SessionExpired(hours));
+        }
+        if !s.locked && now - s.last_used > s.idle {
+            s.locked = true;
+        }
+        if s.locked {
+            return Err(SiteError::SessionLocked(s.idle.as_secs() as u32));
+        }
+        s.last_used = now;
+        Ok(s.member.clone())
     }
+
+    /// Locks a session (the counter went idle or was locked by hand).
+    pub fn lock(&self, token: &str) -> Result<()> {
+        let mut open = self.lock_map();
+        let s = open.get_mut(token).ok_or(SiteError::NotLoggedIn)?;
+        s.locked = true;
+        Ok(())
+    }
+
+    /// The owner of a session, locked or not, unless it expired.
+    pub fn owner_of(&self, token: &str, now: Timestamp) -> Result<StaffRow> {
+        let mut open = self.lock_map();
+        let s = open.get(token).ok_or(SiteError::NotLoggedIn)?;
+        if now >= s.expires_at {
+            let hours = lifetime_hours(s);
+            open.remove(token);
+            return Err(SiteError::SessionExpired(hours));
+        }
+        Ok(s.member.clone())
+    }
+
+    /// Unlocks a session whose owner just gave their PIN.
+    pub fn unlock(&self, token: &str, now: Timestamp) -> Result<Session> {
+        let mut open = self.lock_map();
+        let s = open.get_mut(token).ok_or(SiteError::NotLoggedIn)?;
+        s.locked = false;
+        s.last_used = now;
+        Ok(Session {
+            token: token.to_string(),
+            staff_id: s.member.id.clone(),
+            staff_name: s.member.name.clone(),
+            role: s.member.role,
+            idle_lock_secs: s.idle.as_secs() as u32,
+            expires_at: s.expires_at.to_string(),
+        })
+    }
+}
+
+fn lifetime_hours(s: &OpenSession) -> u32 {
+    s.hours
+}
+
+/// Whether a PIN hash costs at least the policy's work per guess
+/// (argon2id, [`domain::pin::HASH_MEMORY_KIB`], [`domain::pin::HASH_PASSES`]).
+pub fn hash_is_strong(hash: &str) -> bool {
+    let Ok(h) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let Ok(p) = argon2::Params::try_from(&h) else {
+        return false;
+    };
+    h.algorithm.as_str() == "argon2id"
+        && p.m_cost() >= domain::pin::HASH_MEMORY_KIB
+        && p.t_cost() >= domain::pin::HASH_PASSES
+}
+
+/// Hashes a PIN with the policy's argon2id cost (central seeds the catalog
+/// with these; tests make their own staff with it).
+pub fn hash_pin(pin: &str, salt: &[u8; 16]) -> Result<String> {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    let salt = SaltString::encode_b64(salt).map_err(|e| SiteError::Corrupt(e.to_string()))?;
+    let params = argon2::Params::new(
+        domain::pin::HASH_MEMORY_KIB,
+        domain::pin::HASH_PASSES,
+        domain::pin::HASH_LANES,
+        None,
+    )
+    .map_err(|e| SiteError::Corrupt(e.to_string()))?;
+    argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+        .hash_password(pin.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| SiteError::Corrupt(e.to_string()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn member(id: &str, role: protocol::Role, pin: &str) -> StaffRow {
+        StaffRow {
+            id: id.into(),
+            name: id.into(),
+            role,
+            pin_hash: hash_pin(pin, &[7; 16]).unwrap(),
+        }
+    }
+
+    struct Kept(Mutex<HashMap<String, Failures>>);
+
+    impl FailureStore for Kept {
+        fn load(&self, subject: &str, _now: Timestamp) -> Result<Failures> {
+            Ok(self
+                .0
+                .lock()
+                .unwrap()
+                .get(subject)
+                .copied()
+                .unwrap_or_default())
+        }
+        fn save(&self, subject: &str, f: Failures) -> Result<()> {
+            self.0.lock().unwrap().insert(subject.into(), f);
+            Ok(())
+        }
+    }
+
     #[test]
-    fn the_failure_count_is_kept_as_text_and_a_damaged_one_locks() {
+    fn a_damaged_failure_row_locks() {
         let now = Timestamp::from_second(1_800_000_000).unwrap();
-        for f in [
-            Failures::default(),
-            Failures {
-                count: 3,
-                locked_until: None,
-            },
-            Failures {
-                count: 5,
-                locked_until: Some(now + LOCKOUT),
-            },
-        ] {
-            assert_eq!(Failures::from_text(&f.to_text(), now), f);
+        assert_eq!(Failures::from_row(3, None, now).count, 3);
+        let until = now.as_second() + 30;
+        assert_eq!(
+            Failures::from_row(5, Some(until), now).locked_until,
+            Some(Timestamp::from_second(until).unwrap())
+        );
+        for (count, until) in [(-1, None), (2, Some(i64::MAX))] {
+            let f = Failures::from_row(count, until, now);
+            assert_eq!(f.locked_until, Some(now + LOCKOUT), "{count} {until:?}");
         }
-        for damaged in ["", "x", "2:y", "-1"] {
-            let f = Failures::from_text(damaged, now);
-            assert_eq!(f.locked_until, Some(now + LOCKOUT), "{damaged:?}");
+    }
+
+    #[test]
+    fn wrong_pins_lock_out_one_subject_only_and_sessions_lock_when_idle_and_expire() {
+        let now = Timestamp::from_second(1_800_000_000).unwrap();
+        let amal = member("amal", protocol::Role::Cashier, "1234");
+        let omar = member("omar", protocol::Role::Cashier, "5678");
+        assert!(hash_is_strong(&amal.pin_hash));
+        assert!(!hash_is_strong(
+            "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA"
+        ));
+        let sessions = Sessions::default();
+        let kept = Kept(Mutex::new(HashMap::new()));
+        for _ in 0..MAX_FAILURES {
+            let e = sessions.check_pin(
+                std::slice::from_ref(&amal),
+                "9999",
+                now,
+                "staff:amal",
+                &kept,
+            );
+            assert!(matches!(e, Err(SiteError::WrongPin)));
         }
+        // Amal is locked out, even with her right PIN; Omar is not.
+        let e = sessions.check_pin(
+            std::slice::from_ref(&amal),
+            "1234",
+            now,
+            "staff:amal",
+            &kept,
+        );
+        assert!(matches!(e, Err(SiteError::LockedOut(60))), "{e:?}");
+        let omar_in = sessions.check_pin(
+            std::slice::from_ref(&omar),
+            "5678",
+            now,
+            "staff:omar",
+            &kept,
+        );
+        assert_eq!(omar_in.unwrap().id, "omar");
+        let later = now + LOCKOUT;
+        assert!(
+            sessions
+                .check_pin(std::slice::from_ref(&amal), "1234", later, "staff:amal", &kept)
+                .is_ok()
+        );
+
+        let policy = SessionPolicy {
+            idle_lock_secs: 120,
+            hours: 12,
+        };
+        let s = sessions.open_session(omar.clone(), Uuid::nil(), now, policy);
+        let at = |secs: i64| now + SignedDuration::from_secs(secs);
+        assert!(sessions.staff_for(&s.token, at(100)).is_ok());
+        // Used at 100 s: idle from there.
+        assert!(sessions.staff_for(&s.token, at(220)).is_ok());
+        let e = sessions.staff_for(&s.token, at(341));
+        assert!(matches!(e, Err(SiteError::SessionLocked(120))), "{e:?}");
+        // Stays locked even if touched again at once, until unlocked.
+        assert!(sessions.staff_for(&s.token, at(342)).is_err());
+        assert_eq!(sessions.owner_of(&s.token, at(342)).unwrap().id, "omar");
+        sessions.unlock(&s.token, at(343)).unwrap();
+        assert!(sessions.staff_for(&s.token, at(344)).is_ok());
+        sessions.lock(&s.token).unwrap();
+        assert!(matches!(
+            sessions.staff_for(&s.token, at(345)),
+            Err(SiteError::SessionLocked(_))
+        ));
+        sessions.unlock(&s.token, at(346)).unwrap();
+        let e = sessions.staff_for(&s.token, at(12 * 3600));
+        assert!(matches!(e, Err(SiteError::SessionExpired(12))), "{e:?}");
+        assert!(matches!(
+            sessions.staff_for(&s.token, at(12 * 3600)),
+            Err(SiteError::NotLoggedIn)
+        ));
     }
 }

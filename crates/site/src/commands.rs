@@ -105,8 +105,18 @@ macro_rules! command_table {
 command_table! {
     /// The status bar's figures.
     status(site, _, _a: Empty) -> Status, Public { site.status() }
-    /// Logs a staff member in by PIN.
-    login(site, _, a: LoginArgs) -> Session, Public { site.login(&a.pin) }
+    /// The people who can sign in here (names and roles, for the sign-in screen).
+    staff_list(site, _, _a: Empty) -> Vec<StaffView>, Public { site.staff_list() }
+    /// Signs a staff member in: by name and PIN (the counter), or by PIN alone.
+    login(site, _, a: LoginArgs) -> Session, Public { site.login(a.staff_id.as_deref(), &a.pin) }
+    /// Locks the counter (idle, or the cashier stepping away): the session
+    /// waits for its owner's PIN.
+    lock(site, _, a: TokenArgs) -> Empty, Public {
+        site.lock_session(&a.token)?;
+        Ok(Empty {})
+    }
+    /// Unlocks a locked session with its owner's PIN.
+    unlock(site, _, a: UnlockArgs) -> Session, Public { site.unlock_session(&a.token, &a.pin) }
     /// Ends a session.
     logout(site, _, a: LogoutArgs) -> Empty, Public {
         site.logout(&a.token);
@@ -169,18 +179,24 @@ command_table! {
     }
     /// Walks the audit trail's hash chain (a manager).
     audit_check(site, staff, _a: TokenArgs) -> AuditCheckView, Staff { site.audit_check(&staff) }
-    /// Opens the signed-in cashier's shift with a counted float.
+    /// Opens a shift on this terminal for the signed-in person, with a counted float.
     shift_open(site, staff, a: ShiftOpenArgs) -> ShiftReport, Staff {
         site.open_shift(&staff, a.float_minor)
     }
-    /// The X report of the signed-in cashier's open shift, printed.
+    /// The terminal's open shift and the notes and coins to count.
+    shift_state(site, staff, _a: TokenArgs) -> ShiftState, Staff { site.shift_state(&staff) }
+    /// The X report of the terminal's open shift, printed (blind for a cashier).
     shift_report(site, staff, _a: TokenArgs) -> ShiftPrinted, Staff {
         let (report, printout) = site.x_report(&staff).await?;
         Ok(ShiftPrinted { report, printout })
     }
-    /// Closes the signed-in cashier's shift with the counted cash (Z report printed).
+    /// A pay-in, pay-out or drop with a reason; the slip opens the drawer.
+    cash_movement(site, staff, a: CashMovementArgs) -> CashMoved, Staff {
+        site.move_cash(&staff, &a).await
+    }
+    /// Closes the terminal's open shift with the blind count (closing report printed).
     shift_close(site, staff, a: ShiftCloseArgs) -> ShiftPrinted, Staff {
-        let (report, printout) = site.close_shift(&staff, a.counted_minor).await?;
+        let (report, printout) = site.close_shift(&staff, &a).await?;
         Ok(ShiftPrinted { report, printout })
     }
     /// Voids the order being built (a supervisor's or manager's approval, a reason).
@@ -293,6 +309,9 @@ mod tests {
             "hold_seats",
             "release_hold",
             "shift_open",
+            "shift_state",
+            "shift_report",
+            "cash_movement",
             "shift_close",
             "check_approval",
             "audit_trail",

@@ -58,19 +58,24 @@ pub(crate) fn stated_reason(text: &str) -> Result<&str> {
     Ok(reason)
 }
 
-/// The PIN pad's failure count, kept in the terminal's database: a restart
-/// of the app or a one-shot CLI call continues it.
+/// The failure counts, kept in the terminal's database per subject: a
+/// restart of the app or a one-shot CLI call continues them.
 struct StoredFailures<'a>(&'a Site);
 
 impl auth::FailureStore for StoredFailures<'_> {
-    fn load(&self, now: jiff::Timestamp) -> Result<auth::Failures> {
-        Ok(store::config(&self.0.db(), ConfigKey::PinFailures)?
-            .map(|t| auth::Failures::from_text(&t, now))
+    fn load(&self, subject: &str, now: jiff::Timestamp) -> Result<auth::Failures> {
+        Ok(store::pin_failures(&self.0.db(), subject)?
+            .map(|(count, until)| auth::Failures::from_row(count, until, now))
             .unwrap_or_default())
     }
 
-    fn save(&self, failures: auth::Failures) -> Result<()> {
-        store::set_config(&self.0.db(), ConfigKey::PinFailures, &failures.to_text())
+    fn save(&self, subject: &str, failures: auth::Failures) -> Result<()> {
+        store::set_pin_failures(
+            &self.0.db(),
+            subject,
+            failures.count,
+            failures.locked_until.map(|t| t.as_second()),
+        )
     }
 }
 
@@ -237,15 +242,65 @@ impl Site {
         })
     }
 
-    /// Logs a staff member in by PIN.
-    pub fn login(&self, pin: &str) -> Result<Session> {
-        let staff = store::staff(&self.db())?;
-        let member = self
-            .auth
-            .check_pin(&staff, pin, self.clock.now(), &StoredFailures(self))?;
+    /// How long sessions last here (the site's settings).
+    fn session_policy(&self) -> Result<auth::SessionPolicy> {
+        let settings = store::site_settings(&self.db())?;
+        Ok(auth::SessionPolicy {
+            idle_lock_secs: settings.idle_lock(),
+            hours: settings.session_lifetime_hours(),
+        })
+    }
+
+    /// The people who can sign in here, managers first.
+    pub fn staff_list(&self) -> Result<Vec<StaffView>> {
+        let mut staff = store::staff(&self.db())?;
+        let rank = |r: protocol::Role| match r {
+            protocol::Role::Manager => 0,
+            protocol::Role::Supervisor => 1,
+            protocol::Role::Cashier => 2,
+        };
+        staff.sort_by(|a, b| (rank(a.role), &a.name).cmp(&(rank(b.role), &b.name)));
+        Ok(staff
+            .into_iter()
+            .map(|m| StaffView {
+                id: m.id,
+                name: m.name,
+                role: m.role,
+            })
+            .collect())
+    }
+
+    /// Signs a staff member in: `staff_id` named (the counter's sign-in:
+    /// one hash checked, wrong PINs lock out that person only) or not (the
+    /// PIN looked up among everyone's; wrong PINs lock the unnamed pad).
+    pub fn login(&self, staff_id: Option<&str>, pin: &str) -> Result<Session> {
+        let member = match staff_id {
+            Some(id) => self.check_named_pin(id, pin)?,
+            None => self.staff_by_pin(pin)?,
+        };
+        let now = self.clock.now();
         Ok(self
             .auth
-            .open_session(member, self.ids.new_id(self.clock.now())))
+            .open_session(member, self.ids.new_id(now), now, self.session_policy()?))
+    }
+
+    /// Checks the PIN of the staff member `id`.
+    fn check_named_pin(&self, id: &str, pin: &str) -> Result<StaffRow> {
+        let staff = store::staff(&self.db())?;
+        let Some(member) = staff.into_iter().find(|m| m.id == id) else {
+            return Err(SiteError::Invalid(format!(
+                "nobody called '{id}' works here"
+            )));
+        };
+        let member = self.auth.check_pin(
+            std::slice::from_ref(&member),
+            pin,
+            self.clock.now(),
+            &format!("staff:{id}"),
+            &StoredFailures(self),
+        )?;
+        pin_fits_role(&member, pin)?;
+        Ok(member)
     }
 
     /// Ends a session.
@@ -253,15 +308,30 @@ impl Site {
         self.auth.close_session(token);
     }
 
-    /// The staff member behind a session token.
+    /// The staff member behind a session token (a use of the session: it
+    /// is refused once locked or expired).
     pub fn session_staff(&self, token: &str) -> Result<StaffRow> {
-        self.auth.staff_for(token)
+        self.auth.staff_for(token, self.clock.now())
+    }
+
+    /// Locks a session: it waits for its owner's PIN.
+    pub fn lock_session(&self, token: &str) -> Result<()> {
+        self.auth.lock(token)
+    }
+
+    /// Unlocks a locked session with its owner's PIN (wrong PINs count
+    /// towards the owner's lockout, as at the sign-in).
+    pub fn unlock_session(&self, token: &str, pin: &str) -> Result<Session> {
+        let owner = self.auth.owner_of(token, self.clock.now())?;
+        self.check_named_pin(&owner.id, pin)?;
+        self.auth.unlock(token, self.clock.now())
     }
 
     /// Who approves an action that needs at least a supervisor (or, with
     /// `manager_only`, a manager): the approver named by `approval` (their
-    /// PIN, checked with the log-in lockout) or, without one, the staff
-    /// member at the counter. `refusal` says what the action needs.
+    /// PIN, checked with the lockout of approvals asked at `staff`'s
+    /// session) or, without one, the staff member at the counter.
+    /// `refusal` says what the action needs.
     pub fn approver(
         &self,
         staff: &StaffRow,
@@ -270,7 +340,7 @@ impl Site {
         refusal: &str,
     ) -> Result<StaffRow> {
         if let Some(a) = approval.filter(|a| !a.pin.trim().is_empty()) {
-            return self.approver_by_pin(a.pin.trim(), manager_only, refusal);
+            return self.approver_by_pin(staff, a.pin.trim(), manager_only, refusal);
         }
         if may_approve(staff, manager_only) {
             Ok(staff.clone())
@@ -279,26 +349,37 @@ impl Site {
         }
     }
 
-    /// The approver whose PIN this is, if they may approve (a manager, or
-    /// with `manager_only` false a supervisor too). A PIN of anyone else
-    /// counts towards the PIN pad's lockout and is refused with `refusal`,
-    /// naming nobody.
+    /// The approver whose PIN this is, typed at `requester`'s session, if
+    /// they may approve (a manager, or with `manager_only` false a
+    /// supervisor too). Only approvers' hashes are tried; a PIN of anyone
+    /// else is wrong, and a supervisor's for a manager's action is refused
+    /// with `refusal`. Either counts towards the lockout of approvals at
+    /// `requester`'s session, so that one person trying PINs locks only
+    /// themselves out.
     pub fn approver_by_pin(
         &self,
+        requester: &StaffRow,
         pin: &str,
         manager_only: bool,
         refusal: &str,
     ) -> Result<StaffRow> {
-        let staff = store::staff(&self.db())?;
-        self.auth
+        let approvers: Vec<StaffRow> = store::staff(&self.db())?
+            .into_iter()
+            .filter(|m| auth::approves(m.role))
+            .collect();
+        let found = self
+            .auth
             .check_approver_pin(
-                &staff,
+                &approvers,
                 pin,
                 self.clock.now(),
                 |m| may_approve(m, manager_only),
+                &format!("approve:{}", requester.id),
                 &StoredFailures(self),
             )?
-            .ok_or_else(|| refused(manager_only, refusal))
+            .ok_or_else(|| refused(manager_only, refusal))?;
+        pin_fits_role(&found, pin)?;
+        Ok(found)
     }
 
     /// Checks, before it is applied, that `args.approval` is a PIN of
@@ -307,7 +388,7 @@ impl Site {
     /// counts towards the log-in lockout like any other.
     pub fn check_approval(
         &self,
-        _staff: &StaffRow,
+        staff: &StaffRow,
         args: &crate::api::CheckApprovalArgs,
     ) -> Result<crate::api::ApproverView> {
         use crate::api::ApprovalAction;
@@ -322,11 +403,15 @@ impl Site {
             ApprovalAction::Reprint => (false, "reprints need a supervisor or a manager"),
             ApprovalAction::Refund => (false, REFUND_NEEDS),
             ApprovalAction::Void => (false, "voiding an order needs a supervisor or a manager"),
+            ApprovalAction::PayOut => (
+                false,
+                "paying cash out of the drawer needs a supervisor or a manager",
+            ),
             ApprovalAction::OfflineOverride => {
                 (true, "only a manager can approve an offline override")
             }
         };
-        let approver = self.approver_by_pin(pin, manager_only, needs)?;
+        let approver = self.approver_by_pin(staff, pin, manager_only, needs)?;
         Ok(crate::api::ApproverView {
             staff_id: approver.id,
             name: approver.name,
@@ -383,12 +468,22 @@ impl Site {
         })
     }
 
-    /// Checks a PIN and returns the staff member (for one-shot CLI commands).
+    /// Checks a PIN given without a name and returns its staff member (the
+    /// one-shot CLI commands): wrong PINs lock the unnamed pad.
     pub fn staff_by_pin(&self, pin: &str) -> Result<StaffRow> {
         let staff = store::staff(&self.db())?;
-        self.auth
-            .check_pin(&staff, pin, self.clock.now(), &StoredFailures(self))
+        let member =
+            self.auth
+                .check_pin(&staff, pin, self.clock.now(), "pad", &StoredFailures(self))?;
+        pin_fits_role(&member, pin)?;
+        Ok(member)
     }
+}
+
+/// Refuses a supervisor's or manager's PIN shorter than their role needs
+/// (a catalog from before the rule): central IT sets them a longer one.
+fn pin_fits_role(m: &StaffRow, pin: &str) -> Result<()> {
+    Ok(domain::pin::check(pin, auth::approves(m.role))?)
 }
 
 /// Who may read the audit trail.

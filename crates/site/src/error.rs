@@ -19,9 +19,19 @@ pub enum SiteError {
     /// Too many wrong PINs.
     #[error("too many wrong PINs: try again in {0} s")]
     LockedOut(i64),
-    /// No or expired session.
+    /// No session (or one ended).
     #[error("please log in again")]
     NotLoggedIn,
+    /// The counter locked after the site's idle time: the same person
+    /// unlocks it with their PIN (or someone else signs in).
+    #[error("the counter locked after {0} s without use: enter your PIN to unlock it")]
+    SessionLocked(u32),
+    /// The sign-in is older than the site allows.
+    #[error("your sign-in expired after {0} hours: sign in again")]
+    SessionExpired(u32),
+    /// A PIN too short or long for the role.
+    #[error(transparent)]
+    PinRule(#[from] domain::pin::PinRuleError),
     /// The staff member's role may not do this (a supervisor or a manager may).
     #[error("{0}")]
     NotAllowed(String),
@@ -52,6 +62,9 @@ pub enum SiteError {
     /// A business day that cannot be closed (or reported) as asked.
     #[error("{0}")]
     Day(#[from] DayRefusal),
+    /// A shift or drawer action that cannot be done as asked.
+    #[error("{0}")]
+    Shift(#[from] ShiftRefusal),
     /// Unknown showtime.
     #[error("unknown showtime '{0}'")]
     UnknownShowtime(String),
@@ -128,6 +141,10 @@ impl SiteError {
             SiteError::WrongPin => "wrong_pin",
             SiteError::LockedOut(_) => "locked_out",
             SiteError::NotLoggedIn => "not_logged_in",
+            SiteError::SessionLocked(_) => "session.locked",
+            SiteError::SessionExpired(_) => "session.expired",
+            SiteError::PinRule(_) => "pin.rule",
+            SiteError::Shift(e) => e.code(),
             SiteError::NotAllowed(_) | SiteError::NeedsManager(_) => "not_allowed",
             SiteError::UnknownOrder(_) => "unknown_order",
             SiteError::Age(e) => e.code(),
@@ -183,6 +200,14 @@ impl SiteError {
     pub fn params(&self) -> BTreeMap<String, String> {
         let pairs: Vec<(&str, String)> = match self {
             SiteError::LockedOut(s) => vec![("seconds", s.to_string())],
+            SiteError::SessionLocked(s) => vec![("seconds", s.to_string())],
+            SiteError::SessionExpired(h) => vec![("hours", h.to_string())],
+            SiteError::PinRule(domain::pin::PinRuleError::Shape { min }) => {
+                vec![("min", min.to_string())]
+            }
+            SiteError::Shift(ShiftRefusal::NotYours(name) | ShiftRefusal::AlreadyOpen(name)) => {
+                vec![("name", name.clone())]
+            }
             SiteError::NotAllowed(_) => vec![("needs", "supervisor".to_string())],
             SiteError::NeedsManager(_) => vec![("needs", "manager".to_string())],
             SiteError::SeatUnavailable(v)
@@ -369,6 +394,43 @@ impl DayRefusal {
             DayRefusal::ShiftsOpen(_) => "day.shifts_open",
             DayRefusal::EarlierOpen(_) => "day.earlier_open",
             DayRefusal::NotClosed(_) => "day.not_closed",
+        }
+    }
+}
+
+/// Why a shift or drawer action is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShiftRefusal {
+    /// No shift is open on this terminal.
+    #[error("no shift is open on this terminal: open one with the cash float first")]
+    NoneOpen,
+    /// The open shift is another cashier's.
+    #[error("{0}'s shift is open on this terminal: they close it before another cashier sells")]
+    NotYours(String),
+    /// A shift is open on this terminal already.
+    #[error("{0}'s shift is open on this terminal already (one shift per terminal)")]
+    AlreadyOpen(String),
+    /// Cash back needs a drawer, so an open shift.
+    #[error("cash goes back from the drawer: open a shift first")]
+    CashNeedsShift,
+    /// A count by denomination that is not money of the site's currency.
+    #[error("cash count: {0}")]
+    Count(#[from] domain::cash::CountError),
+    /// Only the shift's cashier or a supervisor or manager may do this.
+    #[error("only {0} or a supervisor or manager can do this to the shift")]
+    OwnerOnly(String),
+}
+
+impl ShiftRefusal {
+    /// Stable code for the UI and tests.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ShiftRefusal::NoneOpen => "shift.none",
+            ShiftRefusal::NotYours(_) => "shift.not_yours",
+            ShiftRefusal::AlreadyOpen(_) => "shift.already_open",
+            ShiftRefusal::CashNeedsShift => "shift.cash_needs_shift",
+            ShiftRefusal::Count(_) => "shift.count",
+            ShiftRefusal::OwnerOnly(_) => "shift.owner_only",
         }
     }
 }

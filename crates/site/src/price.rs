@@ -277,25 +277,25 @@ mod tests {
     fn overrides_need_a_reason_and_a_supervisor() {
         let by_pin = |pin: &str| match pin {
             "1111" => Ok(staff(Role::Cashier)),
-            "2222" => Ok(staff(Role::Supervisor)),
-            "3333" => Ok(staff(Role::Manager)),
+            "222222" => Ok(staff(Role::Supervisor)),
+            "333333" => Ok(staff(Role::Manager)),
             _ => Err(SiteError::WrongPin),
         };
-        let ok = check_override(&args(2_500, "  damaged seat  ", "2222"), by_pin).unwrap();
+        let ok = check_override(&args(2_500, "  damaged seat  ", "222222"), by_pin).unwrap();
         assert_eq!(ok.reason, "damaged seat");
         assert_eq!(ok.approver.role, Role::Supervisor);
-        assert!(check_override(&args(0, "comp", "3333"), by_pin).is_ok());
+        assert!(check_override(&args(0, "comp", "333333"), by_pin).is_ok());
         let long = "x".repeat(MAX_REASON_CHARS);
-        assert!(check_override(&args(1, &long, "2222"), by_pin).is_ok());
+        assert!(check_override(&args(1, &long, "222222"), by_pin).is_ok());
         // Arabic counts in characters, not bytes.
         let arabic = "مقعد".repeat(30);
-        assert!(check_override(&args(1, &arabic, "2222"), by_pin).is_ok());
+        assert!(check_override(&args(1, &arabic, "222222"), by_pin).is_ok());
         let cases = [
             (args(2_500, "reason", "1111"), "not_allowed"),
-            (args(2_500, "", "2222"), "invalid_input"),
-            (args(2_500, "   ", "2222"), "invalid_input"),
-            (args(2_500, &format!("{long}x"), "2222"), "invalid_input"),
-            (args(-1, "reason", "2222"), "invalid_input"),
+            (args(2_500, "", "222222"), "invalid_input"),
+            (args(2_500, "   ", "222222"), "invalid_input"),
+            (args(2_500, &format!("{long}x"), "222222"), "invalid_input"),
+            (args(-1, "reason", "222222"), "invalid_input"),
             (args(2_500, "reason", ""), "invalid_input"),
             (args(2_500, "reason", "9999"), "wrong_pin"),
         ];

@@ -79,6 +79,22 @@ enum Command {
         #[arg(long)]
         terminal: String,
     },
+    /// Show or change a site's counter settings: the idle time after which
+    /// its counters lock, and how long a sign-in lasts.
+    Settings {
+        /// SQLite database file.
+        #[arg(long)]
+        db: PathBuf,
+        /// Site id.
+        #[arg(long)]
+        site: String,
+        /// Seconds without use before a counter locks (30 to 3600).
+        #[arg(long)]
+        idle_lock_secs: Option<u32>,
+        /// Hours a sign-in lasts (1 to 24).
+        #[arg(long)]
+        session_hours: Option<u32>,
+    },
     /// List sites and their terminals.
     Sites {
         /// SQLite database file.
@@ -174,6 +190,17 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::Provision { db, terminal } => {
             let db = CentralDb::open(&db)?;
             out!("{}", db.provision_terminal(&terminal)?);
+            Ok(())
+        }
+        Command::Settings {
+            db,
+            site,
+            idle_lock_secs,
+            session_hours,
+        } => {
+            let db = CentralDb::open(&db)?;
+            let settings = db.set_site_settings(&site, idle_lock_secs, session_hours)?;
+            out!("{}", serde_json::to_string_pretty(&settings)?);
             Ok(())
         }
         Command::Sites { db, json } => {

@@ -12,9 +12,11 @@ use ts_rs::TS;
 mod day;
 mod orders;
 mod sale;
+mod shift;
 pub use day::*;
 pub use orders::*;
 pub use sale::*;
+pub use shift::*;
 
 /// The site currency as the UI formats it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -95,7 +97,36 @@ pub struct LeaseSummary {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct LoginArgs {
+    /// Who signs in (from `staff_list`): their PIN alone is checked, and
+    /// wrong PINs lock only them out. Without it (the CLI), the PIN is
+    /// looked up among everyone's.
+    #[serde(default)]
+    #[ts(optional)]
+    pub staff_id: Option<String>,
     /// The staff PIN.
+    pub pin: String,
+}
+
+/// Someone who can sign in at this counter.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct StaffView {
+    /// Staff id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Role.
+    #[ts(type = "\"cashier\" | \"supervisor\" | \"manager\"")]
+    pub role: Role,
+}
+
+/// `unlock` arguments.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct UnlockArgs {
+    /// The locked session's token.
+    pub token: String,
+    /// Its owner's PIN.
     pub pin: String,
 }
 
@@ -112,6 +143,10 @@ pub struct Session {
     /// Role.
     #[ts(type = "\"cashier\" | \"supervisor\" | \"manager\"")]
     pub role: Role,
+    /// Seconds without use after which the counter locks (the site's setting).
+    pub idle_lock_secs: u32,
+    /// When the sign-in expires (RFC 3339).
+    pub expires_at: String,
 }
 
 /// `logout` arguments.
@@ -419,62 +454,6 @@ pub struct BestAvailable {
     pub leased_only: bool,
 }
 
-/// A shift's figures (X report while open, Z report once closed).
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct ShiftReport {
-    /// Shift id.
-    pub shift_id: String,
-    /// Cashier.
-    pub staff_id: String,
-    /// Cashier's name.
-    pub staff_name: String,
-    /// Terminal.
-    pub terminal_id: String,
-    /// Currency.
-    pub currency: CurrencyInfo,
-    /// Opened (RFC 3339).
-    pub opened_at: String,
-    /// Closed (RFC 3339), while still open: none.
-    pub closed_at: Option<String>,
-    /// Orders sold in the shift.
-    pub orders: u32,
-    /// Tickets sold.
-    pub tickets: u32,
-    /// Sales including VAT.
-    #[ts(type = "number")]
-    pub total_minor: i64,
-    /// VAT inside the sales.
-    #[ts(type = "number")]
-    pub vat_minor: i64,
-    /// Cash kept for sales.
-    #[ts(type = "number")]
-    pub cash_minor: i64,
-    /// Card payments.
-    #[ts(type = "number")]
-    pub card_minor: i64,
-    /// Paid back during the shift (refunds and exchanges, by card and in
-    /// cash; `cash_minor` and `card_minor` are net of them).
-    #[ts(type = "number")]
-    pub refunded_minor: i64,
-    /// Paid by exchange credit (tickets given back for this shift's orders):
-    /// sales = card + cash + exchange credit, before refunds.
-    #[ts(type = "number")]
-    pub exchange_minor: i64,
-    /// The opening float.
-    #[ts(type = "number")]
-    pub float_minor: i64,
-    /// Cash that should be in the drawer.
-    #[ts(type = "number")]
-    pub expected_cash_minor: i64,
-    /// Cash counted at close.
-    #[ts(type = "number | null")]
-    pub counted_minor: Option<i64>,
-    /// Counted minus expected.
-    #[ts(type = "number | null")]
-    pub variance_minor: Option<i64>,
-}
-
 /// An override sale central could not apply: a task for a supervisor.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -562,38 +541,6 @@ pub struct ReseatResult {
     pub printouts: Vec<Printout>,
     /// Whether central has applied the move already.
     pub synced: bool,
-}
-
-/// `shift_open` arguments.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct ShiftOpenArgs {
-    /// Session token of the cashier.
-    pub token: String,
-    /// The counted float, in minor units.
-    #[ts(type = "number")]
-    pub float_minor: i64,
-}
-
-/// `shift_close` arguments.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct ShiftCloseArgs {
-    /// Session token of the cashier.
-    pub token: String,
-    /// The counted cash, in minor units.
-    #[ts(type = "number")]
-    pub counted_minor: i64,
-}
-
-/// A shift report with its printout (X and Z).
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct ShiftPrinted {
-    /// The figures.
-    pub report: ShiftReport,
-    /// The printout.
-    pub printout: Printout,
 }
 
 /// `web_booking` / `collect_booking` arguments.

@@ -29,6 +29,8 @@ pub enum ApprovalAction {
     Refund,
     /// Voiding the order being built (a supervisor or a manager).
     Void,
+    /// Paying cash out of the drawer (a supervisor or a manager).
+    PayOut,
 }
 
 /// `check_approval` arguments.

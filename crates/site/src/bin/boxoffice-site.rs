@@ -214,16 +214,29 @@ enum Command {
     },
     /// Open or close a cashier's shift, or print its X report.
     Shift {
-        /// open, report or close.
-        #[arg(value_parser = ["open", "report", "close"])]
+        /// open, report, close, or a drawer movement: pay-in, pay-out, drop.
+        #[arg(value_parser = ["open", "report", "close", "pay-in", "pay-out", "drop"])]
         action: String,
         /// With open: the cash float in the drawer (major units).
         #[arg(long, required_if_eq("action", "open"))]
         float: Option<String>,
-        /// With close: the cash counted in the drawer (major units).
-        #[arg(long, required_if_eq("action", "close"))]
+        /// With close: the blind count, one `--count VALUE=PIECES` per note or
+        /// coin (major units, e.g. `--count 20=3 --count 0.5=4`).
+        #[arg(long = "count")]
+        counts: Vec<String>,
+        /// With close: the cash counted as one total instead (major units).
+        #[arg(long)]
         counted: Option<String>,
-        /// The cashier's PIN.
+        /// With pay-in, pay-out, drop: the amount (major units).
+        #[arg(long)]
+        amount: Option<String>,
+        /// With pay-in, pay-out, drop: why.
+        #[arg(long)]
+        reason: Option<String>,
+        /// With pay-out by a cashier: the approving supervisor's or manager's PIN.
+        #[arg(long)]
+        approve_pin: Option<String>,
+        /// The PIN of the shift's cashier (or of a supervisor or manager).
         #[arg(long)]
         pin: String,
         /// Print JSON.
@@ -725,7 +738,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            let token = site.login(&pin)?.token;
+            let token = site.login(None, &pin)?.token;
             // A one-shot process has no pump: learn whether central answers now.
             site.probe_link().await;
             let cur = currency_of(&site.status()?.currency)?;
@@ -871,12 +884,43 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
         Command::Shift {
             action,
             float,
+            counts,
             counted,
+            amount,
+            reason,
+            approve_pin,
             pin,
             json,
         } => {
-            let token = site.login(&pin)?.token;
+            let token = site.login(None, &pin)?.token;
             let cur = currency_of(&site.status()?.currency)?;
+            let kind = match action.as_str() {
+                "pay-in" => Some(site::api::CashMovementKind::PayIn),
+                "pay-out" => Some(site::api::CashMovementKind::PayOut),
+                "drop" => Some(site::api::CashMovementKind::Drop),
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                let args = site::api::CashMovementArgs {
+                    token,
+                    kind,
+                    amount_minor: cur.parse_major(amount.as_deref().unwrap_or_default())?,
+                    reason: reason.unwrap_or_default(),
+                    approval: approve_pin.map(|pin| site::api::Approval { pin }),
+                };
+                let moved = commands::cash_movement(&site, args).await?;
+                if json {
+                    print_json(&moved)?;
+                } else {
+                    out!(
+                        "{} {} ({})",
+                        kind.title(),
+                        cur.format(moved.movement.amount_minor),
+                        moved.movement.reason
+                    );
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
             let (report, printout) = match action.as_str() {
                 "open" => {
                     let float_minor = cur.parse_major(float.as_deref().unwrap_or_default())?;
@@ -888,9 +932,15 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                     (p.report, Some(p.printout))
                 }
                 _ => {
-                    let counted_minor = cur.parse_major(counted.as_deref().unwrap_or_default())?;
+                    let counts = counts
+                        .iter()
+                        .map(|c| parse_count(cur, c))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    let counted_minor =
+                        counted.as_deref().map(|c| cur.parse_major(c)).transpose()?;
                     let args = site::api::ShiftCloseArgs {
                         token,
+                        counts: Some(counts),
                         counted_minor,
                     };
                     let p = commands::shift_close(&site, args).await?;
@@ -905,12 +955,15 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 print_json(&v)?;
             } else {
                 out!(
-                    "shift of {}: {} orders, {} tickets, sales {}, cash expected {}{}",
+                    "shift of {}: {} orders, {} tickets, sales {}{}{}",
                     report.staff_name,
                     report.orders,
                     report.tickets,
                     cur.format(report.total_minor),
-                    cur.format(report.expected_cash_minor),
+                    report
+                        .expected_cash_minor
+                        .map(|v| format!(", cash expected {}", cur.format(v)))
+                        .unwrap_or_default(),
                     report
                         .variance_minor
                         .map(|v| format!(", variance {}", cur.format(v)))
@@ -927,7 +980,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             pin,
             json,
         } => {
-            let token = site.login(&pin)?.token;
+            let token = site.login(None, &pin)?.token;
             let done = commands::reseat(
                 &site,
                 site::api::ReseatArgs {
@@ -959,7 +1012,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             approve,
             json,
         } => {
-            let token = site.login(&pin)?.token;
+            let token = site.login(None, &pin)?.token;
             let args = site::api::RefundArgs {
                 token,
                 order,
@@ -1003,7 +1056,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 .iter()
                 .map(|p| parse_part(p))
                 .collect::<Result<Vec<_>, _>>()?;
-            let token = site.login(&pin)?.token;
+            let token = site.login(None, &pin)?.token;
             site.probe_link().await;
             let cur = currency_of(&site.status()?.currency)?;
             let (tendered, card) = if pay.is_empty() {
@@ -1054,7 +1107,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             pin,
             json,
         } => {
-            let token = site.login(&pin)?.token;
+            let token = site.login(None, &pin)?.token;
             let args = site::api::FindOrdersArgs {
                 token,
                 text,
@@ -1094,7 +1147,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
         } => {
             let booking = match pin {
                 Some(pin) => {
-                    let token = site.login(&pin)?.token;
+                    let token = site.login(None, &pin)?.token;
                     let args = site::api::BookingArgs { token, reference };
                     let b = commands::collect_booking(&site, args).await?;
                     if site.printer_target()? != site::print_queue::PrinterTarget::Virtual
@@ -1137,7 +1190,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
         } => {
             if let Some(order) = resolve {
                 let pin = pin.ok_or_else(|| SiteError::Invalid("--resolve needs --pin".into()))?;
-                let token = site.login(&pin)?.token;
+                let token = site.login(None, &pin)?.token;
                 let action =
                     action.ok_or_else(|| SiteError::Invalid("--resolve needs --action".into()))?;
                 site.probe_link().await;
@@ -1187,7 +1240,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             pin,
             json,
         } => {
-            let token = site.login(&pin)?.token;
+            let token = site.login(None, &pin)?.token;
             let args = site::api::ReprintArgs {
                 token,
                 order,
@@ -1238,7 +1291,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             print,
             pin,
         } => {
-            let token = site.login(&pin)?.token;
+            let token = site.login(None, &pin)?.token;
             // A Z report is of the day the site's clock is in unless told.
             let day = match (kind.as_str(), day) {
                 ("z", None) => Some(site.status()?.business_day),
@@ -1309,7 +1362,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                     return Ok(ExitCode::from(2));
                 }
             } else {
-                let token = site.login(pin.as_deref().unwrap_or_default())?.token;
+                let token = site.login(None, pin.as_deref().unwrap_or_default())?.token;
                 let rows =
                     commands::audit_trail(&site, site::api::AuditArgs { token, limit }).await?;
                 if json {
@@ -1349,4 +1402,17 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One `--count VALUE=PIECES` of a blind count, e.g. `0.5=4`.
+fn parse_count(
+    cur: domain::Currency,
+    text: &str,
+) -> Result<site::api::DenominationCount, SiteError> {
+    let bad = || SiteError::Invalid(format!("'{text}': give a count as VALUE=PIECES, e.g. 20=3"));
+    let (value, pieces) = text.split_once('=').ok_or_else(bad)?;
+    Ok(site::api::DenominationCount {
+        minor: cur.parse_major(value.trim())?,
+        pieces: pieces.trim().parse().map_err(|_| bad())?,
+    })
 }

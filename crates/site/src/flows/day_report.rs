@@ -175,7 +175,8 @@ fn day_figures(
     for (id, name) in store::day_shifts(db, day, (&from, &to))? {
         let (opened_at, float, closed_at, counted) = store::shift_row(db, &id)?;
         let cash = store::shift_paid(db, &id, "cash")?;
-        let expected = float + cash;
+        let (paid_in, paid_out, dropped) = store::shift_movements(db, &id)?;
+        let expected = float + cash + paid_in - paid_out - dropped;
         shifts.push(ShiftLine {
             terminal_id: terminal_id.to_string(),
             shift_id: id,
@@ -184,6 +185,8 @@ fn day_figures(
             closed_at,
             float_minor: float,
             cash_net_minor: cash,
+            paid_in_out_minor: paid_in - paid_out,
+            dropped_minor: dropped,
             expected_minor: expected,
             counted_minor: counted,
             variance_minor: counted.map(|c| c - expected),

@@ -27,6 +27,7 @@ impl Site {
             .filter(|a| !a.pin.is_empty())
         {
             Some(a) => Some(self.approver_by_pin(
+                staff,
                 &a.pin,
                 true,
                 crate::flows::sell::OFFLINE_OVERRIDE_NEEDS,

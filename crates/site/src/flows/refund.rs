@@ -416,7 +416,19 @@ impl Site {
             .map(|s| s.1.as_str())
             .collect::<Vec<_>>()
             .join(", ");
-        let shift = store::open_shift_id(tx, &out.at_counter.id)?;
+        // Cash goes back from the drawer of the terminal's open shift.
+        let shift = if cash != 0 {
+            Some(
+                Self::drawer_shift(tx, &out.at_counter).map_err(|e| match e {
+                    SiteError::Shift(crate::error::ShiftRefusal::NoneOpen) => {
+                        crate::error::ShiftRefusal::CashNeedsShift.into()
+                    }
+                    e => e,
+                })?,
+            )
+        } else {
+            store::terminal_shift(tx)?.map(|(id, ..)| id)
+        };
         let exchanged_ref = exchanged_to.map(protocol::order_reference);
         store::insert_refund(
             tx,

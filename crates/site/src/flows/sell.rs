@@ -81,7 +81,7 @@ impl Site {
             .as_ref()
             .filter(|a| !a.pin.is_empty())
         {
-            Some(a) => Some(self.approver_by_pin(&a.pin, true, OFFLINE_OVERRIDE_NEEDS)?),
+            Some(a) => Some(self.approver_by_pin(staff, &a.pin, true, OFFLINE_OVERRIDE_NEEDS)?),
             None => None,
         };
         let parts = args.parts.iter().map(SalePart::from).collect();
@@ -106,6 +106,7 @@ impl Site {
     /// written and central is not called.
     fn prepare_part(
         &self,
+        staff: &StaffRow,
         part: &SalePart,
         req: &SaleRequest,
         site: &store::SiteRow,
@@ -117,7 +118,7 @@ impl Site {
         }
         let price_override = match &part.price_override {
             Some(o) => Some(crate::price::check_override(o, |pin| {
-                self.approver_by_pin(pin, false, crate::price::OVERRIDE_NEEDS)
+                self.approver_by_pin(staff, pin, false, crate::price::OVERRIDE_NEEDS)
             })?),
             None => None,
         };
@@ -298,12 +299,14 @@ impl Site {
         {
             return Err(SiteError::NeedsManager(OFFLINE_OVERRIDE_NEEDS.into()));
         }
+        // A sale goes into the drawer of the terminal's open shift.
+        Self::drawer_shift(&self.db(), staff)?;
         let now = self.clock.now();
         // 1. Validate everything locally before touching central or the disk.
         let parts: Vec<PreparedPart> = req
             .parts
             .iter()
-            .map(|p| self.prepare_part(p, &req, &site, &tz, now))
+            .map(|p| self.prepare_part(staff, p, &req, &site, &tz, now))
             .collect::<Result<_>>()?;
         // An older central would sell every seat for the first showtime.
         if distinct_shows(&parts).len() > 1 {
@@ -481,7 +484,11 @@ impl Site {
         }
         let order_id = sale.order_id.to_string();
         let mut db = self.db();
-        let tx = db.transaction()?;
+        let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // The shift may have closed while the seats were secured.
+        if store::terminal_shift(&tx)?.is_none() {
+            return Err(crate::error::ShiftRefusal::NoneOpen.into());
+        }
         store::insert_order(
             &tx,
             &OrderRecord {

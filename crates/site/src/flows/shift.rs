@@ -1,35 +1,91 @@
-//! Cashier shifts: open with a cash float, close with a cash count, and the
-//! shift report (mid-shift, and at the close) printed through the print queue.
+//! Shifts and the cash drawer. A terminal has one drawer, so at most one
+//! shift is open on it: opened with a counted float, it takes the sales,
+//! refunds, pay-ins, pay-outs and drops made at the terminal, and closes
+//! blind: the cashier counts the drawer by denomination before learning
+//! what was expected; the variance is then shown, printed and kept.
 //! The business day's X and Z reports are `flows::day_report`.
 
-use crate::api::{Printout, ShiftReport};
-use crate::engine::Site;
-use crate::error::{Result, SiteError};
+use crate::api::{
+    Approval, CashMoved, CashMovementArgs, CashMovementKind, CashMovementView, DenominationCount,
+    DenominationView, OpenShift, Printout, ShiftCloseArgs, ShiftReport, ShiftState,
+};
+use crate::engine::{Site, stated_reason};
+use crate::error::{Result, ShiftRefusal, SiteError};
 use crate::rules::layout::JobKind;
 use crate::store::{self, StaffRow};
 use crate::time_fmt;
+use protocol::Role;
+
+/// Who may approve a pay-out.
+const PAY_OUT_NEEDS: &str = "paying cash out of the drawer needs a supervisor or a manager";
+
+/// Largest cash movement or float: a hundred of the largest banknote.
+fn cash_cap(site: &store::SiteRow) -> i64 {
+    site.currency.largest_note_minor() * 100
+}
 
 impl Site {
+    /// The shift open on this terminal, and whether `staff` may sell into it.
+    pub fn shift_state(&self, staff: &StaffRow) -> Result<ShiftState> {
+        let site = self.site_row()?;
+        let open = store::terminal_shift(&self.db())?;
+        let opened_at = match &open {
+            Some((id, ..)) => Some(store::shift_row(&self.db(), id)?.0),
+            None => None,
+        };
+        Ok(ShiftState {
+            may_sell: open
+                .as_ref()
+                .is_some_and(|(_, owner, _)| may_use(staff, owner)),
+            open: open
+                .zip(opened_at)
+                .map(|((shift_id, staff_id, staff_name), opened_at)| OpenShift {
+                    shift_id,
+                    staff_id,
+                    staff_name,
+                    opened_at,
+                }),
+            denominations: domain::cash::denominations(site.currency)
+                .iter()
+                .map(|d| DenominationView {
+                    minor: d.minor,
+                    note: d.note,
+                })
+                .collect(),
+            currency: site.currency.into(),
+        })
+    }
+
+    /// The shift a sale or cash refund by `staff` goes into: the terminal's
+    /// open shift, if `staff` may use it (their own; any for a supervisor or
+    /// manager). Read inside the caller's transaction.
+    pub(crate) fn drawer_shift(conn: &rusqlite::Connection, staff: &StaffRow) -> Result<String> {
+        match store::terminal_shift(conn)? {
+            None => Err(ShiftRefusal::NoneOpen.into()),
+            Some((id, owner, _)) if may_use(staff, &owner) => Ok(id),
+            Some((_, _, name)) => Err(ShiftRefusal::NotYours(name).into()),
+        }
+    }
+
     /// Opens a shift for `staff` with `float_minor` in the drawer.
     pub fn open_shift(&self, staff: &StaffRow, float_minor: i64) -> Result<ShiftReport> {
-        if float_minor < 0 {
-            return Err(SiteError::Invalid("the float cannot be negative".into()));
+        let site = self.site_row()?;
+        if !(0..=cash_cap(&site)).contains(&float_minor) {
+            return Err(SiteError::Invalid(format!(
+                "the float is 0 to {}",
+                site.currency.format(cash_cap(&site))
+            )));
         }
         let now = self.clock.now();
         let id = self.ids.new_id(now).to_string();
-        let float = self.site_row()?.currency.format(float_minor);
-        let inserted = (|| -> Result<()> {
+        let float = site.currency.format(float_minor);
+        {
             let mut db = self.db();
-            let tx = db.transaction()?;
-            // Only the shift's own insert can mean "already open".
-            store::insert_shift(&tx, &id, &staff.id, now, float_minor).map_err(|e| match e {
-                rusqlite::Error::SqliteFailure(f, _)
-                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-                {
-                    SiteError::Invalid(format!("{} already has an open shift", staff.name))
-                }
-                e => e.into(),
-            })?;
+            let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            if let Some((_, _, name)) = store::terminal_shift(&tx)? {
+                return Err(ShiftRefusal::AlreadyOpen(name).into());
+            }
+            store::insert_shift(&tx, &id, &staff.id, now, float_minor)?;
             self.audit(
                 &tx,
                 &store::AuditEvent {
@@ -41,42 +97,133 @@ impl Site {
                 },
             )?;
             tx.commit()?;
-            Ok(())
-        })();
-        inserted?;
+        }
         self.shift_report(&id, staff)
     }
 
-    fn open_shift_id(&self, staff: &StaffRow) -> Result<String> {
-        store::open_shift_id(&self.db(), &staff.id)?
-            .ok_or_else(|| SiteError::Invalid(format!("{} has no open shift", staff.name)))
+    /// The shift `staff` may report on or close: the terminal's open shift
+    /// if it is theirs or they are a supervisor or manager.
+    fn shift_for(&self, staff: &StaffRow) -> Result<String> {
+        match store::terminal_shift(&self.db())? {
+            None => Err(ShiftRefusal::NoneOpen.into()),
+            Some((id, owner, _)) if may_use(staff, &owner) => Ok(id),
+            Some((_, _, name)) => Err(ShiftRefusal::OwnerOnly(name).into()),
+        }
     }
 
-    /// The X report of `staff`'s open shift, printed.
+    /// The X report of the terminal's open shift, printed. Blind for the
+    /// cashier: no expected cash until the count.
     pub async fn x_report(&self, staff: &StaffRow) -> Result<(ShiftReport, Printout)> {
-        let id = self.open_shift_id(staff)?;
+        let id = self.shift_for(staff)?;
         let report = self.shift_report(&id, staff)?;
         let printout = self.print_shift_report(&report, "SHIFT REPORT (X)").await?;
         Ok((report, printout))
     }
 
-    /// Closes `staff`'s shift with the cash counted in the drawer; prints the Z report.
+    /// Moves cash in or out of the open shift's drawer, with a reason; a
+    /// pay-out by a cashier needs a supervisor's or manager's PIN. The slip
+    /// prints and opens the drawer.
+    pub async fn move_cash(&self, staff: &StaffRow, a: &CashMovementArgs) -> Result<CashMoved> {
+        let site = self.site_row()?;
+        if !(1..=cash_cap(&site)).contains(&a.amount_minor) {
+            return Err(SiteError::Invalid(format!(
+                "the amount is more than 0 and at most {}",
+                site.currency.format(cash_cap(&site))
+            )));
+        }
+        let reason = stated_reason(&a.reason)?;
+        let approver = match a.kind {
+            CashMovementKind::PayOut => Some(
+                self.approver(
+                    staff,
+                    a.approval
+                        .as_ref()
+                        .filter(|p: &&Approval| !p.pin.is_empty()),
+                    false,
+                    PAY_OUT_NEEDS,
+                )?,
+            ),
+            _ => None,
+        };
+        let now = self.clock.now();
+        let id = self.ids.new_id(now).to_string();
+        let amount = site.currency.format(a.amount_minor);
+        let shift = {
+            let mut db = self.db();
+            let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let shift = Self::drawer_shift(&tx, staff)?;
+            store::insert_cash_movement(
+                &tx,
+                &store::CashMovementRow {
+                    id: &id,
+                    shift_id: &shift,
+                    kind: a.kind.as_str(),
+                    amount_minor: a.amount_minor,
+                    reason,
+                    staff_id: &staff.id,
+                    approved_by: approver.as_ref().map(|m| m.id.as_str()),
+                    at: now,
+                },
+            )?;
+            self.audit(
+                &tx,
+                &store::AuditEvent {
+                    action: a.kind.as_str(),
+                    staff_id: &staff.id,
+                    approved_by: approver.as_ref().map(|m| m.id.as_str()),
+                    subject: &shift,
+                    detail: &format!("{amount}: {reason}"),
+                },
+            )?;
+            tx.commit()?;
+            shift
+        };
+        let movement = CashMovementView {
+            kind: a.kind,
+            amount_minor: a.amount_minor,
+            reason: reason.to_string(),
+            staff: staff.name.clone(),
+            approved_by: approver.map(|m| m.name),
+            at: now.to_string(),
+        };
+        let printout = self.print_movement(&movement, &shift).await?;
+        Ok(CashMoved { movement, printout })
+    }
+
+    /// Closes the terminal's open shift with the cash counted in the drawer
+    /// (by denomination, or as one total); prints the closing report with
+    /// the variance.
     pub async fn close_shift(
         &self,
         staff: &StaffRow,
-        counted_minor: i64,
+        a: &ShiftCloseArgs,
     ) -> Result<(ShiftReport, Printout)> {
-        if counted_minor < 0 {
-            return Err(SiteError::Invalid(
-                "the cash count cannot be negative".into(),
-            ));
+        let site = self.site_row()?;
+        let (counted_minor, detail) = match (&a.counts, a.counted_minor) {
+            (Some(counts), _) if !counts.is_empty() => {
+                let pairs: Vec<(i64, u32)> = counts.iter().map(|c| (c.minor, c.pieces)).collect();
+                let total = domain::cash::count_total(site.currency, &pairs)
+                    .map_err(ShiftRefusal::Count)?;
+                let detail = serde_json::to_string(&pairs)
+                    .map_err(|e| SiteError::Corrupt(format!("cannot encode the count: {e}")))?;
+                (total, Some(detail))
+            }
+            (_, Some(total)) => (total, None),
+            _ => {
+                return Err(SiteError::Invalid(
+                    "count the drawer: give the pieces of each note and coin".into(),
+                ));
+            }
+        };
+        if !(0..=cash_cap(&site) * 10).contains(&counted_minor) {
+            return Err(SiteError::Invalid("the cash count is out of range".into()));
         }
-        let id = self.open_shift_id(staff)?;
-        let counted = self.site_row()?.currency.format(counted_minor);
+        let counted = site.currency.format(counted_minor);
+        let id = self.shift_for(staff)?;
         {
             let mut db = self.db();
-            let tx = db.transaction()?;
-            store::close_shift(&tx, &id, self.clock.now(), counted_minor)?;
+            let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            store::close_shift(&tx, &id, self.clock.now(), counted_minor, detail.as_deref())?;
             self.audit(
                 &tx,
                 &store::AuditEvent {
@@ -94,29 +241,55 @@ impl Site {
         Ok((report, printout))
     }
 
-    /// The figures of one shift.
-    pub fn shift_report(&self, shift_id: &str, staff: &StaffRow) -> Result<ShiftReport> {
+    /// The figures of one shift, as `viewer` may see them (a cashier learns
+    /// the expected cash only once the shift is closed).
+    pub fn shift_report(&self, shift_id: &str, viewer: &StaffRow) -> Result<ShiftReport> {
         let site = self.site_row()?;
         let terminal_id = self.config()?.terminal_id;
         let db = self.db();
-        let (opened_at, float_minor, closed_at, counted): (
-            String,
-            i64,
-            Option<String>,
-            Option<i64>,
-        ) = store::shift_row(&db, shift_id)?;
-        let (orders, tickets, total, vat): (u32, u32, i64, i64) =
-            store::shift_sales(&db, shift_id)?;
+        let (opened_at, float_minor, closed_at, counted) = store::shift_row(&db, shift_id)?;
+        let (staff_id, staff_name, detail) = store::shift_owner(&db, shift_id)?;
+        let (orders, tickets, total, vat) = store::shift_sales(&db, shift_id)?;
         let paid = |method: &str| -> Result<i64> { store::shift_paid(&db, shift_id, method) };
         let cash = paid("cash")?;
         let card = paid("card")?;
         let refunded = store::shift_refunded(&db, shift_id)?;
         let exchange = store::shift_exchange_credit(&db, shift_id)?;
-        let expected = float_minor + cash;
+        let (paid_in, paid_out, dropped) = store::shift_movements(&db, shift_id)?;
+        let expected = float_minor + cash + paid_in - paid_out - dropped;
+        let blind = closed_at.is_none() && viewer.role == Role::Cashier;
+        let counted_by = detail
+            .map(|d| serde_json::from_str::<Vec<(i64, u32)>>(&d))
+            .transpose()
+            .map_err(|e| SiteError::Corrupt(format!("shift count: {e}")))?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(minor, pieces)| DenominationCount { minor, pieces })
+            .collect();
+        let movements = store::shift_movement_lines(&db, shift_id)?
+            .into_iter()
+            .map(|(kind, amount_minor, reason, staff, approved_by, at)| {
+                Ok(CashMovementView {
+                    kind: match kind.as_str() {
+                        "pay_in" => CashMovementKind::PayIn,
+                        "pay_out" => CashMovementKind::PayOut,
+                        "drop" => CashMovementKind::Drop,
+                        other => {
+                            return Err(SiteError::Corrupt(format!("cash movement '{other}'")));
+                        }
+                    },
+                    amount_minor,
+                    reason,
+                    staff,
+                    approved_by,
+                    at,
+                })
+            })
+            .collect::<Result<_>>()?;
         Ok(ShiftReport {
             shift_id: shift_id.to_string(),
-            staff_id: staff.id.clone(),
-            staff_name: staff.name.clone(),
+            staff_id,
+            staff_name,
             terminal_id,
             currency: site.currency.into(),
             opened_at,
@@ -130,10 +303,54 @@ impl Site {
             refunded_minor: refunded,
             exchange_minor: exchange,
             float_minor,
-            expected_cash_minor: expected,
+            paid_in_minor: paid_in,
+            paid_out_minor: paid_out,
+            dropped_minor: dropped,
+            expected_cash_minor: (!blind).then_some(expected),
             counted_minor: counted,
             variance_minor: counted.map(|c| c - expected),
+            counted_by,
+            movements,
         })
+    }
+
+    /// The latest shift of `staff` on this terminal (the one just closed).
+    pub fn last_shift_report(&self, staff: &StaffRow) -> Result<ShiftReport> {
+        let id = store::last_shift_of(&self.db(), &staff.id)?.ok_or(ShiftRefusal::NoneOpen)?;
+        self.shift_report(&id, staff)
+    }
+
+    async fn print_movement(&self, m: &CashMovementView, shift_id: &str) -> Result<Printout> {
+        let site = self.site_row()?;
+        let tz = time_fmt::zone(&site.time_zone)?;
+        let when =
+            m.at.parse::<jiff::Timestamp>()
+                .map(|ts| tz.to_datetime(ts).strftime("%d/%m/%Y %H:%M").to_string())
+                .unwrap_or_else(|_| m.at.clone());
+        let mut lines = vec![
+            ("By".to_string(), m.staff.clone()),
+            ("Terminal".to_string(), self.config()?.terminal_id),
+            ("When".to_string(), when),
+            ("Reason".to_string(), m.reason.clone()),
+        ];
+        if let Some(a) = &m.approved_by {
+            lines.push(("Approved by".to_string(), a.clone()));
+        }
+        let short = &shift_id[shift_id.len().saturating_sub(8)..];
+        let data = printing::ReceiptData {
+            header_lines: vec![
+                site.chain_name.clone(),
+                site.name.clone(),
+                m.kind.title().to_string(),
+            ],
+            lines,
+            totals: vec![("Amount".to_string(), site.currency.format(m.amount_minor))],
+            footer_lines: vec![format!("Shift {short}"), "Signature: ____________".into()],
+        };
+        let bytes = printing::encode_receipt(&data, self.paper()?, true)?;
+        let name = format!("{}-{short}", m.kind.as_str());
+        self.print_standalone(JobKind::ShiftReport, &name, bytes)
+            .await
     }
 
     async fn print_shift_report(&self, r: &ShiftReport, title: &str) -> Result<Printout> {
@@ -172,15 +389,25 @@ impl Site {
             ),
             ("Refunds".to_string(), cur.format_amount(r.refunded_minor)),
             ("Float".to_string(), cur.format_amount(r.float_minor)),
+            ("Pay-ins".to_string(), cur.format_amount(r.paid_in_minor)),
+            ("Pay-outs".to_string(), cur.format_amount(r.paid_out_minor)),
+            ("Drops".to_string(), cur.format_amount(r.dropped_minor)),
         ]);
-        let mut totals = vec![(
-            "Cash expected".to_string(),
-            cur.format(r.expected_cash_minor),
-        )];
+        for c in &r.counted_by {
+            lines.push((
+                format!("{} x {}", cur.format_amount(c.minor), c.pieces),
+                cur.format_amount(c.minor * i64::from(c.pieces)),
+            ));
+        }
+        let mut totals = Vec::new();
+        if let Some(expected) = r.expected_cash_minor {
+            totals.push(("Cash expected".to_string(), cur.format(expected)));
+        }
         if let (Some(counted), Some(variance)) = (r.counted_minor, r.variance_minor) {
             totals.push(("Cash counted".to_string(), cur.format(counted)));
             totals.push(("Variance".to_string(), cur.format(variance)));
         }
+        let short = &r.shift_id[r.shift_id.len().saturating_sub(8)..];
         let data = printing::ReceiptData {
             header_lines: vec![
                 site.chain_name.clone(),
@@ -189,17 +416,15 @@ impl Site {
             ],
             lines,
             totals,
-            footer_lines: vec![format!(
-                "Shift {}",
-                &r.shift_id[r.shift_id.len().saturating_sub(8)..]
-            )],
+            footer_lines: vec![format!("Shift {short}")],
         };
         let bytes = printing::encode_receipt(&data, self.paper()?, false)?;
-        let name = format!(
-            "shift-{}",
-            &r.shift_id[r.shift_id.len().saturating_sub(8)..]
-        );
-        self.print_standalone(JobKind::ShiftReport, &name, bytes)
+        self.print_standalone(JobKind::ShiftReport, &format!("shift-{short}"), bytes)
             .await
     }
+}
+
+/// Whether `staff` may use (sell into, report on, close) the shift of `owner`.
+fn may_use(staff: &StaffRow, owner: &str) -> bool {
+    staff.id == owner || matches!(staff.role, Role::Supervisor | Role::Manager)
 }

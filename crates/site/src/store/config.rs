@@ -42,8 +42,6 @@ pub enum ConfigKey {
     AuditHead,
     /// The last entry of central's void list learnt.
     VoidSeq,
-    /// The PIN pad's wrong PINs in a row and lockout (`count[:until_secs]`).
-    PinFailures,
 }
 
 impl ConfigKey {
@@ -67,7 +65,6 @@ impl ConfigKey {
             ConfigKey::SiteSettings => "site_settings",
             ConfigKey::AuditHead => "audit_head",
             ConfigKey::VoidSeq => "void_seq",
-            ConfigKey::PinFailures => "pin_failures",
         }
     }
 }

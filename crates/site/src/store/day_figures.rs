@@ -350,6 +350,7 @@ pub fn day_shifts(
             "SELECT h.id, COALESCE(st.name, h.staff_id) FROM shifts h LEFT JOIN staff st ON st.id = h.staff_id
              WHERE h.id IN (SELECT shift_id FROM orders WHERE business_day = ?1)
                 OR h.id IN (SELECT shift_id FROM refunds WHERE business_day = ?1)
+                OR h.id IN (SELECT shift_id FROM cash_movements WHERE business_day = ?1)
                 OR (h.opened_at >= ?2 AND h.opened_at < ?3)
              ORDER BY h.opened_at",
         )?

@@ -202,7 +202,7 @@ pub fn insert_void(conn: &Connection, v: &VoidRow<'_>) -> Result<()> {
         "INSERT INTO voided_orders (id, voided_at, business_day, staff_id, approved_by, reason,
              amount_minor, seats, shift_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
-                 (SELECT id FROM shifts WHERE staff_id = ?4 AND closed_at IS NULL))",
+                 (SELECT id FROM shifts WHERE closed_at IS NULL ORDER BY opened_at, id LIMIT 1))",
         params![
             v.id,
             v.at.to_string(),

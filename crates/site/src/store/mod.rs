@@ -14,6 +14,7 @@ mod days;
 mod keys;
 mod orders;
 mod outbox;
+mod pins;
 mod print_jobs;
 mod refunds;
 mod seats;
@@ -29,6 +30,7 @@ pub use days::*;
 pub use keys::*;
 pub use orders::*;
 pub use outbox::*;
+pub use pins::*;
 pub use print_jobs::*;
 pub use refunds::*;
 pub use seats::*;
@@ -68,6 +70,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0012_refunds_voids.sql"),
     migration!("0013_business_days_z.sql"),
     migration!("0014_voided_orders.sql"),
+    migration!("0015_shift_cash_signin.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -50,7 +50,7 @@ pub fn insert_order(conn: &Connection, o: &OrderRecord<'_>) -> Result<()> {
                              tendered_minor, change_minor, secured_by, sold_at, sold_at_central_estimate, shift_id,
                              business_day)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
-                 (SELECT id FROM shifts WHERE staff_id = ?3 AND closed_at IS NULL), ?13)",
+                 (SELECT id FROM shifts WHERE closed_at IS NULL ORDER BY opened_at, id LIMIT 1), ?13)",
         params![
             order_id, sale.showtime_id, sale.cashier_id, sale.total_minor, sale.vat_minor, o.vat_rate_bp,
             sale.currency.code(), o.tendered_minor, o.change_minor, secured, sale.sold_at.to_string(),

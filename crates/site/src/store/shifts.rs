@@ -5,8 +5,8 @@ use crate::error::Result;
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
 
-/// Opens a shift; a second open shift for the same staff member is a
-/// constraint violation (the caller says so in words).
+/// Opens a shift (the caller checked, in the same transaction, that none is
+/// open on this terminal).
 pub fn insert_shift(
     conn: &Connection,
     id: &str,
@@ -20,22 +20,44 @@ pub fn insert_shift(
     )
 }
 
-/// The open shift of a staff member, if any.
-pub fn open_shift_id(conn: &Connection, staff_id: &str) -> Result<Option<String>> {
+/// The shift open on this terminal: `(id, staff id, staff name)`. A
+/// terminal has one drawer, so one open shift; should an older version have
+/// left several open, the oldest is the drawer's.
+pub fn terminal_shift(conn: &Connection) -> Result<Option<(String, String, String)>> {
     Ok(conn
         .q_row(
-            "SELECT id FROM shifts WHERE staff_id = ?1 AND closed_at IS NULL",
+            "SELECT h.id, h.staff_id, COALESCE(st.name, h.staff_id)
+             FROM shifts h LEFT JOIN staff st ON st.id = h.staff_id
+             WHERE h.closed_at IS NULL ORDER BY h.opened_at, h.id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?)
+}
+
+/// The latest shift of a staff member on this terminal, open or closed.
+pub fn last_shift_of(conn: &Connection, staff_id: &str) -> Result<Option<String>> {
+    Ok(conn
+        .q_row(
+            "SELECT id FROM shifts WHERE staff_id = ?1 ORDER BY opened_at DESC, id DESC LIMIT 1",
             [staff_id],
             |r| r.get(0),
         )
         .optional()?)
 }
 
-/// Closes a shift with the counted cash.
-pub fn close_shift(conn: &Connection, id: &str, now: Timestamp, counted_minor: i64) -> Result<()> {
+/// Closes a shift with the counted cash and its count by denomination (JSON).
+pub fn close_shift(
+    conn: &Connection,
+    id: &str,
+    now: Timestamp,
+    counted_minor: i64,
+    counted_detail: Option<&str>,
+) -> Result<()> {
     let closed = conn.exec(
-        "UPDATE shifts SET closed_at = ?2, counted_minor = ?3 WHERE id = ?1 AND closed_at IS NULL",
-        params![id, now.to_string(), counted_minor],
+        "UPDATE shifts SET closed_at = ?2, counted_minor = ?3, counted_detail = ?4
+         WHERE id = ?1 AND closed_at IS NULL",
+        params![id, now.to_string(), counted_minor, counted_detail],
     )?;
     if closed != 1 {
         return Err(crate::error::SiteError::Invalid(
@@ -56,6 +78,88 @@ pub fn shift_row(
         [shift_id],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
     )?)
+}
+
+/// A shift's owner and count by denomination: `(staff id, staff name, detail JSON)`.
+pub fn shift_owner(conn: &Connection, shift_id: &str) -> Result<(String, String, Option<String>)> {
+    Ok(conn.q_row(
+        "SELECT h.staff_id, COALESCE(st.name, h.staff_id), h.counted_detail
+         FROM shifts h LEFT JOIN staff st ON st.id = h.staff_id WHERE h.id = ?1",
+        [shift_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?)
+}
+
+/// One cash movement of a drawer besides sales.
+pub struct CashMovementRow<'a> {
+    /// Id.
+    pub id: &'a str,
+    /// The shift whose drawer it is.
+    pub shift_id: &'a str,
+    /// `pay_in`, `pay_out` or `drop`.
+    pub kind: &'a str,
+    /// Amount, positive.
+    pub amount_minor: i64,
+    /// Why.
+    pub reason: &'a str,
+    /// Who moved it.
+    pub staff_id: &'a str,
+    /// Who approved it, if it needed approval.
+    pub approved_by: Option<&'a str>,
+    /// When.
+    pub at: Timestamp,
+}
+
+/// Records a cash movement, dated to the trading day.
+pub fn insert_cash_movement(conn: &Connection, m: &CashMovementRow<'_>) -> Result<()> {
+    let day = super::trading_day(conn, m.at)?;
+    conn.exec(
+        "INSERT INTO cash_movements (id, shift_id, kind, amount_minor, reason, staff_id, approved_by, at, business_day)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            m.id, m.shift_id, m.kind, m.amount_minor, m.reason, m.staff_id, m.approved_by,
+            m.at.to_string(), day
+        ],
+    )?;
+    Ok(())
+}
+
+/// A shift's cash movements: `(paid in, paid out, dropped)`.
+pub fn shift_movements(conn: &Connection, shift_id: &str) -> Result<(i64, i64, i64)> {
+    Ok(conn.q_row(
+        "SELECT COALESCE(sum(CASE kind WHEN 'pay_in' THEN amount_minor END), 0),
+                COALESCE(sum(CASE kind WHEN 'pay_out' THEN amount_minor END), 0),
+                COALESCE(sum(CASE kind WHEN 'drop' THEN amount_minor END), 0)
+         FROM cash_movements WHERE shift_id = ?1",
+        [shift_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?)
+}
+
+/// One cash movement as listed: `(kind, amount, reason, staff, approver, at)`.
+pub type MovementLine = (String, i64, String, String, Option<String>, String);
+
+/// A shift's cash movements, oldest first, with names.
+pub fn shift_movement_lines(conn: &Connection, shift_id: &str) -> Result<Vec<MovementLine>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT m.kind, m.amount_minor, m.reason, COALESCE(s.name, m.staff_id),
+                    COALESCE(a.name, m.approved_by), m.at
+             FROM cash_movements m LEFT JOIN staff s ON s.id = m.staff_id
+             LEFT JOIN staff a ON a.id = m.approved_by
+             WHERE m.shift_id = ?1 ORDER BY m.at, m.id",
+        )?
+        .query_map([shift_id], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })?
+        .collect::<std::result::Result<_, _>>()?)
 }
 
 /// A shift's sales: `(orders, tickets, total, VAT)`.

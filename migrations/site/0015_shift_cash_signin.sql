@@ -1,0 +1,33 @@
+-- Issue 11, shifts and sign-in.
+--
+-- Cash moved in or out of a shift's drawer other than by sales and refunds:
+-- pay-ins (change brought from the safe), pay-outs (petty cash, with a
+-- supervisor's or manager's approval) and drops (surplus notes taken to the
+-- safe during the shift). Each has a reason and counts in the shift's
+-- expected cash.
+CREATE TABLE cash_movements (
+    id TEXT PRIMARY KEY,
+    shift_id TEXT NOT NULL REFERENCES shifts(id),
+    kind TEXT NOT NULL CHECK (kind IN ('pay_in', 'pay_out', 'drop')),
+    amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+    reason TEXT NOT NULL,
+    staff_id TEXT NOT NULL,
+    approved_by TEXT,
+    at TEXT NOT NULL,
+    business_day TEXT NOT NULL
+) STRICT;
+CREATE INDEX cash_movements_shift ON cash_movements(shift_id);
+
+-- The blind count of the close, by denomination: JSON `[[minor, pieces], ...]`.
+ALTER TABLE shifts ADD COLUMN counted_detail TEXT;
+
+-- Wrong PINs in a row per subject: `staff:ID` for a named sign-in,
+-- `approve:ID` for approval PINs typed at ID's session, `pad` for a PIN
+-- given without a name (the CLI). Replaces the one counter per terminal,
+-- with which one person's wrong PINs locked everybody out.
+CREATE TABLE pin_failures (
+    subject TEXT PRIMARY KEY,
+    count INTEGER NOT NULL CHECK (count >= 0),
+    locked_until INTEGER
+) STRICT;
+DELETE FROM config WHERE key = 'pin_failures';
