@@ -702,6 +702,27 @@ fn the_site_day_report_adds_every_terminal_and_the_web_and_names_what_is_missing
         assert!(text.contains(want), "{want} missing from:\n{text}");
     }
 
+    // The manager at terminal 1 sees the same from the counter (the Day
+    // panel's "whole site"): central's figures and terminal 2 named. A
+    // cashier may not; terminal 2 cannot while central refuses it.
+    let from_counter: Value = serde_json::from_slice(
+        &t1.run(&["report", "site", "--day", &day, "--pin", "222222"])
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(from_counter["totals"], site["totals"]);
+    assert_eq!(
+        find(&from_counter["unsynced"], "terminal_id", "dxb-marina-t2")["entries"],
+        1
+    );
+    let err = t1.fails(&["report", "site", "--pin", "1111"]);
+    assert!(err.contains("not_allowed"), "{err}");
+    let err = t1.fails(&["report", "site", "--day", "2026-13-40", "--pin", "222222"]);
+    assert!(err.contains("invalid_input"), "{err}");
+    // Another site's report is not a terminal's to read.
+    let (code, body) = central.get_status("/v1/sites/bah-seef/day-report", "dxb-marina-t1");
+    assert_eq!(code, 403, "{body}");
+
     // Once terminal 2 reaches central, its day is whole and it is no longer named.
     proxy.heal();
     assert!(t2.run(&["sync"]).status.success());

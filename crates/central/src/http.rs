@@ -38,6 +38,7 @@ pub fn router(db: Db) -> Router {
         .route("/v1/sites/{site}/seat-events", get(seat_events))
         .route("/v1/sites/{site}/conflicts", get(conflicts))
         .route("/v1/sites/{site}/voids", get(voids))
+        .route("/v1/sites/{site}/day-report", get(site_day_report))
         .route("/v1/web/bookings/{reference}", get(web_booking))
         .route(
             "/v1/web/bookings/{reference}/collect",
@@ -330,6 +331,37 @@ async fn conflicts(
     blocking(move || {
         same_site(&db, &terminal, &site)?;
         db.conflicts(&site)
+    })
+    .await
+    .map(Json)
+}
+
+/// Query of `GET /v1/sites/{site}/day-report`.
+#[derive(Deserialize)]
+struct DayReportQuery {
+    /// The business day, `YYYY-MM-DD` (default: the site's current one).
+    #[serde(default)]
+    day: Option<String>,
+}
+
+/// `GET /v1/sites/{site}/day-report?day=D`: the site's business day across
+/// its terminals and the web shop, naming terminals whose day is not all in
+/// (API 1.5), for a terminal of the site.
+async fn site_day_report(
+    State(db): State<Db>,
+    headers: HeaderMap,
+    Path(site): Path<String>,
+    Query(q): Query<DayReportQuery>,
+) -> Result<Json<reports::DayReport>, CentralError> {
+    let terminal = terminal(&headers)?;
+    blocking(move || {
+        same_site(&db, &terminal, &site)?;
+        let now = Timestamp::now();
+        let day = match q.day {
+            Some(d) => d,
+            None => db.site_business_day(&site, now)?,
+        };
+        db.site_day_report(&site, &day, &terminal, now)
     })
     .await
     .map(Json)

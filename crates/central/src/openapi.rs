@@ -79,6 +79,19 @@ fn schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
     generator.subschema_for::<T>()
 }
 
+fn day_report(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "object",
+        "description": "A business day's report (`reports::DayReport`, the same as the \
+                        terminals' X and Z reports; its TypeScript form is \
+                        `ui/src/lib/bindings/DayReport.ts`): totals, sales by film, showtime, \
+                        ticket type, payment method, cashier and hour, VAT by rate, \
+                        discounts, overrides, refunds, offline sales, open conflicts and the \
+                        terminals whose day is not all at central (`unsynced`).",
+        "required": ["site_id", "business_day", "totals", "unsynced"]
+    })
+}
+
 fn any_object(_: &mut SchemaGenerator) -> Schema {
     json_schema!({ "type": "object", "description": "An OpenAPI 3.1 document." })
 }
@@ -389,6 +402,35 @@ pub const ROUTES: &[Route] = &[
         status: 200,
         response: Some(schema::<VoidList>),
         errors: &[E401, E403, E500],
+    },
+    Route {
+        method: "get",
+        path: "/v1/sites/{site}/day-report",
+        operation_id: "siteDayReport",
+        tag: "terminals",
+        summary: "The site's business day across its terminals and the web shop (API 1.5)",
+        description: "What `boxoffice-central report site` gives, for a terminal of the site \
+                      (the manager's Day panel): every sale and refund central holds for \
+                      the day, and in `unsynced` every terminal whose day may not all be in \
+                      (entries still queued by its last heartbeat, or not heard from).",
+        caller: Caller::Terminal,
+        path_params: &[SITE],
+        query: &[Param {
+            name: "day",
+            description: "The business day, `YYYY-MM-DD` (default: the site's current one).",
+            schema: schema::<String>,
+            required: false,
+        }],
+        request: None,
+        status: 200,
+        response: Some(day_report),
+        errors: &[
+            (400, "`bad_request`: `day` is not a date."),
+            E401,
+            E403,
+            (404, "`unknown_site`."),
+            E500,
+        ],
     },
     Route {
         method: "get",

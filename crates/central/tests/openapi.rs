@@ -446,6 +446,7 @@ async fn every_documented_operation_is_served_as_documented() {
             .map(|p| match p.name {
                 "after" | "wait_ms" => format!("{}=0", p.name),
                 "known" => "known=none".to_string(),
+                "day" => "day=2026-12-04".to_string(),
                 other => panic!("give an example value for query parameter {other} of {what}"),
             })
             .collect();

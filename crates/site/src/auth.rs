@@ -406,7 +406,13 @@ mod tests {
         let later = now + LOCKOUT;
         assert!(
             sessions
-                .check_pin(std::slice::from_ref(&amal), "1234", later, "staff:amal", &kept)
+                .check_pin(
+                    std::slice::from_ref(&amal),
+                    "1234",
+                    later,
+                    "staff:amal",
+                    &kept
+                )
                 .is_ok()
         );
 

@@ -205,6 +205,11 @@ command_table! {
     day_report(site, staff, a: DayArgs) -> DayReport, Staff {
         site.x_day_report(&staff, a.day.as_deref())
     }
+    /// The whole site's day from central: every terminal and the web shop,
+    /// naming terminals whose day is not all in (a supervisor or a manager).
+    site_day_report(site, staff, a: DayArgs) -> DayReport, Staff {
+        site.site_day_report(&staff, a.day.as_deref()).await
+    }
     /// A closed day's Z report as kept (a supervisor or a manager).
     day_z_report(site, staff, a: DayArgs) -> DayReport, Staff {
         let day = a.day.ok_or_else(|| SiteError::Invalid("which business day?".into()))?;
@@ -217,12 +222,12 @@ command_table! {
     }
     /// Prints a day's X report, or a closed day's Z report again.
     day_print(site, staff, a: DayFileArgs) -> Printout, Staff {
-        let report = site.day_report_of(&staff, &a.kind, a.day.as_deref())?;
+        let report = site.day_report_of(&staff, &a.kind, a.day.as_deref()).await?;
         site.print_day_report(&report).await
     }
     /// A day's X report, or a closed day's Z report, as a PDF or CSV file.
     day_report_file(site, staff, a: DayFileArgs) -> ReportFile, Staff {
-        let report = site.day_report_of(&staff, &a.kind, a.day.as_deref())?;
+        let report = site.day_report_of(&staff, &a.kind, a.day.as_deref()).await?;
         crate::report_files::report_file(&report, &a.format)
     }
 }

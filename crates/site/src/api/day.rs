@@ -31,7 +31,8 @@ pub struct DayClosed {
 pub struct DayFileArgs {
     /// Session token of a supervisor or a manager.
     pub token: String,
-    /// `x` (the day so far) or `z` (the closed day as kept).
+    /// `x` (the day so far), `z` (the closed day as kept) or `site` (the
+    /// whole site's day from central).
     pub kind: String,
     /// The business day; the current one if absent (X only).
     #[serde(default)]

@@ -383,8 +383,8 @@ enum Command {
     /// manager's PIN; every shift closed first) and prints it; `z` of a day
     /// closed already gives the report kept when it closed.
     Report {
-        /// x or z.
-        #[arg(value_parser = ["x", "z"])]
+        /// x, z, or site (the whole site's day from central: every terminal and the web).
+        #[arg(value_parser = ["x", "z", "site"])]
         kind: String,
         /// The business day, YYYY-MM-DD (default: the current one).
         #[arg(long)]
@@ -1298,8 +1298,12 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 (_, day) => day,
             };
             let args = site::api::DayArgs { token, day };
-            let report = if kind == "x" {
-                let report = commands::day_report(&site, args).await?;
+            let report = if kind == "x" || kind == "site" {
+                let report = if kind == "x" {
+                    commands::day_report(&site, args).await?
+                } else {
+                    commands::site_day_report(&site, args).await?
+                };
                 if print {
                     site.print_day_report(&report).await?;
                 }

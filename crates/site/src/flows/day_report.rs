@@ -17,6 +17,27 @@ impl Site {
     /// The X report of business day `day` (the one sales go to now if
     /// `None`): changes nothing. Supervisors and managers. Read in one
     /// transaction, so its figures agree with each other.
+    /// The whole site's report of a business day, from central: every
+    /// terminal's synced sales and the web shop's, naming each terminal whose
+    /// day is not all in (a supervisor or a manager; needs the link).
+    pub async fn site_day_report(&self, staff: &StaffRow, day: Option<&str>) -> Result<DayReport> {
+        if staff.role == Role::Cashier {
+            return Err(SiteError::NotAllowed(
+                "day reports are for a supervisor or a manager".into(),
+            ));
+        }
+        let day = day
+            .map(|d| time_fmt::parse_day(d).map(|d| d.to_string()))
+            .transpose()?;
+        let site_id = self.config()?.site_id;
+        let client = self.client()?;
+        // Push what is queued first, so this terminal's own day is all in.
+        if self.is_online() {
+            let _ = self.push_outbox().await;
+        }
+        Ok(client.site_day_report(&site_id, day.as_deref()).await?)
+    }
+
     pub fn x_day_report(&self, staff: &StaffRow, day: Option<&str>) -> Result<DayReport> {
         if staff.role == Role::Cashier {
             return Err(SiteError::NotAllowed(
@@ -265,9 +286,9 @@ fn day_figures(
 }
 
 impl Site {
-    /// The X report of `day` (`kind` `x`) or the kept Z report of a closed
-    /// day (`kind` `z`).
-    pub fn day_report_of(
+    /// The X report of `day` (`kind` `x`), the kept Z report of a closed
+    /// day (`kind` `z`), or the whole site's day from central (`kind` `site`).
+    pub async fn day_report_of(
         &self,
         staff: &StaffRow,
         kind: &str,
@@ -279,8 +300,9 @@ impl Site {
                 let day = day.ok_or_else(|| SiteError::Invalid("which business day?".into()))?;
                 self.z_day_report(staff, day)
             }
+            "site" => self.site_day_report(staff, day).await,
             other => Err(SiteError::Invalid(format!(
-                "'{other}' is not a day report (x or z)"
+                "'{other}' is not a day report (x, z or site)"
             ))),
         }
     }

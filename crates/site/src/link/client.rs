@@ -346,6 +346,19 @@ impl CentralClient {
         self.send(self.http.get(url)).await
     }
 
+    /// The site's day report: every terminal and the web shop (API 1.5).
+    pub async fn site_day_report(
+        &self,
+        site_id: &str,
+        day: Option<&str>,
+    ) -> Result<reports::DayReport, CallError> {
+        let mut url = self.url(&format!("v1/sites/{site_id}/day-report"))?;
+        if let Some(day) = day {
+            url.query_pairs_mut().append_pair("day", day);
+        }
+        self.send(self.http.get(url)).await
+    }
+
     /// The public keys of a site's terminals.
     pub async fn site_keys(&self, site_id: &str) -> Result<Vec<TerminalPublicKey>, CallError> {
         self.send(
