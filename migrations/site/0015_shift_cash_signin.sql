@@ -18,16 +18,23 @@ CREATE TABLE cash_movements (
 ) STRICT;
 CREATE INDEX cash_movements_shift ON cash_movements(shift_id);
 
+-- Money a conflict's refund paid back counts in the drawer that paid it
+-- (the shift open when it was refunded), not in the sale's own shift.
+ALTER TABLE payments ADD COLUMN shift_id TEXT REFERENCES shifts(id);
+CREATE INDEX payments_shift ON payments(shift_id) WHERE shift_id IS NOT NULL;
+
 -- The blind count of the close, by denomination: JSON `[[minor, pieces], ...]`.
 ALTER TABLE shifts ADD COLUMN counted_detail TEXT;
 
--- Wrong PINs in a row per subject: `staff:ID` for a named sign-in,
--- `approve:ID` for approval PINs typed at ID's session, `pad` for a PIN
--- given without a name (the CLI). Replaces the one counter per terminal,
--- with which one person's wrong PINs locked everybody out.
+-- Wrong PINs per subject: `staff:ID` for a named sign-in, `approve:ID` for
+-- approval PINs typed at ID's session, `pad` for a PIN given without a name
+-- (the CLI). Replaces the one counter per terminal, with which one person's
+-- wrong PINs locked everybody out. Times are unix seconds; lockouts double
+-- and a quiet day (no wrong PIN since `last_failure_at`) forgets the count.
 CREATE TABLE pin_failures (
     subject TEXT PRIMARY KEY,
     count INTEGER NOT NULL CHECK (count >= 0),
-    locked_until INTEGER
+    locked_until INTEGER,
+    last_failure_at INTEGER
 ) STRICT;
 DELETE FROM config WHERE key = 'pin_failures';

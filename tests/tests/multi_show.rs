@@ -395,6 +395,8 @@ fn a_terminal_from_before_api_1_2_learns_centrals_version_at_its_next_sync() {
             .unwrap();
         conn.execute_batch(
             "DROP TABLE cash_movements;
+             DROP INDEX payments_shift;
+             ALTER TABLE payments DROP COLUMN shift_id;
              DROP TABLE pin_failures;
              ALTER TABLE shifts DROP COLUMN counted_detail;
              DROP TABLE z_reports;

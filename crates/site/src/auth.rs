@@ -14,44 +14,86 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use uuid::Uuid;
 
-/// Wrong PINs in a row before the pad locks.
+/// Wrong PINs before a lockout (and between lockouts).
 pub const MAX_FAILURES: u32 = 5;
-/// How long the pad stays locked.
+/// The first lockout; each further one lasts twice as long as the last.
 pub const LOCKOUT: SignedDuration = SignedDuration::from_secs(60);
+/// The longest lockout.
+pub const MAX_LOCKOUT: SignedDuration = SignedDuration::from_secs(3_600);
+/// A day without a wrong PIN forgets the count.
+pub const QUIET: SignedDuration = SignedDuration::from_hours(24);
 
-/// Wrong PINs in a row, and until when the pad is locked.
+/// Wrong PINs of one subject, and until when it is locked out.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Failures {
-    /// Wrong PINs since the last right one.
+    /// Wrong PINs since the count was last forgotten (a right PIN forgets it
+    /// for a named sign-in; a quiet day forgets it for every subject).
     pub count: u32,
-    /// Locked until then.
+    /// Locked out until then.
     pub locked_until: Option<Timestamp>,
+    /// The last wrong PIN.
+    pub last_failure: Option<Timestamp>,
 }
 
 impl Failures {
     /// From a stored row; a damaged one (a negative count, an impossible
     /// time) counts as locked for a full lockout from `now`, so a tampered
     /// counter never unlocks the pad.
-    pub fn from_row(count: i64, locked_until: Option<i64>, now: Timestamp) -> Failures {
+    pub fn from_row(
+        count: i64,
+        locked_until: Option<i64>,
+        last_failure: Option<i64>,
+        now: Timestamp,
+    ) -> Failures {
         let locked = Failures {
             count: MAX_FAILURES,
             locked_until: Some(now + LOCKOUT),
+            last_failure: Some(now),
         };
         let Ok(count) = u32::try_from(count) else {
             return locked;
         };
-        match locked_until.map(Timestamp::from_second) {
-            None => Failures {
+        let time = |t: Option<i64>| t.map(Timestamp::from_second).transpose();
+        match (time(locked_until), time(last_failure)) {
+            (Ok(locked_until), Ok(last_failure)) => Failures {
                 count,
-                locked_until: None,
+                locked_until,
+                last_failure,
             },
-            Some(Ok(t)) => Failures {
-                count,
-                locked_until: Some(t),
-            },
-            Some(Err(_)) => locked,
+            _ => locked,
         }
     }
+
+    /// Counts one wrong PIN at `now`: every [`MAX_FAILURES`]th locks out,
+    /// for [`LOCKOUT`] the first time and twice as long each time after, up
+    /// to [`MAX_LOCKOUT`]; the count is not forgotten when a lockout ends.
+    pub fn fail(&mut self, now: Timestamp) {
+        self.count = self.count.saturating_add(1);
+        self.last_failure = Some(now);
+        if self.count % MAX_FAILURES == 0 {
+            let round = (self.count / MAX_FAILURES - 1).min(16);
+            let secs = (LOCKOUT.as_secs() << round).min(MAX_LOCKOUT.as_secs());
+            self.locked_until = Some(now + SignedDuration::from_secs(secs));
+        }
+    }
+
+    /// The count as it stands at `now`: forgotten after a quiet day.
+    pub fn as_of(self, now: Timestamp) -> Failures {
+        match self.last_failure {
+            Some(last) if now - last > QUIET && self.locked_until.is_none_or(|u| u <= now) => {
+                Failures::default()
+            }
+            _ => self,
+        }
+    }
+}
+
+/// Whether a right PIN forgets a subject's count: only for a named sign-in,
+/// where the right PIN proves who is there. A right PIN at the unnamed pad
+/// or in an approval dialog could be someone else's, known, used to go on
+/// guessing.
+fn right_pin_forgets(subject: &str) -> bool {
+    subject.starts_with("staff:")
 }
 
 /// A signed-in session.
@@ -142,14 +184,17 @@ impl Sessions {
     ) -> Result<Option<StaffRow>> {
         validate_pin(pin)?;
         let _one_at_a_time = self.checking.lock().unwrap_or_else(|e| e.into_inner());
-        let mut failures = kept.load(subject, now)?;
+        let mut failures = kept.load(subject, now)?.as_of(now);
         if let Some(until) = failures.locked_until {
             if now < until {
                 return Err(SiteError::LockedOut((until - now).as_secs().max(1)));
             }
-            failures = Failures::default();
+            failures.locked_until = None;
         }
         let checked = Self::verify(candidates, pin, now, qualifies, &mut failures);
+        if checked.as_ref().is_ok_and(Option::is_some) && right_pin_forgets(subject) {
+            failures = Failures::default();
+        }
         kept.save(subject, failures)?;
         checked
     }
@@ -168,15 +213,9 @@ impl Sessions {
                 .is_ok_and(|h| argon.verify_password(pin.as_bytes(), &h).is_ok())
         });
         match found {
-            Some(m) if qualifies(m) => {
-                *failures = Failures::default();
-                Ok(Some(m.clone()))
-            }
+            Some(m) if qualifies(m) => Ok(Some(m.clone())),
             other => {
-                failures.count += 1;
-                if failures.count >= MAX_FAILURES {
-                    failures.locked_until = Some(now + LOCKOUT);
-                }
+                failures.fail(now);
                 match other {
                     Some(_) => Ok(None),
                     None => Err(SiteError::WrongPin),
@@ -353,16 +392,40 @@ mod tests {
     #[test]
     fn a_damaged_failure_row_locks() {
         let now = Timestamp::from_second(1_800_000_000).unwrap();
-        assert_eq!(Failures::from_row(3, None, now).count, 3);
+        assert_eq!(Failures::from_row(3, None, None, now).count, 3);
         let until = now.as_second() + 30;
         assert_eq!(
-            Failures::from_row(5, Some(until), now).locked_until,
+            Failures::from_row(5, Some(until), Some(until - 60), now).locked_until,
             Some(Timestamp::from_second(until).unwrap())
         );
         for (count, until) in [(-1, None), (2, Some(i64::MAX))] {
-            let f = Failures::from_row(count, until, now);
+            let f = Failures::from_row(count, until, None, now);
             assert_eq!(f.locked_until, Some(now + LOCKOUT), "{count} {until:?}");
         }
+    }
+
+    #[test]
+    fn lockouts_double_and_only_a_quiet_day_forgets_them() {
+        let now = Timestamp::from_second(1_800_000_000).unwrap();
+        let mut f = Failures::default();
+        let mut at = now;
+        let mut lockouts = Vec::new();
+        for _ in 0..(MAX_FAILURES * 8) {
+            f = f.as_of(at);
+            if let Some(until) = f.locked_until {
+                at = until;
+                f.locked_until = None;
+            }
+            f.fail(at);
+            if let Some(until) = f.locked_until {
+                lockouts.push((until - at).as_secs());
+            }
+        }
+        assert_eq!(lockouts, [60, 120, 240, 480, 960, 1_920, 3_600, 3_600]);
+        // Locked: a quiet day does not forget before the lockout ends.
+        assert_eq!(f.as_of(at + SignedDuration::from_secs(60)).count, 40);
+        let quiet = at + MAX_LOCKOUT + QUIET + SignedDuration::from_secs(1);
+        assert_eq!(f.as_of(quiet), Failures::default());
     }
 
     #[test]
@@ -415,6 +478,21 @@ mod tests {
                 )
                 .is_ok()
         );
+        // Her right PIN forgot her count; a right PIN at the unnamed pad does not.
+        assert_eq!(kept.load("staff:amal", later).unwrap(), Failures::default());
+        let amal_only = std::slice::from_ref(&amal);
+        for _ in 0..MAX_FAILURES - 1 {
+            let _ = sessions.check_pin(amal_only, "9999", later, "pad", &kept);
+        }
+        assert!(
+            sessions
+                .check_pin(amal_only, "1234", later, "pad", &kept)
+                .is_ok()
+        );
+        let e = sessions.check_pin(amal_only, "9999", later, "pad", &kept);
+        assert!(matches!(e, Err(SiteError::WrongPin)));
+        let e = sessions.check_pin(amal_only, "1234", later, "pad", &kept);
+        assert!(matches!(e, Err(SiteError::LockedOut(60))), "{e:?}");
 
         let policy = SessionPolicy {
             idle_lock_secs: 120,

@@ -65,7 +65,7 @@ struct StoredFailures<'a>(&'a Site);
 impl auth::FailureStore for StoredFailures<'_> {
     fn load(&self, subject: &str, now: jiff::Timestamp) -> Result<auth::Failures> {
         Ok(store::pin_failures(&self.0.db(), subject)?
-            .map(|(count, until)| auth::Failures::from_row(count, until, now))
+            .map(|(count, until, last)| auth::Failures::from_row(count, until, last, now))
             .unwrap_or_default())
     }
 
@@ -73,8 +73,11 @@ impl auth::FailureStore for StoredFailures<'_> {
         store::set_pin_failures(
             &self.0.db(),
             subject,
-            failures.count,
-            failures.locked_until.map(|t| t.as_second()),
+            (
+                i64::from(failures.count),
+                failures.locked_until.map(|t| t.as_second()),
+                failures.last_failure.map(|t| t.as_second()),
+            ),
         )
     }
 }
@@ -311,7 +314,16 @@ impl Site {
     /// The staff member behind a session token (a use of the session: it
     /// is refused once locked or expired).
     pub fn session_staff(&self, token: &str) -> Result<StaffRow> {
-        self.auth.staff_for(token, self.clock.now())
+        let signed_in = self.auth.staff_for(token, self.clock.now())?;
+        // As the catalog has them now: someone removed since signing in can
+        // no longer act, and a changed role applies at once.
+        let now = store::staff(&self.db())?
+            .into_iter()
+            .find(|m| m.id == signed_in.id);
+        now.ok_or_else(|| {
+            self.auth.close_session(token);
+            SiteError::NotLoggedIn
+        })
     }
 
     /// Locks a session: it waits for its owner's PIN.
@@ -363,9 +375,12 @@ impl Site {
         manager_only: bool,
         refusal: &str,
     ) -> Result<StaffRow> {
+        // The requester's own PIN is no approval (an approver at the counter
+        // approves by their session): leaving it out also means it can never
+        // be the right PIN that a guesser types between guesses.
         let approvers: Vec<StaffRow> = store::staff(&self.db())?
             .into_iter()
-            .filter(|m| auth::approves(m.role))
+            .filter(|m| auth::approves(m.role) && m.id != requester.id)
             .collect();
         let found = self
             .auth

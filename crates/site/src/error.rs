@@ -205,7 +205,11 @@ impl SiteError {
             SiteError::PinRule(domain::pin::PinRuleError::Shape { min }) => {
                 vec![("min", min.to_string())]
             }
-            SiteError::Shift(ShiftRefusal::NotYours(name) | ShiftRefusal::AlreadyOpen(name)) => {
+            SiteError::Shift(
+                ShiftRefusal::NotYours(name)
+                | ShiftRefusal::AlreadyOpen(name)
+                | ShiftRefusal::OwnerOnly(name),
+            ) => {
                 vec![("name", name.clone())]
             }
             SiteError::NotAllowed(_) => vec![("needs", "supervisor".to_string())],
@@ -416,6 +420,13 @@ pub enum ShiftRefusal {
     /// A count by denomination that is not money of the site's currency.
     #[error("cash count: {0}")]
     Count(#[from] domain::cash::CountError),
+    /// A pay-out or drop of more cash than the drawer should hold (the
+    /// amount is not said: the cashier's count is blind).
+    #[error("the drawer does not hold that much cash")]
+    NotInDrawer,
+    /// The shift was closed meanwhile.
+    #[error("this shift is closed already")]
+    Closed,
     /// Only the shift's cashier or a supervisor or manager may do this.
     #[error("only {0} or a supervisor or manager can do this to the shift")]
     OwnerOnly(String),
@@ -431,6 +442,8 @@ impl ShiftRefusal {
             ShiftRefusal::CashNeedsShift => "shift.cash_needs_shift",
             ShiftRefusal::Count(_) => "shift.count",
             ShiftRefusal::OwnerOnly(_) => "shift.owner_only",
+            ShiftRefusal::NotInDrawer => "shift.not_in_drawer",
+            ShiftRefusal::Closed => "shift.closed",
         }
     }
 }

@@ -292,8 +292,10 @@ impl Site {
             .await
     }
 
-    /// Prints a job of no order (a test page, a shift or day report): queued
-    /// as `{name}-{unix second}`, its preview returned, the queue kicked.
+    /// Prints a job of no order (a test page, a shift or day report, a
+    /// drawer slip): queued as `{name}-{unix second}-{random}`, so that its
+    /// preview's file name cannot be guessed from what a cashier knows, its
+    /// preview returned, the queue kicked.
     pub(crate) async fn print_standalone(
         &self,
         kind: JobKind,
@@ -311,7 +313,11 @@ impl Site {
                     seat_label: None,
                     bytes,
                     reprint_count: 0,
-                    name: format!("{name}-{}", now.as_second()),
+                    name: format!(
+                        "{name}-{}-{}",
+                        now.as_second(),
+                        &self.ids.new_id(now).simple().to_string()[20..]
+                    ),
                 }],
                 now,
             )?

@@ -98,11 +98,9 @@ pub struct LeaseSummary {
 #[ts(export)]
 pub struct LoginArgs {
     /// Who signs in (from `staff_list`): their PIN alone is checked, and
-    /// wrong PINs lock only them out. Without it (the CLI), the PIN is
-    /// looked up among everyone's.
-    #[serde(default)]
-    #[ts(optional)]
-    pub staff_id: Option<String>,
+    /// wrong PINs lock only them out. (Only the CLI, on the terminal itself,
+    /// looks a PIN up among everyone's.)
+    pub staff_id: String,
     /// The staff PIN.
     pub pin: String,
 }

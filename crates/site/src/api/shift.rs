@@ -4,6 +4,9 @@
 use super::*;
 
 /// A shift's figures (X report while open, closing report once closed).
+/// Blind for a cashier while the shift is open: no money figure from which
+/// the expected cash could be worked out (sales, VAT, cash, card, refunds,
+/// exchange credit, expected cash) until the drawer is counted.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ShiftReport {
@@ -26,25 +29,25 @@ pub struct ShiftReport {
     /// Tickets sold.
     pub tickets: u32,
     /// Sales including VAT.
-    #[ts(type = "number")]
-    pub total_minor: i64,
+    #[ts(type = "number | null")]
+    pub total_minor: Option<i64>,
     /// VAT inside the sales.
-    #[ts(type = "number")]
-    pub vat_minor: i64,
+    #[ts(type = "number | null")]
+    pub vat_minor: Option<i64>,
     /// Cash kept for sales.
-    #[ts(type = "number")]
-    pub cash_minor: i64,
+    #[ts(type = "number | null")]
+    pub cash_minor: Option<i64>,
     /// Card payments.
-    #[ts(type = "number")]
-    pub card_minor: i64,
+    #[ts(type = "number | null")]
+    pub card_minor: Option<i64>,
     /// Paid back during the shift (refunds and exchanges, by card and in
     /// cash; `cash_minor` and `card_minor` are net of them).
-    #[ts(type = "number")]
-    pub refunded_minor: i64,
+    #[ts(type = "number | null")]
+    pub refunded_minor: Option<i64>,
     /// Paid by exchange credit (tickets given back for this shift's orders):
     /// sales = card + cash + exchange credit, before refunds.
-    #[ts(type = "number")]
-    pub exchange_minor: i64,
+    #[ts(type = "number | null")]
+    pub exchange_minor: Option<i64>,
     /// The opening float.
     #[ts(type = "number")]
     pub float_minor: i64,
@@ -199,8 +202,10 @@ pub struct CashMovementView {
 pub struct CashMoved {
     /// The movement.
     pub movement: CashMovementView,
-    /// The slip (it opens the drawer).
-    pub printout: Printout,
+    /// The slip (it opens the drawer), unless printing it failed.
+    pub printout: Option<Printout>,
+    /// Why the slip did not print (the movement is recorded all the same).
+    pub print_error: Option<String>,
 }
 
 /// One banknote or coin of the site's currency.

@@ -955,11 +955,14 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 print_json(&v)?;
             } else {
                 out!(
-                    "shift of {}: {} orders, {} tickets, sales {}{}{}",
+                    "shift of {}: {} orders, {} tickets{}{}{}",
                     report.staff_name,
                     report.orders,
                     report.tickets,
-                    cur.format(report.total_minor),
+                    report
+                        .total_minor
+                        .map(|v| format!(", sales {}", cur.format(v)))
+                        .unwrap_or_default(),
                     report
                         .expected_cash_minor
                         .map(|v| format!(", cash expected {}", cur.format(v)))

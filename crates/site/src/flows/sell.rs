@@ -351,6 +351,7 @@ impl Site {
         let sale = plan::sale_entry(&sale_plan, &parts, &site, &stamp, secured_by.clone());
         let reference = protocol::order_reference(stamp.order_id);
         let committed = self.commit_order(
+            staff,
             &parts,
             &sale_plan,
             &sale,
@@ -456,6 +457,7 @@ impl Site {
     #[allow(clippy::too_many_arguments)]
     fn commit_order(
         &self,
+        staff: &StaffRow,
         parts: &[PreparedPart],
         sale_plan: &SalePlan,
         sale: &Sale,
@@ -485,10 +487,9 @@ impl Site {
         let order_id = sale.order_id.to_string();
         let mut db = self.db();
         let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        // The shift may have closed while the seats were secured.
-        if store::terminal_shift(&tx)?.is_none() {
-            return Err(crate::error::ShiftRefusal::NoneOpen.into());
-        }
+        // The drawer again: its shift may have closed, and another opened,
+        // while the seats were secured.
+        let shift_id = Self::drawer_shift(&tx, staff)?;
         store::insert_order(
             &tx,
             &OrderRecord {
@@ -496,6 +497,7 @@ impl Site {
                 tendered_minor,
                 change_minor: sale_plan.settled.change,
                 vat_rate_bp: order.site.vat_rate_bp,
+                shift_id: &shift_id,
             },
         )?;
         store::insert_entry(

@@ -152,6 +152,11 @@ impl Site {
             let mut db = self.db();
             let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let shift = Self::drawer_shift(&tx, staff)?;
+            if matches!(a.kind, CashMovementKind::PayOut | CashMovementKind::Drop)
+                && a.amount_minor > store::shift_expected_cash(&tx, &shift)?
+            {
+                return Err(ShiftRefusal::NotInDrawer.into());
+            }
             store::insert_cash_movement(
                 &tx,
                 &store::CashMovementRow {
@@ -186,8 +191,17 @@ impl Site {
             approved_by: approver.map(|m| m.name),
             at: now.to_string(),
         };
-        let printout = self.print_movement(&movement, &shift).await?;
-        Ok(CashMoved { movement, printout })
+        // The movement stands whatever the printer does: a failed slip is
+        // reported, never an error that would have it recorded twice.
+        let (printout, print_error) = match self.print_movement(&movement, &shift).await {
+            Ok(p) => (Some(p), None),
+            Err(e) => (None, Some(e.to_string())),
+        };
+        Ok(CashMoved {
+            movement,
+            printout,
+            print_error,
+        })
     }
 
     /// Closes the terminal's open shift with the cash counted in the drawer
@@ -258,6 +272,7 @@ impl Site {
         let (paid_in, paid_out, dropped) = store::shift_movements(&db, shift_id)?;
         let expected = float_minor + cash + paid_in - paid_out - dropped;
         let blind = closed_at.is_none() && viewer.role == Role::Cashier;
+        let shown = |v: i64| (!blind).then_some(v);
         let counted_by = detail
             .map(|d| serde_json::from_str::<Vec<(i64, u32)>>(&d))
             .transpose()
@@ -296,12 +311,12 @@ impl Site {
             closed_at,
             orders,
             tickets,
-            total_minor: total,
-            vat_minor: vat,
-            cash_minor: cash,
-            card_minor: card,
-            refunded_minor: refunded,
-            exchange_minor: exchange,
+            total_minor: shown(total),
+            vat_minor: shown(vat),
+            cash_minor: shown(cash),
+            card_minor: shown(card),
+            refunded_minor: shown(refunded),
+            exchange_minor: shown(exchange),
             float_minor,
             paid_in_minor: paid_in,
             paid_out_minor: paid_out,
@@ -312,12 +327,6 @@ impl Site {
             counted_by,
             movements,
         })
-    }
-
-    /// The latest shift of `staff` on this terminal (the one just closed).
-    pub fn last_shift_report(&self, staff: &StaffRow) -> Result<ShiftReport> {
-        let id = store::last_shift_of(&self.db(), &staff.id)?.ok_or(ShiftRefusal::NoneOpen)?;
-        self.shift_report(&id, staff)
     }
 
     async fn print_movement(&self, m: &CashMovementView, shift_id: &str) -> Result<Printout> {
@@ -373,21 +382,25 @@ impl Site {
         lines.extend([
             ("Orders".to_string(), r.orders.to_string()),
             ("Tickets".to_string(), r.tickets.to_string()),
-            (
-                "Sales incl. VAT".to_string(),
-                cur.format_amount(r.total_minor),
-            ),
-            (
-                format!("VAT {}", crate::rules::layout::rate_text(site.vat_rate_bp)),
-                cur.format_amount(r.vat_minor),
-            ),
-            ("Card".to_string(), cur.format_amount(r.card_minor)),
-            ("Cash".to_string(), cur.format_amount(r.cash_minor)),
-            (
-                "Exchange credit".to_string(),
-                cur.format_amount(r.exchange_minor),
-            ),
-            ("Refunds".to_string(), cur.format_amount(r.refunded_minor)),
+        ]);
+        // A blind report prints no money figure the count could be checked against.
+        let vat = format!("VAT {}", crate::rules::layout::rate_text(site.vat_rate_bp));
+        for (label, v) in [
+            ("Sales incl. VAT", r.total_minor),
+            (vat.as_str(), r.vat_minor),
+            ("Card", r.card_minor),
+            ("Cash", r.cash_minor),
+            ("Exchange credit", r.exchange_minor),
+            ("Refunds", r.refunded_minor),
+        ] {
+            if let Some(v) = v {
+                lines.push((label.to_string(), cur.format_amount(v)));
+            }
+        }
+        if r.expected_cash_minor.is_none() && r.closed_at.is_none() {
+            lines.push(("Cash".to_string(), "counted at the close".to_string()));
+        }
+        lines.extend([
             ("Float".to_string(), cur.format_amount(r.float_minor)),
             ("Pay-ins".to_string(), cur.format_amount(r.paid_in_minor)),
             ("Pay-outs".to_string(), cur.format_amount(r.paid_out_minor)),

@@ -90,7 +90,12 @@ pub fn conflict_rows(
 /// Refunds a whole order in the terminal's books (inside the caller's
 /// transaction): its seats are released, its payments reversed (negative
 /// payments, the way the money came), the order marked refunded.
-pub fn refund_order_rows(conn: &Connection, order_id: &str, now: Timestamp) -> Result<()> {
+pub fn refund_order_rows(
+    conn: &Connection,
+    order_id: &str,
+    now: Timestamp,
+    drawer: Option<&str>,
+) -> Result<()> {
     conn.exec(
         "INSERT INTO released_seats (order_id, showtime_id, seat_label, ticket_type, price_minor, released_at, why)
          SELECT order_id, showtime_id, seat_label, ticket_type, price_minor, ?2, 'refund'
@@ -99,10 +104,10 @@ pub fn refund_order_rows(conn: &Connection, order_id: &str, now: Timestamp) -> R
     )?;
     conn.exec("DELETE FROM order_seats WHERE order_id = ?1", [order_id])?;
     conn.exec(
-        "INSERT INTO payments (order_id, method, amount_minor, reference, business_day)
-         SELECT order_id, method, -amount_minor, reference, ?2 FROM payments
+        "INSERT INTO payments (order_id, method, amount_minor, reference, business_day, shift_id)
+         SELECT order_id, method, -amount_minor, reference, ?2, ?3 FROM payments
          WHERE order_id = ?1 AND amount_minor > 0",
-        params![order_id, super::trading_day(conn, now)?],
+        params![order_id, super::trading_day(conn, now)?, drawer],
     )?;
     conn.exec(
         "UPDATE orders SET refunded_at = ?2 WHERE id = ?1",

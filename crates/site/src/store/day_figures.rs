@@ -351,6 +351,7 @@ pub fn day_shifts(
              WHERE h.id IN (SELECT shift_id FROM orders WHERE business_day = ?1)
                 OR h.id IN (SELECT shift_id FROM refunds WHERE business_day = ?1)
                 OR h.id IN (SELECT shift_id FROM cash_movements WHERE business_day = ?1)
+                OR h.id IN (SELECT shift_id FROM payments WHERE business_day = ?1 AND shift_id IS NOT NULL)
                 OR (h.opened_at >= ?2 AND h.opened_at < ?3)
              ORDER BY h.opened_at",
         )?

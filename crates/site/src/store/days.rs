@@ -120,7 +120,7 @@ pub fn backfill(conn: &mut Connection) -> Result<()> {
 }
 
 /// The first business day after `after` (the last closed day) and
-/// before `day` that has any order, refund, payment or void: it must close
+/// before `day` that has any order, refund, payment, void or cash movement: it must close
 /// first (days close in order, and none is skipped).
 pub fn first_day_with_rows(conn: &Connection, after: &str, day: &str) -> Result<Option<String>> {
     Ok(conn.q_row(
@@ -128,7 +128,8 @@ pub fn first_day_with_rows(conn: &Connection, after: &str, day: &str) -> Result<
              SELECT min(business_day) AS d FROM orders WHERE business_day > ?1 AND business_day < ?2
              UNION ALL SELECT min(business_day) FROM refunds WHERE business_day > ?1 AND business_day < ?2
              UNION ALL SELECT min(business_day) FROM payments WHERE business_day > ?1 AND business_day < ?2
-             UNION ALL SELECT min(business_day) FROM voided_orders WHERE business_day > ?1 AND business_day < ?2)",
+             UNION ALL SELECT min(business_day) FROM voided_orders WHERE business_day > ?1 AND business_day < ?2
+             UNION ALL SELECT min(business_day) FROM cash_movements WHERE business_day > ?1 AND business_day < ?2)",
         params![after, day],
         |r| r.get(0),
     )?)

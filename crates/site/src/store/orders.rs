@@ -34,6 +34,8 @@ pub struct OrderRecord<'a> {
     pub change_minor: i64,
     /// The VAT rate applied.
     pub vat_rate_bp: u32,
+    /// The shift whose drawer took the money.
+    pub shift_id: &'a str,
 }
 
 /// Writes an order, its seats and payments, and takes its seats out of this
@@ -50,11 +52,11 @@ pub fn insert_order(conn: &Connection, o: &OrderRecord<'_>) -> Result<()> {
                              tendered_minor, change_minor, secured_by, sold_at, sold_at_central_estimate, shift_id,
                              business_day)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
-                 (SELECT id FROM shifts WHERE closed_at IS NULL ORDER BY opened_at, id LIMIT 1), ?13)",
+                 ?14, ?13)",
         params![
             order_id, sale.showtime_id, sale.cashier_id, sale.total_minor, sale.vat_minor, o.vat_rate_bp,
             sale.currency.code(), o.tendered_minor, o.change_minor, secured, sale.sold_at.to_string(),
-            sale.sold_at_central_estimate.to_string(), day
+            sale.sold_at_central_estimate.to_string(), day, o.shift_id
         ],
     )?;
     if let Some(p) = &sale.price_override {

@@ -35,17 +35,6 @@ pub fn terminal_shift(conn: &Connection) -> Result<Option<(String, String, Strin
         .optional()?)
 }
 
-/// The latest shift of a staff member on this terminal, open or closed.
-pub fn last_shift_of(conn: &Connection, staff_id: &str) -> Result<Option<String>> {
-    Ok(conn
-        .q_row(
-            "SELECT id FROM shifts WHERE staff_id = ?1 ORDER BY opened_at DESC, id DESC LIMIT 1",
-            [staff_id],
-            |r| r.get(0),
-        )
-        .optional()?)
-}
-
 /// Closes a shift with the counted cash and its count by denomination (JSON).
 pub fn close_shift(
     conn: &Connection,
@@ -60,9 +49,7 @@ pub fn close_shift(
         params![id, now.to_string(), counted_minor, counted_detail],
     )?;
     if closed != 1 {
-        return Err(crate::error::SiteError::Invalid(
-            "this shift is already closed".into(),
-        ));
+        return Err(crate::error::ShiftRefusal::Closed.into());
     }
     Ok(())
 }
@@ -124,6 +111,15 @@ pub fn insert_cash_movement(conn: &Connection, m: &CashMovementRow<'_>) -> Resul
     Ok(())
 }
 
+/// The cash a shift's drawer should hold: float + net cash taken + pay-ins
+/// − pay-outs − drops.
+pub fn shift_expected_cash(conn: &Connection, shift_id: &str) -> Result<i64> {
+    let (_, float, _, _) = shift_row(conn, shift_id)?;
+    let cash = shift_paid(conn, shift_id, "cash")?;
+    let (paid_in, paid_out, dropped) = shift_movements(conn, shift_id)?;
+    Ok(float + cash + paid_in - paid_out - dropped)
+}
+
 /// A shift's cash movements: `(paid in, paid out, dropped)`.
 pub fn shift_movements(conn: &Connection, shift_id: &str) -> Result<(i64, i64, i64)> {
     Ok(conn.q_row(
@@ -183,7 +179,9 @@ pub fn shift_paid(conn: &Connection, shift_id: &str, method: &str) -> Result<i64
         // Two indexed halves (orders by shift, refunds by shift), not an OR.
         "SELECT COALESCE(sum(amount), 0) FROM (
              SELECT p.amount_minor AS amount FROM orders o JOIN payments p ON p.order_id = o.id
-             WHERE o.shift_id = ?1 AND p.method = ?2 AND p.refund_id IS NULL
+             WHERE o.shift_id = ?1 AND p.method = ?2 AND p.refund_id IS NULL AND p.shift_id IS NULL
+             UNION ALL
+             SELECT amount_minor FROM payments WHERE shift_id = ?1 AND method = ?2
              UNION ALL
              SELECT p.amount_minor FROM refunds r
              JOIN payments p ON p.order_id = r.order_id AND p.refund_id = r.id
