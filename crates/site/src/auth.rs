@@ -70,7 +70,7 @@ impl Failures {
     pub fn fail(&mut self, now: Timestamp) {
         self.count = self.count.saturating_add(1);
         self.last_failure = Some(now);
-        if self.count % MAX_FAILURES == 0 {
+        if self.count.is_multiple_of(MAX_FAILURES) {
             let round = (self.count / MAX_FAILURES - 1).min(16);
             let secs = (LOCKOUT.as_secs() << round).min(MAX_LOCKOUT.as_secs());
             self.locked_until = Some(now + SignedDuration::from_secs(secs));
