@@ -4,7 +4,7 @@
 // and a second attempt shows the booking as already collected.
 
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { failOnPageErrors, login, sellableShows, stackInfo } from './env';
+import { apiLogin, failOnPageErrors, login, sellableShows, stackInfo } from './env';
 
 interface ApiShowtime {
   id: string;
@@ -95,8 +95,7 @@ test('a web booking is collected once: two tickets print, a second try shows it 
   await expect(dialog.getByTestId('ticket-preview')).toHaveCount(0);
 
   // The engine's own answer for it.
-  const session = await request.post(`${stackInfo().baseUrl}/api/login`, { data: { pin: '1111' } });
-  const { token } = (await session.json()) as { token: string };
+  const token = await apiLogin(request, '1111');
   const view = await request.post(`${stackInfo().baseUrl}/api/web_booking`, { data: { token, reference: booking.reference } });
   expect(view.ok()).toBe(true);
   const body = (await view.json()) as { collected_by: string | null; collected_at: string | null; printouts: unknown[] };

@@ -459,8 +459,14 @@ test('an order nobody touches for 10 minutes is cleared and its seats go back on
   await expect.poll(() => stateAtCentral(kept!), { timeout: 5_000 }).toBe('held');
   await expect.poll(() => stateAtCentral(chosen!), { timeout: 5_000 }).toBe('held');
 
-  // Nine minutes of nothing: still held (renewed).
+  // Nine minutes of nothing: still held (renewed). The counter locked meanwhile (after 3 minutes);
+  // unlocking it is not a touch of the order.
   await page.clock.fastForward('09:00');
+  const lock = page.getByTestId('lock-screen');
+  await expect(lock).toHaveAttribute('data-reason', 'idle');
+  for (const digit of '1111') await lock.getByTestId(`pin-key-${digit}`).click();
+  await lock.getByTestId('pin-enter').click();
+  await expect(lock).toHaveCount(0);
   await expect(page.getByTestId('basket')).toBeVisible();
   expect(await stateAtCentral(kept!)).toBe('held');
   // Past ten: the order is cleared, the cashier told, the seats free again.

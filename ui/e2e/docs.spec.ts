@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatMajor } from '../src/lib/money';
 import { addDays } from '../src/lib/showtimes';
-import { sellableShows, serverLogs, showTomorrow, stackInfo } from './env';
+import { login as signInAs, sellableShows, serverLogs, showTomorrow, stackInfo } from './env';
 
 const imgDir =
   process.env.DOCS_SCREENSHOTS === '1'
@@ -50,12 +50,7 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 async function login(page: Page, lang: 'en' | 'ar' = 'en'): Promise<void> {
-  await page.goto(`${stackInfo().baseUrl}/`);
-  await expect(page.getByTestId('login')).toBeVisible();
-  await page.getByTestId(`lang-${lang}`).click();
-  for (const digit of '1111') await page.getByTestId(`pin-key-${digit}`).click();
-  await page.getByTestId('pin-enter').click();
-  await expect(page.getByTestId('counter')).toBeVisible();
+  await signInAs(page, '1111', { lang });
 }
 
 /** The emptiest showtime for a sequence: today's, or tomorrow's once today's have closed. */

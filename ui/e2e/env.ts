@@ -115,13 +115,99 @@ export function failOnPageErrors(test: TestType<any, any>, logs: () => string = 
   });
 }
 
-/** Opens the counter and logs in with `pin` on the on-screen keypad. */
-export async function login(page: Page, pin = '1111'): Promise<void> {
-  await page.goto(`${stackInfo().baseUrl}/`);
-  await expect(page.getByTestId('login')).toBeVisible();
+/** The site the stack runs (e2e/stack.ts). */
+export const DEMO_SITE = 'dxb-marina';
+
+const DEMO_ROLES: Readonly<Record<string, 'cashier' | 'supervisor' | 'manager'>> = {
+  '1111': 'cashier',
+  '222222': 'supervisor',
+  '333333': 'manager',
+};
+
+/** The demo person whose PIN `pin` is (central's demo staff: `<site>-cashier`, `-supervisor`, `-manager`). */
+export function demoStaffId(pin: string, site = DEMO_SITE): string {
+  const role = DEMO_ROLES[pin];
+  if (!role) throw new Error(`no demo person has the PIN ${pin}`);
+  return `${site}-${role}`;
+}
+
+/** On the sign-in screen: taps the person whose PIN `pin` is, then types it on the keypad. */
+export async function signIn(page: Page, pin: string, staffId = demoStaffId(pin)): Promise<void> {
+  await page.getByTestId(`staff-${staffId}`).click();
   for (const digit of pin) await page.getByTestId(`pin-key-${digit}`).click();
   await page.getByTestId('pin-enter').click();
+}
+
+export interface LoginOptions {
+  /** The site engine (another stack's, e.g. offline.spec's). */
+  baseUrl?: string;
+  /** The screen's language, chosen on the sign-in screen. */
+  lang?: 'en' | 'ar';
+  /**
+   * With no shift open on the terminal: `open` opens one with a float of 0
+   * (the default for a cashier), `skip` carries on without one (the default
+   * for a supervisor or manager, who may; then no later spec finds their
+   * shift in its way), `none` leaves the open-shift screen up.
+   */
+  shift?: 'open' | 'skip' | 'none';
+}
+
+/**
+ * Opens the counter and signs in as the demo person of `pin` (by name, then
+ * the PIN on the on-screen keypad); opens a shift if none is open (see
+ * `LoginOptions.shift`) and waits for the counter.
+ */
+export async function login(page: Page, pin = '1111', options: LoginOptions = {}): Promise<void> {
+  await page.goto(`${options.baseUrl ?? stackInfo().baseUrl}/`);
+  await expect(page.getByTestId('login')).toBeVisible();
+  if (options.lang) await page.getByTestId(`lang-${options.lang}`).click();
+  await signIn(page, pin);
+  await pastShift(page, options.shift ?? (DEMO_ROLES[pin] === 'cashier' ? 'open' : 'skip'));
+}
+
+/** After signing in: the open-shift screen, if it shows, is dealt with as `shift` says; then the counter. */
+export async function pastShift(page: Page, shift: 'open' | 'skip' | 'none' = 'open'): Promise<void> {
   await expect(page.getByTestId('counter')).toBeVisible();
+  const notYours = page.getByTestId('shift-not-yours');
+  if (await notYours.isVisible()) throw new Error(`another cashier's shift is open: ${await notYours.innerText()}`);
+  const gate = page.getByTestId('open-shift');
+  if (shift === 'none' || !(await gate.isVisible())) return;
+  if (shift === 'open') {
+    await gate.getByTestId('open-shift-submit').click();
+  } else {
+    await gate.getByTestId('open-shift-skip').click();
+  }
+  await expect(gate).toHaveCount(0);
+}
+
+/** Signs the demo person of `pin` in through the engine's API (by name and PIN); the session token. */
+export async function apiLogin(request: APIRequestContext, pin: string, baseUrl = stackInfo().baseUrl): Promise<string> {
+  const res = await request.post(`${baseUrl}/api/login`, { data: { staff_id: demoStaffId(pin), pin } });
+  expect(res.ok(), `login: ${await res.text()}`).toBe(true);
+  return ((await res.json()) as { token: string }).token;
+}
+
+/** Makes sure a shift the session `token` may sell into is open on the terminal (opens one with a float of 0). */
+export async function ensureShift(request: APIRequestContext, token: string, baseUrl = stackInfo().baseUrl): Promise<void> {
+  const res = await request.post(`${baseUrl}/api/shift_state`, { data: { token } });
+  expect(res.ok(), `shift_state: ${await res.text()}`).toBe(true);
+  const state = (await res.json()) as { open: { staff_name: string } | null; may_sell: boolean };
+  if (state.open !== null) {
+    expect(state.may_sell, `the open shift is ${state.open.staff_name}'s`).toBe(true);
+    return;
+  }
+  const opened = await request.post(`${baseUrl}/api/shift_open`, { data: { token, float_minor: 0 } });
+  // Opened meanwhile: fine.
+  if (!opened.ok()) expect(((await opened.json()) as { code: string }).code).toBe('shift.already_open');
+}
+
+/** Closes the terminal's open shift, if any, as the session `token` (a supervisor's or manager's: anyone's shift), counted as `counted_minor`. */
+export async function closeOpenShift(request: APIRequestContext, token: string, counted_minor = 0): Promise<void> {
+  const res = await request.post(`${stackInfo().baseUrl}/api/shift_state`, { data: { token } });
+  expect(res.ok(), `shift_state: ${await res.text()}`).toBe(true);
+  if (((await res.json()) as { open: unknown }).open === null) return;
+  const closed = await request.post(`${stackInfo().baseUrl}/api/shift_close`, { data: { token, counted_minor } });
+  expect(closed.ok(), `shift_close: ${await closed.text()}`).toBe(true);
 }
 
 /**

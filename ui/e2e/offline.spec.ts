@@ -8,13 +8,13 @@
 //   2. The cashier opens tomorrow's showtime: seat L is leased here, seat S is free
 //      (not leased). Central is killed (SIGKILL): the chip turns offline.
 //   3. L sells offline on its lease. S is refused (offline_not_leased): the pay
-//      dialog asks for a manager PIN; a supervisor's (2222) is refused, 3333 sells it
+//      dialog asks for a manager PIN; a supervisor's (222222) is refused, 333333 sells it
 //      as an override.
 //   4. The terminal's server is stopped too (no pump), central restarts on the
 //      same port and database, and the web buys S. Nothing can race: the
 //      terminal is not running. Then the terminal's server restarts.
 //   5. The pump pushes: L is accepted, the override sale of S conflicts. The top
-//      bar shows one conflict; a supervisor (2222) reseats it in the conflicts
+//      bar shows one conflict; a supervisor (222222) reseats it in the conflicts
 //      panel (the order moves to a new seat), the badge goes away, and central
 //      records the conflict as reseated and the new seat as sold.
 //
@@ -31,7 +31,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { addDays } from '../src/lib/showtimes';
-import { failOnPageErrors } from './env';
+import { failOnPageErrors, login as signInAs } from './env';
 
 interface ApiShowtime {
   id: string;
@@ -250,11 +250,7 @@ process.once('exit', () => {
 failOnPageErrors(test, () => logs());
 
 async function login(page: Page, pin: string): Promise<void> {
-  await page.goto(`${baseUrl}/`);
-  await expect(page.getByTestId('login')).toBeVisible();
-  for (const digit of pin) await page.getByTestId(`pin-key-${digit}`).click();
-  await page.getByTestId('pin-enter').click();
-  await expect(page.getByTestId('counter')).toBeVisible();
+  await signInAs(page, pin, { baseUrl });
 }
 
 async function status(request: APIRequestContext): Promise<ApiStatus> {
@@ -355,7 +351,7 @@ test('offline: a leased seat sells, a manager overrides an unleased one, and its
   await expect(override).toContainText(seatS!);
   await expect(page.getByTestId('sale-done')).toHaveCount(0);
   await expect(pay.getByTestId('override-pin')).toBeFocused();
-  await pay.getByTestId('override-pin').fill('2222');
+  await pay.getByTestId('override-pin').fill('222222');
   await pay.getByTestId('pay-confirm').click();
   await expect(pay.getByTestId('pay-refused')).toHaveAttribute('data-code', 'not_allowed', { timeout: 30_000 });
   await expect(pay.getByTestId('pay-refused')).toContainText('manager');
@@ -370,7 +366,7 @@ test('offline: a leased seat sells, a manager overrides an unleased one, and its
   await page.screenshot({ path: path.join(os.tmpdir(), 'boxoffice-offline-override-1024x768.png') });
   await page.setViewportSize({ width: 1280, height: 800 });
   await expect(page.getByTestId('sale-done')).toHaveCount(0);
-  await pay.getByTestId('override-pin').fill('3333');
+  await pay.getByTestId('override-pin').fill('333333');
   await pay.getByTestId('pay-confirm').click();
   done = page.getByTestId('sale-done');
   await expect(done).toBeVisible({ timeout: 30_000 });
@@ -416,7 +412,7 @@ test('offline: a leased seat sells, a manager overrides an unleased one, and its
   await expect(task).toContainText(seatS!);
 
   // ---- 6. A supervisor reseats it. ----
-  await panel.getByTestId('conflicts-pin').fill('2222');
+  await panel.getByTestId('conflicts-pin').fill('222222');
   await task.getByTestId('conflict-reseat').click();
   await expect(panel.getByTestId('conflicts-done')).toContainText(overrideRef, { timeout: 30_000 });
   await expect(panel.getByTestId('conflicts-error')).toHaveCount(0);

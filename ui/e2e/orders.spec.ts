@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatMajor } from '../src/lib/money';
-import { failOnPageErrors, sellableShows, stackInfo } from './env';
+import { apiLogin, ensureShift, failOnPageErrors, pastShift, sellableShows, signIn, stackInfo } from './env';
 
 const imgDir =
   process.env.DOCS_SCREENSHOTS === '1'
@@ -36,7 +36,8 @@ async function api<T>(request: APIRequestContext, cmd: string, data: object): Pr
 
 test('a cashier refunds one ticket of an earlier cash sale with a supervisor’s PIN', async ({ page, request }) => {
   // A cash sale of two seats, made through the engine.
-  const { token } = await api<{ token: string }>(request, 'login', { pin: '1111' });
+  const token = await apiLogin(request, '1111');
+  await ensureShift(request, token);
   const { shows } = await sellableShows<ApiShowtime>(request, (s) => !s.id_check);
   const show = shows.sort((a, b) => b.seats_free - a.seats_free)[0]!;
   const map = await api<{
@@ -55,9 +56,8 @@ test('a cashier refunds one ticket of an earlier cash sale with a supervisor’s
 
   await page.goto(`${stackInfo().baseUrl}/`);
   await page.getByTestId('lang-en').click();
-  for (const digit of '1111') await page.getByTestId(`pin-key-${digit}`).click();
-  await page.getByTestId('pin-enter').click();
-  await expect(page.getByTestId('counter')).toBeVisible();
+  await signIn(page, '1111');
+  await pastShift(page);
   await page.getByTestId('orders-open').click();
   const panel = page.getByTestId('orders-panel');
   await expect(panel).toBeVisible();
@@ -67,7 +67,7 @@ test('a cashier refunds one ticket of an earlier cash sale with a supervisor’s
   await expect(detail).toHaveAttribute('data-ref', sale.order_ref);
 
   // A reprint needs a supervisor's PIN too; it comes marked as a reprint.
-  await detail.getByTestId('reprint-pin').fill('2222');
+  await detail.getByTestId('reprint-pin').fill('222222');
   await detail.getByTestId('reprint').click();
   await expect(detail.getByTestId('reprint-done').locator('img')).toHaveCount(2);
 
@@ -82,7 +82,7 @@ test('a cashier refunds one ticket of an earlier cash sale with a supervisor’s
   await detail.getByTestId('refund-pin').fill('1111');
   await detail.getByTestId('refund-confirm').click();
   await expect(panel.getByTestId('orders-error')).toBeVisible();
-  await detail.getByTestId('refund-pin').fill('2222');
+  await detail.getByTestId('refund-pin').fill('222222');
   await detail.getByTestId('refund-confirm').click();
   await expect(detail.getByTestId('refund-done')).toContainText('Demo Supervisor');
   await expect(detail.locator('[data-seat-state="refunded"]')).toHaveCount(1);
@@ -100,7 +100,8 @@ test('a cashier refunds one ticket of an earlier cash sale with a supervisor’s
 });
 
 test('an exchange: the tickets given back pay for new seats, only the difference is paid', async ({ page, request }) => {
-  const { token } = await api<{ token: string }>(request, 'login', { pin: '1111' });
+  const token = await apiLogin(request, '1111');
+  await ensureShift(request, token);
   const { shows } = await sellableShows<ApiShowtime>(request, (s) => !s.id_check);
   const byFree = shows.sort((a, b) => b.seats_free - a.seats_free);
   const [from, to] = [byFree[0]!, byFree[1] ?? byFree[0]!];
@@ -118,15 +119,15 @@ test('an exchange: the tickets given back pay for new seats, only the difference
 
   await page.goto(`${stackInfo().baseUrl}/`);
   await page.getByTestId('lang-en').click();
-  for (const digit of '1111') await page.getByTestId(`pin-key-${digit}`).click();
-  await page.getByTestId('pin-enter').click();
+  await signIn(page, '1111');
+  await pastShift(page);
   await page.getByTestId('orders-open').click();
   const panel = page.getByTestId('orders-panel');
   await panel.getByTestId('orders-text').fill(sale.order_ref);
   await panel.getByTestId('orders-search').click();
   await panel.getByTestId('refund-quote').click();
   await panel.getByTestId('refund-reason').fill('another day suits better');
-  await panel.getByTestId('refund-pin').fill('2222');
+  await panel.getByTestId('refund-pin').fill('222222');
   await panel.getByTestId('exchange-start').click();
   await expect(panel).toHaveCount(0);
   await expect(page.getByTestId('exchange-banner')).toContainText(sale.order_ref);
@@ -168,7 +169,8 @@ test('an exchange: the tickets given back pay for new seats, only the difference
 });
 
 test('the orders panel in Arabic at 1024 × 768 fits and says what goes back', async ({ page, request }) => {
-  const { token } = await api<{ token: string }>(request, 'login', { pin: '1111' });
+  const token = await apiLogin(request, '1111');
+  await ensureShift(request, token);
   const { shows } = await sellableShows<ApiShowtime>(request, (s) => !s.id_check);
   const show = shows.sort((a, b) => b.seats_free - a.seats_free)[0]!;
   const map = await api<{ seats: { label: string; kind: string; state: string }[]; ticket_types: { code: string }[] }>(
@@ -186,9 +188,8 @@ test('the orders panel in Arabic at 1024 × 768 fits and says what goes back', a
   await page.setViewportSize({ width: 1024, height: 768 });
   await page.goto(`${stackInfo().baseUrl}/`);
   await page.getByTestId('lang-ar').click();
-  for (const digit of '1111') await page.getByTestId(`pin-key-${digit}`).click();
-  await page.getByTestId('pin-enter').click();
-  await expect(page.getByTestId('counter')).toBeVisible();
+  await signIn(page, '1111');
+  await pastShift(page);
   // The O key opens earlier orders (by key position, so on an Arabic layout too).
   await page.keyboard.press('o');
   const panel = page.getByTestId('orders-panel');

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatMajor, formatMinor } from '../src/lib/money';
 import { addDays } from '../src/lib/showtimes';
-import { boardWithOpenShows, failOnPageErrors, stackInfo } from './env';
+import { boardWithOpenShows, demoStaffId, failOnPageErrors, pastShift, stackInfo } from './env';
 
 const uiDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -23,7 +23,10 @@ async function openApp(page: Page): Promise<void> {
   await expect(page.getByTestId('login')).toBeVisible();
 }
 
-async function tapPin(page: Page, pin: string): Promise<void> {
+/** Taps the demo person of `pin` on the sign-in list, then the PIN on the keypad. */
+async function tapPin(page: Page, pin: string, staff = demoStaffId(pin)): Promise<void> {
+  await page.getByTestId(`staff-${staff}`).click();
+  await expect(page.getByTestId('login')).toHaveAttribute('data-step', 'pin');
   for (const digit of pin) await page.getByTestId(`pin-key-${digit}`).click();
   await expect(page.getByTestId('pin-display')).toHaveAttribute('aria-label', `${pin.length} digits entered`);
   await page.getByTestId('pin-enter').click();
@@ -33,7 +36,7 @@ test('a cashier sells a seat for cash, the map and central show it sold', async 
   const { centralUrl } = stackInfo();
   await openApp(page);
   await tapPin(page, '1111');
-  await expect(page.getByTestId('counter')).toBeVisible();
+  await pastShift(page);
   // The printer (the virtual one here) reports ready, and prints a test page from its panel.
   const printer = page.getByTestId('printer');
   await expect(printer).toHaveAttribute('data-ready', 'true');
@@ -130,7 +133,7 @@ test('a cashier sells a seat for cash, the map and central show it sold', async 
   await done.getByTestId('reprint-pin').press('Enter');
   await expect(done.getByTestId('reprint-error')).not.toBeEmpty();
   await expect(done).toBeVisible();
-  await done.getByTestId('reprint-pin').fill('2222');
+  await done.getByTestId('reprint-pin').fill('222222');
   await done.getByTestId('reprint-go').click();
   await expect(done.getByTestId('reprinted')).toBeVisible();
   await expect(done.getByTestId('ticket-preview')).toHaveCount(before + 1);
@@ -159,30 +162,36 @@ test('a cashier sells a seat for cash, the map and central show it sold', async 
   expect((body as CentralSeats | null)?.showtime_id).toBe(showtimeId);
 });
 
-test('a wrong PIN shows an error and stays on the login screen', async ({ page }) => {
+test('a wrong PIN shows an error and stays on the PIN pad of the person chosen', async ({ page }) => {
   await openApp(page);
-  await tapPin(page, '9999');
+  await tapPin(page, '9999', demoStaffId('1111'));
   const error = page.getByTestId('login-error');
   await expect(error).toBeVisible();
   await expect(error).not.toBeEmpty();
-  await expect(page.getByTestId('login')).toBeVisible();
+  await expect(page.getByTestId('login')).toHaveAttribute('data-step', 'pin');
+  await expect(page.getByTestId('login-chosen')).toHaveAttribute('data-staff', demoStaffId('1111'));
   await expect(page.getByTestId('counter')).toHaveCount(0);
   // The PIN is cleared for the next try.
   await expect(page.getByTestId('pin-display')).toHaveAttribute('aria-label', 'No digits entered');
+  // The right PIN then signs in.
+  for (const digit of '1111') await page.getByTestId(`pin-key-${digit}`).click();
+  await page.getByTestId('pin-enter').click();
+  await pastShift(page);
 });
 
 test('the PIN can be typed on the keyboard', async ({ page }) => {
   await openApp(page);
+  await page.getByTestId(`staff-${demoStaffId('1111')}`).click();
   await page.keyboard.type('1111');
   await page.keyboard.press('Enter');
-  await expect(page.getByTestId('counter')).toBeVisible();
+  await pastShift(page);
   await expect(page.getByTestId('staff')).not.toBeEmpty();
 });
 
 test('best available by keyboard: 4 then B picks four seats together, Enter pays exact', async ({ page }) => {
   await openApp(page);
   await tapPin(page, '1111');
-  await expect(page.getByTestId('counter')).toBeVisible();
+  await pastShift(page);
   // The last IMAX show of the day (or of tomorrow, late at night): the 448-seat hall.
   await boardWithOpenShows(page, '[data-showtime*="-s1-"]:not([disabled])');
   await page.locator('[data-showtime*="-s1-"]:not([disabled])').last().click();
@@ -252,6 +261,7 @@ test('the counter in Arabic: right to left, Arabic names, the seat map stays lef
   await expect(html).toHaveAttribute('lang', 'ar');
   await expect(toArabic).toHaveAttribute('aria-pressed', 'true');
   await expect(page.getByTestId('login')).toContainText('تسجيل الدخول');
+  await page.getByTestId(`staff-${demoStaffId('1111')}`).click();
   // The keypad keeps 1 2 3 from the left.
   const one = await page.getByTestId('pin-key-1').boundingBox();
   const three = await page.getByTestId('pin-key-3').boundingBox();
@@ -260,7 +270,7 @@ test('the counter in Arabic: right to left, Arabic names, the seat map stays lef
   for (const digit of '1111') await page.getByTestId(`pin-key-${digit}`).click();
   await expect(page.getByTestId('pin-display')).toHaveAttribute('aria-label', /4/);
   await page.getByTestId('pin-enter').click();
-  await expect(page.getByTestId('counter')).toBeVisible();
+  await pastShift(page);
   await expect(html).toHaveAttribute('dir', 'rtl');
   expect(await page.evaluate(() => localStorage.getItem('boxoffice.lang'))).toBe('ar');
 

@@ -25,14 +25,20 @@ fn json<T: Serialize>(v: T) -> Result<Value> {
     serde_json::to_value(v).map_err(|e| SiteError::Corrupt(format!("cannot encode answer: {e}")))
 }
 
-/// Who may run a command: anyone who reaches the door (`Public`), or the
-/// staff member behind the session token of its arguments (`Staff`).
+/// Who may run a command: anyone who reaches the door (`Public`), the
+/// staff member behind the session token of its arguments (`Staff`), or
+/// that staff member even while their counter is locked (`Holder`: keeping
+/// or letting go the seats of the order under the lock screen, which is not
+/// a use of the counter).
 macro_rules! access {
     (Public, $site:ident, $a:ident) => {
         ()
     };
     (Staff, $site:ident, $a:ident) => {
         $site.session_staff(&$a.token)?
+    };
+    (Holder, $site:ident, $a:ident) => {
+        $site.session_holder(&$a.token)?
     };
 }
 
@@ -41,6 +47,9 @@ macro_rules! needs_staff {
         false
     };
     (Staff) => {
+        true
+    };
+    (Holder) => {
         true
     };
 }
@@ -163,9 +172,9 @@ command_table! {
         site.collect_booking(&staff, &a).await
     }
     /// Holds seats while the cashier chooses.
-    hold_seats(site, staff, a: HoldSeatsArgs) -> HoldView, Staff { site.hold_seats(&staff, &a).await }
+    hold_seats(site, staff, a: HoldSeatsArgs) -> HoldView, Holder { site.hold_seats(&staff, &a).await }
     /// Releases a hold placed while choosing.
-    release_hold(site, staff, a: ReleaseHoldArgs) -> Empty, Staff {
+    release_hold(site, staff, a: ReleaseHoldArgs) -> Empty, Holder {
         site.release_selection(&staff, &a).await?;
         Ok(Empty {})
     }

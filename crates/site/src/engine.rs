@@ -326,6 +326,12 @@ impl Site {
         })
     }
 
+    /// The staff member of a session that may be locked (not expired), for
+    /// the holds of the order under the lock screen; not a use of it.
+    pub fn session_holder(&self, token: &str) -> Result<StaffRow> {
+        self.auth.owner_of(token, self.clock.now())
+    }
+
     /// Locks a session: it waits for its owner's PIN.
     pub fn lock_session(&self, token: &str) -> Result<()> {
         self.auth.lock(token)
@@ -375,12 +381,12 @@ impl Site {
         manager_only: bool,
         refusal: &str,
     ) -> Result<StaffRow> {
-        // The requester's own PIN is no approval (an approver at the counter
-        // approves by their session): leaving it out also means it can never
-        // be the right PIN that a guesser types between guesses.
+        // A supervisor alone at the counter approves with their own PIN; a
+        // right PIN never forgets the count of `approve:` (see `auth`), so
+        // typing it between guesses at a manager's PIN gains nothing.
         let approvers: Vec<StaffRow> = store::staff(&self.db())?
             .into_iter()
-            .filter(|m| auth::approves(m.role) && m.id != requester.id)
+            .filter(|m| auth::approves(m.role))
             .collect();
         let found = self
             .auth

@@ -42,10 +42,15 @@ export const CLIENT_ERROR = {
 } as const;
 
 /** Engine codes that mean "the session is gone: log in again". */
-export const SESSION_ERROR_CODES: readonly string[] = ['not_logged_in'];
+export const SESSION_ERROR_CODES: readonly string[] = ['not_logged_in', 'session.expired'];
 
 export function isSessionError(e: unknown): boolean {
   return e instanceof BackendError && SESSION_ERROR_CODES.includes(e.code);
+}
+
+/** The engine locked the session (idle): its owner's PIN unlocks it (the lock screen shows). */
+export function isLockedError(e: unknown): boolean {
+  return e instanceof BackendError && e.code === 'session.locked';
 }
 
 function isApiError(v: unknown): v is ApiError {

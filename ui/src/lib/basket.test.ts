@@ -58,13 +58,13 @@ describe('basket', () => {
   it('sends a part as sell takes it, without empty optional fields', () => {
     const part = partFromOrder({ showtime_id: 'st-2', seats: ['A-2'], ticket_type: 'adult' }, late, null)!;
     expect(toSellPart(part)).toEqual({ showtime_id: 'st-2', seats: ['A-2'], ticket_type: 'adult' });
-    const held = { ...part, hold_id: 'h-9', price_override: { price_minor: 100, reason: 'staff', approval: { pin: '2222' } } };
+    const held = { ...part, hold_id: 'h-9', price_override: { price_minor: 100, reason: 'staff', approval: { pin: '222222' } } };
     expect(toSellPart(held)).toEqual({
       showtime_id: 'st-2',
       seats: ['A-2'],
       ticket_type: 'adult',
       hold_id: 'h-9',
-      price_override: { price_minor: 100, reason: 'staff', approval: { pin: '2222' } },
+      price_override: { price_minor: 100, reason: 'staff', approval: { pin: '222222' } },
     });
   });
 

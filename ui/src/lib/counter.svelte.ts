@@ -5,7 +5,7 @@
 // wires the DOM (focus, keys) to it.
 
 import { tick } from 'svelte';
-import { isSessionError, toBackendError, type Backend } from './backend';
+import { isLockedError, isSessionError, toBackendError, type Backend } from './backend';
 import { partFromOrder, partsToSell, type BasketPart } from './basket';
 import * as overlays from './counterState';
 import { ABANDON_AFTER_MS, HOLD_RENEW_MS, HoldKeeper, selectionKey } from './holdKeeper';
@@ -48,6 +48,8 @@ export interface CounterDeps {
   session: () => Session;
   onStatus: (s: Status) => void;
   onLogout: (message?: string) => void;
+  /** A sale found no shift of the cashier's open: the screen around leads to opening one (the order is kept). */
+  shiftNeeded?: () => void;
   /** Focus moves (the component owns the elements). */
   focusFirstFree: () => void;
   focusMap: () => void;
@@ -175,8 +177,9 @@ export class Counter {
     this.pollers.stop();
   }
 
-  /** Errors go to the banner; a dead session goes back to the login screen. */
+  /** Errors go to the banner; a dead session goes back to the login screen; a locked one shows the lock screen (not here). */
   report(e: unknown): void {
+    if (isLockedError(e)) return;
     if (isSessionError(e)) this.deps.onLogout(t('error.sessionEnded'));
     else notices.error(e);
   }
@@ -521,6 +524,10 @@ export class Counter {
       if (what === 'override' || what === 'in_dialog') return;
       this.report(err);
       if (what === 'session') return;
+      if (what === 'shift') {
+        this.deps.shiftNeeded?.();
+        return;
+      }
       if (what === 'closed') {
         this.selectedId = null;
         this.map = null;

@@ -54,7 +54,14 @@ beforeEach(() => {
   focused = [];
   counter = new Counter({
     backend: () => engine.backend,
-    session: () => ({ token: 'tok', staff_id: 's', staff_name: 'Sam', role: 'cashier' }),
+    session: () => ({
+      token: 'tok',
+      staff_id: 's',
+      staff_name: 'Sam',
+      role: 'cashier',
+      idle_lock_secs: 180,
+      expires_at: '2026-12-05T00:00:00Z',
+    }),
     onStatus: () => {},
     onLogout: (m) => loggedOut.push(m),
     focusFirstFree: () => focused.push('first-free'),
@@ -190,6 +197,46 @@ describe('Counter', () => {
     await counter.confirmPay(cash, false, null);
     expect(counter.overlay.kind).toBe('none');
     expect(loggedOut).toHaveLength(1);
+  });
+
+  it('leads to the open-shift screen when no shift is open, keeping the order', async () => {
+    let asked = 0;
+    const c = new Counter({
+      backend: () => engine.backend,
+      session: () => ({ token: 'tok', staff_id: 's', staff_name: 'Sam', role: 'cashier', idle_lock_secs: 180, expires_at: '' }),
+      onStatus: () => {},
+      onLogout: (m) => loggedOut.push(m),
+      shiftNeeded: () => asked++,
+      focusFirstFree: () => {},
+      focusMap: () => {},
+      focusBoard: () => {},
+    });
+    await c.selectShowtime(show, () => false);
+    c.toggle(map.seats[0]!);
+    engine.handlers.sell = () => {
+      throw new BackendError('shift.none', 'no shift is open');
+    };
+    c.openPay();
+    await c.confirmPay(cash, false, null);
+    expect(c.overlay.kind).toBe('none');
+    expect(asked).toBe(1);
+    expect(c.order.seats).toEqual(['A-1']);
+    expect(notices.current?.code).toBe('shift.none');
+    expect(loggedOut).toEqual([]);
+  });
+
+  it('keeps the pay dialog and the order when the session locked; the lock screen shows, not the banner', async () => {
+    await openShow();
+    await pick('A-1');
+    engine.handlers.sell = () => {
+      throw new BackendError('session.locked', 'locked');
+    };
+    counter.openPay();
+    await counter.confirmPay(cash, false, null);
+    expect(counter.overlay).toMatchObject({ kind: 'pay', refused: { code: 'session.locked' } });
+    expect(counter.order.seats).toEqual(['A-1']);
+    expect(notices.current).toBeNull();
+    expect(loggedOut).toEqual([]);
   });
 
   it('releases every hold at logout', async () => {

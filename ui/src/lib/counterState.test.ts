@@ -175,7 +175,7 @@ describe('an exchange at the counter', () => {
     seats: ['A-1'],
     value_minor: 7_500,
     reason: 'another day',
-    pin: '2222',
+    pin: '222222',
     card_refund_reference: null,
   };
   it('keeps what an exchange paid back for the done screen', () => {
@@ -185,8 +185,8 @@ describe('an exchange at the counter', () => {
   });
   it('passes an offline override on with the exchange', () => {
     const part = { showtime_id: 's-2', seats: ['B-1'], ticket_type: 'adult' } as BasketPart;
-    const args = exchangeArgs('tok', x, [part], { tendered_minor: 0, card: null } as never, false, '3333');
-    expect(args?.override_approval).toEqual({ pin: '3333' });
+    const args = exchangeArgs('tok', x, [part], { tendered_minor: 0, card: null } as never, false, '333333');
+    expect(args?.override_approval).toEqual({ pin: '333333' });
   });
   it('takes the credit off what is due, never below zero', () => {
     expect(dueAfterCredit(11_000, x)).toBe(3_500);
@@ -196,7 +196,7 @@ describe('an exchange at the counter', () => {
   it('sends the old tickets, the reason and the approval with the new parts', () => {
     const part = { showtime_id: 's-2', seats: ['B-1'], ticket_type: 'adult' } as BasketPart;
     const args = exchangeArgs('tok', x, [part], { tendered_minor: 0, card: null } as never, false);
-    expect(args).toMatchObject({ token: 'tok', order: 'o-1', seats: ['A-1'], reason: 'another day', approval: { pin: '2222' } });
+    expect(args).toMatchObject({ token: 'tok', order: 'o-1', seats: ['A-1'], reason: 'another day', approval: { pin: '222222' } });
     expect(args?.parts[0]?.seats).toEqual(['B-1']);
     expect(args && 'card_refund_reference' in args).toBe(false);
     expect(exchangeArgs('tok', x, [], { tendered_minor: 0, card: null } as never, false)).toBeNull();

@@ -33,10 +33,11 @@ export type Overlay =
   | { kind: 'collect' }
   | { kind: 'orders' }
   | { kind: 'day' }
+  | { kind: 'shift' }
   | { kind: 'void' };
 
 /** The panels that open over the counter. */
-export type PanelKind = 'conflicts' | 'collect' | 'audit' | 'orders' | 'day';
+export type PanelKind = 'conflicts' | 'collect' | 'audit' | 'orders' | 'day' | 'shift';
 
 export const NO_OVERLAY: Overlay = { kind: 'none' };
 

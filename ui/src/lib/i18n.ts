@@ -20,6 +20,7 @@
 //   is shown as is, isolated (<bdi> / dir="auto") so Latin text keeps its order.
 // - The seat map and the PIN pad are physical: they stay left to right.
 
+import { drawerAr, drawerEn } from './i18nDrawer';
 import { DEFAULT_LOCALE, dirOf, lang, type Dir, type Locale } from './lang.svelte';
 
 export type { Dir, Locale } from './lang.svelte';
@@ -40,7 +41,7 @@ const en = {
   'login.signingIn': 'Signing in…',
   'login.terminal': 'Terminal {id}',
   'login.hint': 'Tap the keys or type on the keyboard. Enter signs in.',
-  'login.demo': 'Demo PINs: cashier 1111 · supervisor 2222 · manager 3333',
+  'login.demo': 'Demo PINs: cashier 1111 · supervisor 222222 · manager 333333',
   'login.needPin': 'Enter your PIN first.',
 
   'role.cashier': 'Cashier',
@@ -394,6 +395,15 @@ const en = {
   'lang.switchTo': 'Switch the screen to {language}',
   'day.open': 'Day',
   'day.title': 'Business day',
+  'day.scope': 'Which figures',
+  'day.scopeCounter': 'This counter',
+  'day.scopeSite': 'Whole site',
+  'day.printSite': 'Print site report',
+  'day.siteMissing': 'Not all of this day is at central yet: do not sign the day off until these terminals have sent their sales.',
+  'day.siteWaiting': '{entries} entries ({amount}) still waiting to be sent',
+  'day.siteNeverHeard': 'central has not heard from it this day',
+  'day.siteSilent': 'silent since before the day ended: it may hold sales',
+  'day.siteComplete': 'Every terminal of the site has sent this day to central.',
   'day.day': 'Day',
   'day.isClosed': 'Closed: Z report {n}',
   'day.printed': 'Sent to the printer.',
@@ -447,6 +457,8 @@ const en = {
   'void.confirm': 'Void the order',
   'void.done': 'Order {ref} voided, approved by {by}.',
   'audit.action.void': 'Order voided',
+  // Named sign-in, the lock screen, shifts and the cash drawer.
+  ...drawerEn,
 } as const satisfies Record<string, string>;
 export type MessageKey = keyof typeof en;
 export type Params = Record<string, string | number>;
@@ -467,7 +479,7 @@ const ar: Record<MessageKey, string> = {
   'login.signingIn': 'جارٍ تسجيل الدخول…',
   'login.terminal': 'الجهاز {id}',
   'login.hint': 'اضغط على الأزرار أو اكتب الرمز بلوحة المفاتيح، ثم Enter للدخول.',
-  'login.demo': 'رموز تجريبية: أمين الصندوق 1111 · المشرف 2222 · المدير 3333',
+  'login.demo': 'رموز تجريبية: أمين الصندوق 1111 · المشرف 222222 · المدير 333333',
   'login.needPin': 'أدخل الرمز السري أولًا.',
 
   'role.cashier': 'أمين الصندوق',
@@ -818,6 +830,15 @@ const ar: Record<MessageKey, string> = {
   'lang.switchTo': 'تغيير لغة الشاشة إلى {language}',
   'day.open': 'اليوم',
   'day.title': 'يوم العمل',
+  'day.scope': 'أي الأرقام',
+  'day.scopeCounter': 'هذا الشباك',
+  'day.scopeSite': 'الموقع كله',
+  'day.printSite': 'طباعة تقرير الموقع',
+  'day.siteMissing': 'لم يصل هذا اليوم كاملًا إلى النظام المركزي بعد: لا تعتمد اليوم قبل أن ترسل هذه الأجهزة مبيعاتها.',
+  'day.siteWaiting': '{entries} قيود ({amount}) ما زالت بانتظار الإرسال',
+  'day.siteNeverHeard': 'لم يتصل بالنظام المركزي في هذا اليوم',
+  'day.siteSilent': 'صامت منذ ما قبل نهاية اليوم: قد تكون لديه مبيعات',
+  'day.siteComplete': 'أرسلت كل أجهزة الموقع هذا اليوم إلى النظام المركزي.',
   'day.day': 'اليوم',
   'day.isClosed': 'مغلق: تقرير Z رقم {n}',
   'day.printed': 'أُرسل إلى الطابعة.',
@@ -871,6 +892,7 @@ const ar: Record<MessageKey, string> = {
   'void.confirm': 'إلغاء الطلب',
   'void.done': 'أُلغي الطلب {ref}، بموافقة {by}.',
   'audit.action.void': 'إلغاء طلب',
+  ...drawerAr,
 };
 
 export const dictionaries: Readonly<Record<Locale, Readonly<Record<MessageKey, string>>>> = { en, ar };

@@ -156,7 +156,7 @@ describe('prices per seat', () => {
       showtime_id: 'st-1',
       seats: ['A-1', 'B-1'],
       ticket_type: 'adult',
-      price_override: { price_minor: 2000, reason: 'Broken armrest', approval: { pin: '2222' } },
+      price_override: { price_minor: 2000, reason: 'Broken armrest', approval: { pin: '222222' } },
     };
     expect(orderLines(o, priced).map((l) => [l.price_minor, l.list_price_minor])).toEqual([
       [2000, 4000],
@@ -235,7 +235,7 @@ describe('wheelchair places', () => {
 
 describe('a price override is approved for one order', () => {
   const o = { ...emptyOrder('s1', 'adult'), seats: ['A-1', 'A-2'] };
-  const override = { price_minor: 3000, reason: 'r', approval: { pin: '2222' } };
+  const override = { price_minor: 3000, reason: 'r', approval: { pin: '222222' } };
   const approved = { ...o, price_override: override, price_override_for: overrideKey(o) };
   it('applies while the seats and the ticket type are those approved', () => {
     expect(activeOverride(approved)).toEqual(override);

@@ -165,4 +165,10 @@ describe('sellFailure', () => {
     expect(sellFailure('seat_unavailable', false)).toBe('banner');
     expect(sellFailure('central_unreachable', false)).toBe('banner');
   });
+  it('sends a sale without a shift to the open-shift screen, and keeps the dialog under the lock screen', () => {
+    expect(sellFailure('shift.none', false)).toBe('shift');
+    expect(sellFailure('shift.not_yours', false)).toBe('shift');
+    expect(sellFailure('session.expired', false)).toBe('session');
+    expect(sellFailure('session.locked', false)).toBe('in_dialog');
+  });
 });

@@ -165,6 +165,8 @@ export function isPaymentError(code: string): boolean {
 export type SellFailure =
   /** The session is gone: back to the PIN screen. */
   | 'session'
+  /** No shift of the cashier's is open on the terminal: the counter leads to the open-shift screen, the order kept. */
+  | 'shift'
   /** Central is offline and some seats are not leased here: ask for a manager's PIN and send again. */
   | 'override'
   /** The payment, the ID check or the manager's PIN can be corrected in the pay dialog. */
@@ -175,7 +177,10 @@ export type SellFailure =
   | 'banner';
 
 export function sellFailure(code: string, withOverridePin: boolean): SellFailure {
-  if (code === 'not_logged_in') return 'session';
+  if (code === 'not_logged_in' || code === 'session.expired') return 'session';
+  // The lock screen shows over the dialog; once unlocked, the cashier confirms again.
+  if (code === 'session.locked') return 'in_dialog';
+  if (code === 'shift.none' || code === 'shift.not_yours') return 'shift';
   if (code === 'offline_not_leased') return 'override';
   // Offline, an override covers one showtime: the cashier splits the order in the dialog's words.
   if (code === 'override_one_showtime' || code === 'central_too_old') return 'in_dialog';

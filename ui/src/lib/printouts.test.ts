@@ -29,4 +29,8 @@ describe('printoutLabels', () => {
   it('calls a refund slip a refund slip', () => {
     expect(printoutLabels([p('refund_slip')])).toEqual([{ key: 'done.refundSlipAlt', params: {} }]);
   });
+
+  it("calls the drawer's reports and slips drawer printouts", () => {
+    expect(printoutLabels([p('shift_report')])).toEqual([{ key: 'done.drawerAlt', params: {} }]);
+  });
 });

@@ -940,7 +940,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                         counted.as_deref().map(|c| cur.parse_major(c)).transpose()?;
                     let args = site::api::ShiftCloseArgs {
                         token,
-                        counts: Some(counts),
+                        counts: (!counts.is_empty()).then_some(counts),
                         counted_minor,
                     };
                     let p = commands::shift_close(&site, args).await?;

@@ -214,7 +214,8 @@ impl Site {
     ) -> Result<(ShiftReport, Printout)> {
         let site = self.site_row()?;
         let (counted_minor, detail) = match (&a.counts, a.counted_minor) {
-            (Some(counts), _) if !counts.is_empty() => {
+            // An empty list is an empty drawer, counted.
+            (Some(counts), total) if !counts.is_empty() || total.is_none() => {
                 let pairs: Vec<(i64, u32)> = counts.iter().map(|c| (c.minor, c.pieces)).collect();
                 let total = domain::cash::count_total(site.currency, &pairs)
                     .map_err(ShiftRefusal::Count)?;

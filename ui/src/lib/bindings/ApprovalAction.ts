@@ -3,4 +3,4 @@
 /**
  * What an approval is asked for, before it is used: `check_approval`.
  */
-export type ApprovalAction = "price_override" | "offline_override" | "reprint" | "refund" | "void";
+export type ApprovalAction = "price_override" | "offline_override" | "reprint" | "refund" | "void" | "pay_out";

@@ -7,6 +7,8 @@ import type { BestAvailable } from "./BestAvailable";
 import type { BestAvailableArgs } from "./BestAvailableArgs";
 import type { BookingArgs } from "./BookingArgs";
 import type { BookingView } from "./BookingView";
+import type { CashMoved } from "./CashMoved";
+import type { CashMovementArgs } from "./CashMovementArgs";
 import type { CheckApprovalArgs } from "./CheckApprovalArgs";
 import type { ConflictView } from "./ConflictView";
 import type { DayArgs } from "./DayArgs";
@@ -45,11 +47,14 @@ import type { ShiftCloseArgs } from "./ShiftCloseArgs";
 import type { ShiftOpenArgs } from "./ShiftOpenArgs";
 import type { ShiftPrinted } from "./ShiftPrinted";
 import type { ShiftReport } from "./ShiftReport";
+import type { ShiftState } from "./ShiftState";
 import type { ShowtimeSummary } from "./ShowtimeSummary";
 import type { ShowtimesArgs } from "./ShowtimesArgs";
+import type { StaffView } from "./StaffView";
 import type { Status } from "./Status";
 import type { SyncReport } from "./SyncReport";
 import type { TokenArgs } from "./TokenArgs";
+import type { UnlockArgs } from "./UnlockArgs";
 import type { VoidOrderArgs } from "./VoidOrderArgs";
 import type { VoidResult } from "./VoidResult";
 
@@ -58,7 +63,10 @@ import type { VoidResult } from "./VoidResult";
  */
 export interface Commands {
   status: { args: Empty; result: Status };
+  staff_list: { args: Empty; result: Array<StaffView> };
   login: { args: LoginArgs; result: Session };
+  lock: { args: TokenArgs; result: Empty };
+  unlock: { args: UnlockArgs; result: Session };
   logout: { args: LogoutArgs; result: Empty };
   showtimes: { args: ShowtimesArgs; result: Array<ShowtimeSummary> };
   seat_map: { args: SeatMapArgs; result: SeatMap };
@@ -84,10 +92,13 @@ export interface Commands {
   audit_trail: { args: AuditArgs; result: Array<AuditEntryView> };
   audit_check: { args: TokenArgs; result: AuditCheckView };
   shift_open: { args: ShiftOpenArgs; result: ShiftReport };
+  shift_state: { args: TokenArgs; result: ShiftState };
   shift_report: { args: TokenArgs; result: ShiftPrinted };
+  cash_movement: { args: CashMovementArgs; result: CashMoved };
   shift_close: { args: ShiftCloseArgs; result: ShiftPrinted };
   void_order: { args: VoidOrderArgs; result: VoidResult };
   day_report: { args: DayArgs; result: DayReport };
+  site_day_report: { args: DayArgs; result: DayReport };
   day_z_report: { args: DayArgs; result: DayReport };
   day_close: { args: DayArgs; result: DayClosed };
   day_print: { args: DayFileArgs; result: Printout };

@@ -9,7 +9,8 @@ export type DayFileArgs = {
  */
 token: string, 
 /**
- * `x` (the day so far) or `z` (the closed day as kept).
+ * `x` (the day so far), `z` (the closed day as kept) or `site` (the
+ * whole site's day from central).
  */
 kind: string, 
 /**

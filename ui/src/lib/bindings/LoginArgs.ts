@@ -5,6 +5,12 @@
  */
 export type LoginArgs = { 
 /**
+ * Who signs in (from `staff_list`): their PIN alone is checked, and
+ * wrong PINs lock only them out. (Only the CLI, on the terminal itself,
+ * looks a PIN up among everyone's.)
+ */
+staff_id: string, 
+/**
  * The staff PIN.
  */
 pin: string, };

@@ -19,4 +19,12 @@ staff_name: string,
 /**
  * Role.
  */
-role: "cashier" | "supervisor" | "manager", };
+role: "cashier" | "supervisor" | "manager", 
+/**
+ * Seconds without use after which the counter locks (the site's setting).
+ */
+idle_lock_secs: number, 
+/**
+ * When the sign-in expires (RFC 3339).
+ */
+expires_at: string, };

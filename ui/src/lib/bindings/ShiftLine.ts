@@ -33,7 +33,15 @@ float_minor: number,
  */
 cash_net_minor: number, 
 /**
- * What the drawer should hold.
+ * Pay-ins less pay-outs (petty cash).
+ */
+paid_in_out_minor: number, 
+/**
+ * Cash dropped to the safe during the shift.
+ */
+dropped_minor: number, 
+/**
+ * What the drawer should hold: float + cash net + pay-ins − pay-outs − drops.
  */
 expected_minor: number, 
 /**

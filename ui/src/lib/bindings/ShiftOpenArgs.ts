@@ -5,10 +5,10 @@
  */
 export type ShiftOpenArgs = { 
 /**
- * Session token of the cashier.
+ * Session token.
  */
 token: string, 
 /**
- * The counted float, in minor units.
+ * The float counted into the drawer.
  */
 float_minor: number, };

@@ -3,11 +3,11 @@ import type { Printout } from "./Printout";
 import type { ShiftReport } from "./ShiftReport";
 
 /**
- * A shift report with its printout (X and Z).
+ * A shift report with its printout (X and close).
  */
 export type ShiftPrinted = { 
 /**
- * The figures.
+ * The report.
  */
 report: ShiftReport, 
 /**
