@@ -261,6 +261,20 @@ fn one_drawer_per_terminal_between_two_cashiers_and_a_supervisor() {
         ),
         "shift.not_in_drawer"
     );
+    // The refusal is on the audit trail: trying amounts leaves a trace.
+    let manager = c.sign_in("dxb-marina-manager", "333333");
+    let trail = c
+        .call("audit_trail", json!({"token": manager, "limit": 20}))
+        .unwrap();
+    assert!(
+        trail
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "cash_refused"
+                && e["detail"].as_str().unwrap().starts_with("drop")),
+        "{trail}"
+    );
     let dropped = c
         .call(
             "cash_movement",

@@ -122,6 +122,10 @@ test('the counter locks by hand and when idle; the PIN unlocks it with the order
   await page.keyboard.press('Escape');
   await expect(lock).toBeVisible();
   await expect(lock.getByTestId('pin-display')).toHaveAttribute('aria-label', 'No digits entered');
+  // A second Escape in a row (which a browser may not let a dialog refuse) leaves it locked too.
+  await page.keyboard.press('Escape');
+  await expect(lock).toBeVisible();
+  await expect(page.getByTestId('counter')).toBeVisible();
   // A wrong PIN is refused; the owner's PIN (typed on the keyboard) unlocks.
   await typePin(page, '9999', lock);
   await expect(lock.getByTestId('unlock-error')).toContainText(/wrong PIN/i);

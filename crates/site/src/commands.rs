@@ -196,8 +196,7 @@ command_table! {
     shift_state(site, staff, _a: TokenArgs) -> ShiftState, Staff { site.shift_state(&staff) }
     /// The X report of the terminal's open shift, printed (blind for a cashier).
     shift_report(site, staff, _a: TokenArgs) -> ShiftPrinted, Staff {
-        let (report, printout) = site.x_report(&staff).await?;
-        Ok(ShiftPrinted { report, printout })
+        site.x_report(&staff).await
     }
     /// A pay-in, pay-out or drop with a reason; the slip opens the drawer.
     cash_movement(site, staff, a: CashMovementArgs) -> CashMoved, Staff {
@@ -205,8 +204,7 @@ command_table! {
     }
     /// Closes the terminal's open shift with the blind count (closing report printed).
     shift_close(site, staff, a: ShiftCloseArgs) -> ShiftPrinted, Staff {
-        let (report, printout) = site.close_shift(&staff, &a).await?;
-        Ok(ShiftPrinted { report, printout })
+        site.close_shift(&staff, &a).await
     }
     /// Voids the order being built (a supervisor's or manager's approval, a reason).
     void_order(site, staff, a: VoidOrderArgs) -> VoidResult, Staff { site.void_order(&staff, &a) }

@@ -82,7 +82,7 @@ describe('the blind count', () => {
     ]);
     expect(closeArgs(counts!)).toEqual({ counts });
     expect(countsToSend(DENOMS, {})).toEqual([]);
-    expect(closeArgs([])).toEqual({ counted_minor: 0 });
+    expect(closeArgs([])).toEqual({ counts: [] });
   });
 
   it('says whether the drawer is short, over or exact', () => {

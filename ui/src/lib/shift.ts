@@ -98,9 +98,9 @@ export function countsToSend(denominations: readonly DenominationView[], input: 
   return lines.filter((l) => (l.pieces ?? 0) > 0).map((l) => ({ minor: l.minor, pieces: l.pieces ?? 0 }));
 }
 
-/** `shift_close`'s count arguments: by denomination, or a total of 0 for an empty drawer. */
-export function closeArgs(counts: readonly DenominationCount[]): { counts: DenominationCount[] } | { counted_minor: number } {
-  return counts.length > 0 ? { counts: [...counts] } : { counted_minor: 0 };
+/** `shift_close`'s count arguments, by denomination (an empty list is an empty drawer, counted). */
+export function closeArgs(counts: readonly DenominationCount[]): { counts: DenominationCount[] } {
+  return { counts: [...counts] };
 }
 
 /** How a closed shift's drawer compares with what it should hold. */

@@ -121,8 +121,25 @@ pub struct ShiftCloseArgs {
 pub struct ShiftPrinted {
     /// The report.
     pub report: ShiftReport,
-    /// The printout.
-    pub printout: Printout,
+    /// The printout, unless printing it failed.
+    pub printout: Option<Printout>,
+    /// Why it did not print (the report, and a close, stand all the same).
+    pub print_error: Option<String>,
+}
+
+impl ShiftPrinted {
+    /// The report with the outcome of printing it.
+    pub fn new(report: ShiftReport, printed: crate::error::Result<Printout>) -> ShiftPrinted {
+        let (printout, print_error) = match printed {
+            Ok(p) => (Some(p), None),
+            Err(e) => (None, Some(e.to_string())),
+        };
+        ShiftPrinted {
+            report,
+            printout,
+            print_error,
+        }
+    }
 }
 
 /// What moves cash in or out of the drawer besides a sale or a refund.

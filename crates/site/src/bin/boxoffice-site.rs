@@ -929,7 +929,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 }
                 "report" => {
                     let p = commands::shift_report(&site, site::api::TokenArgs { token }).await?;
-                    (p.report, Some(p.printout))
+                    (p.report, p.printout)
                 }
                 _ => {
                     let counts = counts
@@ -944,7 +944,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                         counted_minor,
                     };
                     let p = commands::shift_close(&site, args).await?;
-                    (p.report, Some(p.printout))
+                    (p.report, p.printout)
                 }
             };
             if json {

@@ -7,7 +7,7 @@
 
 use crate::api::{
     Approval, CashMoved, CashMovementArgs, CashMovementKind, CashMovementView, DenominationCount,
-    DenominationView, OpenShift, Printout, ShiftCloseArgs, ShiftReport, ShiftState,
+    DenominationView, OpenShift, Printout, ShiftCloseArgs, ShiftPrinted, ShiftReport, ShiftState,
 };
 use crate::engine::{Site, stated_reason};
 use crate::error::{Result, ShiftRefusal, SiteError};
@@ -113,11 +113,11 @@ impl Site {
 
     /// The X report of the terminal's open shift, printed. Blind for the
     /// cashier: no expected cash until the count.
-    pub async fn x_report(&self, staff: &StaffRow) -> Result<(ShiftReport, Printout)> {
+    pub async fn x_report(&self, staff: &StaffRow) -> Result<ShiftPrinted> {
         let id = self.shift_for(staff)?;
         let report = self.shift_report(&id, staff)?;
-        let printout = self.print_shift_report(&report, "SHIFT REPORT (X)").await?;
-        Ok((report, printout))
+        let printed = self.print_shift_report(&report, "SHIFT REPORT (X)").await;
+        Ok(ShiftPrinted::new(report, printed))
     }
 
     /// Moves cash in or out of the open shift's drawer, with a reason; a
@@ -155,6 +155,22 @@ impl Site {
             if matches!(a.kind, CashMovementKind::PayOut | CashMovementKind::Drop)
                 && a.amount_minor > store::shift_expected_cash(&tx, &shift)?
             {
+                // Refused, and kept on the audit trail: trying amounts to
+                // learn what a blind drawer holds leaves a trace.
+                self.audit(
+                    &tx,
+                    &store::AuditEvent {
+                        action: "cash_refused",
+                        staff_id: &staff.id,
+                        approved_by: approver.as_ref().map(|m| m.id.as_str()),
+                        subject: &shift,
+                        detail: &format!(
+                            "{} {amount}: more than the drawer holds",
+                            a.kind.as_str()
+                        ),
+                    },
+                )?;
+                tx.commit()?;
                 return Err(ShiftRefusal::NotInDrawer.into());
             }
             store::insert_cash_movement(
@@ -207,11 +223,7 @@ impl Site {
     /// Closes the terminal's open shift with the cash counted in the drawer
     /// (by denomination, or as one total); prints the closing report with
     /// the variance.
-    pub async fn close_shift(
-        &self,
-        staff: &StaffRow,
-        a: &ShiftCloseArgs,
-    ) -> Result<(ShiftReport, Printout)> {
+    pub async fn close_shift(&self, staff: &StaffRow, a: &ShiftCloseArgs) -> Result<ShiftPrinted> {
         let site = self.site_row()?;
         let (counted_minor, detail) = match (&a.counts, a.counted_minor) {
             // An empty list is an empty drawer, counted.
@@ -251,9 +263,11 @@ impl Site {
             )?;
             tx.commit()?;
         }
+        // The close stands whatever the printer does: its report is answered
+        // with the printer's problem, never as an error after the commit.
         let report = self.shift_report(&id, staff)?;
-        let printout = self.print_shift_report(&report, "SHIFT CLOSED").await?;
-        Ok((report, printout))
+        let printed = self.print_shift_report(&report, "SHIFT CLOSED").await;
+        Ok(ShiftPrinted::new(report, printed))
     }
 
     /// The figures of one shift, as `viewer` may see them (a cashier learns

@@ -11,6 +11,10 @@ export type ShiftPrinted = {
  */
 report: ShiftReport, 
 /**
- * The printout.
+ * The printout, unless printing it failed.
  */
-printout: Printout, };
+printout: Printout | null, 
+/**
+ * Why it did not print (the report, and a close, stand all the same).
+ */
+print_error: string | null, };
