@@ -6,7 +6,6 @@
 
 use crate::db::CentralDb;
 use crate::error::CentralError;
-use argon2::password_hash::{PasswordHasher, SaltString};
 use domain::business_day::business_day;
 use domain::seats::{row_letters, seat_label};
 use domain::{Country, SeatArea, SeatKind};
@@ -349,31 +348,8 @@ fn demo_pin_hashes() -> Result<Vec<String>, CentralError> {
 /// Hashes a PIN with the chain's argon2id cost ([`domain::pin`]): one guess
 /// costs over 100 ms, since the hashes reach every counter.
 pub fn hash_pin(pin: &str) -> Result<String, CentralError> {
-    let salt = SaltString::encode_b64(uuid::Uuid::new_v4().as_bytes())
-        .map_err(|e| CentralError::Hash(e.to_string()))?;
-    let params = argon2::Params::new(
-        domain::pin::HASH_MEMORY_KIB,
-        domain::pin::HASH_PASSES,
-        domain::pin::HASH_LANES,
-        None,
-    )
-    .map_err(|e| CentralError::Hash(e.to_string()))?;
-    argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
-        .hash_password(pin.as_bytes(), &salt)
-        .map(|h| h.to_string())
+    domain::pin::hash(pin, uuid::Uuid::new_v4().as_bytes())
         .map_err(|e| CentralError::Hash(e.to_string()))
-}
-
-/// Whether a stored hash has the chain's cost.
-fn hash_is_strong(hash: &str) -> bool {
-    argon2::PasswordHash::new(hash)
-        .ok()
-        .and_then(|h| argon2::Params::try_from(&h).ok().map(|p| (h.algorithm, p)))
-        .is_some_and(|(alg, p)| {
-            alg.as_str() == "argon2id"
-                && p.m_cost() >= domain::pin::HASH_MEMORY_KIB
-                && p.t_cost() >= domain::pin::HASH_PASSES
-        })
 }
 
 /// A demo database from an older version has the demo staff's old, short
@@ -389,7 +365,7 @@ fn refresh_demo_pins(db: &CentralDb) -> Result<(), CentralError> {
                         r.get(0)
                     })
                     .optional()?;
-                if hash.is_some_and(|h: String| !hash_is_strong(&h)) {
+                if hash.is_some_and(|h: String| !domain::pin::is_strong(&h)) {
                     stale.push((id, i));
                 }
             }

@@ -18,7 +18,7 @@ pub const HASH_PASSES: u32 = 3;
 /// Argon2id lanes.
 pub const HASH_LANES: u32 = 1;
 
-/// Why a PIN is refused for a role.
+/// Why a PIN is refused for a role, or cannot be hashed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PinRuleError {
     /// Not only digits, or too long.
@@ -27,6 +27,33 @@ pub enum PinRuleError {
         /// Fewest digits for the role.
         min: usize,
     },
+    /// The hash function refused its input.
+    #[error("cannot hash the PIN: {0}")]
+    Hash(String),
+}
+
+/// Hashes a PIN with the chain's argon2id cost ([`HASH_MEMORY_KIB`],
+/// [`HASH_PASSES`]) and `salt` (random, from the caller).
+pub fn hash(pin: &str, salt: &[u8; 16]) -> Result<String, PinRuleError> {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    let failed = |e: &dyn std::fmt::Display| PinRuleError::Hash(e.to_string());
+    let salt = SaltString::encode_b64(salt).map_err(|e| failed(&e))?;
+    let params = argon2::Params::new(HASH_MEMORY_KIB, HASH_PASSES, HASH_LANES, None)
+        .map_err(|e| failed(&e))?;
+    argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+        .hash_password(pin.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| failed(&e))
+}
+
+/// Whether a stored hash costs at least the chain's work per guess.
+pub fn is_strong(hash: &str) -> bool {
+    argon2::PasswordHash::new(hash)
+        .ok()
+        .and_then(|h| argon2::Params::try_from(&h).ok().map(|p| (h.algorithm, p)))
+        .is_some_and(|(alg, p)| {
+            alg.as_str() == "argon2id" && p.m_cost() >= HASH_MEMORY_KIB && p.t_cost() >= HASH_PASSES
+        })
 }
 
 /// Checks a PIN for a role that approves (`approver`) or only sells.
@@ -56,5 +83,16 @@ mod tests {
         for bad in ["", "123", "123456789", "12a4", " 1234", "١٢٣٤"] {
             assert!(check(bad, false).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_hash_has_the_chain_cost_and_a_cheap_one_is_not_strong() {
+        let h = hash("222222", &[1; 16]).unwrap();
+        assert!(h.starts_with("$argon2id$v=19$m=65536,t=3,p=1$"), "{h}");
+        assert!(is_strong(&h));
+        assert!(!is_strong(
+            "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA"
+        ));
+        assert!(!is_strong("not a hash"));
     }
 }

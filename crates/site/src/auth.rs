@@ -139,13 +139,7 @@ pub trait FailureStore {
 
 /// Checks that a PIN looks like one (4 to 8 digits) before any hash is tried.
 pub fn validate_pin(pin: &str) -> Result<()> {
-    if (domain::pin::CASHIER_MIN_DIGITS..=domain::pin::MAX_DIGITS).contains(&pin.len())
-        && pin.bytes().all(|b| b.is_ascii_digit())
-    {
-        Ok(())
-    } else {
-        Err(SiteError::Invalid("a PIN is 4 to 8 digits".into()))
-    }
+    domain::pin::check(pin, false).map_err(|e| SiteError::Invalid(e.to_string()))
 }
 
 /// Whether a role approves (and so needs the longer PIN).
@@ -206,7 +200,7 @@ impl Sessions {
         qualifies: impl Fn(&StaffRow) -> bool,
         failures: &mut Failures,
     ) -> Result<Option<StaffRow>> {
-        // The cost parameters come from each hash (see [`hash_is_strong`]).
+        // The cost parameters come from each hash (see `domain::pin::is_strong`).
         let argon = argon2::Argon2::default();
         let found = staff.iter().find(|m| {
             PasswordHash::new(&m.pin_hash)
@@ -326,36 +320,10 @@ fn lifetime_hours(s: &OpenSession) -> u32 {
     s.hours
 }
 
-/// Whether a PIN hash costs at least the policy's work per guess
-/// (argon2id, [`domain::pin::HASH_MEMORY_KIB`], [`domain::pin::HASH_PASSES`]).
-pub fn hash_is_strong(hash: &str) -> bool {
-    let Ok(h) = PasswordHash::new(hash) else {
-        return false;
-    };
-    let Ok(p) = argon2::Params::try_from(&h) else {
-        return false;
-    };
-    h.algorithm.as_str() == "argon2id"
-        && p.m_cost() >= domain::pin::HASH_MEMORY_KIB
-        && p.t_cost() >= domain::pin::HASH_PASSES
-}
-
-/// Hashes a PIN with the policy's argon2id cost (central seeds the catalog
+/// Hashes a PIN with the chain's argon2id cost (central seeds the catalog
 /// with these; tests make their own staff with it).
 pub fn hash_pin(pin: &str, salt: &[u8; 16]) -> Result<String> {
-    use argon2::password_hash::{PasswordHasher, SaltString};
-    let salt = SaltString::encode_b64(salt).map_err(|e| SiteError::Corrupt(e.to_string()))?;
-    let params = argon2::Params::new(
-        domain::pin::HASH_MEMORY_KIB,
-        domain::pin::HASH_PASSES,
-        domain::pin::HASH_LANES,
-        None,
-    )
-    .map_err(|e| SiteError::Corrupt(e.to_string()))?;
-    argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
-        .hash_password(pin.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| SiteError::Corrupt(e.to_string()))
+    domain::pin::hash(pin, salt).map_err(|e| SiteError::Corrupt(e.to_string()))
 }
 
 #[cfg(test)]
@@ -433,10 +401,7 @@ mod tests {
         let now = Timestamp::from_second(1_800_000_000).unwrap();
         let amal = member("amal", protocol::Role::Cashier, "1234");
         let omar = member("omar", protocol::Role::Cashier, "5678");
-        assert!(hash_is_strong(&amal.pin_hash));
-        assert!(!hash_is_strong(
-            "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA"
-        ));
+        assert!(domain::pin::is_strong(&amal.pin_hash));
         let sessions = Sessions::default();
         let kept = Kept(Mutex::new(HashMap::new()));
         for _ in 0..MAX_FAILURES {

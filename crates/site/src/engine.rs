@@ -289,8 +289,7 @@ impl Site {
 
     /// Checks the PIN of the staff member `id`.
     fn check_named_pin(&self, id: &str, pin: &str) -> Result<StaffRow> {
-        let staff = store::staff(&self.db())?;
-        let Some(member) = staff.into_iter().find(|m| m.id == id) else {
+        let Some(member) = store::staff_member(&self.db(), id)? else {
             return Err(SiteError::Invalid(format!(
                 "nobody called '{id}' works here"
             )));
@@ -317,9 +316,7 @@ impl Site {
         let signed_in = self.auth.staff_for(token, self.clock.now())?;
         // As the catalog has them now: someone removed since signing in can
         // no longer act, and a changed role applies at once.
-        let now = store::staff(&self.db())?
-            .into_iter()
-            .find(|m| m.id == signed_in.id);
+        let now = store::staff_member(&self.db(), &signed_in.id)?;
         now.ok_or_else(|| {
             self.auth.close_session(token);
             SiteError::NotLoggedIn

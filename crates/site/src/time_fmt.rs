@@ -15,6 +15,14 @@ pub fn rfc3339_local(ts: Timestamp, tz: &TimeZone) -> String {
     ts.display_with_offset(tz.to_offset(ts)).to_string()
 }
 
+/// An RFC 3339 time as slips and shift reports print it (`dd/mm/yyyy HH:MM`,
+/// local), or the text itself if it is not one.
+pub fn printed_local(text: &str, tz: &TimeZone) -> String {
+    text.parse::<Timestamp>()
+        .map(|ts| tz.to_datetime(ts).strftime("%d/%m/%Y %H:%M").to_string())
+        .unwrap_or_else(|_| text.to_string())
+}
+
 /// Local `HH:MM`.
 pub fn local_hhmm(ts: Timestamp, tz: &TimeZone) -> String {
     tz.to_datetime(ts).strftime("%H:%M").to_string()

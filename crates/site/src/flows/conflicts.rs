@@ -138,11 +138,7 @@ impl Site {
                 business_day: None,
             });
             // Cash goes back from the drawer of the shift open now.
-            let drawer = match store::terminal_shift(&tx)? {
-                Some((shift, ..)) => Some(shift),
-                None if cash != 0 => return Err(crate::error::ShiftRefusal::CashNeedsShift.into()),
-                None => None,
-            };
+            let drawer = Self::money_back_shift(&tx, staff, cash)?;
             store::refund_order_rows(&tx, &id, now, drawer.as_deref())?;
             store::insert_entry(&tx, entry_id, &id, &body, now)?;
             store::resolve_conflict_task(&tx, &id, "refunded", entry_id, &staff.id, Some(now))?;

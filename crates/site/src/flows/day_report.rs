@@ -194,20 +194,19 @@ fn day_figures(
     let (from, to) = (from.to_string(), to.to_string());
     let mut shifts = Vec::new();
     for (id, name) in store::day_shifts(db, day, (&from, &to))? {
-        let (opened_at, float, closed_at, counted) = store::shift_row(db, &id)?;
-        let cash = store::shift_paid(db, &id, "cash")?;
-        let (paid_in, paid_out, dropped) = store::shift_movements(db, &id)?;
-        let expected = float + cash + paid_in - paid_out - dropped;
+        let (opened_at, _, closed_at, counted) = store::shift_row(db, &id)?;
+        let drawer = store::shift_cash(db, &id)?;
+        let expected = drawer.expected();
         shifts.push(ShiftLine {
             terminal_id: terminal_id.to_string(),
             shift_id: id,
             staff: name,
             opened_at,
             closed_at,
-            float_minor: float,
-            cash_net_minor: cash,
-            paid_in_out_minor: paid_in - paid_out,
-            dropped_minor: dropped,
+            float_minor: drawer.float,
+            cash_net_minor: drawer.net_cash,
+            paid_in_out_minor: drawer.paid_in - drawer.paid_out,
+            dropped_minor: drawer.dropped,
             expected_minor: expected,
             counted_minor: counted,
             variance_minor: counted.map(|c| c - expected),

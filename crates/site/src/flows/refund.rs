@@ -416,19 +416,7 @@ impl Site {
             .map(|s| s.1.as_str())
             .collect::<Vec<_>>()
             .join(", ");
-        // Cash goes back from the drawer of the terminal's open shift.
-        let shift = if cash != 0 {
-            Some(
-                Self::drawer_shift(tx, &out.at_counter).map_err(|e| match e {
-                    SiteError::Shift(crate::error::ShiftRefusal::NoneOpen) => {
-                        crate::error::ShiftRefusal::CashNeedsShift.into()
-                    }
-                    e => e,
-                })?,
-            )
-        } else {
-            store::terminal_shift(tx)?.map(|(id, ..)| id)
-        };
+        let shift = Self::money_back_shift(tx, &out.at_counter, cash)?;
         let exchanged_ref = exchanged_to.map(protocol::order_reference);
         store::insert_refund(
             tx,

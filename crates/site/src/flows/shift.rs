@@ -60,10 +60,25 @@ impl Site {
     /// open shift, if `staff` may use it (their own; any for a supervisor or
     /// manager). Read inside the caller's transaction.
     pub(crate) fn drawer_shift(conn: &rusqlite::Connection, staff: &StaffRow) -> Result<String> {
-        match store::terminal_shift(conn)? {
-            None => Err(ShiftRefusal::NoneOpen.into()),
-            Some((id, owner, _)) if may_use(staff, &owner) => Ok(id),
-            Some((_, _, name)) => Err(ShiftRefusal::NotYours(name).into()),
+        usable_shift(conn, staff, ShiftRefusal::NotYours)
+    }
+
+    /// The shift a refund's money back counts in: with cash, the drawer of
+    /// the terminal's open shift, which `staff` must be able to use (none
+    /// open is `shift.cash_needs_shift`); without cash, the open shift if any.
+    pub(crate) fn money_back_shift(
+        conn: &rusqlite::Connection,
+        staff: &StaffRow,
+        cash: i64,
+    ) -> Result<Option<String>> {
+        if cash == 0 {
+            return Ok(store::terminal_shift(conn)?.map(|(id, ..)| id));
+        }
+        match Self::drawer_shift(conn, staff) {
+            Err(SiteError::Shift(ShiftRefusal::NoneOpen)) => {
+                Err(ShiftRefusal::CashNeedsShift.into())
+            }
+            other => other.map(Some),
         }
     }
 
@@ -104,11 +119,7 @@ impl Site {
     /// The shift `staff` may report on or close: the terminal's open shift
     /// if it is theirs or they are a supervisor or manager.
     fn shift_for(&self, staff: &StaffRow) -> Result<String> {
-        match store::terminal_shift(&self.db())? {
-            None => Err(ShiftRefusal::NoneOpen.into()),
-            Some((id, owner, _)) if may_use(staff, &owner) => Ok(id),
-            Some((_, _, name)) => Err(ShiftRefusal::OwnerOnly(name).into()),
-        }
+        usable_shift(&self.db(), staff, ShiftRefusal::OwnerOnly)
     }
 
     /// The X report of the terminal's open shift, printed. Blind for the
@@ -153,7 +164,7 @@ impl Site {
             let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let shift = Self::drawer_shift(&tx, staff)?;
             if matches!(a.kind, CashMovementKind::PayOut | CashMovementKind::Drop)
-                && a.amount_minor > store::shift_expected_cash(&tx, &shift)?
+                && a.amount_minor > store::shift_cash(&tx, &shift)?.expected()
             {
                 // Refused, and kept on the audit trail: trying amounts to
                 // learn what a blind drawer holds leaves a trace.
@@ -276,16 +287,14 @@ impl Site {
         let site = self.site_row()?;
         let terminal_id = self.config()?.terminal_id;
         let db = self.db();
-        let (opened_at, float_minor, closed_at, counted) = store::shift_row(&db, shift_id)?;
+        let (opened_at, _, closed_at, counted) = store::shift_row(&db, shift_id)?;
         let (staff_id, staff_name, detail) = store::shift_owner(&db, shift_id)?;
         let (orders, tickets, total, vat) = store::shift_sales(&db, shift_id)?;
-        let paid = |method: &str| -> Result<i64> { store::shift_paid(&db, shift_id, method) };
-        let cash = paid("cash")?;
-        let card = paid("card")?;
+        let drawer = store::shift_cash(&db, shift_id)?;
+        let card = store::shift_paid(&db, shift_id, "card")?;
         let refunded = store::shift_refunded(&db, shift_id)?;
         let exchange = store::shift_exchange_credit(&db, shift_id)?;
-        let (paid_in, paid_out, dropped) = store::shift_movements(&db, shift_id)?;
-        let expected = float_minor + cash + paid_in - paid_out - dropped;
+        let expected = drawer.expected();
         let blind = closed_at.is_none() && viewer.role == Role::Cashier;
         let shown = |v: i64| (!blind).then_some(v);
         let counted_by = detail
@@ -328,14 +337,14 @@ impl Site {
             tickets,
             total_minor: shown(total),
             vat_minor: shown(vat),
-            cash_minor: shown(cash),
+            cash_minor: shown(drawer.net_cash),
             card_minor: shown(card),
             refunded_minor: shown(refunded),
             exchange_minor: shown(exchange),
-            float_minor,
-            paid_in_minor: paid_in,
-            paid_out_minor: paid_out,
-            dropped_minor: dropped,
+            float_minor: drawer.float,
+            paid_in_minor: drawer.paid_in,
+            paid_out_minor: drawer.paid_out,
+            dropped_minor: drawer.dropped,
             expected_cash_minor: (!blind).then_some(expected),
             counted_minor: counted,
             variance_minor: counted.map(|c| c - expected),
@@ -347,10 +356,7 @@ impl Site {
     async fn print_movement(&self, m: &CashMovementView, shift_id: &str) -> Result<Printout> {
         let site = self.site_row()?;
         let tz = time_fmt::zone(&site.time_zone)?;
-        let when =
-            m.at.parse::<jiff::Timestamp>()
-                .map(|ts| tz.to_datetime(ts).strftime("%d/%m/%Y %H:%M").to_string())
-                .unwrap_or_else(|_| m.at.clone());
+        let when = time_fmt::printed_local(&m.at, &tz);
         let mut lines = vec![
             ("By".to_string(), m.staff.clone()),
             ("Terminal".to_string(), self.config()?.terminal_id),
@@ -381,11 +387,7 @@ impl Site {
         let site = self.site_row()?;
         let tz = time_fmt::zone(&site.time_zone)?;
         let cur = site.currency;
-        let when = |t: &str| {
-            t.parse::<jiff::Timestamp>()
-                .map(|ts| tz.to_datetime(ts).strftime("%d/%m/%Y %H:%M").to_string())
-                .unwrap_or_else(|_| t.to_string())
-        };
+        let when = |t: &str| time_fmt::printed_local(t, &tz);
         let mut lines = vec![
             ("Cashier".to_string(), r.staff_name.clone()),
             ("Terminal".to_string(), r.terminal_id.clone()),
@@ -449,6 +451,20 @@ impl Site {
         let bytes = printing::encode_receipt(&data, self.paper()?, false)?;
         self.print_standalone(JobKind::ShiftReport, &format!("shift-{short}"), bytes)
             .await
+    }
+}
+
+/// The terminal's open shift if `staff` may use it; `not_theirs` names the
+/// refusal when it is another cashier's.
+fn usable_shift(
+    conn: &rusqlite::Connection,
+    staff: &StaffRow,
+    not_theirs: fn(String) -> ShiftRefusal,
+) -> Result<String> {
+    match store::terminal_shift(conn)? {
+        None => Err(ShiftRefusal::NoneOpen.into()),
+        Some((id, owner, _)) if may_use(staff, &owner) => Ok(id),
+        Some((_, _, name)) => Err(not_theirs(name).into()),
     }
 }
 

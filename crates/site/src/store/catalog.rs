@@ -174,31 +174,36 @@ pub fn site(conn: &Connection) -> Result<Option<SiteRow>> {
     .transpose()
 }
 
-/// All staff of the site.
+/// Everyone who can sign in here.
 pub fn staff(conn: &Connection) -> Result<Vec<StaffRow>> {
-    let mut stmt = conn.prepare_cached("SELECT id, name, role, pin_hash FROM staff ORDER BY id")?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get(1)?,
-                r.get::<_, String>(2)?,
-                r.get(3)?,
-            ))
-        })?
-        .map(|row| {
-            let (id, name, role, pin_hash) = row?;
-            let role =
-                protocol::Role::parse(&role).ok_or_else(|| corrupt(format!("role '{role}'")))?;
-            Ok(StaffRow {
-                id,
-                name,
-                role,
-                pin_hash,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(rows)
+    conn.prepare_cached("SELECT id, name, role, pin_hash FROM staff ORDER BY id")?
+        .query_map([], staff_row)?
+        .map(|row| row?)
+        .collect()
+}
+
+/// One staff member by id, if the catalog has them.
+pub fn staff_member(conn: &Connection, id: &str) -> Result<Option<StaffRow>> {
+    conn.prepare_cached("SELECT id, name, role, pin_hash FROM staff WHERE id = ?1")?
+        .query_map([id], staff_row)?
+        .next()
+        .transpose()?
+        .transpose()
+}
+
+/// A staff row; an unknown role is corrupt data (the inner result).
+fn staff_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<StaffRow>> {
+    let (id, name, role, pin_hash): (String, String, String, String) =
+        (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+    Ok(match protocol::Role::parse(&role) {
+        Some(role) => Ok(StaffRow {
+            id,
+            name,
+            role,
+            pin_hash,
+        }),
+        None => Err(corrupt(format!("role '{role}'"))),
+    })
 }
 
 const SHOWTIME_SELECT: &str = "

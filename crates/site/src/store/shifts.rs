@@ -111,13 +111,41 @@ pub fn insert_cash_movement(conn: &Connection, m: &CashMovementRow<'_>) -> Resul
     Ok(())
 }
 
-/// The cash a shift's drawer should hold: float + net cash taken + pay-ins
-/// − pay-outs − drops.
-pub fn shift_expected_cash(conn: &Connection, shift_id: &str) -> Result<i64> {
+/// What went in and out of a shift's drawer.
+#[derive(Debug, Clone, Copy)]
+pub struct ShiftCash {
+    /// The opening float.
+    pub float: i64,
+    /// Cash taken less cash paid back.
+    pub net_cash: i64,
+    /// Pay-ins.
+    pub paid_in: i64,
+    /// Pay-outs.
+    pub paid_out: i64,
+    /// Drops to the safe.
+    pub dropped: i64,
+}
+
+impl ShiftCash {
+    /// The cash the drawer should hold: float + net cash + pay-ins −
+    /// pay-outs − drops (the one place this sum is made).
+    pub fn expected(&self) -> i64 {
+        self.float + self.net_cash + self.paid_in - self.paid_out - self.dropped
+    }
+}
+
+/// A shift's drawer figures.
+pub fn shift_cash(conn: &Connection, shift_id: &str) -> Result<ShiftCash> {
     let (_, float, _, _) = shift_row(conn, shift_id)?;
-    let cash = shift_paid(conn, shift_id, "cash")?;
+    let net_cash = shift_paid(conn, shift_id, "cash")?;
     let (paid_in, paid_out, dropped) = shift_movements(conn, shift_id)?;
-    Ok(float + cash + paid_in - paid_out - dropped)
+    Ok(ShiftCash {
+        float,
+        net_cash,
+        paid_in,
+        paid_out,
+        dropped,
+    })
 }
 
 /// A shift's cash movements: `(paid in, paid out, dropped)`.
