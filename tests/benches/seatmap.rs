@@ -78,6 +78,9 @@ fn env() -> &'static Env {
         central::demo::seed(&db, jiff::Timestamp::now()).expect("demo seed");
         // The demo's terminals have no API token (as `serve --demo`).
         db.allow_unprovisioned(true);
+        let web_key = db
+            .create_web_channel("bench-web", None, 50, jiff::Timestamp::now())
+            .expect("web channel");
         let running = rt
             .block_on(central::spawn(db.clone(), "127.0.0.1:0"))
             .expect("central");
@@ -115,7 +118,7 @@ fn env() -> &'static Env {
                 .collect();
             (show, seats)
         };
-        rt.block_on(make_busy(&url, &show, &seats));
+        rt.block_on(make_busy(&url, &web_key, &show, &seats));
         // The terminal's leases, then its cache of the show's states.
         let client = CentralClient::new(&url, TERMINAL).expect("client");
         rt.block_on(site.top_up_leases(&client)).expect("leases");
@@ -141,7 +144,7 @@ fn env() -> &'static Env {
 
 /// Sells about 40 % of the seats on the web in orders of 8, holds 10 % for
 /// another counter, and lets two other counters take their leases.
-async fn make_busy(url: &str, show: &str, seats: &[String]) {
+async fn make_busy(url: &str, web_key: &str, show: &str, seats: &[String]) {
     let http = reqwest::Client::new();
     // Seats leased at set-up (to this terminal) are not for sale elsewhere.
     let taken: std::collections::HashSet<String> = CentralClient::new(url, TERMINAL)
@@ -163,6 +166,8 @@ async fn make_busy(url: &str, show: &str, seats: &[String]) {
     for order in sold.chunks(8) {
         let resp = http
             .post(format!("{url}/v1/web/sales"))
+            .header(protocol::WEB_CHANNEL_HEADER, "bench-web")
+            .bearer_auth(web_key)
             .json(&serde_json::json!({"showtime_id": show, "seats": order}))
             .send()
             .await

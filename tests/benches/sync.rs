@@ -51,6 +51,8 @@ struct Env {
     next_show: AtomicU32,
     /// Free seats for web sales, refilled with a new showtime when empty.
     web_seats: Mutex<Vec<(String, String)>>,
+    /// The web channel `bench-web`'s key.
+    web_key: String,
 }
 
 fn env() -> &'static Env {
@@ -68,6 +70,9 @@ fn env() -> &'static Env {
         central::demo::seed(&db, jiff::Timestamp::now()).expect("demo seed");
         // The demo's terminals have no API token (as `serve --demo`).
         db.allow_unprovisioned(true);
+        let web_key = db
+            .create_web_channel("bench-web", None, 50, jiff::Timestamp::now())
+            .expect("web channel");
         let running = rt
             .block_on(central::spawn(db.clone(), "127.0.0.1:0"))
             .expect("central");
@@ -115,6 +120,7 @@ fn env() -> &'static Env {
             adult_minor,
             seats,
             next_show: AtomicU32::new(0),
+            web_key,
             web_seats: Mutex::new(Vec::new()),
         }
     })
@@ -333,6 +339,8 @@ async fn propagate(env: &Env, http: &reqwest::Client, show: &str, seat: &str) ->
     let start = Instant::now();
     let resp = http
         .post(format!("{}/v1/web/sales", env.url))
+        .header(protocol::WEB_CHANNEL_HEADER, "bench-web")
+        .bearer_auth(&env.web_key)
         .json(&serde_json::json!({"showtime_id": show, "seats": [seat]}))
         .send()
         .await

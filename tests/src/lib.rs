@@ -76,10 +76,32 @@ impl Central {
         panic!("central did not start on port {port}");
     }
 
-    /// GETs a JSON document.
+    /// The demo web shop's channel id and key (`<db>.web-key`, written by
+    /// the demo central at start).
+    pub fn web_key(&self) -> (String, String) {
+        web_key(&self.db)
+    }
+
+    /// A request as the demo web shop (its channel header and key).
+    pub fn as_web(
+        &self,
+        req: reqwest::blocking::RequestBuilder,
+    ) -> reqwest::blocking::RequestBuilder {
+        // Before central has started (waiting for its health) there is no key yet.
+        if !web_key_path(&self.db).exists() {
+            return req;
+        }
+        let (channel, key) = self.web_key();
+        req.header("x-boxoffice-web-channel", channel)
+            .bearer_auth(key)
+    }
+
+    /// GETs a JSON document, as the demo web shop.
     pub fn get(&self, path: &str) -> Result<Value, String> {
-        let resp =
-            reqwest::blocking::get(format!("{}{path}", self.url)).map_err(|e| e.to_string())?;
+        let resp = self
+            .as_web(reqwest::blocking::Client::new().get(format!("{}{path}", self.url)))
+            .send()
+            .map_err(|e| e.to_string())?;
         let status = resp.status();
         let v: Value = resp.json().map_err(|e| e.to_string())?;
         if status.is_success() {
@@ -101,10 +123,10 @@ impl Central {
         (status, resp.json().unwrap_or(Value::Null))
     }
 
-    /// POSTs JSON, returning (status, body).
+    /// POSTs JSON as the demo web shop, returning (status, body).
     pub fn post(&self, path: &str, body: &Value) -> (u16, Value) {
-        let resp = reqwest::blocking::Client::new()
-            .post(format!("{}{path}", self.url))
+        let resp = self
+            .as_web(reqwest::blocking::Client::new().post(format!("{}{path}", self.url)))
             .json(body)
             .send()
             .expect("post to central");
@@ -125,6 +147,26 @@ impl Central {
             .map(|s| s["state"].as_str().unwrap_or("?").to_string())
             .unwrap_or_else(|| "free".into())
     }
+}
+
+/// Where a demo central keeps its web channel's key: `<db>.web-key`
+/// (`central::web_channels::demo_key_path`).
+pub fn web_key_path(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".web-key");
+    name.into()
+}
+
+/// The web channel id and key a demo central wrote beside its database `db`.
+pub fn web_key(db: &Path) -> (String, String) {
+    let path = web_key_path(db);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("no demo web key at {}: {e}", path.display()));
+    let file: Value = serde_json::from_str(&text).expect("web key file");
+    (
+        file["channel"].as_str().expect("channel").to_string(),
+        file["key"].as_str().expect("key").to_string(),
+    )
 }
 
 impl Drop for Central {

@@ -468,7 +468,7 @@ fn init_refuses_plain_http_beyond_loopback_and_unknown_terminals() {
         "--terminal",
         "mct-avenues-t1",
     ]);
-    assert!(err.contains("unknown_terminal"), "{err}");
+    assert!(err.contains("is not at site dxb-marina"), "{err}");
     let err = t.fails(&["status", "--json"]);
     assert!(err.contains("not set up"), "{err}");
 }

@@ -4,7 +4,7 @@
 // and a second attempt shows the booking as already collected.
 
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { apiLogin, failOnPageErrors, login, sellableShows, stackInfo } from './env';
+import { apiLogin, failOnPageErrors, login, sellableShows, stackInfo, webHeaders } from './env';
 
 interface ApiShowtime {
   id: string;
@@ -34,7 +34,7 @@ async function webSale(request: APIRequestContext): Promise<{ reference: string;
   // From the back of the house: clear of the seats other tests pick.
   for (let i = free.length - 2; i >= Math.max(0, free.length - 12); i -= 2) {
     const seats = [free[i]!, free[i + 1]!];
-    const sale = await request.post(`${centralUrl}/v1/web/sales`, { data: { showtime_id: show.id, seats } });
+    const sale = await request.post(`${centralUrl}/v1/web/sales`, { data: { showtime_id: show.id, seats }, headers: webHeaders() });
     if (sale.ok()) {
       const body = (await sale.json()) as { reference: string };
       expect(body.reference).toMatch(/^[A-Z0-9]+$/);

@@ -4,7 +4,7 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { formatMajor, formatMinor } from '../src/lib/money';
 import { addDays } from '../src/lib/showtimes';
-import { failOnPageErrors, login, payExactCash, sellableShows, showTomorrow, stackInfo } from './env';
+import { failOnPageErrors, login, payExactCash, sellableShows, showTomorrow, stackInfo, webHeaders } from './env';
 
 interface ApiShowtime {
   id: string;
@@ -259,18 +259,18 @@ test('seats being chosen are held at central: the web cannot take them, and a se
 
   // Central holds the chosen seats for this terminal within moments.
   const stateAtCentral = async (label: string): Promise<string> => {
-    const r = await request.get(`${centralUrl}/v1/showtimes/${show.id}/seats`);
+    const r = await request.get(`${centralUrl}/v1/showtimes/${show.id}/seats`, { headers: webHeaders() });
     const body = (await r.json()) as { seats: { label: string; state: string }[] };
     return body.seats.find((x) => x.label === label)?.state ?? 'free';
   };
   await expect.poll(() => stateAtCentral(first!), { timeout: 5_000 }).toBe('held');
   await expect.poll(() => stateAtCentral(second!), { timeout: 5_000 }).toBe('held');
   // So the web cannot buy them from under the customer.
-  const refused = await request.post(`${centralUrl}/v1/web/sales`, { data: { showtime_id: show.id, seats: [first] } });
+  const refused = await request.post(`${centralUrl}/v1/web/sales`, { data: { showtime_id: show.id, seats: [first] }, headers: webHeaders() });
   expect(refused.status()).toBe(409);
 
   // A seat the web sells meanwhile turns sold on the map at once and cannot be chosen.
-  const res = await request.post(`${centralUrl}/v1/web/sales`, { data: { showtime_id: show.id, seats: [late] } });
+  const res = await request.post(`${centralUrl}/v1/web/sales`, { data: { showtime_id: show.id, seats: [late] }, headers: webHeaders() });
   expect(res.ok(), `web sale: HTTP ${res.status()} ${await res.text()}`).toBe(true);
   const seat = page.locator(`[data-seat="${late}"]`);
   await expect(seat).toHaveAttribute('data-state', 'sold', { timeout: 5_000 });
@@ -357,7 +357,7 @@ test('one order: adults and a child for one showtime and an adult for another, p
   expect(first && second, 'two open showtimes tomorrow without an ID check').toBeTruthy();
   if (!first || !second) return;
   const stateAtCentral = async (show: string, label: string): Promise<string> => {
-    const r = await request.get(`${centralUrl}/v1/showtimes/${show}/seats`);
+    const r = await request.get(`${centralUrl}/v1/showtimes/${show}/seats`, { headers: webHeaders() });
     const body = (await r.json()) as { seats: { label: string; state: string }[] };
     return body.seats.find((x) => x.label === label)?.state ?? 'free';
   };
@@ -439,7 +439,7 @@ test('an order nobody touches for 10 minutes is cleared and its seats go back on
   expect(show, 'an open showtime tomorrow').toBeTruthy();
   if (!show) return;
   const stateAtCentral = async (label: string): Promise<string> => {
-    const r = await request.get(`${centralUrl}/v1/showtimes/${show.id}/seats`);
+    const r = await request.get(`${centralUrl}/v1/showtimes/${show.id}/seats`, { headers: webHeaders() });
     const body = (await r.json()) as { seats: { label: string; state: string }[] };
     return body.seats.find((x) => x.label === label)?.state ?? 'free';
   };

@@ -30,6 +30,18 @@ export function stackInfo(): StackInfo {
   return JSON.parse(readFileSync(path.join(dir, STACK_FILE), 'utf8')) as StackInfo;
 }
 
+/**
+ * Headers that make a request the demo web shop's: the demo central writes
+ * its web channel's id and key beside its database (`central.sqlite.web-key`).
+ */
+export function webHeaders(dir: string = stackInfo().dir): Record<string, string> {
+  const file = JSON.parse(readFileSync(path.join(dir, 'central.sqlite.web-key'), 'utf8')) as {
+    channel: string;
+    key: string;
+  };
+  return { 'x-boxoffice-web-channel': file.channel, authorization: `Bearer ${file.key}` };
+}
+
 /** The last `maxChars` of every server log, for a failing test's output. */
 export function serverLogs(info: StackInfo, maxChars = 20_000): string {
   const out: string[] = [];

@@ -31,7 +31,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { addDays } from '../src/lib/showtimes';
-import { failOnPageErrors, login as signInAs } from './env';
+import { failOnPageErrors, login as signInAs, webHeaders } from './env';
 
 interface ApiShowtime {
   id: string;
@@ -271,7 +271,7 @@ async function openTomorrow(page: Page, showtimeId: string): Promise<void> {
 }
 
 async function centralSeatState(request: APIRequestContext, showtimeId: string, label: string): Promise<string> {
-  const r = await request.get(`${centralUrl}/v1/showtimes/${showtimeId}/seats`);
+  const r = await request.get(`${centralUrl}/v1/showtimes/${showtimeId}/seats`, { headers: webHeaders(dir) });
   if (!r.ok()) return `HTTP ${r.status()}`;
   const body = (await r.json()) as { seats: { label: string; state: string }[] };
   return body.seats.find((x) => x.label === label)?.state ?? 'free';
@@ -383,7 +383,7 @@ test('offline: a leased seat sells, a manager overrides an unleased one, and its
   await page.goto('about:blank');
   await stop(site!, 'SIGTERM');
   central = await startCentral();
-  const web = await request.post(`${centralUrl}/v1/web/sales`, { data: { showtime_id: show.id, seats: [seatS] } });
+  const web = await request.post(`${centralUrl}/v1/web/sales`, { data: { showtime_id: show.id, seats: [seatS] }, headers: webHeaders(dir) });
   expect(web.ok(), `web sale of ${seatS}: HTTP ${web.status()} ${await web.text()}`).toBe(true);
   expect(await centralSeatState(request, show.id, seatS!)).toBe('sold');
   site = await startSite();

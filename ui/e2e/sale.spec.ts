@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatMajor, formatMinor } from '../src/lib/money';
 import { addDays } from '../src/lib/showtimes';
-import { boardWithOpenShows, demoStaffId, failOnPageErrors, pastShift, stackInfo } from './env';
+import { boardWithOpenShows, demoStaffId, failOnPageErrors, pastShift, stackInfo, webHeaders } from './env';
 
 const uiDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -151,7 +151,7 @@ test('a cashier sells a seat for cash, the map and central show it sold', async 
   await expect
     .poll(
       async () => {
-        const res = await request.get(seatsUrl);
+        const res = await request.get(seatsUrl, { headers: webHeaders() });
         if (!res.ok()) return `HTTP ${res.status()}`;
         body = (await res.json()) as CentralSeats;
         return body.seats.find((s) => s.label === label)?.state ?? 'seat missing';

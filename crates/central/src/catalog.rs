@@ -28,6 +28,26 @@ impl CentralDb {
         ids.iter().map(|id| site_info(&conn, id)).collect()
     }
 
+    /// Fails with `unknown_site` unless `site_id` exists.
+    pub fn site_exists(&self, site_id: &str) -> Result<()> {
+        self.read()
+            .query_row("SELECT 1 FROM sites WHERE id = ?1", [site_id], |_| Ok(()))
+            .optional()?
+            .ok_or_else(|| CentralError::UnknownSite(site_id.to_string()))
+    }
+
+    /// The site a showtime is at.
+    pub fn showtime_site(&self, showtime_id: &str) -> Result<String> {
+        self.read()
+            .query_row(
+                "SELECT site_id FROM showtimes WHERE id = ?1",
+                [showtime_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| CentralError::UnknownShowtime(showtime_id.to_string()))
+    }
+
     /// The site a terminal belongs to.
     pub fn terminal_site(&self, terminal_id: &str) -> Result<String> {
         self.read()
@@ -317,10 +337,15 @@ fn site_info(conn: &Connection, site_id: &str) -> Result<SiteInfo> {
         .ok_or_else(|| CentralError::UnknownSite(site_id.to_string()))?;
     let (name, chain_name, country, currency, time_zone, vat_rate_bp, address, tax_number, cutoff) =
         row;
-    let terminals = conn
-        .prepare("SELECT id FROM terminals WHERE site_id = ?1 ORDER BY id")?
-        .query_map([site_id], |r| r.get(0))?
+    let numbered: Vec<(String, Option<u32>)> = conn
+        .prepare("SELECT id, number FROM terminals WHERE site_id = ?1 ORDER BY id")?
+        .query_map([site_id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<std::result::Result<_, _>>()?;
+    let terminals = numbered.iter().map(|(id, _)| id.clone()).collect();
+    let terminal_numbers = numbered
+        .into_iter()
+        .filter_map(|(id, n)| Some((id, n?)))
+        .collect();
     let logo: Option<Vec<u8>> =
         conn.query_row("SELECT logo_png FROM sites WHERE id = ?1", [site_id], |r| {
             r.get(0)
@@ -337,6 +362,7 @@ fn site_info(conn: &Connection, site_id: &str) -> Result<SiteInfo> {
         tax_number,
         business_day_cutoff_hour: cutoff,
         terminals,
+        terminal_numbers,
         logo_png_b64: logo.map(|b| base64::engine::general_purpose::STANDARD.encode(b)),
     })
 }

@@ -21,10 +21,7 @@ impl CentralDb {
     /// Gives `terminal_id` a new bearer token (returned once; only its hash is kept).
     /// Any previous token stops working.
     pub fn provision_terminal(&self, terminal_id: &str) -> Result<String> {
-        let mut raw = [0u8; 32];
-        raw[..16].copy_from_slice(Uuid::new_v4().as_bytes());
-        raw[16..].copy_from_slice(Uuid::new_v4().as_bytes());
-        let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
+        let token = new_secret();
         let changed = self.write(|tx| {
             Ok(tx.execute(
                 "UPDATE terminals SET token_hash = ?2 WHERE id = ?1",
@@ -60,15 +57,7 @@ impl CentralDb {
                 "terminal {terminal_id} is not provisioned; ask IT for its token"
             ))),
             Some(Some(hash)) => {
-                let given = bearer.map(token_hash).unwrap_or_default();
-                // Constant-time comparison of the two hex digests.
-                let same = given.len() == hash.len()
-                    && given
-                        .bytes()
-                        .zip(hash.bytes())
-                        .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                        == 0;
-                if same {
+                if same_digest(&bearer.map(token_hash).unwrap_or_default(), &hash) {
                     Ok(())
                 } else {
                     Err(CentralError::Unauthorized(format!(
@@ -172,6 +161,24 @@ fn validate_public_key(key: &str) -> Result<()> {
     ed25519_dalek::VerifyingKey::from_bytes(&bytes)
         .map_err(|_| CentralError::InvalidKey("not a point of the Ed25519 curve".into()))?;
     Ok(())
+}
+
+/// A new random secret (256 bits, base64url): a token or a key.
+pub(crate) fn new_secret() -> String {
+    let mut raw = [0u8; 32];
+    raw[..16].copy_from_slice(Uuid::new_v4().as_bytes());
+    raw[16..].copy_from_slice(Uuid::new_v4().as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+}
+
+/// Constant-time comparison of two hex digests.
+pub(crate) fn same_digest(given: &str, stored: &str) -> bool {
+    given.len() == stored.len()
+        && given
+            .bytes()
+            .zip(stored.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
 }
 
 /// SHA-256 of a token, hex.

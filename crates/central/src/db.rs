@@ -13,7 +13,7 @@
 //! bookings); `seats` holds the seat rules every writer shares.
 
 use crate::error::CentralError;
-use rusqlite::{Connection, Transaction};
+use rusqlite::{Connection, OptionalExtension, Transaction};
 use rusqlite_migration::{M, Migrations};
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -47,6 +47,8 @@ const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0008_price_rules.sql"),
     migration!("0009_voided_tickets.sql"),
     migration!("0010_day_entries.sql"),
+    migration!("0011_references_numbers.sql"),
+    migration!("0012_web_channels_hold_life.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -74,9 +76,18 @@ impl CentralDb {
         let mut conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Migrations run with foreign keys off (a table rebuilt keeps its
+        // rows, SQLite's own procedure); every reference is checked after.
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
         migrations().to_latest(&mut conn)?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let broken: Option<String> = conn
+            .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+            .optional()?;
+        if let Some(table) = broken {
+            return Err(corrupt(format!("a row of {table} refers to nothing")));
+        }
         let last = last_event_seq(&conn)?;
         Ok(CentralDb {
             conn: Mutex::new(conn),

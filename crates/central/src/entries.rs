@@ -4,6 +4,7 @@
 //! becomes a row of `conflicts`.
 
 use crate::db::{CentralDb, corrupt};
+use crate::entry_checks::{check_entry, rejected};
 use crate::error::CentralError;
 use crate::seats::{
     announce_freed, check_seats_exist, emit, expire_stale, hold_seats, showtime_screen, unavailable,
@@ -26,19 +27,48 @@ impl CentralDb {
         now: Timestamp,
     ) -> Result<Vec<EntryResult>> {
         let site_id = self.terminal_site(terminal_id)?;
-        // One transaction (one fsync) per batch: a database failure fails the
-        // whole batch, which the terminal resends; entries are idempotent.
+        // One transaction (one fsync) per batch, one savepoint per entry: a
+        // database failure on one entry undoes that entry alone, which is
+        // answered `deferred` (nothing of it kept, send it again), and so is
+        // every later entry of the same order; the rest of the batch goes on.
         self.write(|tx| {
             expire_stale(tx, now)?;
-            entries
-                .iter()
-                .map(|entry| {
-                    Ok(EntryResult {
-                        id: entry.id,
-                        outcome: apply_entry(tx, &site_id, terminal_id, entry, now)?,
-                    })
-                })
-                .collect()
+            let mut deferred: Vec<String> = Vec::new();
+            let mut results = Vec::with_capacity(entries.len());
+            for entry in entries {
+                let order = entry_order(&entry.body);
+                let outcome = if deferred.contains(&order) {
+                    Outcome::Deferred {
+                        code: "order_deferred".into(),
+                        message: "an earlier entry of this order was deferred".into(),
+                    }
+                } else {
+                    tx.execute_batch("SAVEPOINT entry")?;
+                    match apply_entry(tx, &site_id, terminal_id, entry, now) {
+                        Ok(outcome) => {
+                            tx.execute_batch("RELEASE entry")?;
+                            outcome
+                        }
+                        Err(e) => {
+                            tx.execute_batch("ROLLBACK TO entry; RELEASE entry")?;
+                            tracing::error!(entry = %entry.id, terminal = terminal_id, error = %e,
+                                "an entry failed; deferred");
+                            deferred.push(order);
+                            Outcome::Deferred {
+                                code: e.code().to_string(),
+                                message: "central could not store this entry now; it will be \
+                                          taken when sent again"
+                                    .into(),
+                            }
+                        }
+                    }
+                };
+                results.push(EntryResult {
+                    id: entry.id,
+                    outcome,
+                });
+            }
+            Ok(results)
         })
     }
 
@@ -54,19 +84,35 @@ impl CentralDb {
     }
 }
 
-fn rejected(code: &str, message: impl Into<String>) -> Outcome {
-    Outcome::Rejected {
-        code: code.to_string(),
-        message: message.into(),
-    }
-}
-
 fn outcome_name(o: &Outcome) -> &'static str {
     match o {
         Outcome::Applied => "applied",
         Outcome::Duplicate { .. } => "duplicate",
         Outcome::Conflict { .. } => "conflict",
         Outcome::Rejected { .. } => "rejected",
+        Outcome::Deferred { .. } => "deferred",
+    }
+}
+
+/// `(site, refunded_at, total, refunded so far, selling terminal)` of an order.
+type RefundedOrder = (String, Option<String>, i64, i64, Option<String>);
+
+/// A refund or a move of another terminal's order: a terminal acts on the
+/// orders it sold (it holds them, their payments and their drawer).
+fn not_yours() -> Outcome {
+    rejected(
+        "not_your_order",
+        "the order was sold at another terminal; refund or move it there",
+    )
+}
+
+/// The order an entry is about.
+fn entry_order(body: &EntryBody) -> String {
+    match body {
+        EntryBody::Sale(s) => s.order_id.to_string(),
+        EntryBody::Reseat(r) => r.order_id.to_string(),
+        EntryBody::Refund(r) => r.order_id.to_string(),
+        EntryBody::Admission(a) => a.order_id.clone(),
     }
 }
 
@@ -78,14 +124,23 @@ fn apply_entry(
     now: Timestamp,
 ) -> Result<Outcome> {
     let entry_id = entry.id.to_string();
-    let seen: Option<(String, Option<String>)> = tx
+    let seen: Option<(String, Option<String>, String)> = tx
         .query_row(
-            "SELECT outcome, result FROM applied_entries WHERE entry_id = ?1",
+            "SELECT outcome, result, terminal_id FROM applied_entries WHERE entry_id = ?1",
             [&entry_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
-    if let Some((name, result)) = seen {
+    if let Some((_, _, sender)) = seen.as_ref().filter(|(_, _, t)| t != terminal_id) {
+        // Another terminal's entry: its outcome is not this one's to learn.
+        tracing::warn!(entry = %entry_id, terminal = terminal_id, first = %sender,
+            "an entry id of another terminal was sent");
+        return Ok(rejected(
+            "entry_id_taken",
+            "this entry id belongs to another terminal's entry",
+        ));
+    }
+    if let Some((name, result, _)) = seen {
         let first = match result {
             Some(json) => serde_json::from_str(&json).map_err(corrupt)?,
             // Rows from before results were stored only kept the name.
@@ -96,15 +151,43 @@ fn apply_entry(
             first: Box::new(first),
         });
     }
-    let outcome = match &entry.body {
+    let outcome = match check_entry(&entry.body) {
+        Some(refused) => refused,
+        None => apply_body(tx, site_id, terminal_id, entry, now)?,
+    };
+    record_outcome(tx, site_id, terminal_id, entry, &outcome, now)?;
+    Ok(outcome)
+}
+
+fn apply_body(
+    tx: &Transaction<'_>,
+    site_id: &str,
+    terminal_id: &str,
+    entry: &OutboxEntry,
+    now: Timestamp,
+) -> Result<Outcome> {
+    Ok(match &entry.body {
         EntryBody::Sale(sale) => apply_sale(tx, site_id, terminal_id, sale, now)?,
         EntryBody::Reseat(reseat) => apply_reseat(tx, site_id, terminal_id, reseat, now)?,
         EntryBody::Refund(refund) => apply_refund(tx, site_id, terminal_id, refund, now)?,
         EntryBody::Admission(a) => apply_admission(tx, site_id, terminal_id, a, now)?,
-    };
+    })
+}
+
+/// Keeps an entry's first outcome (and what the day report and the conflict
+/// list need of it).
+fn record_outcome(
+    tx: &Transaction<'_>,
+    site_id: &str,
+    terminal_id: &str,
+    entry: &OutboxEntry,
+    outcome: &Outcome,
+    now: Timestamp,
+) -> Result<()> {
+    let entry_id = entry.id.to_string();
     // The site's day report reads applied sales and refunds (and override
     // sales in conflict: their money was taken) from `day_entries`.
-    match (&entry.body, &outcome) {
+    match (&entry.body, outcome) {
         (EntryBody::Sale(s), Outcome::Applied | Outcome::Conflict { .. }) => {
             crate::day_report::record(
                 tx,
@@ -129,12 +212,13 @@ fn apply_entry(
         }
         _ => {}
     }
-    if let Outcome::Conflict { seats } = &outcome {
-        let (order_id, showtime_id) = match &entry.body {
-            EntryBody::Sale(s) => (s.order_id.to_string(), s.showtime_id.as_str()),
-            EntryBody::Reseat(r) => (r.order_id.to_string(), r.showtime_id.as_str()),
-            EntryBody::Refund(r) => (r.order_id.to_string(), r.showtime_id.as_str()),
-            EntryBody::Admission(a) => (a.order_id.clone(), a.showtime_id.as_str()),
+    if let Outcome::Conflict { seats } = outcome {
+        let order_id = entry_order(&entry.body);
+        let showtime_id = match &entry.body {
+            EntryBody::Sale(s) => s.showtime_id.as_str(),
+            EntryBody::Reseat(r) => r.showtime_id.as_str(),
+            EntryBody::Refund(r) => r.showtime_id.as_str(),
+            EntryBody::Admission(a) => a.showtime_id.as_str(),
         };
         tx.execute(
             "INSERT OR IGNORE INTO conflicts (entry_id, terminal_id, order_id, showtime_id, seats, body, created_at)
@@ -157,12 +241,12 @@ fn apply_entry(
             entry_id,
             terminal_id,
             entry.seq,
-            outcome_name(&outcome),
+            outcome_name(outcome),
             now.to_string(),
-            serde_json::to_string(&outcome).map_err(corrupt)?
+            serde_json::to_string(outcome).map_err(corrupt)?
         ],
     )?;
-    Ok(outcome)
+    Ok(())
 }
 
 fn apply_reseat(
@@ -173,15 +257,15 @@ fn apply_reseat(
     now: Timestamp,
 ) -> Result<Outcome> {
     let order_id = r.order_id.to_string();
-    let site: Option<String> = tx
+    let site: Option<(String, Option<String>)> = tx
         .query_row(
             // The reseated showtime is the order's own or, for an order
             // spanning several showtimes, one of its sold seats'.
-            "SELECT s.site_id FROM orders o JOIN showtimes s ON s.id = ?2
+            "SELECT s.site_id, o.terminal_id FROM orders o JOIN showtimes s ON s.id = ?2
              WHERE o.id = ?1 AND (o.showtime_id = ?2 OR EXISTS
                    (SELECT 1 FROM sold_seats ss WHERE ss.order_id = o.id AND ss.showtime_id = ?2))",
             params![order_id, r.showtime_id],
-            |row| row.get(0),
+            |row| Ok((row.get(0)?, row.get(1)?)),
         )
         .optional()?;
     match site {
@@ -191,11 +275,14 @@ fn apply_reseat(
                 format!("order {order_id} is not known for this showtime"),
             ));
         }
-        Some(site) if site != site_id => {
+        Some((site, _)) if site != site_id => {
             return Ok(rejected(
                 "wrong_site",
                 "the order is not at this terminal's site",
             ));
+        }
+        Some((_, seller)) if seller.as_deref() != Some(terminal_id) => {
+            return Ok(not_yours());
         }
         Some(_) => {}
     }
@@ -394,13 +481,6 @@ fn apply_sale(
             Some(terminal_id),
         )?);
     }
-    let sum: i64 = sale.seats.iter().map(|s| s.price_minor).sum();
-    if sum != sale.total_minor {
-        return Ok(rejected(
-            "bad_total",
-            "the seat prices do not add up to the total",
-        ));
-    }
     if !taken.is_empty() {
         return Ok(Outcome::Conflict { seats: taken });
     }
@@ -552,13 +632,21 @@ fn apply_refund(
     now: Timestamp,
 ) -> Result<Outcome> {
     let order_id = r.order_id.to_string();
-    let order: Option<(String, Option<String>, i64, i64)> = tx
+    let order: Option<RefundedOrder> = tx
         .query_row(
-            "SELECT s.site_id, o.refunded_at, o.total_minor, o.refunded_minor
+            "SELECT s.site_id, o.refunded_at, o.total_minor, o.refunded_minor, o.terminal_id
              FROM orders o JOIN showtimes s ON s.id = o.showtime_id
              WHERE o.id = ?1 AND o.channel = 'terminal'",
             [&order_id],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+            |row| {
+                Ok((
+                    row.get(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                ))
+            },
         )
         .optional()?;
     match order {
@@ -566,10 +654,11 @@ fn apply_refund(
             "wrong_site",
             "the order is not at this terminal's site",
         )),
+        Some((.., seller)) if seller.as_deref() != Some(terminal_id) => Ok(not_yours()),
         Some((_, Some(_), ..)) => Ok(Outcome::Duplicate {
             first: Box::new(Outcome::Applied),
         }),
-        Some((_, None, total, refunded)) => {
+        Some((_, None, total, refunded, _)) => {
             let left = total.saturating_sub(refunded);
             if r.amount_minor < 0 || r.amount_minor > left {
                 return Ok(rejected(

@@ -56,6 +56,13 @@ pub enum CentralError {
     /// The terminal already has a different key (rotation is an IT task).
     #[error("terminal '{0}' already has a different key; ask IT to rotate it")]
     KeyConflict(String),
+    /// Past a limit that keeps central up or a seat from being kept for
+    /// ever (seats per hold, a hold's lifetime, entries per push).
+    #[error("limit: {0}")]
+    Limit(String),
+    /// Too much at once (long polls): try again shortly.
+    #[error("busy: {0}")]
+    Busy(String),
 }
 
 impl CentralError {
@@ -79,6 +86,8 @@ impl CentralError {
             CentralError::Conflict(_) => "conflict",
             CentralError::InvalidKey(_) => "invalid_key",
             CentralError::KeyConflict(_) => "key_conflict",
+            CentralError::Limit(_) => "limit",
+            CentralError::Busy(_) => "busy",
         }
     }
 
@@ -99,7 +108,9 @@ impl CentralError {
             CentralError::SeatUnavailable(_) | CentralError::KeyConflict(_) => 409,
             CentralError::UnknownSeats(_)
             | CentralError::BadRequest(_)
-            | CentralError::InvalidKey(_) => 422,
+            | CentralError::InvalidKey(_)
+            | CentralError::Limit(_) => 422,
+            CentralError::Busy(_) => 503,
         }
     }
 

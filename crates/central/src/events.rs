@@ -12,7 +12,23 @@ use std::time::Duration;
 /// Most events returned by one call.
 pub const MAX_EVENTS: u32 = 5_000;
 
+/// How long seat events are kept: a follower further behind is told to
+/// reload seat states (`reset`), which it does anyway after a long absence.
+pub const EVENT_RETENTION: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
+
 impl CentralDb {
+    /// Deletes seat events older than `before` (never the newest, which
+    /// carries the feed's sequence number). Returns how many went.
+    pub fn prune_events(&self, before: jiff::Timestamp) -> Result<usize, CentralError> {
+        self.write(|tx| {
+            Ok(tx.execute(
+                "DELETE FROM seat_events WHERE at < ?1
+                 AND seq < (SELECT max(seq) FROM seat_events)",
+                [before.as_millisecond()],
+            )?)
+        })
+    }
+
     /// Events of `site_id` after `after` (at most [`MAX_EVENTS`]). With no
     /// `after`, returns no events and the current last sequence number, so a
     /// terminal can load seat states and then follow from there.
@@ -127,6 +143,7 @@ mod tests {
             )
             .unwrap();
         db.web_sale(
+            &crate::web_channels::WebChannel::every_site("test-web", 50),
             &protocol::WebSaleRequest {
                 showtime_id: show.clone(),
                 seats: vec!["F-10".into()],

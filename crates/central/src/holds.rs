@@ -10,13 +10,26 @@ use crate::seats::{
 use domain::SeatState;
 use jiff::Timestamp;
 use protocol::{Hold, HoldRequest};
-use rusqlite::params;
+use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
 type Result<T> = std::result::Result<T, CentralError>;
 
+/// Most seats in one hold.
+pub const MAX_HOLD_SEATS: usize = 100;
+/// Most seats one owner may hold at once, across its holds.
+pub const MAX_HELD_PER_OWNER: i64 = 200;
+/// Longest a seat stays held from its first hold, however often the hold
+/// is extended or replaced (30 minutes).
+pub const MAX_HOLD_LIFETIME_SECS: i64 = 1800;
+
 impl CentralDb {
     /// Places a hold on free seats for `owner` (a terminal id or `web:...`).
+    ///
+    /// A hold takes at most [`MAX_HOLD_SEATS`] seats, an owner holds at most
+    /// [`MAX_HELD_PER_OWNER`] at once, and a hold that replaces another (or
+    /// takes over its seats) keeps the first one's start: it ends at the
+    /// latest [`MAX_HOLD_LIFETIME_SECS`] after it.
     pub fn create_hold(
         &self,
         owner: &str,
@@ -29,8 +42,12 @@ impl CentralDb {
                 "a hold needs at least one seat".into(),
             ));
         }
+        if req.seats.len() > MAX_HOLD_SEATS {
+            return Err(CentralError::Limit(format!(
+                "a hold takes at most {MAX_HOLD_SEATS} seats"
+            )));
+        }
         let ttl = req.ttl_secs.clamp(1, MAX_HOLD_TTL_SECS);
-        let expires_at = now + jiff::SignedDuration::from_secs(i64::from(ttl));
         self.write(|tx| {
             let screen_id = showtime_screen(tx, &req.showtime_id)?;
             check_not_cancelled(tx, &req.showtime_id)?;
@@ -40,6 +57,8 @@ impl CentralDb {
             if !taken.is_empty() {
                 return Err(CentralError::SeatUnavailable(taken));
             }
+            let started = first_held(tx, owner, req, now)?;
+            let expires_at = hold_end(started, ttl, now)?;
             let hold = hold_id.to_string();
             // Seats in an older hold of the same owner (an answer it never got) move to this one.
             for seat in &req.seats {
@@ -50,8 +69,15 @@ impl CentralDb {
                 )?;
             }
             tx.execute(
-                "INSERT INTO holds (id, showtime_id, owner, expires_at) VALUES (?1, ?2, ?3, ?4)",
-                params![hold, req.showtime_id, owner, expires_at.as_millisecond()],
+                "INSERT INTO holds (id, showtime_id, owner, expires_at, started_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    hold,
+                    req.showtime_id,
+                    owner,
+                    expires_at.as_millisecond(),
+                    started.as_millisecond()
+                ],
             )?;
             for seat in &req.seats {
                 tx.execute(
@@ -74,6 +100,18 @@ impl CentralDb {
                     params![old, owner],
                 )?;
                 announce_freed(tx, &left, now)?;
+            }
+            let held: i64 = tx.query_row(
+                "SELECT count(*) FROM held_seats hs JOIN holds h ON h.id = hs.hold_id
+                 WHERE h.owner = ?1",
+                [owner],
+                |r| r.get(0),
+            )?;
+            if held > MAX_HELD_PER_OWNER {
+                // The transaction rolls back: nothing of this hold stays.
+                return Err(CentralError::Limit(format!(
+                    "at most {MAX_HELD_PER_OWNER} seats may be held at once; release some first"
+                )));
             }
             Ok(Hold {
                 hold_id: hold,
@@ -105,16 +143,23 @@ impl CentralDb {
         now: Timestamp,
     ) -> Result<Hold> {
         let ttl = ttl_secs.clamp(1, MAX_HOLD_TTL_SECS);
-        let expires_at = now + jiff::SignedDuration::from_secs(i64::from(ttl));
         self.write(|tx| {
             expire_stale(tx, now)?;
-            let n = tx.execute(
+            let started: Option<i64> = tx
+                .query_row(
+                    &format!("SELECT {STARTED} FROM holds WHERE id = ?1 AND owner = ?2"),
+                    params![hold_id, owner],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let Some(started) = started else {
+                return Err(CentralError::UnknownHold(hold_id.to_string()));
+            };
+            let expires_at = hold_end(millis(started)?, ttl, now)?;
+            tx.execute(
                 "UPDATE holds SET expires_at = ?3 WHERE id = ?1 AND owner = ?2",
                 params![hold_id, owner, expires_at.as_millisecond()],
             )?;
-            if n == 0 {
-                return Err(CentralError::UnknownHold(hold_id.to_string()));
-            }
             Ok(Hold {
                 hold_id: hold_id.to_string(),
                 expires_at,
@@ -127,4 +172,57 @@ impl CentralDb {
     pub fn expire(&self, now: Timestamp) -> Result<()> {
         self.write(|tx| expire_stale(tx, now))
     }
+}
+
+/// When a hold began, in milliseconds: a hold from before holds kept their
+/// start counts from its longest time to live before its expiry.
+const STARTED: &str = "COALESCE(started_at, expires_at - 900000)";
+
+fn millis(ms: i64) -> Result<Timestamp> {
+    Timestamp::from_millisecond(ms).map_err(|e| CentralError::Corrupt(e.to_string()))
+}
+
+/// The start of a new hold: now, or the earliest start of the owner's hold
+/// it replaces or whose seats it takes over.
+fn first_held(
+    tx: &Connection,
+    owner: &str,
+    req: &HoldRequest,
+    now: Timestamp,
+) -> Result<Timestamp> {
+    let mut earliest = now.as_millisecond();
+    if let Some(old) = req.replaces.as_deref() {
+        let started: Option<i64> = tx
+            .query_row(
+                &format!("SELECT {STARTED} FROM holds WHERE id = ?1 AND owner = ?2"),
+                params![old, owner],
+                |r| r.get(0),
+            )
+            .optional()?;
+        earliest = earliest.min(started.unwrap_or(earliest));
+    }
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT min({STARTED}) FROM holds h JOIN held_seats hs ON hs.hold_id = h.id
+         WHERE h.owner = ?1 AND hs.showtime_id = ?2 AND hs.seat_label = ?3"
+    ))?;
+    for seat in &req.seats {
+        let started: Option<i64> =
+            stmt.query_row(params![owner, req.showtime_id, seat], |r| r.get(0))?;
+        earliest = earliest.min(started.unwrap_or(earliest));
+    }
+    millis(earliest)
+}
+
+/// When a hold begun at `started` ends if given `ttl` seconds more from
+/// `now`: never past its lifetime; refused once the lifetime is over.
+fn hold_end(started: Timestamp, ttl: u32, now: Timestamp) -> Result<Timestamp> {
+    let last = started + jiff::SignedDuration::from_secs(MAX_HOLD_LIFETIME_SECS);
+    if last <= now {
+        return Err(CentralError::Limit(format!(
+            "these seats have been held for {} minutes, the longest a hold lasts; \
+             release them and choose again",
+            MAX_HOLD_LIFETIME_SECS / 60
+        )));
+    }
+    Ok((now + jiff::SignedDuration::from_secs(i64::from(ttl))).min(last))
 }

@@ -10,6 +10,7 @@ pub mod day_report;
 pub mod db;
 pub mod demo;
 pub mod entries;
+pub mod entry_checks;
 pub mod error;
 pub mod events;
 pub mod holds;
@@ -20,6 +21,7 @@ mod seats;
 pub mod terminals;
 pub mod voids;
 pub mod web_bookings;
+pub mod web_channels;
 
 pub use db::CentralDb;
 pub use error::CentralError;
@@ -64,13 +66,28 @@ pub async fn spawn_tls(
 /// The router, plus the task that frees expired holds and leases.
 fn background(db: Arc<CentralDb>) -> axum::Router {
     let app = http::router(db.clone());
-    // Expired holds and leases free their seats (and tell the terminals) within a second.
+    // Expired holds and leases free their seats (and tell the terminals)
+    // within a second; old seat events go every ten minutes.
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+        let mut ticks: u64 = 0;
         loop {
             tick.tick().await;
             let db = db.clone();
-            let done = tokio::task::spawn_blocking(move || db.expire(jiff::Timestamp::now())).await;
+            let prune = ticks.is_multiple_of(600);
+            ticks += 1;
+            let done = tokio::task::spawn_blocking(move || {
+                let now = jiff::Timestamp::now();
+                db.expire(now)?;
+                if prune {
+                    let gone = db.prune_events(now - events::EVENT_RETENTION)?;
+                    if gone > 0 {
+                        tracing::info!(events = gone, "old seat events pruned");
+                    }
+                }
+                Ok::<_, CentralError>(())
+            })
+            .await;
             if let Ok(Err(e)) = done {
                 tracing::warn!(error = %e, "expiring holds and leases failed");
             }

@@ -7,7 +7,7 @@
 //! as `docs/api/openapi.json`; `tests/openapi.rs` fails when the committed file,
 //! this table, the router and serde disagree. See `docs/api/README.md`.
 
-use protocol::{API_VERSION, ApiError, TERMINAL_HEADER};
+use protocol::{API_VERSION, ApiError, TERMINAL_HEADER, WEB_CHANNEL_HEADER};
 use schemars::generate::SchemaSettings;
 use schemars::{Schema, SchemaGenerator};
 use serde_json::{Map, Value, json};
@@ -22,8 +22,10 @@ pub enum Caller {
     Anyone,
     /// A counter terminal: `x-boxoffice-terminal` header and its bearer token.
     Terminal,
-    /// The chain's website.
+    /// The chain's website: `x-boxoffice-web-channel` header and its key.
     Website,
+    /// Either a terminal or the website, each within its scope.
+    TerminalOrWebsite,
 }
 
 /// A path or query parameter.
@@ -152,6 +154,13 @@ pub fn openapi() -> Value {
                     "description": "The calling terminal's id, e.g. `dxb-marina-t1`.",
                     "schema": { "type": "string" },
                 },
+                "WebChannelId": {
+                    "name": WEB_CHANNEL_HEADER,
+                    "in": "header",
+                    "required": true,
+                    "description": "The calling web channel's id, e.g. `shop`.",
+                    "schema": { "type": "string" },
+                },
             },
             "securitySchemes": {
                 "terminalToken": {
@@ -159,10 +168,17 @@ pub fn openapi() -> Value {
                     "scheme": "bearer",
                     "description": "A per-terminal token that central IT gives a terminal when \
                                     it is provisioned, sent as `Authorization: Bearer <token>` \
-                                    beside the `x-boxoffice-terminal` header. Being rolled out: \
-                                    a central in demo or development mode still accepts \
-                                    terminals that have no token yet, identified by the header \
-                                    alone.",
+                                    beside the `x-boxoffice-terminal` header. A central in demo \
+                                    or development mode also accepts terminals that have no \
+                                    token yet, identified by the header alone.",
+                },
+                "webChannelKey": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "The web shop's key (`boxoffice-central web-channel`), sent \
+                                    as `Authorization: Bearer <key>` beside the \
+                                    `x-boxoffice-web-channel` header. A demo central writes its \
+                                    channel's id and key to `<database>.web-key`.",
                 },
             },
         },
@@ -186,6 +202,7 @@ fn operation(route: &Route, generator: &mut SchemaGenerator, api_error: &Value) 
         Caller::Anyone => "",
         Caller::Terminal => "Called by a counter terminal.",
         Caller::Website => "Called by the chain's website.",
+        Caller::TerminalOrWebsite => "Called by a counter terminal or the chain's website.",
     };
     let description = [route.description, caller]
         .into_iter()
@@ -197,9 +214,31 @@ fn operation(route: &Route, generator: &mut SchemaGenerator, api_error: &Value) 
     }
 
     let mut parameters = Vec::new();
-    if route.caller == Caller::Terminal {
-        parameters.push(json!({ "$ref": "#/components/parameters/TerminalId" }));
-        op.insert("security".into(), json!([{ "terminalToken": [] }]));
+    match route.caller {
+        Caller::Anyone => {}
+        Caller::Terminal => {
+            parameters.push(json!({ "$ref": "#/components/parameters/TerminalId" }));
+            op.insert("security".into(), json!([{ "terminalToken": [] }]));
+        }
+        Caller::Website => {
+            parameters.push(json!({ "$ref": "#/components/parameters/WebChannelId" }));
+            op.insert("security".into(), json!([{ "webChannelKey": [] }]));
+        }
+        Caller::TerminalOrWebsite => {
+            for name in [TERMINAL_HEADER, WEB_CHANNEL_HEADER] {
+                parameters.push(json!({
+                    "name": name,
+                    "in": "header",
+                    "required": false,
+                    "description": "The caller: a terminal's id or a web channel's id (one of the two).",
+                    "schema": { "type": "string" },
+                }));
+            }
+            op.insert(
+                "security".into(),
+                json!([{ "terminalToken": [] }, { "webChannelKey": [] }]),
+            );
+        }
     }
     for (location, params) in [("path", route.path_params), ("query", route.query)] {
         for p in params {
@@ -247,6 +286,24 @@ fn operation(route: &Route, generator: &mut SchemaGenerator, api_error: &Value) 
         };
         responses.insert(status.to_string(), response);
     }
+    // What every route may answer: no credential, and central's time limit.
+    if route.caller != Caller::Anyone && !responses.contains_key("401") {
+        responses.insert(
+            "401".into(),
+            json!({
+                "description": "`unauthorized`: no credential, or a wrong one.",
+                "content": { "application/json": { "schema": api_error } },
+            }),
+        );
+    }
+    responses.insert(
+        "503".into(),
+        json!({
+            "description": "`busy`: the request ran past its time limit (15 s; a long poll its \
+                            wait and 15 s), or too many long polls are open; ask again shortly.",
+            "content": { "application/json": { "schema": api_error } },
+        }),
+    );
     // Refusals of the HTTP framework's extractors, before central reads the request.
     let plain = |what: &str| {
         (
@@ -259,6 +316,7 @@ fn operation(route: &Route, generator: &mut SchemaGenerator, api_error: &Value) 
         framework.push((400, plain("The body is not JSON")));
         framework.push((415, plain("`Content-Type` is not `application/json`")));
         framework.push((422, plain("The body does not match the schema")));
+        framework.push((413, plain("The body is larger than 4 MiB")));
     }
     if !route.query.is_empty() {
         framework.push((400, plain("The query string does not match the parameters")));

@@ -7,6 +7,7 @@ use crate::error::CentralError;
 use crate::seats::{
     check_not_cancelled, check_seats_exist, emit, expire_stale, showtime_screen, unavailable,
 };
+use crate::web_channels::WebChannel;
 use domain::{Currency, SeatState};
 use jiff::Timestamp;
 use protocol::{SoldSeat, WebBooking, WebSale, WebSaleRequest};
@@ -16,9 +17,12 @@ use uuid::Uuid;
 type Result<T> = std::result::Result<T, CentralError>;
 
 impl CentralDb {
-    /// Sells seats to a web customer (the chain's website), if all are free.
+    /// Sells seats to a web customer of `channel` (the chain's website), if
+    /// all are free, the showtime is at a site the channel sells at and has
+    /// not started, and the sale is within the channel's seat cap.
     pub fn web_sale(
         &self,
+        channel: &WebChannel,
         req: &WebSaleRequest,
         order_id: Uuid,
         now: Timestamp,
@@ -28,7 +32,32 @@ impl CentralDb {
                 "a sale needs at least one seat".into(),
             ));
         }
+        if req.seats.len() > channel.max_seats_per_sale as usize {
+            return Err(CentralError::BadRequest(format!(
+                "a web sale takes at most {} seats",
+                channel.max_seats_per_sale
+            )));
+        }
         self.write(|tx| {
+            let (site, starts_at): (String, i64) = tx
+                .query_row(
+                    "SELECT site_id, starts_at FROM showtimes WHERE id = ?1",
+                    [&req.showtime_id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?
+                .ok_or_else(|| CentralError::UnknownShowtime(req.showtime_id.clone()))?;
+            if !channel.covers(&site) {
+                return Err(CentralError::Forbidden(format!(
+                    "web channel {} does not sell at {site}",
+                    channel.id
+                )));
+            }
+            if starts_at <= now.as_second() {
+                return Err(CentralError::Conflict(
+                    "the show has started: the web shop no longer sells it".into(),
+                ));
+            }
             let screen_id = showtime_screen(tx, &req.showtime_id)?;
             check_not_cancelled(tx, &req.showtime_id)?;
             check_seats_exist(tx, &screen_id, &req.seats)?;
@@ -44,13 +73,14 @@ impl CentralDb {
                 [&req.showtime_id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
-            let reference = web_reference(order_id);
+            let reference = next_web_reference(tx)?;
             let id = order_id.to_string();
             let total = adult.saturating_mul(req.seats.len() as i64);
             tx.execute(
-                "INSERT INTO orders (id, showtime_id, channel, terminal_id, reference, total_minor, currency, created_at)
-                 VALUES (?1, ?2, 'web', NULL, ?3, ?4, ?5, ?6)",
-                params![id, req.showtime_id, reference, total, currency, now.to_string()],
+                "INSERT INTO orders (id, showtime_id, channel, terminal_id, reference, total_minor,
+                     currency, created_at, web_channel)
+                 VALUES (?1, ?2, 'web', NULL, ?3, ?4, ?5, ?6, ?7)",
+                params![id, req.showtime_id, reference, total, currency, now.to_string(), channel.id],
             )?;
             for seat in &req.seats {
                 tx.execute(
@@ -106,10 +136,38 @@ impl CentralDb {
     }
 }
 
-/// The reference of a web order: `W` and the last 8 hex digits of its id.
-fn web_reference(order_id: Uuid) -> String {
-    let simple = order_id.simple().to_string().to_uppercase();
-    format!("W{}", &simple[simple.len() - 8..])
+/// The next web order's reference: `W` and 8 hex digits of central's web
+/// order count through a keyed permutation ([`permute32`]), so references
+/// never repeat (until 2^32 web orders) and do not follow one another.
+fn next_web_reference(tx: &Connection) -> Result<String> {
+    let (n, key): (i64, i64) = tx.query_row(
+        "UPDATE reference_counters SET next = next + 1 WHERE channel = 'web'
+         RETURNING next - 1, key",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let n = u32::try_from(n)
+        .map_err(|_| CentralError::Conflict("the web order references are used up".into()))?;
+    Ok(format!("W{:08X}", permute32(n, key as u64)))
+}
+
+/// A bijection of 32-bit numbers chosen by `key`: four Feistel rounds over
+/// 16-bit halves (any round function gives a bijection).
+fn permute32(x: u32, key: u64) -> u32 {
+    let (mut left, mut right) = ((x >> 16) as u16, x as u16);
+    for round in 0..4u64 {
+        let f = (mix64(key ^ (round << 40) ^ u64::from(right)) & 0xFFFF) as u16;
+        (left, right) = (right, left ^ f);
+    }
+    (u32::from(left) << 16) | u32::from(right)
+}
+
+/// splitmix64's finaliser.
+fn mix64(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 /// `(order, showtime, site, total, currency, collected_at, collected_by, refunded_at)`.
@@ -188,4 +246,31 @@ fn booking(conn: &Connection, site_id: &str, reference: &str) -> Result<WebBooki
         collected_by,
         refunded: refunded.is_some(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permute32;
+
+    #[test]
+    fn web_references_never_repeat_and_do_not_follow_one_another() {
+        let key = 0x5eed_1234_abcd_0042;
+        let mut seen = std::collections::HashSet::new();
+        let mut in_order = 0;
+        let mut last = permute32(0, key);
+        for n in 0..200_000u32 {
+            let p = permute32(n, key);
+            assert!(seen.insert(p), "{n} repeats an earlier reference");
+            if n > 0 && p == last.wrapping_add(1) {
+                in_order += 1;
+            }
+            last = p;
+        }
+        assert!(
+            in_order < 10,
+            "{in_order} references followed the one before"
+        );
+        // Another key, another order.
+        assert_ne!(permute32(7, key), permute32(7, key ^ 1));
+    }
 }

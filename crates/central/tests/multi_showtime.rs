@@ -2,114 +2,12 @@
 //! each showtime's seats on their own and applies the order whole or not at
 //! all; reseats and refunds reach the seats of every showtime.
 
-use central::{CentralDb, demo};
-use domain::SeatState;
-use jiff::{SignedDuration, Timestamp};
-use protocol::{
-    Catalog, EntryBody, OutboxEntry, Outcome, Payment, Refund, Reseat, Sale, SecuredBy, SoldSeat,
-    WebSaleRequest,
-};
-use std::sync::Arc;
+use jiff::Timestamp;
+use protocol::{EntryBody, Outcome, Refund, Reseat, SecuredBy, WebSaleRequest};
 use uuid::Uuid;
 
-const SITE: &str = "dxb-marina";
-const TERMINAL: &str = "dxb-marina-t1";
-
-fn demo_db() -> (tempfile::TempDir, Arc<CentralDb>) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Arc::new(CentralDb::open(&dir.path().join("central.db")).unwrap());
-    demo::seed(&db, Timestamp::now()).unwrap();
-    db.allow_unprovisioned(true);
-    (dir, db)
-}
-
-/// Two showtimes on different screens, the latest of the site (on sale at any
-/// time of day), each with its first three free front seats.
-fn two_shows(db: &CentralDb) -> [(String, Vec<String>); 2] {
-    let catalog: Catalog = db
-        .catalog(SITE, Timestamp::now() - SignedDuration::from_hours(24))
-        .unwrap();
-    let mut shows: Vec<_> = catalog.showtimes.iter().collect();
-    shows.sort_by_key(|s| std::cmp::Reverse(s.starts_at));
-    let first = shows[0];
-    let second = shows
-        .iter()
-        .find(|s| s.screen_id != first.screen_id)
-        .unwrap();
-    [first, *second].map(|show| {
-        let screen = catalog
-            .screens
-            .iter()
-            .find(|s| s.id == show.screen_id)
-            .unwrap();
-        let mut front: Vec<_> = screen.seats.iter().filter(|s| !s.blocked).collect();
-        front.sort_by_key(|s| (s.y, s.x));
-        (
-            show.id.clone(),
-            front.iter().take(3).map(|s| s.label.clone()).collect(),
-        )
-    })
-}
-
-fn seat(label: &str, showtime: Option<&str>, ticket_type: &str, price: i64) -> SoldSeat {
-    SoldSeat {
-        label: label.into(),
-        ticket_type: ticket_type.into(),
-        price_minor: price,
-        showtime_id: showtime.map(str::to_string),
-    }
-}
-
-fn sale(showtime: &str, seats: Vec<SoldSeat>) -> Sale {
-    let now = Timestamp::now();
-    let total: i64 = seats.iter().map(|s| s.price_minor).sum();
-    Sale {
-        order_id: Uuid::now_v7(),
-        showtime_id: showtime.into(),
-        seats,
-        secured_by: SecuredBy::Override {
-            manager_id: "dxb-marina-manager".into(),
-        },
-        total_minor: total,
-        vat_minor: domain::vat::vat_included(total, 500),
-        currency: domain::Currency::Aed,
-        payments: vec![Payment {
-            method: "cash".into(),
-            amount_minor: total,
-            reference: None,
-        }],
-        cashier_id: "dxb-marina-cashier".into(),
-        sold_at: now,
-        sold_at_central_estimate: now,
-        price_override: None,
-        business_day: None,
-    }
-}
-
-fn push(db: &CentralDb, seq: i64, body: EntryBody) -> Outcome {
-    let entry = OutboxEntry {
-        id: Uuid::now_v7(),
-        seq,
-        body,
-    };
-    db.push(TERMINAL, &[entry], Timestamp::now())
-        .unwrap()
-        .remove(0)
-        .outcome
-}
-
-fn sold(db: &CentralDb, showtime: &str) -> Vec<String> {
-    let mut out: Vec<String> = db
-        .seat_states(showtime, Timestamp::now())
-        .unwrap()
-        .seats
-        .into_iter()
-        .filter(|s| s.state == SeatState::Sold)
-        .map(|s| s.label)
-        .collect();
-    out.sort();
-    out
-}
+mod common;
+use common::*;
 
 #[test]
 fn an_order_over_two_showtimes_applies_whole_and_is_reseated_and_refunded_per_showtime() {
@@ -185,6 +83,7 @@ fn a_seat_taken_in_one_showtime_leaves_the_whole_order_unsold() {
     let (_dir, db) = demo_db();
     let [(a, a_seats), (b, b_seats)] = two_shows(&db);
     db.web_sale(
+        &central::web_channels::WebChannel::every_site("test-web", 50),
         &WebSaleRequest {
             showtime_id: b.clone(),
             seats: vec![b_seats[2].clone()],

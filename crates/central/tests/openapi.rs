@@ -10,6 +10,7 @@ use jiff::{SignedDuration, Timestamp};
 use protocol::{
     API_PREFIX, API_VERSION, Catalog, EntryBody, HoldRequest, LeaseRequest, OutboxEntry, Outcome,
     Payment, PushRequest, PushResponse, Sale, SecuredBy, SoldSeat, TERMINAL_HEADER,
+    WEB_CHANNEL_HEADER,
 };
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -116,7 +117,7 @@ fn documented(doc: &Value) -> BTreeSet<(String, String)> {
 /// `(METHOD, path)` of every `.route("path", method(handler)...)` in http.rs,
 /// however rustfmt wraps it.
 fn routed() -> BTreeSet<(String, String)> {
-    let routes = parse_routes(include_str!("../src/http.rs"));
+    let routes = parse_routes(include_str!("../src/http/mod.rs"));
     assert!(routes.len() > 10, "parsed too few routes: {routes:?}");
     routes
 }
@@ -402,6 +403,9 @@ fn assert_documented(doc: &Value, op: &Value, what: &str, answer: &Answer) {
 async fn every_documented_operation_is_served_as_documented() {
     let (_dir, db) = demo_db();
     let (showtime, seat_a, seat_b) = showtime_and_seats(&catalog(&db));
+    let web_key = db
+        .create_web_channel("test-web", None, 10, Timestamp::now())
+        .unwrap();
     let running = central::spawn(db.clone(), "127.0.0.1:0").await.unwrap();
     let addr = running.addr;
     let doc = openapi::openapi();
@@ -478,12 +482,34 @@ async fn every_documented_operation_is_served_as_documented() {
             anonymous.body
         );
         assert_documented(&doc, op, &what, &anonymous);
-        // 2. As documented: the same request as its caller sends it.
-        if route.caller == openapi::Caller::Terminal {
-            let headers = [(TERMINAL_HEADER, TERMINAL)];
-            let answer = request(addr, &method, &path, &headers, body.as_ref()).await;
+        // Every route but the health check and the document needs a credential.
+        if route.caller != openapi::Caller::Anyone {
+            assert_eq!(anonymous.status, 401, "{what} answered an anonymous caller");
+        }
+        // 2. As documented: the same request as its callers send it.
+        let bearer = format!("Bearer {web_key}");
+        let as_terminal = [(TERMINAL_HEADER, TERMINAL)];
+        let as_web = [
+            (WEB_CHANNEL_HEADER, "test-web"),
+            ("authorization", bearer.as_str()),
+        ];
+        let callers: &[&[(&str, &str)]] = match route.caller {
+            openapi::Caller::Anyone => &[],
+            openapi::Caller::Terminal => &[&as_terminal],
+            openapi::Caller::Website => &[&as_web],
+            openapi::Caller::TerminalOrWebsite => &[&as_terminal, &as_web],
+        };
+        for headers in callers {
+            let answer = request(addr, &method, &path, headers, body.as_ref()).await;
             assert_documented(&doc, op, &what, &answer);
-        } else if route.path == "/v1/openapi.json" {
+            assert!(
+                answer.status < 500,
+                "{what} as its caller: {} {}",
+                answer.status,
+                answer.body
+            );
+        }
+        if route.path == "/v1/openapi.json" {
             assert_eq!(serde_json::from_str::<Value>(&anonymous.body).unwrap(), doc);
         }
         checked += 1;
@@ -590,6 +616,7 @@ fn real_protocol_values_match_the_component_schemas() {
             Outcome::Applied => "applied",
             Outcome::Conflict { .. } => "conflict",
             Outcome::Rejected { .. } => "rejected",
+            Outcome::Deferred { .. } => "deferred",
             Outcome::Duplicate { .. } => "duplicate",
         })
         .collect();

@@ -18,7 +18,7 @@ pub const API_PREFIX: &str = "/v1";
 /// Within v1 changes are additive only: a new optional field (with a serde
 /// default) or a new endpoint bumps the minor number; a breaking change is a
 /// new prefix (`/v2`) served beside `/v1`. See `docs/api/README.md`.
-pub const API_VERSION: &str = "1.5.0";
+pub const API_VERSION: &str = "1.6.0";
 
 /// Schema of a [`Timestamp`] on the wire (jiff writes RFC 3339 in UTC).
 struct Rfc3339;
@@ -41,6 +41,10 @@ impl JsonSchema for Rfc3339 {
 
 /// Header carrying the calling terminal's id.
 pub const TERMINAL_HEADER: &str = "x-boxoffice-terminal";
+
+/// Header carrying the calling web channel's id (API 1.6), with its key as
+/// `Authorization: Bearer <key>`.
+pub const WEB_CHANNEL_HEADER: &str = "x-boxoffice-web-channel";
 
 /// An error body: a stable machine code and a sentence for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -79,6 +83,10 @@ pub struct SiteInfo {
     pub business_day_cutoff_hour: i8,
     /// Terminal ids of this site.
     pub terminals: Vec<String>,
+    /// Each terminal's number (API 1.6), which its order references carry:
+    /// see [`with_order_tail`].
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub terminal_numbers: std::collections::BTreeMap<String, u32>,
     /// The site's logo for tickets (PNG, base64), if it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_png_b64: Option<String>,
@@ -680,13 +688,35 @@ pub struct Payment {
 
 /// The short reference of a counter order, printed on its tickets, receipt
 /// and change slips and kept by central with the order: `T` and the last 8
-/// hex digits of the order id, upper case (the random tail of a UUIDv7), e.g.
-/// `T7C8D9E0F`. Terminal and central derive it alike, so both name an order
-/// the same way without sending it. (Web orders use `W` references, central's
-/// own.)
+/// hex digits of the order id, upper case, e.g. `T7C8D9E0F`. Terminal and
+/// central derive it alike, so both name an order the same way without
+/// sending it. (Web orders use `W` references, central's own.)
+///
+/// From API 1.6 a terminal makes those 32 bits from its terminal number and
+/// its own order counter ([`with_order_tail`]), so two orders of the chain
+/// never share a reference; before that they were random.
 pub fn order_reference(order_id: Uuid) -> String {
     let simple = order_id.simple().to_string().to_uppercase();
     format!("T{}", &simple[simple.len() - 8..])
+}
+
+/// Bits of an order reference that say which terminal sold it.
+pub const TERMINAL_NUMBER_BITS: u32 = 10;
+/// Highest terminal number central gives (numbers start at 1).
+pub const MAX_TERMINAL_NUMBER: u32 = (1 << TERMINAL_NUMBER_BITS) - 1;
+/// Bits of an order reference counting the terminal's orders: 4,194,304
+/// orders per terminal (over 20 years at 500 a day) before the count wraps.
+pub const ORDER_COUNTER_BITS: u32 = 32 - TERMINAL_NUMBER_BITS;
+
+/// `id` with its last 32 bits replaced by `terminal_number` (the top 10) and
+/// `counter` (the low 22, wrapping): the order reference is then unique by
+/// construction, `T` + 3 hex digits naming the terminal + the count. The
+/// rest of the UUIDv7 (time, version, variant, random bits) is kept.
+pub fn with_order_tail(id: Uuid, terminal_number: u32, counter: u32) -> Uuid {
+    let tail = (terminal_number & MAX_TERMINAL_NUMBER) << ORDER_COUNTER_BITS
+        | (counter & ((1 << ORDER_COUNTER_BITS) - 1));
+    let raw = (id.as_u128() & !0xFFFF_FFFFu128) | u128::from(tail);
+    Uuid::from_u128(raw)
 }
 
 /// A completed sale, as pushed to central.
@@ -925,6 +955,16 @@ pub enum Outcome {
         /// Explanation.
         message: String,
     },
+    /// Not applied this time, and nothing of it kept (API 1.6): central
+    /// failed on this entry alone (its database refused it), or an earlier
+    /// entry of the same order was deferred. Send it again later; the rest
+    /// of the batch was answered on its own.
+    Deferred {
+        /// Stable code (`internal`, `order_deferred`).
+        code: String,
+        /// Explanation.
+        message: String,
+    },
 }
 
 /// The result for one entry.
@@ -1133,6 +1173,32 @@ mod tests {
         assert_eq!(order_reference(id), "T7C8D9E0F");
         assert_eq!(order_reference(Uuid::nil()), "T00000000");
         assert_eq!(order_reference(Uuid::max()), "TFFFFFFFF");
+    }
+
+    #[test]
+    fn an_order_tail_names_the_terminal_and_its_count_and_keeps_the_uuid_v7() {
+        let id = Uuid::parse_str("0190a5c4-7e2b-7c3d-8f4e-5a6b7c8d9e0f").unwrap();
+        let made = with_order_tail(id, 3, 41);
+        assert_eq!(made.get_version_num(), 7);
+        assert_eq!(made.get_variant(), uuid::Variant::RFC4122);
+        assert_eq!(made.as_u128() >> 32, id.as_u128() >> 32);
+        assert_eq!(order_reference(made), "T00C00029");
+        assert_eq!(
+            order_reference(with_order_tail(id, MAX_TERMINAL_NUMBER, u32::MAX)),
+            "TFFFFFFFF"
+        );
+        // The count wraps inside its 22 bits, never into the terminal's.
+        assert_eq!(
+            order_reference(with_order_tail(id, 1, 1 << ORDER_COUNTER_BITS)),
+            "T00400000"
+        );
+        // Distinct (terminal, count) pairs give distinct references.
+        let mut seen = std::collections::HashSet::new();
+        for t in [1, 2, 3, 512, MAX_TERMINAL_NUMBER] {
+            for c in 0..2000 {
+                assert!(seen.insert(order_reference(with_order_tail(id, t, c))));
+            }
+        }
     }
 
     #[test]

@@ -185,6 +185,25 @@ impl Site {
         store::site(&self.db())?.ok_or(SiteError::NotInitialised)
     }
 
+    /// A new order id whose last 32 bits (the printed `T` reference) are
+    /// this terminal's number and its next order count
+    /// ([`protocol::with_order_tail`]), so no two orders of the chain share a
+    /// reference. Without a number (a central before API 1.6) the id is as
+    /// drawn.
+    pub(crate) fn new_order_id(&self, now: jiff::Timestamp) -> Result<uuid::Uuid> {
+        let id = self.ids.new_id(now);
+        let mut db = self.db();
+        let number = store::config(&db, ConfigKey::TerminalNumber)?
+            .and_then(|v| v.parse::<u32>().ok())
+            .filter(|n| (1..=protocol::MAX_TERMINAL_NUMBER).contains(n));
+        let Some(number) = number else {
+            return Ok(id);
+        };
+        let count = store::next_order_count(&mut db)?;
+        // The count wraps within its 22 bits (see ORDER_COUNTER_BITS).
+        Ok(protocol::with_order_tail(id, number, count as u32))
+    }
+
     /// The measured offset of central's clock from this terminal's.
     pub(crate) fn central_offset(&self) -> Result<jiff::SignedDuration> {
         let ms: i64 = store::config(&self.db(), ConfigKey::CentralOffsetMs)?

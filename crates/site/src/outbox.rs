@@ -92,6 +92,16 @@ impl Site {
             // One transaction for the batch's results: one disk sync, not one per entry.
             let db = db.transaction()?;
             for r in resp.results.iter().filter(|r| ids.contains(&r.id)) {
+                if let Outcome::Deferred { code, message } = &r.outcome {
+                    // Central kept nothing of it: it stays pending (with the
+                    // entries of its order behind it) for a later round, and
+                    // the rest of the queue goes on.
+                    store::record_push_failure(&db, &[r.id], &format!("{code}: {message}"))?;
+                    if let Some(p) = pending.iter().find(|p| p.id == r.id) {
+                        after_seq = after_seq.max(p.seq);
+                    }
+                    continue;
+                }
                 // A duplicate means the first answer was lost: act on that one.
                 let (outcome, duplicate) = match &r.outcome {
                     Outcome::Duplicate { first } => (first.as_ref(), true),
@@ -101,7 +111,7 @@ impl Site {
                     Outcome::Applied | Outcome::Duplicate { .. } if duplicate => "duplicate",
                     Outcome::Applied | Outcome::Duplicate { .. } => "applied",
                     Outcome::Conflict { .. } => "conflict",
-                    Outcome::Rejected { .. } => "rejected",
+                    Outcome::Rejected { .. } | Outcome::Deferred { .. } => "rejected",
                 };
                 if matches!(state, "applied" | "duplicate") {
                     accepted += 1;
@@ -110,7 +120,9 @@ impl Site {
                     Outcome::Conflict { seats } => {
                         Some(format!("seats taken: {}", seats.join(", ")))
                     }
-                    Outcome::Rejected { code, message } => Some(format!("{code}: {message}")),
+                    Outcome::Rejected { code, message } | Outcome::Deferred { code, message } => {
+                        Some(format!("{code}: {message}"))
+                    }
                     _ => None,
                 };
                 store::record_outcome(&db, r.id, state, detail.as_deref(), now)?;

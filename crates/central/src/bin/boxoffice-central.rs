@@ -1,6 +1,6 @@
 //! `boxoffice-central`: run the reference central API, or inspect its database.
 
-use central::{CentralDb, demo};
+use central::{CentralDb, demo, web_channels};
 use clap::{Parser, Subcommand};
 use jiff::Timestamp;
 use std::path::PathBuf;
@@ -79,6 +79,35 @@ enum Command {
         #[arg(long)]
         terminal: String,
     },
+    /// Give the web shop a channel (or a new key for it): the sites it sells
+    /// at and the most seats a sale may take. The key is written to --out,
+    /// readable by its owner only, never printed.
+    WebChannel {
+        /// SQLite database file.
+        #[arg(long)]
+        db: PathBuf,
+        /// Channel id, e.g. `shop`.
+        #[arg(long)]
+        id: String,
+        /// Site ids it sells at, comma-separated, or `*` for every site.
+        #[arg(long, default_value = "*")]
+        sites: String,
+        /// Most seats in one web sale (1 to 50).
+        #[arg(long, default_value_t = 10)]
+        max_seats: u32,
+        /// File to write the channel id and key to (JSON, mode 0600).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Cut a web channel off at once.
+    RevokeWebChannel {
+        /// SQLite database file.
+        #[arg(long)]
+        db: PathBuf,
+        /// Channel id.
+        #[arg(long)]
+        id: String,
+    },
     /// Show or change a site's counter settings: the idle time after which
     /// its counters lock, and how long a sign-in lasts.
     Settings {
@@ -156,7 +185,8 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             tls_cert,
             tls_key,
         } => {
-            let db = Arc::new(CentralDb::open(&db)?);
+            let path = db;
+            let db = Arc::new(CentralDb::open(&path)?);
             db.allow_unprovisioned(seed_demo || allow_unprovisioned);
             if seed_demo {
                 if db.is_empty()? {
@@ -165,6 +195,10 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 } else {
                     demo::ensure_schedule(&db, Timestamp::now())?;
                 }
+                // The demo web shop's key, where the demo's tests find it.
+                let key = web_channels::demo_key_path(&path);
+                db.ensure_web_key_file(web_channels::DEMO_WEB_CHANNEL, &key, Timestamp::now())?;
+                tracing::info!(file = %key.display(), "demo web channel key");
             }
             let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(async {
@@ -190,6 +224,35 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::Provision { db, terminal } => {
             let db = CentralDb::open(&db)?;
             out!("{}", db.provision_terminal(&terminal)?);
+            Ok(())
+        }
+        Command::WebChannel {
+            db,
+            id,
+            sites,
+            max_seats,
+            out,
+        } => {
+            let db = CentralDb::open(&db)?;
+            let sites: Vec<String> = sites
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect();
+            let scope = (!sites.iter().any(|s| s == "*")).then_some(sites.as_slice());
+            let key = db.create_web_channel(&id, scope, max_seats, Timestamp::now())?;
+            let file = web_channels::WebKeyFile {
+                channel: id.clone(),
+                key,
+            };
+            web_channels::write_secret_file(&out, &serde_json::to_string_pretty(&file)?)?;
+            out!("web channel {id}: key written to {}", out.display());
+            Ok(())
+        }
+        Command::RevokeWebChannel { db, id } => {
+            let db = CentralDb::open(&db)?;
+            db.revoke_web_channel(&id, Timestamp::now())?;
+            out!("web channel {id} revoked");
             Ok(())
         }
         Command::Settings {

@@ -49,12 +49,14 @@ const fn id(description: &'static str) -> Param {
 
 const E401: (u16, &str) = (
     401,
-    "`unknown_terminal`: the `x-boxoffice-terminal` header is missing or names no terminal; \
-     `unauthorized`: the terminal's bearer token is missing or wrong.",
+    "`unknown_terminal`: the `x-boxoffice-terminal` header names no terminal; \
+     `unauthorized`: no credential, or the terminal's token or the web channel's key is \
+     wrong.",
 );
 const E403: (u16, &str) = (
     403,
-    "`forbidden`: the terminal asks for another site's or another terminal's data.",
+    "`forbidden`: the caller asks for another site's or another terminal's data, or for a \
+     route of the other kind of caller.",
 );
 const E500: (u16, &str) = (500, "`internal`: central failed; retry later.");
 
@@ -97,15 +99,16 @@ pub const ROUTES: &[Route] = &[
         path: "/v1/sites",
         operation_id: "listSites",
         tag: "catalog",
-        summary: "Sites and their terminals",
-        description: "For central IT and for setting up a terminal.",
-        caller: Caller::Anyone,
+        summary: "The sites the caller may see",
+        description: "A terminal sees its own site, with its terminals and their numbers; a \
+                      web channel the sites it sells at, without the terminals.",
+        caller: Caller::TerminalOrWebsite,
         path_params: &[],
         query: &[],
         request: None,
         status: 200,
         response: Some(schema::<Vec<SiteInfo>>),
-        errors: &[E500],
+        errors: &[E401, E500],
     },
     Route {
         method: "get",
@@ -115,7 +118,7 @@ pub const ROUTES: &[Route] = &[
         summary: "Everything a terminal needs to sell at its site",
         description: "Films, screens with their layouts, showtimes from the start of yesterday's \
                       business day on, price cards, staff and counter settings. Only a terminal \
-                      of the site may read it (another site's terminal gets `unknown_terminal`).",
+                      of the site may read it (another site's terminal gets `forbidden`).",
         caller: Caller::Terminal,
         path_params: &[SITE],
         query: &[Param {
@@ -141,14 +144,15 @@ pub const ROUTES: &[Route] = &[
         operation_id: "getSeatStates",
         tag: "seats",
         summary: "The seats of a showtime that are not free",
-        description: "Held, sold, leased and blocked seats; every other seat is free.",
-        caller: Caller::Anyone,
+        description: "Held, sold, leased and blocked seats; every other seat is free. For a \
+                      terminal of the showtime's site or a web channel selling there.",
+        caller: Caller::TerminalOrWebsite,
         path_params: &[id("Showtime id.")],
         query: &[],
         request: None,
         status: 200,
         response: Some(schema::<SeatStates>),
-        errors: &[(404, "`unknown_showtime`."), E500],
+        errors: &[E401, E403, (404, "`unknown_showtime`."), E500],
     },
     Route {
         method: "post",
@@ -156,8 +160,11 @@ pub const ROUTES: &[Route] = &[
         operation_id: "createHold",
         tag: "seats",
         summary: "Hold seats while the cashier takes payment",
-        description: "All or nothing: when a seat is taken nothing is held. Central caps the \
-                      time to live.",
+        description: "All or nothing: when a seat is taken nothing is held. Only at the \
+                      terminal's own site. Central caps the time to live (15 minutes), the \
+                      seats of one hold (100) and of one terminal's holds together (200), and \
+                      how long seats stay held from their first hold, however often it is \
+                      extended or replaced (30 minutes).",
         caller: Caller::Terminal,
         path_params: &[],
         query: &[],
@@ -171,10 +178,11 @@ pub const ROUTES: &[Route] = &[
                 409,
                 "`seat_unavailable`: `seats` lists the seats already held, leased or sold.",
             ),
+            E403,
             (
                 422,
                 "`unknown_seats`: `seats` lists seats the screen does not have; \
-                 `bad_request`: no seats.",
+                 `bad_request`: no seats; `limit`: too many seats, or held too long.",
             ),
             E500,
         ],
@@ -203,15 +211,19 @@ pub const ROUTES: &[Route] = &[
         description: "Each entry's UUIDv7 `id` is its idempotency key: central applies an entry \
                       once and answers `duplicate` (with the first outcome) on a resend. One \
                       result per entry, in order; a `conflict` or `rejected` entry never blocks \
-                      the next ones. A database failure fails the whole batch, which the \
-                      terminal resends.",
+                      the next ones. Money is checked (no negative amount, the seat prices add \
+                      up to the total, the payments pay it); a terminal refunds or moves only \
+                      the orders it sold (`not_your_order`). A database failure on one entry \
+                      undoes that entry alone and answers it `deferred` (nothing kept: send it \
+                      again), with the later entries of its order; the rest of the batch is \
+                      answered as usual.",
         caller: Caller::Terminal,
         path_params: &[],
         query: &[],
         request: Some(schema::<PushRequest>),
         status: 200,
         response: Some(schema::<PushResponse>),
-        errors: &[E401, E500],
+        errors: &[E401, (422, "`limit`: more than 500 entries."), E500],
     },
     Route {
         method: "post",
@@ -219,7 +231,9 @@ pub const ROUTES: &[Route] = &[
         operation_id: "createWebSale",
         tag: "web",
         summary: "Sell seats to a web customer",
-        description: "What the chain's website calls when a customer buys; all seats or none.",
+        description: "What the chain's website calls when a customer buys; all seats or none. \
+                      Only at the sites the channel sells at, before the show starts, and up \
+                      to the channel's seats per sale (at most 50).",
         caller: Caller::Website,
         path_params: &[],
         query: &[],
@@ -227,15 +241,21 @@ pub const ROUTES: &[Route] = &[
         status: 200,
         response: Some(schema::<WebSale>),
         errors: &[
+            E401,
+            (
+                403,
+                "`forbidden`: the channel does not sell at the showtime's site.",
+            ),
             (404, "`unknown_showtime`."),
             (
                 409,
-                "`seat_unavailable`: `seats` lists the seats already taken.",
+                "`seat_unavailable`: `seats` lists the seats already taken; `conflict`: the \
+                 show has started or is cancelled.",
             ),
             (
                 422,
                 "`unknown_seats`: `seats` lists seats the screen does not have; \
-                 `bad_request`: no seats.",
+                 `bad_request`: no seats, or more than the channel's cap.",
             ),
             E500,
         ],

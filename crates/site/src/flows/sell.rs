@@ -336,13 +336,15 @@ impl Site {
         // 2. Secure the seats: this terminal's leased seats are already
         //    secured; any other seat needs a hold at central, or, while
         //    central is unreachable, a manager's override.
+        // The order's number is taken first: nothing is held yet if that fails.
+        let order_id = self.new_order_id(self.clock.now())?;
         let (secured_by, fresh_holds) = self.secure_parts(&parts, &req, site.hold_ttl_secs).await?;
 
         // 3. Lay out the printouts, then commit the order, its outbox entry and
         //    its print jobs in one transaction.
         let now = self.clock.now();
         let stamp = SaleStamp {
-            order_id: self.ids.new_id(now),
+            order_id,
             cashier_id: staff.id.clone(),
             sold_at: now,
             sold_at_central_estimate: now + self.central_offset()?,

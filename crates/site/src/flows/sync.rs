@@ -62,13 +62,7 @@ impl Site {
                 store::ConfigKey::TerminalToken,
                 creds.token.as_deref().unwrap_or(""),
             )?;
-            store::replace_catalog(&tx, &catalog)?;
-            store::set_config(&tx, store::ConfigKey::CatalogVersion, &catalog.version)?;
-            store::set_config(
-                &tx,
-                store::ConfigKey::CentralApiVersion,
-                &catalog.api_version,
-            )?;
+            store::store_catalog(&tx, &catalog, terminal_id)?;
             tx.commit()?;
         }
         self.link.reset();
@@ -89,13 +83,7 @@ impl Site {
         if let Some(catalog) = catalog? {
             let mut db = self.db();
             let tx = db.transaction()?;
-            store::replace_catalog(&tx, &catalog)?;
-            store::set_config(&tx, store::ConfigKey::CatalogVersion, &catalog.version)?;
-            store::set_config(
-                &tx,
-                store::ConfigKey::CentralApiVersion,
-                &catalog.api_version,
-            )?;
+            store::store_catalog(&tx, &catalog, &cfg.terminal_id)?;
             tx.commit()?;
         }
         // Keys never block a sync; registering again is idempotent.

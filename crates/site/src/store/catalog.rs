@@ -8,6 +8,25 @@ use jiff::Timestamp;
 use protocol::Catalog;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
+/// Keeps a catalog pulled from central: the cache, its version cursor, the
+/// API version central speaks and this terminal's number (which its order
+/// references carry; absent from a central before API 1.6).
+pub fn store_catalog(tx: &Transaction<'_>, catalog: &Catalog, terminal_id: &str) -> Result<()> {
+    use super::config::{ConfigKey, set_config};
+    replace_catalog(tx, catalog)?;
+    set_config(tx, ConfigKey::CatalogVersion, &catalog.version)?;
+    set_config(tx, ConfigKey::CentralApiVersion, &catalog.api_version)?;
+    let number = catalog
+        .site
+        .terminal_numbers
+        .get(terminal_id)
+        .filter(|n| (1..=protocol::MAX_TERMINAL_NUMBER).contains(*n));
+    match number {
+        Some(n) => set_config(tx, ConfigKey::TerminalNumber, &n.to_string()),
+        None => Ok(()),
+    }
+}
+
 /// Replaces the catalog cache with `catalog`.
 pub fn replace_catalog(tx: &Transaction<'_>, catalog: &Catalog) -> Result<()> {
     for table in [

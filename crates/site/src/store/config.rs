@@ -42,6 +42,10 @@ pub enum ConfigKey {
     AuditHead,
     /// The last entry of central's void list learnt.
     VoidSeq,
+    /// This terminal's number from central (API 1.6), in its order references.
+    TerminalNumber,
+    /// How many order numbers this terminal has taken (see `next_order_count`).
+    OrderCount,
 }
 
 impl ConfigKey {
@@ -65,6 +69,8 @@ impl ConfigKey {
             ConfigKey::SiteSettings => "site_settings",
             ConfigKey::AuditHead => "audit_head",
             ConfigKey::VoidSeq => "void_seq",
+            ConfigKey::TerminalNumber => "terminal_number",
+            ConfigKey::OrderCount => "order_count",
         }
     }
 }
@@ -88,4 +94,25 @@ pub fn set_config(conn: &Connection, key: ConfigKey, value: &str) -> Result<()> 
         params![key.as_str(), value],
     )?;
     Ok(())
+}
+
+/// Takes this terminal's next order number (0, 1, 2, ...), kept across
+/// restarts and shared by every process of the terminal (an immediate
+/// transaction). The write syncs lightly: the sale that uses the number
+/// commits after it with a full sync, which makes it durable too (the
+/// write-ahead log is written in order); a number taken and never sold is
+/// only a gap.
+pub fn next_order_count(conn: &mut Connection) -> Result<u64> {
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    let taken = (|| {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let n = config(&tx, ConfigKey::OrderCount)?
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0);
+        set_config(&tx, ConfigKey::OrderCount, &(n + 1).to_string())?;
+        tx.commit()?;
+        Ok(n)
+    })();
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    taken
 }

@@ -1,17 +1,28 @@
 //! The HTTP face of central: API v1 routes over [`CentralDb`].
+//!
+//! Every route but `/v1/health` and `/v1/openapi.json` needs a credential
+//! ([`auth`]); each handler acts only within its caller's scope (a terminal
+//! at its own site, the web shop at its sites). [`limits`] bounds time, body
+//! size and the number of long polls.
+
+mod auth;
+mod limits;
+
+pub use auth::{Caller, TerminalCaller, WebCaller};
+pub use limits::{MAX_BODY_BYTES, MAX_LONG_POLLS, MAX_PUSH_ENTRIES, REQUEST_TIME_LIMIT};
 
 use crate::db::CentralDb;
 use crate::error::CentralError;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{DefaultBodyLimit, FromRef, Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use jiff::{SignedDuration, Timestamp};
 use protocol::{
     Health, Heartbeat, Hold, HoldRequest, LeaseRequest, LeaseReturn, Leases, PushRequest,
-    PushResponse, RegisterKeyRequest, SeatEvents, SeatStates, SiteInfo, TERMINAL_HEADER,
-    TerminalPublicKey, WebSale, WebSaleRequest,
+    PushResponse, RegisterKeyRequest, SeatEvents, SeatStates, SiteInfo, TerminalPublicKey, WebSale,
+    WebSaleRequest,
 };
 use serde::Deserialize;
 use std::sync::Arc;
@@ -20,9 +31,26 @@ use uuid::Uuid;
 
 type Db = Arc<CentralDb>;
 
+/// What the handlers share: the database and the long-poll gate.
+#[derive(Clone)]
+struct AppState {
+    db: Db,
+    long_polls: Arc<tokio::sync::Semaphore>,
+}
+
+impl FromRef<AppState> for Db {
+    fn from_ref(state: &AppState) -> Db {
+        state.db.clone()
+    }
+}
+
 /// Builds the router for API v1. Every route here is described in
 /// [`crate::openapi::ROUTES`] (`tests/openapi.rs` checks that the two agree).
 pub fn router(db: Db) -> Router {
+    let state = AppState {
+        db: db.clone(),
+        long_polls: Arc::new(tokio::sync::Semaphore::new(MAX_LONG_POLLS)),
+    };
     Router::new()
         .route("/v1/health", get(health))
         .route("/v1/openapi.json", get(openapi_json))
@@ -48,11 +76,15 @@ pub fn router(db: Db) -> Router {
         .route("/v1/leases", post(top_up_leases))
         .route("/v1/leases/return", post(return_leases))
         .route("/v1/terminals/{id}/heartbeat", post(heartbeat))
-        .layer(axum::middleware::from_fn_with_state(
+        // Only routes that exist ask for a credential: an unknown path is
+        // 404 and a wrong method 405, whoever asks.
+        .route_layer(axum::middleware::from_fn_with_state(
             db.clone(),
-            authenticate,
+            auth::authenticate,
         ))
-        .with_state(db)
+        .layer(axum::middleware::from_fn(limits::time_limit))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
 }
 
 impl IntoResponse for CentralError {
@@ -75,38 +107,6 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| CentralError::Corrupt(format!("worker failed: {e}")))?
 }
 
-/// Every request that names a terminal must carry that terminal's token
-/// (`Authorization: Bearer ...`), checked before any handler runs.
-async fn authenticate(
-    State(db): State<Db>,
-    req: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> Result<Response, CentralError> {
-    let headers = req.headers();
-    if let Some(terminal) = headers.get(TERMINAL_HEADER) {
-        let terminal = terminal
-            .to_str()
-            .map_err(|_| CentralError::UnknownTerminal("(unreadable header)".into()))?
-            .to_string();
-        let bearer = headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::to_string);
-        blocking(move || db.authenticate(&terminal, bearer.as_deref())).await?;
-    }
-    Ok(next.run(req).await)
-}
-
-fn terminal(headers: &HeaderMap) -> Result<String, CentralError> {
-    headers
-        .get(TERMINAL_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty())
-        .map(str::to_string)
-        .ok_or_else(|| CentralError::UnknownTerminal("(missing header)".into()))
-}
-
 async fn health() -> Json<Health> {
     Json(Health {
         status: "ok".into(),
@@ -120,8 +120,23 @@ async fn openapi_json() -> Json<serde_json::Value> {
     Json(crate::openapi::openapi())
 }
 
-async fn sites(State(db): State<Db>) -> Result<Json<Vec<SiteInfo>>, CentralError> {
-    Ok(Json(blocking(move || db.sites()).await?))
+/// `GET /v1/sites`: the sites the caller may see: a terminal its own, the
+/// web shop those it sells at (without the counters).
+async fn sites(State(db): State<Db>, caller: Caller) -> Result<Json<Vec<SiteInfo>>, CentralError> {
+    let sites = blocking(move || db.sites()).await?;
+    Ok(Json(
+        sites
+            .into_iter()
+            .filter(|s| caller.covers(&s.id))
+            .map(|mut s| {
+                if let Caller::Web(_) = caller {
+                    s.terminals.clear();
+                    s.terminal_numbers.clear();
+                }
+                s
+            })
+            .collect(),
+    ))
 }
 
 /// Query of `GET /v1/sites/{site}/catalog`.
@@ -133,44 +148,44 @@ struct CatalogQuery {
 
 async fn catalog(
     State(db): State<Db>,
-    headers: HeaderMap,
+    terminal: TerminalCaller,
     Path(site): Path<String>,
     Query(q): Query<CatalogQuery>,
 ) -> Result<Response, CentralError> {
-    let terminal = terminal(&headers)?;
-    let catalog = blocking(move || {
-        if db.terminal_site(&terminal)? != site {
-            return Err(CentralError::UnknownTerminal(format!(
-                "{terminal} at {site}"
-            )));
-        }
-        db.catalog(&site, Timestamp::now() - SignedDuration::from_hours(24))
-    })
-    .await?;
+    terminal.check_site(&site)?;
+    let catalog =
+        blocking(move || db.catalog(&site, Timestamp::now() - SignedDuration::from_hours(24)))
+            .await?;
     if q.known.as_deref() == Some(catalog.version.as_str()) {
         return Ok(StatusCode::NOT_MODIFIED.into_response());
     }
     Ok(Json(catalog).into_response())
 }
 
+/// `GET /v1/showtimes/{id}/seats`: for a terminal of the showtime's site or
+/// a web channel selling there.
 async fn seat_states(
     State(db): State<Db>,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<SeatStates>, CentralError> {
     Ok(Json(
-        blocking(move || db.seat_states(&id, Timestamp::now())).await?,
+        blocking(move || {
+            caller.check_site(&db.showtime_site(&id)?)?;
+            db.seat_states(&id, Timestamp::now())
+        })
+        .await?,
     ))
 }
 
 async fn create_hold(
     State(db): State<Db>,
-    headers: HeaderMap,
+    terminal: TerminalCaller,
     Json(req): Json<HoldRequest>,
 ) -> Result<Json<Hold>, CentralError> {
-    let terminal = terminal(&headers)?;
     blocking(move || {
-        db.terminal_site(&terminal)?;
-        db.create_hold(&terminal, &req, Uuid::now_v7(), Timestamp::now())
+        terminal.check_site(&db.showtime_site(&req.showtime_id)?)?;
+        db.create_hold(&terminal.id, &req, Uuid::now_v7(), Timestamp::now())
     })
     .await
     .map(Json)
@@ -178,23 +193,26 @@ async fn create_hold(
 
 async fn release_hold(
     State(db): State<Db>,
-    headers: HeaderMap,
+    terminal: TerminalCaller,
     Path(id): Path<String>,
 ) -> Result<StatusCode, CentralError> {
-    let terminal = terminal(&headers)?;
-    blocking(move || db.release_hold(&terminal, &id, Timestamp::now())).await?;
+    blocking(move || db.release_hold(&terminal.id, &id, Timestamp::now())).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn push(
     State(db): State<Db>,
-    headers: HeaderMap,
+    terminal: TerminalCaller,
     Json(req): Json<PushRequest>,
 ) -> Result<Json<PushResponse>, CentralError> {
-    let terminal = terminal(&headers)?;
+    if req.entries.len() > MAX_PUSH_ENTRIES {
+        return Err(CentralError::Limit(format!(
+            "a push carries at most {MAX_PUSH_ENTRIES} entries"
+        )));
+    }
     blocking(move || {
         let now = Timestamp::now();
-        let results = db.push(&terminal, &req.entries, now)?;
+        let results = db.push(&terminal.id, &req.entries, now)?;
         Ok(PushResponse {
             results,
             central_time: now,
@@ -206,9 +224,10 @@ async fn push(
 
 async fn web_sale(
     State(db): State<Db>,
+    WebCaller(channel): WebCaller,
     Json(req): Json<WebSaleRequest>,
 ) -> Result<Json<WebSale>, CentralError> {
-    blocking(move || db.web_sale(&req, Uuid::now_v7(), Timestamp::now()))
+    blocking(move || db.web_sale(&channel, &req, Uuid::now_v7(), Timestamp::now()))
         .await
         .map(Json)
 }
@@ -216,13 +235,12 @@ async fn web_sale(
 /// `PUT /v1/terminals/{id}/key`: a terminal registers its own signing key.
 async fn register_key(
     State(db): State<Db>,
-    headers: HeaderMap,
+    terminal: TerminalCaller,
     Path(id): Path<String>,
     Json(req): Json<RegisterKeyRequest>,
 ) -> Result<Json<TerminalPublicKey>, CentralError> {
-    let terminal = terminal(&headers)?;
+    let terminal = terminal.id;
     blocking(move || {
-        db.terminal_site(&terminal)?;
         if terminal != id {
             return Err(CentralError::Forbidden(format!(
                 "terminal {terminal} cannot register a key for {id}"
@@ -237,20 +255,11 @@ async fn register_key(
 /// `GET /v1/sites/{site}/keys`: the site's terminal keys, for a terminal of that site.
 async fn site_keys(
     State(db): State<Db>,
-    headers: HeaderMap,
+    terminal: TerminalCaller,
     Path(site): Path<String>,
 ) -> Result<Json<Vec<TerminalPublicKey>>, CentralError> {
-    let terminal = terminal(&headers)?;
-    blocking(move || {
-        if db.terminal_site(&terminal)? != site {
-            return Err(CentralError::Forbidden(format!(
-                "terminal {terminal} is not at site {site}"
-            )));
-        }
-        db.site_keys(&site)
-    })
-    .await
-    .map(Json)
+    terminal.check_site(&site)?;
+    blocking(move || db.site_keys(&site)).await.map(Json)
 }
 
 /// Query of `GET /v1/sites/{site}/seat-events`.
@@ -264,33 +273,20 @@ struct EventsQuery {
 }
 
 /// Longest long-poll central accepts.
-const MAX_WAIT: Duration = Duration::from_secs(30);
-
-/// Checks that the calling terminal belongs to `site`.
-fn same_site(db: &CentralDb, terminal: &str, site: &str) -> Result<(), CentralError> {
-    if db.terminal_site(terminal)? != site {
-        return Err(CentralError::Forbidden(format!(
-            "terminal {terminal} is not at site {site}"
-        )));
-    }
-    Ok(())
-}
+const MAX_WAIT: Duration = limits::MAX_LONG_POLL;
 
 /// `GET /v1/sites/{site}/seat-events?after=N&wait_ms=M`: the long poll.
 async fn seat_events(
-    State(db): State<Db>,
-    headers: HeaderMap,
+    State(state): State<AppState>,
+    terminal: TerminalCaller,
     Path(site): Path<String>,
     Query(q): Query<EventsQuery>,
 ) -> Result<Json<SeatEvents>, CentralError> {
-    let terminal = terminal(&headers)?;
+    terminal.check_site(&site)?;
+    let db = state.db;
     let first = {
         let (db, site) = (db.clone(), site.clone());
-        blocking(move || {
-            same_site(&db, &terminal, &site)?;
-            db.seat_events(&site, q.after)
-        })
-        .await?
+        blocking(move || db.seat_events(&site, q.after)).await?
     };
     let Some(after) = q.after else {
         return Ok(Json(first));
@@ -298,6 +294,13 @@ async fn seat_events(
     if !first.events.is_empty() || first.reset || q.wait_ms == 0 {
         return Ok(Json(first));
     }
+    // Nothing yet: wait, if a long-poll place is free (the permit is held
+    // until the answer); past the cap, say so at once.
+    let _place = state.long_polls.try_acquire_owned().map_err(|_| {
+        CentralError::Busy(format!(
+            "{MAX_LONG_POLLS} long polls are open; ask again without waiting or shortly"
+        ))
+    })?;
     // Nothing yet for this site: wait for any new event, then look again
     // (events of other sites wake us too; we simply wait again).
     let deadline = tokio::time::Instant::now() + Duration::from_millis(q.wait_ms).min(MAX_WAIT);
@@ -324,16 +327,11 @@ async fn seat_events(
 /// `GET /v1/sites/{site}/conflicts`: the site's conflict tasks.
 async fn conflicts(
     State(db): State<Db>,
-    headers: HeaderMap,
+    terminal: TerminalCaller,
     Path(site): Path<String>,
 ) -> Result<Json<Vec<crate::terminals::ConflictTask>>, CentralError> {
-    let terminal = terminal(&headers)?;
-    blocking(move || {
-        same_site(&db, &terminal, &site)?;
-        db.conflicts(&site)
-    })
-    .await
-    .map(Json)
+    terminal.check_site(&site)?;
+    blocking(move || db.conflicts(&site)).await.map(Json)
 }
 
 /// Query of `GET /v1/sites/{site}/day-report`.
@@ -349,13 +347,13 @@ struct DayReportQuery {
 /// (API 1.5), for a terminal of the site.
 async fn site_day_report(
     State(db): State<Db>,
-    headers: HeaderMap,
+    terminal: TerminalCaller,
     Path(site): Path<String>,
     Query(q): Query<DayReportQuery>,
 ) -> Result<Json<reports::DayReport>, CentralError> {
-    let terminal = terminal(&headers)?;
+    terminal.check_site(&site)?;
+    let terminal = terminal.id;
     blocking(move || {
-        same_site(&db, &terminal, &site)?;
         let now = Timestamp::now();
         let day = match q.day {
             Some(d) => d,
@@ -378,27 +376,21 @@ struct VoidsQuery {
 /// `GET /v1/sites/{site}/voids?after=N`: the site's void list, one page.
 async fn voids(
     State(db): State<Db>,
-    headers: HeaderMap,
+    terminal: TerminalCaller,
     Path(site): Path<String>,
     Query(q): Query<VoidsQuery>,
 ) -> Result<Json<protocol::VoidList>, CentralError> {
-    let terminal = terminal(&headers)?;
-    blocking(move || {
-        same_site(&db, &terminal, &site)?;
-        db.voids(&site, q.after)
-    })
-    .await
-    .map(Json)
+    terminal.check_site(&site)?;
+    blocking(move || db.voids(&site, q.after)).await.map(Json)
 }
 
 /// `POST /v1/leases`: top up the calling terminal's leases.
 async fn top_up_leases(
     State(db): State<Db>,
-    headers: HeaderMap,
+    terminal: TerminalCaller,
     Json(req): Json<LeaseRequest>,
 ) -> Result<Json<Leases>, CentralError> {
-    let terminal = terminal(&headers)?;
-    blocking(move || db.top_up_leases(&terminal, &req, Timestamp::now()))
+    blocking(move || db.top_up_leases(&terminal.id, &req, Timestamp::now()))
         .await
         .map(Json)
 }
@@ -406,11 +398,10 @@ async fn top_up_leases(
 /// `POST /v1/leases/return`: give leased seats back.
 async fn return_leases(
     State(db): State<Db>,
-    headers: HeaderMap,
+    terminal: TerminalCaller,
     Json(req): Json<LeaseReturn>,
 ) -> Result<Json<Leases>, CentralError> {
-    let terminal = terminal(&headers)?;
-    blocking(move || db.return_leases(&terminal, &req, Timestamp::now()))
+    blocking(move || db.return_leases(&terminal.id, &req, Timestamp::now()))
         .await
         .map(Json)
 }
@@ -418,11 +409,11 @@ async fn return_leases(
 /// `POST /v1/terminals/{id}/heartbeat`: a terminal reports its queue.
 async fn heartbeat(
     State(db): State<Db>,
-    headers: HeaderMap,
+    terminal: TerminalCaller,
     Path(id): Path<String>,
     Json(hb): Json<Heartbeat>,
 ) -> Result<StatusCode, CentralError> {
-    let terminal = terminal(&headers)?;
+    let terminal = terminal.id;
     if terminal != id {
         return Err(CentralError::Forbidden(format!(
             "terminal {terminal} cannot report for {id}"
@@ -435,26 +426,21 @@ async fn heartbeat(
 /// `GET /v1/web/bookings/{reference}`: a web booking of the terminal's site.
 async fn web_booking(
     State(db): State<Db>,
-    headers: HeaderMap,
+    terminal: TerminalCaller,
     Path(reference): Path<String>,
 ) -> Result<Json<protocol::WebBooking>, CentralError> {
-    let terminal = terminal(&headers)?;
-    blocking(move || {
-        let site = db.terminal_site(&terminal)?;
-        db.web_booking(&site, &reference)
-    })
-    .await
-    .map(Json)
+    blocking(move || db.web_booking(&terminal.site, &reference))
+        .await
+        .map(Json)
 }
 
 /// `POST /v1/web/bookings/{reference}/collect`: the terminal prints the tickets.
 async fn collect_web_booking(
     State(db): State<Db>,
-    headers: HeaderMap,
+    terminal: TerminalCaller,
     Path(reference): Path<String>,
 ) -> Result<Json<protocol::WebBooking>, CentralError> {
-    let terminal = terminal(&headers)?;
-    blocking(move || db.collect_web_booking(&terminal, &reference, Timestamp::now()))
+    blocking(move || db.collect_web_booking(&terminal.id, &reference, Timestamp::now()))
         .await
         .map(Json)
 }
@@ -462,12 +448,11 @@ async fn collect_web_booking(
 /// `POST /v1/holds/{id}/extend`: more time for the cashier's hold.
 async fn extend_hold(
     State(db): State<Db>,
-    headers: HeaderMap,
+    terminal: TerminalCaller,
     Path(id): Path<String>,
     Json(req): Json<protocol::HoldExtend>,
 ) -> Result<Json<Hold>, CentralError> {
-    let terminal = terminal(&headers)?;
-    blocking(move || db.extend_hold(&terminal, &id, req.ttl_secs, Timestamp::now()))
+    blocking(move || db.extend_hold(&terminal.id, &id, req.ttl_secs, Timestamp::now()))
         .await
         .map(Json)
 }

@@ -1,0 +1,109 @@
+//! Helpers shared by central's integration tests: a seeded demo database,
+//! showtimes with free seats, and sales to push.
+#![allow(dead_code)]
+
+use central::{CentralDb, demo};
+use domain::SeatState;
+use jiff::{SignedDuration, Timestamp};
+use protocol::{Catalog, EntryBody, OutboxEntry, Outcome, Payment, Sale, SecuredBy, SoldSeat};
+use std::sync::Arc;
+use uuid::Uuid;
+
+pub const SITE: &str = "dxb-marina";
+pub const TERMINAL: &str = "dxb-marina-t1";
+
+pub fn demo_db() -> (tempfile::TempDir, Arc<CentralDb>) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Arc::new(CentralDb::open(&dir.path().join("central.db")).unwrap());
+    demo::seed(&db, Timestamp::now()).unwrap();
+    db.allow_unprovisioned(true);
+    (dir, db)
+}
+
+/// Two showtimes on different screens, the latest of the site (on sale at any
+/// time of day), each with its first three free front seats.
+pub fn two_shows(db: &CentralDb) -> [(String, Vec<String>); 2] {
+    let catalog: Catalog = db
+        .catalog(SITE, Timestamp::now() - SignedDuration::from_hours(24))
+        .unwrap();
+    let mut shows: Vec<_> = catalog.showtimes.iter().collect();
+    shows.sort_by_key(|s| std::cmp::Reverse(s.starts_at));
+    let first = shows[0];
+    let second = shows
+        .iter()
+        .find(|s| s.screen_id != first.screen_id)
+        .unwrap();
+    [first, *second].map(|show| {
+        let screen = catalog
+            .screens
+            .iter()
+            .find(|s| s.id == show.screen_id)
+            .unwrap();
+        let mut front: Vec<_> = screen.seats.iter().filter(|s| !s.blocked).collect();
+        front.sort_by_key(|s| (s.y, s.x));
+        (
+            show.id.clone(),
+            front.iter().take(3).map(|s| s.label.clone()).collect(),
+        )
+    })
+}
+
+pub fn seat(label: &str, showtime: Option<&str>, ticket_type: &str, price: i64) -> SoldSeat {
+    SoldSeat {
+        label: label.into(),
+        ticket_type: ticket_type.into(),
+        price_minor: price,
+        showtime_id: showtime.map(str::to_string),
+    }
+}
+
+pub fn sale(showtime: &str, seats: Vec<SoldSeat>) -> Sale {
+    let now = Timestamp::now();
+    let total: i64 = seats.iter().map(|s| s.price_minor).sum();
+    Sale {
+        order_id: Uuid::now_v7(),
+        showtime_id: showtime.into(),
+        seats,
+        secured_by: SecuredBy::Override {
+            manager_id: "dxb-marina-manager".into(),
+        },
+        total_minor: total,
+        vat_minor: domain::vat::vat_included(total, 500),
+        currency: domain::Currency::Aed,
+        payments: vec![Payment {
+            method: "cash".into(),
+            amount_minor: total,
+            reference: None,
+        }],
+        cashier_id: "dxb-marina-cashier".into(),
+        sold_at: now,
+        sold_at_central_estimate: now,
+        price_override: None,
+        business_day: None,
+    }
+}
+
+pub fn push(db: &CentralDb, seq: i64, body: EntryBody) -> Outcome {
+    let entry = OutboxEntry {
+        id: Uuid::now_v7(),
+        seq,
+        body,
+    };
+    db.push(TERMINAL, &[entry], Timestamp::now())
+        .unwrap()
+        .remove(0)
+        .outcome
+}
+
+pub fn sold(db: &CentralDb, showtime: &str) -> Vec<String> {
+    let mut out: Vec<String> = db
+        .seat_states(showtime, Timestamp::now())
+        .unwrap()
+        .seats
+        .into_iter()
+        .filter(|s| s.state == SeatState::Sold)
+        .map(|s| s.label)
+        .collect();
+    out.sort();
+    out
+}

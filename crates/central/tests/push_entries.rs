@@ -1,0 +1,194 @@
+//! What central answers per pushed entry: a database failure on one entry is
+//! that entry's own answer (`deferred`, nothing kept), never the batch's;
+//! order references are unique by construction.
+
+use central::CentralDb;
+use jiff::Timestamp;
+use protocol::{EntryBody, EntryResult, OutboxEntry, Outcome, Refund, WebSaleRequest};
+use uuid::Uuid;
+
+mod common;
+use common::*;
+
+fn entry(seq: i64, body: EntryBody) -> OutboxEntry {
+    OutboxEntry {
+        id: Uuid::now_v7(),
+        seq,
+        body,
+    }
+}
+
+fn refund_of(sale: &protocol::Sale) -> EntryBody {
+    EntryBody::Refund(Refund {
+        order_id: sale.order_id,
+        showtime_id: sale.showtime_id.clone(),
+        amount_minor: sale.total_minor,
+        tickets: Vec::new(),
+        approved_by: "dxb-marina-supervisor".into(),
+        reason: "changed plans".into(),
+        at: Timestamp::now(),
+        exchanged_to: None,
+        split: None,
+        business_day: None,
+    })
+}
+
+fn outcomes(results: &[EntryResult]) -> Vec<String> {
+    results
+        .iter()
+        .map(|r| match &r.outcome {
+            Outcome::Applied => "applied".to_string(),
+            Outcome::Duplicate { .. } => "duplicate".to_string(),
+            Outcome::Conflict { .. } => "conflict".to_string(),
+            Outcome::Rejected { code, .. } => format!("rejected:{code}"),
+            Outcome::Deferred { code, .. } => format!("deferred:{code}"),
+        })
+        .collect()
+}
+
+fn applied_entries(db: &CentralDb, terminal: &str) -> i64 {
+    db.write(|tx| {
+        Ok(tx.query_row(
+            "SELECT count(*) FROM applied_entries WHERE terminal_id = ?1",
+            [terminal],
+            |r| r.get(0),
+        )?)
+    })
+    .unwrap()
+}
+
+#[test]
+fn a_database_failure_on_one_entry_defers_that_entry_and_its_order_only() {
+    let (_dir, db) = demo_db();
+    let [(show, seats), _] = two_shows(&db);
+    let first = sale(&show, vec![seat(&seats[0], None, "adult", 5000)]);
+    let failing = sale(&show, vec![seat(&seats[1], None, "adult", 5000)]);
+    let last = sale(&show, vec![seat(&seats[2], None, "adult", 5000)]);
+    // The database refuses the second sale's seat (as a full disk or a
+    // broken index would), and only that one.
+    let trap = format!(
+        "CREATE TRIGGER trap BEFORE INSERT ON sold_seats WHEN NEW.seat_label = '{}'
+         BEGIN SELECT RAISE(ABORT, 'disk trouble'); END;",
+        seats[1]
+    );
+    db.write(|tx| Ok(tx.execute_batch(&trap)?)).unwrap();
+    let batch = vec![
+        entry(1, EntryBody::Sale(first.clone())),
+        entry(2, EntryBody::Sale(failing.clone())),
+        entry(3, refund_of(&failing)),
+        entry(4, EntryBody::Sale(last.clone())),
+    ];
+    let results = db.push(TERMINAL, &batch, Timestamp::now()).unwrap();
+    assert_eq!(
+        outcomes(&results),
+        [
+            "applied",
+            "deferred:internal",
+            "deferred:order_deferred",
+            "applied"
+        ]
+    );
+    // Nothing of the deferred entries was kept: not the order, not a seat,
+    // not the entry's record.
+    assert_eq!(
+        db.order_seats(&failing.order_id.to_string()).unwrap(),
+        Vec::<String>::new()
+    );
+    assert_eq!(sold(&db, &show), {
+        let mut v = vec![seats[0].clone(), seats[2].clone()];
+        v.sort();
+        v
+    });
+    assert_eq!(applied_entries(&db, TERMINAL), 2);
+
+    // The trouble passes; the same entries sent again are applied once.
+    db.write(|tx| Ok(tx.execute_batch("DROP TRIGGER trap")?))
+        .unwrap();
+    let again = db.push(TERMINAL, &batch[1..], Timestamp::now()).unwrap();
+    assert_eq!(outcomes(&again), ["applied", "applied", "duplicate"]);
+    assert_eq!(sold(&db, &show), {
+        let mut v = vec![seats[0].clone(), seats[2].clone()];
+        v.sort();
+        v
+    });
+    assert_eq!(applied_entries(&db, TERMINAL), 4);
+}
+
+#[test]
+fn two_terminals_orders_with_the_same_tail_both_apply() {
+    // Before API 1.6 references were random: two terminals could print the
+    // same one. Central keeps terminal references as given and never lets one
+    // order's reference stop another's.
+    let (_dir, db) = demo_db();
+    let [(show, seats), _] = two_shows(&db);
+    let mut a = sale(&show, vec![seat(&seats[0], None, "adult", 5000)]);
+    let mut b = sale(&show, vec![seat(&seats[1], None, "adult", 5000)]);
+    a.order_id = protocol::with_order_tail(a.order_id, 7, 99);
+    b.order_id = protocol::with_order_tail(b.order_id, 7, 99);
+    assert_eq!(
+        protocol::order_reference(a.order_id),
+        protocol::order_reference(b.order_id)
+    );
+    let ra = db
+        .push(TERMINAL, &[entry(1, EntryBody::Sale(a))], Timestamp::now())
+        .unwrap();
+    let rb = db
+        .push(
+            "dxb-marina-t2",
+            &[entry(1, EntryBody::Sale(b))],
+            Timestamp::now(),
+        )
+        .unwrap();
+    assert_eq!(outcomes(&ra), ["applied"]);
+    assert_eq!(outcomes(&rb), ["applied"]);
+}
+
+#[test]
+fn every_terminal_has_its_own_number_and_web_references_never_repeat() {
+    let (_dir, db) = demo_db();
+    let mut numbers = std::collections::BTreeSet::new();
+    for site in db.sites().unwrap() {
+        assert_eq!(
+            site.terminal_numbers.len(),
+            site.terminals.len(),
+            "{}",
+            site.id
+        );
+        for n in site.terminal_numbers.values() {
+            assert!((1..=protocol::MAX_TERMINAL_NUMBER).contains(n));
+            assert!(numbers.insert(*n), "terminal number {n} given twice");
+        }
+    }
+    let [(show, _), _] = two_shows(&db);
+    let free: Vec<String> = db
+        .seat_states(&show, Timestamp::now())
+        .unwrap()
+        .seats
+        .into_iter()
+        .filter(|s| s.state == domain::SeatState::Free)
+        .map(|s| s.label)
+        .take(40)
+        .collect();
+    let mut refs = std::collections::BTreeSet::new();
+    for label in free {
+        let sold = db
+            .web_sale(
+                &central::web_channels::WebChannel::every_site("test-web", 50),
+                &WebSaleRequest {
+                    showtime_id: show.clone(),
+                    seats: vec![label],
+                },
+                Uuid::now_v7(),
+                Timestamp::now(),
+            )
+            .unwrap();
+        assert!(sold.reference.starts_with('W') && sold.reference.len() == 9);
+        assert!(
+            refs.insert(sold.reference.clone()),
+            "{} twice",
+            sold.reference
+        );
+        let booking = db.web_booking(SITE, &sold.reference).unwrap();
+        assert_eq!(booking.order_id, sold.order_id);
+    }
+}
