@@ -10,16 +10,20 @@ export CARGO_TERM_COLOR ?= never
 
 # System packages: Tauri/WebKitGTK build deps, Xvfb for headless windows,
 # Debian's Chromium for the browser end-to-end tests, ImageMagick for screenshots,
-# poppler-utils to render and read back the report PDFs in tests.
+# poppler-utils to render and read back the report PDFs in tests, python3-venv for
+# the API fuzzer (Schemathesis, from PyPI into .venv-fuzz).
 APT_PACKAGES := libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev \
 	librsvg2-dev libssl-dev libudev-dev build-essential curl wget file libxdo-dev \
-	pkg-config xvfb xauth imagemagick webkit2gtk-driver chromium poppler-utils
+	pkg-config xvfb xauth imagemagick webkit2gtk-driver chromium poppler-utils \
+	python3-venv
 
-.PHONY: help deps system-deps ui-deps ui run test test-rust test-ui lint bindings-check clean-demo
+.PHONY: help deps system-deps ui-deps ui run test test-rust test-ui lint bindings-check clean-demo \
+	fuzz fuzz-smoke fuzz-deps
 
 help:
 	@echo "make run    - build and open the counter app (demo when unconfigured)"
 	@echo "make test   - install what is needed, then run every test and check"
+	@echo "make fuzz   - fuzz the live central API against its OpenAPI document (long run)"
 
 deps: system-deps ui-deps
 
@@ -51,7 +55,7 @@ run: deps ui
 		./target/debug/boxoffice; \
 	fi
 
-test: deps ui lint test-rust bindings-check test-ui
+test: deps ui lint test-rust bindings-check fuzz-smoke test-ui
 	@echo "all checks passed"
 
 lint:
@@ -62,6 +66,24 @@ lint:
 test-rust:
 	$(CARGO) build --workspace --bins
 	$(CARGO) test --workspace
+
+# The API fuzzer (Schemathesis) against a live demo central: any 5xx, any
+# undocumented status or an answer off its schema fails. fuzz-smoke (15
+# examples an operation) runs in `make test`; fuzz (300) is the long run.
+fuzz-deps: .venv-fuzz/.installed
+
+.venv-fuzz/.installed: tests/fuzz/requirements.txt
+	python3 -m venv .venv-fuzz
+	.venv-fuzz/bin/pip install -q --disable-pip-version-check -r tests/fuzz/requirements.txt
+	@touch $@
+
+fuzz-smoke: deps fuzz-deps
+	$(CARGO) build -p boxoffice-central
+	tests/fuzz/run.sh 15
+
+fuzz: deps fuzz-deps
+	$(CARGO) build -p boxoffice-central
+	tests/fuzz/run.sh 300
 
 # The TypeScript types are generated from the Rust API by the tests above
 # (ts-rs); the committed copies must match.

@@ -14,3 +14,10 @@ ALTER TABLE orders ADD COLUMN web_channel TEXT;
 -- A hold lasts at most a fixed time from when its seats were first held,
 -- however often it is extended or replaced.
 ALTER TABLE holds ADD COLUMN started_at INTEGER;
+
+-- Disaster recovery: central tells each terminal the last entry it holds of
+-- it (a restored central is behind, and the terminal sends the rest again),
+-- and the highest order count it has seen of it (a reinstalled terminal
+-- counts on from there).
+CREATE INDEX applied_entries_terminal_seq ON applied_entries(terminal_id, seq);
+ALTER TABLE terminals ADD COLUMN order_count_seen INTEGER;

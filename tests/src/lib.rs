@@ -46,8 +46,18 @@ pub struct Central {
 impl Central {
     /// Starts `boxoffice-central serve --demo` in `dir` and waits until it answers.
     pub fn start(dir: &Path) -> Central {
+        Central::start_with(dir, &[], None)
+    }
+
+    /// Like [`Central::start`], with more arguments for `serve` and its log
+    /// (standard error) written to `log`.
+    pub fn start_with(dir: &Path, extra: &[&str], log: Option<&Path>) -> Central {
         let port = free_port();
         let db = dir.join("central.sqlite");
+        let stderr = match log {
+            Some(path) => Stdio::from(std::fs::File::create(path).expect("central log")),
+            None => Stdio::null(),
+        };
         let child = Command::new(bin("boxoffice-central"))
             .args([
                 "serve",
@@ -57,8 +67,9 @@ impl Central {
                 "--db",
             ])
             .arg(&db)
+            .args(extra)
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .expect("start central");
         let central = Central {

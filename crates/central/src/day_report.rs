@@ -232,6 +232,8 @@ impl CentralDb {
             [site_id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
+        // A day at the edge of the calendar is the caller's mistake, not central's.
+        let out_of_range = || CentralError::BadRequest(format!("{day} is out of range"));
         let bound = |d: jiff::civil::Date| {
             tz.to_timestamp(d.to_datetime(jiff::civil::Time::constant(
                 cutoff.clamp(0, 23),
@@ -239,10 +241,10 @@ impl CentralDb {
                 0,
                 0,
             )))
-            .map_err(corrupt)
+            .map_err(|_| out_of_range())
         };
         let from = bound(date)?;
-        let to = bound(date.tomorrow().map_err(corrupt)?)?;
+        let to = bound(date.tomorrow().map_err(|_| out_of_range())?)?;
         let cur: domain::Currency = currency.parse().map_err(corrupt)?;
         let rows: Vec<(Option<String>, String)> = conn
             .prepare_cached(

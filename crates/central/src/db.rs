@@ -13,9 +13,10 @@
 //! bookings); `seats` holds the seat rules every writer shares.
 
 use crate::error::CentralError;
-use rusqlite::{Connection, OptionalExtension, Transaction};
+use rusqlite::{Connection, Transaction};
 use rusqlite_migration::{M, Migrations};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 /// Longest hold central grants, in seconds.
@@ -52,7 +53,14 @@ const MIGRATIONS: &[(&str, &str)] = &[
 ];
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(MIGRATIONS.iter().map(|(_, sql)| M::up(sql)).collect())
+    Migrations::new(
+        MIGRATIONS
+            .iter()
+            // Each migration checks every reference before it commits (a
+            // rebuilt table keeps its rows, SQLite's own procedure).
+            .map(|(_, sql)| M::up(sql).foreign_key_check())
+            .collect(),
+    )
 }
 
 /// Central's database.
@@ -62,6 +70,9 @@ pub struct CentralDb {
     pub(crate) events: tokio::sync::watch::Sender<i64>,
     /// Accept terminals that have no token yet (demo and development only).
     pub(crate) allow_unprovisioned: std::sync::atomic::AtomicBool,
+    /// Times the connection was taken, and nanoseconds spent waiting for it.
+    lock_taken: AtomicU64,
+    lock_wait_ns: AtomicU64,
 }
 
 type Result<T> = std::result::Result<T, CentralError>;
@@ -78,28 +89,38 @@ impl CentralDb {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // Migrations run with foreign keys off (a table rebuilt keeps its
-        // rows, SQLite's own procedure); every reference is checked after.
+        // rows); each checks every reference inside its own transaction.
         conn.pragma_update(None, "foreign_keys", "OFF")?;
         migrations().to_latest(&mut conn)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        let broken: Option<String> = conn
-            .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
-            .optional()?;
-        if let Some(table) = broken {
-            return Err(corrupt(format!("a row of {table} refers to nothing")));
-        }
         let last = last_event_seq(&conn)?;
         Ok(CentralDb {
             conn: Mutex::new(conn),
             events: tokio::sync::watch::channel(last).0,
             allow_unprovisioned: std::sync::atomic::AtomicBool::new(false),
+            lock_taken: AtomicU64::new(0),
+            lock_wait_ns: AtomicU64::new(0),
         })
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
+        let asked = std::time::Instant::now();
         // A panic while holding the lock leaves SQLite consistent (transactions
         // roll back on drop), so a poisoned lock is safe to reuse.
-        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+        let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        let waited = u64::try_from(asked.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.lock_taken.fetch_add(1, Ordering::Relaxed);
+        self.lock_wait_ns.fetch_add(waited, Ordering::Relaxed);
+        conn
+    }
+
+    /// How often the connection was taken, and the seconds spent waiting
+    /// for it in all (for the metrics).
+    pub fn lock_stats(&self) -> (u64, f64) {
+        (
+            self.lock_taken.load(Ordering::Relaxed),
+            self.lock_wait_ns.load(Ordering::Relaxed) as f64 / 1e9,
+        )
     }
 
     /// Runs `f` in one immediate transaction.

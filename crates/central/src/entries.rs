@@ -4,12 +4,12 @@
 //! becomes a row of `conflicts`.
 
 use crate::db::{CentralDb, corrupt};
-use crate::entry_checks::{check_entry, rejected};
+use crate::entry_checks::{check_entry, not_yours, rejected};
 use crate::error::CentralError;
 use crate::seats::{
     announce_freed, check_seats_exist, emit, expire_stale, hold_seats, showtime_screen, unavailable,
 };
-use crate::voids::{VoidReason, record_void, was_refunded};
+use crate::voids::{VoidReason, record_void};
 use domain::SeatState;
 use jiff::Timestamp;
 use protocol::{EntryBody, EntryResult, OutboxEntry, Outcome, Sale, SecuredBy};
@@ -37,7 +37,15 @@ impl CentralDb {
             let mut results = Vec::with_capacity(entries.len());
             for entry in entries {
                 let order = entry_order(&entry.body);
-                let outcome = if deferred.contains(&order) {
+                // An entry is held back with the orders it names: its own, or
+                // one it refers to (an exchange's sale names the order given back).
+                let linked = !deferred.is_empty() && {
+                    let body = serde_json::to_string(&entry.body).map_err(corrupt)?;
+                    deferred
+                        .iter()
+                        .any(|o| *o == order || body.contains(o.as_str()))
+                };
+                let outcome = if linked {
                     Outcome::Deferred {
                         code: "order_deferred".into(),
                         message: "an earlier entry of this order was deferred".into(),
@@ -92,18 +100,6 @@ fn outcome_name(o: &Outcome) -> &'static str {
         Outcome::Rejected { .. } => "rejected",
         Outcome::Deferred { .. } => "deferred",
     }
-}
-
-/// `(site, refunded_at, total, refunded so far, selling terminal)` of an order.
-type RefundedOrder = (String, Option<String>, i64, i64, Option<String>);
-
-/// A refund or a move of another terminal's order: a terminal acts on the
-/// orders it sold (it holds them, their payments and their drawer).
-fn not_yours() -> Outcome {
-    rejected(
-        "not_your_order",
-        "the order was sold at another terminal; refund or move it there",
-    )
 }
 
 /// The order an entry is about.
@@ -169,7 +165,9 @@ fn apply_body(
     Ok(match &entry.body {
         EntryBody::Sale(sale) => apply_sale(tx, site_id, terminal_id, sale, now)?,
         EntryBody::Reseat(reseat) => apply_reseat(tx, site_id, terminal_id, reseat, now)?,
-        EntryBody::Refund(refund) => apply_refund(tx, site_id, terminal_id, refund, now)?,
+        EntryBody::Refund(refund) => {
+            crate::entry_refund::apply_refund(tx, site_id, terminal_id, refund, now)?
+        }
         EntryBody::Admission(a) => apply_admission(tx, site_id, terminal_id, a, now)?,
     })
 }
@@ -392,18 +390,27 @@ fn apply_sale(
     now: Timestamp,
 ) -> Result<Outcome> {
     let order_id = sale.order_id.to_string();
-    if tx
+    let seller: Option<Option<String>> = tx
         .query_row(
-            "SELECT 1 FROM orders WHERE id = ?1",
+            "SELECT terminal_id FROM orders WHERE id = ?1",
             [&order_id],
-            |_| Ok(()),
+            |r| r.get(0),
         )
-        .optional()?
-        .is_some()
-    {
-        return Ok(Outcome::Duplicate {
-            first: Box::new(Outcome::Applied),
-        });
+        .optional()?;
+    match seller {
+        Some(Some(t)) if t == terminal_id => {
+            return Ok(Outcome::Duplicate {
+                first: Box::new(Outcome::Applied),
+            });
+        }
+        // Another terminal's or a web order: not this one's to learn about.
+        Some(_) => {
+            return Ok(rejected(
+                "order_id_taken",
+                "this order id belongs to another order",
+            ));
+        }
+        None => {}
     }
     if sale.seats.is_empty() {
         return Ok(rejected("empty_sale", "a sale needs at least one seat"));
@@ -490,6 +497,7 @@ fn apply_sale(
          VALUES (?1, ?2, 'terminal', ?3, ?4, ?5, ?6, ?7)",
         params![order_id, sale.showtime_id, terminal_id, reference, sale.total_minor, currency, now.to_string()],
     )?;
+    note_order_count(tx, terminal_id, sale.order_id)?;
     if let Some(o) = &sale.price_override {
         tx.execute(
             "UPDATE orders SET price_override_by = ?2, price_override_reason = ?3 WHERE id = ?1",
@@ -532,6 +540,19 @@ fn apply_sale(
         params![order_id, now.to_string()],
     )?;
     Ok(Outcome::Applied)
+}
+
+/// Keeps the highest order count seen in `terminal_id`'s references (when
+/// the order id carries the terminal's number), for its heartbeat answer.
+fn note_order_count(tx: &Connection, terminal_id: &str, order_id: uuid::Uuid) -> Result<()> {
+    let tail = (order_id.as_u128() & 0xFFFF_FFFF) as u32;
+    let count = tail & ((1 << protocol::ORDER_COUNTER_BITS) - 1);
+    tx.execute(
+        "UPDATE terminals SET order_count_seen = max(COALESCE(order_count_seen, 0), ?3)
+         WHERE id = ?1 AND number = ?2",
+        params![terminal_id, tail >> protocol::ORDER_COUNTER_BITS, count],
+    )?;
+    Ok(())
 }
 
 /// Deletes the terminal's holds on seats it just sold (the one the sale
@@ -619,158 +640,4 @@ fn apply_admission(
         )?;
     }
     Ok(Outcome::Applied)
-}
-
-/// A refund: frees the seats of an applied sale (all of them, or the tickets
-/// it names) and voids their tickets, or closes an override sale that
-/// central could not apply (its conflict task is resolved as refunded).
-fn apply_refund(
-    tx: &Transaction<'_>,
-    site_id: &str,
-    terminal_id: &str,
-    r: &protocol::Refund,
-    now: Timestamp,
-) -> Result<Outcome> {
-    let order_id = r.order_id.to_string();
-    let order: Option<RefundedOrder> = tx
-        .query_row(
-            "SELECT s.site_id, o.refunded_at, o.total_minor, o.refunded_minor, o.terminal_id
-             FROM orders o JOIN showtimes s ON s.id = o.showtime_id
-             WHERE o.id = ?1 AND o.channel = 'terminal'",
-            [&order_id],
-            |row| {
-                Ok((
-                    row.get(0)?,
-                    row.get(1)?,
-                    row.get(2)?,
-                    row.get(3)?,
-                    row.get(4)?,
-                ))
-            },
-        )
-        .optional()?;
-    match order {
-        Some((site, ..)) if site != site_id => Ok(rejected(
-            "wrong_site",
-            "the order is not at this terminal's site",
-        )),
-        Some((.., seller)) if seller.as_deref() != Some(terminal_id) => Ok(not_yours()),
-        Some((_, Some(_), ..)) => Ok(Outcome::Duplicate {
-            first: Box::new(Outcome::Applied),
-        }),
-        Some((_, None, total, refunded, _)) => {
-            let left = total.saturating_sub(refunded);
-            if r.amount_minor < 0 || r.amount_minor > left {
-                return Ok(rejected(
-                    "bad_amount",
-                    format!(
-                        "a refund of {} minor units does not fit the {left} left of the order",
-                        r.amount_minor
-                    ),
-                ));
-            }
-            let sold: Vec<(String, String)> = tx
-                .prepare("SELECT showtime_id, seat_label FROM sold_seats WHERE order_id = ?1")?
-                .query_map([&order_id], |row| Ok((row.get(0)?, row.get(1)?)))?
-                .collect::<std::result::Result<_, _>>()?;
-            let chosen: Vec<(String, String)> = if r.tickets.is_empty() {
-                sold.clone()
-            } else {
-                let mut chosen = Vec::new();
-                for t in &r.tickets {
-                    let key = (t.showtime_id.clone(), t.seat.clone());
-                    if chosen.contains(&key) {
-                        continue;
-                    }
-                    if sold.contains(&key) {
-                        chosen.push(key);
-                    } else if was_refunded(tx, &order_id, (&t.showtime_id, &t.seat))? {
-                        return Ok(rejected(
-                            "already_refunded",
-                            format!("{} was refunded before", t.seat),
-                        ));
-                    } else {
-                        return Ok(rejected(
-                            "unknown_ticket",
-                            format!("{} is not a ticket of this order", t.seat),
-                        ));
-                    }
-                }
-                chosen
-            };
-            for (show, seat) in &chosen {
-                tx.execute(
-                    "DELETE FROM sold_seats WHERE order_id = ?1 AND showtime_id = ?2 AND seat_label = ?3",
-                    params![order_id, show, seat],
-                )?;
-                record_void(
-                    tx,
-                    site_id,
-                    &order_id,
-                    (show, seat),
-                    VoidReason::Refund,
-                    now,
-                )?;
-            }
-            let left: i64 = tx.query_row(
-                "SELECT count(*) FROM sold_seats WHERE order_id = ?1",
-                [&order_id],
-                |row| row.get(0),
-            )?;
-            let whole = left == 0;
-            tx.execute(
-                "UPDATE orders SET refunded_minor = refunded_minor + ?2,
-                     refunded_at = CASE WHEN ?3 THEN ?4 ELSE refunded_at END
-                 WHERE id = ?1",
-                params![order_id, r.amount_minor, whole, now.to_string()],
-            )?;
-            announce_freed(tx, &chosen, now)?;
-            Ok(Outcome::Applied)
-        }
-        // A refund of some tickets of an order central never applied (it
-        // conflicted): only the whole order can close its conflict.
-        None if !r.tickets.is_empty() => Ok(rejected(
-            "order_in_conflict",
-            "this order is in conflict: refund it whole or reseat it",
-        )),
-        None => {
-            let body: Option<String> = tx
-                .query_row(
-                    "SELECT body FROM conflicts WHERE order_id = ?1 AND terminal_id = ?2
-                     AND resolution IS NULL",
-                    params![order_id, terminal_id],
-                    |row| row.get(0),
-                )
-                .optional()?;
-            // Its printed tickets stop opening the door.
-            if let Some(EntryBody::Sale(sale)) =
-                body.and_then(|b| serde_json::from_str::<EntryBody>(&b).ok())
-            {
-                for seat in &sale.seats {
-                    let show = seat.showtime_id.as_deref().unwrap_or(&sale.showtime_id);
-                    record_void(
-                        tx,
-                        site_id,
-                        &order_id,
-                        (show, &seat.label),
-                        VoidReason::Refund,
-                        now,
-                    )?;
-                }
-            }
-            let closed = tx.execute(
-                "UPDATE conflicts SET resolution = 'refunded', resolved_at = ?3
-                 WHERE order_id = ?1 AND terminal_id = ?2 AND resolution IS NULL",
-                params![order_id, terminal_id, now.to_string()],
-            )?;
-            if closed > 0 {
-                Ok(Outcome::Applied)
-            } else {
-                Ok(rejected(
-                    "unknown_order",
-                    format!("order {order_id} is neither sold nor in conflict"),
-                ))
-            }
-        }
-    }
 }

@@ -21,6 +21,15 @@ pub(crate) fn rejected(code: &str, message: impl Into<String>) -> Outcome {
     }
 }
 
+/// A refund or a move of another terminal's order: a terminal acts on the
+/// orders it sold (it holds them, their payments and their drawer).
+pub(crate) fn not_yours() -> Outcome {
+    rejected(
+        "not_your_order",
+        "the order was sold at another terminal; refund or move it there",
+    )
+}
+
 /// Checks an entry's shape and money; `Some(rejection)` when it fails.
 pub(crate) fn check_entry(body: &EntryBody) -> Option<Outcome> {
     match body {

@@ -12,6 +12,9 @@ use std::time::Duration;
 /// Most events returned by one call.
 pub const MAX_EVENTS: u32 = 5_000;
 
+/// Seat events deleted per transaction when pruning.
+pub const PRUNE_BATCH: u32 = 5_000;
+
 /// How long seat events are kept: a follower further behind is told to
 /// reload seat states (`reset`), which it does anyway after a long absence.
 pub const EVENT_RETENTION: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
@@ -19,14 +22,26 @@ pub const EVENT_RETENTION: jiff::SignedDuration = jiff::SignedDuration::from_hou
 impl CentralDb {
     /// Deletes seat events older than `before` (never the newest, which
     /// carries the feed's sequence number). Returns how many went.
+    ///
+    /// It deletes from the oldest by sequence number, in batches of
+    /// [`PRUNE_BATCH`], each its own short transaction, so a first run over
+    /// a long history never holds the database for long.
     pub fn prune_events(&self, before: jiff::Timestamp) -> Result<usize, CentralError> {
-        self.write(|tx| {
-            Ok(tx.execute(
-                "DELETE FROM seat_events WHERE at < ?1
-                 AND seq < (SELECT max(seq) FROM seat_events)",
-                [before.as_millisecond()],
-            )?)
-        })
+        let mut gone = 0;
+        loop {
+            let n = self.write(|tx| {
+                Ok(tx.execute(
+                    "DELETE FROM seat_events WHERE seq IN
+                         (SELECT seq FROM seat_events ORDER BY seq LIMIT ?2)
+                     AND at < ?1 AND seq < (SELECT max(seq) FROM seat_events)",
+                    params![before.as_millisecond(), PRUNE_BATCH],
+                )?)
+            })?;
+            gone += n;
+            if n < PRUNE_BATCH as usize {
+                return Ok(gone);
+            }
+        }
     }
 
     /// Events of `site_id` after `after` (at most [`MAX_EVENTS`]). With no

@@ -11,11 +11,13 @@ pub mod db;
 pub mod demo;
 pub mod entries;
 pub mod entry_checks;
+mod entry_refund;
 pub mod error;
 pub mod events;
 pub mod holds;
 pub mod http;
 pub mod leases;
+pub mod metrics;
 pub mod openapi;
 mod seats;
 pub mod terminals;
@@ -39,11 +41,7 @@ pub struct RunningCentral {
 
 /// Binds `listen` and serves the API from `db` on the current tokio runtime.
 pub async fn spawn(db: Arc<CentralDb>, listen: &str) -> std::io::Result<RunningCentral> {
-    let listener = tokio::net::TcpListener::bind(listen).await?;
-    let addr = listener.local_addr()?;
-    let app = background(db);
-    let task = tokio::spawn(async move { axum::serve(listener, app).await });
-    Ok(RunningCentral { addr, task })
+    Ok(spawn_with_metrics(db, listen, None).await?.0)
 }
 
 /// Like [`spawn`], over TLS with the PEM certificate chain and key at the given paths.
@@ -53,19 +51,56 @@ pub async fn spawn_tls(
     cert_pem: &std::path::Path,
     key_pem: &std::path::Path,
 ) -> std::io::Result<RunningCentral> {
-    let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert_pem, key_pem).await?;
-    let listener = std::net::TcpListener::bind(listen)?;
-    listener.set_nonblocking(true)?;
+    Ok(spawn_with_metrics(db, listen, Some((cert_pem, key_pem)))
+        .await?
+        .0)
+}
+
+/// Serves central's metrics (`GET /metrics`, Prometheus text) on `listen`,
+/// an address of its own: keep it on loopback or the monitoring network.
+pub async fn spawn_metrics(
+    source: http::MetricsSource,
+    listen: &str,
+) -> std::io::Result<RunningCentral> {
+    let listener = tokio::net::TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
-    let app = background(db);
-    let server = axum_server::from_tcp_rustls(listener, config);
-    let task = tokio::spawn(async move { server.serve(app.into_make_service()).await });
+    let app = source.router();
+    let task = tokio::spawn(async move { axum::serve(listener, app).await });
     Ok(RunningCentral { addr, task })
 }
 
+/// Like [`spawn`] (or [`spawn_tls`] with a certificate and key), also
+/// returning where the metrics come from.
+pub async fn spawn_with_metrics(
+    db: Arc<CentralDb>,
+    listen: &str,
+    tls: Option<(&std::path::Path, &std::path::Path)>,
+) -> std::io::Result<(RunningCentral, http::MetricsSource)> {
+    let (app, source) = http::app(db.clone());
+    let app = background(db, app);
+    let running = match tls {
+        Some((cert_pem, key_pem)) => {
+            let config =
+                axum_server::tls_rustls::RustlsConfig::from_pem_file(cert_pem, key_pem).await?;
+            let listener = std::net::TcpListener::bind(listen)?;
+            listener.set_nonblocking(true)?;
+            let addr = listener.local_addr()?;
+            let server = axum_server::from_tcp_rustls(listener, config);
+            let task = tokio::spawn(async move { server.serve(app.into_make_service()).await });
+            RunningCentral { addr, task }
+        }
+        None => {
+            let listener = tokio::net::TcpListener::bind(listen).await?;
+            let addr = listener.local_addr()?;
+            let task = tokio::spawn(async move { axum::serve(listener, app).await });
+            RunningCentral { addr, task }
+        }
+    };
+    Ok((running, source))
+}
+
 /// The router, plus the task that frees expired holds and leases.
-fn background(db: Arc<CentralDb>) -> axum::Router {
-    let app = http::router(db.clone());
+fn background(db: Arc<CentralDb>, app: axum::Router) -> axum::Router {
     // Expired holds and leases free their seats (and tell the terminals)
     // within a second; old seat events go every ten minutes.
     tokio::spawn(async move {

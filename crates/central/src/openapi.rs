@@ -287,14 +287,21 @@ fn operation(route: &Route, generator: &mut SchemaGenerator, api_error: &Value) 
         responses.insert(status.to_string(), response);
     }
     // What every route may answer: no credential, and central's time limit.
-    if route.caller != Caller::Anyone && !responses.contains_key("401") {
-        responses.insert(
-            "401".into(),
-            json!({
-                "description": "`unauthorized`: no credential, or a wrong one.",
-                "content": { "application/json": { "schema": api_error } },
-            }),
-        );
+    if route.caller != Caller::Anyone {
+        for (status, text) in [
+            ("401", "`unauthorized`: no credential, or a wrong one."),
+            (
+                "403",
+                "`forbidden`: outside the caller's scope, or a route of the other kind of caller.",
+            ),
+        ] {
+            responses.entry(status).or_insert_with(|| {
+                json!({
+                    "description": text,
+                    "content": { "application/json": { "schema": api_error } },
+                })
+            });
+        }
     }
     responses.insert(
         "503".into(),

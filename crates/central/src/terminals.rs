@@ -32,7 +32,7 @@ impl CentralDb {
         terminal_id: &str,
         hb: &Heartbeat,
         now: Timestamp,
-    ) -> Result<(), CentralError> {
+    ) -> Result<protocol::HeartbeatAck, CentralError> {
         self.terminal_site(terminal_id)?;
         self.write(|tx| {
             tx.execute(
@@ -53,7 +53,20 @@ impl CentralDb {
                         .map_err(crate::db::corrupt)?
                 ],
             )?;
-            Ok(())
+            let applied_through: i64 = tx.query_row(
+                "SELECT COALESCE(max(seq), 0) FROM applied_entries WHERE terminal_id = ?1",
+                [terminal_id],
+                |r| r.get(0),
+            )?;
+            let order_count_seen: Option<u32> = tx.query_row(
+                "SELECT order_count_seen FROM terminals WHERE id = ?1",
+                [terminal_id],
+                |r| r.get(0),
+            )?;
+            Ok(protocol::HeartbeatAck {
+                applied_through,
+                order_count_seen,
+            })
         })
     }
 

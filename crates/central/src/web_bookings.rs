@@ -139,16 +139,32 @@ impl CentralDb {
 /// The next web order's reference: `W` and 8 hex digits of central's web
 /// order count through a keyed permutation ([`permute32`]), so references
 /// never repeat (until 2^32 web orders) and do not follow one another.
+///
+/// A reference an older web order already has (from before references were
+/// counted, when they were random) is skipped.
 fn next_web_reference(tx: &Connection) -> Result<String> {
-    let (n, key): (i64, i64) = tx.query_row(
-        "UPDATE reference_counters SET next = next + 1 WHERE channel = 'web'
-         RETURNING next - 1, key",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let n = u32::try_from(n)
-        .map_err(|_| CentralError::Conflict("the web order references are used up".into()))?;
-    Ok(format!("W{:08X}", permute32(n, key as u64)))
+    loop {
+        let (n, key): (i64, i64) = tx.query_row(
+            "UPDATE reference_counters SET next = next + 1 WHERE channel = 'web'
+             RETURNING next - 1, key",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let n = u32::try_from(n)
+            .map_err(|_| CentralError::Conflict("the web order references are used up".into()))?;
+        let reference = format!("W{:08X}", permute32(n, key as u64));
+        let taken = tx
+            .query_row(
+                "SELECT 1 FROM orders WHERE reference = ?1 AND channel = 'web'",
+                [&reference],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some();
+        if !taken {
+            return Ok(reference);
+        }
+    }
 }
 
 /// A bijection of 32-bit numbers chosen by `key`: four Feistel rounds over

@@ -53,6 +53,21 @@ impl CentralDb {
         max_seats_per_sale: u32,
         now: Timestamp,
     ) -> Result<String> {
+        let key = new_web_key();
+        self.set_web_channel(id, sites, max_seats_per_sale, &key, now)?;
+        Ok(key)
+    }
+
+    /// Creates (or re-keys) web channel `id` with `key` (from [`new_web_key`],
+    /// kept somewhere safe first: after this, any earlier key stops working).
+    pub fn set_web_channel(
+        &self,
+        id: &str,
+        sites: Option<&[String]>,
+        max_seats_per_sale: u32,
+        key: &str,
+        now: Timestamp,
+    ) -> Result<()> {
         let id = id.trim();
         if id.is_empty()
             || id.len() > 64
@@ -69,7 +84,6 @@ impl CentralDb {
                 "seats per sale must be 1 to {MAX_WEB_SEATS}"
             )));
         }
-        let key = new_secret();
         let scope = match sites {
             None => "[\"*\"]".to_string(),
             Some([]) => {
@@ -93,15 +107,14 @@ impl CentralDb {
                      revoked_at = NULL",
                 params![
                     id,
-                    token_hash(&key),
+                    token_hash(key),
                     scope,
                     max_seats_per_sale,
                     now.to_string()
                 ],
             )?;
             Ok(())
-        })?;
-        Ok(key)
+        })
     }
 
     /// Cuts web channel `id` off at once.
@@ -146,12 +159,17 @@ impl CentralDb {
     }
 }
 
+/// A new web channel key (256 random bits).
+pub fn new_web_key() -> String {
+    new_secret()
+}
+
 /// The demo's web channel, selling at every site.
 pub const DEMO_WEB_CHANNEL: &str = "demo-web";
 
 /// A web channel's key as written to a file for the shop (or the tests):
 /// JSON, readable by its owner only.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct WebKeyFile {
     /// Channel id.
     pub channel: String,
@@ -186,6 +204,15 @@ pub fn write_secret_file(path: &std::path::Path, contents: &str) -> std::io::Res
     file.sync_all()
 }
 
+impl std::fmt::Debug for WebKeyFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebKeyFile")
+            .field("channel", &self.channel)
+            .field("key", &"(hidden)")
+            .finish()
+    }
+}
+
 impl CentralDb {
     /// Makes sure web channel `channel` (every site, 10 seats a sale) has
     /// the key kept at `path`: a key file that still opens the channel is
@@ -205,13 +232,13 @@ impl CentralDb {
         {
             return Ok(());
         }
-        let key = self.create_web_channel(channel, None, 10, now)?;
         let file = WebKeyFile {
             channel: channel.to_string(),
-            key,
+            key: new_web_key(),
         };
         let text = serde_json::to_string_pretty(&file).map_err(crate::db::corrupt)?;
         write_secret_file(path, &text)
-            .map_err(|e| CentralError::Corrupt(format!("cannot write {}: {e}", path.display())))
+            .map_err(|e| CentralError::Corrupt(format!("cannot write {}: {e}", path.display())))?;
+        self.set_web_channel(channel, None, 10, &file.key, now)
     }
 }

@@ -1074,6 +1074,20 @@ pub struct Heartbeat {
     pub unsynced_days: Vec<UnsyncedDay>,
 }
 
+/// Central's answer to a heartbeat (API 1.6; before, 204 with no body).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct HeartbeatAck {
+    /// The highest outbox sequence number of this terminal that central holds
+    /// an answer for (0: none). A terminal holding answers for later entries
+    /// knows central lost them (restored from a backup) and sends them again.
+    pub applied_through: i64,
+    /// The highest order count central has seen in this terminal's order
+    /// references (see [`with_order_tail`]), if any: a terminal reinstalled or
+    /// restored from a backup counts on from above it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_count_seen: Option<u32>,
+}
+
 /// A business day's entries a terminal has not pushed yet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct UnsyncedDay {

@@ -39,6 +39,8 @@ pub struct Site {
     pub(crate) print_kick: tokio::sync::Notify,
     /// Bumped whenever the seat cache changes, for seat maps waiting on it.
     seat_version: tokio::sync::watch::Sender<u64>,
+    /// Order numbers reserved by this process and not used yet: `(next, end)`.
+    order_counts: std::sync::Mutex<(u64, u64)>,
     demo: bool,
 }
 
@@ -111,6 +113,7 @@ impl Site {
             ),
             print_kick: tokio::sync::Notify::new(),
             seat_version: tokio::sync::watch::channel(0).0,
+            order_counts: std::sync::Mutex::new((0, 0)),
             demo,
         })
     }
@@ -199,9 +202,23 @@ impl Site {
         let Some(number) = number else {
             return Ok(id);
         };
-        let count = store::next_order_count(&mut db)?;
+        let count = {
+            let mut counts = self.order_counts.lock().unwrap_or_else(|e| e.into_inner());
+            if counts.0 >= counts.1 {
+                let start = store::reserve_order_counts(&mut db, store::ORDER_COUNT_BLOCK)?;
+                *counts = (start, start + store::ORDER_COUNT_BLOCK);
+            }
+            counts.0 += 1;
+            counts.0 - 1
+        };
         // The count wraps within its 22 bits (see ORDER_COUNTER_BITS).
         Ok(protocol::with_order_tail(id, number, count as u32))
+    }
+
+    /// Drops the order numbers this process reserved but did not use (the
+    /// count was raised past them).
+    pub(crate) fn forget_reserved_order_counts(&self) {
+        *self.order_counts.lock().unwrap_or_else(|e| e.into_inner()) = (0, 0);
     }
 
     /// The measured offset of central's clock from this terminal's.

@@ -59,6 +59,14 @@ enum Command {
         /// The PEM private key of --tls-cert.
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<PathBuf>,
+        /// Serve Prometheus metrics at GET /metrics on this address of its
+        /// own (keep it on loopback or the monitoring network), e.g.
+        /// 127.0.0.1:9464.
+        #[arg(long)]
+        metrics_listen: Option<String>,
+        /// Log format: json (one event per line, for a log shipper) or text.
+        #[arg(long, default_value = "json", value_parser = ["json", "text"])]
+        log_format: String,
     },
     /// Cancel a showtime: terminals show it cancelled at their next sync and sell
     /// nothing more for it; the number of seats already sold is printed.
@@ -160,13 +168,24 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    match run(Cli::parse()) {
+    let cli = Cli::parse();
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    // The server logs one JSON event per line (for a log shipper) unless
+    // told otherwise; the one-shot commands write plain lines for people.
+    match &cli.command {
+        Command::Serve { log_format, .. } if log_format == "json" => {
+            logs.json()
+                .flatten_event(true)
+                .with_current_span(false)
+                .init();
+        }
+        _ => logs.init(),
+    }
+    match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
@@ -184,6 +203,8 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             allow_unprovisioned,
             tls_cert,
             tls_key,
+            metrics_listen,
+            log_format: _,
         } => {
             let path = db;
             let db = Arc::new(CentralDb::open(&path)?);
@@ -202,11 +223,20 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
             let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(async {
-                let running = match (tls_cert, tls_key) {
-                    (Some(cert), Some(key)) => central::spawn_tls(db, &listen, &cert, &key).await?,
-                    _ => central::spawn(db, &listen).await?,
+                let tls = match (&tls_cert, &tls_key) {
+                    (Some(cert), Some(key)) => Some((cert.as_path(), key.as_path())),
+                    _ => None,
                 };
+                let (running, metrics) = central::spawn_with_metrics(db, &listen, tls).await?;
                 tracing::info!(addr = %running.addr, "central listening");
+                let _metrics = match metrics_listen {
+                    Some(addr) => {
+                        let served = central::spawn_metrics(metrics, &addr).await?;
+                        tracing::info!(addr = %served.addr, "metrics at /metrics");
+                        Some(served)
+                    }
+                    None => None,
+                };
                 tokio::select! {
                     r = running.task => r.map_err(std::io::Error::other)??,
                     _ = tokio::signal::ctrl_c() => {}
@@ -240,12 +270,14 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 .filter(|s| !s.is_empty())
                 .collect();
             let scope = (!sites.iter().any(|s| s == "*")).then_some(sites.as_slice());
-            let key = db.create_web_channel(&id, scope, max_seats, Timestamp::now())?;
+            // The key is kept in its file before the channel takes it, so a
+            // failed write never leaves the shop without a working key.
             let file = web_channels::WebKeyFile {
                 channel: id.clone(),
-                key,
+                key: web_channels::new_web_key(),
             };
             web_channels::write_secret_file(&out, &serde_json::to_string_pretty(&file)?)?;
+            db.set_web_channel(&id, scope, max_seats, &file.key, Timestamp::now())?;
             out!("web channel {id}: key written to {}", out.display());
             Ok(())
         }

@@ -7,12 +7,17 @@
 
 mod auth;
 mod limits;
+mod metrics_page;
 
 pub use auth::{Caller, TerminalCaller, WebCaller};
-pub use limits::{MAX_BODY_BYTES, MAX_LONG_POLLS, MAX_PUSH_ENTRIES, REQUEST_TIME_LIMIT};
+pub use limits::{
+    MAX_BODY_BYTES, MAX_LONG_POLLS, MAX_LONG_POLLS_PER_CALLER, MAX_PUSH_ENTRIES, REQUEST_TIME_LIMIT,
+};
+pub use metrics_page::MetricsSource;
 
 use crate::db::CentralDb;
 use crate::error::CentralError;
+use crate::metrics::Metrics;
 use axum::extract::{DefaultBodyLimit, FromRef, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -31,11 +36,12 @@ use uuid::Uuid;
 
 type Db = Arc<CentralDb>;
 
-/// What the handlers share: the database and the long-poll gate.
+/// What the handlers share: the database, the long-poll gate, the metrics.
 #[derive(Clone)]
 struct AppState {
     db: Db,
-    long_polls: Arc<tokio::sync::Semaphore>,
+    long_polls: Arc<limits::LongPolls>,
+    metrics: Arc<Metrics>,
 }
 
 impl FromRef<AppState> for Db {
@@ -47,11 +53,22 @@ impl FromRef<AppState> for Db {
 /// Builds the router for API v1. Every route here is described in
 /// [`crate::openapi::ROUTES`] (`tests/openapi.rs` checks that the two agree).
 pub fn router(db: Db) -> Router {
+    app(db).0
+}
+
+/// The router for API v1 and the source of its metrics.
+pub fn app(db: Db) -> (Router, MetricsSource) {
     let state = AppState {
         db: db.clone(),
-        long_polls: Arc::new(tokio::sync::Semaphore::new(MAX_LONG_POLLS)),
+        long_polls: Arc::new(limits::LongPolls::new()),
+        metrics: Arc::new(Metrics::default()),
     };
-    Router::new()
+    let source = MetricsSource {
+        db: db.clone(),
+        long_polls: state.long_polls.clone(),
+        metrics: state.metrics.clone(),
+    };
+    let router = Router::new()
         .route("/v1/health", get(health))
         .route("/v1/openapi.json", get(openapi_json))
         .route("/v1/sites", get(sites))
@@ -82,9 +99,39 @@ pub fn router(db: Db) -> Router {
             db.clone(),
             auth::authenticate,
         ))
+        // Counted outside the credential check, so refusals count too.
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.metrics.clone(),
+            track,
+        ))
         .layer(axum::middleware::from_fn(limits::time_limit))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(state)
+        .with_state(state);
+    (router, source)
+}
+
+/// Counts a routed request and its time, by route template (never the
+/// path itself: ids and references stay out of the metrics).
+async fn track(
+    State(metrics): State<Arc<Metrics>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "(unrouted)".into());
+    let method = req.method().as_str().to_string();
+    let started = std::time::Instant::now();
+    let response = next.run(req).await;
+    metrics.request(
+        &route,
+        &method,
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64(),
+    );
+    response
 }
 
 impl IntoResponse for CentralError {
@@ -201,10 +248,11 @@ async fn release_hold(
 }
 
 async fn push(
-    State(db): State<Db>,
+    State(state): State<AppState>,
     terminal: TerminalCaller,
     Json(req): Json<PushRequest>,
 ) -> Result<Json<PushResponse>, CentralError> {
+    let (db, metrics) = (state.db, state.metrics);
     if req.entries.len() > MAX_PUSH_ENTRIES {
         return Err(CentralError::Limit(format!(
             "a push carries at most {MAX_PUSH_ENTRIES} entries"
@@ -213,6 +261,15 @@ async fn push(
     blocking(move || {
         let now = Timestamp::now();
         let results = db.push(&terminal.id, &req.entries, now)?;
+        for r in &results {
+            metrics.outcome(match &r.outcome {
+                protocol::Outcome::Applied => "applied",
+                protocol::Outcome::Duplicate { .. } => "duplicate",
+                protocol::Outcome::Conflict { .. } => "conflict",
+                protocol::Outcome::Rejected { .. } => "rejected",
+                protocol::Outcome::Deferred { .. } => "deferred",
+            });
+        }
         Ok(PushResponse {
             results,
             central_time: now,
@@ -296,11 +353,7 @@ async fn seat_events(
     }
     // Nothing yet: wait, if a long-poll place is free (the permit is held
     // until the answer); past the cap, say so at once.
-    let _place = state.long_polls.try_acquire_owned().map_err(|_| {
-        CentralError::Busy(format!(
-            "{MAX_LONG_POLLS} long polls are open; ask again without waiting or shortly"
-        ))
-    })?;
+    let _place = state.long_polls.enter(&terminal.id)?;
     // Nothing yet for this site: wait for any new event, then look again
     // (events of other sites wake us too; we simply wait again).
     let deadline = tokio::time::Instant::now() + Duration::from_millis(q.wait_ms).min(MAX_WAIT);
@@ -412,15 +465,16 @@ async fn heartbeat(
     terminal: TerminalCaller,
     Path(id): Path<String>,
     Json(hb): Json<Heartbeat>,
-) -> Result<StatusCode, CentralError> {
+) -> Result<Json<protocol::HeartbeatAck>, CentralError> {
     let terminal = terminal.id;
     if terminal != id {
         return Err(CentralError::Forbidden(format!(
             "terminal {terminal} cannot report for {id}"
         )));
     }
-    blocking(move || db.heartbeat(&id, &hb, Timestamp::now())).await?;
-    Ok(StatusCode::NO_CONTENT)
+    blocking(move || db.heartbeat(&id, &hb, Timestamp::now()))
+        .await
+        .map(Json)
 }
 
 /// `GET /v1/web/bookings/{reference}`: a web booking of the terminal's site.

@@ -4,9 +4,9 @@
 use super::{Caller, Param, Route};
 use crate::terminals::ConflictTask;
 use protocol::{
-    Catalog, Health, Heartbeat, Hold, HoldRequest, LeaseRequest, LeaseReturn, Leases, PushRequest,
-    PushResponse, RegisterKeyRequest, SeatEvents, SeatStates, SiteInfo, TerminalPublicKey,
-    VoidList, WebSale, WebSaleRequest,
+    Catalog, Health, Heartbeat, HeartbeatAck, Hold, HoldRequest, LeaseRequest, LeaseReturn, Leases,
+    PushRequest, PushResponse, RegisterKeyRequest, SeatEvents, SeatStates, SiteInfo,
+    TerminalPublicKey, VoidList, WebSale, WebSaleRequest,
 };
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
@@ -380,10 +380,10 @@ pub const ROUTES: &[Route] = &[
         status: 200,
         response: Some(day_report),
         errors: &[
-            (400, "`bad_request`: `day` is not a date."),
             E401,
             E403,
             (404, "`unknown_site`."),
+            (422, "`bad_request`: `day` is not a date."),
             E500,
         ],
     },
@@ -440,13 +440,15 @@ pub const ROUTES: &[Route] = &[
         operation_id: "postHeartbeat",
         tag: "terminals",
         summary: "Report this terminal's queue and version",
-        description: "",
+        description: "The answer (API 1.6) says the last entry of this terminal central holds \
+                      and the highest order count it has seen of it: after central is restored \
+                      from a backup, the terminal sends again what central lost.",
         caller: Caller::Terminal,
         path_params: &[id("Terminal id: the calling terminal's own.")],
         query: &[],
         request: Some(schema::<Heartbeat>),
-        status: 204,
-        response: None,
+        status: 200,
+        response: Some(schema::<HeartbeatAck>),
         errors: &[
             E401,
             (403, "`forbidden`: the path names another terminal."),

@@ -120,7 +120,12 @@ impl Site {
         let drained = store::queue_stats(&self.db())?.pending == 0;
         let online = self.is_online();
         self.link.monitor().set(online, drained);
-        self.report_queue(&client).await;
+        let mut pushed = pushed;
+        if self.report_queue(&client).await > 0 {
+            // Central was behind: what it lost goes again now.
+            pushed += self.push_outbox().await?;
+            self.report_queue(&client).await;
+        }
         let stats = store::queue_stats(&self.db())?;
         Ok(SyncReport {
             showtimes: ids.len() as u32,
@@ -204,17 +209,62 @@ impl Site {
     /// Tells central what still waits, per business day (the site's day
     /// report names this terminal); a heartbeat that does not arrive fails
     /// nothing.
-    async fn report_queue(&self, client: &CentralClient) {
+    /// Returns how many entries central turned out to have lost (sent again
+    /// by the next push).
+    async fn report_queue(&self, client: &CentralClient) -> usize {
         // Two statements: the first's lock is let go before `heartbeat` locks.
         let stats = store::queue_stats(&self.db());
         let hb = stats.and_then(|stats| self.heartbeat(&stats));
         match hb {
-            Ok(hb) => {
-                if let Err(e) = client.heartbeat(&hb).await {
+            Ok(hb) => match client.heartbeat(&hb).await {
+                Ok(ack) => self.heard_back(ack.as_ref()),
+                Err(e) => {
                     tracing::debug!(error = ?e, "heartbeat not sent");
+                    0
                 }
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, "heartbeat not made");
+                0
             }
-            Err(e) => tracing::warn!(error = %e, "heartbeat not made"),
+        }
+    }
+
+    /// Acts on central's heartbeat answer: entries central lost go back to
+    /// the queue, and the order count moves past what central has seen.
+    /// Returns how many entries were queued again.
+    pub(crate) fn heard_back(&self, ack: Option<&protocol::HeartbeatAck>) -> usize {
+        let Some(ack) = ack else {
+            return 0;
+        };
+        let db = self.db();
+        if let Some(seen) = ack.order_count_seen {
+            match store::raise_order_count(&db, u64::from(seen) + 1) {
+                Ok(true) => {
+                    tracing::warn!(
+                        seen,
+                        "central has seen later orders of this terminal: counting on from there"
+                    );
+                    self.forget_reserved_order_counts();
+                }
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %e, "order count not raised"),
+            }
+        }
+        match store::requeue_lost(&db, ack.applied_through) {
+            Ok(0) => 0,
+            Ok(n) => {
+                tracing::warn!(
+                    entries = n,
+                    central_has = ack.applied_through,
+                    "central is behind on this terminal's entries (restored from a backup?): sending them again"
+                );
+                n
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "lost entries not queued again");
+                0
+            }
         }
     }
 
@@ -257,6 +307,12 @@ impl Site {
             let now = self.clock.now();
             let hb = self.heartbeat(&stats)?;
             let beat = client.heartbeat(&hb).await;
+            if let Ok(ack) = &beat
+                && self.heard_back(ack.as_ref()) > 0
+            {
+                // Central lost entries: the next round pushes them.
+                return Ok(true);
+            }
             let due = self
                 .link
                 .monitor()

@@ -393,16 +393,18 @@ impl CentralClient {
     }
 
     /// Reports this terminal's queue to central.
-    pub async fn heartbeat(&self, hb: &Heartbeat) -> Result<(), CallError> {
-        let _: Option<serde_json::Value> = self
-            .send(
-                self.http
-                    .post(self.url(&format!("v1/terminals/{}/heartbeat", self.terminal_id))?)
-                    .timeout(LIVENESS_TIMEOUT)
-                    .json(hb),
-            )
-            .await?;
-        Ok(())
+    /// Central's answer: `None` from a central before API 1.6 (no body).
+    pub async fn heartbeat(
+        &self,
+        hb: &Heartbeat,
+    ) -> Result<Option<protocol::HeartbeatAck>, CallError> {
+        self.send(
+            self.http
+                .post(self.url(&format!("v1/terminals/{}/heartbeat", self.terminal_id))?)
+                .timeout(LIVENESS_TIMEOUT)
+                .json(hb),
+        )
+        .await
     }
 
     /// A web booking of this terminal's site.

@@ -44,7 +44,7 @@ pub enum ConfigKey {
     VoidSeq,
     /// This terminal's number from central (API 1.6), in its order references.
     TerminalNumber,
-    /// How many order numbers this terminal has taken (see `next_order_count`).
+    /// How many order numbers this terminal has reserved (`reserve_order_counts`).
     OrderCount,
 }
 
@@ -96,23 +96,39 @@ pub fn set_config(conn: &Connection, key: ConfigKey, value: &str) -> Result<()> 
     Ok(())
 }
 
-/// Takes this terminal's next order number (0, 1, 2, ...), kept across
-/// restarts and shared by every process of the terminal (an immediate
-/// transaction). The write syncs lightly: the sale that uses the number
-/// commits after it with a full sync, which makes it durable too (the
-/// write-ahead log is written in order); a number taken and never sold is
-/// only a gap.
-pub fn next_order_count(conn: &mut Connection) -> Result<u64> {
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
-    let taken = (|| {
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let n = config(&tx, ConfigKey::OrderCount)?
-            .and_then(|v| v.parse::<u64>().ok())
-            .unwrap_or(0);
-        set_config(&tx, ConfigKey::OrderCount, &(n + 1).to_string())?;
-        tx.commit()?;
-        Ok(n)
-    })();
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    taken
+/// Order numbers a process reserves at once (one disk sync per block).
+pub const ORDER_COUNT_BLOCK: u64 = 50;
+
+/// Reserves `n` order numbers of this terminal and returns the first: the
+/// count is kept across restarts and shared by every process of the
+/// terminal (an immediate transaction, synced before any number is used). A
+/// process that ends leaves the rest of its block unused: only a gap.
+pub fn reserve_order_counts(conn: &mut Connection, n: u64) -> Result<u64> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let start = match config(&tx, ConfigKey::OrderCount)? {
+        None => 0,
+        Some(v) => v.parse::<u64>().map_err(|_| {
+            crate::error::SiteError::Corrupt(format!("the order count '{v}' is not a number"))
+        })?,
+    };
+    set_config(&tx, ConfigKey::OrderCount, &(start + n).to_string())?;
+    tx.commit()?;
+    Ok(start)
+}
+
+/// Raises the order count to `floor` if it is below (central saw counts up
+/// to `floor - 1` of this terminal: a reinstalled or restored terminal must
+/// not print those references again). Returns whether it rose.
+pub fn raise_order_count(conn: &Connection, floor: u64) -> Result<bool> {
+    let now = match config(conn, ConfigKey::OrderCount)? {
+        None => 0,
+        Some(v) => v.parse::<u64>().map_err(|_| {
+            crate::error::SiteError::Corrupt(format!("the order count '{v}' is not a number"))
+        })?,
+    };
+    if now >= floor {
+        return Ok(false);
+    }
+    set_config(conn, ConfigKey::OrderCount, &floor.to_string())?;
+    Ok(true)
 }

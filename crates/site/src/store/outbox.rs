@@ -148,3 +148,17 @@ pub fn entry_state(conn: &Connection, entry_id: uuid::Uuid) -> Result<String> {
         |r| r.get(0),
     )?)
 }
+
+/// After central was restored from a backup it answers heartbeats with the
+/// last entry of this terminal it holds (`applied_through`): every entry
+/// after it that central had accepted goes back to pending, to be sent again
+/// (central applies it again, or finds its seat taken meanwhile: a conflict
+/// task). Returns how many.
+pub fn requeue_lost(conn: &Connection, applied_through: i64) -> Result<usize> {
+    Ok(conn.execute(
+        "UPDATE outbox SET state = 'pending',
+             last_error = 'central lost it (restored from a backup); sending it again'
+         WHERE seq > ?1 AND state IN ('applied', 'duplicate')",
+        [applied_through],
+    )?)
+}

@@ -1,0 +1,46 @@
+//! The metrics page, served on an address of its own (`serve
+//! --metrics-listen`), never on the API's.
+
+use super::limits::LongPolls;
+use super::{Db, blocking};
+use crate::error::CentralError;
+use crate::metrics::Metrics;
+use axum::Router;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use std::sync::Arc;
+
+/// What the metrics page reads: the counters and the gauges behind them.
+#[derive(Clone)]
+pub struct MetricsSource {
+    pub(super) db: Db,
+    pub(super) long_polls: Arc<LongPolls>,
+    pub(super) metrics: Arc<Metrics>,
+}
+
+impl MetricsSource {
+    /// The Prometheus text exposition.
+    pub fn render(&self) -> Result<String, CentralError> {
+        self.metrics.render(&self.db, self.long_polls.open())
+    }
+
+    /// A router serving it at `GET /metrics` (on its own address).
+    pub fn router(self) -> Router {
+        Router::new()
+            .route("/metrics", get(metrics_page))
+            .with_state(self)
+    }
+}
+
+async fn metrics_page(State(source): State<MetricsSource>) -> Result<Response, CentralError> {
+    let text = blocking(move || source.render()).await?;
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        text,
+    )
+        .into_response())
+}
