@@ -5,6 +5,7 @@
 //! (`cargo build --workspace --bins` first; `make test` does).
 
 pub mod fault_proxy;
+pub mod vpn;
 
 use serde_json::Value;
 use std::net::TcpListener;
@@ -193,6 +194,8 @@ pub struct Terminal {
     pub data: PathBuf,
     /// Environment variables set for every command (e.g. `BOXOFFICE_SIM_SEED`).
     pub env: Vec<(String, String)>,
+    /// The network namespace its commands run in (`ip netns exec`), if not ours.
+    pub netns: Option<String>,
 }
 
 impl Terminal {
@@ -201,7 +204,14 @@ impl Terminal {
         Terminal {
             data: dir,
             env: Vec::new(),
+            netns: None,
         }
+    }
+
+    /// The same terminal with its commands run in network namespace `ns`.
+    pub fn in_netns(mut self, ns: &str) -> Terminal {
+        self.netns = Some(ns.to_string());
+        self
     }
 
     /// The same terminal with `key=value` in the environment of every command.
@@ -213,7 +223,14 @@ impl Terminal {
     /// `boxoffice-site --data DIR` with this terminal's environment, to add
     /// arguments to and spawn (e.g. to kill it mid-way).
     pub fn command(&self) -> Command {
-        let mut cmd = Command::new(bin("boxoffice-site"));
+        let mut cmd = match &self.netns {
+            Some(ns) => {
+                let mut cmd = Command::new("ip");
+                cmd.args(["netns", "exec", ns]).arg(bin("boxoffice-site"));
+                cmd
+            }
+            None => Command::new(bin("boxoffice-site")),
+        };
         cmd.arg("--data").arg(&self.data);
         cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
         cmd

@@ -69,6 +69,9 @@ enum Command {
     },
     /// Pull the catalog and seat states, push queued sales.
     Sync,
+    /// Push queued sales, refunds and moves to central now (what the app's
+    /// background pump does), and say how many central took.
+    Push,
     /// Show connectivity and queue figures.
     Status {
         /// Print JSON.
@@ -628,6 +631,11 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 "terminal {terminal} of site {site_id} ready: {} showtimes",
                 report.showtimes
             );
+        }
+        Command::Push => {
+            let pushed = site.push_outbox().await?;
+            let left = site.status()?.queue_depth;
+            eprintln!("pushed: {pushed} taken by central, {left} queued");
         }
         Command::Sync => {
             let r = site.sync().await?;
