@@ -79,12 +79,14 @@ fuzz-deps: .venv-fuzz/.installed
 	.venv-fuzz/bin/pip install -q --disable-pip-version-check -r tests/fuzz/requirements.txt
 	@touch $@
 
+# (The workspace's binaries, as test-rust builds them: building one package
+# alone would compile its dependencies again with other features.)
 fuzz-smoke: deps fuzz-deps
-	$(CARGO) build -p boxoffice-central
+	$(CARGO) build --workspace --bins
 	tests/fuzz/run.sh 15
 
 fuzz: deps fuzz-deps
-	$(CARGO) build -p boxoffice-central
+	$(CARGO) build --workspace --bins
 	tests/fuzz/run.sh 300
 
 # Draining 10,000 queued sales through a real OpenVPN tunnel with 80 ms round
