@@ -260,6 +260,24 @@ impl Terminal {
         })
     }
 
+    /// Sells `seats` of `show` as the demo cashier (PIN 1111) for cash
+    /// (AED 1,000 handed over), the ID check confirmed; the sale as JSON.
+    pub fn sell_cash(&self, show: &str, seats: &str) -> Value {
+        self.json(&[
+            "sell",
+            "--showtime",
+            show,
+            "--seats",
+            seats,
+            "--pay",
+            "cash:1000",
+            "--pin",
+            "1111",
+            "--id-checked",
+            "--json",
+        ])
+    }
+
     /// Runs a command that must fail; returns its stderr.
     pub fn fails(&self, args: &[&str]) -> String {
         let out = self.run(args);

@@ -23,19 +23,7 @@ fn central_exposes_metrics_and_logs_json_lines_without_secrets() {
     let t = Terminal::new(dir.path().join("t1"));
     t.init(&central, "dxb-marina", "dxb-marina-t1");
     let show = t.show_id_on("Screen 2");
-    let sold = t.json(&[
-        "sell",
-        "--showtime",
-        &show,
-        "--seats",
-        "H-1",
-        "--pay",
-        "cash:1000",
-        "--pin",
-        "1111",
-        "--id-checked",
-        "--json",
-    ]);
+    let sold = t.sell_cash(&show, "H-1");
     assert_eq!(sold["synced"], true, "{sold}");
     let (code, _) = central.post(
         "/v1/web/sales",

@@ -7,23 +7,6 @@
 //! central has seen. Real central, real terminals, real SQLite files.
 
 use e2e::{Central, Terminal};
-use serde_json::Value;
-
-fn sell(t: &Terminal, show: &str, seat: &str) -> Value {
-    t.json(&[
-        "sell",
-        "--showtime",
-        show,
-        "--seats",
-        seat,
-        "--pay",
-        "cash:1000",
-        "--pin",
-        "1111",
-        "--id-checked",
-        "--json",
-    ])
-}
 
 fn central_orders(central: &Central) -> i64 {
     let conn = rusqlite::Connection::open(&central.db).unwrap();
@@ -36,7 +19,9 @@ fn central_orders(central: &Central) -> i64 {
 }
 
 fn count_of(reference: &str) -> u32 {
-    u32::from_str_radix(&reference[1..], 16).unwrap() & ((1 << protocol::ORDER_COUNTER_BITS) - 1)
+    protocol::reference_tail(reference)
+        .expect("a T reference")
+        .1
 }
 
 #[test]
@@ -47,7 +32,7 @@ fn after_central_is_restored_every_lost_sale_comes_back_or_becomes_a_conflict() 
     t.init(&central, "dxb-marina", "dxb-marina-t1");
     let show = t.show_id_on("Screen 2");
     for seat in ["G-1", "G-2"] {
-        assert_eq!(sell(&t, &show, seat)["synced"], true);
+        assert_eq!(t.sell_cash(&show, seat)["synced"], true);
     }
 
     // The nightly backup (SQLite's own consistent copy of the live file).
@@ -60,7 +45,7 @@ fn after_central_is_restored_every_lost_sale_comes_back_or_becomes_a_conflict() 
     // A stretch of trading after the backup.
     let mut after = Vec::new();
     for seat in ["G-3", "G-4", "G-5"] {
-        let sold = sell(&t, &show, seat);
+        let sold = t.sell_cash(&show, seat);
         assert_eq!(sold["synced"], true, "{sold}");
         after.push(sold["order_id"].as_str().unwrap().to_string());
     }
@@ -143,7 +128,7 @@ fn after_central_is_restored_every_lost_sale_comes_back_or_becomes_a_conflict() 
     }
     let out = t.run(&["sync"]);
     assert!(out.status.success());
-    let next = sell(&t, &show, "G-6");
+    let next = t.sell_cash(&show, "G-6");
     let reference = next["order_ref"].as_str().unwrap();
     assert!(
         count_of(reference) > highest,

@@ -4,35 +4,10 @@
 //! once the trouble passes. Real central, real terminals, real SQLite files.
 
 use e2e::{Central, Terminal};
-use serde_json::Value;
-
-fn sell(t: &Terminal, show: &str, seat: &str) -> Value {
-    t.json(&[
-        "sell",
-        "--showtime",
-        show,
-        "--seats",
-        seat,
-        "--pay",
-        "cash:1000",
-        "--pin",
-        "1111",
-        "--id-checked",
-        "--json",
-    ])
-}
 
 /// `(terminal number, count)` of a `T` reference.
 fn tail(reference: &str) -> (u32, u32) {
-    assert!(
-        reference.starts_with('T') && reference.len() == 9,
-        "{reference}"
-    );
-    let bits = u32::from_str_radix(&reference[1..], 16).expect("hex reference");
-    (
-        bits >> protocol::ORDER_COUNTER_BITS,
-        bits & ((1 << protocol::ORDER_COUNTER_BITS) - 1),
-    )
+    protocol::reference_tail(reference).unwrap_or_else(|| panic!("not a T reference: {reference}"))
 }
 
 fn terminal_number(central: &Central, terminal: &str) -> u32 {
@@ -60,7 +35,7 @@ fn references_carry_the_terminal_and_its_count() {
     let show = t1.show_id_on("Screen 2");
     let mut refs: Vec<String> = Vec::new();
     for seat in ["E-1", "E-2", "E-3"] {
-        let r = sell(&t1, &show, seat)["order_ref"]
+        let r = t1.sell_cash(&show, seat)["order_ref"]
             .as_str()
             .unwrap()
             .to_string();
@@ -74,7 +49,7 @@ fn references_carry_the_terminal_and_its_count() {
         refs.push(r);
     }
     // The other counter counts on its own, under its own number.
-    let r = sell(&t2, &show, "E-4")["order_ref"]
+    let r = t2.sell_cash(&show, "E-4")["order_ref"]
         .as_str()
         .unwrap()
         .to_string();
@@ -101,10 +76,10 @@ fn an_entry_central_cannot_store_waits_alone_and_is_applied_later() {
     )
     .unwrap();
 
-    let stuck = sell(&t, &show, "F-3");
+    let stuck = t.sell_cash(&show, "F-3");
     assert_eq!(stuck["synced"], false, "{stuck}");
     // The next sale goes through at once: the queue does not wait for F-3.
-    let next = sell(&t, &show, "F-4");
+    let next = t.sell_cash(&show, "F-4");
     assert_eq!(next["synced"], true, "{next}");
     assert_eq!(central.seat_state(&show, "F-4"), "sold");
     assert_ne!(central.seat_state(&show, "F-3"), "sold");

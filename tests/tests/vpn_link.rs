@@ -12,22 +12,6 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-fn sell(t: &Terminal, show: &str, seat: &str) -> serde_json::Value {
-    t.json(&[
-        "sell",
-        "--showtime",
-        show,
-        "--seats",
-        seat,
-        "--pay",
-        "cash:1000",
-        "--pin",
-        "1111",
-        "--id-checked",
-        "--json",
-    ])
-}
-
 fn seats_in(t: &Terminal, show: &str, state: &str) -> Vec<String> {
     t.json(&["seats", "--showtime", show, "--json"])
         .as_array()
@@ -59,7 +43,7 @@ fn sync_through_a_real_openvpn_tunnel_survives_cuts_mid_push() {
     // Online through the tunnel (80 ms round trip, 1 % loss): sales sync at once.
     let free = seats_in(&t, &show, "free");
     for seat in &free[..3] {
-        assert_eq!(sell(&t, &show, seat)["synced"], true);
+        assert_eq!(t.sell_cash(&show, seat)["synced"], true);
     }
 
     // The WAN dies. The first sale finds out, the counter goes offline, and
@@ -68,7 +52,7 @@ fn sync_through_a_real_openvpn_tunnel_survives_cuts_mid_push() {
     assert!(leased.len() >= 8, "{leased:?}");
     link.set_up(false);
     let cut = Instant::now();
-    let first = sell(&t, &show, &leased[0]);
+    let first = t.sell_cash(&show, &leased[0]);
     eprintln!(
         "offline noticed by the first sale after {:?}",
         cut.elapsed()
@@ -78,7 +62,7 @@ fn sync_through_a_real_openvpn_tunnel_survives_cuts_mid_push() {
     let status = t.json(&["status", "--json"]);
     assert_eq!(status["connectivity"], "offline", "{status}");
     for seat in &leased[1..8] {
-        let sold = sell(&t, &show, seat);
+        let sold = t.sell_cash(&show, seat);
         assert_eq!(sold["secured_by"], "lease", "{sold}");
     }
     assert_eq!(t.json(&["status", "--json"])["queue_depth"], 8);

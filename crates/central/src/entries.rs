@@ -545,12 +545,11 @@ fn apply_sale(
 /// Keeps the highest order count seen in `terminal_id`'s references (when
 /// the order id carries the terminal's number), for its heartbeat answer.
 fn note_order_count(tx: &Connection, terminal_id: &str, order_id: uuid::Uuid) -> Result<()> {
-    let tail = (order_id.as_u128() & 0xFFFF_FFFF) as u32;
-    let count = tail & ((1 << protocol::ORDER_COUNTER_BITS) - 1);
+    let (number, count) = protocol::order_tail(order_id);
     tx.execute(
         "UPDATE terminals SET order_count_seen = max(COALESCE(order_count_seen, 0), ?3)
          WHERE id = ?1 AND number = ?2",
-        params![terminal_id, tail >> protocol::ORDER_COUNTER_BITS, count],
+        params![terminal_id, number, count],
     )?;
     Ok(())
 }

@@ -163,58 +163,40 @@ impl Metrics {
             "Time spent waiting for the database connection.",
         );
         let _ = writeln!(w, "boxoffice_db_lock_wait_seconds_total {waited}");
-        help(
-            w,
-            "boxoffice_terminal_queue_depth",
-            "gauge",
-            "Entries waiting at a terminal, as its last heartbeat said.",
-        );
         let beats = db.heartbeat_figures()?;
-        for b in &beats {
-            let _ = writeln!(
-                w,
-                "boxoffice_terminal_queue_depth{{site=\"{}\",terminal=\"{}\"}} {}",
-                b.site, b.terminal, b.queue_depth
-            );
-        }
-        help(
-            w,
-            "boxoffice_terminal_oldest_unsynced_seconds",
-            "gauge",
-            "Age of a terminal's oldest unsynced sale at its last heartbeat.",
-        );
-        for b in &beats {
-            let _ = writeln!(
-                w,
-                "boxoffice_terminal_oldest_unsynced_seconds{{site=\"{}\",terminal=\"{}\"}} {}",
-                b.site, b.terminal, b.oldest_unsynced_secs
-            );
-        }
-        help(
-            w,
-            "boxoffice_terminal_open_conflicts",
-            "gauge",
-            "A terminal's open conflict tasks at its last heartbeat.",
-        );
-        for b in &beats {
-            let _ = writeln!(
-                w,
-                "boxoffice_terminal_open_conflicts{{site=\"{}\",terminal=\"{}\"}} {}",
-                b.site, b.terminal, b.open_conflicts
-            );
-        }
-        help(
-            w,
-            "boxoffice_terminal_last_heartbeat_timestamp_seconds",
-            "gauge",
-            "When a terminal was last heard from (unix seconds).",
-        );
-        for b in &beats {
-            let _ = writeln!(
-                w,
-                "boxoffice_terminal_last_heartbeat_timestamp_seconds{{site=\"{}\",terminal=\"{}\"}} {}",
-                b.site, b.terminal, b.seen_at
-            );
+        let gauges: [TerminalGauge; 4] = [
+            (
+                "boxoffice_terminal_queue_depth",
+                "Entries waiting at a terminal, as its last heartbeat said.",
+                |b| b.queue_depth,
+            ),
+            (
+                "boxoffice_terminal_oldest_unsynced_seconds",
+                "Age of a terminal's oldest unsynced sale at its last heartbeat.",
+                |b| b.oldest_unsynced_secs,
+            ),
+            (
+                "boxoffice_terminal_open_conflicts",
+                "A terminal's open conflict tasks at its last heartbeat.",
+                |b| b.open_conflicts,
+            ),
+            (
+                "boxoffice_terminal_last_heartbeat_timestamp_seconds",
+                "When a terminal was last heard from (unix seconds).",
+                |b| b.seen_at,
+            ),
+        ];
+        for (name, text, value) in gauges {
+            help(w, name, "gauge", text);
+            for b in &beats {
+                let _ = writeln!(
+                    w,
+                    "{name}{{site=\"{}\",terminal=\"{}\"}} {}",
+                    b.site,
+                    b.terminal,
+                    value(b)
+                );
+            }
         }
         Ok(out)
     }
@@ -224,6 +206,9 @@ fn help(w: &mut String, name: &str, kind: &str, text: &str) {
     let _ = writeln!(w, "# HELP {name} {text}");
     let _ = writeln!(w, "# TYPE {name} {kind}");
 }
+
+/// A gauge per terminal: its name, its help text and where its value comes from.
+type TerminalGauge = (&'static str, &'static str, fn(&HeartbeatFigures) -> i64);
 
 /// One terminal's last heartbeat, for the metrics.
 #[derive(Debug, Clone)]

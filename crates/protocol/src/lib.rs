@@ -708,6 +708,25 @@ pub const MAX_TERMINAL_NUMBER: u32 = (1 << TERMINAL_NUMBER_BITS) - 1;
 /// orders per terminal (over 20 years at 500 a day) before the count wraps.
 pub const ORDER_COUNTER_BITS: u32 = 32 - TERMINAL_NUMBER_BITS;
 
+/// The `(terminal number, order count)` an order id's last 32 bits carry
+/// (see [`with_order_tail`]; meaningless for an id from before API 1.6).
+pub fn order_tail(order_id: Uuid) -> (u32, u32) {
+    split_tail(order_id.as_u128() as u32)
+}
+
+/// The `(terminal number, order count)` of a `T` reference, if it is one.
+pub fn reference_tail(reference: &str) -> Option<(u32, u32)> {
+    let hex = reference.strip_prefix('T').filter(|h| h.len() == 8)?;
+    u32::from_str_radix(hex, 16).ok().map(split_tail)
+}
+
+fn split_tail(tail: u32) -> (u32, u32) {
+    (
+        tail >> ORDER_COUNTER_BITS,
+        tail & ((1 << ORDER_COUNTER_BITS) - 1),
+    )
+}
+
 /// `id` with its last 32 bits replaced by `terminal_number` (the top 10) and
 /// `counter` (the low 22, wrapping): the order reference is then unique by
 /// construction, `T` + 3 hex digits naming the terminal + the count. The
@@ -1197,6 +1216,9 @@ mod tests {
         assert_eq!(made.get_variant(), uuid::Variant::RFC4122);
         assert_eq!(made.as_u128() >> 32, id.as_u128() >> 32);
         assert_eq!(order_reference(made), "T00C00029");
+        assert_eq!(order_tail(made), (3, 41));
+        assert_eq!(reference_tail(&order_reference(made)), Some((3, 41)));
+        assert_eq!(reference_tail("W00C00029"), None);
         assert_eq!(
             order_reference(with_order_tail(id, MAX_TERMINAL_NUMBER, u32::MAX)),
             "TFFFFFFFF"

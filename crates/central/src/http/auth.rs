@@ -38,14 +38,25 @@ impl Caller {
 
     /// Fails with `forbidden` unless the caller may act at `site`.
     pub fn check_site(&self, site: &str) -> Result<(), CentralError> {
-        if self.covers(site) {
-            return Ok(());
+        match self {
+            Caller::Terminal { id, site: own } => terminal_at(id, own, site),
+            Caller::Web(c) if c.covers(site) => Ok(()),
+            Caller::Web(c) => Err(CentralError::Forbidden(format!(
+                "web channel {} does not sell at {site}",
+                c.id
+            ))),
         }
-        Err(CentralError::Forbidden(match self {
-            Caller::Terminal { id, .. } => format!("terminal {id} is not at site {site}"),
-            Caller::Web(c) => format!("web channel {} does not sell at {site}", c.id),
-        }))
     }
+}
+
+/// `forbidden` unless `site` is terminal `id`'s own site `own`.
+fn terminal_at(id: &str, own: &str, site: &str) -> Result<(), CentralError> {
+    if own == site {
+        return Ok(());
+    }
+    Err(CentralError::Forbidden(format!(
+        "terminal {id} is not at site {site}"
+    )))
 }
 
 /// Resolves the caller from its headers: `x-boxoffice-terminal` or
@@ -133,13 +144,7 @@ pub struct TerminalCaller {
 impl TerminalCaller {
     /// Fails with `forbidden` unless `site` is the terminal's own.
     pub fn check_site(&self, site: &str) -> Result<(), CentralError> {
-        if self.site == site {
-            return Ok(());
-        }
-        Err(CentralError::Forbidden(format!(
-            "terminal {} is not at site {site}",
-            self.id
-        )))
+        terminal_at(&self.id, &self.site, site)
     }
 }
 

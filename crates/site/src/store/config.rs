@@ -96,6 +96,17 @@ pub fn set_config(conn: &Connection, key: ConfigKey, value: &str) -> Result<()> 
     Ok(())
 }
 
+/// The order numbers reserved so far (0 before the first); a damaged value
+/// is an error, never a silent 0 (that would print references again).
+fn order_count(conn: &Connection) -> Result<u64> {
+    match config(conn, ConfigKey::OrderCount)? {
+        None => Ok(0),
+        Some(v) => v.parse::<u64>().map_err(|_| {
+            crate::error::SiteError::Corrupt(format!("the order count '{v}' is not a number"))
+        }),
+    }
+}
+
 /// Order numbers a process reserves at once (one disk sync per block).
 pub const ORDER_COUNT_BLOCK: u64 = 50;
 
@@ -105,12 +116,7 @@ pub const ORDER_COUNT_BLOCK: u64 = 50;
 /// process that ends leaves the rest of its block unused: only a gap.
 pub fn reserve_order_counts(conn: &mut Connection, n: u64) -> Result<u64> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let start = match config(&tx, ConfigKey::OrderCount)? {
-        None => 0,
-        Some(v) => v.parse::<u64>().map_err(|_| {
-            crate::error::SiteError::Corrupt(format!("the order count '{v}' is not a number"))
-        })?,
-    };
+    let start = order_count(&tx)?;
     set_config(&tx, ConfigKey::OrderCount, &(start + n).to_string())?;
     tx.commit()?;
     Ok(start)
@@ -120,13 +126,7 @@ pub fn reserve_order_counts(conn: &mut Connection, n: u64) -> Result<u64> {
 /// to `floor - 1` of this terminal: a reinstalled or restored terminal must
 /// not print those references again). Returns whether it rose.
 pub fn raise_order_count(conn: &Connection, floor: u64) -> Result<bool> {
-    let now = match config(conn, ConfigKey::OrderCount)? {
-        None => 0,
-        Some(v) => v.parse::<u64>().map_err(|_| {
-            crate::error::SiteError::Corrupt(format!("the order count '{v}' is not a number"))
-        })?,
-    };
-    if now >= floor {
+    if order_count(conn)? >= floor {
         return Ok(false);
     }
     set_config(conn, ConfigKey::OrderCount, &floor.to_string())?;
