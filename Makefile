@@ -12,20 +12,22 @@ export CARGO_TERM_COLOR ?= never
 # Debian's Chromium for the browser end-to-end tests, ImageMagick for screenshots,
 # poppler-utils to render and read back the report PDFs in tests, python3-venv for
 # the API fuzzer (Schemathesis, from PyPI into .venv-fuzz), openvpn, iproute2 and
-# python3 for the link test through a real tunnel between network namespaces.
+# python3 for the link test through a real tunnel between network namespaces,
+# postgresql for central's second backend (tests/pg/up.sh starts a throwaway server).
 APT_PACKAGES := libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev \
 	librsvg2-dev libssl-dev libudev-dev build-essential curl wget file libxdo-dev \
 	pkg-config xvfb xauth imagemagick webkit2gtk-driver chromium poppler-utils \
-	python3-venv openvpn iproute2 python3
+	python3-venv openvpn iproute2 python3 postgresql
 
 .PHONY: help deps system-deps ui-deps ui run test test-rust test-ui lint bindings-check clean-demo \
-	fuzz fuzz-smoke fuzz-deps bench-vpn
+	fuzz fuzz-smoke fuzz-deps bench-vpn load
 
 help:
 	@echo "make run    - build and open the counter app (demo when unconfigured)"
 	@echo "make test   - install what is needed, then run every test and check"
 	@echo "make fuzz   - fuzz the live central API against its OpenAPI document (long run)"
 	@echo "make bench-vpn - drain 10,000 sales through a real OpenVPN tunnel (80 ms, 1 % loss)"
+	@echo "make load   - the chain's peak against central: SQLite, then 2 instances on PostgreSQL"
 
 deps: system-deps ui-deps
 
@@ -65,9 +67,18 @@ lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	cd ui && npm run check
 
+# Every test once with central on SQLite; then central's behaviour tests and
+# the end-to-end tests that do not open central's file again with central on
+# PostgreSQL (a real server, tests/pg/up.sh). multi_instance always runs on it.
+PG_E2E_TESTS := multi_instance web_collect selection_holds offline_leases refunds reseat \
+	exchange shift sign_in approvals audit best_available door_qr crash printer_queue
+
 test-rust:
 	$(CARGO) build --workspace --bins
 	$(CARGO) test --workspace
+	BOXOFFICE_TEST_BACKEND=postgres $(CARGO) test -p boxoffice-central --tests
+	BOXOFFICE_TEST_BACKEND=postgres $(CARGO) test -p boxoffice-tests \
+		$(addprefix --test ,$(PG_E2E_TESTS))
 
 # The API fuzzer (Schemathesis) against a live demo central: any 5xx, any
 # undocumented status or an answer off its schema fails. fuzz-smoke (15
@@ -94,6 +105,15 @@ fuzz: deps fuzz-deps
 bench-vpn: deps
 	$(CARGO) build --release -p boxoffice-central -p boxoffice-site --bins
 	$(CARGO) bench -p boxoffice-tests --bench vpn_drain
+
+# The chain's peak against central (tests/benches/central_load): 155 terminals
+# and 64 web buyers on loopback, on SQLite then on two instances over one
+# PostgreSQL database, release builds. Its PostgreSQL is a durable server of
+# its own (port 55433), not the tests' fsync-off one. LOAD_SECS sets the length.
+load: deps
+	$(CARGO) build --release -p boxoffice-central --bins
+	env -u BOXOFFICE_TEST_PG_URL BOXOFFICE_PG_DURABLE=1 BOXOFFICE_PG_DIR=/tmp/boxoffice-pg-load \
+		BOXOFFICE_PG_PORT=55433 $(CARGO) bench -p boxoffice-tests --bench central_load
 
 # The TypeScript types are generated from the Rust API by the tests above
 # (ts-rs); the committed copies must match.

@@ -30,8 +30,8 @@
 //! Run with `cargo bench -p boxoffice-tests --bench sale`.
 
 use central::CentralDb;
+use central::sql::params;
 use divan::Bencher;
-use rusqlite::params;
 use site::Site;
 use site::clock::{SystemClock, V7Ids};
 use site::flows::sell::{SalePart, SaleRequest};

@@ -143,7 +143,7 @@ impl Env {
                     tx.execute(
                         "INSERT INTO showtimes (id, site_id, screen_id, film_id, starts_at, format, price_card_id)
                          VALUES (?1, ?2, ?3, ?4, ?5, 'IMAX', ?6)",
-                        params![id, SITE, SCREEN, self.film, starts, PRICE_CARD],
+                        central::sql::params![id, SITE, SCREEN, self.film, starts, PRICE_CARD],
                     )?;
                 }
                 Ok(())

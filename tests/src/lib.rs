@@ -40,8 +40,12 @@ pub struct Central {
     child: Child,
     /// Base URL, e.g. `http://127.0.0.1:41234`.
     pub url: String,
-    /// Its database file.
+    /// Its database file (on a PostgreSQL run: where its web key is kept
+    /// beside, `<db>.web-key`; the data is in [`Central::store`]).
     pub db: PathBuf,
+    /// What `--db` names: the SQLite file, or a PostgreSQL database
+    /// when the run is on PostgreSQL (`BOXOFFICE_TEST_BACKEND=postgres`).
+    pub store: String,
 }
 
 impl Central {
@@ -53,21 +57,21 @@ impl Central {
     /// Like [`Central::start`], with more arguments for `serve` and its log
     /// (standard error) written to `log`.
     pub fn start_with(dir: &Path, extra: &[&str], log: Option<&Path>) -> Central {
-        let port = free_port();
         let db = dir.join("central.sqlite");
+        let store = central::testing::database_for(dir, "central.sqlite");
+        Central::start_on(&store, &db, extra, log)
+    }
+
+    /// Starts a demo central on database `store` (a SQLite file or a
+    /// PostgreSQL connection string, passed in `BOXOFFICE_CENTRAL_DB`),
+    /// keeping its web key in `<db>.web-key`.
+    pub fn start_on(store: &str, db: &Path, extra: &[&str], log: Option<&Path>) -> Central {
+        let port = free_port();
         let stderr = match log {
             Some(path) => Stdio::from(std::fs::File::create(path).expect("central log")),
             None => Stdio::null(),
         };
-        let child = Command::new(bin("boxoffice-central"))
-            .args([
-                "serve",
-                "--demo",
-                "--listen",
-                &format!("127.0.0.1:{port}"),
-                "--db",
-            ])
-            .arg(&db)
+        let child = central_command(store, db, &format!("127.0.0.1:{port}"))
             .args(extra)
             .stdout(Stdio::null())
             .stderr(stderr)
@@ -76,7 +80,8 @@ impl Central {
         let central = Central {
             child,
             url: format!("http://127.0.0.1:{port}"),
-            db,
+            db: db.to_path_buf(),
+            store: store.to_string(),
         };
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
@@ -159,6 +164,16 @@ impl Central {
             .map(|s| s["state"].as_str().unwrap_or("?").to_string())
             .unwrap_or_else(|| "free".into())
     }
+}
+
+/// `boxoffice-central serve --demo` on `store`, its web key beside `db`.
+fn central_command(store: &str, db: &Path, listen: &str) -> Command {
+    let mut cmd = Command::new(bin("boxoffice-central"));
+    cmd.args(["serve", "--demo", "--listen", listen])
+        .arg("--web-key-file")
+        .arg(web_key_path(db))
+        .env("BOXOFFICE_CENTRAL_DB", store);
+    cmd
 }
 
 /// Where a demo central keeps its web channel's key: `<db>.web-key`
@@ -408,9 +423,7 @@ impl Central {
     pub fn restart(&mut self) {
         self.stop();
         let listen = self.url.trim_start_matches("http://").to_string();
-        self.child = Command::new(bin("boxoffice-central"))
-            .args(["serve", "--demo", "--listen", &listen, "--db"])
-            .arg(&self.db)
+        self.child = central_command(&self.store, &self.db, &listen)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -6,6 +6,7 @@ use crate::credentials::token_hash;
 use crate::db::{CentralDb, DEFAULT_HOLD_TTL_SECS, corrupt};
 use crate::error::CentralError;
 use crate::seats::showtime_screen;
+use crate::sql::{OptionalExtension, Sql, params};
 use base64::Engine as _;
 use domain::{Country, Currency, SeatArea, SeatKind, SeatState};
 use jiff::Timestamp;
@@ -13,14 +14,13 @@ use protocol::{
     Catalog, Film, PriceCard, PriceEntry, PriceRuleWire, Role, RuleTimeWindow, Screen, SeatDef,
     SeatStates, SeatStatus, Showtime, SiteInfo, StaffMember,
 };
-use rusqlite::{Connection, OptionalExtension, params};
 
 type Result<T> = std::result::Result<T, CentralError>;
 
 impl CentralDb {
     /// All sites with their terminals.
     pub fn sites(&self) -> Result<Vec<SiteInfo>> {
-        let conn = self.read();
+        let conn = self.read()?;
         let ids: Vec<String> = conn
             .prepare("SELECT id FROM sites ORDER BY id")?
             .query_map([], |r| r.get(0))?
@@ -30,7 +30,7 @@ impl CentralDb {
 
     /// Fails with `unknown_site` unless `site_id` exists.
     pub fn site_exists(&self, site_id: &str) -> Result<()> {
-        self.read()
+        self.read()?
             .query_row("SELECT 1 FROM sites WHERE id = ?1", [site_id], |_| Ok(()))
             .optional()?
             .ok_or_else(|| CentralError::UnknownSite(site_id.to_string()))
@@ -38,7 +38,7 @@ impl CentralDb {
 
     /// The site a showtime is at.
     pub fn showtime_site(&self, showtime_id: &str) -> Result<String> {
-        self.read()
+        self.read()?
             .query_row(
                 "SELECT site_id FROM showtimes WHERE id = ?1",
                 [showtime_id],
@@ -50,7 +50,7 @@ impl CentralDb {
 
     /// The site a terminal belongs to.
     pub fn terminal_site(&self, terminal_id: &str) -> Result<String> {
-        self.read()
+        self.read()?
             .query_row(
                 "SELECT site_id FROM terminals WHERE id = ?1",
                 [terminal_id],
@@ -62,7 +62,7 @@ impl CentralDb {
 
     /// The catalog of a site: showtimes starting from `since` on.
     pub fn catalog(&self, site_id: &str, since: Timestamp) -> Result<Catalog> {
-        let conn = self.read();
+        let conn = self.read()?;
         let site = site_info(&conn, site_id)?;
         let films = conn
             .prepare(
@@ -185,7 +185,7 @@ impl CentralDb {
 
     /// Seats of a showtime that are not free at `now`.
     pub fn seat_states(&self, showtime_id: &str, now: Timestamp) -> Result<SeatStates> {
-        let conn = self.read();
+        let conn = self.read()?;
         let screen_id = showtime_screen(&conn, showtime_id)?;
         let mut seats: Vec<SeatStatus> = Vec::new();
         let mut stmt = conn.prepare(
@@ -306,14 +306,14 @@ impl CentralDb {
             tx.execute(
                 "INSERT INTO site_settings (site_id, settings) VALUES (?1, ?2)
                  ON CONFLICT (site_id) DO UPDATE SET settings = excluded.settings",
-                rusqlite::params![site_id, json],
+                crate::sql::params![site_id, json],
             )?;
             Ok(settings)
         })
     }
 }
 
-fn site_info(conn: &Connection, site_id: &str) -> Result<SiteInfo> {
+fn site_info(conn: &Sql<'_>, site_id: &str) -> Result<SiteInfo> {
     let row = conn
         .query_row(
             "SELECT name, chain_name, country, currency, time_zone, vat_rate_bp, address,
@@ -367,7 +367,7 @@ fn site_info(conn: &Connection, site_id: &str) -> Result<SiteInfo> {
     })
 }
 
-fn screen_seats(conn: &Connection, screen_id: &str) -> Result<Vec<SeatDef>> {
+fn screen_seats(conn: &Sql<'_>, screen_id: &str) -> Result<Vec<SeatDef>> {
     conn.prepare(
         "SELECT label, row_name, number, x, y, area, kind, blocked FROM screen_seats
          WHERE screen_id = ?1 ORDER BY y, x",
@@ -401,7 +401,7 @@ fn screen_seats(conn: &Connection, screen_id: &str) -> Result<Vec<SeatDef>> {
 }
 
 /// The counter settings of a site (defaults when central has none stored).
-pub(crate) fn site_settings(conn: &Connection, site_id: &str) -> Result<protocol::SiteSettings> {
+pub(crate) fn site_settings(conn: &Sql<'_>, site_id: &str) -> Result<protocol::SiteSettings> {
     let stored: Option<String> = conn
         .query_row(
             "SELECT settings FROM site_settings WHERE site_id = ?1",
@@ -416,7 +416,7 @@ pub(crate) fn site_settings(conn: &Connection, site_id: &str) -> Result<protocol
 }
 
 /// The rules of a price card, in card order.
-fn price_rules(conn: &Connection, card_id: &str) -> Result<Vec<PriceRuleWire>> {
+fn price_rules(conn: &Sql<'_>, card_id: &str) -> Result<Vec<PriceRuleWire>> {
     fn json_list<T: serde::de::DeserializeOwned>(text: String) -> Result<Vec<T>> {
         serde_json::from_str(&text).map_err(corrupt)
     }

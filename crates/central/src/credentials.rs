@@ -3,10 +3,10 @@
 
 use crate::db::CentralDb;
 use crate::error::CentralError;
+use crate::sql::{OptionalExtension, params};
 use base64::Engine as _;
 use jiff::Timestamp;
 use protocol::TerminalPublicKey;
-use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
 type Result<T> = std::result::Result<T, CentralError>;
@@ -37,7 +37,7 @@ impl CentralDb {
     /// Checks a terminal's bearer token.
     pub fn authenticate(&self, terminal_id: &str, bearer: Option<&str>) -> Result<()> {
         let stored: Option<Option<String>> = self
-            .read()
+            .read()?
             .query_row(
                 "SELECT token_hash FROM terminals WHERE id = ?1",
                 [terminal_id],
@@ -121,7 +121,7 @@ impl CentralDb {
 
     /// The registered public keys of a site's terminals, by terminal id.
     pub fn site_keys(&self, site_id: &str) -> Result<Vec<TerminalPublicKey>> {
-        let conn = self.read();
+        let conn = self.read()?;
         let site_known = conn
             .query_row("SELECT 1 FROM sites WHERE id = ?1", [site_id], |_| Ok(()))
             .optional()?

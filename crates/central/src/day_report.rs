@@ -4,6 +4,7 @@
 
 use crate::db::{CentralDb, corrupt};
 use crate::error::CentralError;
+use crate::sql::{OptionalExtension, Sql, params};
 use domain::business_day::business_day;
 use jiff::Timestamp;
 use protocol::{EntryBody, Refund, Sale, SecuredBy, UnsyncedDay};
@@ -11,7 +12,6 @@ use reports::{
     Approved, ConflictLine, DayReport, HourLine, Line, OfflineSales, PaymentLine, RefundLine,
     ReportKind, ShowtimeLine, Totals, UnsyncedLine, VatLine,
 };
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::collections::{BTreeMap, HashMap};
 
 type Result<T> = std::result::Result<T, CentralError>;
@@ -20,7 +20,7 @@ type Result<T> = std::result::Result<T, CentralError>;
 const SILENT_AFTER_SECS: i64 = 300;
 
 /// The site's zone, cutoff hour, currency and VAT rate.
-fn site_zone(conn: &Connection, site_id: &str) -> Result<(jiff::tz::TimeZone, i8, String, u32)> {
+fn site_zone(conn: &Sql<'_>, site_id: &str) -> Result<(jiff::tz::TimeZone, i8, String, u32)> {
     let (tz, cutoff, currency, vat): (String, i8, String, u32) = conn
         .query_row(
             "SELECT time_zone, business_day_cutoff_hour, currency, vat_rate_bp FROM sites WHERE id = ?1",
@@ -36,7 +36,7 @@ fn site_zone(conn: &Connection, site_id: &str) -> Result<(jiff::tz::TimeZone, i8
 /// Records an applied sale or refund for its site's day report (inside the
 /// transaction that applies it).
 pub(crate) fn record(
-    tx: &Transaction<'_>,
+    tx: &Sql<'_>,
     entry_id: &str,
     site_id: &str,
     terminal_id: Option<&str>,
@@ -61,8 +61,8 @@ pub(crate) fn record(
         _ => "sale",
     };
     tx.execute(
-        "INSERT OR IGNORE INTO day_entries (entry_id, site_id, terminal_id, business_day, kind, body, applied_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO day_entries (entry_id, site_id, terminal_id, business_day, kind, body, applied_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
         params![
             entry_id,
             site_id,
@@ -78,7 +78,7 @@ pub(crate) fn record(
 
 /// Records a web sale for its site's day report, as a sale paid `web`.
 pub(crate) fn record_web_sale(
-    tx: &Transaction<'_>,
+    tx: &Sql<'_>,
     order_id: uuid::Uuid,
     showtime_id: &str,
     seats: &[(String, i64)],
@@ -179,7 +179,7 @@ struct Show {
     taken: u32,
 }
 
-fn show(conn: &Connection, id: &str) -> Result<Option<Show>> {
+fn show(conn: &Sql<'_>, id: &str) -> Result<Option<Show>> {
     Ok(conn
         .query_row(
             "SELECT f.id, f.title_en, f.title_ar, c.name, s.starts_at, s.price_card_id,
@@ -210,7 +210,7 @@ fn show(conn: &Connection, id: &str) -> Result<Option<Show>> {
 impl CentralDb {
     /// The business day site `site_id` is in at `now`.
     pub fn site_business_day(&self, site_id: &str, now: Timestamp) -> Result<String> {
-        let (tz, cutoff, ..) = site_zone(&self.read(), site_id)?;
+        let (tz, cutoff, ..) = site_zone(&self.read()?, site_id)?;
         Ok(business_day(now, &tz, cutoff).to_string())
     }
 
@@ -225,7 +225,7 @@ impl CentralDb {
         let date: jiff::civil::Date = day.parse().map_err(|_| {
             CentralError::BadRequest(format!("'{day}' is not a date (use YYYY-MM-DD)"))
         })?;
-        let conn = self.read();
+        let conn = self.read()?;
         let (tz, cutoff, currency, vat_rate) = site_zone(&conn, site_id)?;
         let (name, chain): (String, String) = conn.query_row(
             "SELECT name, chain_name FROM sites WHERE id = ?1",
@@ -556,7 +556,7 @@ fn ty_label(list: &ListPrice, code: &str) -> String {
 /// entries of the day still waiting, and those not heard from since
 /// `heard_by` (the day's end, or a few minutes ago while the day runs).
 fn unsynced(
-    conn: &Connection,
+    conn: &Sql<'_>,
     terminals: &[String],
     day: &str,
     heard_by: Timestamp,
@@ -602,7 +602,7 @@ fn unsynced(
     Ok(out)
 }
 
-fn open_conflicts(conn: &Connection, site_id: &str) -> Result<Vec<ConflictLine>> {
+fn open_conflicts(conn: &Sql<'_>, site_id: &str) -> Result<Vec<ConflictLine>> {
     let rows: Vec<(String, String, String)> = conn
         .prepare_cached(
             "SELECT c.order_id, c.seats, c.created_at FROM conflicts c JOIN terminals t ON t.id = c.terminal_id

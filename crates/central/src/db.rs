@@ -13,11 +13,12 @@
 //! bookings); `seats` holds the seat rules every writer shares.
 
 use crate::error::CentralError;
-use rusqlite::{Connection, Transaction};
+use crate::sql::{PgPool, Sql};
+use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 /// Longest hold central grants, in seconds.
 pub const MAX_HOLD_TTL_SECS: u32 = 900;
@@ -63,14 +64,23 @@ fn migrations() -> Migrations<'static> {
     )
 }
 
+/// Where central keeps its data.
+enum Backend {
+    /// One SQLite file, one connection behind a lock.
+    Sqlite(Mutex<Connection>),
+    /// A PostgreSQL database, shared with any other instances.
+    Postgres(PgPool),
+}
+
 /// Central's database.
 pub struct CentralDb {
-    conn: Mutex<Connection>,
+    backend: Backend,
     /// The last seat event's sequence number, for long-polling readers.
-    pub(crate) events: tokio::sync::watch::Sender<i64>,
+    pub(crate) events: Arc<tokio::sync::watch::Sender<i64>>,
     /// Accept terminals that have no token yet (demo and development only).
     pub(crate) allow_unprovisioned: std::sync::atomic::AtomicBool,
-    /// Times the connection was taken, and nanoseconds spent waiting for it.
+    /// Times a connection was taken, and nanoseconds spent waiting for it
+    /// (and, on PostgreSQL, for the writer lock).
     lock_taken: AtomicU64,
     lock_wait_ns: AtomicU64,
 }
@@ -81,8 +91,22 @@ pub(crate) fn corrupt(what: impl std::fmt::Display) -> CentralError {
     CentralError::Corrupt(what.to_string())
 }
 
+/// Whether `--db` names a PostgreSQL database rather than a SQLite file.
+pub fn is_postgres_url(db: &str) -> bool {
+    db.starts_with("postgres://") || db.starts_with("postgresql://")
+}
+
 impl CentralDb {
-    /// Opens (creating if needed) the database at `path` and migrates it.
+    /// Opens `db`: a `postgres://` connection string or a SQLite file path.
+    pub fn connect(db: &str) -> Result<Self> {
+        if is_postgres_url(db) {
+            Self::open_postgres(db)
+        } else {
+            Self::open(Path::new(db))
+        }
+    }
+
+    /// Opens (creating if needed) the SQLite database at `path` and migrates it.
     pub fn open(path: &Path) -> Result<Self> {
         let mut conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -93,28 +117,62 @@ impl CentralDb {
         conn.pragma_update(None, "foreign_keys", "OFF")?;
         migrations().to_latest(&mut conn)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        let last = last_event_seq(&conn)?;
-        Ok(CentralDb {
-            conn: Mutex::new(conn),
-            events: tokio::sync::watch::channel(last).0,
+        Ok(Self::with(Backend::Sqlite(Mutex::new(conn))))
+    }
+
+    /// Connects to a PostgreSQL database, migrates it and starts following
+    /// the seat events other instances write.
+    pub fn open_postgres(url: &str) -> Result<Self> {
+        let pool = PgPool::connect(url)?;
+        pool.migrate()?;
+        let db = Self::with(Backend::Postgres(pool));
+        if let Backend::Postgres(pool) = &db.backend {
+            pool.listen(&db.events);
+        }
+        Ok(db)
+    }
+
+    fn with(backend: Backend) -> Self {
+        let db = CentralDb {
+            backend,
+            events: Arc::new(tokio::sync::watch::channel(0).0),
             allow_unprovisioned: std::sync::atomic::AtomicBool::new(false),
             lock_taken: AtomicU64::new(0),
             lock_wait_ns: AtomicU64::new(0),
-        })
+        };
+        if let Ok(last) = db.read().and_then(|c| last_event_seq(&c)) {
+            db.events.send_replace(last);
+        }
+        db
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    /// Which backend this is, for logs and metrics: `sqlite` or `postgres`.
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    fn conn(&self) -> Result<Sql<'_>> {
         let asked = std::time::Instant::now();
-        // A panic while holding the lock leaves SQLite consistent (transactions
-        // roll back on drop), so a poisoned lock is safe to reuse.
-        let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
-        let waited = u64::try_from(asked.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        let conn = match &self.backend {
+            // A panic while holding the lock leaves SQLite consistent
+            // (transactions roll back), so a poisoned lock is safe to reuse.
+            Backend::Sqlite(c) => Sql::sqlite(c.lock().unwrap_or_else(|e| e.into_inner())),
+            Backend::Postgres(p) => Sql::pg(p.get()?),
+        };
+        self.note_wait(asked);
+        Ok(conn)
+    }
+
+    fn note_wait(&self, since: std::time::Instant) {
+        let waited = u64::try_from(since.elapsed().as_nanos()).unwrap_or(u64::MAX);
         self.lock_taken.fetch_add(1, Ordering::Relaxed);
         self.lock_wait_ns.fetch_add(waited, Ordering::Relaxed);
-        conn
     }
 
-    /// How often the connection was taken, and the seconds spent waiting
+    /// How often a connection was taken, and the seconds spent waiting
     /// for it in all (for the metrics).
     pub fn lock_stats(&self) -> (u64, f64) {
         (
@@ -123,35 +181,57 @@ impl CentralDb {
         )
     }
 
-    /// Runs `f` in one immediate transaction.
-    pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    /// PostgreSQL pool connections open and idle (none on SQLite).
+    pub fn pool_state(&self) -> Option<(u32, u32)> {
+        match &self.backend {
+            Backend::Sqlite(_) => None,
+            Backend::Postgres(p) => Some(p.state()),
+        }
+    }
+
+    /// Runs `f` in one write transaction (see [`Sql::begin_write`]) and
+    /// wakes the seat event followers of every instance if it added events.
+    pub fn write<T>(&self, f: impl FnOnce(&Sql<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn()?;
+        tx.begin_write()?;
+        let before = last_event_seq(&tx)?;
         let out = f(&tx)?;
+        let last = last_event_seq(&tx)?;
+        if last != before && tx.is_postgres() {
+            // Delivered to every listening instance when (and if) this commits.
+            tx.query_row(
+                "SELECT 1 FROM (SELECT pg_notify(?1, ?2)) AS n",
+                crate::sql::params![crate::sql::EVENTS_CHANNEL, last.to_string()],
+                |_| Ok(()),
+            )?;
+        }
         tx.commit()?;
-        let last = last_event_seq(&conn)?;
         self.events.send_if_modified(|seen| {
-            let changed = *seen != last;
-            *seen = last;
-            changed
+            let newer = last > *seen;
+            if newer {
+                *seen = last;
+            }
+            newer
         });
         Ok(out)
     }
 
-    pub(crate) fn read(&self) -> MutexGuard<'_, Connection> {
+    /// A connection for reads (each statement sees what was committed
+    /// when it ran).
+    pub(crate) fn read(&self) -> Result<Sql<'_>> {
         self.conn()
     }
 
     /// Whether the database holds no site yet.
     pub fn is_empty(&self) -> Result<bool> {
         let n: i64 = self
-            .conn()
+            .conn()?
             .query_row("SELECT count(*) FROM sites", [], |r| r.get(0))?;
         Ok(n == 0)
     }
 }
 
-fn last_event_seq(conn: &Connection) -> Result<i64> {
+fn last_event_seq(conn: &Sql<'_>) -> Result<i64> {
     Ok(
         conn.query_row("SELECT COALESCE(max(seq), 0) FROM seat_events", [], |r| {
             r.get(0)
@@ -200,6 +280,7 @@ mod tests {
         let db = CentralDb::open(&dir.path().join("central.sqlite")).unwrap();
         let version: i64 = db
             .read()
+            .unwrap()
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(version, MIGRATIONS.len() as i64);

@@ -6,13 +6,13 @@
 
 use crate::db::CentralDb;
 use crate::error::CentralError;
+use crate::sql::{OptionalExtension, Sql, params};
 use domain::business_day::business_day;
 use domain::seats::{row_letters, seat_label};
 use domain::{Country, SeatArea, SeatKind};
 use jiff::Timestamp;
 use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
-use rusqlite::{OptionalExtension, Transaction, params};
 
 /// Demo PINs by role.
 pub const DEMO_PINS: [(&str, &str, &str); 3] = [
@@ -296,11 +296,7 @@ fn screens_of(
     ]
 }
 
-fn schedule_site(
-    tx: &Transaction<'_>,
-    site: &DemoSite,
-    now: Timestamp,
-) -> Result<(), CentralError> {
+fn schedule_site(tx: &Sql<'_>, site: &DemoSite, now: Timestamp) -> Result<(), CentralError> {
     let screens = screens_of(site);
     let tz = TimeZone::get(site.time_zone).map_err(|e| CentralError::BadRequest(e.to_string()))?;
     let today = business_day(now, &tz, 6);
@@ -323,8 +319,8 @@ fn schedule_site(
                     format
                 };
                 tx.execute(
-                    "INSERT OR IGNORE INTO showtimes (id, site_id, screen_id, film_id, starts_at, format, price_card_id)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    "INSERT INTO showtimes (id, site_id, screen_id, film_id, starts_at, format, price_card_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
                     params![
                         format!("{screen_id}-{}-{:02}{:02}", day.strftime("%Y%m%d"), h, m),
                         site.id,
@@ -392,7 +388,7 @@ fn refresh_demo_pins(db: &CentralDb) -> Result<(), CentralError> {
     Ok(())
 }
 
-fn seed_site(tx: &Transaction<'_>, site: &DemoSite, hashes: &[String]) -> Result<(), CentralError> {
+fn seed_site(tx: &Sql<'_>, site: &DemoSite, hashes: &[String]) -> Result<(), CentralError> {
     let currency = site.country.currency();
     tx.execute(
         "INSERT INTO sites (id, name, chain_name, country, currency, time_zone, vat_rate_bp, address, tax_number, business_day_cutoff_hour)

@@ -9,11 +9,11 @@ use crate::error::CentralError;
 use crate::seats::{
     announce_freed, check_seats_exist, emit, expire_stale, hold_seats, showtime_screen, unavailable,
 };
+use crate::sql::{OptionalExtension, Sql, params};
 use crate::voids::{VoidReason, record_void};
 use domain::SeatState;
 use jiff::Timestamp;
 use protocol::{EntryBody, EntryResult, OutboxEntry, Outcome, Sale, SecuredBy};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 type Result<T> = std::result::Result<T, CentralError>;
 
@@ -82,7 +82,7 @@ impl CentralDb {
 
     /// Number of seats sold for a showtime by one order id (tests and audits).
     pub fn order_seats(&self, order_id: &str) -> Result<Vec<String>> {
-        let conn = self.read();
+        let conn = self.read()?;
         let mut stmt = conn
             .prepare("SELECT seat_label FROM sold_seats WHERE order_id = ?1 ORDER BY seat_label")?;
         let seats = stmt
@@ -113,7 +113,7 @@ fn entry_order(body: &EntryBody) -> String {
 }
 
 fn apply_entry(
-    tx: &Transaction<'_>,
+    tx: &Sql<'_>,
     site_id: &str,
     terminal_id: &str,
     entry: &OutboxEntry,
@@ -156,7 +156,7 @@ fn apply_entry(
 }
 
 fn apply_body(
-    tx: &Transaction<'_>,
+    tx: &Sql<'_>,
     site_id: &str,
     terminal_id: &str,
     entry: &OutboxEntry,
@@ -175,7 +175,7 @@ fn apply_body(
 /// Keeps an entry's first outcome (and what the day report and the conflict
 /// list need of it).
 fn record_outcome(
-    tx: &Transaction<'_>,
+    tx: &Sql<'_>,
     site_id: &str,
     terminal_id: &str,
     entry: &OutboxEntry,
@@ -219,8 +219,8 @@ fn record_outcome(
             EntryBody::Admission(a) => a.showtime_id.as_str(),
         };
         tx.execute(
-            "INSERT OR IGNORE INTO conflicts (entry_id, terminal_id, order_id, showtime_id, seats, body, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO conflicts (entry_id, terminal_id, order_id, showtime_id, seats, body, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
             params![
                 entry_id,
                 terminal_id,
@@ -248,7 +248,7 @@ fn record_outcome(
 }
 
 fn apply_reseat(
-    tx: &Transaction<'_>,
+    tx: &Sql<'_>,
     site_id: &str,
     terminal_id: &str,
     r: &protocol::Reseat,
@@ -383,7 +383,7 @@ fn apply_reseat(
 }
 
 fn apply_sale(
-    tx: &Transaction<'_>,
+    tx: &Sql<'_>,
     site_id: &str,
     terminal_id: &str,
     sale: &Sale,
@@ -544,11 +544,11 @@ fn apply_sale(
 
 /// Keeps the highest order count seen in `terminal_id`'s references (when
 /// the order id carries the terminal's number), for its heartbeat answer.
-fn note_order_count(tx: &Connection, terminal_id: &str, order_id: uuid::Uuid) -> Result<()> {
+fn note_order_count(tx: &Sql<'_>, terminal_id: &str, order_id: uuid::Uuid) -> Result<()> {
     let (number, count) = protocol::order_tail(order_id);
     tx.execute(
-        "UPDATE terminals SET order_count_seen = max(COALESCE(order_count_seen, 0), ?3)
-         WHERE id = ?1 AND number = ?2",
+        "UPDATE terminals SET order_count_seen = ?3
+         WHERE id = ?1 AND number = ?2 AND COALESCE(order_count_seen, 0) < ?3",
         params![terminal_id, number, count],
     )?;
     Ok(())
@@ -557,7 +557,7 @@ fn note_order_count(tx: &Connection, terminal_id: &str, order_id: uuid::Uuid) ->
 /// Deletes the terminal's holds on seats it just sold (the one the sale
 /// names, and any whose answer was lost); their other seats become free.
 fn release_own_hold(
-    tx: &Connection,
+    tx: &Sql<'_>,
     terminal_id: &str,
     showtime_id: &str,
     sold: &[String],
@@ -591,7 +591,7 @@ fn release_own_hold(
 /// list so that a second scan at any door says so. A later scan's entry of
 /// the same ticket changes nothing.
 fn apply_admission(
-    tx: &Transaction<'_>,
+    tx: &Sql<'_>,
     site_id: &str,
     terminal_id: &str,
     a: &protocol::Admission,

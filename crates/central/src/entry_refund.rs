@@ -5,10 +5,10 @@
 use crate::entry_checks::{not_yours, rejected};
 use crate::error::CentralError;
 use crate::seats::announce_freed;
+use crate::sql::{OptionalExtension, Sql, params};
 use crate::voids::{VoidReason, record_void, was_refunded};
 use jiff::Timestamp;
 use protocol::{EntryBody, Outcome};
-use rusqlite::{OptionalExtension, Transaction, params};
 
 type Result<T> = std::result::Result<T, CentralError>;
 
@@ -19,7 +19,7 @@ type RefundedOrder = (String, Option<String>, i64, i64, Option<String>);
 /// it names) and voids their tickets, or closes an override sale that
 /// central could not apply (its conflict task is resolved as refunded).
 pub(crate) fn apply_refund(
-    tx: &Transaction<'_>,
+    tx: &Sql<'_>,
     site_id: &str,
     terminal_id: &str,
     r: &protocol::Refund,

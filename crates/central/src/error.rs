@@ -7,7 +7,7 @@ use protocol::ApiError;
 pub enum CentralError {
     /// The database failed.
     #[error("database error: {0}")]
-    Db(#[from] rusqlite::Error),
+    Db(#[from] crate::sql::DbError),
     /// Migrations failed.
     #[error("database migration failed: {0}")]
     Migration(#[from] rusqlite_migration::Error),
@@ -63,6 +63,12 @@ pub enum CentralError {
     /// Too much at once (long polls): try again shortly.
     #[error("busy: {0}")]
     Busy(String),
+}
+
+impl From<rusqlite::Error> for CentralError {
+    fn from(e: rusqlite::Error) -> Self {
+        CentralError::Db(e.into())
+    }
 }
 
 impl CentralError {

@@ -4,9 +4,9 @@
 
 use crate::db::CentralDb;
 use crate::error::CentralError;
+use crate::sql::{OptionalExtension, params};
 use domain::SeatState;
 use protocol::{SeatEvent, SeatEvents};
-use rusqlite::{OptionalExtension, params};
 use std::time::Duration;
 
 /// Most events returned by one call.
@@ -52,7 +52,7 @@ impl CentralDb {
         site_id: &str,
         after: Option<i64>,
     ) -> Result<SeatEvents, CentralError> {
-        let conn = self.read();
+        let conn = self.read()?;
         let last: i64 =
             conn.query_row("SELECT COALESCE(max(seq), 0) FROM seat_events", [], |r| {
                 r.get(0)
@@ -151,6 +151,7 @@ mod tests {
         assert!(t.elapsed() >= Duration::from_millis(150));
         let show: String = db
             .read()
+            .unwrap()
             .query_row(
                 "SELECT id FROM showtimes WHERE site_id = ?1 ORDER BY starts_at DESC LIMIT 1",
                 [site],

@@ -7,10 +7,10 @@ use crate::seats::{
     announce_freed, check_not_cancelled, check_seats_exist, emit, expire_stale, hold_seats,
     showtime_screen, unavailable,
 };
+use crate::sql::{OptionalExtension, Sql, params};
 use domain::SeatState;
 use jiff::Timestamp;
 use protocol::{Hold, HoldRequest};
-use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
 type Result<T> = std::result::Result<T, CentralError>;
@@ -184,12 +184,7 @@ fn millis(ms: i64) -> Result<Timestamp> {
 
 /// The start of a new hold: now, or the earliest start of the owner's hold
 /// it replaces or whose seats it takes over.
-fn first_held(
-    tx: &Connection,
-    owner: &str,
-    req: &HoldRequest,
-    now: Timestamp,
-) -> Result<Timestamp> {
+fn first_held(tx: &Sql<'_>, owner: &str, req: &HoldRequest, now: Timestamp) -> Result<Timestamp> {
     let mut earliest = now.as_millisecond();
     if let Some(old) = req.replaces.as_deref() {
         let started: Option<i64> = tx
@@ -201,10 +196,11 @@ fn first_held(
             .optional()?;
         earliest = earliest.min(started.unwrap_or(earliest));
     }
-    let mut stmt = tx.prepare_cached(&format!(
+    let sql = format!(
         "SELECT min({STARTED}) FROM holds h JOIN held_seats hs ON hs.hold_id = h.id
          WHERE h.owner = ?1 AND hs.showtime_id = ?2 AND hs.seat_label = ?3"
-    ))?;
+    );
+    let mut stmt = tx.prepare_cached(&sql)?;
     for seat in &req.seats {
         let started: Option<i64> =
             stmt.query_row(params![owner, req.showtime_id, seat], |r| r.get(0))?;

@@ -12,11 +12,11 @@ use crate::catalog::site_settings;
 use crate::db::CentralDb;
 use crate::error::CentralError;
 use crate::seats::{emit, expire_stale};
+use crate::sql::{Sql, params};
 use domain::best_available::{self, Request, SeatSpot};
 use domain::{SeatArea, SeatKind, SeatState};
 use jiff::{SignedDuration, Timestamp};
 use protocol::{LeasePolicy, LeaseRequest, LeaseReturn, Leases, ShowtimeLease};
-use rusqlite::{Connection, params};
 use std::collections::HashSet;
 
 type Result<T> = std::result::Result<T, CentralError>;
@@ -77,7 +77,7 @@ impl CentralDb {
 
     /// Number of seats leased per terminal for a showtime (tests and audits).
     pub fn leased_count(&self, showtime_id: &str, terminal_id: &str) -> Result<u32> {
-        Ok(self.read().query_row(
+        Ok(self.read()?.query_row(
             "SELECT count(*) FROM leases WHERE showtime_id = ?1 AND terminal_id = ?2",
             params![showtime_id, terminal_id],
             |r| r.get(0),
@@ -87,7 +87,7 @@ impl CentralDb {
 
 /// Showtimes of the site a lease top-up covers: `(id, screen, start)`.
 fn lease_candidates(
-    tx: &Connection,
+    tx: &Sql<'_>,
     site_id: &str,
     req: &LeaseRequest,
     policy: &LeasePolicy,
@@ -124,7 +124,7 @@ fn lease_candidates(
 
 /// Leases more seats of one showtime to `terminal_id` up to the policy's target.
 fn grant(
-    tx: &Connection,
+    tx: &Sql<'_>,
     terminal_id: &str,
     showtime_id: &str,
     screen_id: &str,
@@ -194,7 +194,7 @@ fn grant(
     Ok(())
 }
 
-fn screen_spots(tx: &Connection, screen_id: &str) -> Result<Vec<SeatSpot>> {
+fn screen_spots(tx: &Sql<'_>, screen_id: &str) -> Result<Vec<SeatSpot>> {
     tx.prepare_cached(
         "SELECT label, row_name, x, y, area, kind, blocked FROM screen_seats WHERE screen_id = ?1",
     )?
@@ -227,7 +227,7 @@ fn screen_spots(tx: &Connection, screen_id: &str) -> Result<Vec<SeatSpot>> {
 }
 
 /// All live leases of a terminal, grouped by showtime.
-fn live_leases(tx: &Connection, terminal_id: &str, now: Timestamp) -> Result<Leases> {
+fn live_leases(tx: &Sql<'_>, terminal_id: &str, now: Timestamp) -> Result<Leases> {
     let mut stmt = tx.prepare_cached(
         "SELECT showtime_id, seat_label, expires_at FROM leases
          WHERE terminal_id = ?1 AND expires_at > ?2 ORDER BY showtime_id, seat_label",

@@ -146,9 +146,17 @@ impl Metrics {
             w,
             "boxoffice_db_connections",
             "gauge",
-            "Database connections (SQLite: one, shared).",
+            "Database connections open (SQLite: one, shared; PostgreSQL: the pool's).",
         );
-        let _ = writeln!(w, "boxoffice_db_connections 1");
+        let (open, idle) = db.pool_state().unwrap_or((1, 0));
+        let _ = writeln!(w, "boxoffice_db_connections {open}");
+        help(
+            w,
+            "boxoffice_db_connections_idle",
+            "gauge",
+            "Database connections open and not in use (PostgreSQL pool).",
+        );
+        let _ = writeln!(w, "boxoffice_db_connections_idle {idle}");
         help(
             w,
             "boxoffice_db_lock_acquisitions_total",
@@ -230,7 +238,7 @@ pub struct HeartbeatFigures {
 impl CentralDb {
     /// Every terminal's last heartbeat.
     pub fn heartbeat_figures(&self) -> Result<Vec<HeartbeatFigures>, CentralError> {
-        let conn = self.read();
+        let conn = self.read()?;
         let mut stmt = conn.prepare(
             "SELECT t.site_id, h.terminal_id, h.queue_depth, COALESCE(h.oldest_unsynced_secs, 0),
                     h.open_conflicts, h.seen_at

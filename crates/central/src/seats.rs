@@ -3,15 +3,15 @@
 //! state as a seat event (in the same transaction as the change).
 
 use crate::error::CentralError;
+use crate::sql::{OptionalExtension, Sql, params};
 use domain::SeatState;
 use jiff::Timestamp;
-use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashSet;
 
 type Result<T> = std::result::Result<T, CentralError>;
 
 /// Refuses a showtime the chain cancelled.
-pub(crate) fn check_not_cancelled(conn: &Connection, showtime_id: &str) -> Result<()> {
+pub(crate) fn check_not_cancelled(conn: &Sql<'_>, showtime_id: &str) -> Result<()> {
     let cancelled: Option<bool> = conn
         .query_row(
             "SELECT cancelled FROM showtimes WHERE id = ?1",
@@ -28,7 +28,7 @@ pub(crate) fn check_not_cancelled(conn: &Connection, showtime_id: &str) -> Resul
     }
 }
 
-pub(crate) fn showtime_screen(conn: &Connection, showtime_id: &str) -> Result<String> {
+pub(crate) fn showtime_screen(conn: &Sql<'_>, showtime_id: &str) -> Result<String> {
     conn.query_row(
         "SELECT screen_id FROM showtimes WHERE id = ?1",
         [showtime_id],
@@ -38,11 +38,7 @@ pub(crate) fn showtime_screen(conn: &Connection, showtime_id: &str) -> Result<St
     .ok_or_else(|| CentralError::UnknownShowtime(showtime_id.to_string()))
 }
 
-pub(crate) fn check_seats_exist(
-    conn: &Connection,
-    screen_id: &str,
-    seats: &[String],
-) -> Result<()> {
+pub(crate) fn check_seats_exist(conn: &Sql<'_>, screen_id: &str, seats: &[String]) -> Result<()> {
     let mut stmt = conn
         .prepare_cached("SELECT blocked FROM screen_seats WHERE screen_id = ?1 AND label = ?2")?;
     let mut missing = Vec::new();
@@ -69,7 +65,7 @@ pub(crate) fn check_seats_exist(
 }
 
 /// Frees holds and leases whose time is up, recording a seat event for each seat.
-pub(crate) fn expire_stale(tx: &Connection, now: Timestamp) -> Result<()> {
+pub(crate) fn expire_stale(tx: &Sql<'_>, now: Timestamp) -> Result<()> {
     let ms = now.as_millisecond();
     let held: Vec<(String, String)> = tx
         .prepare_cached(
@@ -95,7 +91,7 @@ pub(crate) fn expire_stale(tx: &Connection, now: Timestamp) -> Result<()> {
 /// Records a `free` seat event for each of `seats` (showtime, label) that is
 /// now neither sold, held nor leased: the one way central announces freed seats.
 pub(crate) fn announce_freed<'a>(
-    tx: &Connection,
+    tx: &Sql<'_>,
     seats: impl IntoIterator<Item = &'a (String, String)>,
     now: Timestamp,
 ) -> Result<()> {
@@ -108,7 +104,7 @@ pub(crate) fn announce_freed<'a>(
 }
 
 /// Whether a seat is neither sold, held nor leased (blocked seats never change).
-pub(crate) fn seat_is_free(tx: &Connection, showtime_id: &str, seat: &str) -> Result<bool> {
+pub(crate) fn seat_is_free(tx: &Sql<'_>, showtime_id: &str, seat: &str) -> Result<bool> {
     Ok(tx
         .prepare_cached(
             "SELECT NOT EXISTS (SELECT 1 FROM sold_seats WHERE showtime_id = ?1 AND seat_label = ?2)
@@ -120,14 +116,14 @@ pub(crate) fn seat_is_free(tx: &Connection, showtime_id: &str, seat: &str) -> Re
 
 /// The seats of a hold (of `owner`, when given).
 pub(crate) fn hold_seats(
-    tx: &Connection,
+    tx: &Sql<'_>,
     hold_id: &str,
     owner: Option<&str>,
 ) -> Result<Vec<(String, String)>> {
     Ok(tx
         .prepare_cached(
             "SELECT hs.showtime_id, hs.seat_label FROM held_seats hs JOIN holds h ON h.id = hs.hold_id
-             WHERE h.id = ?1 AND (?2 IS NULL OR h.owner = ?2)",
+             WHERE h.id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR h.owner = ?2)",
         )?
         .query_map(params![hold_id, owner], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<std::result::Result<_, _>>()?)
@@ -135,7 +131,7 @@ pub(crate) fn hold_seats(
 
 /// Records a change of a seat's state for the terminals following the site.
 pub(crate) fn emit(
-    tx: &Connection,
+    tx: &Sql<'_>,
     showtime_id: &str,
     seat: &str,
     state: SeatState,
@@ -144,7 +140,8 @@ pub(crate) fn emit(
 ) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO seat_events (site_id, showtime_id, seat_label, state, owner, at)
-         SELECT site_id, ?1, ?2, ?3, ?4, ?5 FROM showtimes WHERE id = ?1",
+         SELECT site_id, id, CAST(?2 AS TEXT), CAST(?3 AS TEXT), CAST(?4 AS TEXT), CAST(?5 AS BIGINT)
+         FROM showtimes WHERE id = ?1",
     )?
     .execute(params![
         showtime_id,
@@ -159,7 +156,7 @@ pub(crate) fn emit(
 /// Seats among `seats` that are sold, blocked, held by a hold other than
 /// `own_hold`, or leased to a terminal other than `me`.
 pub(crate) fn unavailable(
-    tx: &Connection,
+    tx: &Sql<'_>,
     showtime_id: &str,
     seats: &[String],
     own_hold: Option<&str>,

@@ -3,9 +3,9 @@
 
 use crate::db::CentralDb;
 use crate::error::CentralError;
+use crate::sql::params;
 use jiff::Timestamp;
 use protocol::Heartbeat;
-use rusqlite::params;
 use serde::Serialize;
 
 /// An override sale central could not apply, waiting for (or resolved by) the site.
@@ -72,7 +72,7 @@ impl CentralDb {
 
     /// The conflict tasks of a site, oldest first.
     pub fn conflicts(&self, site_id: &str) -> Result<Vec<ConflictTask>, CentralError> {
-        let conn = self.read();
+        let conn = self.read()?;
         let mut stmt = conn.prepare(
             "SELECT c.entry_id, c.terminal_id, c.order_id, c.showtime_id, c.seats, c.resolution
              FROM conflicts c JOIN terminals t ON t.id = c.terminal_id

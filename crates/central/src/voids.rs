@@ -4,9 +4,9 @@
 
 use crate::db::{CentralDb, corrupt};
 use crate::error::CentralError;
+use crate::sql::{Sql, params};
 use jiff::Timestamp;
 use protocol::{VOIDS_PAGE, VoidList, VoidedTicket};
-use rusqlite::{Connection, params};
 
 type Result<T> = std::result::Result<T, CentralError>;
 
@@ -34,7 +34,7 @@ impl VoidReason {
 /// Records that the ticket of `order_id` for `(showtime, seat)` is void
 /// (inside the caller's transaction).
 pub(crate) fn record_void(
-    tx: &Connection,
+    tx: &Sql<'_>,
     site_id: &str,
     order_id: &str,
     (showtime_id, seat): (&str, &str),
@@ -58,7 +58,7 @@ pub(crate) fn record_void(
 
 /// Whether the ticket was refunded already.
 pub(crate) fn was_refunded(
-    tx: &Connection,
+    tx: &Sql<'_>,
     order_id: &str,
     (showtime_id, seat): (&str, &str),
 ) -> Result<bool> {
@@ -73,7 +73,7 @@ pub(crate) fn was_refunded(
 impl CentralDb {
     /// The site's voided tickets after `after`, oldest first, one page.
     pub fn voids(&self, site_id: &str, after: i64) -> Result<VoidList> {
-        let conn = self.read();
+        let conn = self.read()?;
         let mut stmt = conn.prepare_cached(
             "SELECT seq, order_id, showtime_id, seat_label, why, voided_at FROM voided_tickets
              WHERE site_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",

@@ -7,11 +7,11 @@ use crate::error::CentralError;
 use crate::seats::{
     check_not_cancelled, check_seats_exist, emit, expire_stale, showtime_screen, unavailable,
 };
+use crate::sql::{OptionalExtension, Sql, params};
 use crate::web_channels::WebChannel;
 use domain::{Currency, SeatState};
 use jiff::Timestamp;
 use protocol::{SoldSeat, WebBooking, WebSale, WebSaleRequest};
-use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
 type Result<T> = std::result::Result<T, CentralError>;
@@ -98,7 +98,7 @@ impl CentralDb {
 
     /// A web booking of `site_id` by reference.
     pub fn web_booking(&self, site_id: &str, reference: &str) -> Result<WebBooking> {
-        booking(&self.read(), site_id, reference)
+        booking(&self.read()?, site_id, reference)
     }
 
     /// Marks a web booking collected by `terminal_id`. Collecting again from
@@ -142,7 +142,7 @@ impl CentralDb {
 ///
 /// A reference an older web order already has (from before references were
 /// counted, when they were random) is skipped.
-fn next_web_reference(tx: &Connection) -> Result<String> {
+fn next_web_reference(tx: &Sql<'_>) -> Result<String> {
     loop {
         let (n, key): (i64, i64) = tx.query_row(
             "UPDATE reference_counters SET next = next + 1 WHERE channel = 'web'
@@ -198,7 +198,7 @@ type BookingRow = (
     Option<String>,
 );
 
-fn booking(conn: &Connection, site_id: &str, reference: &str) -> Result<WebBooking> {
+fn booking(conn: &Sql<'_>, site_id: &str, reference: &str) -> Result<WebBooking> {
     let reference = reference.trim().to_uppercase();
     let row: Option<BookingRow> = conn
         .query_row(

@@ -5,8 +5,8 @@
 use crate::credentials::{new_secret, same_digest, token_hash};
 use crate::db::CentralDb;
 use crate::error::CentralError;
+use crate::sql::{OptionalExtension, params};
 use jiff::Timestamp;
-use rusqlite::{OptionalExtension, params};
 
 type Result<T> = std::result::Result<T, CentralError>;
 
@@ -134,7 +134,7 @@ impl CentralDb {
     /// Checks a web channel's key and returns its scope.
     pub fn authenticate_web(&self, id: &str, key: Option<&str>) -> Result<WebChannel> {
         let row: Option<(String, String, u32, Option<String>)> = self
-            .read()
+            .read()?
             .query_row(
                 "SELECT key_hash, sites, max_seats_per_sale, revoked_at FROM web_channels
                  WHERE id = ?1",

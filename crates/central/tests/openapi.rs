@@ -5,7 +5,7 @@
 //! the component schemas.
 
 use base64::Engine as _;
-use central::{CentralDb, demo, openapi};
+use central::{CentralDb, openapi};
 use jiff::{SignedDuration, Timestamp};
 use protocol::{
     API_PREFIX, API_VERSION, Catalog, EntryBody, HoldRequest, LeaseRequest, OutboxEntry, Outcome,
@@ -251,8 +251,7 @@ fn assert_component<T: Serialize>(doc: &Value, name: &str, value: &T) {
 /// A demo central in a temp dir; the database is kept for direct checks.
 fn demo_db() -> (tempfile::TempDir, Arc<CentralDb>) {
     let dir = tempfile::tempdir().unwrap();
-    let db = Arc::new(CentralDb::open(&dir.path().join("central.db")).unwrap());
-    demo::seed(&db, Timestamp::now()).unwrap();
+    let db = Arc::new(central::testing::open_demo(dir.path()));
     // A demo central: terminals need no token, so every handler is reached.
     db.allow_unprovisioned(true);
     (dir, db)
@@ -402,10 +401,14 @@ fn assert_documented(doc: &Value, op: &Value, what: &str, answer: &Answer) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_documented_operation_is_served_as_documented() {
     let (_dir, db) = demo_db();
-    let (showtime, seat_a, seat_b) = showtime_and_seats(&catalog(&db));
-    let web_key = db
-        .create_web_channel("test-web", None, 10, Timestamp::now())
-        .unwrap();
+    // Outside the runtime's reach: the PostgreSQL client blocks.
+    let ((showtime, seat_a, seat_b), web_key) = tokio::task::block_in_place(|| {
+        let seats = showtime_and_seats(&catalog(&db));
+        let key = db
+            .create_web_channel("test-web", None, 10, Timestamp::now())
+            .unwrap();
+        (seats, key)
+    });
     let running = central::spawn(db.clone(), "127.0.0.1:0").await.unwrap();
     let addr = running.addr;
     let doc = openapi::openapi();

@@ -66,11 +66,21 @@ fn a_database_failure_on_one_entry_defers_that_entry_and_its_order_only() {
     let last = sale(&show, vec![seat(&seats[2], None, "adult", 5000)]);
     // The database refuses the second sale's seat (as a full disk or a
     // broken index would), and only that one.
-    let trap = format!(
-        "CREATE TRIGGER trap BEFORE INSERT ON sold_seats WHEN NEW.seat_label = '{}'
-         BEGIN SELECT RAISE(ABORT, 'disk trouble'); END;",
-        seats[1]
-    );
+    let trap = if db.backend_name() == "postgres" {
+        format!(
+            "CREATE FUNCTION trap() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN RAISE EXCEPTION 'disk trouble'; END $$;
+             CREATE TRIGGER trap BEFORE INSERT ON sold_seats FOR EACH ROW
+             WHEN (NEW.seat_label = '{}') EXECUTE FUNCTION trap();",
+            seats[1]
+        )
+    } else {
+        format!(
+            "CREATE TRIGGER trap BEFORE INSERT ON sold_seats WHEN NEW.seat_label = '{}'
+             BEGIN SELECT RAISE(ABORT, 'disk trouble'); END;",
+            seats[1]
+        )
+    };
     db.write(|tx| Ok(tx.execute_batch(&trap)?)).unwrap();
     let batch = vec![
         entry(1, EntryBody::Sale(first.clone())),
@@ -102,8 +112,12 @@ fn a_database_failure_on_one_entry_defers_that_entry_and_its_order_only() {
     assert_eq!(applied_entries(&db, TERMINAL), 2);
 
     // The trouble passes; the same entries sent again are applied once.
-    db.write(|tx| Ok(tx.execute_batch("DROP TRIGGER trap")?))
-        .unwrap();
+    let untrap = if db.backend_name() == "postgres" {
+        "DROP TRIGGER trap ON sold_seats"
+    } else {
+        "DROP TRIGGER trap"
+    };
+    db.write(|tx| Ok(tx.execute_batch(untrap)?)).unwrap();
     let again = db.push(TERMINAL, &batch[1..], Timestamp::now()).unwrap();
     assert_eq!(outcomes(&again), ["applied", "applied", "duplicate"]);
     assert_eq!(sold(&db, &show), {

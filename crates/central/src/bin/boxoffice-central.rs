@@ -40,9 +40,12 @@ struct Cli {
 enum Command {
     /// Serve API v1 over HTTP.
     Serve {
-        /// SQLite database file (created if missing).
-        #[arg(long)]
-        db: PathBuf,
+        /// The database: a SQLite file (created if missing) or a PostgreSQL
+        /// connection string, postgres://user:password@host:port/database
+        /// (better in BOXOFFICE_CENTRAL_DB than on the command line, where
+        /// other users of the machine can read it).
+        #[arg(long, env = "BOXOFFICE_CENTRAL_DB", hide_env_values = true)]
+        db: String,
         /// Address to listen on, e.g. 127.0.0.1:7878.
         #[arg(long, default_value = "127.0.0.1:7878")]
         listen: String,
@@ -64,6 +67,10 @@ enum Command {
         /// 127.0.0.1:9464.
         #[arg(long)]
         metrics_listen: Option<String>,
+        /// Where --demo writes the demo web shop's key (default: the SQLite
+        /// file's name plus `.web-key`; needed with a PostgreSQL --db).
+        #[arg(long)]
+        web_key_file: Option<PathBuf>,
         /// Log format: json (one event per line, for a log shipper) or text.
         #[arg(long, default_value = "json", value_parser = ["json", "text"])]
         log_format: String,
@@ -71,18 +78,24 @@ enum Command {
     /// Cancel a showtime: terminals show it cancelled at their next sync and sell
     /// nothing more for it; the number of seats already sold is printed.
     Cancel {
-        /// SQLite database file.
-        #[arg(long)]
-        db: PathBuf,
+        /// The database: a SQLite file (created if missing) or a PostgreSQL
+        /// connection string, postgres://user:password@host:port/database
+        /// (better in BOXOFFICE_CENTRAL_DB than on the command line, where
+        /// other users of the machine can read it).
+        #[arg(long, env = "BOXOFFICE_CENTRAL_DB", hide_env_values = true)]
+        db: String,
         /// Showtime id.
         #[arg(long)]
         showtime: String,
     },
     /// Give a terminal a new API token (printed once; only its hash is stored).
     Provision {
-        /// SQLite database file.
-        #[arg(long)]
-        db: PathBuf,
+        /// The database: a SQLite file (created if missing) or a PostgreSQL
+        /// connection string, postgres://user:password@host:port/database
+        /// (better in BOXOFFICE_CENTRAL_DB than on the command line, where
+        /// other users of the machine can read it).
+        #[arg(long, env = "BOXOFFICE_CENTRAL_DB", hide_env_values = true)]
+        db: String,
         /// Terminal id.
         #[arg(long)]
         terminal: String,
@@ -91,9 +104,12 @@ enum Command {
     /// at and the most seats a sale may take. The key is written to --out,
     /// readable by its owner only, never printed.
     WebChannel {
-        /// SQLite database file.
-        #[arg(long)]
-        db: PathBuf,
+        /// The database: a SQLite file (created if missing) or a PostgreSQL
+        /// connection string, postgres://user:password@host:port/database
+        /// (better in BOXOFFICE_CENTRAL_DB than on the command line, where
+        /// other users of the machine can read it).
+        #[arg(long, env = "BOXOFFICE_CENTRAL_DB", hide_env_values = true)]
+        db: String,
         /// Channel id, e.g. `shop`.
         #[arg(long)]
         id: String,
@@ -109,9 +125,12 @@ enum Command {
     },
     /// Cut a web channel off at once.
     RevokeWebChannel {
-        /// SQLite database file.
-        #[arg(long)]
-        db: PathBuf,
+        /// The database: a SQLite file (created if missing) or a PostgreSQL
+        /// connection string, postgres://user:password@host:port/database
+        /// (better in BOXOFFICE_CENTRAL_DB than on the command line, where
+        /// other users of the machine can read it).
+        #[arg(long, env = "BOXOFFICE_CENTRAL_DB", hide_env_values = true)]
+        db: String,
         /// Channel id.
         #[arg(long)]
         id: String,
@@ -119,9 +138,12 @@ enum Command {
     /// Show or change a site's counter settings: the idle time after which
     /// its counters lock, and how long a sign-in lasts.
     Settings {
-        /// SQLite database file.
-        #[arg(long)]
-        db: PathBuf,
+        /// The database: a SQLite file (created if missing) or a PostgreSQL
+        /// connection string, postgres://user:password@host:port/database
+        /// (better in BOXOFFICE_CENTRAL_DB than on the command line, where
+        /// other users of the machine can read it).
+        #[arg(long, env = "BOXOFFICE_CENTRAL_DB", hide_env_values = true)]
+        db: String,
         /// Site id.
         #[arg(long)]
         site: String,
@@ -134,9 +156,12 @@ enum Command {
     },
     /// List sites and their terminals.
     Sites {
-        /// SQLite database file.
-        #[arg(long)]
-        db: PathBuf,
+        /// The database: a SQLite file (created if missing) or a PostgreSQL
+        /// connection string, postgres://user:password@host:port/database
+        /// (better in BOXOFFICE_CENTRAL_DB than on the command line, where
+        /// other users of the machine can read it).
+        #[arg(long, env = "BOXOFFICE_CENTRAL_DB", hide_env_values = true)]
+        db: String,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -149,9 +174,12 @@ enum Command {
         /// Which report.
         #[arg(value_parser = ["site"])]
         kind: String,
-        /// SQLite database file.
-        #[arg(long)]
-        db: PathBuf,
+        /// The database: a SQLite file (created if missing) or a PostgreSQL
+        /// connection string, postgres://user:password@host:port/database
+        /// (better in BOXOFFICE_CENTRAL_DB than on the command line, where
+        /// other users of the machine can read it).
+        #[arg(long, env = "BOXOFFICE_CENTRAL_DB", hide_env_values = true)]
+        db: String,
         /// Site id.
         #[arg(long)]
         site: String,
@@ -197,17 +225,17 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     match cli.command {
         Command::Serve {
-            db,
+            db: db_url,
             listen,
             demo: seed_demo,
             allow_unprovisioned,
             tls_cert,
             tls_key,
             metrics_listen,
+            web_key_file,
             log_format: _,
         } => {
-            let path = db;
-            let db = Arc::new(CentralDb::open(&path)?);
+            let db = Arc::new(CentralDb::connect(&db_url)?);
             db.allow_unprovisioned(seed_demo || allow_unprovisioned);
             if seed_demo {
                 if db.is_empty()? {
@@ -217,7 +245,13 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                     demo::ensure_schedule(&db, Timestamp::now())?;
                 }
                 // The demo web shop's key, where the demo's tests find it.
-                let key = web_channels::demo_key_path(&path);
+                let key = match web_key_file {
+                    Some(file) => file,
+                    None if central::db::is_postgres_url(&db_url) => {
+                        return Err("--demo on PostgreSQL needs --web-key-file FILE".into());
+                    }
+                    None => web_channels::demo_key_path(std::path::Path::new(&db_url)),
+                };
                 db.ensure_web_key_file(web_channels::DEMO_WEB_CHANNEL, &key, Timestamp::now())?;
                 tracing::info!(file = %key.display(), "demo web channel key");
             }
@@ -246,13 +280,13 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             Ok(())
         }
         Command::Cancel { db, showtime } => {
-            let db = CentralDb::open(&db)?;
+            let db = CentralDb::connect(&db)?;
             let sold = db.cancel_showtime(&showtime)?;
             out!("{showtime} cancelled; {sold} seats were sold and need refunds or exchanges");
             Ok(())
         }
         Command::Provision { db, terminal } => {
-            let db = CentralDb::open(&db)?;
+            let db = CentralDb::connect(&db)?;
             out!("{}", db.provision_terminal(&terminal)?);
             Ok(())
         }
@@ -263,7 +297,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             max_seats,
             out,
         } => {
-            let db = CentralDb::open(&db)?;
+            let db = CentralDb::connect(&db)?;
             let sites: Vec<String> = sites
                 .split(',')
                 .map(|s| s.trim().to_string())
@@ -282,7 +316,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             Ok(())
         }
         Command::RevokeWebChannel { db, id } => {
-            let db = CentralDb::open(&db)?;
+            let db = CentralDb::connect(&db)?;
             db.revoke_web_channel(&id, Timestamp::now())?;
             out!("web channel {id} revoked");
             Ok(())
@@ -293,13 +327,13 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             idle_lock_secs,
             session_hours,
         } => {
-            let db = CentralDb::open(&db)?;
+            let db = CentralDb::connect(&db)?;
             let settings = db.set_site_settings(&site, idle_lock_secs, session_hours)?;
             out!("{}", serde_json::to_string_pretty(&settings)?);
             Ok(())
         }
         Command::Sites { db, json } => {
-            let db = CentralDb::open(&db)?;
+            let db = CentralDb::connect(&db)?;
             let sites = db.sites()?;
             if json {
                 out!("{}", serde_json::to_string_pretty(&sites)?);
@@ -330,7 +364,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             format,
             out,
         } => {
-            let db = CentralDb::open(&db)?;
+            let db = CentralDb::connect(&db)?;
             let now = Timestamp::now();
             let day = match day {
                 Some(d) => d,

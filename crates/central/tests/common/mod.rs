@@ -2,7 +2,7 @@
 //! showtimes with free seats, and sales to push.
 #![allow(dead_code)]
 
-use central::{CentralDb, demo};
+use central::CentralDb;
 use domain::SeatState;
 use jiff::{SignedDuration, Timestamp};
 use protocol::{Catalog, EntryBody, OutboxEntry, Outcome, Payment, Sale, SecuredBy, SoldSeat};
@@ -14,8 +14,7 @@ pub const TERMINAL: &str = "dxb-marina-t1";
 
 pub fn demo_db() -> (tempfile::TempDir, Arc<CentralDb>) {
     let dir = tempfile::tempdir().unwrap();
-    let db = Arc::new(CentralDb::open(&dir.path().join("central.db")).unwrap());
-    demo::seed(&db, Timestamp::now()).unwrap();
+    let db = Arc::new(central::testing::open_demo(dir.path()));
     db.allow_unprovisioned(true);
     (dir, db)
 }
