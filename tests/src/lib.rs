@@ -166,6 +166,26 @@ impl Central {
     }
 }
 
+/// A pushed sale body of one adult seat at `price`, paid `paid` in cash,
+/// secured by Dubai Marina's manager's override (as a terminal sends it).
+pub fn override_sale(show: &str, seat: &str, price: i64, paid: i64) -> Value {
+    let now = jiff::Timestamp::now().to_string();
+    serde_json::json!({
+        "kind": "sale",
+        "order_id": uuid::Uuid::now_v7(),
+        "showtime_id": show,
+        "seats": [{"label": seat, "ticket_type": "adult", "price_minor": price}],
+        "secured_by": {"by": "override", "manager_id": "dxb-marina-manager"},
+        "total_minor": price,
+        "vat_minor": 0,
+        "currency": "AED",
+        "payments": [{"method": "cash", "amount_minor": paid}],
+        "cashier_id": "dxb-marina-cashier",
+        "sold_at": now,
+        "sold_at_central_estimate": now,
+    })
+}
+
 /// `boxoffice-central serve --demo` on `store`, its web key beside `db`.
 fn central_command(store: &str, db: &Path, listen: &str) -> Command {
     let mut cmd = Command::new(bin("boxoffice-central"));

@@ -305,21 +305,7 @@ fn entry(seq: i64, body: Value) -> Value {
 }
 
 fn sale_body(show: &str, seat: &str, price: i64, paid: i64) -> Value {
-    let now = jiff::Timestamp::now().to_string();
-    json!({
-        "kind": "sale",
-        "order_id": uuid::Uuid::now_v7(),
-        "showtime_id": show,
-        "seats": [{"label": seat, "ticket_type": "adult", "price_minor": price}],
-        "secured_by": {"by": "override", "manager_id": "dxb-marina-manager"},
-        "total_minor": price,
-        "vat_minor": 0,
-        "currency": "AED",
-        "payments": [{"method": "cash", "amount_minor": paid}],
-        "cashier_id": "dxb-marina-cashier",
-        "sold_at": now,
-        "sold_at_central_estimate": now,
-    })
+    e2e::override_sale(show, seat, price, paid)
 }
 
 #[test]

@@ -114,21 +114,7 @@ fn outcomes(answer: &Value) -> Vec<String> {
 
 /// A sale of one seat at AED 50.00, paid cash, secured by a manager's override.
 fn sale(show: &str, seat: &str) -> Value {
-    let now = jiff::Timestamp::now().to_string();
-    json!({
-        "kind": "sale",
-        "order_id": uuid::Uuid::now_v7(),
-        "showtime_id": show,
-        "seats": [{"label": seat, "ticket_type": "adult", "price_minor": 5000}],
-        "secured_by": {"by": "override", "manager_id": "dxb-marina-manager"},
-        "total_minor": 5000,
-        "vat_minor": 0,
-        "currency": "AED",
-        "payments": [{"method": "cash", "amount_minor": 5000}],
-        "cashier_id": "dxb-marina-cashier",
-        "sold_at": now,
-        "sold_at_central_estimate": now,
-    })
+    e2e::override_sale(show, seat, 5000, 5000)
 }
 
 fn feed(c: &Central, site: &str, after: i64) -> Vec<(i64, String, String)> {

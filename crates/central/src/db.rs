@@ -206,13 +206,7 @@ impl CentralDb {
             )?;
         }
         tx.commit()?;
-        self.events.send_if_modified(|seen| {
-            let newer = last > *seen;
-            if newer {
-                *seen = last;
-            }
-            newer
-        });
+        raise_events(&self.events, last);
         Ok(out)
     }
 
@@ -229,6 +223,17 @@ impl CentralDb {
             .query_row("SELECT count(*) FROM sites", [], |r| r.get(0))?;
         Ok(n == 0)
     }
+}
+
+/// Moves the seat-event watch up to `seq` (never down), waking long polls.
+pub(crate) fn raise_events(events: &tokio::sync::watch::Sender<i64>, seq: i64) {
+    events.send_if_modified(|seen| {
+        let newer = seq > *seen;
+        if newer {
+            *seen = seq;
+        }
+        newer
+    });
 }
 
 fn last_event_seq(conn: &Sql<'_>) -> Result<i64> {

@@ -184,6 +184,7 @@ impl<'a> Sql<'a> {
             Conn::Sqlite(_) => self.execute_batch("BEGIN IMMEDIATE")?,
             Conn::Pg(_) => {
                 self.execute_batch("BEGIN ISOLATION LEVEL READ COMMITTED")?;
+                // Open from here: a failure taking the lock rolls back on drop.
                 self.in_transaction.set(true);
                 self.query_row(
                     "SELECT 1 FROM (SELECT pg_advisory_xact_lock(?1)) AS l",

@@ -211,16 +211,6 @@ impl PgPool {
     }
 }
 
-fn raise(events: &tokio::sync::watch::Sender<i64>, seq: i64) {
-    events.send_if_modified(|seen| {
-        let newer = seq > *seen;
-        if newer {
-            *seen = seq;
-        }
-        newer
-    });
-}
-
 fn listen_loop(config: &postgres::Config, events: &Weak<tokio::sync::watch::Sender<i64>>) {
     loop {
         let Some(_) = events.upgrade() else { return };
@@ -241,7 +231,7 @@ fn listen_once(
         .query_one("SELECT COALESCE(max(seq), 0) FROM seat_events", &[])?
         .get(0);
     match events.upgrade() {
-        Some(tx) => raise(&tx, last),
+        Some(tx) => crate::db::raise_events(&tx, last),
         None => return Ok(()),
     }
     loop {
@@ -253,7 +243,7 @@ fn listen_once(
                     return Ok(());
                 };
                 if let Ok(seq) = note.payload().parse::<i64>() {
-                    raise(&tx, seq);
+                    crate::db::raise_events(&tx, seq);
                 }
             }
         }
