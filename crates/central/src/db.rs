@@ -206,7 +206,7 @@ impl CentralDb {
             )?;
         }
         tx.commit()?;
-        raise_events(&self.events, last);
+        crate::sql::raise_events(&self.events, last);
         Ok(out)
     }
 
@@ -223,17 +223,6 @@ impl CentralDb {
             .query_row("SELECT count(*) FROM sites", [], |r| r.get(0))?;
         Ok(n == 0)
     }
-}
-
-/// Moves the seat-event watch up to `seq` (never down), waking long polls.
-pub(crate) fn raise_events(events: &tokio::sync::watch::Sender<i64>, seq: i64) {
-    events.send_if_modified(|seen| {
-        let newer = seq > *seen;
-        if newer {
-            *seen = seq;
-        }
-        newer
-    });
 }
 
 fn last_event_seq(conn: &Sql<'_>) -> Result<i64> {

@@ -316,6 +316,17 @@ impl Stmt<'_, '_> {
     }
 }
 
+/// Moves the seat-event watch up to `seq` (never down), waking long polls.
+pub(crate) fn raise_events(events: &tokio::sync::watch::Sender<i64>, seq: i64) {
+    events.send_if_modified(|seen| {
+        let newer = seq > *seen;
+        if newer {
+            *seen = seq;
+        }
+        newer
+    });
+}
+
 /// Rewrites `?N` (and bare `?`) placeholders to PostgreSQL's `$N`, leaving
 /// quoted text alone.
 pub(crate) fn to_dollar_placeholders(sql: &str) -> String {

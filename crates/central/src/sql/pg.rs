@@ -231,7 +231,7 @@ fn listen_once(
         .query_one("SELECT COALESCE(max(seq), 0) FROM seat_events", &[])?
         .get(0);
     match events.upgrade() {
-        Some(tx) => crate::db::raise_events(&tx, last),
+        Some(tx) => super::raise_events(&tx, last),
         None => return Ok(()),
     }
     loop {
@@ -243,7 +243,7 @@ fn listen_once(
                     return Ok(());
                 };
                 if let Ok(seq) = note.payload().parse::<i64>() {
-                    crate::db::raise_events(&tx, seq);
+                    super::raise_events(&tx, seq);
                 }
             }
         }
