@@ -193,3 +193,159 @@ fn a_retried_entry_is_applied_once_and_followers_of_both_instances_see_every_eve
         .collect();
     assert_eq!(sold, seats[..5].iter().collect::<Vec<_>>());
 }
+
+/// A request as a counter terminal: (status, body).
+fn as_counter(
+    c: &Central,
+    method: &str,
+    path: &str,
+    terminal: &str,
+    body: Option<&Value>,
+) -> (u16, Value) {
+    let http = reqwest::blocking::Client::new();
+    let url = format!("{}{path}", c.url);
+    let req = match method {
+        "POST" => http.post(url),
+        "DELETE" => http.delete(url),
+        _ => http.get(url),
+    };
+    let req = req.header("x-boxoffice-terminal", terminal);
+    let resp = match body {
+        Some(b) => req.json(b),
+        None => req,
+    }
+    .send()
+    .expect("request to central");
+    let status = resp.status().as_u16();
+    (status, resp.json().unwrap_or(Value::Null))
+}
+
+/// The last three showtimes of Dubai Marina on screens with at least 24
+/// standard seats, and 24 of each one's seats.
+fn three_shows(c: &Central) -> Vec<(String, Vec<String>)> {
+    let catalog = as_terminal(c, "/v1/sites/dxb-marina/catalog");
+    let screens = catalog["screens"].as_array().expect("screens");
+    let mut shows: Vec<&Value> = catalog["showtimes"]
+        .as_array()
+        .expect("showtimes")
+        .iter()
+        .collect();
+    shows.sort_by_key(|s| std::cmp::Reverse(s["starts_at"].as_str().unwrap_or("").to_string()));
+    shows
+        .into_iter()
+        .filter_map(|show| {
+            let screen = screens.iter().find(|s| s["id"] == show["screen_id"])?;
+            let seats: Vec<String> = screen["seats"]
+                .as_array()?
+                .iter()
+                .filter(|s| s["blocked"] != json!(true) && s["kind"] == "standard")
+                .filter_map(|s| s["label"].as_str().map(str::to_string))
+                .take(24)
+                .collect();
+            (seats.len() == 24).then(|| (show["id"].as_str().unwrap_or("").to_string(), seats))
+        })
+        .take(3)
+        .collect()
+}
+
+#[test]
+fn concurrent_writes_on_several_showtimes_keep_the_feed_true_to_the_seats() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = two_instances(dir.path());
+    let site = "dxb-marina";
+    let shows = three_shows(&a);
+    assert_eq!(shows.len(), 3);
+    let start = as_terminal(&a, &format!("/v1/sites/{site}/seat-events"))["last_seq"]
+        .as_i64()
+        .expect("last_seq");
+    // Eight workers on both instances: web sales, holds let go at once and
+    // terminal sales, on three showtimes, many on the same seats.
+    std::thread::scope(|s| {
+        for worker in 0..8u64 {
+            let (c, shows) = (if worker % 2 == 0 { &a } else { &b }, &shows);
+            s.spawn(move || {
+                let terminal = format!("dxb-marina-t{}", 1 + worker % 2);
+                let mut x = worker.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+                for round in 0..36u64 {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    let (show, seats) = &shows[(x % 3) as usize];
+                    let seat = &seats[((x >> 8) % 24) as usize];
+                    match round % 3 {
+                        0 => {
+                            let body = json!({ "showtime_id": show, "seats": [seat] });
+                            let (status, answer) = c.post("/v1/web/sales", &body);
+                            assert!(matches!(status, 200 | 201 | 409), "{status} {answer}");
+                        }
+                        1 => {
+                            let body = json!({"showtime_id": show, "seats": [seat], "ttl_secs": 60});
+                            let (status, hold) = as_counter(c, "POST", "/v1/holds", &terminal, Some(&body));
+                            assert!(matches!(status, 200 | 409), "{status} {hold}");
+                            if status == 200 {
+                                let id = hold["hold_id"].as_str().expect("hold id");
+                                let (status, _) = as_counter(c, "DELETE", &format!("/v1/holds/{id}"), &terminal, None);
+                                assert_eq!(status, 204);
+                            }
+                        }
+                        _ => {
+                            let batch = json!({"entries": [
+                                {"id": uuid::Uuid::now_v7(), "seq": round, "body": sale(show, seat)},
+                            ]});
+                            let got = outcomes(&push(c, &terminal, &batch));
+                            assert!(got == ["applied"] || got == ["conflict"], "{got:?}");
+                        }
+                    }
+                }
+            });
+        }
+    });
+    // The feed, replayed from before the load, gives every seat's state as
+    // central answers it, on both instances; its numbers only grow.
+    let mut replayed: std::collections::BTreeMap<(String, String), String> = Default::default();
+    let mut after = start;
+    let mut last = start;
+    loop {
+        let page = as_terminal(&b, &format!("/v1/sites/{site}/seat-events?after={after}"));
+        let events = page["events"].as_array().expect("events").clone();
+        if events.is_empty() {
+            break;
+        }
+        for e in &events {
+            let seq = e["seq"].as_i64().expect("seq");
+            assert!(seq > last, "feed out of order: {seq} after {last}");
+            last = seq;
+            let key = (
+                e["showtime_id"].as_str().unwrap_or("").to_string(),
+                e["seat"].as_str().unwrap_or("").to_string(),
+            );
+            replayed.insert(key, e["state"].as_str().unwrap_or("").to_string());
+        }
+        after = page["last_seq"].as_i64().expect("last_seq");
+    }
+    assert!(
+        replayed.values().any(|s| s == "sold"),
+        "nothing sold: {replayed:?}"
+    );
+    for c in [&a, &b] {
+        for (show, seats) in &shows {
+            let states = as_terminal(c, &format!("/v1/showtimes/{show}/seats"));
+            for seat in seats {
+                let now = states["seats"]
+                    .as_array()
+                    .expect("seats")
+                    .iter()
+                    .find(|s| s["label"] == json!(seat))
+                    .and_then(|s| s["state"].as_str())
+                    .unwrap_or("free");
+                let fed = replayed
+                    .get(&(show.clone(), seat.clone()))
+                    .map_or("free", String::as_str);
+                assert_eq!(
+                    fed, now,
+                    "{show} {seat}: the feed says {fed}, central {now}"
+                );
+            }
+        }
+    }
+}

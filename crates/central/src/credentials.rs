@@ -36,29 +36,35 @@ impl CentralDb {
 
     /// Checks a terminal's bearer token.
     pub fn authenticate(&self, terminal_id: &str, bearer: Option<&str>) -> Result<()> {
-        let stored: Option<Option<String>> = self
+        self.authenticate_terminal(terminal_id, bearer).map(|_| ())
+    }
+
+    /// Checks a terminal's bearer token and answers its site, in one query
+    /// (every request of a counter, long polls included, starts here).
+    pub fn authenticate_terminal(&self, terminal_id: &str, bearer: Option<&str>) -> Result<String> {
+        let stored: Option<(Option<String>, String)> = self
             .read()?
             .query_row(
-                "SELECT token_hash FROM terminals WHERE id = ?1",
+                "SELECT token_hash, site_id FROM terminals WHERE id = ?1",
                 [terminal_id],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
         match stored {
             None => Err(CentralError::UnknownTerminal(terminal_id.to_string())),
-            Some(None)
+            Some((None, site))
                 if self
                     .allow_unprovisioned
                     .load(std::sync::atomic::Ordering::Relaxed) =>
             {
-                Ok(())
+                Ok(site)
             }
-            Some(None) => Err(CentralError::Unauthorized(format!(
+            Some((None, _)) => Err(CentralError::Unauthorized(format!(
                 "terminal {terminal_id} is not provisioned; ask IT for its token"
             ))),
-            Some(Some(hash)) => {
+            Some((Some(hash), site)) => {
                 if same_digest(&bearer.map(token_hash).unwrap_or_default(), &hash) {
-                    Ok(())
+                    Ok(site)
                 } else {
                     Err(CentralError::Unauthorized(format!(
                         "wrong or missing token for terminal {terminal_id}"

@@ -13,6 +13,7 @@
 //! bookings); `seats` holds the seat rules every writer shares.
 
 use crate::error::CentralError;
+use crate::event_watch::Sites;
 use crate::sql::{PgPool, Sql};
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
@@ -75,8 +76,9 @@ enum Backend {
 /// Central's database.
 pub struct CentralDb {
     backend: Backend,
-    /// The last seat event's sequence number, for long-polling readers.
-    pub(crate) events: Arc<tokio::sync::watch::Sender<i64>>,
+    /// The last seat event's sequence number, overall and per site, for
+    /// long-polling readers.
+    pub(crate) events: Arc<crate::event_watch::EventWatch>,
     /// Accept terminals that have no token yet (demo and development only).
     pub(crate) allow_unprovisioned: std::sync::atomic::AtomicBool,
     /// Times a connection was taken, and nanoseconds spent waiting for it
@@ -112,6 +114,9 @@ impl CentralDb {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Central has a few hundred statements; rusqlite keeps 16 by default,
+        // and re-preparing them was most of the time under the lock.
+        conn.set_prepared_statement_cache_capacity(512);
         // Migrations run with foreign keys off (a table rebuilt keeps its
         // rows); each checks every reference inside its own transaction.
         conn.pragma_update(None, "foreign_keys", "OFF")?;
@@ -135,13 +140,13 @@ impl CentralDb {
     fn with(backend: Backend) -> Self {
         let db = CentralDb {
             backend,
-            events: Arc::new(tokio::sync::watch::channel(0).0),
+            events: Arc::new(crate::event_watch::EventWatch::new(0)),
             allow_unprovisioned: std::sync::atomic::AtomicBool::new(false),
             lock_taken: AtomicU64::new(0),
             lock_wait_ns: AtomicU64::new(0),
         };
         if let Ok(last) = db.read().and_then(|c| last_event_seq(&c)) {
-            db.events.send_replace(last);
+            db.events.raise(last, &crate::event_watch::Sites::All);
         }
         db
     }
@@ -194,19 +199,51 @@ impl CentralDb {
     pub fn write<T>(&self, f: impl FnOnce(&Sql<'_>) -> Result<T>) -> Result<T> {
         let tx = self.conn()?;
         tx.begin_write()?;
-        let before = last_event_seq(&tx)?;
+        self.finish_write(tx, f)
+    }
+
+    /// As [`CentralDb::write`], for a write that changes seats of
+    /// `showtimes` only: on PostgreSQL it runs beside writes on other
+    /// showtimes (see `sql::scope`); recording a seat event of another
+    /// showtime fails it.
+    pub fn write_showtimes<T>(
+        &self,
+        showtimes: &[&str],
+        f: impl FnOnce(&Sql<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.write_scoped(showtimes, &[], f)
+    }
+
+    /// As [`CentralDb::write_showtimes`], also taking the locks named
+    /// `locks` (say, an owner's, when a rule counts across showtimes).
+    pub fn write_scoped<T>(
+        &self,
+        showtimes: &[&str],
+        locks: &[&str],
+        f: impl FnOnce(&Sql<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let mut shows: Vec<String> = showtimes.iter().map(|s| s.to_string()).collect();
+        shows.sort();
+        shows.dedup();
+        let tx = self.conn()?;
+        tx.begin_scoped(&shows, locks)?;
+        self.finish_write(tx, f)
+    }
+
+    fn finish_write<T>(&self, tx: Sql<'_>, f: impl FnOnce(&Sql<'_>) -> Result<T>) -> Result<T> {
         let out = f(&tx)?;
-        let last = last_event_seq(&tx)?;
-        if last != before && tx.is_postgres() {
-            // Delivered to every listening instance when (and if) this commits.
-            tx.query_row(
-                "SELECT 1 FROM (SELECT pg_notify(?1, ?2)) AS n",
-                crate::sql::params![crate::sql::EVENTS_CHANNEL, last.to_string()],
-                |_| Ok(()),
-            )?;
+        if tx.is_postgres() {
+            // The sequencer numbers this write's events once it commits
+            // (a trigger tells every instance); followers wake from there.
+            tx.commit()?;
+            return Ok(out);
         }
+        let last = tx.events_added().then(|| last_event_seq(&tx)).transpose()?;
+        let sites = Sites::Some(tx.event_sites());
         tx.commit()?;
-        crate::sql::raise_events(&self.events, last);
+        if let Some(last) = last {
+            self.events.raise(last, &sites);
+        }
         Ok(out)
     }
 

@@ -27,11 +27,23 @@ impl CentralDb {
         now: Timestamp,
     ) -> Result<Vec<EntryResult>> {
         let site_id = self.terminal_site(terminal_id)?;
+        self.push_at(terminal_id, &site_id, entries, now)
+    }
+
+    /// [`CentralDb::push`] from a terminal whose site `site_id` the caller
+    /// already knows (the HTTP layer read it with the terminal's token).
+    pub fn push_at(
+        &self,
+        terminal_id: &str,
+        site_id: &str,
+        entries: &[OutboxEntry],
+        now: Timestamp,
+    ) -> Result<Vec<EntryResult>> {
         // One transaction (one fsync) per batch, one savepoint per entry: a
         // database failure on one entry undoes that entry alone, which is
         // answered `deferred` (nothing of it kept, send it again), and so is
         // every later entry of the same order; the rest of the batch goes on.
-        self.write(|tx| {
+        let apply_all = |tx: &Sql<'_>| {
             expire_stale(tx, now)?;
             let mut deferred: Vec<String> = Vec::new();
             let mut results = Vec::with_capacity(entries.len());
@@ -51,14 +63,14 @@ impl CentralDb {
                         message: "an earlier entry of this order was deferred".into(),
                     }
                 } else {
-                    tx.execute_batch("SAVEPOINT entry")?;
-                    match apply_entry(tx, &site_id, terminal_id, entry, now) {
+                    tx.savepoint()?;
+                    match apply_entry(tx, site_id, terminal_id, entry, now) {
                         Ok(outcome) => {
-                            tx.execute_batch("RELEASE entry")?;
+                            tx.release_savepoint()?;
                             outcome
                         }
                         Err(e) => {
-                            tx.execute_batch("ROLLBACK TO entry; RELEASE entry")?;
+                            tx.rollback_to_savepoint()?;
                             tracing::error!(entry = %entry.id, terminal = terminal_id, error = %e,
                                 "an entry failed; deferred");
                             deferred.push(order);
@@ -77,7 +89,14 @@ impl CentralDb {
                 });
             }
             Ok(results)
-        })
+        };
+        // Sales (the counters' traffic) change seats of their own showtimes
+        // only: they run beside other showtimes' writes. Anything else may
+        // touch other orders' seats and runs alone.
+        match sale_showtimes(entries) {
+            Some(shows) => self.write_showtimes(&shows, apply_all),
+            None => self.write(apply_all),
+        }
     }
 
     /// Number of seats sold for a showtime by one order id (tests and audits).
@@ -100,6 +119,19 @@ fn outcome_name(o: &Outcome) -> &'static str {
         Outcome::Rejected { .. } => "rejected",
         Outcome::Deferred { .. } => "deferred",
     }
+}
+
+/// Every showtime the batch's seats are in, when the batch holds sales only.
+fn sale_showtimes(entries: &[OutboxEntry]) -> Option<Vec<&str>> {
+    let mut shows = Vec::new();
+    for entry in entries {
+        let EntryBody::Sale(sale) = &entry.body else {
+            return None;
+        };
+        shows.push(sale.showtime_id.as_str());
+        shows.extend(sale.seats.iter().map(|seat| seat.showtime(sale)));
+    }
+    Some(shows)
 }
 
 /// The order an entry is about.

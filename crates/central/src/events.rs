@@ -4,7 +4,7 @@
 
 use crate::db::CentralDb;
 use crate::error::CentralError;
-use crate::sql::{OptionalExtension, params};
+use crate::sql::params;
 use domain::SeatState;
 use protocol::{SeatEvent, SeatEvents};
 use std::time::Duration;
@@ -44,30 +44,71 @@ impl CentralDb {
         }
     }
 
-    /// Events of `site_id` after `after` (at most [`MAX_EVENTS`]). With no
-    /// `after`, returns no events and the current last sequence number, so a
-    /// terminal can load seat states and then follow from there.
+    /// Events of `site_id` after `after` (at most [`MAX_EVENTS`]), every
+    /// write committed before the call included. With no `after`, returns
+    /// no events and the current last sequence number, so a terminal can
+    /// load seat states and then follow from there.
     pub fn seat_events(
         &self,
         site_id: &str,
         after: Option<i64>,
     ) -> Result<SeatEvents, CentralError> {
+        self.read_events(site_id, after, true)
+    }
+
+    /// As [`CentralDb::seat_events`], settling pending events first only if
+    /// `settle` (a long poll need not: the sequencer wakes it).
+    pub(crate) fn read_events(
+        &self,
+        site_id: &str,
+        after: Option<i64>,
+        settle: bool,
+    ) -> Result<SeatEvents, CentralError> {
         let conn = self.read()?;
-        let last: i64 =
-            conn.query_row("SELECT COALESCE(max(seq), 0) FROM seat_events", [], |r| {
-                r.get(0)
-            })?;
+        if settle && let Some((seq, sites)) = conn.settle_events()? {
+            self.events.raise(seq, &sites);
+        }
         let Some(after) = after else {
+            // The feed's end (a lone max: SQLite reads it from the index).
+            let last: i64 =
+                conn.query_row("SELECT COALESCE(max(seq), 0) FROM seat_events", [], |r| {
+                    r.get(0)
+                })?;
             return Ok(SeatEvents {
                 events: Vec::new(),
                 last_seq: last,
                 reset: false,
             });
         };
-        let oldest: Option<i64> = conn
-            .query_row("SELECT min(seq) FROM seat_events", [], |r| r.get(0))
-            .optional()?
-            .flatten();
+        // The feed's ends and the site's page, in one round trip and one
+        // snapshot (one aggregate per subquery: SQLite reads a lone min or
+        // max from the index, two together scan the table).
+        type Row = (
+            i64,
+            Option<i64>,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+        );
+        let mut stmt = conn.prepare_cached(
+            "SELECT m.last, m.oldest, e.seq, e.showtime_id, e.seat_label, e.state, e.owner
+             FROM (SELECT (SELECT COALESCE(max(seq), 0) FROM seat_events) AS last,
+                          (SELECT min(seq) FROM seat_events) AS oldest) m
+             LEFT JOIN (SELECT seq, showtime_id, seat_label, state, owner FROM seat_events
+                        WHERE site_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3) e ON 1 = 1
+             ORDER BY e.seq",
+        )?;
+        let rows = stmt
+            .query_map(params![site_id, after, MAX_EVENTS], |r| {
+                let row: Row = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+                Ok((
+                    row,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let (last, oldest) = rows.first().map_or((0, None), |((l, o, ..), ..)| (*l, *o));
         let reset = after > last || oldest.is_some_and(|o| o > after + 1);
         if reset {
             return Ok(SeatEvents {
@@ -76,22 +117,12 @@ impl CentralDb {
                 reset: true,
             });
         }
-        let mut stmt = conn.prepare_cached(
-            "SELECT seq, showtime_id, seat_label, state, owner FROM seat_events
-             WHERE site_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
-        )?;
-        let events = stmt
-            .query_map(params![site_id, after, MAX_EVENTS], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                ))
-            })?
-            .map(|row| {
-                let (seq, showtime_id, seat, state, owner) = row?;
+        let events = rows
+            .into_iter()
+            .filter_map(|((_, _, seq, show, seat), state, owner)| {
+                Some((seq?, show?, seat?, state?, owner))
+            })
+            .map(|(seq, showtime_id, seat, state, owner)| {
                 Ok(SeatEvent {
                     seq,
                     showtime_id,
@@ -115,9 +146,10 @@ impl CentralDb {
         })
     }
 
-    /// Waits until an event after `after` exists anywhere, or `wait` passes.
-    pub async fn wait_for_events(&self, after: i64, wait: Duration) {
-        let mut rx = self.events.subscribe();
+    /// Waits until a write may have added an event of `site_id` after
+    /// `after`, or `wait` passes.
+    pub async fn wait_for_events(&self, site_id: &str, after: i64, wait: Duration) {
+        let mut rx = self.events.site(site_id);
         if *rx.borrow_and_update() > after {
             return;
         }
@@ -146,7 +178,7 @@ mod tests {
         let start = db.seat_events(site, None).unwrap();
         assert!(start.events.is_empty());
         let t = std::time::Instant::now();
-        db.wait_for_events(start.last_seq, Duration::from_millis(200))
+        db.wait_for_events(site, start.last_seq, Duration::from_millis(200))
             .await;
         assert!(t.elapsed() >= Duration::from_millis(150));
         let show: String = db
@@ -168,7 +200,7 @@ mod tests {
             Timestamp::now(),
         )
         .unwrap();
-        db.wait_for_events(start.last_seq, Duration::from_secs(30))
+        db.wait_for_events(site, start.last_seq, Duration::from_secs(30))
             .await;
         let got = db.seat_events(site, Some(start.last_seq)).unwrap();
         assert_eq!(got.events.len(), 1);

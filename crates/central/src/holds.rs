@@ -48,7 +48,22 @@ impl CentralDb {
             )));
         }
         let ttl = req.ttl_secs.clamp(1, MAX_HOLD_TTL_SECS);
-        self.write(|tx| {
+        // The hold it replaces may be on another showtime, whose seats it frees.
+        let replaced: Option<String> = match req.replaces.as_deref() {
+            None => None,
+            Some(old) => self
+                .read()?
+                .query_row(
+                    "SELECT showtime_id FROM holds WHERE id = ?1 AND owner = ?2",
+                    params![old, owner],
+                    |r| r.get(0),
+                )
+                .optional()?,
+        };
+        let mut shows = vec![req.showtime_id.as_str()];
+        shows.extend(replaced.as_deref());
+        // The owner's lock: the cap on seats held counts across showtimes.
+        self.write_scoped(&shows, &[owner], |tx| {
             let screen_id = showtime_screen(tx, &req.showtime_id)?;
             check_not_cancelled(tx, &req.showtime_id)?;
             check_seats_exist(tx, &screen_id, &req.seats)?;
@@ -123,7 +138,19 @@ impl CentralDb {
 
     /// Releases a hold of `owner`. Releasing an unknown or expired hold is not an error.
     pub fn release_hold(&self, owner: &str, hold_id: &str, now: Timestamp) -> Result<()> {
-        self.write(|tx| {
+        let showtime: Option<String> = self
+            .read()?
+            .query_row(
+                "SELECT showtime_id FROM holds WHERE id = ?1 AND owner = ?2",
+                params![hold_id, owner],
+                |r| r.get(0),
+            )
+            .optional()?;
+        // Gone already (released, expired, or never this owner's).
+        let Some(showtime) = showtime else {
+            return Ok(());
+        };
+        self.write_showtimes(&[showtime.as_str()], |tx| {
             let seats = hold_seats(tx, hold_id, Some(owner))?;
             tx.execute(
                 "DELETE FROM holds WHERE id = ?1 AND owner = ?2",
@@ -169,8 +196,24 @@ impl CentralDb {
     }
 
     /// Frees expired holds and leases (with their seat events).
+    ///
+    /// Each showtime with something due is its own scoped write, so the
+    /// sweep every second never stops the other showtimes' sales.
     pub fn expire(&self, now: Timestamp) -> Result<()> {
-        self.write(|tx| expire_stale(tx, now))
+        let ms = now.as_millisecond();
+        let shows: Vec<String> = self
+            .read()?
+            .prepare(
+                "SELECT hs.showtime_id FROM held_seats hs JOIN holds h ON h.id = hs.hold_id
+                 WHERE h.expires_at <= ?1
+                 UNION SELECT showtime_id FROM leases WHERE expires_at <= ?1",
+            )?
+            .query_map([ms], |r| r.get(0))?
+            .collect::<std::result::Result<_, _>>()?;
+        for show in &shows {
+            self.write_showtimes(&[show.as_str()], |tx| expire_stale(tx, now))?;
+        }
+        Ok(())
     }
 }
 

@@ -13,6 +13,7 @@ pub mod entries;
 pub mod entry_checks;
 mod entry_refund;
 pub mod error;
+mod event_watch;
 pub mod events;
 pub mod holds;
 pub mod http;

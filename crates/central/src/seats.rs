@@ -67,22 +67,62 @@ pub(crate) fn check_seats_exist(conn: &Sql<'_>, screen_id: &str, seats: &[String
 /// Frees holds and leases whose time is up, recording a seat event for each seat.
 pub(crate) fn expire_stale(tx: &Sql<'_>, now: Timestamp) -> Result<()> {
     let ms = now.as_millisecond();
-    let held: Vec<(String, String)> = tx
-        .prepare_cached(
-            "SELECT hs.showtime_id, hs.seat_label FROM held_seats hs JOIN holds h ON h.id = hs.hold_id
-             WHERE h.expires_at <= ?1",
-        )?
-        .query_map([ms], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<std::result::Result<_, _>>()?;
-    if !held.is_empty() {
-        tx.execute("DELETE FROM holds WHERE expires_at <= ?1", [ms])?;
-    }
-    let leased: Vec<(String, String)> = tx
-        .prepare_cached("SELECT showtime_id, seat_label FROM leases WHERE expires_at <= ?1")?
-        .query_map([ms], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<std::result::Result<_, _>>()?;
-    if !leased.is_empty() {
-        tx.execute("DELETE FROM leases WHERE expires_at <= ?1", [ms])?;
+    // One round trip when nothing is due (the common case). A scoped write
+    // expires its own showtimes' holds and leases only (it changes no other
+    // seat); the rest waits for the next write of theirs or the sweep.
+    type Due = (i64, String, String);
+    let due: Vec<Due> = match tx.scope_showtimes() {
+        None => tx
+            .prepare_cached(
+                "SELECT 0, hs.showtime_id, hs.seat_label FROM held_seats hs
+                 JOIN holds h ON h.id = hs.hold_id WHERE h.expires_at <= ?1
+                 UNION ALL
+                 SELECT 1, showtime_id, seat_label FROM leases WHERE expires_at <= ?1",
+            )?
+            .query_map([ms], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<std::result::Result<_, _>>()?,
+        Some(shows) => {
+            let mut due = Vec::new();
+            for show in &shows {
+                let rows: Vec<Due> = tx
+                    .prepare_cached(
+                        "SELECT 0, hs.showtime_id, hs.seat_label FROM held_seats hs
+                         JOIN holds h ON h.id = hs.hold_id
+                         WHERE h.expires_at <= ?1 AND h.showtime_id = ?2
+                         UNION ALL
+                         SELECT 1, showtime_id, seat_label FROM leases
+                         WHERE expires_at <= ?1 AND showtime_id = ?2",
+                    )?
+                    .query_map(params![ms, show], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                    .collect::<std::result::Result<_, _>>()?;
+                due.extend(rows);
+            }
+            due
+        }
+    };
+    let (held, leased): (Vec<_>, Vec<_>) = due.into_iter().partition(|(kind, _, _)| *kind == 0);
+    let held: Vec<(String, String)> = held.into_iter().map(|(_, t, s)| (t, s)).collect();
+    let leased: Vec<(String, String)> = leased.into_iter().map(|(_, t, s)| (t, s)).collect();
+    let shows: Vec<Option<String>> = match tx.scope_showtimes() {
+        None => vec![None],
+        Some(shows) => shows.into_iter().map(Some).collect(),
+    };
+    for show in &shows {
+        // `?2 IS NULL`: every showtime (an unscoped write).
+        if !held.is_empty() {
+            tx.execute(
+                "DELETE FROM holds WHERE expires_at <= ?1
+                 AND (CAST(?2 AS TEXT) IS NULL OR showtime_id = ?2)",
+                params![ms, show],
+            )?;
+        }
+        if !leased.is_empty() {
+            tx.execute(
+                "DELETE FROM leases WHERE expires_at <= ?1
+                 AND (CAST(?2 AS TEXT) IS NULL OR showtime_id = ?2)",
+                params![ms, show],
+            )?;
+        }
     }
     announce_freed(tx, held.iter().chain(&leased), now)?;
     Ok(())
@@ -138,18 +178,15 @@ pub(crate) fn emit(
     owner: Option<&str>,
     now: Timestamp,
 ) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO seat_events (site_id, showtime_id, seat_label, state, owner, at)
-         SELECT site_id, id, CAST(?2 AS TEXT), CAST(?3 AS TEXT), CAST(?4 AS TEXT), CAST(?5 AS BIGINT)
-         FROM showtimes WHERE id = ?1",
-    )?
-    .execute(params![
+    tx.check_in_scope(showtime_id)?;
+    crate::sql::insert_event(
+        tx,
         showtime_id,
         seat,
         state.as_str(),
         owner,
-        now.as_millisecond()
-    ])?;
+        now.as_millisecond(),
+    )?;
     Ok(())
 }
 
@@ -162,37 +199,34 @@ pub(crate) fn unavailable(
     own_hold: Option<&str>,
     me: Option<&str>,
 ) -> Result<Vec<String>> {
-    let mut leased = tx.prepare_cached(
-        "SELECT terminal_id FROM leases WHERE showtime_id = ?1 AND seat_label = ?2",
-    )?;
-    let mut sold =
-        tx.prepare_cached("SELECT 1 FROM sold_seats WHERE showtime_id = ?1 AND seat_label = ?2")?;
-    let mut held = tx.prepare_cached(
-        "SELECT hs.hold_id, h.owner FROM held_seats hs JOIN holds h ON h.id = hs.hold_id
-         WHERE hs.showtime_id = ?1 AND hs.seat_label = ?2",
-    )?;
-    let mut blocked = tx.prepare_cached(
-        "SELECT ss.blocked FROM screen_seats ss JOIN showtimes s ON s.screen_id = ss.screen_id
-         WHERE s.id = ?1 AND ss.label = ?2",
+    // One round trip per seat (writers wait on each other's round trips).
+    let mut state = tx.prepare_cached(
+        "SELECT
+           CASE WHEN EXISTS (SELECT 1 FROM sold_seats WHERE showtime_id = ?1 AND seat_label = ?2)
+                THEN 1 ELSE 0 END,
+           (SELECT hs.hold_id FROM held_seats hs
+            WHERE hs.showtime_id = ?1 AND hs.seat_label = ?2),
+           (SELECT h.owner FROM held_seats hs JOIN holds h ON h.id = hs.hold_id
+            WHERE hs.showtime_id = ?1 AND hs.seat_label = ?2),
+           (SELECT terminal_id FROM leases WHERE showtime_id = ?1 AND seat_label = ?2),
+           COALESCE((SELECT ss.blocked FROM screen_seats ss JOIN showtimes s ON s.screen_id = ss.screen_id
+                     WHERE s.id = ?1 AND ss.label = ?2), 0)",
     )?;
     let mut out = Vec::new();
     for seat in seats {
-        let is_sold = sold.exists(params![showtime_id, seat])?;
-        let holder: Option<(String, String)> = held
-            .query_row(params![showtime_id, seat], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
+        type SeatRow = (i64, Option<String>, Option<String>, Option<String>, i64);
+        let (sold, hold, owner, lessee, blocked): SeatRow = state
+            .query_row(params![showtime_id, seat], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?;
+        let is_sold = sold != 0;
         // A terminal's own holds never stand in its way, even one whose
         // answer it never received (the sale then names no hold).
-        let held_by_other = holder
+        let held_by_other = hold
+            .zip(owner)
             .is_some_and(|(h, owner)| Some(h.as_str()) != own_hold && Some(owner.as_str()) != me);
-        let lessee: Option<String> = leased
-            .query_row(params![showtime_id, seat], |r| r.get(0))
-            .optional()?;
         let leased_to_other = lessee.is_some_and(|t| Some(t.as_str()) != me);
-        let is_blocked = blocked
-            .query_row(params![showtime_id, seat], |r| r.get::<_, bool>(0))
-            .optional()?
-            .unwrap_or(false);
+        let is_blocked = blocked != 0;
         if is_sold || held_by_other || leased_to_other || is_blocked {
             out.push(seat.clone());
         }

@@ -10,10 +10,15 @@
 //! `BIGINT`), booleans are stored as 0/1.
 
 mod pg;
+mod scope;
+mod sequencer;
 mod value;
 
+#[cfg(test)]
+pub(crate) use pg::EVENTS_CHANNEL;
+pub(crate) use pg::PgPool;
 pub use pg::create_database;
-pub(crate) use pg::{EVENTS_CHANNEL, PgPool};
+pub(crate) use sequencer::PENDING_CHANNEL;
 pub use value::{FromValue, Param, Value};
 
 use rusqlite::Connection;
@@ -27,6 +32,42 @@ macro_rules! params {
     ($($p:expr),+ $(,)?) => { &[$(&$p as &dyn $crate::sql::Param),+] as &[&dyn $crate::sql::Param] };
 }
 pub use crate::params;
+
+/// Records one seat event (the site is the showtime's): in the feed at once
+/// on SQLite, which writes one transaction at a time; on PostgreSQL in
+/// `pending_seat_events`, numbered by the sequencer after the commit.
+pub(crate) fn insert_event(
+    tx: &Sql<'_>,
+    showtime_id: &str,
+    seat: &str,
+    state: &str,
+    owner: Option<&str>,
+    at_ms: i64,
+) -> Result<()> {
+    let site: Option<String> = tx
+        .prepare_cached(if tx.is_postgres() {
+            "INSERT INTO pending_seat_events (site_id, showtime_id, seat_label, state, owner, at)
+                 SELECT site_id, id, CAST(?2 AS TEXT), CAST(?3 AS TEXT), CAST(?4 AS TEXT),
+                     CAST(?5 AS BIGINT)
+                 FROM showtimes WHERE id = ?1
+                 RETURNING site_id"
+        } else {
+            "INSERT INTO seat_events (site_id, showtime_id, seat_label, state, owner, at)
+                 SELECT site_id, id, CAST(?2 AS TEXT), CAST(?3 AS TEXT), CAST(?4 AS TEXT),
+                     CAST(?5 AS BIGINT)
+                 FROM showtimes WHERE id = ?1
+                 RETURNING site_id"
+        })?
+        .query_row(params![showtime_id, seat, state, owner, at_ms], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if let Some(site) = site {
+        tx.event_sites.borrow_mut().push(site);
+    }
+    tx.mark_events_added();
+    Ok(())
+}
 
 /// What a database call can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +95,9 @@ pub enum DbError {
     /// Setting up the database (migrations, connection string) failed.
     #[error("{0}")]
     Setup(String),
+    /// A showtime-scoped write broke its scope (a defect, never the caller's).
+    #[error("{0}")]
+    Scope(String),
 }
 
 impl DbError {
@@ -154,6 +198,11 @@ enum Conn<'a> {
 pub struct Sql<'a> {
     conn: Conn<'a>,
     in_transaction: Cell<bool>,
+    events_added: Cell<bool>,
+    /// Sites this transaction recorded seat events for.
+    event_sites: RefCell<Vec<String>>,
+    /// Set for a showtime-scoped write (see [`scope`]).
+    scope: RefCell<Option<scope::Scope>>,
 }
 
 impl<'a> Sql<'a> {
@@ -161,6 +210,9 @@ impl<'a> Sql<'a> {
         Sql {
             conn: Conn::Sqlite(conn),
             in_transaction: Cell::new(false),
+            events_added: Cell::new(false),
+            event_sites: RefCell::new(Vec::new()),
+            scope: RefCell::new(None),
         }
     }
 
@@ -168,6 +220,9 @@ impl<'a> Sql<'a> {
         Sql {
             conn: Conn::Pg(Box::new(RefCell::new(conn))),
             in_transaction: Cell::new(false),
+            events_added: Cell::new(false),
+            event_sites: RefCell::new(Vec::new()),
+            scope: RefCell::new(None),
         }
     }
 
@@ -183,18 +238,53 @@ impl<'a> Sql<'a> {
         match &self.conn {
             Conn::Sqlite(_) => self.execute_batch("BEGIN IMMEDIATE")?,
             Conn::Pg(_) => {
-                self.execute_batch("BEGIN ISOLATION LEVEL READ COMMITTED")?;
                 // Open from here: a failure taking the lock rolls back on drop.
                 self.in_transaction.set(true);
-                self.query_row(
-                    "SELECT 1 FROM (SELECT pg_advisory_xact_lock(?1)) AS l",
-                    [pg::WRITER_LOCK],
-                    |_| Ok(()),
-                )?;
+                // One round trip (the lock is held until commit, so every
+                // round trip inside costs every writer waiting).
+                self.execute_batch(&format!(
+                    "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock({})",
+                    pg::WRITER_LOCK
+                ))?;
             }
         }
         self.in_transaction.set(true);
         Ok(())
+    }
+
+    /// Starts a write that changes seats of `showtimes` only, also taking
+    /// the named `locks`: on PostgreSQL
+    /// it runs beside writes on other showtimes (see [`scope`]); on SQLite
+    /// it is [`Sql::begin_write`].
+    pub(crate) fn begin_scoped(&self, showtimes: &[String], locks: &[&str]) -> Result<()> {
+        if !self.is_postgres() || showtimes.is_empty() {
+            return self.begin_write();
+        }
+        self.in_transaction.set(true);
+        self.execute_batch(&scope::begin_statements(showtimes, locks))?;
+        *self.scope.borrow_mut() = Some(scope::Scope {
+            showtimes: showtimes.to_vec(),
+        });
+        Ok(())
+    }
+
+    /// Notes that this transaction recorded seat events (so its commit
+    /// wakes the followers).
+    pub(crate) fn mark_events_added(&self) {
+        self.events_added.set(true);
+    }
+
+    /// The sites this transaction recorded seat events for, once each.
+    pub(crate) fn event_sites(&self) -> Vec<String> {
+        let mut sites = self.event_sites.borrow().clone();
+        sites.sort();
+        sites.dedup();
+        sites
+    }
+
+    /// Whether this transaction recorded seat events.
+    pub(crate) fn events_added(&self) -> bool {
+        self.events_added.get()
     }
 
     /// Commits the open transaction.
@@ -314,17 +404,6 @@ impl Stmt<'_, '_> {
     pub fn exists<P: Params>(&mut self, params: P) -> Result<bool> {
         Ok(!self.conn.query_rows(self.sql, params)?.is_empty())
     }
-}
-
-/// Moves the seat-event watch up to `seq` (never down), waking long polls.
-pub(crate) fn raise_events(events: &tokio::sync::watch::Sender<i64>, seq: i64) {
-    events.send_if_modified(|seen| {
-        let newer = seq > *seen;
-        if newer {
-            *seen = seq;
-        }
-        newer
-    });
 }
 
 /// Rewrites `?N` (and bare `?`) placeholders to PostgreSQL's `$N`, leaving

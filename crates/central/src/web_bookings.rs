@@ -4,9 +4,7 @@
 
 use crate::db::CentralDb;
 use crate::error::CentralError;
-use crate::seats::{
-    check_not_cancelled, check_seats_exist, emit, expire_stale, showtime_screen, unavailable,
-};
+use crate::seats::{check_seats_exist, emit, expire_stale, unavailable};
 use crate::sql::{OptionalExtension, Sql, params};
 use crate::web_channels::WebChannel;
 use domain::{Currency, SeatState};
@@ -38,12 +36,18 @@ impl CentralDb {
                 channel.max_seats_per_sale
             )));
         }
-        self.write(|tx| {
-            let (site, starts_at): (String, i64) = tx
+        self.write_showtimes(&[req.showtime_id.as_str()], |tx| {
+            // What the sale needs of its showtime, in one round trip.
+            type ShowRow = (String, i64, String, bool, String, i64);
+            let (site, starts_at, screen_id, cancelled, currency, adult): ShowRow = tx
                 .query_row(
-                    "SELECT site_id, starts_at FROM showtimes WHERE id = ?1",
+                    "SELECT s.site_id, s.starts_at, s.screen_id, s.cancelled, si.currency,
+                         COALESCE((SELECT p.price_minor FROM prices p
+                             WHERE p.price_card_id = s.price_card_id
+                             AND p.ticket_type = 'adult'), 0)
+                     FROM showtimes s JOIN sites si ON si.id = s.site_id WHERE s.id = ?1",
                     [&req.showtime_id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
                 )
                 .optional()?
                 .ok_or_else(|| CentralError::UnknownShowtime(req.showtime_id.clone()))?;
@@ -58,21 +62,18 @@ impl CentralDb {
                     "the show has started: the web shop no longer sells it".into(),
                 ));
             }
-            let screen_id = showtime_screen(tx, &req.showtime_id)?;
-            check_not_cancelled(tx, &req.showtime_id)?;
+            if cancelled {
+                return Err(CentralError::Conflict(format!(
+                    "showtime {} was cancelled",
+                    req.showtime_id
+                )));
+            }
             check_seats_exist(tx, &screen_id, &req.seats)?;
             expire_stale(tx, now)?;
             let taken = unavailable(tx, &req.showtime_id, &req.seats, None, None)?;
             if !taken.is_empty() {
                 return Err(CentralError::SeatUnavailable(taken));
             }
-            let (currency, adult): (String, i64) = tx.query_row(
-                "SELECT si.currency, COALESCE((SELECT p.price_minor FROM prices p
-                     WHERE p.price_card_id = s.price_card_id AND p.ticket_type = 'adult'), 0)
-                 FROM showtimes s JOIN sites si ON si.id = s.site_id WHERE s.id = ?1",
-                [&req.showtime_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
             let reference = next_web_reference(tx)?;
             let id = order_id.to_string();
             let total = adult.saturating_mul(req.seats.len() as i64);
@@ -144,12 +145,15 @@ impl CentralDb {
 /// counted, when they were random) is skipped.
 fn next_web_reference(tx: &Sql<'_>) -> Result<String> {
     loop {
-        let (n, key): (i64, i64) = tx.query_row(
+        // PostgreSQL counts through a sequence (no row lock shared by every
+        // web sale); SQLite writes one at a time anyway.
+        let counter = if tx.is_postgres() {
+            "SELECT nextval('web_reference_seq'), key FROM reference_counters WHERE channel = 'web'"
+        } else {
             "UPDATE reference_counters SET next = next + 1 WHERE channel = 'web'
-             RETURNING next - 1, key",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+             RETURNING next - 1, key"
+        };
+        let (n, key): (i64, i64) = tx.query_row(counter, [], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let n = u32::try_from(n)
             .map_err(|_| CentralError::Conflict("the web order references are used up".into()))?;
         let reference = format!("W{:08X}", permute32(n, key as u64));

@@ -93,8 +93,7 @@ pub(super) async fn authenticate(
         }
         (Some(terminal), None) => {
             blocking(move || {
-                db.authenticate(&terminal, bearer.as_deref())?;
-                let site = db.terminal_site(&terminal)?;
+                let site = db.authenticate_terminal(&terminal, bearer.as_deref())?;
                 Ok(Caller::Terminal { id: terminal, site })
             })
             .await?

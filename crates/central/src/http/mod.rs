@@ -260,7 +260,7 @@ async fn push(
     }
     blocking(move || {
         let now = Timestamp::now();
-        let results = db.push(&terminal.id, &req.entries, now)?;
+        let results = db.push_at(&terminal.id, &terminal.site, &req.entries, now)?;
         for r in &results {
             metrics.outcome(match &r.outcome {
                 protocol::Outcome::Applied => "applied",
@@ -343,7 +343,9 @@ async fn seat_events(
     let db = state.db;
     let first = {
         let (db, site) = (db.clone(), site.clone());
-        blocking(move || db.seat_events(&site, q.after)).await?
+        // A long poll is woken by the sequencer; a plain read settles first.
+        let settle = q.wait_ms == 0;
+        blocking(move || db.read_events(&site, q.after, settle)).await?
     };
     let Some(after) = q.after else {
         return Ok(Json(first));
@@ -354,8 +356,8 @@ async fn seat_events(
     // Nothing yet: wait, if a long-poll place is free (the permit is held
     // until the answer); past the cap, say so at once.
     let _place = state.long_polls.enter(&terminal.id)?;
-    // Nothing yet for this site: wait for any new event, then look again
-    // (events of other sites wake us too; we simply wait again).
+    // Nothing yet for this site: wait for a write that added events here
+    // (or, after a listener reconnect, anywhere), then look again.
     let deadline = tokio::time::Instant::now() + Duration::from_millis(q.wait_ms).min(MAX_WAIT);
     let mut seen = first.last_seq.max(after);
     loop {
@@ -367,9 +369,9 @@ async fn seat_events(
                 reset: false,
             }));
         }
-        db.wait_for_events(seen, left).await;
+        db.wait_for_events(&site, seen, left).await;
         let (db2, site2) = (db.clone(), site.clone());
-        let next = blocking(move || db2.seat_events(&site2, Some(after))).await?;
+        let next = blocking(move || db2.read_events(&site2, Some(after), false)).await?;
         if !next.events.is_empty() || next.reset {
             return Ok(Json(next));
         }

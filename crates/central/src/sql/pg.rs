@@ -2,7 +2,8 @@
 //! statements, the value conversions, migrations, and the listener that
 //! tells this instance about seat events other instances wrote.
 
-use super::{DbError, Row, Value, to_dollar_placeholders};
+use super::{DbError, PENDING_CHANNEL, Row, Value, to_dollar_placeholders};
+use crate::event_watch::{EventWatch, Sites};
 use bytes::BytesMut;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
@@ -33,7 +34,11 @@ macro_rules! pg_migration {
         )
     };
 }
-pub(crate) const MIGRATIONS: &[(&str, &str)] = &[pg_migration!("0001_schema.sql")];
+pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
+    pg_migration!("0001_schema.sql"),
+    pg_migration!("0002_web_reference_sequence.sql"),
+    pg_migration!("0003_seat_event_sequencer.sql"),
+];
 
 /// One pooled connection and its prepared statements.
 pub(crate) struct PgConn {
@@ -195,11 +200,12 @@ impl PgPool {
         out
     }
 
-    /// Follows the seat events other instances write: a thread LISTENs on
-    /// [`EVENTS_CHANNEL`] and raises `events` to each announced number (and
-    /// to the newest in the table after each reconnection). It ends when
-    /// `events` is dropped.
-    pub(crate) fn listen(&self, events: &Arc<tokio::sync::watch::Sender<i64>>) {
+    /// Follows the seat events: a thread LISTENs on [`EVENTS_CHANNEL`] and
+    /// raises `events` to each announced number (and to the newest in the
+    /// table after each reconnection), and on [`PENDING_CHANNEL`], running
+    /// the sequencer when a writer's commit left events to number. It ends
+    /// when `events` is dropped.
+    pub(crate) fn listen(&self, events: &Arc<EventWatch>) {
         let config = self.config.clone();
         let events = Arc::downgrade(events);
         let spawned = std::thread::Builder::new()
@@ -211,7 +217,8 @@ impl PgPool {
     }
 }
 
-fn listen_loop(config: &postgres::Config, events: &Weak<tokio::sync::watch::Sender<i64>>) {
+fn listen_loop(config: &postgres::Config, events: &Weak<EventWatch>) {
+    // (Also the sequencer's runner: see `super::sequencer`.)
     loop {
         let Some(_) = events.upgrade() else { return };
         if let Err(e) = listen_once(config, events) {
@@ -221,36 +228,58 @@ fn listen_loop(config: &postgres::Config, events: &Weak<tokio::sync::watch::Send
     }
 }
 
-fn listen_once(
-    config: &postgres::Config,
-    events: &Weak<tokio::sync::watch::Sender<i64>>,
-) -> std::result::Result<(), postgres::Error> {
+fn listen_once(config: &postgres::Config, events: &Weak<EventWatch>) -> Result<()> {
     let mut client = config.connect(NoTls)?;
-    client.batch_execute(&format!("LISTEN {EVENTS_CHANNEL}"))?;
+    client.batch_execute(&format!(
+        "LISTEN {EVENTS_CHANNEL}; LISTEN {PENDING_CHANNEL}"
+    ))?;
+    // Events left pending while nobody listened (an instance stopped
+    // between a commit and the sequencer) are numbered now.
+    sequence(&mut client)?;
     let last: i64 = client
         .query_one("SELECT COALESCE(max(seq), 0) FROM seat_events", &[])?
         .get(0);
     match events.upgrade() {
-        Some(tx) => super::raise_events(&tx, last),
+        // What was missed while not listening: every site looks again.
+        Some(w) => w.raise(last, &Sites::All),
         None => return Ok(()),
     }
     loop {
+        let (mut pending, mut announced) = (false, Vec::new());
         {
             let mut notes = client.notifications();
-            let mut it = notes.timeout_iter(Duration::from_secs(2));
-            while let Some(note) = it.next()? {
-                let Some(tx) = events.upgrade() else {
-                    return Ok(());
-                };
-                if let Ok(seq) = note.payload().parse::<i64>() {
-                    super::raise_events(&tx, seq);
+            let first = notes.timeout_iter(Duration::from_secs(2)).next()?;
+            // Whatever else already came: one sequencing run serves them all.
+            let rest: Vec<_> = notes.iter().collect()?;
+            for note in first.into_iter().chain(rest) {
+                if note.channel() == PENDING_CHANNEL {
+                    pending = true;
+                } else if let Some(seen) = EventWatch::parse_payload(note.payload()) {
+                    announced.push(seen);
                 }
             }
         }
-        if events.upgrade().is_none() || client.is_closed() {
+        let Some(w) = events.upgrade() else {
+            return Ok(());
+        };
+        for (seq, sites) in announced {
+            w.raise(seq, &sites);
+        }
+        if pending && let Some((seq, sites)) = sequence(&mut client)? {
+            w.raise(seq, &sites);
+        }
+        if client.is_closed() {
             return Ok(());
         }
     }
+}
+
+/// Runs the sequencer until nothing is pending.
+fn sequence(client: &mut Client) -> Result<Option<(i64, Sites)>> {
+    super::sequencer::drain(|| {
+        let row = client.query_one(super::sequencer::SEQUENCE, &[])?;
+        Ok(row.get::<_, Option<String>>(0))
+    })
 }
 
 fn apply_migrations(client: &mut Client) -> Result<()> {

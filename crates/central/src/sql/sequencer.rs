@@ -1,0 +1,91 @@
+//! The seat event sequencer on PostgreSQL (migration 0003): writers record
+//! seat events in `pending_seat_events` and go; the sequencer moves them into
+//! `seat_events`, which numbers them, one batch per transaction under
+//! [`SEQUENCER_LOCK`], so numbers become visible in increasing order.
+//!
+//! Every instance's listener thread runs it when a writer's commit says
+//! events are pending, and a plain (non-waiting) read of the feed runs it
+//! first, so a caller reads what was committed before its read. Several
+//! callers at once simply take turns. Writers no longer wait for each other
+//! to number events: their commits (and fsyncs) overlap.
+
+use super::{DbError, Sql};
+use crate::event_watch::{EventWatch, Sites};
+
+/// The lock a sequencing transaction holds (written out in migration 0003;
+/// a test checks they agree).
+#[cfg(test)]
+pub(crate) const SEQUENCER_LOCK: i64 = 0x626f_785f_7365_7173;
+/// The channel on which a writer's commit says seat events are pending.
+pub(crate) const PENDING_CHANNEL: &str = "boxoffice_pending_events";
+/// Batches one call moves at most (each up to 10,000 events).
+const MAX_BATCHES: usize = 16;
+
+/// The one statement: moves a batch, notifies, answers the payload.
+pub(crate) const SEQUENCE: &str = "SELECT boxoffice_sequence_seat_events()";
+
+/// Reads the sequencing function's answer.
+pub(crate) fn read_payload(payload: Option<String>) -> Result<Option<(i64, Sites)>, DbError> {
+    match payload {
+        None => Ok(None),
+        Some(p) => EventWatch::parse_payload(&p)
+            .map(Some)
+            .ok_or_else(|| DbError::Scope(format!("unreadable sequencer answer {p:?}"))),
+    }
+}
+
+/// Moves every pending event into the feed through `next` (one batch per
+/// call), returning the last batch's number and sites.
+pub(crate) fn drain(
+    mut next: impl FnMut() -> Result<Option<String>, DbError>,
+) -> Result<Option<(i64, Sites)>, DbError> {
+    let mut last = None;
+    for _ in 0..MAX_BATCHES {
+        match read_payload(next()?)? {
+            None => break,
+            Some(batch) => last = Some(batch),
+        }
+    }
+    Ok(last)
+}
+
+impl Sql<'_> {
+    /// Numbers the pending seat events committed so far (PostgreSQL; a
+    /// no-op on SQLite, which numbers them as they are written).
+    pub(crate) fn settle_events(&self) -> Result<Option<(i64, Sites)>, DbError> {
+        if !self.is_postgres() {
+            return Ok(None);
+        }
+        let pending: bool = self.query_row(
+            "SELECT EXISTS (SELECT 1 FROM pending_seat_events)",
+            [],
+            |r| r.get(0),
+        )?;
+        if !pending {
+            return Ok(None);
+        }
+        drain(|| self.query_row(SEQUENCE, [], |r| r.get(0)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sequencer_takes_its_lock_and_notifies_followers() {
+        let sql = include_str!("../../../../migrations/central-pg/0003_seat_event_sequencer.sql");
+        let take = format!("pg_advisory_xact_lock({SEQUENCER_LOCK})");
+        assert!(sql.contains(&take), "0003 must take SEQUENCER_LOCK");
+        assert!(sql.contains(&format!("'{}'", super::super::EVENTS_CHANNEL)));
+        assert!(sql.contains(&format!("'{PENDING_CHANNEL}'")));
+    }
+
+    #[test]
+    fn draining_stops_when_nothing_is_pending() {
+        let mut answers = vec![None, Some("12 b".to_string()), Some("9 a".to_string())];
+        let got = drain(|| Ok(answers.pop().flatten())).unwrap();
+        assert_eq!(got, Some((12, Sites::Some(vec!["b".into()]))));
+        assert!(answers.is_empty());
+    }
+}
