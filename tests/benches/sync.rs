@@ -258,7 +258,7 @@ impl Env {
     }
 }
 
-/// Drains 10,000 queued sales to central over loopback, 200 per push.
+/// Drains 10,000 queued sales to central over loopback, `PUSH_BATCH` per push.
 #[divan::bench(sample_count = 5, sample_size = 1)]
 fn drain_backlog_10k(b: Bencher) {
     let env = env();
