@@ -121,15 +121,28 @@ fn outcome_name(o: &Outcome) -> &'static str {
     }
 }
 
-/// Every showtime the batch's seats are in, when the batch holds sales only.
+/// Most showtimes a push runs scoped to (one lock each); a batch naming
+/// more (a terminal's push is only checked inside the write) runs alone.
+const MAX_SCOPED_SHOWTIMES: usize = 32;
+
+/// Every showtime the batch's seats are in, when the batch holds sales only
+/// and names at most [`MAX_SCOPED_SHOWTIMES`].
 fn sale_showtimes(entries: &[OutboxEntry]) -> Option<Vec<&str>> {
-    let mut shows = Vec::new();
+    let mut shows: Vec<&str> = Vec::new();
     for entry in entries {
         let EntryBody::Sale(sale) = &entry.body else {
             return None;
         };
-        shows.push(sale.showtime_id.as_str());
-        shows.extend(sale.seats.iter().map(|seat| seat.showtime(sale)));
+        let named = std::iter::once(sale.showtime_id.as_str())
+            .chain(sale.seats.iter().map(|seat| seat.showtime(sale)));
+        for show in named {
+            if !shows.contains(&show) {
+                if shows.len() == MAX_SCOPED_SHOWTIMES {
+                    return None;
+                }
+                shows.push(show);
+            }
+        }
     }
     Some(shows)
 }

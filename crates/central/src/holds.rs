@@ -109,6 +109,23 @@ impl CentralDb {
                 )?;
             }
             if let Some(old) = req.replaces.as_deref().filter(|o| *o != hold) {
+                // Read again under the locks: a hold still being placed
+                // elsewhere when the scope was chosen may be on another showtime.
+                let show: Option<String> = tx
+                    .query_row(
+                        "SELECT showtime_id FROM holds WHERE id = ?1 AND owner = ?2",
+                        params![old, owner],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                let scope = tx.scope_showtimes();
+                if let (Some(show), Some(scope)) = (show, scope)
+                    && !scope.contains(&show)
+                {
+                    return Err(CentralError::Conflict(format!(
+                        "hold {old} changed while this one was placed; place it again"
+                    )));
+                }
                 let left = hold_seats(tx, old, Some(owner))?;
                 tx.execute(
                     "DELETE FROM holds WHERE id = ?1 AND owner = ?2",
@@ -116,10 +133,11 @@ impl CentralDb {
                 )?;
                 announce_freed(tx, &left, now)?;
             }
+            // Live holds only: a scoped write has not swept other showtimes.
             let held: i64 = tx.query_row(
                 "SELECT count(*) FROM held_seats hs JOIN holds h ON h.id = hs.hold_id
-                 WHERE h.owner = ?1",
-                [owner],
+                 WHERE h.owner = ?1 AND h.expires_at > ?2",
+                params![owner, now.as_millisecond()],
                 |r| r.get(0),
             )?;
             if held > MAX_HELD_PER_OWNER {

@@ -101,7 +101,7 @@ impl r2d2::ManageConnection for Manager {
 
     fn connect(&self) -> std::result::Result<PgConn, postgres::Error> {
         Ok(PgConn {
-            client: self.config.connect(NoTls)?,
+            client: connect(&self.config)?,
             statements: HashMap::new(),
         })
     }
@@ -228,14 +228,26 @@ fn listen_loop(config: &postgres::Config, events: &Weak<EventWatch>) {
     }
 }
 
-fn listen_once(config: &postgres::Config, events: &Weak<EventWatch>) -> Result<()> {
+/// A connection whose statements outside a transaction each see what was
+/// committed when they ran (the sequencer relies on it), whatever the
+/// database's default isolation.
+fn connect(config: &postgres::Config) -> std::result::Result<Client, postgres::Error> {
     let mut client = config.connect(NoTls)?;
+    client.batch_execute("SET default_transaction_isolation = 'read committed'")?;
+    Ok(client)
+}
+
+fn listen_once(config: &postgres::Config, events: &Weak<EventWatch>) -> Result<()> {
+    let mut client = connect(config)?;
     client.batch_execute(&format!(
         "LISTEN {EVENTS_CHANNEL}; LISTEN {PENDING_CHANNEL}"
     ))?;
     // Events left pending while nobody listened (an instance stopped
     // between a commit and the sequencer) are numbered now.
-    sequence(&mut client)?;
+    match events.upgrade() {
+        Some(w) => sequence(&mut client, &w)?,
+        None => return Ok(()),
+    }
     let last: i64 = client
         .query_one("SELECT COALESCE(max(seq), 0) FROM seat_events", &[])?
         .get(0);
@@ -265,8 +277,8 @@ fn listen_once(config: &postgres::Config, events: &Weak<EventWatch>) -> Result<(
         for (seq, sites) in announced {
             w.raise(seq, &sites);
         }
-        if pending && let Some((seq, sites)) = sequence(&mut client)? {
-            w.raise(seq, &sites);
+        if pending {
+            sequence(&mut client, &w)?;
         }
         if client.is_closed() {
             return Ok(());
@@ -274,12 +286,16 @@ fn listen_once(config: &postgres::Config, events: &Weak<EventWatch>) -> Result<(
     }
 }
 
-/// Runs the sequencer until nothing is pending.
-fn sequence(client: &mut Client) -> Result<Option<(i64, Sites)>> {
-    super::sequencer::drain(|| {
+/// Runs the sequencer until nothing is pending, waking this instance's
+/// followers after each batch (the other instances hear its notification).
+fn sequence(client: &mut Client, events: &EventWatch) -> Result<()> {
+    loop {
         let row = client.query_one(super::sequencer::SEQUENCE, &[])?;
-        Ok(row.get::<_, Option<String>>(0))
-    })
+        match super::sequencer::read_payload(row.get::<_, Option<String>>(0))? {
+            Some((seq, sites)) => events.raise(seq, &sites),
+            None => return Ok(()),
+        }
+    }
 }
 
 fn apply_migrations(client: &mut Client) -> Result<()> {
