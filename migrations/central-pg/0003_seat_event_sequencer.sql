@@ -19,16 +19,9 @@ CREATE TABLE pending_seat_events (
     at BIGINT NOT NULL -- unix milliseconds
 );
 
--- Each writing transaction tells the instances once, at its commit.
-CREATE FUNCTION boxoffice_pending_notify() RETURNS TRIGGER
-LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM pg_notify('boxoffice_pending_events', '');
-    RETURN NULL;
-END
-$$;
-CREATE TRIGGER pending_seat_events_notify AFTER INSERT ON pending_seat_events
-    FOR EACH STATEMENT EXECUTE FUNCTION boxoffice_pending_notify();
+-- Writers do not NOTIFY: PostgreSQL commits notifying transactions one at a
+-- time. The writing instance wakes its own sequencer after the commit, and
+-- every instance sweeps once a second for what another left behind.
 
 -- Moves up to 10,000 pending events into the feed, in id order, and tells
 -- the instances (channel `boxoffice_seat_events`, payload: the last event

@@ -232,10 +232,14 @@ impl CentralDb {
 
     fn finish_write<T>(&self, tx: Sql<'_>, f: impl FnOnce(&Sql<'_>) -> Result<T>) -> Result<T> {
         let out = f(&tx)?;
-        if tx.is_postgres() {
-            // The sequencer numbers this write's events once it commits
-            // (a trigger tells every instance); followers wake from there.
+        if let Backend::Postgres(pool) = &self.backend {
+            // This instance's sequencer numbers the write's events once it
+            // commits; followers wake from there.
+            let added = tx.events_added();
             tx.commit()?;
+            if added {
+                pool.wake_sequencer();
+            }
             return Ok(out);
         }
         let last = tx.events_added().then(|| last_event_seq(&tx)).transpose()?;

@@ -18,7 +18,6 @@ mod value;
 pub(crate) use pg::EVENTS_CHANNEL;
 pub(crate) use pg::PgPool;
 pub use pg::create_database;
-pub(crate) use sequencer::PENDING_CHANNEL;
 pub use value::{FromValue, Param, Value};
 
 use rusqlite::Connection;

@@ -2,7 +2,7 @@
 //! statements, the value conversions, migrations, and the listener that
 //! tells this instance about seat events other instances wrote.
 
-use super::{DbError, PENDING_CHANNEL, Row, Value, to_dollar_placeholders};
+use super::{DbError, Row, Value, to_dollar_placeholders};
 use crate::event_watch::{EventWatch, Sites};
 use bytes::BytesMut;
 use postgres::fallible_iterator::FallibleIterator;
@@ -119,6 +119,8 @@ impl r2d2::ManageConnection for Manager {
 pub(crate) struct PgPool {
     pool: Option<r2d2::Pool<Manager>>,
     config: postgres::Config,
+    /// Wakes this instance's sequencer thread (set by [`PgPool::listen`]).
+    wake: std::sync::Mutex<Option<std::sync::mpsc::SyncSender<()>>>,
 }
 
 impl Drop for PgPool {
@@ -169,6 +171,7 @@ impl PgPool {
         Ok(PgPool {
             pool: Some(pool),
             config,
+            wake: std::sync::Mutex::new(None),
         })
     }
 
@@ -202,23 +205,66 @@ impl PgPool {
 
     /// Follows the seat events: a thread LISTENs on [`EVENTS_CHANNEL`] and
     /// raises `events` to each announced number (and to the newest in the
-    /// table after each reconnection), and on [`PENDING_CHANNEL`], running
-    /// the sequencer when a writer's commit left events to number. It ends
-    /// when `events` is dropped.
+    /// table after each reconnection); another runs the sequencer when
+    /// [`PgPool::wake_sequencer`] says so, and once a second. Both end when
+    /// `events` (or the pool) is dropped.
     pub(crate) fn listen(&self, events: &Arc<EventWatch>) {
         let config = self.config.clone();
-        let events = Arc::downgrade(events);
+        let weak = Arc::downgrade(events);
         let spawned = std::thread::Builder::new()
             .name("pg-listen".into())
-            .spawn(move || listen_loop(&config, &events));
+            .spawn(move || listen_loop(&config, &weak));
         if let Err(e) = spawned {
             tracing::error!(error = %e, "cannot start the seat event listener");
+        }
+        let (wake, woken) = std::sync::mpsc::sync_channel(1);
+        let (config, weak) = (self.config.clone(), Arc::downgrade(events));
+        let spawned = std::thread::Builder::new()
+            .name("pg-sequencer".into())
+            .spawn(move || sequencer_loop(&config, &weak, &woken));
+        match spawned {
+            Ok(_) => *self.wake.lock().unwrap_or_else(|e| e.into_inner()) = Some(wake),
+            Err(e) => tracing::error!(error = %e, "cannot start the seat event sequencer"),
+        }
+    }
+
+    /// Tells this instance's sequencer a write with seat events committed
+    /// (never waits: a wake already pending covers this one).
+    pub(crate) fn wake_sequencer(&self) {
+        if let Some(wake) = self.wake.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+            let _ = wake.try_send(());
+        }
+    }
+}
+
+/// Runs the sequencer when woken, and once a second; reconnects after an error.
+fn sequencer_loop(
+    config: &postgres::Config,
+    events: &Weak<EventWatch>,
+    woken: &std::sync::mpsc::Receiver<()>,
+) {
+    use std::sync::mpsc::RecvTimeoutError;
+    let mut client: Option<Client> = None;
+    loop {
+        if let Err(RecvTimeoutError::Disconnected) = woken.recv_timeout(Duration::from_secs(1)) {
+            return;
+        }
+        let Some(w) = events.upgrade() else { return };
+        let run = match client.as_mut() {
+            Some(c) => sequence(c, &w),
+            None => connect(config)
+                .map_err(DbError::from)
+                .and_then(|c| sequence(client.insert(c), &w)),
+        };
+        if let Err(e) = run {
+            tracing::warn!(error = %e, "seat event sequencer failed; reconnecting");
+            client = None;
+            std::thread::sleep(Duration::from_millis(500));
         }
     }
 }
 
 fn listen_loop(config: &postgres::Config, events: &Weak<EventWatch>) {
-    // (Also the sequencer's runner: see `super::sequencer`.)
     loop {
         let Some(_) = events.upgrade() else { return };
         if let Err(e) = listen_once(config, events) {
@@ -239,15 +285,7 @@ fn connect(config: &postgres::Config) -> std::result::Result<Client, postgres::E
 
 fn listen_once(config: &postgres::Config, events: &Weak<EventWatch>) -> Result<()> {
     let mut client = connect(config)?;
-    client.batch_execute(&format!(
-        "LISTEN {EVENTS_CHANNEL}; LISTEN {PENDING_CHANNEL}"
-    ))?;
-    // Events left pending while nobody listened (an instance stopped
-    // between a commit and the sequencer) are numbered now.
-    match events.upgrade() {
-        Some(w) => sequence(&mut client, &w)?,
-        None => return Ok(()),
-    }
+    client.batch_execute(&format!("LISTEN {EVENTS_CHANNEL}"))?;
     let last: i64 = client
         .query_one("SELECT COALESCE(max(seq), 0) FROM seat_events", &[])?
         .get(0);
@@ -257,16 +295,12 @@ fn listen_once(config: &postgres::Config, events: &Weak<EventWatch>) -> Result<(
         None => return Ok(()),
     }
     loop {
-        let (mut pending, mut announced) = (false, Vec::new());
+        let mut announced = Vec::new();
         {
             let mut notes = client.notifications();
-            let first = notes.timeout_iter(Duration::from_secs(2)).next()?;
-            // Whatever else already came: one sequencing run serves them all.
-            let rest: Vec<_> = notes.iter().collect()?;
-            for note in first.into_iter().chain(rest) {
-                if note.channel() == PENDING_CHANNEL {
-                    pending = true;
-                } else if let Some(seen) = EventWatch::parse_payload(note.payload()) {
+            let mut it = notes.timeout_iter(Duration::from_secs(2));
+            while let Some(note) = it.next()? {
+                if let Some(seen) = EventWatch::parse_payload(note.payload()) {
                     announced.push(seen);
                 }
             }
@@ -276,9 +310,6 @@ fn listen_once(config: &postgres::Config, events: &Weak<EventWatch>) -> Result<(
         };
         for (seq, sites) in announced {
             w.raise(seq, &sites);
-        }
-        if pending {
-            sequence(&mut client, &w)?;
         }
         if client.is_closed() {
             return Ok(());

@@ -3,11 +3,13 @@
 //! `seat_events`, which numbers them, one batch per transaction under
 //! [`SEQUENCER_LOCK`], so numbers become visible in increasing order.
 //!
-//! Every instance's listener thread runs it when a writer's commit says
-//! events are pending, and a plain (non-waiting) read of the feed runs it
-//! first, so a caller reads what was committed before its read. Several
-//! callers at once simply take turns. Writers no longer wait for each other
-//! to number events: their commits (and fsyncs) overlap.
+//! Each instance's sequencer thread (`super::pg`) runs it as soon as a write
+//! of that instance with seat events commits, and once a second anyway (for
+//! what an instance that stopped left behind); a plain (non-waiting) read of
+//! the feed runs it first, so a caller reads what was committed before its
+//! read. Several callers at once simply take turns. Writers do not wait for
+//! each other to number events, nor NOTIFY (PostgreSQL would put notifying
+//! commits in a row): their commits (and fsyncs) overlap.
 
 use super::{DbError, Sql};
 use crate::event_watch::{EventWatch, Sites};
@@ -16,8 +18,6 @@ use crate::event_watch::{EventWatch, Sites};
 /// a test checks they agree).
 #[cfg(test)]
 pub(crate) const SEQUENCER_LOCK: i64 = 0x626f_785f_7365_7173;
-/// The channel on which a writer's commit says seat events are pending.
-pub(crate) const PENDING_CHANNEL: &str = "boxoffice_pending_events";
 /// Batches one call moves at most (each up to 10,000 events).
 const MAX_BATCHES: usize = 16;
 
@@ -78,7 +78,7 @@ mod tests {
         let take = format!("pg_advisory_xact_lock({SEQUENCER_LOCK})");
         assert!(sql.contains(&take), "0003 must take SEQUENCER_LOCK");
         assert!(sql.contains(&format!("'{}'", super::super::EVENTS_CHANNEL)));
-        assert!(sql.contains(&format!("'{PENDING_CHANNEL}'")));
+        assert!(!sql.contains("TRIGGER"), "writers must not NOTIFY");
     }
 
     #[test]
