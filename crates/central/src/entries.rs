@@ -63,14 +63,14 @@ impl CentralDb {
                         message: "an earlier entry of this order was deferred".into(),
                     }
                 } else {
-                    tx.savepoint()?;
+                    tx.execute_batch("SAVEPOINT entry")?;
                     match apply_entry(tx, site_id, terminal_id, entry, now) {
                         Ok(outcome) => {
-                            tx.release_savepoint()?;
+                            tx.execute_batch("RELEASE entry")?;
                             outcome
                         }
                         Err(e) => {
-                            tx.rollback_to_savepoint()?;
+                            tx.execute_batch("ROLLBACK TO entry; RELEASE entry")?;
                             tracing::error!(entry = %entry.id, terminal = terminal_id, error = %e,
                                 "an entry failed; deferred");
                             deferred.push(order);

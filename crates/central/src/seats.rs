@@ -67,62 +67,44 @@ pub(crate) fn check_seats_exist(conn: &Sql<'_>, screen_id: &str, seats: &[String
 /// Frees holds and leases whose time is up, recording a seat event for each seat.
 pub(crate) fn expire_stale(tx: &Sql<'_>, now: Timestamp) -> Result<()> {
     let ms = now.as_millisecond();
-    // One round trip when nothing is due (the common case). A scoped write
-    // expires its own showtimes' holds and leases only (it changes no other
-    // seat); the rest waits for the next write of theirs or the sweep.
-    type Due = (i64, String, String);
-    let due: Vec<Due> = match tx.scope_showtimes() {
-        None => tx
-            .prepare_cached(
-                "SELECT 0, hs.showtime_id, hs.seat_label FROM held_seats hs
-                 JOIN holds h ON h.id = hs.hold_id WHERE h.expires_at <= ?1
-                 UNION ALL
-                 SELECT 1, showtime_id, seat_label FROM leases WHERE expires_at <= ?1",
-            )?
-            .query_map([ms], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<std::result::Result<_, _>>()?,
-        Some(shows) => {
-            let mut due = Vec::new();
-            for show in &shows {
-                let rows: Vec<Due> = tx
-                    .prepare_cached(
-                        "SELECT 0, hs.showtime_id, hs.seat_label FROM held_seats hs
-                         JOIN holds h ON h.id = hs.hold_id
-                         WHERE h.expires_at <= ?1 AND h.showtime_id = ?2
-                         UNION ALL
-                         SELECT 1, showtime_id, seat_label FROM leases
-                         WHERE expires_at <= ?1 AND showtime_id = ?2",
-                    )?
-                    .query_map(params![ms, show], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                    .collect::<std::result::Result<_, _>>()?;
-                due.extend(rows);
-            }
-            due
-        }
-    };
-    let (held, leased): (Vec<_>, Vec<_>) = due.into_iter().partition(|(kind, _, _)| *kind == 0);
-    let held: Vec<(String, String)> = held.into_iter().map(|(_, t, s)| (t, s)).collect();
-    let leased: Vec<(String, String)> = leased.into_iter().map(|(_, t, s)| (t, s)).collect();
+    // A scoped write expires its own showtimes' holds and leases only (it
+    // changes no other seat); the rest waits for their next write or the
+    // sweep. `None`: every showtime (`?2 IS NULL`), in one round trip when
+    // nothing is due (the common case).
     let shows: Vec<Option<String>> = match tx.scope_showtimes() {
         None => vec![None],
         Some(shows) => shows.into_iter().map(Some).collect(),
     };
+    let (mut held, mut leased) = (Vec::new(), Vec::new());
     for show in &shows {
-        // `?2 IS NULL`: every showtime (an unscoped write).
-        if !held.is_empty() {
+        let due: Vec<(i64, String, String)> = tx
+            .prepare_cached(
+                "SELECT 0, hs.showtime_id, hs.seat_label FROM held_seats hs
+                 JOIN holds h ON h.id = hs.hold_id
+                 WHERE h.expires_at <= ?1 AND (CAST(?2 AS TEXT) IS NULL OR h.showtime_id = ?2)
+                 UNION ALL
+                 SELECT 1, showtime_id, seat_label FROM leases
+                 WHERE expires_at <= ?1 AND (CAST(?2 AS TEXT) IS NULL OR showtime_id = ?2)",
+            )?
+            .query_map(params![ms, show], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<std::result::Result<_, _>>()?;
+        let (h, l): (Vec<_>, Vec<_>) = due.into_iter().partition(|(kind, ..)| *kind == 0);
+        if !h.is_empty() {
             tx.execute(
                 "DELETE FROM holds WHERE expires_at <= ?1
                  AND (CAST(?2 AS TEXT) IS NULL OR showtime_id = ?2)",
                 params![ms, show],
             )?;
         }
-        if !leased.is_empty() {
+        if !l.is_empty() {
             tx.execute(
                 "DELETE FROM leases WHERE expires_at <= ?1
                  AND (CAST(?2 AS TEXT) IS NULL OR showtime_id = ?2)",
                 params![ms, show],
             )?;
         }
+        held.extend(h.into_iter().map(|(_, t, s)| (t, s)));
+        leased.extend(l.into_iter().map(|(_, t, s)| (t, s)));
     }
     announce_freed(tx, held.iter().chain(&leased), now)?;
     Ok(())

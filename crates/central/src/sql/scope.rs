@@ -72,21 +72,6 @@ impl Sql<'_> {
             _ => Ok(()),
         }
     }
-
-    /// Opens a savepoint.
-    pub(crate) fn savepoint(&self) -> Result<(), DbError> {
-        self.execute_batch("SAVEPOINT entry")
-    }
-
-    /// Keeps what was done since the savepoint.
-    pub(crate) fn release_savepoint(&self) -> Result<(), DbError> {
-        self.execute_batch("RELEASE entry")
-    }
-
-    /// Undoes everything since the savepoint.
-    pub(crate) fn rollback_to_savepoint(&self) -> Result<(), DbError> {
-        self.execute_batch("ROLLBACK TO entry; RELEASE entry")
-    }
 }
 
 #[cfg(test)]
