@@ -1,5 +1,5 @@
-# Boxoffice: `make run` starts the counter app (demo mode when nothing is
-# configured); `make test` runs every check CI runs. Both install what they
+# Boxoffice: `make run` starts the counter app (the demo, unless BOXOFFICE_DATA
+# names a set-up terminal); `make test` runs every check CI runs. Both install what they
 # need on a fresh Debian 12 machine (as root, or with sudo).
 
 SHELL := /bin/bash
@@ -54,9 +54,9 @@ run: deps ui
 	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
 		echo "no display: running the app under Xvfb (screenshot with DISPLAY=:99 import -window root shot.png)"; \
 		(Xvfb :99 -screen 0 1280x800x24 >/dev/null 2>&1 &); sleep 1; \
-		DISPLAY=:99 ./target/debug/boxoffice; \
+		DISPLAY=:99 ./target/debug/boxoffice $$([ -n "$$BOXOFFICE_DATA" ] || echo --demo); \
 	else \
-		./target/debug/boxoffice; \
+		./target/debug/boxoffice $$([ -n "$$BOXOFFICE_DATA" ] || echo --demo); \
 	fi
 
 test: deps ui lint test-rust bindings-check fuzz-smoke test-ui

@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { doorHeaders } from './e2e/env';
 
 // End-to-end tests against the real stack (central + site engine serving
 // ui/dist), started by e2e/stack.ts. Needs the Rust binaries built
@@ -20,6 +21,8 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   use: {
     browserName: 'chromium',
+    // The site door's key (read in the workers, after e2e/stack.ts wrote it).
+    extraHTTPHeaders: doorHeaders(),
     viewport: { width: 1280, height: 800 },
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',

@@ -2,22 +2,49 @@
 //! `call(cmd, args)` into the terminal engine's command dispatcher, the same
 //! one the HTTP adapter serves to browsers.
 //!
-//! With `BOXOFFICE_DATA` pointing at an initialised terminal (see
-//! `boxoffice-site init`) the app sells for that terminal; otherwise it runs
-//! the demo: an embedded central with demo data and a virtual printer.
+//! Which terminal it opens:
+//! - `--demo` (or `BOXOFFICE_DEMO=1`): the demo, an embedded central with
+//!   demo data and a virtual printer;
+//! - otherwise the terminal in `BOXOFFICE_DATA`, or in the app's data
+//!   folder (`<app data>/terminal`). A missing, unset-up or damaged terminal
+//!   is a start-up screen that says what is wrong and what to do; it never
+//!   turns into the demo by itself. Only a counter that was never set up
+//!   (no `BOXOFFICE_DATA`, nothing in the app's folder) offers the demo as
+//!   an explicit choice on that screen.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod demo;
 
 use serde_json::Value;
+use site::boot::StartupProblem;
 use site::clock::{SystemClock, V7Ids};
 use site::{ErrorBody, Site};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tauri::Manager;
+use tokio::sync::RwLock;
 
-struct Engine(Arc<Site>);
+/// The engine, or why there is none yet.
+enum EngineState {
+    Ready {
+        site: Arc<Site>,
+        _running: Option<site::backup::RunLock>,
+    },
+    Problem {
+        problem: StartupProblem,
+        /// The start-up screen may offer the demo (a never-set-up counter).
+        demo_offered: bool,
+        demo_dir: PathBuf,
+        /// The terminal directory was named (`BOXOFFICE_DATA`), not the default.
+        chosen: bool,
+    },
+}
+
+struct Engine(RwLock<EngineState>);
+
+/// The one command the start-up screen adds: choose the demo.
+const START_DEMO: &str = "start_demo";
 
 #[tauri::command]
 async fn call(
@@ -25,31 +52,167 @@ async fn call(
     args: Option<Value>,
     engine: tauri::State<'_, Engine>,
 ) -> Result<Value, ErrorBody> {
-    let site = engine.0.clone();
-    site::commands::dispatch(&site, &cmd, args.unwrap_or(Value::Null)).await
+    let ready = match &*engine.0.read().await {
+        EngineState::Ready { site, .. } => Some(site.clone()),
+        EngineState::Problem { .. } => None,
+    };
+    if let Some(site) = ready {
+        return site::commands::dispatch(&site, &cmd, args.unwrap_or(Value::Null)).await;
+    }
+    let mut state = engine.0.write().await;
+    match &*state {
+        EngineState::Ready { site, .. } => {
+            let site = site.clone();
+            drop(state);
+            site::commands::dispatch(&site, &cmd, args.unwrap_or(Value::Null)).await
+        }
+        EngineState::Problem {
+            demo_offered: true,
+            demo_dir,
+            ..
+        } if cmd == START_DEMO => {
+            let site = demo::start(demo_dir).await.map_err(|e| ErrorBody {
+                code: "demo_failed".into(),
+                message: format!("the demo cannot start: {e}"),
+                params: None,
+            })?;
+            let site = Arc::new(site);
+            start_pump(&site);
+            tracing::info!("the demo was chosen on the start-up screen");
+            *state = EngineState::Ready {
+                site: site.clone(),
+                _running: None,
+            };
+            drop(state);
+            site::commands::dispatch(&site, "status", Value::Null).await
+        }
+        // "Try again" on the start-up screen: open the terminal again (central
+        // IT may have restored or provisioned it meanwhile).
+        EngineState::Problem {
+            problem,
+            demo_dir,
+            chosen,
+            ..
+        } if cmd == "status" && problem.code != "demo_failed" => {
+            let next = open_terminal(problem.dir.clone(), *chosen, demo_dir.clone()).await;
+            *state = next;
+            match &*state {
+                EngineState::Ready { site, .. } => {
+                    let site = site.clone();
+                    start_pump(&site);
+                    drop(state);
+                    site::commands::dispatch(&site, "status", Value::Null).await
+                }
+                EngineState::Problem {
+                    problem,
+                    demo_offered,
+                    ..
+                } => Err(problem_body(problem, *demo_offered)),
+            }
+        }
+        EngineState::Problem {
+            problem,
+            demo_offered,
+            ..
+        } => Err(problem_body(problem, *demo_offered)),
+    }
 }
 
-/// Opens the configured terminal, or starts the demo.
-async fn open_engine(app_data: PathBuf) -> Result<Site, Box<dyn std::error::Error>> {
-    if let Some(dir) = std::env::var_os("BOXOFFICE_DATA") {
-        let site = Site::open(
-            &PathBuf::from(dir),
-            Arc::new(SystemClock),
-            Arc::new(V7Ids),
-            false,
-        )?;
-        if site.config().is_ok() {
-            if let Err(e) = site.sync().await {
-                tracing::warn!(error = %e, "start-up sync failed; selling from the local cache");
-            }
-            return Ok(site);
-        }
-        tracing::warn!("BOXOFFICE_DATA is not an initialised terminal; starting the demo");
+/// The start-up problem as the UI receives it.
+fn problem_body(problem: &StartupProblem, demo_offered: bool) -> ErrorBody {
+    let mut body = problem.body();
+    if demo_offered {
+        body.params
+            .get_or_insert_with(Default::default)
+            .insert("demo_offered".into(), "yes".into());
     }
-    demo::start(&app_data.join("demo")).await
+    body
+}
+
+/// Queued sales keep flowing to central in the background.
+fn start_pump(site: &Arc<Site>) {
+    tauri::async_runtime::spawn(site::pump::run(
+        site.clone(),
+        site::pump::Backoff::default(),
+        site::pump::random_jitter,
+    ));
+}
+
+fn demo_asked() -> bool {
+    std::env::args().skip(1).any(|a| a == "--demo")
+        || std::env::var("BOXOFFICE_DEMO").is_ok_and(|v| v == "1")
+}
+
+/// Opens the demo when asked for, else the configured terminal.
+async fn open_engine(app_data: &Path) -> EngineState {
+    let demo_dir = app_data.join("demo");
+    if demo_asked() {
+        return match demo::start(&demo_dir).await {
+            Ok(site) => EngineState::Ready {
+                site: Arc::new(site),
+                _running: None,
+            },
+            Err(e) => EngineState::Problem {
+                problem: StartupProblem {
+                    code: "demo_failed",
+                    what: format!("The demo cannot start: {e}."),
+                    todo: format!("Remove {} and start the demo again.", demo_dir.display()),
+                    dir: demo_dir.clone(),
+                },
+                demo_offered: false,
+                demo_dir,
+                chosen: true,
+            },
+        };
+    }
+    match std::env::var_os("BOXOFFICE_DATA") {
+        Some(dir) => open_terminal(PathBuf::from(dir), true, demo_dir).await,
+        None => open_terminal(app_data.join("terminal"), false, demo_dir).await,
+    }
+}
+
+/// Opens the set-up terminal in `dir`, or says why it cannot sell.
+async fn open_terminal(dir: PathBuf, chosen: bool, demo_dir: PathBuf) -> EngineState {
+    let problem = |problem: StartupProblem, demo_offered| EngineState::Problem {
+        problem,
+        demo_offered,
+        demo_dir: demo_dir.clone(),
+        chosen,
+    };
+    let site = match site::boot::open_configured(&dir, Arc::new(SystemClock), Arc::new(V7Ids)) {
+        Ok(site) => site,
+        Err(p) => {
+            tracing::error!(code = p.code, "{p}");
+            let never_set_up =
+                !chosen && matches!(p.code, "terminal.missing" | "terminal.not_set_up");
+            return problem(p, never_set_up);
+        }
+    };
+    let running = match site::backup::RunLock::acquire(&dir) {
+        Ok(lock) => lock,
+        Err(e) => {
+            return problem(
+                StartupProblem {
+                    code: "terminal.in_use",
+                    what: e.to_string(),
+                    todo: "Close the other window of the app (or stop `boxoffice-site serve`), then try again.".into(),
+                    dir,
+                },
+                false,
+            );
+        }
+    };
+    if let Err(e) = site.sync().await {
+        tracing::warn!(error = %e, "start-up sync failed; selling from the local cache");
+    }
+    EngineState::Ready {
+        site: Arc::new(site),
+        _running: Some(running),
+    }
 }
 
 fn main() {
+    site::private_files::restrict_new_files();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
@@ -58,16 +221,11 @@ fn main() {
     let result = tauri::Builder::default()
         .setup(|app| {
             let data = app.path().app_data_dir()?;
-            let site = tauri::async_runtime::block_on(open_engine(data))
-                .map_err(|e| format!("cannot start the terminal: {e}"))?;
-            let site = Arc::new(site);
-            // Queued sales keep flowing to central in the background.
-            tauri::async_runtime::spawn(site::pump::run(
-                site.clone(),
-                site::pump::Backoff::default(),
-                site::pump::random_jitter,
-            ));
-            app.manage(Engine(site));
+            let state = tauri::async_runtime::block_on(open_engine(&data));
+            if let EngineState::Ready { site, .. } = &state {
+                start_pump(site);
+            }
+            app.manage(Engine(RwLock::new(state)));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![call])

@@ -12,6 +12,10 @@ export interface StackInfo {
   centralUrl: string;
   /** The temp dir holding databases and server logs. */
   dir: string;
+  /** The boxoffice-site binary the stack runs. */
+  siteBin: string;
+  /** The built UI it serves. */
+  uiDist: string;
   /** Server log files (stdout + stderr), by server name. */
   logs: Record<string, string>;
 }
@@ -23,6 +27,23 @@ export const ENV = {
 } as const;
 
 export const STACK_FILE = 'stack.json';
+
+/** The site door's key file in the stack's dir (`serve --key-file`). */
+export const DOOR_KEY_FILE = 'door.key';
+
+/** The header that carries the site door's key. */
+export const DOOR_KEY_HEADER = 'x-boxoffice-key';
+
+/** The site door's key header, once the stack has started (else none). */
+export function doorHeaders(): Record<string, string> | undefined {
+  const dir = process.env[ENV.dir];
+  if (!dir) return undefined;
+  try {
+    return { [DOOR_KEY_HEADER]: readFileSync(path.join(dir, DOOR_KEY_FILE), 'utf8').trim() };
+  } catch {
+    return undefined;
+  }
+}
 
 export function stackInfo(): StackInfo {
   const dir = process.env[ENV.dir];

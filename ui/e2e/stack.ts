@@ -8,8 +8,9 @@
 //        (long-running; ready when GET http://127.0.0.1:P1/v1/health is 200)
 //   2. BIN/boxoffice-site --data T/t1 init --central http://127.0.0.1:P1 --site dxb-marina --terminal dxb-marina-t1
 //   3. BIN/boxoffice-site --data T/t1 sync
-//   4. BIN/boxoffice-site --data T/t1 serve --listen 127.0.0.1:P2 --ui R/ui/dist
-//        (long-running; ready when GET http://127.0.0.1:P2/api/health is 200)
+//   4. BIN/boxoffice-site --data T/t1 serve --listen 127.0.0.1:P2 --key-file T/door.key --ui R/ui/dist
+//        (long-running; ready when GET http://127.0.0.1:P2/api/health is 200; every
+//        command needs the key in T/door.key, which playwright.config.ts sends)
 //
 // Before that, the UI is built (vite build -> ui/dist) unless
 // BOXOFFICE_E2E_SKIP_BUILD=1, so the test never runs a stale dist.
@@ -27,7 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FullConfig } from '@playwright/test';
-import { ENV, STACK_FILE, type StackInfo } from './env';
+import { DOOR_KEY_FILE, ENV, STACK_FILE, type StackInfo } from './env';
 
 const READY_TIMEOUT_MS = 60_000;
 const STEP_TIMEOUT_MS = 120_000;
@@ -235,7 +236,12 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     );
     await runStep('site-sync', site, ['--data', data, 'sync'], dir);
 
-    const siteProc = start('site', site, ['--data', data, 'serve', '--listen', `127.0.0.1:${p2}`, '--ui', dist], dir);
+    const siteProc = start(
+      'site',
+      site,
+      ['--data', data, 'serve', '--listen', `127.0.0.1:${p2}`, '--key-file', path.join(dir, DOOR_KEY_FILE), '--ui', dist],
+      dir,
+    );
     await waitReady(siteProc, `${baseUrl}/api/health`);
   } catch (e) {
     console.error(`[e2e] stack start-up failed (files in ${dir})`);
@@ -248,6 +254,8 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     baseUrl,
     centralUrl,
     dir,
+    siteBin: site,
+    uiDist: dist,
     logs: {
       central: path.join(dir, 'central.log'),
       'site-init': path.join(dir, 'site-init.log'),

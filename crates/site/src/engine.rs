@@ -41,8 +41,18 @@ pub struct Site {
     seat_version: tokio::sync::watch::Sender<u64>,
     /// Order numbers reserved by this process and not used yet: `(next, end)`.
     order_counts: std::sync::Mutex<(u64, u64)>,
+    /// The least free disk space a new sale needs, in bytes.
+    min_free_bytes: std::sync::atomic::AtomicU64,
     demo: bool,
 }
+
+/// The least free space on the data directory's disk for a new sale, unless
+/// set otherwise: room for the sale, its log, a backup and the logs of a
+/// day, with plenty to spare.
+pub const DEFAULT_MIN_FREE_BYTES: u64 = 200 * 1024 * 1024;
+
+/// The terminal database's file name in its data directory.
+pub const DB_FILE: &str = "terminal.sqlite";
 
 /// Longest reason an approved action takes (it is printed and audited).
 const MAX_REASON: usize = 120;
@@ -95,10 +105,17 @@ impl Site {
         ids: Arc<dyn IdSource>,
         demo: bool,
     ) -> Result<Site> {
-        std::fs::create_dir_all(data_dir)?;
-        let db = Arc::new(Db::open(&data_dir.join("terminal.sqlite"))?);
+        crate::private_files::create_private_dir(data_dir)?;
+        let db_file = data_dir.join(DB_FILE);
+        // SQLite gives its log files the database file's mode: a private
+        // database has private logs.
+        crate::private_files::ensure_private_file(&db_file)?;
+        let db = Arc::new(Db::open(&db_file)?);
         let printouts = data_dir.join("printouts");
         std::fs::create_dir_all(&printouts)?;
+        // Files from before the terminal kept them private (or copied in by
+        // hand) become private now.
+        crate::private_files::make_private(data_dir)?;
         let monitor = Arc::new(LinkMonitor::load(db.clone(), clock.clone())?);
         Ok(Site {
             data_dir: data_dir.to_path_buf(),
@@ -114,6 +131,7 @@ impl Site {
             print_kick: tokio::sync::Notify::new(),
             seat_version: tokio::sync::watch::channel(0).0,
             order_counts: std::sync::Mutex::new((0, 0)),
+            min_free_bytes: std::sync::atomic::AtomicU64::new(DEFAULT_MIN_FREE_BYTES),
             demo,
         })
     }
@@ -132,6 +150,28 @@ impl Site {
     pub(crate) async fn wait_for_seats(&self, version: u32, wait: std::time::Duration) {
         let mut rx = self.seat_version.subscribe();
         let _ = tokio::time::timeout(wait, rx.wait_for(|v| *v as u32 != version)).await;
+    }
+
+    /// Sets the least free disk space a new sale needs (`BOXOFFICE_MIN_FREE_MB`).
+    pub fn set_min_free_bytes(&self, bytes: u64) {
+        self.min_free_bytes
+            .store(bytes, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Refuses a new sale, before anything is written, when the data
+    /// directory's disk has less free space than the terminal keeps. A disk
+    /// that fills anyway mid-sale fails the sale's transaction whole.
+    pub(crate) fn check_disk(&self) -> Result<()> {
+        let need = self
+            .min_free_bytes
+            .load(std::sync::atomic::Ordering::Relaxed);
+        match crate::disk::free_bytes(&self.data_dir)? {
+            Some(free) if free < need => Err(SiteError::DiskLow {
+                free_mb: free / (1024 * 1024),
+                need_mb: need.div_ceil(1024 * 1024),
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// The data directory.

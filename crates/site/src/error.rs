@@ -130,6 +130,25 @@ pub enum SiteError {
     /// Stored data that cannot be read back.
     #[error("corrupt local data: {0}")]
     Corrupt(String),
+    /// The terminal directory cannot be sold from (see `boot`).
+    #[error("{message}")]
+    Startup {
+        /// `terminal.missing`, `terminal.not_set_up`, `terminal.damaged`...
+        code: &'static str,
+        /// What is wrong and what to do.
+        message: String,
+    },
+    /// Too little disk left to record a sale safely: refused before
+    /// anything is written.
+    #[error(
+        "the disk is nearly full ({free_mb} MB free, {need_mb} MB needed): no new sale until central IT frees space"
+    )]
+    DiskLow {
+        /// Space left on the data directory's disk, in MB.
+        free_mb: u64,
+        /// The least the terminal keeps free, in MB.
+        need_mb: u64,
+    },
 }
 
 impl SiteError {
@@ -180,6 +199,8 @@ impl SiteError {
             SiteError::Db(_) | SiteError::Migration(_) | SiteError::Corrupt(_) => "internal",
             SiteError::Io(_) => "io",
             SiteError::Print(_) => "print_failed",
+            SiteError::Startup { code, .. } => code,
+            SiteError::DiskLow { .. } => "disk_low",
         }
     }
 
@@ -192,6 +213,8 @@ impl SiteError {
                 | SiteError::Corrupt(_)
                 | SiteError::Io(_)
                 | SiteError::CentralUnreachable(_)
+                | SiteError::Startup { .. }
+                | SiteError::DiskLow { .. }
         )
     }
 
@@ -249,6 +272,12 @@ impl SiteError {
             ) => vec![("seats", seats.join(", "))],
             SiteError::Refund(RefundRefusal::CardReferenceNeeded(amount)) => {
                 vec![("amount", amount.clone())]
+            }
+            SiteError::DiskLow { free_mb, need_mb } => {
+                vec![
+                    ("free_mb", free_mb.to_string()),
+                    ("need_mb", need_mb.to_string()),
+                ]
             }
             _ => Vec::new(),
         };

@@ -1,7 +1,7 @@
 //! The background pump: sends queued print jobs to the printer, keeps pushing
 //! queued sales to central (backing off with jitter while central is away),
-//! keeps the link state fresh for the status bar, and checkpoints the
-//! database's write-ahead log in the background.
+//! keeps the link state fresh for the status bar, checkpoints the
+//! database's write-ahead log in the background and takes the hourly backup.
 
 use crate::clock::{Jitter, RandomJitter};
 use crate::engine::Site;
@@ -58,8 +58,25 @@ pub async fn run(site: Arc<Site>, policy: Backoff, jitter: impl Jitter + 'static
     tokio::join!(
         push_loop(site.clone(), policy, jitter.clone()),
         follow_loop(site.clone(), policy, jitter),
-        checkpoint_loop(site, policy)
+        checkpoint_loop(site.clone(), policy),
+        backup_loop(site)
     );
+}
+
+/// Takes the hourly backup (the first one a minute after start, so that
+/// starting never waits for it).
+async fn backup_loop(site: Arc<Site>) {
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    loop {
+        match site.backup_if_due().await {
+            Ok(Some(b)) => {
+                tracing::info!(file = %b.path.display(), bytes = b.bytes, "backup taken")
+            }
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %e, "the scheduled backup failed"),
+        }
+        tokio::time::sleep(Duration::from_secs(300)).await;
+    }
 }
 
 /// Checkpoints the database's write-ahead log every idle pause, on a

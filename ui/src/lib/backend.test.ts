@@ -1,5 +1,16 @@
-import { describe, expect, it } from 'vitest';
-import { BackendError, createBackend, HttpBackend, httpError, isSessionError, isTauri, toBackendError } from './backend';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  BackendError,
+  createBackend,
+  DOOR_KEY_HEADER,
+  doorKey,
+  HttpBackend,
+  httpError,
+  isSessionError,
+  isStartupProblem,
+  isTauri,
+  toBackendError,
+} from './backend';
 
 describe('toBackendError', () => {
   it('keeps {code, message} from the engine', () => {
@@ -48,5 +59,52 @@ describe('transport choice', () => {
   it('uses HTTP outside the Tauri shell', () => {
     expect(isTauri()).toBe(false);
     expect(createBackend()).toBeInstanceOf(HttpBackend);
+  });
+});
+
+/** A Storage over a Map (the tests run without a DOM). */
+function memoryStorage(): Storage {
+  const m = new Map<string, string>();
+  return {
+    get length() {
+      return m.size;
+    },
+    clear: () => m.clear(),
+    getItem: (k) => m.get(k) ?? null,
+    key: (i) => [...m.keys()][i] ?? null,
+    removeItem: (k) => void m.delete(k),
+    setItem: (k, v) => void m.set(k, v),
+  };
+}
+
+describe('the HTTP door key', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('is read from #key= once and kept for the tab', () => {
+    const store = memoryStorage();
+    const at = (hash: string) => ({ hash, pathname: '/', search: '' });
+    expect(doorKey(at(''), store)).toBeNull();
+    expect(doorKey(at('#key=abc%2Fdef'), store)).toBe('abc/def');
+    expect(doorKey(at(''), store)).toBe('abc/def');
+    expect(doorKey(at('#x=1&key=second'), store)).toBe('second');
+  });
+
+  it('goes with every command as its header', async () => {
+    const seen: Record<string, string>[] = [];
+    vi.stubGlobal('fetch', async (_url: string, init: RequestInit) => {
+      seen.push(init.headers as Record<string, string>);
+      return new Response('{}', { status: 200 });
+    });
+    await new HttpBackend('', 'k123').call('status', {});
+    await new HttpBackend('').call('status', {});
+    expect(seen.map((h) => h[DOOR_KEY_HEADER])).toEqual(['k123', undefined]);
+  });
+});
+
+describe('start-up problems', () => {
+  it('are the terminal.* codes', () => {
+    expect(isStartupProblem(new BackendError('terminal.damaged', ''))).toBe(true);
+    expect(isStartupProblem(new BackendError('not_logged_in', ''))).toBe(false);
+    expect(isStartupProblem(null)).toBe(false);
   });
 });

@@ -93,12 +93,41 @@ export function httpError(status: number, statusText: string, body: string): Bac
   return new BackendError(`http_${status}`, `The terminal service answered ${status}: ${detail}`);
 }
 
+/** The header that carries the HTTP door's key (`boxoffice-site serve`). */
+export const DOOR_KEY_HEADER = 'x-boxoffice-key';
+const DOOR_KEY_STORE = 'boxoffice.doorKey';
+
+/**
+ * The HTTP door's key: given once in the page's address as `#key=KEY` (the
+ * fragment never reaches a server or its logs), then kept for the tab's
+ * life and taken out of the address bar.
+ */
+export function doorKey(loc: Pick<Location, 'hash' | 'pathname' | 'search'> | null, store: Storage | null): string | null {
+  const m = loc?.hash.match(/(?:^#|&)key=([^&]+)/);
+  if (m?.[1]) {
+    const key = decodeURIComponent(m[1]);
+    try {
+      store?.setItem(DOOR_KEY_STORE, key);
+    } catch {
+      /* storage refused: the key still works for this page */
+    }
+    return key;
+  }
+  try {
+    return store?.getItem(DOOR_KEY_STORE) ?? null;
+  } catch {
+    return null;
+  }
+}
+
 export class HttpBackend implements Backend {
   private readonly base: string;
+  private readonly key: string | null;
 
   /** `base` is prepended to "/api/<cmd>"; empty means the page's own origin. */
-  constructor(base = '') {
+  constructor(base = '', key: string | null = null) {
     this.base = base;
+    this.key = key;
   }
 
   async call<C extends keyof Commands>(cmd: C, args: Commands[C]['args']): Promise<Commands[C]['result']> {
@@ -106,7 +135,7 @@ export class HttpBackend implements Backend {
     try {
       res = await fetch(this.base + '/api/' + cmd, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: this.key ? { 'content-type': 'application/json', [DOOR_KEY_HEADER]: this.key } : { 'content-type': 'application/json' },
         body: JSON.stringify(args),
       });
     } catch (e) {
@@ -145,5 +174,25 @@ export function isTauri(): boolean {
 }
 
 export function createBackend(): Backend {
-  return isTauri() ? new TauriBackend() : new HttpBackend();
+  if (isTauri()) return new TauriBackend();
+  const hasWindow = typeof window !== 'undefined';
+  const key = doorKey(hasWindow ? window.location : null, hasWindow ? window.sessionStorage : null);
+  if (hasWindow && window.location.hash.includes('key=')) {
+    history.replaceState(null, '', window.location.pathname + window.location.search);
+  }
+  return new HttpBackend('', key);
+}
+
+/** The desktop app's start-up screen: choose the demo (offered on a never-set-up counter only). */
+export async function startDemo(): Promise<void> {
+  try {
+    await invoke('call', { cmd: 'start_demo', args: {} });
+  } catch (e) {
+    throw toBackendError(e);
+  }
+}
+
+/** Error codes of a terminal that cannot sell (the start-up screen shows them). */
+export function isStartupProblem(e: BackendError | null): boolean {
+  return e !== null && e.code.startsWith('terminal.');
 }

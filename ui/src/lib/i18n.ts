@@ -30,6 +30,11 @@ const en = {
   'app.connecting': 'Connecting to the terminal service…',
   'app.unreachable': 'The terminal service is not answering.',
   'app.retry': 'Try again',
+  'startup.title': 'This counter cannot sell',
+  'startup.todo': 'What to do',
+  'startup.folder': 'Terminal folder',
+  'startup.demo': 'Start the demo',
+  'startup.demoNote': 'The demo sells pretend tickets against a built-in central. Nothing reaches the chain.',
 
   'login.title': 'Sign in',
   'login.prompt': 'Enter your staff PIN',
@@ -468,6 +473,11 @@ const ar: Record<MessageKey, string> = {
   'app.connecting': 'جارٍ الاتصال بخدمة الجهاز…',
   'app.unreachable': 'خدمة الجهاز لا تستجيب.',
   'app.retry': 'إعادة المحاولة',
+  'startup.title': 'لا يمكن البيع من هذا الجهاز',
+  'startup.todo': 'ما العمل',
+  'startup.folder': 'مجلد الجهاز',
+  'startup.demo': 'تشغيل النسخة التجريبية',
+  'startup.demoNote': 'تبيع النسخة التجريبية تذاكر وهمية على خادم مركزي مدمج، ولا يصل شيء منها إلى السلسلة.',
 
   'login.title': 'تسجيل الدخول',
   'login.prompt': 'أدخل الرمز السري للموظف',

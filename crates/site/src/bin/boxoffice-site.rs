@@ -422,11 +422,45 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Serve the terminal's commands over HTTP (and the UI, for browsers).
+    /// Back the terminal database up now (the app also does every hour and
+    /// at each day close), or list the backups.
+    Backup {
+        /// List the backups instead, newest first.
+        #[arg(long)]
+        list: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put a backup in place of the terminal database (the app and `serve`
+    /// must be closed). The database it replaces is kept in
+    /// `replaced-<time>/` beside it.
+    Restore {
+        /// The backup file.
+        #[arg(long, conflicts_with = "latest", required_unless_present = "latest")]
+        file: Option<PathBuf>,
+        /// The newest backup in the terminal's `backups/` folder.
+        #[arg(long)]
+        latest: bool,
+    },
+    /// Serve the terminal's commands over HTTP (and the UI, for browsers):
+    /// for browser tests and development. Every command needs the door's
+    /// key (header `x-boxoffice-key`, or open the UI at `/#key=KEY`), and a
+    /// request must name this address as its Host, so that a web page open
+    /// on the counter PC cannot drive the till.
     Serve {
-        /// Address to listen on.
+        /// Address to listen on (loopback unless --allow-remote).
         #[arg(long, default_value = "127.0.0.1:8686")]
         listen: String,
+        /// Listen on an address that is not loopback (warned about: anyone
+        /// who can reach it and holds the key can sell).
+        #[arg(long)]
+        allow_remote: bool,
+        /// The door's key: read from this file, or a new one written to it
+        /// (owner-only) when it does not exist. Default: `door.key` in the
+        /// data directory. Never printed.
+        #[arg(long)]
+        key_file: Option<PathBuf>,
         /// Directory of the built UI to serve.
         #[arg(long)]
         ui: Option<PathBuf>,
@@ -434,6 +468,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    site::private_files::restrict_new_files();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
@@ -602,8 +637,26 @@ fn seams(data: &std::path::Path) -> Result<Seams, SiteError> {
 }
 
 async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
-    let (ids, jitter) = seams(&cli.data)?;
+    match &cli.command {
+        Command::Restore { file, latest } => return restore(&cli.data, file.as_deref(), *latest),
+        Command::Serve {
+            listen,
+            allow_remote,
+            key_file,
+            ui,
+        } => {
+            let door = door_config(&cli.data, listen, *allow_remote, key_file.as_deref())?;
+            return serve(&cli.data, listen, door, ui.clone()).await;
+        }
+        // Only `init` makes a new terminal; every other command needs one.
+        Command::Init { .. } => {}
+        _ => site::boot::check_files(&cli.data)?,
+    }
+    let (ids, _) = seams(&cli.data)?;
     let site = Site::open(&cli.data, Arc::new(SystemClock), ids, false)?;
+    if let Some(mb) = min_free_mb()? {
+        site.set_min_free_bytes(mb * 1024 * 1024);
+    }
     match cli.command {
         Command::Init {
             central,
@@ -1402,20 +1455,149 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 }
             }
         }
-        Command::Serve { listen, ui } => {
+        Command::Backup { list, json } => {
+            if list {
+                let all = site.backups()?;
+                if json {
+                    print_json(&all)?;
+                } else {
+                    for b in &all {
+                        out!(
+                            "{}  {:<9}  {:>10} bytes  {}",
+                            b.taken_at,
+                            format!("{:?}", b.kind).to_lowercase(),
+                            b.bytes,
+                            b.path.display()
+                        );
+                    }
+                }
+            } else {
+                let b = site.take_backup(site::backup::BackupKind::Manual).await?;
+                if json {
+                    print_json(&b)?;
+                } else {
+                    out!("backup taken: {} ({} bytes)", b.path.display(), b.bytes);
+                }
+            }
+        }
+        Command::Restore { .. } | Command::Serve { .. } => {}
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `BOXOFFICE_MIN_FREE_MB`: the least free disk space a new sale needs.
+fn min_free_mb() -> Result<Option<u64>, SiteError> {
+    match std::env::var("BOXOFFICE_MIN_FREE_MB") {
+        Err(_) => Ok(None),
+        Ok(text) => text.trim().parse().map(Some).map_err(|_| {
+            SiteError::Invalid(format!(
+                "BOXOFFICE_MIN_FREE_MB '{text}' is not a number of MB"
+            ))
+        }),
+    }
+}
+
+/// `restore`: the named backup, or the newest one.
+fn restore(
+    data: &std::path::Path,
+    file: Option<&std::path::Path>,
+    latest: bool,
+) -> Result<ExitCode, SiteError> {
+    let from = match (file, latest) {
+        (Some(f), _) => f.to_path_buf(),
+        (None, _) => site::backup::list(data)?
+            .into_iter()
+            .next()
+            .map(|b| b.path)
+            .ok_or_else(|| {
+                SiteError::Invalid(format!(
+                    "there is no backup in {}",
+                    site::backup::backup_dir(data).display()
+                ))
+            })?,
+    };
+    let report = site::backup::restore(data, &from, jiff::Timestamp::now())?;
+    out!("restored {}", report.restored.display());
+    if let Some(kept) = &report.replaced_kept_in {
+        out!("the database it replaced is kept in {}", kept.display());
+    }
+    out!(
+        "sales made after this backup that central had not received are not in it: \
+         check the terminal's day against central's site report"
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The door's key and the addresses it answers to.
+fn door_config(
+    data: &std::path::Path,
+    listen: &str,
+    allow_remote: bool,
+    key_file: Option<&std::path::Path>,
+) -> Result<site::http::Door, SiteError> {
+    let addr: std::net::SocketAddr = listen.parse().map_err(|_| {
+        SiteError::Invalid(format!(
+            "--listen '{listen}' is not an address and port, e.g. 127.0.0.1:8686"
+        ))
+    })?;
+    if !addr.ip().is_loopback() {
+        if !allow_remote {
+            return Err(SiteError::Invalid(format!(
+                "--listen {addr} is not a loopback address: the door would be open to the network; \
+                 add --allow-remote if that is really meant"
+            )));
+        }
+        eprintln!(
+            "warning: serving on {addr}, not loopback: anyone who reaches it and holds the key can sell"
+        );
+    }
+    let key_file = key_file
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_else(|| data.join("door.key"));
+    let key = site::http::load_or_create_key(&key_file)?;
+    eprintln!("door key in {}", key_file.display());
+    Ok(site::http::Door::new(key, addr))
+}
+
+/// `serve`: the set-up terminal behind the door, or the reason it cannot
+/// sell (the UI shows it) when it is not.
+async fn serve(
+    data: &std::path::Path,
+    listen: &str,
+    door: site::http::Door,
+    ui: Option<PathBuf>,
+) -> Result<ExitCode, SiteError> {
+    let (ids, jitter) = seams(data)?;
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    let door = door.with_port(listener.local_addr()?.port());
+    let router = match site::boot::open_configured(data, Arc::new(SystemClock), ids) {
+        Ok(site) => {
+            if let Some(mb) = min_free_mb()? {
+                site.set_min_free_bytes(mb * 1024 * 1024);
+            }
+            let running = site::backup::RunLock::acquire(data)?;
             let site = Arc::new(site);
             let pump = tokio::spawn(site::pump::run(
                 site.clone(),
                 site::pump::Backoff::default(),
                 move || jitter.factor(),
             ));
-            let listener = tokio::net::TcpListener::bind(&listen).await?;
             eprintln!("serving terminal on http://{}", listener.local_addr()?);
-            let served = axum::serve(listener, site::http::router(site, ui)).await;
+            let served = axum::serve(listener, site::http::router(site, ui, door)).await;
             pump.abort();
-            served?;
+            drop(running);
+            return served.map(|()| ExitCode::SUCCESS).map_err(SiteError::from);
         }
-    }
+        Err(problem) => {
+            eprintln!("error: {problem} [{}]", problem.code);
+            eprintln!(
+                "serving the start-up problem on http://{}",
+                listener.local_addr()?
+            );
+            site::http::problem_router(problem, ui, door)
+        }
+    };
+    axum::serve(listener, router).await?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -160,6 +160,11 @@ impl Site {
             tx.commit()?;
             report
         };
+        // The closed day's backup; the day is closed whether or not it works.
+        match self.take_backup(crate::backup::BackupKind::DayClose).await {
+            Ok(b) => tracing::info!(file = %b.path.display(), "day-close backup taken"),
+            Err(e) => tracing::error!(error = %e, "the day-close backup failed"),
+        }
         let printout = self.print_day_report(&report).await?;
         Ok((report, printout))
     }

@@ -14,6 +14,7 @@ use crate::store::StaffRow;
 impl Site {
     /// Exchanges tickets of an earlier order for a new order.
     pub async fn exchange(&self, staff: &StaffRow, args: &ExchangeArgs) -> Result<ExchangeResult> {
+        self.check_disk()?;
         let out = self.approve_refund(
             staff,
             (&args.order, &args.seats),

@@ -3,6 +3,7 @@
 //! link, store, rules). A flow never imports another flow's module, except
 //! `sell`'s request types and the shared look-ups named in each file.
 
+pub mod backups;
 pub mod best;
 pub mod collect;
 pub mod conflicts;

@@ -294,6 +294,7 @@ impl Site {
         if req.parts.is_empty() {
             return Err(SiteError::Order(domain::OrderError::Empty));
         }
+        self.check_disk()?;
         if let Some(m) = &req.override_by
             && m.role != protocol::Role::Manager
         {

@@ -1,6 +1,7 @@
 //! The terminal's SQLite store: every SQL statement of the engine lives in
 //! this module and its children (configuration, the catalog cache, the seat
-//! cache, orders, the outbox, print jobs, conflict tasks, shifts, keys).
+//! cache, orders, the outbox, print jobs, conflict tasks, shifts, keys) and
+//! whole-file work (integrity check, backup copy).
 //!
 //! The database runs in WAL mode with `synchronous=FULL`: once a sale's
 //! transaction commits it survives a crash or a power cut.
@@ -11,6 +12,7 @@ mod config;
 mod conflicts;
 mod day_figures;
 mod days;
+mod files;
 mod keys;
 mod orders;
 mod outbox;
@@ -27,6 +29,7 @@ pub use config::*;
 pub use conflicts::*;
 pub use day_figures::*;
 pub use days::*;
+pub use files::*;
 pub use keys::*;
 pub use orders::*;
 pub use outbox::*;
