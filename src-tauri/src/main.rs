@@ -86,6 +86,27 @@ async fn call(
             drop(state);
             site::commands::dispatch(&site, "status", Value::Null).await
         }
+        // A counter that is not set up takes its provisioning file.
+        EngineState::Problem { problem, .. } if cmd == PROVISION && provisionable(problem) => {
+            let dir = problem.dir.clone();
+            let file = args
+                .as_ref()
+                .and_then(|a| a.get("file"))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            let site = provision(&dir, &file).await.map_err(|e| e.to_body())?;
+            let site = Arc::new(site);
+            let running = site::backup::RunLock::acquire(&dir).map_err(|e| e.to_body())?;
+            start_pump(&site);
+            *state = EngineState::Ready {
+                site: site.clone(),
+                _running: Some(running),
+            };
+            drop(state);
+            site::commands::dispatch(&site, "status", Value::Null).await
+        }
         // "Try again" on the start-up screen: open the terminal again (central
         // IT may have restored or provisioned it meanwhile).
         EngineState::Problem {
@@ -118,13 +139,40 @@ async fn call(
     }
 }
 
+/// The one command the start-up screen adds for a counter that is not set
+/// up: take a provisioning file (`{"file": PATH}`).
+const PROVISION: &str = "provision";
+
+/// Whether the start-up screen offers provisioning.
+fn provisionable(problem: &StartupProblem) -> bool {
+    matches!(problem.code, "terminal.missing" | "terminal.not_set_up")
+}
+
+/// Provisions the terminal in `dir` from the file at `path`.
+async fn provision(dir: &Path, path: &str) -> Result<Site, site::SiteError> {
+    if path.is_empty() {
+        return Err(site::SiteError::Invalid(
+            "give the path of the provisioning file".into(),
+        ));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        site::SiteError::Invalid(format!("cannot read the provisioning file {path}: {e}"))
+    })?;
+    let trusted = site::flows::provision::trusted_keys(None)?;
+    let site = Site::open(dir, Arc::new(SystemClock), Arc::new(V7Ids), false)?;
+    site.provision(&text, &trusted).await?;
+    Ok(site)
+}
+
 /// The start-up problem as the UI receives it.
 fn problem_body(problem: &StartupProblem, demo_offered: bool) -> ErrorBody {
     let mut body = problem.body();
+    let params = body.params.get_or_insert_with(Default::default);
     if demo_offered {
-        body.params
-            .get_or_insert_with(Default::default)
-            .insert("demo_offered".into(), "yes".into());
+        params.insert("demo_offered".into(), "yes".into());
+    }
+    if provisionable(problem) {
+        params.insert("provision_offered".into(), "yes".into());
     }
     body
 }

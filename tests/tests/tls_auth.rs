@@ -62,9 +62,14 @@ fn start_tls_central(dir: &Path) -> TlsCentral {
     panic!("central did not listen on {port}");
 }
 
+/// A new token for `terminal` (`provision --token-only`): written to a
+/// private file, never printed.
 fn provision(dir: &Path, terminal: &str) -> String {
+    let file = dir.join(format!("{terminal}.token"));
     let out = Command::new(bin("boxoffice-central"))
-        .args(["provision", "--terminal", terminal, "--db"])
+        .args(["provision", "--token-only", "--terminal", terminal, "--out"])
+        .arg(&file)
+        .arg("--db")
         .arg(dir.join("central.sqlite"))
         .output()
         .expect("provision");
@@ -73,7 +78,9 @@ fn provision(dir: &Path, terminal: &str) -> String {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
+    let token = std::fs::read_to_string(&file).unwrap().trim().to_string();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(&token));
+    token
 }
 
 fn init(

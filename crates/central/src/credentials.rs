@@ -153,7 +153,7 @@ impl CentralDb {
 }
 
 /// Checks that `key` is base64url (no padding) of a valid Ed25519 public key.
-fn validate_public_key(key: &str) -> Result<()> {
+pub(crate) fn validate_public_key(key: &str) -> Result<()> {
     use base64::Engine as _;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(key)

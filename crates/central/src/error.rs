@@ -56,6 +56,11 @@ pub enum CentralError {
     /// The terminal already has a different key (rotation is an IT task).
     #[error("terminal '{0}' already has a different key; ask IT to rotate it")]
     KeyConflict(String),
+    /// The terminal is enrolled on another counter already.
+    #[error(
+        "terminal '{0}' is provisioned on another counter already: revoke it (boxoffice-central revoke) and provision it again"
+    )]
+    AlreadyProvisioned(String),
     /// Past a limit that keeps central up or a seat from being kept for
     /// ever (seats per hold, a hold's lifetime, entries per push).
     #[error("limit: {0}")]
@@ -92,6 +97,7 @@ impl CentralError {
             CentralError::Conflict(_) => "conflict",
             CentralError::InvalidKey(_) => "invalid_key",
             CentralError::KeyConflict(_) => "key_conflict",
+            CentralError::AlreadyProvisioned(_) => "already_provisioned",
             CentralError::Limit(_) => "limit",
             CentralError::Busy(_) => "busy",
         }
@@ -111,7 +117,9 @@ impl CentralError {
             | CentralError::UnknownHold(_)
             | CentralError::UnknownBooking(_) => 404,
             CentralError::Conflict(_) => 409,
-            CentralError::SeatUnavailable(_) | CentralError::KeyConflict(_) => 409,
+            CentralError::SeatUnavailable(_)
+            | CentralError::KeyConflict(_)
+            | CentralError::AlreadyProvisioned(_) => 409,
             CentralError::UnknownSeats(_)
             | CentralError::BadRequest(_)
             | CentralError::InvalidKey(_)

@@ -20,6 +20,7 @@ pub mod http;
 pub mod leases;
 pub mod metrics;
 pub mod openapi;
+pub mod provisioning;
 mod seats;
 pub mod sql;
 pub mod terminals;

@@ -18,7 +18,7 @@ pub const API_PREFIX: &str = "/v1";
 /// Within v1 changes are additive only: a new optional field (with a serde
 /// default) or a new endpoint bumps the minor number; a breaking change is a
 /// new prefix (`/v2`) served beside `/v1`. See `docs/api/README.md`.
-pub const API_VERSION: &str = "1.6.0";
+pub const API_VERSION: &str = "1.7.0";
 
 /// Schema of a [`Timestamp`] on the wire (jiff writes RFC 3339 in UTC).
 struct Rfc3339;
@@ -1194,6 +1194,69 @@ pub struct TerminalPublicKey {
 pub struct RegisterKeyRequest {
     /// Ed25519 public key (32 bytes), base64url without padding.
     pub public_key: String,
+}
+
+/// The format name of a provisioning file.
+pub const PROVISIONING_FORMAT: &str = "boxoffice-provisioning/1";
+
+/// A provisioning file (API 1.7), written by `boxoffice-central provision`:
+/// everything a new counter needs to join the chain, signed with central's
+/// provisioning key. The counter checks the signature against the chain's
+/// provisioning public key it was installed with, then trades the one-time
+/// enrollment secret for its API token (`POST /v1/terminals/{id}/enroll`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProvisioningFile {
+    /// [`PROVISIONING_FORMAT`].
+    pub format: String,
+    /// The [`ProvisioningPayload`] as JSON, base64url without padding: the
+    /// exact bytes signed.
+    pub payload: String,
+    /// The signing key's Ed25519 public key, base64url without padding.
+    pub key_id: String,
+    /// Ed25519 signature of the payload's bytes, base64url without padding.
+    pub signature: String,
+}
+
+/// What a provisioning file carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProvisioningPayload {
+    /// The terminal's site.
+    pub site_id: String,
+    /// The terminal.
+    pub terminal_id: String,
+    /// Central's base URL.
+    pub central_url: String,
+    /// The chain's CA certificate(s), PEM, for an https central.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_pem: Option<String>,
+    /// The one-time secret traded for the terminal's API token.
+    pub enrollment_secret: String,
+    /// When it was written (RFC 3339).
+    pub issued_at: Timestamp,
+    /// After this the secret is refused (RFC 3339).
+    pub expires_at: Timestamp,
+}
+
+/// `POST /v1/terminals/{id}/enroll` (API 1.7): a new counter trades the
+/// secret of its provisioning file for its API token, once, and registers
+/// its ticket-signing key with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct EnrollRequest {
+    /// The provisioning file's enrollment secret.
+    pub secret: String,
+    /// The counter's Ed25519 ticket-signing public key, base64url without
+    /// padding: the enrollment binds the terminal to this counter.
+    pub public_key: String,
+}
+
+/// Central's answer to an enrollment: the terminal's API token (only its
+/// hash is kept at central).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Enrollment {
+    /// The bearer token for every later call.
+    pub token: String,
+    /// The terminal's site.
+    pub site_id: String,
 }
 
 #[cfg(test)]

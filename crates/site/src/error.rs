@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 #[derive(Debug, thiserror::Error)]
 pub enum SiteError {
     /// The terminal has not been initialised.
-    #[error("this terminal is not set up yet: run `boxoffice-site init` first")]
+    #[error(
+        "this terminal is not set up yet: provision it (`boxoffice-site provision --file FILE`) or run `boxoffice-site init`"
+    )]
     NotInitialised,
     /// Invalid input from the user or caller.
     #[error("{0}")]
@@ -59,6 +61,9 @@ pub enum SiteError {
     /// A refund that cannot be made as asked.
     #[error("{0}")]
     Refund(#[from] RefundRefusal),
+    /// A provisioning file this counter does not take.
+    #[error("{0}")]
+    Provisioning(#[from] ProvisioningRefusal),
     /// A business day that cannot be closed (or reported) as asked.
     #[error("{0}")]
     Day(#[from] DayRefusal),
@@ -172,6 +177,7 @@ impl SiteError {
             SiteError::IdCheckRequired(_) => "age.id_check_required",
             SiteError::Override(e) => e.code(),
             SiteError::Refund(e) => e.code(),
+            SiteError::Provisioning(e) => e.code(),
             SiteError::Day(e) => e.code(),
             SiteError::UnknownShowtime(_) => "unknown_showtime",
             SiteError::UnknownSeats(_) => "unknown_seats",
@@ -194,6 +200,7 @@ impl SiteError {
                 "unknown_terminal" => "unknown_terminal",
                 "forbidden" => "forbidden",
                 "conflict" => "conflict",
+                "already_provisioned" => "already_provisioned",
                 _ => "central_refused",
             },
             SiteError::Db(_) | SiteError::Migration(_) | SiteError::Corrupt(_) => "internal",
@@ -342,6 +349,52 @@ impl OverrideRefusal {
             OverrideRefusal::AboveList { .. } => "override.above_list",
             OverrideRefusal::BelowFloor { .. } => "override.below_floor",
             OverrideRefusal::ComplimentaryNotFree => "override.complimentary_not_free",
+        }
+    }
+}
+
+/// Why a counter does not take a provisioning file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProvisioningRefusal {
+    /// Not a provisioning file at all.
+    #[error("this is not a Boxoffice provisioning file ({0})")]
+    Unreadable(String),
+    /// Signed by a key the counter was not installed with.
+    #[error(
+        "the provisioning file is signed by another key than the chain's provisioning key this counter trusts: ask central IT for this chain's file"
+    )]
+    UnknownKey,
+    /// The signature does not match what the file says: changed after signing.
+    #[error("the provisioning file was changed after it was signed: ask central IT for a new one")]
+    Tampered,
+    /// Past its date.
+    #[error("the provisioning file expired at {0}: ask central IT for a new one")]
+    Expired(String),
+    /// This counter is set up as another terminal.
+    #[error(
+        "this counter is provisioned as terminal {here} already, not {file}: a counter is provisioned once (restore or reinstall to change it)"
+    )]
+    OtherTerminal {
+        /// The terminal this counter is.
+        here: String,
+        /// The terminal the file is for.
+        file: String,
+    },
+    /// No provisioning public key to check the file against.
+    #[error("no provisioning public key is installed on this counter ({0})")]
+    NoTrust(String),
+}
+
+impl ProvisioningRefusal {
+    /// Stable code for the UI and tests.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ProvisioningRefusal::Unreadable(_) => "provisioning.unreadable",
+            ProvisioningRefusal::UnknownKey => "provisioning.unknown_key",
+            ProvisioningRefusal::Tampered => "provisioning.tampered",
+            ProvisioningRefusal::Expired(_) => "provisioning.expired",
+            ProvisioningRefusal::OtherTerminal { .. } => "provisioning.other_terminal",
+            ProvisioningRefusal::NoTrust(_) => "provisioning.no_trust",
         }
     }
 }

@@ -192,6 +192,15 @@ export async function startDemo(): Promise<void> {
   }
 }
 
+/** The desktop app's start-up screen: set this counter up from its provisioning file. */
+export async function provisionFromFile(file: string): Promise<void> {
+  try {
+    await invoke('call', { cmd: 'provision', args: { file } });
+  } catch (e) {
+    throw toBackendError(e);
+  }
+}
+
 /** Error codes of a terminal that cannot sell (the start-up screen shows them). */
 export function isStartupProblem(e: BackendError | null): boolean {
   return e !== null && e.code.startsWith('terminal.');

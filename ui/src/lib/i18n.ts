@@ -34,6 +34,8 @@ const en = {
   'startup.todo': 'What to do',
   'startup.folder': 'Terminal folder',
   'startup.demo': 'Start the demo',
+  'startup.provisionFile': 'Provisioning file from central IT',
+  'startup.provision': 'Set this counter up',
   'startup.demoNote': 'The demo sells pretend tickets against a built-in central. Nothing reaches the chain.',
 
   'login.title': 'Sign in',
@@ -477,6 +479,8 @@ const ar: Record<MessageKey, string> = {
   'startup.todo': 'ما العمل',
   'startup.folder': 'مجلد الجهاز',
   'startup.demo': 'تشغيل النسخة التجريبية',
+  'startup.provisionFile': 'ملف التهيئة من قسم تقنية المعلومات المركزي',
+  'startup.provision': 'تهيئة هذا الجهاز',
   'startup.demoNote': 'تبيع النسخة التجريبية تذاكر وهمية على خادم مركزي مدمج، ولا يصل شيء منها إلى السلسلة.',
 
   'login.title': 'تسجيل الدخول',

@@ -88,8 +88,54 @@ enum Command {
         #[arg(long)]
         showtime: String,
     },
-    /// Give a terminal a new API token (printed once; only its hash is stored).
+    /// Write a terminal's provisioning file (mode 0600): site, terminal,
+    /// central's URL, the chain's CA and a one-time enrollment secret, signed
+    /// with the provisioning key. The counter takes it with
+    /// `boxoffice-site provision --file FILE`. Nothing secret is printed.
     Provision {
+        /// The database: a SQLite file (created if missing) or a PostgreSQL
+        /// connection string, postgres://user:password@host:port/database
+        /// (better in BOXOFFICE_CENTRAL_DB than on the command line, where
+        /// other users of the machine can read it).
+        #[arg(long, env = "BOXOFFICE_CENTRAL_DB", hide_env_values = true)]
+        db: String,
+        /// Terminal id.
+        #[arg(long)]
+        terminal: String,
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// The provisioning key (`provisioning-key`); not needed with --token-only.
+        #[arg(
+            long,
+            env = "BOXOFFICE_PROVISIONING_KEY",
+            required_unless_present = "token_only"
+        )]
+        signing_key: Option<PathBuf>,
+        /// Central's URL as the counters reach it, e.g. https://central.chain.vpn:7878.
+        #[arg(long, required_unless_present = "token_only")]
+        central_url: Option<String>,
+        /// The chain's CA certificate (PEM) counters pin central's certificate to.
+        #[arg(long)]
+        ca: Option<PathBuf>,
+        /// Days the file's secret is taken (1 to 90).
+        #[arg(long, default_value_t = central::provisioning::DEFAULT_VALID_DAYS)]
+        valid_days: u32,
+        /// Instead: give the terminal a new API token now and write only the
+        /// token to --out (for `boxoffice-site init --token-file`, in scripts).
+        #[arg(long)]
+        token_only: bool,
+    },
+    /// Make central's provisioning key (mode 0600; never replaces one) and its
+    /// public key beside it (`FILE.pub`), which counters are installed with.
+    ProvisioningKey {
+        /// The key file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Cut a terminal off at once: its token, an unused provisioning file and
+    /// its ticket-signing key stop working; it can be provisioned again.
+    Revoke {
         /// The database: a SQLite file (created if missing) or a PostgreSQL
         /// connection string, postgres://user:password@host:port/database
         /// (better in BOXOFFICE_CENTRAL_DB than on the command line, where
@@ -285,9 +331,72 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             out!("{showtime} cancelled; {sold} seats were sold and need refunds or exchanges");
             Ok(())
         }
-        Command::Provision { db, terminal } => {
+        Command::Provision {
+            db,
+            terminal,
+            out,
+            signing_key,
+            central_url,
+            ca,
+            valid_days,
+            token_only,
+        } => {
             let db = CentralDb::connect(&db)?;
-            out!("{}", db.provision_terminal(&terminal)?);
+            if token_only {
+                let token = db.provision_terminal(&terminal)?;
+                web_channels::write_secret_file(&out, &format!("{token}\n"))?;
+                out!(
+                    "terminal {terminal}: new token written to {}",
+                    out.display()
+                );
+                return Ok(());
+            }
+            let (Some(signing_key), Some(central_url)) = (signing_key, central_url) else {
+                return Err("give --signing-key and --central-url (or --token-only)".into());
+            };
+            if !(1..=90).contains(&valid_days) {
+                return Err("--valid-days must be 1 to 90".into());
+            }
+            let key = central::provisioning::ProvisioningKey::load(&signing_key)?;
+            let ca_pem = ca
+                .map(|p| {
+                    std::fs::read_to_string(&p)
+                        .map_err(|e| format!("cannot read the CA file {}: {e}", p.display()))
+                })
+                .transpose()?;
+            let now = Timestamp::now();
+            let expires_at = now + jiff::SignedDuration::from_hours(24 * i64::from(valid_days));
+            let (site_id, secret) = db.issue_enrollment(&terminal, now, expires_at)?;
+            let file = key.sign(&protocol::ProvisioningPayload {
+                site_id: site_id.clone(),
+                terminal_id: terminal.clone(),
+                central_url,
+                ca_pem,
+                enrollment_secret: secret,
+                issued_at: now,
+                expires_at,
+            })?;
+            web_channels::write_secret_file(&out, &serde_json::to_string_pretty(&file)?)?;
+            out!(
+                "terminal {terminal} of site {site_id}: provisioning file written to {} (valid until {expires_at})",
+                out.display()
+            );
+            Ok(())
+        }
+        Command::ProvisioningKey { out } => {
+            let key = central::provisioning::ProvisioningKey::create(&out)?;
+            out!(
+                "provisioning key written to {}; its public key (install it on the counters) is in {}:\n{}",
+                out.display(),
+                central::provisioning::public_key_path(&out).display(),
+                key.public_key()
+            );
+            Ok(())
+        }
+        Command::Revoke { db, terminal } => {
+            let db = CentralDb::connect(&db)?;
+            db.revoke_terminal(&terminal)?;
+            out!("terminal {terminal} revoked: its token and key no longer work");
             Ok(())
         }
         Command::WebChannel {

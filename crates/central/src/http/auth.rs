@@ -10,8 +10,13 @@ use axum::http::request::Parts;
 use axum::response::Response;
 use protocol::{TERMINAL_HEADER, WEB_CHANNEL_HEADER};
 
-/// Routes anyone may call.
-const PUBLIC: &[&str] = &["/v1/health", "/v1/openapi.json"];
+/// Routes anyone may call (route templates). Enrolling authenticates by the
+/// provisioning file's one-time secret, in its body.
+const PUBLIC: &[&str] = &[
+    "/v1/health",
+    "/v1/openapi.json",
+    "/v1/terminals/{id}/enroll",
+];
 
 /// An authenticated caller.
 #[derive(Debug, Clone)]
@@ -66,7 +71,11 @@ pub(super) async fn authenticate(
     mut req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Result<Response, CentralError> {
-    if PUBLIC.contains(&req.uri().path()) {
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| p.as_str());
+    if route.is_some_and(|r| PUBLIC.contains(&r)) {
         return Ok(next.run(req).await);
     }
     let headers = req.headers();

@@ -79,6 +79,7 @@ pub fn app(db: Db) -> (Router, MetricsSource) {
         .route("/v1/push", post(push))
         .route("/v1/web/sales", post(web_sale))
         .route("/v1/terminals/{id}/key", put(register_key))
+        .route("/v1/terminals/{id}/enroll", post(enroll))
         .route("/v1/sites/{site}/keys", get(site_keys))
         .route("/v1/sites/{site}/seat-events", get(seat_events))
         .route("/v1/sites/{site}/conflicts", get(conflicts))
@@ -285,6 +286,23 @@ async fn web_sale(
     Json(req): Json<WebSaleRequest>,
 ) -> Result<Json<WebSale>, CentralError> {
     blocking(move || db.web_sale(&channel, &req, Uuid::now_v7(), Timestamp::now()))
+        .await
+        .map(Json)
+}
+
+/// `POST /v1/terminals/{id}/enroll`: a new counter trades its provisioning
+/// file's one-time secret for its token (no other credential: the secret is it).
+async fn enroll(
+    State(db): State<Db>,
+    Path(id): Path<String>,
+    Json(req): Json<protocol::EnrollRequest>,
+) -> Result<Json<protocol::Enrollment>, CentralError> {
+    if id.len() > 64 || req.secret.len() > 128 || req.public_key.len() > 128 {
+        return Err(CentralError::BadRequest(
+            "enrollment fields too long".into(),
+        ));
+    }
+    blocking(move || db.enroll(&id, &req, Timestamp::now()))
         .await
         .map(Json)
 }

@@ -4,9 +4,9 @@
 use super::{Caller, Param, Route};
 use crate::terminals::ConflictTask;
 use protocol::{
-    Catalog, Health, Heartbeat, HeartbeatAck, Hold, HoldRequest, LeaseRequest, LeaseReturn, Leases,
-    PushRequest, PushResponse, RegisterKeyRequest, SeatEvents, SeatStates, SiteInfo,
-    TerminalPublicKey, VoidList, WebSale, WebSaleRequest,
+    Catalog, EnrollRequest, Enrollment, Health, Heartbeat, HeartbeatAck, Hold, HoldRequest,
+    LeaseRequest, LeaseReturn, Leases, PushRequest, PushResponse, RegisterKeyRequest, SeatEvents,
+    SeatStates, SiteInfo, TerminalPublicKey, VoidList, WebSale, WebSaleRequest,
 };
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
@@ -284,6 +284,41 @@ pub const ROUTES: &[Route] = &[
             (
                 422,
                 "`invalid_key`: not an Ed25519 public key in base64url.",
+            ),
+            E500,
+        ],
+    },
+    Route {
+        method: "post",
+        path: "/v1/terminals/{id}/enroll",
+        operation_id: "enrollTerminal",
+        tag: "terminals",
+        summary: "Trade a provisioning file's secret for this terminal's token (API 1.7)",
+        description: "A new counter sends the one-time secret of its signed provisioning file \
+                      (`boxoffice-central provision`) and its ticket-signing public key; central \
+                      answers the terminal's bearer token and binds the terminal to that key. \
+                      The same counter may enroll again with the same file while it is valid \
+                      (a new token); another counter is refused. No other credential: the \
+                      secret is it.",
+        caller: Caller::Anyone,
+        path_params: &[id("Terminal id, as in the provisioning file.")],
+        query: &[],
+        request: Some(schema::<EnrollRequest>),
+        status: 200,
+        response: Some(schema::<Enrollment>),
+        errors: &[
+            (
+                401,
+                "`unauthorized`: no valid provisioning for this terminal (wrong, expired or \
+                 replaced secret, unknown terminal).",
+            ),
+            (
+                409,
+                "`already_provisioned`: the terminal is bound to another counter's key.",
+            ),
+            (
+                422,
+                "`invalid_key` or `bad_request`: not an Ed25519 public key, or fields too long.",
             ),
             E500,
         ],

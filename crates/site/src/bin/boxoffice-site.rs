@@ -67,6 +67,19 @@ enum Command {
         #[arg(long)]
         token_file: Option<PathBuf>,
     },
+    /// Set this counter up from its provisioning file (from
+    /// `boxoffice-central provision`): the file's signature is checked
+    /// against the chain's provisioning public key, its one-time secret
+    /// traded for the terminal's token, then the catalog pulled.
+    Provision {
+        /// The provisioning file.
+        #[arg(long)]
+        file: PathBuf,
+        /// The chain's provisioning public key file (default:
+        /// BOXOFFICE_PROVISIONING_PUB, else /etc/boxoffice/provisioning.pub).
+        #[arg(long)]
+        trust: Option<PathBuf>,
+    },
     /// Pull the catalog and seat states, push queued sales.
     Sync,
     /// Push queued sales, refunds and moves to central now (what the app's
@@ -648,8 +661,9 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             let door = door_config(&cli.data, listen, *allow_remote, key_file.as_deref())?;
             return serve(&cli.data, listen, door, ui.clone()).await;
         }
-        // Only `init` makes a new terminal; every other command needs one.
-        Command::Init { .. } => {}
+        // Only `init` and `provision` make a new terminal; every other
+        // command needs one.
+        Command::Init { .. } | Command::Provision { .. } => {}
         _ => site::boot::check_files(&cli.data)?,
     }
     let (ids, _) = seams(&cli.data)?;
@@ -683,6 +697,20 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
             eprintln!(
                 "terminal {terminal} of site {site_id} ready: {} showtimes",
                 report.showtimes
+            );
+        }
+        Command::Provision { file, trust } => {
+            let trusted = site::flows::provision::trusted_keys(trust.as_deref())?;
+            let text = std::fs::read_to_string(&file).map_err(|e| {
+                SiteError::Invalid(format!(
+                    "cannot read the provisioning file {}: {e}",
+                    file.display()
+                ))
+            })?;
+            let done = site.provision(&text, &trusted).await?;
+            eprintln!(
+                "terminal {} of site {} provisioned against {}: {} showtimes",
+                done.terminal_id, done.site_id, done.central_url, done.sync.showtimes
             );
         }
         Command::Push => {

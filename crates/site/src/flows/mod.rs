@@ -10,6 +10,7 @@ pub mod conflicts;
 pub mod day_report;
 pub mod exchange;
 pub mod keys;
+pub mod provision;
 pub mod refund;
 pub mod reprint;
 pub mod reseat;

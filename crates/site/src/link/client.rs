@@ -324,6 +324,21 @@ impl CentralClient {
             .await
     }
 
+    /// Trades a provisioning file's one-time secret for this terminal's
+    /// token (API 1.7; no token needed).
+    pub async fn enroll(
+        &self,
+        terminal_id: &str,
+        req: &protocol::EnrollRequest,
+    ) -> Result<protocol::Enrollment, CallError> {
+        self.send(
+            self.http
+                .post(self.url(&format!("v1/terminals/{terminal_id}/enroll"))?)
+                .json(req),
+        )
+        .await
+    }
+
     /// Registers a terminal's ticket-signing public key (only its own is accepted).
     pub async fn register_key(
         &self,

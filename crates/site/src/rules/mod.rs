@@ -1,8 +1,9 @@
 //! The pure layer: sales states, seat checks, the sale plan, printout layout
-//! and ticket signing. No SQLite, no network, no clock: everything is an input.
+//! ticket signing and provisioning files. No SQLite, no network, no clock: everything is an input.
 
 pub mod layout;
 pub mod plan;
+pub mod provisioning;
 pub mod refund;
 pub mod sales_state;
 pub mod signing;

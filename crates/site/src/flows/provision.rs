@@ -1,0 +1,116 @@
+//! Joining the chain with a provisioning file (API 1.7): check it, trade
+//! its one-time secret for this terminal's token, then set the terminal up
+//! as `init` does. Nothing secret is printed or logged.
+
+use crate::api::SyncReport;
+use crate::engine::Site;
+use crate::error::{ProvisioningRefusal, SiteError};
+use crate::link::client::Credentials;
+use crate::rules::provisioning;
+use crate::store::{self, ConfigKey};
+
+/// Where a counter finds the chain's provisioning public key when not told:
+/// the package's configuration (one base64url key per line).
+pub const DEFAULT_TRUST_FILE: &str = "/etc/boxoffice/provisioning.pub";
+
+/// The provisioning public keys this counter trusts: from `file`, else the
+/// file named by `BOXOFFICE_PROVISIONING_PUB`, else [`DEFAULT_TRUST_FILE`].
+pub fn trusted_keys(file: Option<&std::path::Path>) -> Result<Vec<String>, SiteError> {
+    let path = match file {
+        Some(f) => f.to_path_buf(),
+        None => std::env::var_os("BOXOFFICE_PROVISIONING_PUB")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| DEFAULT_TRUST_FILE.into()),
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        ProvisioningRefusal::NoTrust(format!("cannot read {}: {e}", path.display()))
+    })?;
+    let keys: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect();
+    if keys.is_empty() {
+        return Err(
+            ProvisioningRefusal::NoTrust(format!("{} holds no key", path.display())).into(),
+        );
+    }
+    Ok(keys)
+}
+
+/// What provisioning did.
+#[derive(Debug, Clone)]
+pub struct Provisioned {
+    /// The terminal this counter now is.
+    pub terminal_id: String,
+    /// Its site.
+    pub site_id: String,
+    /// Central's URL.
+    pub central_url: String,
+    /// The first sync.
+    pub sync: SyncReport,
+}
+
+impl Site {
+    /// Provisions this counter from the provisioning file `text`, signed by
+    /// one of the `trusted` provisioning public keys (base64url).
+    pub async fn provision(
+        &self,
+        text: &str,
+        trusted: &[String],
+    ) -> Result<Provisioned, SiteError> {
+        let payload = provisioning::verify(text, trusted, self.clock.now())?;
+        let here = store::config(&self.db(), ConfigKey::TerminalId)?;
+        if let Some(here) = here.filter(|h| *h != payload.terminal_id) {
+            return Err(ProvisioningRefusal::OtherTerminal {
+                here,
+                file: payload.terminal_id,
+            }
+            .into());
+        }
+        let key = self.terminal_key()?;
+        let mut creds = Credentials {
+            ca_pem: payload.ca_pem.clone(),
+            token: None,
+        };
+        let client = self
+            .link
+            .connect(&payload.central_url, &payload.terminal_id, &creds)?;
+        let enrolled = client
+            .enroll(
+                &payload.terminal_id,
+                &protocol::EnrollRequest {
+                    secret: payload.enrollment_secret.clone(),
+                    public_key: key.public_key_b64(),
+                },
+            )
+            .await?;
+        if enrolled.site_id != payload.site_id {
+            return Err(SiteError::Corrupt(format!(
+                "central says terminal {} is at site {}, the file says {}",
+                payload.terminal_id, enrolled.site_id, payload.site_id
+            )));
+        }
+        creds.token = Some(enrolled.token);
+        let sync = self
+            .init_with(
+                &payload.central_url,
+                &payload.site_id,
+                &payload.terminal_id,
+                &creds,
+            )
+            .await?;
+        tracing::info!(
+            terminal = %payload.terminal_id,
+            site = %payload.site_id,
+            "provisioned from a provisioning file"
+        );
+        Ok(Provisioned {
+            terminal_id: payload.terminal_id,
+            site_id: payload.site_id,
+            central_url: payload.central_url,
+            sync,
+        })
+    }
+}
