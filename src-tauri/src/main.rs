@@ -261,14 +261,24 @@ async fn open_terminal(dir: PathBuf, chosen: bool, demo_dir: PathBuf) -> EngineS
 
 fn main() {
     site::private_files::restrict_new_files();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .init();
     let result = tauri::Builder::default()
         .setup(|app| {
             let data = app.path().app_data_dir()?;
+            // JSON lines, rotated, beside the terminal's data (the terminal
+            // named by BOXOFFICE_DATA, else the app's folder).
+            let log_dir = std::env::var_os("BOXOFFICE_DATA")
+                .map(PathBuf::from)
+                .filter(|d| d.is_dir())
+                .map(|d| d.join("logs"))
+                .unwrap_or_else(|| data.join("logs"));
+            logs::init(
+                logs::Target::Dir {
+                    dir: log_dir,
+                    name: "app".into(),
+                    rotation: logs::Rotation::default(),
+                },
+                "info",
+            )?;
             let state = tauri::async_runtime::block_on(open_engine(&data));
             if let EngineState::Ready { site, .. } = &state {
                 start_pump(site);

@@ -71,9 +71,15 @@ enum Command {
         /// file's name plus `.web-key`; needed with a PostgreSQL --db).
         #[arg(long)]
         web_key_file: Option<PathBuf>,
-        /// Log format: json (one event per line, for a log shipper) or text.
+        /// Log format on standard error: json (one event per line, for a
+        /// log shipper) or text.
         #[arg(long, default_value = "json", value_parser = ["json", "text"])]
         log_format: String,
+        /// Write the log as JSON lines into this directory instead
+        /// (`central.log`, rotated at 10 MiB or a day, 30 files kept);
+        /// warnings and errors still go to standard error.
+        #[arg(long)]
+        log_dir: Option<PathBuf>,
     },
     /// Cancel a showtime: terminals show it cancelled at their next sync and sell
     /// nothing more for it; the number of seats already sold is printed.
@@ -243,21 +249,24 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let filter =
-        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
-    let logs = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
     // The server logs one JSON event per line (for a log shipper) unless
     // told otherwise; the one-shot commands write plain lines for people.
-    match &cli.command {
-        Command::Serve { log_format, .. } if log_format == "json" => {
-            logs.json()
-                .flatten_event(true)
-                .with_current_span(false)
-                .init();
-        }
-        _ => logs.init(),
+    let target = match &cli.command {
+        Command::Serve {
+            log_dir: Some(dir), ..
+        } => logs::Target::Dir {
+            dir: dir.clone(),
+            name: "central".into(),
+            rotation: logs::Rotation::default(),
+        },
+        Command::Serve { log_format, .. } => logs::Target::Stderr {
+            json: log_format == "json",
+        },
+        _ => logs::Target::Stderr { json: false },
+    };
+    if let Err(e) = logs::init(target, "info") {
+        eprintln!("error: cannot start the log: {e}");
+        return ExitCode::FAILURE;
     }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -280,6 +289,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             metrics_listen,
             web_key_file,
             log_format: _,
+            log_dir: _,
         } => {
             let db = Arc::new(CentralDb::connect(&db_url)?);
             db.allow_unprovisioned(seed_demo || allow_unprovisioned);

@@ -482,13 +482,25 @@ enum Command {
 
 fn main() -> ExitCode {
     site::private_files::restrict_new_files();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
+    // `serve` runs for long: JSON lines into the terminal's `logs/` (a
+    // missing terminal directory is not created for it); the one-shot
+    // commands write plain warnings for people.
+    let (target, level) = match &cli.command {
+        Command::Serve { .. } if cli.data.is_dir() => (
+            logs::Target::Dir {
+                dir: cli.data.join("logs"),
+                name: "site".into(),
+                rotation: logs::Rotation::default(),
+            },
+            "info",
+        ),
+        _ => (logs::Target::Stderr { json: false }, "warn"),
+    };
+    if let Err(e) = logs::init(target, level) {
+        eprintln!("error: cannot start the log: {e}");
+        return ExitCode::FAILURE;
+    }
     let rt = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
