@@ -73,7 +73,7 @@ lint:
 # (Selected by name across the workspace: `-p` alone would build the
 # dependencies again with other features.)
 PG_CENTRAL_TESTS := openapi push_entries hold_limits multi_showtime cli_output
-PG_E2E_TESTS := multi_instance provisioning web_collect selection_holds offline_leases refunds reseat \
+PG_E2E_TESTS := multi_instance provisioning fleet web_collect selection_holds offline_leases refunds reseat \
 	exchange shift sign_in approvals audit best_available door_qr crash printer_queue
 
 test-rust:

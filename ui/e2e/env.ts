@@ -12,6 +12,10 @@ export interface StackInfo {
   centralUrl: string;
   /** The temp dir holding databases and server logs. */
   dir: string;
+  /** Central's ops address (/metrics, /fleet), e.g. http://127.0.0.1:41235 */
+  opsUrl: string;
+  /** The boxoffice-central binary the stack runs. */
+  centralBin: string;
   /** The boxoffice-site binary the stack runs. */
   siteBin: string;
   /** The built UI it serves. */

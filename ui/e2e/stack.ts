@@ -4,7 +4,8 @@
 //   BIN = $BOXOFFICE_BIN_DIR, default R/target/debug
 //   T   = a fresh temp dir; P1, P2 = two free loopback ports
 //
-//   1. BIN/boxoffice-central serve --db T/central.sqlite --listen 127.0.0.1:P1 --demo
+//   1. BIN/boxoffice-central serve --db T/central.sqlite --listen 127.0.0.1:P1
+//        --metrics-listen 127.0.0.1:P3 --demo (P3: the ops address, /metrics and /fleet)
 //        (long-running; ready when GET http://127.0.0.1:P1/v1/health is 200)
 //   2. BIN/boxoffice-site --data T/t1 init --central http://127.0.0.1:P1 --site dxb-marina --terminal dxb-marina-t1
 //   3. BIN/boxoffice-site --data T/t1 sync
@@ -214,7 +215,7 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
   }
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'boxoffice-e2e-'));
-  const [p1, p2] = await freePorts(2);
+  const [p1, p2, p3] = await freePorts(3);
   const centralUrl = `http://127.0.0.1:${p1}`;
   const baseUrl = `http://127.0.0.1:${p2}`;
   const data = path.join(dir, 't1');
@@ -223,7 +224,16 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     const centralProc = start(
       'central',
       central,
-      ['serve', '--db', path.join(dir, 'central.sqlite'), '--listen', `127.0.0.1:${p1}`, '--demo'],
+      [
+        'serve',
+        '--db',
+        path.join(dir, 'central.sqlite'),
+        '--listen',
+        `127.0.0.1:${p1}`,
+        '--metrics-listen',
+        `127.0.0.1:${p3}`,
+        '--demo',
+      ],
       dir,
     );
     await waitReady(centralProc, `${centralUrl}/v1/health`);
@@ -254,6 +264,8 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     baseUrl,
     centralUrl,
     dir,
+    opsUrl: `http://127.0.0.1:${p3}`,
+    centralBin: central,
     siteBin: site,
     uiDist: dist,
     logs: {

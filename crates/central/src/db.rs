@@ -52,7 +52,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0010_day_entries.sql"),
     migration!("0011_references_numbers.sql"),
     migration!("0012_web_channels_hold_life.sql"),
-    migration!("0013_terminal_enrollments.sql"),
+    migration!("0013_provisioning_fleet.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

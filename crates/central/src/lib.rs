@@ -15,6 +15,7 @@ mod entry_refund;
 pub mod error;
 mod event_watch;
 pub mod events;
+pub mod fleet;
 pub mod holds;
 pub mod http;
 pub mod leases;

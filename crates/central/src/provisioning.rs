@@ -25,7 +25,7 @@ const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL
 pub const DEFAULT_VALID_DAYS: u32 = 7;
 
 /// What a revoked terminal's token hash is set to: no token hashes to it.
-const REVOKED: &str = "revoked";
+pub(crate) const REVOKED: &str = "revoked";
 
 /// Central's provisioning key: signs provisioning files. Kept in a file
 /// readable by its owner only, never in the database.

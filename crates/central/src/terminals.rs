@@ -25,6 +25,36 @@ pub struct ConflictTask {
     pub resolution: Option<String>,
 }
 
+/// Longest text a heartbeat field may hold.
+const MAX_HEARTBEAT_TEXT: usize = 200;
+
+/// A heartbeat's texts are short and its ring is one central knows.
+fn check_heartbeat(hb: &Heartbeat) -> Result<(), CentralError> {
+    let texts = [
+        Some(&hb.version),
+        hb.ring.as_ref(),
+        hb.printer.as_ref(),
+        hb.printer_error.as_ref(),
+    ];
+    if texts
+        .iter()
+        .flatten()
+        .any(|t| t.chars().count() > MAX_HEARTBEAT_TEXT)
+    {
+        return Err(CentralError::BadRequest(format!(
+            "heartbeat texts are at most {MAX_HEARTBEAT_TEXT} characters"
+        )));
+    }
+    if let Some(ring) = &hb.ring
+        && !crate::fleet::RINGS.contains(&ring.as_str())
+    {
+        return Err(CentralError::BadRequest(format!(
+            "unknown ring '{ring}' (canary or all)"
+        )));
+    }
+    Ok(())
+}
+
 impl CentralDb {
     /// Records a terminal's heartbeat.
     pub fn heartbeat(
@@ -34,14 +64,17 @@ impl CentralDb {
         now: Timestamp,
     ) -> Result<protocol::HeartbeatAck, CentralError> {
         self.terminal_site(terminal_id)?;
+        check_heartbeat(hb)?;
         self.write(|tx| {
             tx.execute(
                 "INSERT INTO terminal_heartbeats
                      (terminal_id, seen_at, queue_depth, oldest_unsynced_secs, open_conflicts, version,
-                      unsynced_days)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                      unsynced_days, ring, printer, printer_error, last_backup_at, disk_free_mb)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
                  ON CONFLICT (terminal_id) DO UPDATE SET seen_at = ?2, queue_depth = ?3,
-                     oldest_unsynced_secs = ?4, open_conflicts = ?5, version = ?6, unsynced_days = ?7",
+                     oldest_unsynced_secs = ?4, open_conflicts = ?5, version = ?6, unsynced_days = ?7,
+                     ring = ?8, printer = ?9, printer_error = ?10, last_backup_at = ?11,
+                     disk_free_mb = ?12",
                 params![
                     terminal_id,
                     now.to_string(),
@@ -50,7 +83,12 @@ impl CentralDb {
                     hb.open_conflicts,
                     hb.version,
                     serde_json::to_string(&unsynced_days(&hb.unsynced_days))
-                        .map_err(crate::db::corrupt)?
+                        .map_err(crate::db::corrupt)?,
+                    hb.ring,
+                    hb.printer,
+                    hb.printer_error,
+                    hb.last_backup_at.map(|t| t.to_string()),
+                    hb.disk_free_mb.map(|m| i64::try_from(m).unwrap_or(i64::MAX))
                 ],
             )?;
             let applied_through: i64 = tx.query_row(
@@ -58,14 +96,15 @@ impl CentralDb {
                 [terminal_id],
                 |r| r.get(0),
             )?;
-            let order_count_seen: Option<u32> = tx.query_row(
-                "SELECT order_count_seen FROM terminals WHERE id = ?1",
+            let (order_count_seen, ring): (Option<u32>, String) = tx.query_row(
+                "SELECT order_count_seen, ring FROM terminals WHERE id = ?1",
                 [terminal_id],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
             Ok(protocol::HeartbeatAck {
                 applied_through,
                 order_count_seen,
+                ring: Some(ring),
             })
         })
     }

@@ -1091,6 +1091,22 @@ pub struct Heartbeat {
     /// report names the terminals whose day is not all at central.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unsynced_days: Vec<UnsyncedDay>,
+    /// The update ring the terminal follows (API 1.7): `canary` or `all`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ring: Option<String>,
+    /// Where it prints (API 1.7): `virtual`, `tcp:HOST:PORT`, `device:PATH`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub printer: Option<String>,
+    /// The last printing problem, none when the last job printed (API 1.7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub printer_error: Option<String>,
+    /// When its newest backup was taken (API 1.7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<Rfc3339>")]
+    pub last_backup_at: Option<Timestamp>,
+    /// Free space on the disk holding its data, in MB (API 1.7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disk_free_mb: Option<u64>,
 }
 
 /// Central's answer to a heartbeat (API 1.6; before, 204 with no body).
@@ -1105,6 +1121,10 @@ pub struct HeartbeatAck {
     /// restored from a backup counts on from above it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_count_seen: Option<u32>,
+    /// The update ring central IT put this terminal in (API 1.7): `canary`
+    /// or `all`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ring: Option<String>,
 }
 
 /// A business day's entries a terminal has not pushed yet.

@@ -218,6 +218,35 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Every terminal with its version, ring, last heartbeat, link, queue,
+    /// conflicts, printer, last backup and disk, and what needs attention
+    /// (the same as the ops address's /fleet page).
+    Fleet {
+        /// The database: a SQLite file (created if missing) or a PostgreSQL
+        /// connection string, postgres://user:password@host:port/database
+        /// (better in BOXOFFICE_CENTRAL_DB than on the command line, where
+        /// other users of the machine can read it).
+        #[arg(long, env = "BOXOFFICE_CENTRAL_DB", hide_env_values = true)]
+        db: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put a terminal in an update ring: canary (gets releases first) or all.
+    Ring {
+        /// The database: a SQLite file (created if missing) or a PostgreSQL
+        /// connection string, postgres://user:password@host:port/database
+        /// (better in BOXOFFICE_CENTRAL_DB than on the command line, where
+        /// other users of the machine can read it).
+        #[arg(long, env = "BOXOFFICE_CENTRAL_DB", hide_env_values = true)]
+        db: String,
+        /// Terminal id.
+        #[arg(long)]
+        terminal: String,
+        /// canary or all.
+        #[arg(value_parser = ["canary", "all"])]
+        ring: String,
+    },
     /// Print the OpenAPI 3.1 document of API v1 (committed as docs/api/openapi.json).
     Openapi,
     /// Reports. `site`: one business day of every terminal of a site and of the
@@ -401,6 +430,38 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 central::provisioning::public_key_path(&out).display(),
                 key.public_key()
             );
+            Ok(())
+        }
+        Command::Fleet { db, json } => {
+            let db = CentralDb::connect(&db)?;
+            let fleet = db.fleet(Timestamp::now(), central::fleet::Thresholds::default())?;
+            if json {
+                out!("{}", serde_json::to_string_pretty(&fleet)?);
+            } else {
+                for t in &fleet {
+                    let notes = if t.attention.is_empty() {
+                        "all well".to_string()
+                    } else {
+                        t.attention.join("; ")
+                    };
+                    out!(
+                        "{:<14} {:<18} {:<8} {:<8} {:<7} queue {:<4} {}",
+                        t.site_id,
+                        t.terminal_id,
+                        t.link,
+                        t.version.as_deref().unwrap_or("-"),
+                        t.ring.as_deref().unwrap_or("-"),
+                        t.queue_depth.unwrap_or(0),
+                        notes
+                    );
+                }
+            }
+            Ok(())
+        }
+        Command::Ring { db, terminal, ring } => {
+            let db = CentralDb::connect(&db)?;
+            db.set_ring(&terminal, &ring)?;
+            out!("terminal {terminal} is in ring {ring} (it learns it at its next heartbeat)");
             Ok(())
         }
         Command::Revoke { db, terminal } => {

@@ -1,5 +1,5 @@
 //! The metrics page, served on an address of its own (`serve
-//! --metrics-listen`), never on the API's.
+//! --metrics-listen`, the ops address, with the fleet page), never on the API's.
 
 use super::limits::LongPolls;
 use super::{Db, blocking};
@@ -25,10 +25,13 @@ impl MetricsSource {
         self.metrics.render(&self.db, self.long_polls.open())
     }
 
-    /// A router serving it at `GET /metrics` (on its own address).
+    /// A router serving it at `GET /metrics` (on its own address), with
+    /// the fleet page at `GET /fleet` and `GET /fleet.json`.
     pub fn router(self) -> Router {
         Router::new()
             .route("/metrics", get(metrics_page))
+            .route("/fleet", get(super::fleet_page::fleet_html))
+            .route("/fleet.json", get(super::fleet_page::fleet_json))
             .with_state(self)
     }
 }

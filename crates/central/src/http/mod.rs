@@ -6,6 +6,7 @@
 //! size and the number of long polls.
 
 mod auth;
+mod fleet_page;
 mod limits;
 mod metrics_page;
 

@@ -238,6 +238,14 @@ impl Site {
             return 0;
         };
         let db = self.db();
+        if let Some(ring) = ack
+            .ring
+            .as_deref()
+            .filter(|r| ["canary", "all"].contains(r))
+            && let Err(e) = store::set_config(&db, ConfigKey::UpdateRing, ring)
+        {
+            tracing::warn!(error = %e, "update ring not kept");
+        }
         if let Some(seen) = ack.order_count_seen {
             match store::raise_order_count(&db, u64::from(seen) + 1) {
                 Ok(true) => {
@@ -280,6 +288,20 @@ impl Site {
             open_conflicts: store::open_conflict_count(&db)?,
             version: env!("CARGO_PKG_VERSION").to_string(),
             unsynced_days: store::unsynced_days(&db)?,
+            ring: Some(
+                store::config(&db, ConfigKey::UpdateRing)?.unwrap_or_else(|| "all".to_string()),
+            ),
+            printer: Some(
+                store::config(&db, ConfigKey::Printer)?.unwrap_or_else(|| "virtual".to_string()),
+            ),
+            printer_error: store::config(&db, ConfigKey::PrinterError)?.filter(|e| !e.is_empty()),
+            last_backup_at: crate::backup::list(self.data_dir())?
+                .first()
+                .and_then(|b| b.taken_at.parse().ok()),
+            disk_free_mb: crate::disk::free_bytes(self.data_dir())
+                .ok()
+                .flatten()
+                .map(|b| b / (1024 * 1024)),
         })
     }
 

@@ -46,6 +46,8 @@ pub enum ConfigKey {
     TerminalNumber,
     /// How many order numbers this terminal has reserved (`reserve_order_counts`).
     OrderCount,
+    /// The update ring this terminal follows: `canary` or `all` (unset: `all`).
+    UpdateRing,
 }
 
 impl ConfigKey {
@@ -71,6 +73,7 @@ impl ConfigKey {
             ConfigKey::VoidSeq => "void_seq",
             ConfigKey::TerminalNumber => "terminal_number",
             ConfigKey::OrderCount => "order_count",
+            ConfigKey::UpdateRing => "update_ring",
         }
     }
 }

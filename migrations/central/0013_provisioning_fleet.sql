@@ -1,0 +1,21 @@
+-- Provisioning (API 1.7): a counter trades the one-time secret of its signed
+-- provisioning file for its API token. Only the secret's SHA-256 is kept; the
+-- enrollment is bound to the counter's ticket-signing key once used.
+CREATE TABLE terminal_enrollments (
+    terminal_id TEXT PRIMARY KEY REFERENCES terminals(id),
+    secret_hash TEXT NOT NULL,
+    issued_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at TEXT,
+    used_by_key TEXT
+) STRICT;
+
+-- The fleet (API 1.7): what each terminal last said of its ring, printer,
+-- backups and disk.
+ALTER TABLE terminal_heartbeats ADD COLUMN ring TEXT;
+ALTER TABLE terminal_heartbeats ADD COLUMN printer TEXT;
+ALTER TABLE terminal_heartbeats ADD COLUMN printer_error TEXT;
+ALTER TABLE terminal_heartbeats ADD COLUMN last_backup_at TEXT;
+ALTER TABLE terminal_heartbeats ADD COLUMN disk_free_mb INTEGER;
+-- The update ring central IT puts each terminal in (told in the heartbeat's answer).
+ALTER TABLE terminals ADD COLUMN ring TEXT NOT NULL DEFAULT 'all';
