@@ -186,6 +186,8 @@ command_table! {
     audit_trail(site, staff, a: AuditArgs) -> Vec<AuditEntryView>, Staff {
         site.audit_trail(&staff, a.limit)
     }
+    /// The diagnostics screen: versions, link, queue, leases, printer, disk, backups.
+    diagnostics(site, staff, _a: TokenArgs) -> Diagnostics, Staff { site.diagnostics(&staff) }
     /// Walks the audit trail's hash chain (a manager).
     audit_check(site, staff, _a: TokenArgs) -> AuditCheckView, Staff { site.audit_check(&staff) }
     /// Opens a shift on this terminal for the signed-in person, with a counted float.

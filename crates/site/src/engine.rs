@@ -158,6 +158,12 @@ impl Site {
             .store(bytes, std::sync::atomic::Ordering::Relaxed);
     }
 
+    /// The least free disk space a new sale needs, in bytes.
+    pub fn min_free_bytes(&self) -> u64 {
+        self.min_free_bytes
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Refuses a new sale, before anything is written, when the data
     /// directory's disk has less free space than the terminal keeps. A disk
     /// that fills anyway mid-sale fails the sale's transaction whole.

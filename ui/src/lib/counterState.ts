@@ -34,10 +34,11 @@ export type Overlay =
   | { kind: 'orders' }
   | { kind: 'day' }
   | { kind: 'shift' }
+  | { kind: 'diagnostics' }
   | { kind: 'void' };
 
 /** The panels that open over the counter. */
-export type PanelKind = 'conflicts' | 'collect' | 'audit' | 'orders' | 'day' | 'shift';
+export type PanelKind = 'conflicts' | 'collect' | 'audit' | 'orders' | 'day' | 'shift' | 'diagnostics';
 
 export const NO_OVERLAY: Overlay = { kind: 'none' };
 

@@ -10,10 +10,12 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 mod day;
+mod diagnostics;
 mod orders;
 mod sale;
 mod shift;
 pub use day::*;
+pub use diagnostics::*;
 pub use orders::*;
 pub use sale::*;
 pub use shift::*;

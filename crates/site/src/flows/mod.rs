@@ -8,6 +8,7 @@ pub mod best;
 pub mod collect;
 pub mod conflicts;
 pub mod day_report;
+pub mod diagnostics;
 pub mod exchange;
 pub mod keys;
 pub mod provision;

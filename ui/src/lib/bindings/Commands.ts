@@ -15,6 +15,7 @@ import type { DayArgs } from "./DayArgs";
 import type { DayClosed } from "./DayClosed";
 import type { DayFileArgs } from "./DayFileArgs";
 import type { DayReport } from "./DayReport";
+import type { Diagnostics } from "./Diagnostics";
 import type { Empty } from "./Empty";
 import type { ExchangeArgs } from "./ExchangeArgs";
 import type { ExchangeResult } from "./ExchangeResult";
@@ -90,6 +91,7 @@ export interface Commands {
   release_hold: { args: ReleaseHoldArgs; result: Empty };
   check_approval: { args: CheckApprovalArgs; result: ApproverView };
   audit_trail: { args: AuditArgs; result: Array<AuditEntryView> };
+  diagnostics: { args: TokenArgs; result: Diagnostics };
   audit_check: { args: TokenArgs; result: AuditCheckView };
   shift_open: { args: ShiftOpenArgs; result: ShiftReport };
   shift_state: { args: TokenArgs; result: ShiftState };

@@ -1,0 +1,42 @@
+// The diagnostics screen, against the real engine: a cashier opens it from
+// the top bar and reads what central IT asks about on the phone (versions,
+// link, queue, leases, printer, disk, backups, ring), in English and in
+// Arabic. Screenshot to docs/img/counter with DOCS_SCREENSHOTS=1.
+
+import { expect, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { failOnPageErrors, login } from './env';
+
+const docs = process.env.DOCS_SCREENSHOTS === '1';
+const imgDir = docs
+  ? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'img', 'counter')
+  : mkdtempSync(path.join(tmpdir(), 'boxoffice-diag-'));
+mkdirSync(imgDir, { recursive: true });
+
+failOnPageErrors(test);
+
+test('a cashier reads the diagnostics central IT asks for', async ({ page }) => {
+  await login(page, '1111');
+  await page.getByTestId('diagnostics-open').click();
+  const panel = page.getByTestId('diagnostics-panel');
+  await expect(panel).toBeVisible();
+  await expect(panel.locator('[data-diag="app"] dd')).toHaveText(/^\d+\.\d+\.\d+$/);
+  await expect(panel.locator('[data-diag="api"] dd')).toHaveText(/^1\.\d+/);
+  await expect(panel.locator('[data-diag="terminal"] dd')).toHaveText('dxb-marina-t1 · dxb-marina');
+  await expect(panel.locator('[data-diag="link"] dd')).toHaveText('online');
+  await expect(panel.locator('[data-diag="queue"] dd')).toContainText('waiting');
+  await expect(panel.locator('[data-diag="leases"] dd')).toContainText('seats in');
+  await expect(panel.locator('[data-diag="printer"] dd')).toContainText('virtual');
+  await expect(panel.locator('[data-diag="disk"] dd')).toContainText('MB free');
+  await expect(panel.locator('[data-diag="backup"] dd')).toContainText('kept');
+  await expect(panel.locator('[data-diag="ring"] dd')).toHaveText(/^(all|canary)$/);
+  const file = path.join(imgDir, 'diagnostics.png');
+  await page.screenshot({ path: file });
+  if (docs) execFileSync('mogrify', ['-strip', '+dither', '-colors', '256', file]);
+  await page.keyboard.press('Escape');
+  await expect(panel).toBeHidden();
+});
