@@ -13,14 +13,15 @@ export CARGO_TERM_COLOR ?= never
 # poppler-utils to render and read back the report PDFs in tests, python3-venv for
 # the API fuzzer (Schemathesis, from PyPI into .venv-fuzz), openvpn, iproute2 and
 # python3 for the link test through a real tunnel between network namespaces,
-# postgresql for central's second backend (tests/pg/up.sh starts a throwaway server).
+# postgresql for central's second backend (tests/pg/up.sh starts a throwaway server),
+# lintian to check the counter's .deb (tests/package/check.sh).
 APT_PACKAGES := libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev \
 	librsvg2-dev libssl-dev libudev-dev build-essential curl wget file libxdo-dev \
 	pkg-config xvfb xauth imagemagick webkit2gtk-driver chromium poppler-utils \
-	python3-venv openvpn iproute2 python3 postgresql
+	python3-venv openvpn iproute2 python3 postgresql lintian
 
 .PHONY: help deps system-deps ui-deps ui run test test-rust test-ui lint bindings-check clean-demo \
-	fuzz fuzz-smoke fuzz-deps bench-vpn load
+	fuzz fuzz-smoke fuzz-deps bench-vpn load package package-smoke package-files
 
 help:
 	@echo "make run    - build and open the counter app (demo when unconfigured)"
@@ -28,6 +29,8 @@ help:
 	@echo "make fuzz   - fuzz the live central API against its OpenAPI document (long run)"
 	@echo "make bench-vpn - drain 10,000 sales through a real OpenVPN tunnel (80 ms, 1 % loss)"
 	@echo "make load   - the chain's peak against central: SQLite, then 2 instances on PostgreSQL"
+	@echo "make package - the counter's .deb and .rpm (release) into dist/packages, checked"
+	@echo "               (PROVISIONING_PUB=FILE UPDATE_PUB=FILE install the chain's public keys with it)"
 
 deps: system-deps ui-deps
 
@@ -59,7 +62,7 @@ run: deps ui
 		./target/debug/boxoffice $$([ -n "$$BOXOFFICE_DATA" ] || echo --demo); \
 	fi
 
-test: deps ui lint test-rust bindings-check fuzz-smoke test-ui
+test: deps ui lint test-rust bindings-check fuzz-smoke test-ui package-smoke
 	@echo "all checks passed"
 
 lint:
@@ -128,3 +131,39 @@ bindings-check:
 test-ui:
 	cd ui && npm test
 	cd ui && BOXOFFICE_BIN_DIR=$(CURDIR)/target/debug npm run e2e
+
+# The counter's packages (installer/): the Tauri bundler's .deb and .rpm,
+# release build, into $(PACKAGE_DIR), then checked (tests/package/check.sh:
+# files, dependencies, a scratch install running --version, the post-install
+# step, lintian). PROVISIONING_PUB=FILE and UPDATE_PUB=FILE put the chain's
+# provisioning and update public keys in /usr/share/boxoffice/. Windows:
+# installer/windows/README.md.
+PACKAGE_DIR := dist/packages
+TAURI := $(CURDIR)/ui/node_modules/.bin/tauri
+APP_VERSION = $(shell python3 -c 'import json;print(json.load(open("src-tauri/tauri.conf.json"))["version"])')
+PACKAGE_CONFIG = $(if $(PROVISIONING_PUB)$(UPDATE_PUB),--config $(CURDIR)/target/package/provisioning.json)
+
+package-files: ui-deps
+	@mkdir -p target/package
+	gzip -9n -c installer/linux/changelog > target/package/changelog.gz
+	gzip -9n -c installer/linux/boxoffice.1 > target/package/boxoffice.1.gz
+	@for k in "$(PROVISIONING_PUB)" "$(UPDATE_PUB)"; do \
+		[ -z "$$k" ] || [ -s "$$k" ] || { echo "error: $$k is not a key file" >&2; exit 1; }; \
+	done
+	@if [ -n "$(PROVISIONING_PUB)$(UPDATE_PUB)" ]; then \
+		python3 installer/linux/provisioning_config.py "$(if $(PROVISIONING_PUB),$(abspath $(PROVISIONING_PUB)),-)" \
+			"$(if $(UPDATE_PUB),$(abspath $(UPDATE_PUB)),-)" > target/package/provisioning.json; \
+	fi
+
+package: deps ui package-files
+	cd src-tauri && $(TAURI) build --ci --bundles deb,rpm $(PACKAGE_CONFIG)
+	@mkdir -p $(PACKAGE_DIR)
+	cp target/release/bundle/deb/Boxoffice_$(APP_VERSION)_amd64.deb target/release/bundle/rpm/Boxoffice-$(APP_VERSION)-1.x86_64.rpm $(PACKAGE_DIR)/
+	PROVISIONING_PUB="$(if $(PROVISIONING_PUB),$(abspath $(PROVISIONING_PUB)))" \
+		UPDATE_PUB="$(if $(UPDATE_PUB),$(abspath $(UPDATE_PUB)))" tests/package/check.sh $(PACKAGE_DIR)/Boxoffice_$(APP_VERSION)_amd64.deb
+	@ls -l $(PACKAGE_DIR)
+
+# In `make test`: the same check on a debug .deb (no release build).
+package-smoke: ui package-files
+	cd src-tauri && $(TAURI) build --ci --debug --bundles deb
+	tests/package/check.sh target/debug/bundle/deb/Boxoffice_$(APP_VERSION)_amd64.deb --smoke

@@ -215,7 +215,26 @@ async fn open_engine(app_data: &Path) -> EngineState {
     }
     match std::env::var_os("BOXOFFICE_DATA") {
         Some(dir) => open_terminal(PathBuf::from(dir), true, demo_dir).await,
-        None => open_terminal(app_data.join("terminal"), false, demo_dir).await,
+        None => open_terminal(default_terminal_dir(app_data), false, demo_dir).await,
+    }
+}
+
+/// The installed counter's data directory (made by the package for the
+/// counter's user, see `installer/linux/postinst`).
+const INSTALLED_DATA: &str = "/var/lib/boxoffice";
+
+/// Where the terminal lives when `BOXOFFICE_DATA` does not say: the
+/// installed counter's directory when this user may write there, else the
+/// app's folder in the user's data directory.
+fn default_terminal_dir(app_data: &Path) -> PathBuf {
+    let installed = Path::new(INSTALLED_DATA);
+    let probe = installed.join(format!(".probe-{}", std::process::id()));
+    let writable = std::fs::File::create(&probe).is_ok();
+    let _ = std::fs::remove_file(&probe);
+    if writable {
+        installed.join("terminal")
+    } else {
+        app_data.join("terminal")
     }
 }
 
@@ -259,7 +278,31 @@ async fn open_terminal(dir: PathBuf, chosen: bool, demo_dir: PathBuf) -> EngineS
     }
 }
 
+const HELP: &str = "boxoffice: the Boxoffice counter app
+
+usage: boxoffice [--demo] [--version] [--help]
+
+  --demo      run the demo (an embedded central, demo data, a virtual printer)
+  --version   print the version and exit
+
+Without --demo it sells for the terminal in BOXOFFICE_DATA, else in
+/var/lib/boxoffice/terminal (an installed counter), else in the user's data
+folder; one that is not set up shows how to set it up.";
+
 fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--version" || a == "-V") {
+        println!("boxoffice {}", env!("CARGO_PKG_VERSION"));
+        return;
+    }
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{HELP}");
+        return;
+    }
+    if let Some(unknown) = args.iter().find(|a| a.as_str() != "--demo") {
+        eprintln!("error: unknown argument '{unknown}'\n\n{HELP}");
+        std::process::exit(2);
+    }
     site::private_files::restrict_new_files();
     let result = tauri::Builder::default()
         .setup(|app| {

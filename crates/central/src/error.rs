@@ -56,6 +56,9 @@ pub enum CentralError {
     /// The terminal already has a different key (rotation is an IT task).
     #[error("terminal '{0}' already has a different key; ask IT to rotate it")]
     KeyConflict(String),
+    /// No such release, or not in the caller's ring.
+    #[error("unknown release {0}")]
+    UnknownRelease(String),
     /// The terminal is enrolled on another counter already.
     #[error(
         "terminal '{0}' is provisioned on another counter already: revoke it (boxoffice-central revoke) and provision it again"
@@ -98,6 +101,7 @@ impl CentralError {
             CentralError::InvalidKey(_) => "invalid_key",
             CentralError::KeyConflict(_) => "key_conflict",
             CentralError::AlreadyProvisioned(_) => "already_provisioned",
+            CentralError::UnknownRelease(_) => "unknown_release",
             CentralError::Limit(_) => "limit",
             CentralError::Busy(_) => "busy",
         }
@@ -115,7 +119,8 @@ impl CentralError {
             CentralError::UnknownSite(_)
             | CentralError::UnknownShowtime(_)
             | CentralError::UnknownHold(_)
-            | CentralError::UnknownBooking(_) => 404,
+            | CentralError::UnknownBooking(_)
+            | CentralError::UnknownRelease(_) => 404,
             CentralError::Conflict(_) => 409,
             CentralError::SeatUnavailable(_)
             | CentralError::KeyConflict(_)

@@ -22,6 +22,7 @@ pub mod leases;
 pub mod metrics;
 pub mod openapi;
 pub mod provisioning;
+pub mod releases;
 mod seats;
 pub mod sql;
 pub mod terminals;

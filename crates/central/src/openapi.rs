@@ -267,16 +267,25 @@ fn operation(route: &Route, generator: &mut SchemaGenerator, api_error: &Value) 
 
     let mut responses = Map::new();
     let success = match route.response {
-        Some(body) => json!({
-            "description": "Success.",
-            "content": { "application/json": { "schema": body(generator).to_value() } },
-        }),
+        Some(body) => {
+            let schema = body(generator).to_value();
+            // A package download is bytes, not JSON.
+            let media = if schema.get("format").and_then(|f| f.as_str()) == Some("binary") {
+                "application/octet-stream"
+            } else {
+                "application/json"
+            };
+            json!({
+                "description": "Success.",
+                "content": { media: { "schema": schema } },
+            })
+        }
         None => json!({ "description": "Done; no body." }),
     };
     responses.insert(route.status.to_string(), success);
     for (status, description) in route.errors {
-        let response = if (300..400).contains(status) {
-            // Redirect-class answers (304 Not Modified) have no body.
+        let response = if (200..400).contains(status) {
+            // 204 No Content and 304 Not Modified have no body.
             json!({ "description": description })
         } else {
             json!({

@@ -445,7 +445,9 @@ async fn every_documented_operation_is_served_as_documented() {
             .path
             .replace("{site}", SITE)
             .replace("{id}", id)
-            .replace("{reference}", "W00000000");
+            .replace("{reference}", "W00000000")
+            .replace("{target}", "linux-x86_64-deb")
+            .replace("{version}", "0.1.0");
         assert!(!path.contains('{'), "fill the parameters of {what}");
         let query: Vec<String> = route
             .query

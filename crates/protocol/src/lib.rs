@@ -1257,6 +1257,29 @@ pub struct ProvisioningPayload {
     pub expires_at: Timestamp,
 }
 
+/// `GET /v1/updates/{target}/{current_version}` (API 1.7): the newer release
+/// a terminal's ring sees, in the Tauri updater's dynamic-server format
+/// (central answers 204 when there is none).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct UpdateManifest {
+    /// The release's version (semver).
+    pub version: String,
+    /// Release notes.
+    pub notes: String,
+    /// When it was published (RFC 3339).
+    pub pub_date: String,
+    /// Where to download the package: a path on central
+    /// (`/v1/updates/{target}/download/{version}`), with the terminal's credential.
+    pub url: String,
+    /// The package's signature with the chain's update key: base64 of
+    /// minisign's signature box (the Tauri updater's `.sig`).
+    pub signature: String,
+    /// SHA-256 of the package, hex.
+    pub sha256: String,
+    /// The package's size in bytes.
+    pub size: u64,
+}
+
 /// `POST /v1/terminals/{id}/enroll` (API 1.7): a new counter trades the
 /// secret of its provisioning file for its API token, once, and registers
 /// its ticket-signing key with it.

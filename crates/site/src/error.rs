@@ -64,6 +64,9 @@ pub enum SiteError {
     /// A provisioning file this counter does not take.
     #[error("{0}")]
     Provisioning(#[from] ProvisioningRefusal),
+    /// An update this counter does not install.
+    #[error("{0}")]
+    Update(#[from] UpdateRefusal),
     /// A business day that cannot be closed (or reported) as asked.
     #[error("{0}")]
     Day(#[from] DayRefusal),
@@ -178,6 +181,7 @@ impl SiteError {
             SiteError::Override(e) => e.code(),
             SiteError::Refund(e) => e.code(),
             SiteError::Provisioning(e) => e.code(),
+            SiteError::Update(e) => e.code(),
             SiteError::Day(e) => e.code(),
             SiteError::UnknownShowtime(_) => "unknown_showtime",
             SiteError::UnknownSeats(_) => "unknown_seats",
@@ -349,6 +353,50 @@ impl OverrideRefusal {
             OverrideRefusal::AboveList { .. } => "override.above_list",
             OverrideRefusal::BelowFloor { .. } => "override.below_floor",
             OverrideRefusal::ComplimentaryNotFree => "override.complimentary_not_free",
+        }
+    }
+}
+
+/// Why a counter does not install an update.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UpdateRefusal {
+    /// Not newer than what runs (a downgrade, or the same version).
+    #[error("update {offered} refused: not newer than the running {running}")]
+    NotNewer {
+        /// The version offered.
+        offered: String,
+        /// The version running.
+        running: String,
+    },
+    /// No signature at all.
+    #[error("update {0} refused: it is not signed")]
+    Unsigned(String),
+    /// The signature is not the chain's update key's over these bytes.
+    #[error(
+        "update {0} refused: its signature does not match the chain's update key (changed or signed by another key)"
+    )]
+    BadSignature(String),
+    /// Signed, but not the bytes central announced.
+    #[error("update {0} refused: the package is not the one central announced")]
+    NotAnnounced(String),
+    /// No update public key to check against.
+    #[error("no update public key is installed on this counter ({0})")]
+    NoKey(String),
+    /// An answer that cannot be read.
+    #[error("unreadable update: {0}")]
+    Unreadable(String),
+}
+
+impl UpdateRefusal {
+    /// Stable code for the UI and tests.
+    pub fn code(&self) -> &'static str {
+        match self {
+            UpdateRefusal::NotNewer { .. } => "update.not_newer",
+            UpdateRefusal::Unsigned(_) => "update.unsigned",
+            UpdateRefusal::BadSignature(_) => "update.bad_signature",
+            UpdateRefusal::NotAnnounced(_) => "update.not_announced",
+            UpdateRefusal::NoKey(_) => "update.no_key",
+            UpdateRefusal::Unreadable(_) => "update.unreadable",
         }
     }
 }

@@ -59,8 +59,26 @@ pub async fn run(site: Arc<Site>, policy: Backoff, jitter: impl Jitter + 'static
         push_loop(site.clone(), policy, jitter.clone()),
         follow_loop(site.clone(), policy, jitter),
         checkpoint_loop(site.clone(), policy),
-        backup_loop(site)
+        backup_loop(site.clone()),
+        update_loop(site)
     );
+}
+
+/// How often the pump asks central for an update.
+const UPDATE_EVERY: Duration = Duration::from_secs(6 * 3600);
+
+/// Asks central for an update every few hours (the first time five minutes
+/// after start); stages it when the chain's update key is installed.
+async fn update_loop(site: Arc<Site>) {
+    tokio::time::sleep(Duration::from_secs(300)).await;
+    loop {
+        let keys = crate::flows::updates::update_keys(None).ok();
+        let target = crate::flows::updates::package_target();
+        if let Err(e) = site.check_for_update(&target, keys.as_deref()).await {
+            tracing::warn!(error = %e, "update check failed");
+        }
+        tokio::time::sleep(UPDATE_EVERY).await;
+    }
 }
 
 /// Takes the hourly backup (the first one a minute after start, so that

@@ -232,6 +232,21 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Make the chain's update key (minisign, as `tauri signer generate`):
+    /// the secret key to --out (0600; encrypted with BOXOFFICE_UPDATE_KEY_PASSWORD
+    /// when set), the public key (installed on the counters as
+    /// /etc/boxoffice/update.pub) beside it in FILE.pub.
+    UpdateKey {
+        /// The key file to write (never replaces one).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Releases of the counter app: publish one to a ring, promote it to
+    /// every counter, list them.
+    Release {
+        #[command(subcommand)]
+        action: ReleaseAction,
+    },
     /// Put a terminal in an update ring: canary (gets releases first) or all.
     Ring {
         /// The database: a SQLite file (created if missing) or a PostgreSQL
@@ -274,6 +289,56 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+}
+
+/// `release` subcommands.
+#[derive(Subcommand)]
+enum ReleaseAction {
+    /// Sign a package with the chain's update key and store it for a ring.
+    Publish {
+        /// The database (a SQLite file or postgres://...; better in BOXOFFICE_CENTRAL_DB).
+        #[arg(long, env = "BOXOFFICE_CENTRAL_DB", hide_env_values = true)]
+        db: String,
+        /// The package (.deb, .rpm or the Windows .exe installer).
+        #[arg(long)]
+        file: PathBuf,
+        /// Its version (semver), e.g. 0.1.1.
+        #[arg(long)]
+        version: String,
+        /// canary (first) or all.
+        #[arg(long, value_parser = ["canary", "all"])]
+        ring: String,
+        /// The update key (`update-key`); BOXOFFICE_UPDATE_KEY_PASSWORD opens an encrypted one.
+        #[arg(long, env = "BOXOFFICE_UPDATE_KEY")]
+        signing_key: PathBuf,
+        /// Release notes.
+        #[arg(long, default_value = "")]
+        notes: String,
+    },
+    /// Give every package of a version to ring `all`.
+    Promote {
+        /// The database (a SQLite file or postgres://...; better in BOXOFFICE_CENTRAL_DB).
+        #[arg(long, env = "BOXOFFICE_CENTRAL_DB", hide_env_values = true)]
+        db: String,
+        /// The version.
+        #[arg(long)]
+        version: String,
+    },
+    /// Every release, newest first.
+    List {
+        /// The database (a SQLite file or postgres://...; better in BOXOFFICE_CENTRAL_DB).
+        #[arg(long, env = "BOXOFFICE_CENTRAL_DB", hide_env_values = true)]
+        db: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn update_key_password() -> Option<String> {
+    std::env::var("BOXOFFICE_UPDATE_KEY_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
 }
 
 fn main() -> ExitCode {
@@ -458,6 +523,18 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
             Ok(())
         }
+        Command::UpdateKey { out } => {
+            let key = central::releases::UpdateKey::create(&out, update_key_password())?;
+            out!(
+                "update key written to {}; its public key (install it on the counters as \
+                 /etc/boxoffice/update.pub) is in {}:\n{}",
+                out.display(),
+                central::provisioning::public_key_path(&out).display(),
+                key.public_key()?
+            );
+            Ok(())
+        }
+        Command::Release { action } => release(action),
         Command::Ring { db, terminal, ring } => {
             let db = CentralDb::connect(&db)?;
             db.set_ring(&terminal, &ring)?;
@@ -569,4 +646,72 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             Ok(())
         }
     }
+}
+
+/// `release publish|promote|list`.
+fn release(action: ReleaseAction) -> Result<(), Box<dyn std::error::Error>> {
+    match action {
+        ReleaseAction::Publish {
+            db,
+            file,
+            version,
+            ring,
+            signing_key,
+            notes,
+        } => {
+            let key = central::releases::UpdateKey::load(&signing_key, update_key_password())?;
+            let bytes = std::fs::read(&file)
+                .map_err(|e| format!("cannot read the package {}: {e}", file.display()))?;
+            let file_name = file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .ok_or("the package has no file name")?
+                .to_string();
+            let signature = key.sign(&bytes, &file_name)?;
+            let db = CentralDb::connect(&db)?;
+            let r = db.publish_release(
+                &central::releases::NewRelease {
+                    version: &version,
+                    ring: &ring,
+                    file_name: &file_name,
+                    bytes: &bytes,
+                    signature: &signature,
+                    notes: &notes,
+                },
+                Timestamp::now(),
+            )?;
+            out!(
+                "published {} {} to ring {} ({} bytes, sha256 {})",
+                r.version,
+                r.target,
+                r.ring,
+                r.size,
+                r.sha256
+            );
+        }
+        ReleaseAction::Promote { db, version } => {
+            let db = CentralDb::connect(&db)?;
+            let n = db.promote_release(&version, Timestamp::now())?;
+            out!("{version}: {n} package(s) now in ring all");
+        }
+        ReleaseAction::List { db, json } => {
+            let db = CentralDb::connect(&db)?;
+            let all = db.releases()?;
+            if json {
+                out!("{}", serde_json::to_string_pretty(&all)?);
+            } else {
+                for r in &all {
+                    out!(
+                        "{:<10} {:<20} {:<7} {:>10} bytes  {}",
+                        r.version,
+                        r.target,
+                        r.ring,
+                        r.size,
+                        r.published_at
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
 }

@@ -81,6 +81,11 @@ pub fn app(db: Db) -> (Router, MetricsSource) {
         .route("/v1/web/sales", post(web_sale))
         .route("/v1/terminals/{id}/key", put(register_key))
         .route("/v1/terminals/{id}/enroll", post(enroll))
+        .route("/v1/updates/{target}/{version}", get(update_manifest))
+        .route(
+            "/v1/updates/{target}/download/{version}",
+            get(update_download),
+        )
         .route("/v1/sites/{site}/keys", get(site_keys))
         .route("/v1/sites/{site}/seat-events", get(seat_events))
         .route("/v1/sites/{site}/conflicts", get(conflicts))
@@ -306,6 +311,35 @@ async fn enroll(
     blocking(move || db.enroll(&id, &req, Timestamp::now()))
         .await
         .map(Json)
+}
+
+/// `GET /v1/updates/{target}/{version}`: the newer release this terminal's
+/// ring sees (the Tauri updater's format), or 204.
+async fn update_manifest(
+    State(db): State<Db>,
+    terminal: TerminalCaller,
+    Path((target, version)): Path<(String, String)>,
+) -> Result<Response, CentralError> {
+    let found = blocking(move || db.update_for(&terminal.id, &target, &version)).await?;
+    Ok(match found {
+        Some(manifest) => Json(manifest).into_response(),
+        None => axum::http::StatusCode::NO_CONTENT.into_response(),
+    })
+}
+
+/// `GET /v1/updates/{target}/download/{version}`: the package, for a
+/// terminal whose ring sees it.
+async fn update_download(
+    State(db): State<Db>,
+    terminal: TerminalCaller,
+    Path((target, version)): Path<(String, String)>,
+) -> Result<Response, CentralError> {
+    let bytes = blocking(move || db.release_file(&terminal.id, &target, &version)).await?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/octet-stream")],
+        bytes,
+    )
+        .into_response())
 }
 
 /// `PUT /v1/terminals/{id}/key`: a terminal registers its own signing key.

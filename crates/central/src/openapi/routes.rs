@@ -6,7 +6,7 @@ use crate::terminals::ConflictTask;
 use protocol::{
     Catalog, EnrollRequest, Enrollment, Health, Heartbeat, HeartbeatAck, Hold, HoldRequest,
     LeaseRequest, LeaseReturn, Leases, PushRequest, PushResponse, RegisterKeyRequest, SeatEvents,
-    SeatStates, SiteInfo, TerminalPublicKey, VoidList, WebSale, WebSaleRequest,
+    SeatStates, SiteInfo, TerminalPublicKey, UpdateManifest, VoidList, WebSale, WebSaleRequest,
 };
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
@@ -25,6 +25,10 @@ fn day_report(_: &mut SchemaGenerator) -> Schema {
                         terminals whose day is not all at central (`unsynced`).",
         "required": ["site_id", "business_day", "totals", "unsynced"]
     })
+}
+
+fn binary(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "string", "format": "binary", "description": "The package's bytes." })
 }
 
 fn any_object(_: &mut SchemaGenerator) -> Schema {
@@ -284,6 +288,83 @@ pub const ROUTES: &[Route] = &[
             (
                 422,
                 "`invalid_key`: not an Ed25519 public key in base64url.",
+            ),
+            E500,
+        ],
+    },
+    Route {
+        method: "get",
+        path: "/v1/updates/{target}/{version}",
+        operation_id: "checkForUpdate",
+        tag: "terminals",
+        summary: "The newer release this terminal's ring sees (API 1.7)",
+        description: "The newest release for the package type that is newer than the version \
+                      the terminal runs, in a ring it sees (a `canary` terminal sees `canary` and \
+                      `all` releases, the others `all` only), in the Tauri updater's format: \
+                      the package is signed with the chain's update key (minisign). 204 when \
+                      there is none.",
+        caller: Caller::Terminal,
+        path_params: &[
+            Param {
+                name: "target",
+                description: "Package type: `linux-x86_64-deb`, `linux-x86_64-rpm` or `windows-x86_64-nsis`.",
+                schema: schema::<String>,
+                required: true,
+            },
+            Param {
+                name: "version",
+                description: "The version the terminal runs (semver).",
+                schema: schema::<String>,
+                required: true,
+            },
+        ],
+        query: &[],
+        request: None,
+        status: 200,
+        response: Some(schema::<UpdateManifest>),
+        errors: &[
+            (204, "No newer release for this terminal's ring; no body."),
+            E401,
+            (
+                422,
+                "`bad_request`: an unknown package type or a version that is not semver.",
+            ),
+            E500,
+        ],
+    },
+    Route {
+        method: "get",
+        path: "/v1/updates/{target}/download/{version}",
+        operation_id: "downloadUpdate",
+        tag: "terminals",
+        summary: "A release's package (API 1.7)",
+        description: "The bytes of the package `checkForUpdate` announced, for a terminal whose \
+                      ring sees the release. The terminal checks their signature before it \
+                      stages them.",
+        caller: Caller::Terminal,
+        path_params: &[
+            Param {
+                name: "target",
+                description: "Package type, as in `checkForUpdate`.",
+                schema: schema::<String>,
+                required: true,
+            },
+            Param {
+                name: "version",
+                description: "The release's version.",
+                schema: schema::<String>,
+                required: true,
+            },
+        ],
+        query: &[],
+        request: None,
+        status: 200,
+        response: Some(binary),
+        errors: &[
+            E401,
+            (
+                404,
+                "`unknown_release`: no such release, or not in this terminal's ring.",
             ),
             E500,
         ],

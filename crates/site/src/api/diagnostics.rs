@@ -57,4 +57,26 @@ pub struct Diagnostics {
     pub backups: u32,
     /// The update ring this terminal follows.
     pub update_ring: String,
+    /// The last update check and what came of it.
+    pub update: Option<UpdateState>,
+}
+
+/// The last update check and its outcome.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct UpdateState {
+    /// When it ran (RFC 3339).
+    pub checked_at: String,
+    /// The version running.
+    pub running: String,
+    /// The ring it asked in.
+    pub ring: String,
+    /// The package type it asked for.
+    pub target: String,
+    /// A newer version central offered, if any.
+    pub available: Option<String>,
+    /// The version staged for installing, if any.
+    pub staged: Option<String>,
+    /// Why the offered package was refused, if it was.
+    pub refused: Option<String>,
 }

@@ -80,6 +80,20 @@ enum Command {
         #[arg(long)]
         trust: Option<PathBuf>,
     },
+    /// Ask central for a newer release in this terminal's update ring; with
+    /// --stage, download it, check its signature and stage it for installing.
+    Update {
+        /// Download, verify and stage a newer release.
+        #[arg(long)]
+        stage: bool,
+        /// The chain's update public key file (default: BOXOFFICE_UPDATE_PUB,
+        /// else /etc/boxoffice/update.pub).
+        #[arg(long)]
+        trust: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Pull the catalog and seat states, push queued sales.
     Sync,
     /// Push queued sales, refunds and moves to central now (what the app's
@@ -724,6 +738,32 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 "terminal {} of site {} provisioned against {}: {} showtimes",
                 done.terminal_id, done.site_id, done.central_url, done.sync.showtimes
             );
+        }
+        Command::Update { stage, trust, json } => {
+            let keys = if stage {
+                Some(site::flows::updates::update_keys(trust.as_deref())?)
+            } else {
+                None
+            };
+            let target = site::flows::updates::package_target();
+            let state = site.check_for_update(&target, keys.as_deref()).await?;
+            if json {
+                print_json(&state)?;
+            } else {
+                out!(
+                    "running {} in ring {}: {}{}",
+                    state.running,
+                    state.ring,
+                    state
+                        .available
+                        .as_deref()
+                        .map_or("up to date".to_string(), |v| format!("{v} available")),
+                    state
+                        .staged
+                        .as_deref()
+                        .map_or(String::new(), |v| format!(", {v} staged"))
+                );
+            }
         }
         Command::Push => {
             let pushed = site.push_outbox().await?;

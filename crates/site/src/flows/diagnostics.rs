@@ -44,6 +44,7 @@ impl Site {
             last_backup_at: backups.first().map(|b| b.taken_at.clone()),
             backups: backups.len() as u32,
             update_ring: ring,
+            update: self.update_state()?,
         })
     }
 }

@@ -20,4 +20,5 @@ pub mod selection;
 pub mod sell;
 pub mod shift;
 pub mod sync;
+pub mod updates;
 pub mod void;

@@ -11,16 +11,37 @@ use crate::store::{self, ConfigKey};
 
 /// Where a counter finds the chain's provisioning public key when not told:
 /// the package's configuration (one base64url key per line).
+#[cfg(not(windows))]
 pub const DEFAULT_TRUST_FILE: &str = "/etc/boxoffice/provisioning.pub";
+/// Where a counter finds the chain's provisioning public key when not told
+/// (deployed by central IT; see `installer/windows`).
+#[cfg(windows)]
+pub const DEFAULT_TRUST_FILE: &str = r"C:\ProgramData\Boxoffice\provisioning.pub";
+
+/// Where the package puts the chain's provisioning public key
+/// (`make package PROVISIONING_PUB=`); one in [`DEFAULT_TRUST_FILE`] wins.
+#[cfg(not(windows))]
+pub const PACKAGED_TRUST_FILE: &str = "/usr/share/boxoffice/provisioning.pub";
+/// Where the package puts the chain's provisioning public key.
+#[cfg(windows)]
+pub const PACKAGED_TRUST_FILE: &str = DEFAULT_TRUST_FILE;
 
 /// The provisioning public keys this counter trusts: from `file`, else the
-/// file named by `BOXOFFICE_PROVISIONING_PUB`, else [`DEFAULT_TRUST_FILE`].
+/// file named by `BOXOFFICE_PROVISIONING_PUB`, else [`DEFAULT_TRUST_FILE`]
+/// (central IT's own), else [`PACKAGED_TRUST_FILE`].
 pub fn trusted_keys(file: Option<&std::path::Path>) -> Result<Vec<String>, SiteError> {
     let path = match file {
         Some(f) => f.to_path_buf(),
         None => std::env::var_os("BOXOFFICE_PROVISIONING_PUB")
             .map(std::path::PathBuf::from)
-            .unwrap_or_else(|| DEFAULT_TRUST_FILE.into()),
+            .unwrap_or_else(|| {
+                let own = std::path::PathBuf::from(DEFAULT_TRUST_FILE);
+                if own.exists() {
+                    own
+                } else {
+                    PACKAGED_TRUST_FILE.into()
+                }
+            }),
     };
     let text = std::fs::read_to_string(&path).map_err(|e| {
         ProvisioningRefusal::NoTrust(format!("cannot read {}: {e}", path.display()))

@@ -339,6 +339,60 @@ impl CentralClient {
         .await
     }
 
+    /// The newer release of package type `target` this terminal's ring
+    /// sees (API 1.7), or none.
+    pub async fn update(
+        &self,
+        target: &str,
+        current: &str,
+    ) -> Result<Option<protocol::UpdateManifest>, CallError> {
+        self.send(
+            self.http
+                .get(self.url(&format!("v1/updates/{target}/{current}"))?),
+        )
+        .await
+    }
+
+    /// Downloads a release's package from the path central announced.
+    pub async fn download(&self, path: &str) -> Result<Vec<u8>, CallError> {
+        if !path.starts_with("/v1/updates/") || path.contains("..") {
+            return Err(CallError::Network(format!(
+                "not an update download path: {path}"
+            )));
+        }
+        let req = self
+            .http
+            .get(self.url(path.trim_start_matches('/'))?)
+            .timeout(std::time::Duration::from_secs(900))
+            .header(TERMINAL_HEADER, &self.terminal_id);
+        let req = match &self.token {
+            Some(t) => req.bearer_auth(t),
+            None => req,
+        };
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| CallError::Network(e.to_string()))?;
+        let status = resp.status();
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| CallError::Network(e.to_string()))?;
+        if status.is_success() {
+            Ok(bytes.to_vec())
+        } else {
+            let error = serde_json::from_slice::<ApiError>(&bytes).unwrap_or_else(|_| ApiError {
+                code: format!("http_{}", status.as_u16()),
+                message: String::from_utf8_lossy(&bytes).chars().take(200).collect(),
+                seats: Vec::new(),
+            });
+            Err(CallError::Api {
+                status: status.as_u16(),
+                error,
+            })
+        }
+    }
+
     /// Registers a terminal's ticket-signing public key (only its own is accepted).
     pub async fn register_key(
         &self,

@@ -7,3 +7,4 @@ pub mod provisioning;
 pub mod refund;
 pub mod sales_state;
 pub mod signing;
+pub mod update_check;

@@ -48,6 +48,8 @@ pub enum ConfigKey {
     OrderCount,
     /// The update ring this terminal follows: `canary` or `all` (unset: `all`).
     UpdateRing,
+    /// The last update check and its outcome (JSON `UpdateState`).
+    UpdateState,
 }
 
 impl ConfigKey {
@@ -74,6 +76,7 @@ impl ConfigKey {
             ConfigKey::TerminalNumber => "terminal_number",
             ConfigKey::OrderCount => "order_count",
             ConfigKey::UpdateRing => "update_ring",
+            ConfigKey::UpdateState => "update_state",
         }
     }
 }
