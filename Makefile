@@ -21,13 +21,14 @@ APT_PACKAGES := libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev 
 	python3-venv openvpn iproute2 python3 postgresql lintian
 
 .PHONY: help deps system-deps ui-deps ui run test test-rust test-ui lint bindings-check clean-demo \
-	fuzz fuzz-smoke fuzz-deps bench-vpn load package package-smoke package-files
+	fuzz fuzz-smoke fuzz-deps bench-vpn bench-app load package package-smoke package-files
 
 help:
 	@echo "make run    - build and open the counter app (demo when unconfigured)"
 	@echo "make test   - install what is needed, then run every test and check"
 	@echo "make fuzz   - fuzz the live central API against its OpenAPI document (long run)"
 	@echo "make bench-vpn - drain 10,000 sales through a real OpenVPN tunnel (80 ms, 1 % loss)"
+	@echo "make bench-app - the counter app's cold start to the sign-in screen (release, Xvfb)"
 	@echo "make load   - the chain's peak against central: SQLite, then 2 instances on PostgreSQL"
 	@echo "make package - the counter's .deb and .rpm (release) into dist/packages, checked"
 	@echo "               (PROVISIONING_PUB=FILE UPDATE_PUB=FILE install the chain's public keys with it)"
@@ -107,6 +108,13 @@ fuzz: deps fuzz-deps
 
 # Draining 10,000 queued sales through a real OpenVPN tunnel with 80 ms round
 # trip and 1 % loss (root: network namespaces and a tun device), release builds.
+# The counter app's cold start to the sign-in screen and its memory there
+# (tests/benches/app_start.rs), release build, under Xvfb.
+bench-app: deps ui
+	$(CARGO) build --release -p boxoffice-app
+	@(Xvfb :97 -screen 0 1280x800x24 >/dev/null 2>&1 &) ; sleep 1
+	DISPLAY=:97 $(CARGO) bench -p boxoffice-tests --bench app_start
+
 bench-vpn: deps
 	$(CARGO) build --release -p boxoffice-central -p boxoffice-site --bins
 	$(CARGO) bench -p boxoffice-tests --bench vpn_drain

@@ -9,6 +9,9 @@
 
 !macro NSIS_HOOK_POSTINSTALL
   CreateDirectory "$COMMONAPPDATA\Boxoffice"
+  ; Owned by Administrators: a user who created the folder first must not
+  ; keep the power to give themselves write access back.
+  nsExec::ExecToLog 'icacls "$COMMONAPPDATA\Boxoffice" /setowner "*S-1-5-32-544" /T'
   nsExec::ExecToLog 'icacls "$COMMONAPPDATA\Boxoffice" /inheritance:r /grant:r "*S-1-5-32-544:(OI)(CI)F" "*S-1-5-18:(OI)(CI)F" "*S-1-5-32-545:(OI)(CI)RX"'
 !macroend
 

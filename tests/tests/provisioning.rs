@@ -168,6 +168,35 @@ fn a_counter_joins_with_its_signed_file_once_and_is_cut_off_by_revoke() {
     let again = take(&t2, &file, &trust);
     assert!(again.status.success(), "{}", printed(&again));
 
+    // Someone holding the file and the site's key list (public keys are no
+    // secret) cannot enroll as the counter: they cannot sign as it.
+    let (code, keys) = central.get_status("/v1/sites/dxb-marina/keys", "dxb-marina-t1");
+    assert_eq!(code, 200, "{keys}");
+    let t2_key = keys
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["terminal_id"] == "dxb-marina-t2")
+        .expect("t2's key is listed")["public_key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let replay = reqwest::blocking::Client::new()
+        .post(format!("{}/v1/terminals/dxb-marina-t2/enroll", central.url))
+        .json(&serde_json::json!({
+            "secret": secret,
+            "public_key": t2_key,
+            "proof": B64.encode([7u8; 64]),
+        }))
+        .send()
+        .unwrap();
+    assert_eq!(replay.status(), 401);
+    assert!(t2.json(&["status", "--json"])["terminal_id"] == "dxb-marina-t2");
+    assert!(
+        t2.run(&["sync"]).status.success(),
+        "the counter's token still works"
+    );
+
     // The same file on another counter: refused by central.
     let copy = Terminal::new(d.join("t2-copy"));
     let out = take(&copy, &file, &trust);

@@ -65,6 +65,30 @@ fn a_command_on_a_mistyped_directory_creates_nothing() {
     let err = t.fails(&["status", "--json"]);
     assert!(err.contains("terminal.missing"), "{err}");
     assert!(!t.data.exists());
+
+    // Setting a terminal up in a directory full of something else (a
+    // mistyped `--data ~`) is refused before anything there changes.
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(home.join("Documents")).unwrap();
+    std::fs::write(home.join("notes.txt"), b"mine").unwrap();
+    std::fs::set_permissions(
+        home.join("notes.txt"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    let wrong = Terminal::new(home.clone());
+    let err = wrong.fails(&[
+        "init",
+        "--central",
+        "http://127.0.0.1:1",
+        "--site",
+        "s",
+        "--terminal",
+        "t",
+    ]);
+    assert!(err.contains("not a terminal directory"), "{err}");
+    assert_eq!(mode(&home.join("notes.txt")), 0o644);
+    assert!(!home.join("terminal.sqlite").exists());
 }
 
 /// `serve` on `t`'s directory; returns once its health answers.
@@ -268,6 +292,11 @@ impl Drop for SmallDisk {
 #[test]
 fn a_nearly_full_disk_refuses_new_sales_and_a_full_one_never_half_writes_one() {
     let Some(disk) = SmallDisk::mount(24) else {
+        // CI runs as root: there, not running is a failure, never a pass.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "cannot mount a tmpfs: the disk-full test must run in CI"
+        );
         eprintln!(
             "SKIPPED: cannot mount a tmpfs here (needs root): the disk-full test did not run"
         );

@@ -102,6 +102,27 @@ pub fn public_key_path(key: &Path) -> std::path::PathBuf {
     name.into()
 }
 
+/// The enrolling counter proves it holds the private half of the key it
+/// binds the terminal to (its signature of the terminal id and the secret's
+/// hash).
+fn check_proof(terminal_id: &str, req: &EnrollRequest) -> Result<()> {
+    let bad = || CentralError::Unauthorized("the enrollment's proof of key does not hold".into());
+    let key: [u8; 32] = B64
+        .decode(&req.public_key)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(bad)?;
+    let key = ed25519_dalek::VerifyingKey::from_bytes(&key).map_err(|_| bad())?;
+    let sig: [u8; 64] = B64
+        .decode(&req.proof)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(bad)?;
+    let message = protocol::enroll_proof_message(terminal_id, &token_hash(&req.secret));
+    key.verify_strict(&message, &ed25519_dalek::Signature::from_bytes(&sig))
+        .map_err(|_| bad())
+}
+
 impl CentralDb {
     /// A new one-time enrollment for `terminal_id`, valid until `expires_at`
     /// (a previous one that was not used stops working). Returns the
@@ -158,6 +179,20 @@ impl CentralDb {
                 "no valid provisioning for terminal {terminal_id}: ask central IT for a new provisioning file"
             ))
         };
+        check_proof(terminal_id, req)?;
+        // A wrong secret costs a read, never the writer lock: this route is
+        // open to anyone on the VPN.
+        let hash: Option<String> = self
+            .read()?
+            .query_row(
+                "SELECT secret_hash FROM terminal_enrollments WHERE terminal_id = ?1",
+                [terminal_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if !hash.is_some_and(|h| same_digest(&token_hash(&req.secret), &h)) {
+            return Err(refused());
+        }
         let token = new_secret();
         self.write(|tx| {
             let row: Option<(String, String, String, Option<String>)> = tx

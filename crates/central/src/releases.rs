@@ -125,9 +125,14 @@ impl UpdateKey {
         Ok(B64.encode(pk_box.to_string()))
     }
 
-    /// Signs `bytes`: base64 of minisign's signature box (the Tauri `.sig`).
-    pub fn sign(&self, bytes: &[u8], file_name: &str) -> Result<String> {
-        let comment = format!("file:{file_name}");
+    /// Signs a release's package: base64 of minisign's signature box (the
+    /// Tauri `.sig`), whose trusted comment names the version, package type
+    /// and SHA-256 ([`protocol::release_comment`]).
+    pub fn sign_release(&self, bytes: &[u8], version: &str, file_name: &str) -> Result<String> {
+        let target = target_of(file_name).ok_or_else(|| {
+            CentralError::BadRequest(format!("{file_name}: a package is a .deb, .rpm or .exe"))
+        })?;
+        let comment = protocol::release_comment(version, target, &sha256_hex(bytes));
         let sig = minisign::sign(
             Some(&self.pk),
             &self.sk,
@@ -408,7 +413,7 @@ mod tests {
         assert_eq!(key.public_key().unwrap(), made.public_key().unwrap());
         let public = std::fs::read_to_string(crate::provisioning::public_key_path(&path)).unwrap();
         assert_eq!(public, made.public_key().unwrap());
-        let sig = key.sign(b"package", "p.deb").unwrap();
+        let sig = key.sign_release(b"package", "0.1.1", "p.deb").unwrap();
         let sig_box = minisign::SignatureBox::from_string(
             &String::from_utf8(B64.decode(sig).unwrap()).unwrap(),
         )

@@ -468,7 +468,9 @@ async fn every_documented_operation_is_served_as_documented() {
             "createWebSale" => json!({ "showtime_id": showtime, "seats": [seat_b] }),
             "registerTerminalKey" => json!({ "public_key": key }),
             // No enrollment was issued: the documented refusal (401).
-            "enrollTerminal" => json!({ "secret": "not-issued", "public_key": key }),
+            "enrollTerminal" => {
+                json!({ "secret": "not-issued", "public_key": key, "proof": "AAAA" })
+            }
             "topUpLeases" => json!({ "showtime_ids": [] }),
             "returnLeases" => json!({ "showtime_id": showtime, "seats": [] }),
             "postHeartbeat" => json!({ "queue_depth": 0, "open_conflicts": 0, "version": "test" }),

@@ -58,11 +58,15 @@ struct Open {
 impl RotatingFile {
     /// Logs into `dir/<name>.log` (the directory is created, owner-only).
     pub fn new(dir: &Path, name: &str, rotation: Rotation) -> std::io::Result<RotatingFile> {
-        std::fs::create_dir_all(dir)?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt as _;
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        // A directory made here is its owner's alone; one that existed
+        // (say /var/log) keeps its mode, and the files in it are 0600.
+        if !dir.exists() {
+            std::fs::create_dir_all(dir)?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt as _;
+                std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+            }
         }
         let log = RotatingFile {
             dir: dir.to_path_buf(),

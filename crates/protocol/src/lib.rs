@@ -1280,6 +1280,13 @@ pub struct UpdateManifest {
     pub size: u64,
 }
 
+/// The trusted (signed) comment of a release's signature: the signature
+/// speaks for this version, package type and content, not just the bytes,
+/// so that a signed old package cannot be offered under a newer version.
+pub fn release_comment(version: &str, target: &str, sha256_hex: &str) -> String {
+    format!("boxoffice-release version={version} target={target} sha256={sha256_hex}")
+}
+
 /// `POST /v1/terminals/{id}/enroll` (API 1.7): a new counter trades the
 /// secret of its provisioning file for its API token, once, and registers
 /// its ticket-signing key with it.
@@ -1290,6 +1297,18 @@ pub struct EnrollRequest {
     /// The counter's Ed25519 ticket-signing public key, base64url without
     /// padding: the enrollment binds the terminal to this counter.
     pub public_key: String,
+    /// Proof that the caller holds that key's private half: its Ed25519
+    /// signature of [`enroll_proof_message`], base64url without padding.
+    /// (Public keys are no secret: without it, anyone with the file and a
+    /// site's key list could enroll as the counter.)
+    pub proof: String,
+}
+
+/// What a counter signs to prove it holds its key when it enrolls: the
+/// terminal id and the SHA-256 of the enrollment secret, so that the proof
+/// is good for this enrollment only.
+pub fn enroll_proof_message(terminal_id: &str, secret_sha256_hex: &str) -> Vec<u8> {
+    format!("boxoffice-enroll/1\n{terminal_id}\n{secret_sha256_hex}").into_bytes()
 }
 
 /// Central's answer to an enrollment: the terminal's API token (only its

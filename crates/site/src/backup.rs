@@ -234,6 +234,22 @@ pub fn restore(data_dir: &Path, from: &Path, now: Timestamp) -> Result<RestoreRe
             from.display()
         )));
     }
+    // The backup is copied beside the database and checked first: a copy
+    // that fails (a full disk) leaves the database where it was.
+    let tmp = data_dir.join(format!(".{DB_FILE}.restore.tmp"));
+    let _ = std::fs::remove_file(&tmp);
+    let copied = private_files::ensure_private_file(&tmp)
+        .map_err(SiteError::from)
+        .and_then(|()| std::fs::copy(from, &tmp).map_err(SiteError::from))
+        .and_then(|_| {
+            check_integrity(&tmp)
+                .map_err(|e| SiteError::Corrupt(format!("the copied backup failed its check: {e}")))
+        })
+        .and_then(|()| sync_file(&tmp));
+    if let Err(e) = copied {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
     let stamp = now.strftime("%Y%m%dT%H%M%SZ").to_string();
     let kept = data_dir.join(format!("replaced-{stamp}"));
     let mut moved = false;
@@ -245,11 +261,6 @@ pub fn restore(data_dir: &Path, from: &Path, now: Timestamp) -> Result<RestoreRe
             moved = true;
         }
     }
-    let tmp = data_dir.join(format!(".{DB_FILE}.restore.tmp"));
-    let _ = std::fs::remove_file(&tmp);
-    private_files::ensure_private_file(&tmp)?;
-    std::fs::copy(from, &tmp)?;
-    sync_file(&tmp)?;
     std::fs::rename(&tmp, &db)?;
     sync_dir(data_dir)?;
     Ok(RestoreReport {

@@ -132,6 +132,35 @@ pub fn open_configured(
     }
 }
 
+/// Whether a new terminal may be set up in `dir`: it is missing, empty, or
+/// a terminal directory already. Anything else (a mistyped `--data ~`) is
+/// refused before its files are made private.
+pub fn check_new_terminal_dir(dir: &Path) -> Result<(), crate::SiteError> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    let mut any = false;
+    for entry in entries {
+        let name = entry?.file_name();
+        if name == DB_FILE {
+            return Ok(());
+        }
+        // What the CLI may have made before set-up (a seeded simulation's counter).
+        if name != "sim-ids.counter" {
+            any = true;
+        }
+    }
+    if any {
+        return Err(crate::SiteError::Invalid(format!(
+            "{} is not empty and is not a terminal directory: set a terminal up in a new directory",
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
 /// The directory exists and holds a database file (no integrity check).
 pub fn check_files(dir: &Path) -> Result<(), StartupProblem> {
     match std::fs::metadata(dir) {

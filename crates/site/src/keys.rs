@@ -96,6 +96,12 @@ impl TerminalKey {
     pub fn public_key_b64(&self) -> String {
         URL_SAFE_NO_PAD.encode(self.signing.verifying_key().as_bytes())
     }
+
+    /// An Ed25519 signature of `message`, base64url without padding.
+    pub fn sign_b64(&self, message: &[u8]) -> String {
+        use ed25519_dalek::Signer as _;
+        URL_SAFE_NO_PAD.encode(self.signing.sign(message).to_bytes())
+    }
 }
 
 fn write_private(path: &Path, key: &TerminalKey) -> std::io::Result<()> {

@@ -667,7 +667,7 @@ fn release(action: ReleaseAction) -> Result<(), Box<dyn std::error::Error>> {
                 .and_then(|n| n.to_str())
                 .ok_or("the package has no file name")?
                 .to_string();
-            let signature = key.sign(&bytes, &file_name)?;
+            let signature = key.sign_release(&bytes, &version, &file_name)?;
             let db = CentralDb::connect(&db)?;
             let r = db.publish_release(
                 &central::releases::NewRelease {

@@ -303,7 +303,11 @@ async fn enroll(
     Path(id): Path<String>,
     Json(req): Json<protocol::EnrollRequest>,
 ) -> Result<Json<protocol::Enrollment>, CentralError> {
-    if id.len() > 64 || req.secret.len() > 128 || req.public_key.len() > 128 {
+    if id.len() > 64
+        || req.secret.len() > 128
+        || req.public_key.len() > 128
+        || req.proof.len() > 128
+    {
         return Err(CentralError::BadRequest(
             "enrollment fields too long".into(),
         ));

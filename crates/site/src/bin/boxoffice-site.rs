@@ -689,7 +689,9 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
         }
         // Only `init` and `provision` make a new terminal; every other
         // command needs one.
-        Command::Init { .. } | Command::Provision { .. } => {}
+        Command::Init { .. } | Command::Provision { .. } => {
+            site::boot::check_new_terminal_dir(&cli.data)?
+        }
         _ => site::boot::check_files(&cli.data)?,
     }
     let (ids, _) = seams(&cli.data)?;

@@ -8,6 +8,18 @@ use crate::error::{Result, SiteError};
 impl Site {
     /// Takes a backup of this terminal's database now, beside the sales.
     pub async fn take_backup(&self, kind: BackupKind) -> Result<BackupInfo> {
+        // A backup never takes the room sales need: it is skipped when the
+        // copy would leave less than twice the sale guard free.
+        let size = std::fs::metadata(self.data_dir().join(crate::engine::DB_FILE))?.len();
+        let need = size.saturating_add(self.min_free_bytes().saturating_mul(2));
+        if let Some(free) = crate::disk::free_bytes(self.data_dir())?
+            && free < need
+        {
+            return Err(SiteError::DiskLow {
+                free_mb: free / (1024 * 1024),
+                need_mb: need.div_ceil(1024 * 1024),
+            });
+        }
         let dir = self.data_dir().to_path_buf();
         let now = self.clock.now();
         tokio::task::spawn_blocking(move || backup::take(&dir, kind, now))

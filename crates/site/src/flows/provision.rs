@@ -104,6 +104,12 @@ impl Site {
                 &protocol::EnrollRequest {
                     secret: payload.enrollment_secret.clone(),
                     public_key: key.public_key_b64(),
+                    proof: key.sign_b64(&protocol::enroll_proof_message(
+                        &payload.terminal_id,
+                        &crate::rules::update_check::sha256_hex(
+                            payload.enrollment_secret.as_bytes(),
+                        ),
+                    )),
                 },
             )
             .await?;

@@ -27,6 +27,9 @@ pub const PACKAGED_UPDATE_KEY_FILE: &str = "/usr/share/boxoffice/update.pub";
 #[cfg(windows)]
 pub const PACKAGED_UPDATE_KEY_FILE: &str = DEFAULT_UPDATE_KEY_FILE;
 
+/// The largest package a counter downloads.
+pub const MAX_PACKAGE_BYTES: u64 = 256 * 1024 * 1024;
+
 /// This app's version.
 pub const RUNNING_VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -145,8 +148,27 @@ impl Site {
             self.keep_update_state(&state)?;
             return Ok(state);
         }
-        let bytes = client.download(&manifest.url).await?;
-        match verify_update(&manifest, &bytes, trusted, RUNNING_VERSION) {
+        // The package must fit beside what sales need (twice the guard).
+        if manifest.size > MAX_PACKAGE_BYTES {
+            return Err(UpdateRefusal::Unreadable(format!(
+                "a package of {} bytes (at most {MAX_PACKAGE_BYTES})",
+                manifest.size
+            ))
+            .into());
+        }
+        let need = manifest
+            .size
+            .saturating_add(self.min_free_bytes().saturating_mul(2));
+        if let Some(free) = crate::disk::free_bytes(self.data_dir())?
+            && free < need
+        {
+            return Err(SiteError::DiskLow {
+                free_mb: free / (1024 * 1024),
+                need_mb: need.div_ceil(1024 * 1024),
+            });
+        }
+        let bytes = client.download(&manifest.url, manifest.size).await?;
+        match verify_update(&manifest, &bytes, target, trusted, RUNNING_VERSION) {
             Ok(_) => {
                 self.stage(&manifest, &bytes)?;
                 state.staged = Some(manifest.version.clone());

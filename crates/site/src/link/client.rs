@@ -353,8 +353,9 @@ impl CentralClient {
         .await
     }
 
-    /// Downloads a release's package from the path central announced.
-    pub async fn download(&self, path: &str) -> Result<Vec<u8>, CallError> {
+    /// Downloads a release's package from the path central announced, of
+    /// at most `size` bytes (what central announced).
+    pub async fn download(&self, path: &str, size: u64) -> Result<Vec<u8>, CallError> {
         if !path.starts_with("/v1/updates/") || path.contains("..") {
             return Err(CallError::Network(format!(
                 "not an update download path: {path}"
@@ -369,17 +370,28 @@ impl CentralClient {
             Some(t) => req.bearer_auth(t),
             None => req,
         };
-        let resp = req
+        let mut resp = req
             .send()
             .await
             .map_err(|e| CallError::Network(e.to_string()))?;
         let status = resp.status();
-        let bytes = resp
-            .bytes()
+        let mut bytes = Vec::new();
+        // Read in chunks, never past what was announced (a larger answer is
+        // not the package; an error body is small).
+        while let Some(chunk) = resp
+            .chunk()
             .await
-            .map_err(|e| CallError::Network(e.to_string()))?;
+            .map_err(|e| CallError::Network(e.to_string()))?
+        {
+            if bytes.len() as u64 + chunk.len() as u64 > size.max(64 * 1024) {
+                return Err(CallError::Network(format!(
+                    "the download is larger than the {size} bytes announced"
+                )));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
         if status.is_success() {
-            Ok(bytes.to_vec())
+            Ok(bytes)
         } else {
             let error = serde_json::from_slice::<ApiError>(&bytes).unwrap_or_else(|_| ApiError {
                 code: format!("http_{}", status.as_u16()),

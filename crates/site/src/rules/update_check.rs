@@ -1,7 +1,8 @@
 //! Whether a downloaded update may be installed (the Tauri updater's rules,
 //! by hand): newer than what runs, exactly the bytes central announced, and
 //! signed by the chain's update key (minisign; the key and signature as the
-//! Tauri signer writes them: base64 of minisign's text boxes).
+//! Tauri signer writes them: base64 of minisign's text boxes), the signature
+//! naming this version, package type and content in its trusted comment.
 
 use crate::error::UpdateRefusal;
 use base64::Engine as _;
@@ -9,11 +10,12 @@ use protocol::UpdateManifest;
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
-/// The version of `manifest` when `bytes` may be installed over `current`
-/// with one of the `trusted` update public keys.
+/// The version of `manifest` when `bytes`, a package of type `target`, may
+/// be installed over `current` with one of the `trusted` update public keys.
 pub fn verify_update(
     manifest: &UpdateManifest,
     bytes: &[u8],
+    target: &str,
     trusted: &[String],
     current: &str,
 ) -> Result<semver::Version, UpdateRefusal> {
@@ -53,6 +55,12 @@ pub fn verify_update(
     {
         return Err(UpdateRefusal::BadSignature(manifest.version.clone()));
     }
+    // The signed comment names what was signed: a signed older package
+    // relabelled as a newer version, or another package type, is refused.
+    let signed_for = protocol::release_comment(&manifest.version, target, &sha256_hex(bytes));
+    if signature.trusted_comment() != signed_for {
+        return Err(UpdateRefusal::BadSignature(manifest.version.clone()));
+    }
     // Signed, and what central announced (a mismatch here is a bug or a
     // swap at central; the signature already speaks for the bytes).
     if bytes.len() as u64 != manifest.size || sha256_hex(bytes) != manifest.sha256 {
@@ -90,11 +98,17 @@ mod tests {
         }
 
         fn manifest(&self, version: &str, bytes: &[u8]) -> UpdateManifest {
+            self.manifest_signed_as(version, version, bytes)
+        }
+
+        /// A manifest for `version` whose signature was made for `signed`.
+        fn manifest_signed_as(&self, version: &str, signed: &str, bytes: &[u8]) -> UpdateManifest {
+            let comment = protocol::release_comment(signed, DEB, &sha256_hex(bytes));
             let sig = minisign::sign(
                 Some(&self.pair.pk),
                 &self.pair.sk,
                 std::io::Cursor::new(bytes),
-                Some("file:test.deb"),
+                Some(&comment),
                 None,
             )
             .unwrap();
@@ -110,6 +124,25 @@ mod tests {
         }
     }
 
+    const DEB: &str = "linux-x86_64-deb";
+
+    #[test]
+    fn a_signed_package_relabelled_as_another_version_or_type_is_refused() {
+        let chain = Chain::new();
+        let bytes = b"package 0.1.1 (vulnerable)".to_vec();
+        let keys = [chain.public()];
+        let relabelled = chain.manifest_signed_as("9.9.9", "0.1.1", &bytes);
+        assert!(matches!(
+            verify_update(&relabelled, &bytes, DEB, &keys, "0.1.2"),
+            Err(UpdateRefusal::BadSignature(_))
+        ));
+        let good = chain.manifest("0.1.1", &bytes);
+        assert!(matches!(
+            verify_update(&good, &bytes, "linux-x86_64-rpm", &keys, "0.1.0"),
+            Err(UpdateRefusal::BadSignature(_))
+        ));
+    }
+
     #[test]
     fn only_a_newer_package_signed_by_the_chain_and_as_announced_passes() {
         let chain = Chain::new();
@@ -117,7 +150,7 @@ mod tests {
         let keys = [chain.public()];
         let good = chain.manifest("0.1.1", &bytes);
         assert_eq!(
-            verify_update(&good, &bytes, &keys, "0.1.0")
+            verify_update(&good, &bytes, DEB, &keys, "0.1.0")
                 .unwrap()
                 .to_string(),
             "0.1.1"
@@ -126,25 +159,25 @@ mod tests {
         // Older or the same: refused whatever the signature.
         let older = chain.manifest("0.0.9", &bytes);
         assert!(matches!(
-            verify_update(&older, &bytes, &keys, "0.1.0"),
+            verify_update(&older, &bytes, DEB, &keys, "0.1.0"),
             Err(UpdateRefusal::NotNewer { .. })
         ));
         assert!(matches!(
-            verify_update(&good, &bytes, &keys, "0.1.1"),
+            verify_update(&good, &bytes, DEB, &keys, "0.1.1"),
             Err(UpdateRefusal::NotNewer { .. })
         ));
         // Changed bytes.
         let mut changed = bytes.clone();
         changed[0] ^= 1;
         assert!(matches!(
-            verify_update(&good, &changed, &keys, "0.1.0"),
+            verify_update(&good, &changed, DEB, &keys, "0.1.0"),
             Err(UpdateRefusal::BadSignature(_))
         ));
         // Another chain's key.
         let other = Chain::new();
         let foreign = other.manifest("0.1.1", &bytes);
         assert!(matches!(
-            verify_update(&foreign, &bytes, &keys, "0.1.0"),
+            verify_update(&foreign, &bytes, DEB, &keys, "0.1.0"),
             Err(UpdateRefusal::BadSignature(_))
         ));
         // Unsigned.
@@ -153,7 +186,7 @@ mod tests {
             ..good.clone()
         };
         assert!(matches!(
-            verify_update(&unsigned, &bytes, &keys, "0.1.0"),
+            verify_update(&unsigned, &bytes, DEB, &keys, "0.1.0"),
             Err(UpdateRefusal::Unsigned(_))
         ));
         // Signed, but not what central announced.
@@ -162,12 +195,12 @@ mod tests {
             ..good.clone()
         };
         assert!(matches!(
-            verify_update(&wrong_size, &bytes, &keys, "0.1.0"),
+            verify_update(&wrong_size, &bytes, DEB, &keys, "0.1.0"),
             Err(UpdateRefusal::NotAnnounced(_))
         ));
         // No key to check with.
         assert!(matches!(
-            verify_update(&good, &bytes, &["not a key".into()], "0.1.0"),
+            verify_update(&good, &bytes, DEB, &["not a key".into()], "0.1.0"),
             Err(UpdateRefusal::NoKey(_))
         ));
     }
