@@ -558,7 +558,9 @@ pub const ROUTES: &[Route] = &[
         summary: "Report this terminal's queue and version",
         description: "The answer (API 1.6) says the last entry of this terminal central holds \
                       and the highest order count it has seen of it: after central is restored \
-                      from a backup, the terminal sends again what central lost.",
+                      from a backup, the terminal sends again what central lost. From API 1.7 \
+                      the terminal also reports its ring, printer, last backup and free disk \
+                      (the fleet), and the answer names the ring central IT put it in.",
         caller: Caller::Terminal,
         path_params: &[id("Terminal id: the calling terminal's own.")],
         query: &[],
@@ -568,6 +570,11 @@ pub const ROUTES: &[Route] = &[
         errors: &[
             E401,
             (403, "`forbidden`: the path names another terminal."),
+            (
+                422,
+                "`bad_request`: a text over 200 characters, or a ring other than `canary` \
+                 and `all`.",
+            ),
             E500,
         ],
     },
