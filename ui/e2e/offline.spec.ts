@@ -31,7 +31,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { addDays } from '../src/lib/showtimes';
-import { failOnPageErrors, login as signInAs, webHeaders } from './env';
+import { DOOR_KEY_FILE, failOnPageErrors, login as signInAs, stackInfo, webHeaders } from './env';
 
 interface ApiShowtime {
   id: string;
@@ -194,7 +194,19 @@ async function startCentral(): Promise<Proc> {
 }
 
 async function startSite(): Promise<Proc> {
-  const p = start('site', SITE_BIN, ['--data', data, 'serve', '--listen', `127.0.0.1:${sitePort}`, '--ui', DIST]);
+  // The stack's door key, which the test configuration sends with every request.
+  const keyFile = path.join(stackInfo().dir, DOOR_KEY_FILE);
+  const p = start('site', SITE_BIN, [
+    '--data',
+    data,
+    'serve',
+    '--listen',
+    `127.0.0.1:${sitePort}`,
+    '--key-file',
+    keyFile,
+    '--ui',
+    DIST,
+  ]);
   await waitReady(p, `${baseUrl}/api/health`);
   return p;
 }
