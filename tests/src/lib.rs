@@ -93,6 +93,22 @@ impl Central {
         panic!("central did not start on port {port}");
     }
 
+    /// Runs `boxoffice-central ARGS` on this central's database (in
+    /// `BOXOFFICE_CENTRAL_DB`); it must succeed. Returns its output.
+    pub fn cli(&self, args: &[&str]) -> Output {
+        let out = Command::new(bin("boxoffice-central"))
+            .args(args)
+            .env("BOXOFFICE_CENTRAL_DB", &self.store)
+            .output()
+            .expect("run boxoffice-central");
+        assert!(
+            out.status.success(),
+            "boxoffice-central {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
     /// The demo web shop's channel id and key (`<db>.web-key`, written by
     /// the demo central at start).
     pub fn web_key(&self) -> (String, String) {

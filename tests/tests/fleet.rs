@@ -5,23 +5,8 @@
 //! problem) stand out. Central puts a terminal in a ring; the terminal
 //! learns it from the heartbeat's answer and reports it back.
 
-use e2e::{Central, Terminal, bin, free_port};
+use e2e::{Central, Terminal, free_port};
 use serde_json::Value;
-use std::process::Command;
-
-fn central_cli(central: &Central, args: &[&str]) -> String {
-    let out = Command::new(bin("boxoffice-central"))
-        .args(args)
-        .env("BOXOFFICE_CENTRAL_DB", &central.store)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 fn row<'a>(fleet: &'a Value, terminal: &str) -> &'a Value {
     fleet
@@ -40,7 +25,12 @@ fn heartbeats_fill_the_fleet_and_what_needs_attention_stands_out() {
     let t1 = Terminal::new(dir.path().join("t1"));
     t1.init(&central, "dxb-marina", "dxb-marina-t1");
     t1.json(&["backup", "--json"]);
-    central_cli(&central, &["ring", "--terminal", "dxb-marina-t1", "canary"]);
+    String::from_utf8(
+        central
+            .cli(&["ring", "--terminal", "dxb-marina-t1", "canary"])
+            .stdout,
+    )
+    .unwrap();
     // The first sync learns the ring, the second reports it.
     t1.run(&["sync"]);
     // A printer that does not answer: the problem is kept and reported.
@@ -53,9 +43,16 @@ fn heartbeats_fill_the_fleet_and_what_needs_attention_stands_out() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    central_cli(&central, &["revoke", "--terminal", "dxb-marina-t3"]);
+    String::from_utf8(
+        central
+            .cli(&["revoke", "--terminal", "dxb-marina-t3"])
+            .stdout,
+    )
+    .unwrap();
 
-    let fleet: Value = serde_json::from_str(&central_cli(&central, &["fleet", "--json"])).unwrap();
+    let fleet: Value =
+        serde_json::from_str(&String::from_utf8(central.cli(&["fleet", "--json"]).stdout).unwrap())
+            .unwrap();
     let me = row(&fleet, "dxb-marina-t1");
     assert_eq!(me["link"], "online", "{me}");
     assert_eq!(me["version"], env!("CARGO_PKG_VERSION"), "{me}");

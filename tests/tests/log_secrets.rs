@@ -5,7 +5,7 @@
 //! one JSON event (the files), and none holds a PIN, the terminal's token,
 //! the enrollment secret, the door key, the web key or a card reference.
 
-use e2e::{Central, Terminal, bin, free_port};
+use e2e::{Central, Terminal, free_port};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -37,22 +37,10 @@ fn no_log_line_holds_a_pin_a_token_a_key_or_a_card_reference() {
     let d = dir.path();
     let central_logs = d.join("central-logs");
     let central = Central::start_with(d, &["--log-dir", central_logs.to_str().unwrap()], None);
-    let central_cli = |args: &[&str]| {
-        let out = Command::new(bin("boxoffice-central"))
-            .args(args)
-            .env("BOXOFFICE_CENTRAL_DB", &central.store)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
     let key = d.join("p.key");
-    central_cli(&["provisioning-key", "--out", key.to_str().unwrap()]);
+    central.cli(&["provisioning-key", "--out", key.to_str().unwrap()]);
     let file = d.join("t1.json");
-    central_cli(&[
+    central.cli(&[
         "provision",
         "--terminal",
         "dxb-marina-t1",

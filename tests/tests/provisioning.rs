@@ -7,25 +7,11 @@
 //! printed by any of the commands.
 
 use base64::Engine as _;
-use e2e::{Central, Terminal, bin};
+use e2e::{Central, Terminal};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-
-fn central_cli(central: &Central, args: &[&str]) -> Output {
-    let out = Command::new(bin("boxoffice-central"))
-        .args(args)
-        .env("BOXOFFICE_CENTRAL_DB", &central.store)
-        .output()
-        .expect("run boxoffice-central");
-    assert!(
-        out.status.success(),
-        "boxoffice-central {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
 
 fn printed(out: &Output) -> String {
     format!(
@@ -38,20 +24,17 @@ fn printed(out: &Output) -> String {
 /// Writes `terminal`'s provisioning file signed with `key` to `out`; returns
 /// what the command printed.
 fn provision_file(central: &Central, key: &Path, terminal: &str, out: &Path) -> String {
-    printed(&central_cli(
-        central,
-        &[
-            "provision",
-            "--terminal",
-            terminal,
-            "--out",
-            out.to_str().unwrap(),
-            "--signing-key",
-            key.to_str().unwrap(),
-            "--central-url",
-            &central.url,
-        ],
-    ))
+    printed(&central.cli(&[
+        "provision",
+        "--terminal",
+        terminal,
+        "--out",
+        out.to_str().unwrap(),
+        "--signing-key",
+        key.to_str().unwrap(),
+        "--central-url",
+        &central.url,
+    ]))
 }
 
 fn secret_of(file: &Path) -> String {
@@ -78,10 +61,7 @@ fn a_counter_joins_with_its_signed_file_once_and_is_cut_off_by_revoke() {
     let d = dir.path();
     let central = Central::start(d);
     let key = d.join("provisioning.key");
-    let said = printed(&central_cli(
-        &central,
-        &["provisioning-key", "--out", key.to_str().unwrap()],
-    ));
+    let said = printed(&central.cli(&["provisioning-key", "--out", key.to_str().unwrap()]));
     let trust = d.join("provisioning.key.pub");
     let public = std::fs::read_to_string(&trust).unwrap();
     assert!(
@@ -96,10 +76,7 @@ fn a_counter_joins_with_its_signed_file_once_and_is_cut_off_by_revoke() {
 
     // A file signed by another chain's key: refused by what it is.
     let other_key = d.join("other.key");
-    central_cli(
-        &central,
-        &["provisioning-key", "--out", other_key.to_str().unwrap()],
-    );
+    central.cli(&["provisioning-key", "--out", other_key.to_str().unwrap()]);
     let foreign = d.join("foreign.json");
     provision_file(&central, &other_key, "dxb-marina-t2", &foreign);
     let t2 = Terminal::new(d.join("t2"));
@@ -221,7 +198,7 @@ fn a_counter_joins_with_its_signed_file_once_and_is_cut_off_by_revoke() {
     );
 
     // Revoked: cut off at its next call.
-    central_cli(&central, &["revoke", "--terminal", "dxb-marina-t2"]);
+    central.cli(&["revoke", "--terminal", "dxb-marina-t2"]);
     let err = t2.fails(&["sync"]);
     assert!(err.contains("unauthorized"), "{err}");
 

@@ -6,24 +6,10 @@
 //! and nothing refused is ever staged.
 
 use base64::Engine as _;
-use e2e::{Central, Terminal, bin};
+use e2e::{Central, Terminal};
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn central_cli(central: &Central, args: &[&str]) -> Output {
-    let out = Command::new(bin("boxoffice-central"))
-        .args(args)
-        .env("BOXOFFICE_CENTRAL_DB", &central.store)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "boxoffice-central {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
+use std::process::Output;
 
 /// A stand-in package: real bytes with the version in them.
 fn package(dir: &Path, version: &str) -> String {
@@ -35,23 +21,20 @@ fn package(dir: &Path, version: &str) -> String {
 }
 
 fn publish(central: &Central, key: &Path, file: &str, version: &str, ring: &str) {
-    central_cli(
-        central,
-        &[
-            "release",
-            "publish",
-            "--file",
-            file,
-            "--version",
-            version,
-            "--ring",
-            ring,
-            "--signing-key",
-            key.to_str().unwrap(),
-            "--notes",
-            "fixes",
-        ],
-    );
+    central.cli(&[
+        "release",
+        "publish",
+        "--file",
+        file,
+        "--version",
+        version,
+        "--ring",
+        ring,
+        "--signing-key",
+        key.to_str().unwrap(),
+        "--notes",
+        "fixes",
+    ]);
 }
 
 fn update(t: &Terminal, trust: &Path) -> Output {
@@ -76,7 +59,7 @@ fn a_release_reaches_the_canary_ring_then_everyone_and_a_bad_one_nobody() {
     let d = dir.path();
     let central = Central::start(d);
     let key = d.join("update.key");
-    central_cli(&central, &["update-key", "--out", key.to_str().unwrap()]);
+    central.cli(&["update-key", "--out", key.to_str().unwrap()]);
     let trust = d.join("update.key.pub");
     assert!(std::fs::read_to_string(&trust).unwrap().len() > 40);
 
@@ -85,7 +68,7 @@ fn a_release_reaches_the_canary_ring_then_everyone_and_a_bad_one_nobody() {
     let everyone =
         Terminal::new(d.join("t2")).with_env("BOXOFFICE_PACKAGE_TYPE", "linux-x86_64-deb");
     everyone.init(&central, "dxb-marina", "dxb-marina-t2");
-    central_cli(&central, &["ring", "--terminal", "dxb-marina-t1", "canary"]);
+    central.cli(&["ring", "--terminal", "dxb-marina-t1", "canary"]);
 
     let v011 = package(d, "0.1.1");
     publish(&central, &key, &v011, "0.1.1", "canary");
@@ -122,7 +105,7 @@ fn a_release_reaches_the_canary_ring_then_everyone_and_a_bad_one_nobody() {
     let state: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(state["available"].is_null(), "{state}");
     assert_eq!(staged(&everyone), None);
-    central_cli(&central, &["release", "promote", "--version", "0.1.1"]);
+    central.cli(&["release", "promote", "--version", "0.1.1"]);
     let out = update(&everyone, &trust);
     assert!(
         out.status.success(),
@@ -145,7 +128,7 @@ fn a_release_reaches_the_canary_ring_then_everyone_and_a_bad_one_nobody() {
 
     // Signed with another key: refused, the staged 0.1.1 stays.
     let other = d.join("other.key");
-    central_cli(&central, &["update-key", "--out", other.to_str().unwrap()]);
+    central.cli(&["update-key", "--out", other.to_str().unwrap()]);
     let v020 = package(d, "0.2.0");
     publish(&central, &other, &v020, "0.2.0", "canary");
     let out = update(&canary, &trust);

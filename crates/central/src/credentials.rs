@@ -189,8 +189,13 @@ pub(crate) fn same_digest(given: &str, stored: &str) -> bool {
 
 /// SHA-256 of a token, hex.
 pub(crate) fn token_hash(token: &str) -> String {
+    sha256_hex(token.as_bytes())
+}
+
+/// SHA-256 of some bytes, hex.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest as _;
-    sha2::Sha256::digest(token.as_bytes())
+    sha2::Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()

@@ -11,6 +11,7 @@
 //! updater's format, or 204 when there is none. The package bytes are kept
 //! in the database, so every central instance serves them.
 
+use crate::credentials::sha256_hex;
 use crate::db::CentralDb;
 use crate::error::CentralError;
 use crate::fleet::RINGS;
@@ -180,12 +181,10 @@ pub struct NewRelease<'a> {
     pub notes: &'a str,
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest as _;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+/// Whether a terminal in `terminal_ring` sees a release in `release_ring`:
+/// a canary terminal sees both rings, the others `all` only.
+fn sees(terminal_ring: &str, release_ring: &str) -> bool {
+    release_ring == "all" || terminal_ring == "canary"
 }
 
 fn check_ring(ring: &str) -> Result<()> {
@@ -199,6 +198,18 @@ fn check_ring(ring: &str) -> Result<()> {
 }
 
 impl CentralDb {
+    /// The update ring central IT put `terminal_id` in.
+    fn terminal_ring(&self, terminal_id: &str) -> Result<String> {
+        self.read()?
+            .query_row(
+                "SELECT ring FROM terminals WHERE id = ?1",
+                [terminal_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| CentralError::UnknownTerminal(terminal_id.to_string()))
+    }
+
     /// Stores a signed release. A version is published once per package type.
     pub fn publish_release(&self, r: &NewRelease<'_>, now: Timestamp) -> Result<Release> {
         check_ring(r.ring)?;
@@ -320,15 +331,8 @@ impl CentralDb {
         }
         let current = semver::Version::parse(current)
             .map_err(|e| CentralError::BadRequest(format!("version '{current}': {e}")))?;
+        let ring = self.terminal_ring(terminal_id)?;
         let conn = self.read()?;
-        let ring: String = conn
-            .query_row(
-                "SELECT ring FROM terminals WHERE id = ?1",
-                [terminal_id],
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or_else(|| CentralError::UnknownTerminal(terminal_id.to_string()))?;
         let mut stmt = conn.prepare(
             "SELECT version, ring, signature, notes, published_at, sha256, size
                FROM releases WHERE target = ?1",
@@ -348,7 +352,7 @@ impl CentralDb {
         let mut best: Option<(semver::Version, Row)> = None;
         for row in rows {
             let row: Row = row?;
-            let visible = row.1 == "all" || ring == "canary";
+            let visible = sees(&ring, &row.1);
             let Ok(version) = semver::Version::parse(&row.0) else {
                 continue;
             };
@@ -372,15 +376,8 @@ impl CentralDb {
     /// The package of `version` for `target`, for a terminal whose ring
     /// sees it.
     pub fn release_file(&self, terminal_id: &str, target: &str, version: &str) -> Result<Vec<u8>> {
+        let ring = self.terminal_ring(terminal_id)?;
         let conn = self.read()?;
-        let ring: String = conn
-            .query_row(
-                "SELECT ring FROM terminals WHERE id = ?1",
-                [terminal_id],
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or_else(|| CentralError::UnknownTerminal(terminal_id.to_string()))?;
         let found: Option<(String, Vec<u8>)> = conn
             .query_row(
                 "SELECT r.ring, f.bytes FROM releases r
@@ -391,7 +388,7 @@ impl CentralDb {
             )
             .optional()?;
         match found {
-            Some((release_ring, bytes)) if release_ring == "all" || ring == "canary" => Ok(bytes),
+            Some((release_ring, bytes)) if sees(&ring, &release_ring) => Ok(bytes),
             _ => Err(CentralError::UnknownRelease(format!("{version} {target}"))),
         }
     }

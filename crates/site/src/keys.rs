@@ -174,6 +174,40 @@ pub fn cached_key(data_dir: &Path) -> Result<TerminalKey, SiteError> {
     Ok(key)
 }
 
+/// The chain's public keys a counter trusts (provisioning or update keys),
+/// one base64 key per line (`#` comments allowed): from `file` when given,
+/// else the file named by the environment variable `env`, else `own` (central
+/// IT's copy) when it exists, else `packaged` (the package's). The error says
+/// which file could not be used.
+pub fn read_trusted_keys(
+    file: Option<&Path>,
+    env: &str,
+    own: &str,
+    packaged: &str,
+) -> Result<Vec<String>, String> {
+    let path = match file {
+        Some(f) => f.to_path_buf(),
+        None => std::env::var_os(env)
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| {
+                let own = std::path::PathBuf::from(own);
+                if own.exists() { own } else { packaged.into() }
+            }),
+    };
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let keys: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect();
+    if keys.is_empty() {
+        return Err(format!("{} holds no key", path.display()));
+    }
+    Ok(keys)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

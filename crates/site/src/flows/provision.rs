@@ -30,34 +30,13 @@ pub const PACKAGED_TRUST_FILE: &str = DEFAULT_TRUST_FILE;
 /// file named by `BOXOFFICE_PROVISIONING_PUB`, else [`DEFAULT_TRUST_FILE`]
 /// (central IT's own), else [`PACKAGED_TRUST_FILE`].
 pub fn trusted_keys(file: Option<&std::path::Path>) -> Result<Vec<String>, SiteError> {
-    let path = match file {
-        Some(f) => f.to_path_buf(),
-        None => std::env::var_os("BOXOFFICE_PROVISIONING_PUB")
-            .map(std::path::PathBuf::from)
-            .unwrap_or_else(|| {
-                let own = std::path::PathBuf::from(DEFAULT_TRUST_FILE);
-                if own.exists() {
-                    own
-                } else {
-                    PACKAGED_TRUST_FILE.into()
-                }
-            }),
-    };
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        ProvisioningRefusal::NoTrust(format!("cannot read {}: {e}", path.display()))
-    })?;
-    let keys: Vec<String> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(str::to_string)
-        .collect();
-    if keys.is_empty() {
-        return Err(
-            ProvisioningRefusal::NoTrust(format!("{} holds no key", path.display())).into(),
-        );
-    }
-    Ok(keys)
+    crate::keys::read_trusted_keys(
+        file,
+        "BOXOFFICE_PROVISIONING_PUB",
+        DEFAULT_TRUST_FILE,
+        PACKAGED_TRUST_FILE,
+    )
+    .map_err(|why| ProvisioningRefusal::NoTrust(why).into())
 }
 
 /// What provisioning did.

@@ -41,34 +41,13 @@ const STAGED_FILE: &str = "staged.json";
 /// [`PACKAGED_UPDATE_KEY_FILE`] (one base64 key per line, as `tauri signer
 /// generate` writes it).
 pub fn update_keys(file: Option<&Path>) -> std::result::Result<Vec<String>, UpdateRefusal> {
-    let path = match file {
-        Some(f) => f.to_path_buf(),
-        None => std::env::var_os("BOXOFFICE_UPDATE_PUB")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| {
-                let own = PathBuf::from(DEFAULT_UPDATE_KEY_FILE);
-                if own.exists() {
-                    own
-                } else {
-                    PACKAGED_UPDATE_KEY_FILE.into()
-                }
-            }),
-    };
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| UpdateRefusal::NoKey(format!("cannot read {}: {e}", path.display())))?;
-    let keys: Vec<String> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(str::to_string)
-        .collect();
-    if keys.is_empty() {
-        return Err(UpdateRefusal::NoKey(format!(
-            "{} holds no key",
-            path.display()
-        )));
-    }
-    Ok(keys)
+    crate::keys::read_trusted_keys(
+        file,
+        "BOXOFFICE_UPDATE_PUB",
+        DEFAULT_UPDATE_KEY_FILE,
+        PACKAGED_UPDATE_KEY_FILE,
+    )
+    .map_err(UpdateRefusal::NoKey)
 }
 
 /// The package type this counter installs, as central names it:
