@@ -186,22 +186,43 @@ pub fn demo_key_path(db: &std::path::Path) -> std::path::PathBuf {
 }
 
 /// Writes `contents` to `path`, readable and writable by its owner only.
+///
+/// The file appears whole or not at all: the text goes to a private
+/// temporary file beside `path`, is synced, and is then renamed over it, so
+/// a reader (a test waiting for a demo central's web key, a shipper) never
+/// sees it empty or half-written.
 pub fn write_secret_file(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
     use std::io::Write as _;
+    let mut temp_name = path.as_os_str().to_owned();
+    temp_name.push(format!(".tmp-{}", std::process::id()));
+    let temp = std::path::PathBuf::from(temp_name);
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
         options.mode(0o600);
-        // An older file keeps its mode when opened: set it again.
-        if path.exists() {
-            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+        // A temporary file left by a crash keeps its mode when opened: set it again.
+        if temp.exists() {
+            std::fs::set_permissions(&temp, std::fs::Permissions::from_mode(0o600))?;
         }
     }
-    let mut file = options.open(path)?;
-    file.write_all(contents.as_bytes())?;
-    file.sync_all()
+    let written = options.open(&temp).and_then(|mut file| {
+        file.write_all(contents.as_bytes())?;
+        file.sync_all()
+    });
+    let renamed = written.and_then(|()| std::fs::rename(&temp, path));
+    if renamed.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    renamed?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && let Ok(dir) = std::fs::File::open(dir)
+    {
+        // Best effort: makes the new name durable where the system allows it.
+        let _ = dir.sync_all();
+    }
+    Ok(())
 }
 
 impl std::fmt::Debug for WebKeyFile {
@@ -240,5 +261,30 @@ impl CentralDb {
         write_secret_file(path, &text)
             .map_err(|e| CentralError::Corrupt(format!("cannot write {}: {e}", path.display())))?;
         self.set_web_channel(channel, None, 10, &file.key, now)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_secret_file;
+
+    #[test]
+    fn a_secret_file_is_replaced_whole_and_stays_private() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("demo.web-key");
+        write_secret_file(&path, "first").expect("first write");
+        write_secret_file(&path, "second, longer").expect("second write");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "second, longer");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("demo.web-key")]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
     }
 }
