@@ -19,6 +19,7 @@ mod demo;
 use serde_json::Value;
 use site::boot::StartupProblem;
 use site::clock::{SystemClock, V7Ids};
+use site::rules::update_install::InstallStep;
 use site::{ErrorBody, Site};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -64,6 +65,7 @@ async fn call(
     cmd: String,
     args: Option<Value>,
     engine: tauri::State<'_, Engine>,
+    app: tauri::AppHandle,
 ) -> Result<Value, ErrorBody> {
     note_sign_in_screen(&cmd);
     let ready = match &*engine.0.read().await {
@@ -91,7 +93,7 @@ async fn call(
                 params: None,
             })?;
             let site = Arc::new(site);
-            start_pump(&site);
+            start_pump(&app, &site);
             tracing::info!("the demo was chosen on the start-up screen");
             *state = EngineState::Ready {
                 site: site.clone(),
@@ -113,7 +115,7 @@ async fn call(
             let site = provision(&dir, &file).await.map_err(|e| e.to_body())?;
             let site = Arc::new(site);
             let running = site::backup::RunLock::acquire(&dir).map_err(|e| e.to_body())?;
-            start_pump(&site);
+            start_pump(&app, &site);
             *state = EngineState::Ready {
                 site: site.clone(),
                 _running: Some(running),
@@ -134,7 +136,7 @@ async fn call(
             match &*state {
                 EngineState::Ready { site, .. } => {
                     let site = site.clone();
-                    start_pump(&site);
+                    start_pump(&app, &site);
                     drop(state);
                     site::commands::dispatch(&site, "status", Value::Null).await
                 }
@@ -192,13 +194,62 @@ fn problem_body(problem: &StartupProblem, demo_offered: bool) -> ErrorBody {
     body
 }
 
-/// Queued sales keep flowing to central in the background.
-fn start_pump(site: &Arc<Site>) {
+/// Queued sales keep flowing to central in the background; once root has
+/// installed an update, the app restarts into it when the counter is idle.
+fn start_pump(app: &tauri::AppHandle, site: &Arc<Site>) {
     tauri::async_runtime::spawn(site::pump::run(
         site.clone(),
         site::pump::Backoff::default(),
         site::pump::random_jitter,
     ));
+    let (app, site) = (app.clone(), site.clone());
+    tauri::async_runtime::spawn(async move {
+        loop {
+            tokio::time::sleep(site::pump::INSTALL_EVERY).await;
+            if let Ok(InstallStep::Restart(version)) = site.advance_update_install() {
+                tracing::info!(%version, "restarting into the installed update");
+                app.restart();
+            }
+        }
+    });
+}
+
+/// `boxoffice --install-update [--data DIR] [--trust FILE]`: root's half of
+/// an update (the package's `boxoffice-update` service), no window.
+fn install_update(args: &[String]) -> std::process::ExitCode {
+    let mut data = PathBuf::from(INSTALLED_DATA).join("terminal");
+    let mut trust = None;
+    let mut rest = args.iter().skip(1);
+    while let Some(arg) = rest.next() {
+        match (arg.as_str(), rest.next()) {
+            ("--data", Some(dir)) => data = PathBuf::from(dir),
+            ("--trust", Some(file)) => trust = Some(PathBuf::from(file)),
+            _ => {
+                eprintln!("error: unknown argument '{arg}'\n\n{HELP}");
+                return std::process::ExitCode::from(2);
+            }
+        }
+    }
+    if let Err(e) = logs::init(logs::Target::Stderr { json: true }, "info") {
+        eprintln!("error: {e}");
+    }
+    match site::flows::update_install::run_installer(&data, trust.as_deref(), None) {
+        Ok(outcome) => {
+            println!(
+                "{} {}: {}",
+                outcome.version, outcome.outcome, outcome.message
+            );
+            if outcome.outcome == "installed" {
+                std::process::ExitCode::SUCCESS
+            } else {
+                std::process::ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }
 
 fn demo_asked() -> bool {
@@ -296,24 +347,31 @@ async fn open_terminal(dir: PathBuf, chosen: bool, demo_dir: PathBuf) -> EngineS
 const HELP: &str = "boxoffice: the Boxoffice counter app
 
 usage: boxoffice [--demo] [--version] [--help]
+       boxoffice --install-update [--data DIR] [--trust FILE]
 
-  --demo      run the demo (an embedded central, demo data, a virtual printer)
-  --version   print the version and exit
+  --demo            run the demo (an embedded central, demo data, a virtual printer)
+  --version         print the version and exit
+  --install-update  as root, install the update the counter asked for (what
+                    the boxoffice-update service runs); DIR defaults to
+                    /var/lib/boxoffice/terminal
 
 Without --demo it sells for the terminal in BOXOFFICE_DATA, else in
 /var/lib/boxoffice/terminal (an installed counter), else in the user's data
 folder; one that is not set up shows how to set it up.";
 
-fn main() {
+fn main() -> std::process::ExitCode {
     STARTED.get_or_init(std::time::Instant::now);
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--version" || a == "-V") {
         println!("boxoffice {}", env!("CARGO_PKG_VERSION"));
-        return;
+        return std::process::ExitCode::SUCCESS;
     }
     if args.iter().any(|a| a == "--help" || a == "-h") {
         println!("{HELP}");
-        return;
+        return std::process::ExitCode::SUCCESS;
+    }
+    if args.first().is_some_and(|a| a == "--install-update") {
+        return install_update(&args);
     }
     if let Some(unknown) = args.iter().find(|a| a.as_str() != "--demo") {
         eprintln!("error: unknown argument '{unknown}'\n\n{HELP}");
@@ -340,7 +398,7 @@ fn main() {
             )?;
             let state = tauri::async_runtime::block_on(open_engine(&data));
             if let EngineState::Ready { site, .. } = &state {
-                start_pump(site);
+                start_pump(app.handle(), site);
             }
             app.manage(Engine(RwLock::new(state)));
             Ok(())
@@ -349,6 +407,7 @@ fn main() {
         .run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("error: {e}");
-        std::process::exit(1);
+        return std::process::ExitCode::FAILURE;
     }
+    std::process::ExitCode::SUCCESS
 }

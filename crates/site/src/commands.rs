@@ -188,6 +188,16 @@ command_table! {
     }
     /// The diagnostics screen: versions, link, queue, leases, printer, disk, backups.
     diagnostics(site, staff, _a: TokenArgs) -> Diagnostics, Staff { site.diagnostics(&staff) }
+    /// The screen says whether an order is being built or a payment is
+    /// open; an idle counter may install a staged update.
+    counter_activity(site, _staff, a: CounterActivityArgs) -> Empty, Holder {
+        site.report_activity(a.busy)?;
+        Ok(Empty {})
+    }
+    /// Asks central for an update now and stages it (a manager).
+    check_update(site, staff, _a: TokenArgs) -> UpdateState, Staff {
+        site.check_update_now(&staff).await
+    }
     /// Walks the audit trail's hash chain (a manager).
     audit_check(site, staff, _a: TokenArgs) -> AuditCheckView, Staff { site.audit_check(&staff) }
     /// Opens a shift on this terminal for the signed-in person, with a counted float.

@@ -43,6 +43,8 @@ pub struct Site {
     order_counts: std::sync::Mutex<(u64, u64)>,
     /// The least free disk space a new sale needs, in bytes.
     min_free_bytes: std::sync::atomic::AtomicU64,
+    /// What the counter's screen last said: an order or a payment open.
+    pub(crate) activity: std::sync::Mutex<crate::rules::update_install::Activity>,
     demo: bool,
 }
 
@@ -132,6 +134,7 @@ impl Site {
             seat_version: tokio::sync::watch::channel(0).0,
             order_counts: std::sync::Mutex::new((0, 0)),
             min_free_bytes: std::sync::atomic::AtomicU64::new(DEFAULT_MIN_FREE_BYTES),
+            activity: std::sync::Mutex::new(Default::default()),
             demo,
         })
     }
@@ -390,6 +393,10 @@ impl Site {
     /// Ends a session.
     pub fn logout(&self, token: &str) {
         self.auth.close_session(token);
+        // The sign-in screen is never mid-sale (the order's holds went first).
+        if let Ok(mut activity) = self.activity.lock() {
+            *activity = Default::default();
+        }
     }
 
     /// The staff member behind a session token (a use of the session: it

@@ -60,7 +60,8 @@ pub async fn run(site: Arc<Site>, policy: Backoff, jitter: impl Jitter + 'static
         follow_loop(site.clone(), policy, jitter),
         checkpoint_loop(site.clone(), policy),
         backup_loop(site.clone()),
-        update_loop(site)
+        update_loop(site.clone()),
+        install_loop(site)
     );
 }
 
@@ -78,6 +79,22 @@ async fn update_loop(site: Arc<Site>) {
             tracing::warn!(error = %e, "update check failed");
         }
         tokio::time::sleep(UPDATE_EVERY).await;
+    }
+}
+
+/// How often the pump looks whether a staged update can be installed or an
+/// installed one restarted into.
+pub const INSTALL_EVERY: Duration = Duration::from_secs(20);
+
+/// Asks root to install a staged update once the counter is idle (the
+/// first look at start: nobody is selling yet). Only the processes that
+/// run the counter's screen run the pump, so the idleness is theirs.
+async fn install_loop(site: Arc<Site>) {
+    loop {
+        if let Err(e) = site.advance_update_install() {
+            tracing::warn!(error = %e, "cannot look at the staged update");
+        }
+        tokio::time::sleep(INSTALL_EVERY).await;
     }
 }
 

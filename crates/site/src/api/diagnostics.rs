@@ -79,4 +79,23 @@ pub struct UpdateState {
     pub staged: Option<String>,
     /// Why the offered package was refused, if it was.
     pub refused: Option<String>,
+    /// Where installing the staged version stands: `waiting` (an order or
+    /// a payment is open), `requested`, `installed` (restarting into it
+    /// when idle), `refused` or `failed`.
+    #[serde(default)]
+    pub install: Option<String>,
+    /// What installing said.
+    #[serde(default)]
+    pub install_message: Option<String>,
+}
+
+/// What the counter's screen says about itself, for installing updates only
+/// when nobody is in the middle of a sale.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CounterActivityArgs {
+    /// Session token.
+    pub token: String,
+    /// Seats chosen, something in the basket, or a payment open.
+    pub busy: bool,
 }

@@ -94,6 +94,22 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Install the update the counter asked for (as root: what the
+    /// package's boxoffice-update service runs). The staged package is
+    /// checked again, then handed to the package manager; the outcome goes
+    /// to the log, `updates/outcome.json` and the diagnostics screen.
+    InstallUpdate {
+        /// The chain's update public key file (default: BOXOFFICE_UPDATE_PUB,
+        /// else /etc/boxoffice/update.pub, else the package's).
+        #[arg(long)]
+        trust: Option<PathBuf>,
+        /// Install into this scratch root instead of the system (tests, images).
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Pull the catalog and seat states, push queued sales.
     Sync,
     /// Push queued sales, refunds and moves to central now (what the app's
@@ -678,6 +694,29 @@ fn seams(data: &std::path::Path) -> Result<Seams, SiteError> {
 async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
     match &cli.command {
         Command::Restore { file, latest } => return restore(&cli.data, file.as_deref(), *latest),
+        // Root's half of an update never opens the terminal's database.
+        Command::InstallUpdate { trust, root, json } => {
+            let outcome = site::flows::update_install::run_installer(
+                &cli.data,
+                trust.as_deref(),
+                root.as_deref(),
+            )?;
+            if *json {
+                print_json(&outcome)?;
+            } else {
+                out!(
+                    "{} {}: {}",
+                    outcome.version,
+                    outcome.outcome,
+                    outcome.message
+                );
+            }
+            return Ok(if outcome.outcome == "installed" {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            });
+        }
         Command::Serve {
             listen,
             allow_remote,
@@ -1562,7 +1601,7 @@ async fn run(cli: Cli) -> Result<ExitCode, SiteError> {
                 }
             }
         }
-        Command::Restore { .. } | Command::Serve { .. } => {}
+        Command::Restore { .. } | Command::Serve { .. } | Command::InstallUpdate { .. } => {}
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -20,5 +20,6 @@ pub mod selection;
 pub mod sell;
 pub mod shift;
 pub mod sync;
+pub mod update_install;
 pub mod updates;
 pub mod void;

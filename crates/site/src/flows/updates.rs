@@ -33,8 +33,10 @@ pub const MAX_PACKAGE_BYTES: u64 = 256 * 1024 * 1024;
 /// This app's version.
 pub const RUNNING_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-const UPDATES_DIR: &str = "updates";
-const STAGED_FILE: &str = "staged.json";
+/// The data directory's folder for staged packages and install requests.
+pub(crate) const UPDATES_DIR: &str = "updates";
+/// What is staged there (version, package file, the manifest it came with).
+pub(crate) const STAGED_FILE: &str = "staged.json";
 
 /// The update public keys this counter trusts: from `file`, else the file
 /// named by `BOXOFFICE_UPDATE_PUB`, else [`DEFAULT_UPDATE_KEY_FILE`], else
@@ -73,7 +75,12 @@ impl Site {
     /// The last update check and its outcome, as kept.
     pub fn update_state(&self) -> Result<Option<UpdateState>> {
         let kept = store::config(&self.db(), ConfigKey::UpdateState)?;
-        Ok(kept.and_then(|json| serde_json::from_str(&json).ok()))
+        let Some(mut state) = kept.and_then(|json| serde_json::from_str::<UpdateState>(&json).ok())
+        else {
+            return Ok(None);
+        };
+        (state.install, state.install_message) = self.install_progress()?;
+        Ok(Some(state))
     }
 
     fn keep_update_state(&self, state: &UpdateState) -> Result<()> {
@@ -102,6 +109,8 @@ impl Site {
             available: None,
             staged: self.staged_version()?,
             refused: None,
+            install: None,
+            install_message: None,
         };
         let offered = client.update(target, RUNNING_VERSION).await;
         let manifest = match offered {
@@ -185,8 +194,13 @@ impl Site {
             "file": file.display().to_string(),
             "sha256": manifest.sha256,
             "staged_at": self.clock.now().to_string(),
+            "manifest": manifest,
         });
-        std::fs::write(dir.join(STAGED_FILE), staged.to_string())?;
+        let staged_file = dir.join(STAGED_FILE);
+        let temp = dir.join(".staged.json.tmp");
+        std::fs::write(&temp, staged.to_string())?;
+        std::fs::File::open(&temp)?.sync_all()?;
+        std::fs::rename(&temp, &staged_file)?;
         // An older staged package goes.
         for entry in std::fs::read_dir(&dir)? {
             let path = entry?.path();
@@ -195,6 +209,28 @@ impl Site {
             }
         }
         Ok(())
+    }
+
+    /// Asks central for an update now and stages it with the installed
+    /// update keys, as the pump does every few hours (a manager, from the
+    /// diagnostics screen). Returns where updating stands.
+    pub async fn check_update_now(&self, staff: &crate::store::StaffRow) -> Result<UpdateState> {
+        if staff.role != protocol::Role::Manager {
+            return Err(SiteError::NeedsManager(
+                "only a manager asks for an update check".into(),
+            ));
+        }
+        let keys = update_keys(None);
+        if let Err(e) = &keys {
+            tracing::warn!(error = %e, "no update key: checking without staging");
+        }
+        let state = self
+            .check_for_update(&package_target(), keys.ok().as_deref())
+            .await?;
+        // This process has the counter's screen: an idle counter asks for
+        // the staged version at once.
+        self.advance_update_install()?;
+        Ok(self.update_state()?.unwrap_or(state))
     }
 
     /// The version staged for installing, if any.

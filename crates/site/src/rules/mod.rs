@@ -1,5 +1,5 @@
 //! The pure layer: sales states, seat checks, the sale plan, printout layout
-//! ticket signing and provisioning files. No SQLite, no network, no clock: everything is an input.
+//! ticket signing, provisioning files and update checks and installs. No SQLite, no network, no clock: everything is an input.
 
 pub mod layout;
 pub mod plan;
@@ -8,3 +8,4 @@ pub mod refund;
 pub mod sales_state;
 pub mod signing;
 pub mod update_check;
+pub mod update_install;

@@ -1,0 +1,351 @@
+//! Installing a staged update, in two halves (`rules::update_install` says
+//! when).
+//!
+//! - **The counter** (the app, `serve`), running as the counter's user: the
+//!   screen reports whether an order is being built or a payment is open;
+//!   when it is idle (or at start) and a newer version is staged, the
+//!   counter asks for it to be installed by writing
+//!   `updates/install.request`. Once root says it is installed, the app
+//!   restarts into it as soon as the counter is idle again.
+//! - **Root** (`boxoffice --install-update`, run by the package's
+//!   `boxoffice-update` service when the request appears): checks the staged
+//!   package again from scratch (the counter's user can write the data
+//!   directory, so nothing there is believed: the bytes are read once,
+//!   verified against the chain's update key and the version root runs, and
+//!   installed from a copy only root can touch), runs the package manager
+//!   and writes the outcome to `updates/outcome.json` for the counter, the
+//!   log and the diagnostics screen. A package refused here is deleted.
+//!
+//! Shared look-ups: the updates folder's names and the running version from
+//! `flows::updates`.
+
+use crate::engine::Site;
+use crate::error::{Result, SiteError};
+use crate::flows::updates::{STAGED_FILE, UPDATES_DIR};
+use crate::rules::update_check::verify_update;
+use crate::rules::update_install::{
+    Activity, InstallOutcome, InstallStep, install_command, next_install_step,
+};
+use jiff::Timestamp;
+use std::path::{Path, PathBuf};
+
+/// The counter's request to root (`updates/install.request`).
+pub const REQUEST_FILE: &str = "install.request";
+/// Root's answer (`updates/outcome.json`).
+pub const OUTCOME_FILE: &str = "outcome.json";
+/// The version the app last restarted for (`updates/restarted-for`).
+const RESTARTED_FILE: &str = "restarted-for";
+
+/// Root's last answer in the updates directory `dir`, if readable.
+pub fn read_outcome(dir: &Path) -> Option<InstallOutcome> {
+    let text = std::fs::read_to_string(dir.join(OUTCOME_FILE)).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// Writes `text` to `path` whole or not at all (a private temporary file,
+/// synced, then renamed).
+fn write_whole(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut temp = path.as_os_str().to_owned();
+    temp.push(".tmp");
+    let temp = PathBuf::from(temp);
+    let mut open = std::fs::OpenOptions::new();
+    open.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
+    let mut file = open.open(&temp)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()?;
+    std::fs::rename(&temp, path)
+}
+
+impl Site {
+    /// The screen says whether an order is being built or a payment is open
+    /// (`busy`); an idle counter may then install a staged update or
+    /// restart into an installed one.
+    pub fn report_activity(&self, busy: bool) -> Result<InstallStep> {
+        let now = self.clock.now();
+        {
+            let mut activity = self
+                .activity
+                .lock()
+                .map_err(|_| SiteError::Corrupt("activity lock poisoned".into()))?;
+            *activity = Activity {
+                busy,
+                reported_at: Some(now),
+            };
+        }
+        self.advance_update_install()
+    }
+
+    fn counter_idle(&self, now: Timestamp) -> bool {
+        self.activity.lock().map(|a| a.idle(now)).unwrap_or(false)
+    }
+
+    /// Takes the next step towards running a staged update: asks root to
+    /// install it when the counter is idle; says when the app should
+    /// restart into an installed one ([`InstallStep::Restart`]).
+    pub fn advance_update_install(&self) -> Result<InstallStep> {
+        let now = self.clock.now();
+        let dir = self.data_dir().join(UPDATES_DIR);
+        let staged = self.staged_version()?;
+        let step = next_install_step(
+            staged.as_deref(),
+            read_outcome(&dir).as_ref(),
+            dir.join(REQUEST_FILE).exists(),
+            crate::flows::updates::RUNNING_VERSION,
+            self.counter_idle(now),
+            now,
+        );
+        match &step {
+            InstallStep::Request(version) => {
+                let request = serde_json::json!({
+                    "version": version,
+                    "requested_at": now.to_string(),
+                });
+                write_whole(&dir.join(REQUEST_FILE), &request.to_string())?;
+                tracing::info!(%version, "update install requested: the counter is idle");
+            }
+            InstallStep::WaitForIdle(version) => {
+                tracing::debug!(%version, "update waits: an order or a payment is open");
+            }
+            InstallStep::Restart(version) => {
+                // Once per version: a package whose app did not turn out
+                // newer must not restart the counter over and over.
+                let marker = dir.join(RESTARTED_FILE);
+                if std::fs::read_to_string(&marker).is_ok_and(|v| v.trim() == version) {
+                    tracing::debug!(%version, "already restarted for this update once");
+                    return Ok(InstallStep::Nothing);
+                }
+                write_whole(&marker, version)?;
+                tracing::info!(%version, "update installed: restarting into it");
+            }
+            InstallStep::Requested(_) | InstallStep::Nothing => {}
+        }
+        Ok(step)
+    }
+
+    /// Where installing stands, for the diagnostics screen: a code
+    /// (`waiting`, `requested`, `installed`, `refused`, `failed`) and what
+    /// was said.
+    pub fn install_progress(&self) -> Result<(Option<String>, Option<String>)> {
+        let now = self.clock.now();
+        let dir = self.data_dir().join(UPDATES_DIR);
+        let outcome = read_outcome(&dir);
+        let staged = self.staged_version()?;
+        let step = next_install_step(
+            staged.as_deref(),
+            outcome.as_ref(),
+            dir.join(REQUEST_FILE).exists(),
+            crate::flows::updates::RUNNING_VERSION,
+            self.counter_idle(now),
+            now,
+        );
+        Ok(match (step, outcome) {
+            (InstallStep::Requested(v), _) => (
+                Some("requested".into()),
+                Some(format!("{v}: asked to install")),
+            ),
+            (InstallStep::Restart(v) | InstallStep::WaitForIdle(v), Some(o))
+                if o.outcome == "installed" && o.version == v =>
+            {
+                (
+                    Some("installed".into()),
+                    Some(format!(
+                        "{v} installed at {}; the app restarts into it when idle",
+                        o.at
+                    )),
+                )
+            }
+            (InstallStep::WaitForIdle(v) | InstallStep::Request(v), _) => (
+                Some("waiting".into()),
+                Some(format!("{v}: waits until no order or payment is open")),
+            ),
+            (_, Some(o)) => (
+                Some(o.outcome.clone()),
+                Some(format!("{}: {}", o.version, o.message)),
+            ),
+            (_, None) => (None, None),
+        })
+    }
+}
+
+/// What root needs to install: the checked package bytes and their manifest.
+struct Staged {
+    manifest: protocol::UpdateManifest,
+    package: PathBuf,
+}
+
+fn read_staged(dir: &Path) -> std::result::Result<Staged, String> {
+    let text = std::fs::read_to_string(dir.join(STAGED_FILE))
+        .map_err(|e| format!("nothing staged: {e}"))?;
+    let v: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("staged.json unreadable: {e}"))?;
+    let manifest: protocol::UpdateManifest = serde_json::from_value(v["manifest"].clone())
+        .map_err(|e| format!("staged.json names no manifest: {e}"))?;
+    // Only a plain file of the updates directory, by its own name.
+    let name = v["file"]
+        .as_str()
+        .and_then(|f| Path::new(f).file_name())
+        .ok_or("staged.json names no package")?;
+    Ok(Staged {
+        manifest,
+        package: dir.join(name),
+    })
+}
+
+/// A directory only root (the running user) can enter, for the checked copy.
+fn private_copy(bytes: &[u8], version: &str) -> std::io::Result<(PathBuf, PathBuf)> {
+    let dir = std::env::temp_dir().join(format!(
+        "boxoffice-install-{}-{}",
+        std::process::id(),
+        Timestamp::now().as_millisecond()
+    ));
+    let mut builder = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(&dir)?;
+    let file = dir.join(format!("boxoffice-{version}.pkg"));
+    std::fs::write(&file, bytes)?;
+    Ok((dir, file))
+}
+
+/// Keeps root's answer where the counter's user can read it.
+fn keep_outcome(data_dir: &Path, dir: &Path, outcome: &InstallOutcome) -> Result<()> {
+    let text = serde_json::to_string(outcome)
+        .map_err(|e| SiteError::Corrupt(format!("cannot encode the outcome: {e}")))?;
+    let path = dir.join(OUTCOME_FILE);
+    write_whole(&path, &text)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        let owner = std::fs::metadata(data_dir)?;
+        if let Err(e) = std::os::unix::fs::chown(&path, Some(owner.uid()), Some(owner.gid())) {
+            tracing::warn!(error = %e, "cannot give the outcome to the counter's user");
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = data_dir;
+    let _ = std::fs::remove_file(dir.join(REQUEST_FILE));
+    Ok(())
+}
+
+/// Root's half: installs the update staged in `data_dir` if the counter
+/// asked for it, after checking it again with the `trusted` keys for
+/// package type `target` over the `running` version; into `root` when
+/// given (a scratch root). Returns the outcome, also kept for the counter.
+pub fn install_staged(
+    data_dir: &Path,
+    trusted: &[String],
+    target: &str,
+    running: &str,
+    root: Option<&Path>,
+) -> Result<InstallOutcome> {
+    let dir = data_dir.join(UPDATES_DIR);
+    if !dir.join(REQUEST_FILE).exists() {
+        return Err(SiteError::Invalid(format!(
+            "the counter has not asked for an installation ({} is missing)",
+            dir.join(REQUEST_FILE).display()
+        )));
+    }
+    let answer = |version: &str, outcome: &str, message: String| InstallOutcome {
+        version: version.to_string(),
+        outcome: outcome.to_string(),
+        message,
+        at: Timestamp::now().to_string(),
+    };
+    let staged = match read_staged(&dir) {
+        Ok(s) => s,
+        Err(why) => {
+            let outcome = answer("?", "refused", why);
+            tracing::error!(message = %outcome.message, "update install refused");
+            keep_outcome(data_dir, &dir, &outcome)?;
+            return Ok(outcome);
+        }
+    };
+    let version = staged.manifest.version.clone();
+    let bytes = std::fs::symlink_metadata(&staged.package)
+        .ok()
+        .filter(|m| m.is_file() && m.len() <= crate::flows::updates::MAX_PACKAGE_BYTES)
+        .and_then(|_| std::fs::read(&staged.package).ok());
+    let checked = match bytes {
+        None => Err(format!(
+            "the staged package {} is missing or not a plain file",
+            staged.package.display()
+        )),
+        Some(bytes) => verify_update(&staged.manifest, &bytes, target, trusted, running)
+            .map(|_| bytes)
+            .map_err(|refusal| format!("{} ({})", refusal, refusal.code())),
+    };
+    let bytes = match checked {
+        Ok(bytes) => bytes,
+        Err(why) => {
+            // Never tried again: the counter downloads afresh at its next check.
+            let _ = std::fs::remove_file(&staged.package);
+            let _ = std::fs::remove_file(dir.join(STAGED_FILE));
+            let outcome = answer(&version, "refused", why);
+            tracing::error!(%version, message = %outcome.message, "update install refused");
+            keep_outcome(data_dir, &dir, &outcome)?;
+            return Ok(outcome);
+        }
+    };
+    let (copy_dir, copy) = private_copy(&bytes, &version)?;
+    let ran = install_command(target, &copy, root)
+        .map_err(|e| e.to_string())
+        .and_then(|(program, args)| {
+            tracing::info!(%version, %program, "installing update");
+            std::process::Command::new(&program)
+                .args(&args)
+                .output()
+                .map_err(|e| format!("cannot run {program}: {e}"))
+        });
+    let _ = std::fs::remove_dir_all(&copy_dir);
+    let outcome = match ran {
+        Ok(out) if out.status.success() => {
+            let _ = std::fs::remove_file(&staged.package);
+            answer(&version, "installed", "installed".into())
+        }
+        Ok(out) => {
+            let said = String::from_utf8_lossy(&out.stderr);
+            let tail: Vec<&str> = said.lines().rev().take(3).collect();
+            let tail: Vec<&str> = tail.into_iter().rev().collect();
+            answer(
+                &version,
+                "failed",
+                format!("{} ({})", tail.join(" / "), out.status),
+            )
+        }
+        Err(why) => answer(&version, "failed", why),
+    };
+    if outcome.outcome == "installed" {
+        tracing::info!(%version, "update installed");
+    } else {
+        tracing::error!(%version, message = %outcome.message, "update install failed");
+    }
+    keep_outcome(data_dir, &dir, &outcome)?;
+    Ok(outcome)
+}
+
+/// Root's half as the package's service runs it: the update keys from
+/// `trust` or where the package keeps them, this system's package type and
+/// this binary's version (the one installed).
+pub fn run_installer(
+    data_dir: &Path,
+    trust: Option<&Path>,
+    root: Option<&Path>,
+) -> Result<InstallOutcome> {
+    crate::boot::check_files(data_dir)?;
+    // Without a key every package is refused (and says why), so that the
+    // request is answered, not left to start the service again and again.
+    let keys = crate::flows::updates::update_keys(trust).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "no update key to check the staged package with");
+        Vec::new()
+    });
+    install_staged(
+        data_dir,
+        &keys,
+        &crate::flows::updates::package_target(),
+        crate::flows::updates::RUNNING_VERSION,
+        root,
+    )
+}
