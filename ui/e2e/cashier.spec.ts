@@ -196,6 +196,22 @@ test('in Arabic, engine refusals are Arabic and ratings read the right way round
   await page.screenshot({ path: path.join(imgDir, 'override-refused-ar-1280x800.png') });
 });
 
+test('the counter tells the terminal while a sale is under way (updates wait for it)', async ({ page, request }) => {
+  const activity = (busy: boolean) =>
+    page.waitForRequest((r) => r.url().endsWith('/api/counter_activity') && r.postDataJSON()?.busy === busy);
+  const idleAtStart = activity(false);
+  await login(page);
+  await idleAtStart;
+  await openEmptiest(page, request);
+  const busy = activity(true);
+  await page.getByTestId('best-button').click();
+  await expect(page.locator('[data-seat][data-selected="true"]')).toHaveCount(2);
+  await busy;
+  const idle = activity(false);
+  await page.getByTestId('clear-order').click();
+  await idle;
+});
+
 test('best available by area: the cashier picks the area, with its price', async ({ page, request }) => {
   await login(page);
   await openEmptiest(page, request);

@@ -37,9 +37,24 @@ test('a cashier reads the diagnostics central IT asks for', async ({ page }) => 
   // The pump's first update check comes 5 minutes after start; the demo
   // central has no release, so the counter is up to date once it asked.
   await expect(panel.locator('[data-diag="update"] dd')).toHaveText(/^(not checked yet|up to date · checked .+)$/);
+  await expect(panel.locator('[data-diag="install"] dd')).toHaveText('nothing to install');
+  // Asking central for an update now is a manager's.
+  await expect(panel.getByTestId('diagnostics-check-update')).toHaveCount(0);
   const file = path.join(imgDir, 'diagnostics.png');
   await page.screenshot({ path: file });
   if (docs) execFileSync('mogrify', ['-strip', '+dither', '-colors', '256', file]);
   await page.keyboard.press('Escape');
   await expect(panel).toBeHidden();
+});
+
+test('a manager asks central for an update now and reads the answer', async ({ page }) => {
+  await login(page, '333333');
+  await page.getByTestId('diagnostics-open').click();
+  const panel = page.getByTestId('diagnostics-panel');
+  await panel.getByTestId('diagnostics-check-update').click();
+  // The demo central has no release: checked just now, nothing to install.
+  await expect(panel.locator('[data-diag="update"] dd')).toHaveText(/^up to date · checked .+$/);
+  await expect(panel.locator('[data-diag="install"] dd')).toHaveText('nothing to install');
+  await expect(panel.getByTestId('diagnostics-check-update')).toBeEnabled();
+  await expect(panel.getByRole('alert')).toHaveCount(0);
 });

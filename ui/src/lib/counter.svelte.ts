@@ -4,7 +4,7 @@
 // mapFeed, pollers, keymap, counterState); Counter.svelte lays it out and
 // wires the DOM (focus, keys) to it.
 
-import { tick } from 'svelte';
+import { tick, untrack } from 'svelte';
 import { isLockedError, isSessionError, toBackendError, type Backend } from './backend';
 import { partFromOrder, partsToSell, type BasketPart } from './basket';
 import * as overlays from './counterState';
@@ -88,6 +88,15 @@ export class Counter {
 
   readonly sale = $derived(overlays.saleOf(this.overlay));
   readonly busyOverlay = $derived(this.overlay.kind !== 'none');
+  /** Seats chosen, something in the basket, a payment or its receipt open, a sale on its way:
+   * the terminal installs a staged update only when this is false. */
+  readonly midSale = $derived(
+    this.order.seats.length > 0 ||
+      this.basket.length > 0 ||
+      this.selling ||
+      this.exchange !== null ||
+      ['pay', 'sale', 'void'].includes(this.overlay.kind),
+  );
   readonly selectedShowtime = $derived(this.showtimes?.find((s) => s.id === this.selectedId) ?? null);
   readonly view = $derived(overlays.orderView(this.order, this.map, this.basket));
 
@@ -248,6 +257,18 @@ export class Counter {
     if (this.presented && this.basket.length === 0 && this.order.seats.length === 0) this.presented = false;
     if (this.sale || this.selling) return;
     this.keeper.selectionChanged();
+  }
+
+  /** Tells the terminal whether the counter is mid-sale, on every change (call inside an effect). */
+  watchActivity(): void {
+    const busy = this.midSale;
+    untrack(() => {
+      const token = this.deps.session().token;
+      this.deps
+        .backend()
+        .call('counter_activity', { token, busy })
+        .catch((e: unknown) => console.warn('counter_activity', e));
+    });
   }
 
   /** Called from an effect: a new business day (after midnight roll-over) means a new board. */

@@ -11,6 +11,7 @@ import type { CashMoved } from "./CashMoved";
 import type { CashMovementArgs } from "./CashMovementArgs";
 import type { CheckApprovalArgs } from "./CheckApprovalArgs";
 import type { ConflictView } from "./ConflictView";
+import type { CounterActivityArgs } from "./CounterActivityArgs";
 import type { DayArgs } from "./DayArgs";
 import type { DayClosed } from "./DayClosed";
 import type { DayFileArgs } from "./DayFileArgs";
@@ -56,6 +57,7 @@ import type { Status } from "./Status";
 import type { SyncReport } from "./SyncReport";
 import type { TokenArgs } from "./TokenArgs";
 import type { UnlockArgs } from "./UnlockArgs";
+import type { UpdateState } from "./UpdateState";
 import type { VoidOrderArgs } from "./VoidOrderArgs";
 import type { VoidResult } from "./VoidResult";
 
@@ -92,6 +94,8 @@ export interface Commands {
   check_approval: { args: CheckApprovalArgs; result: ApproverView };
   audit_trail: { args: AuditArgs; result: Array<AuditEntryView> };
   diagnostics: { args: TokenArgs; result: Diagnostics };
+  counter_activity: { args: CounterActivityArgs; result: Empty };
+  check_update: { args: TokenArgs; result: UpdateState };
   audit_check: { args: TokenArgs; result: AuditCheckView };
   shift_open: { args: ShiftOpenArgs; result: ShiftReport };
   shift_state: { args: TokenArgs; result: ShiftState };

@@ -31,4 +31,14 @@ staged: string | null,
 /**
  * Why the offered package was refused, if it was.
  */
-refused: string | null, };
+refused: string | null, 
+/**
+ * Where installing the staged version stands: `waiting` (an order or
+ * a payment is open), `requested`, `installed` (restarting into it
+ * when idle), `refused` or `failed`.
+ */
+install: string | null, 
+/**
+ * What installing said.
+ */
+install_message: string | null, };
