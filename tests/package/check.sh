@@ -48,7 +48,10 @@ for f in ./usr/bin/boxoffice ./usr/share/applications/Boxoffice.desktop \
     ./usr/share/man/man1/boxoffice.1.gz; do
     grep -qxF "$f" <<<"$files" || grep -qxF "${f#./}" <<<"$files" || fail "missing $f"
 done
-ok "files: binary, desktop entry, icons, copyright, changelog, manual page"
+for f in ./usr/lib/systemd/system/boxoffice-update.path ./usr/lib/systemd/system/boxoffice-update.service; do
+    grep -qxF "$f" <<<"$files" || grep -qxF "${f#./}" <<<"$files" || fail "missing $f"
+done
+ok "files: binary, desktop entry, icons, copyright, changelog, manual page, update units"
 
 dpkg -x "$deb" "$scratch"
 desktop="$scratch/usr/share/applications/Boxoffice.desktop"
@@ -56,6 +59,14 @@ grep -qx 'Exec=boxoffice' "$desktop" || fail "desktop entry does not start boxof
 grep -qx 'Icon=boxoffice' "$desktop" || fail "desktop entry has no icon"
 grep -Eq '^Categories=.*(Office|Business|Finance)' "$desktop" || fail "desktop entry has no business category"
 ok "desktop entry starts boxoffice with its icon"
+
+units="$scratch/usr/lib/systemd/system"
+grep -qx 'PathExists=/var/lib/boxoffice/terminal/updates/install.request' "$units/boxoffice-update.path" \
+    || fail "boxoffice-update.path does not watch for the counter's request"
+grep -qx 'Unit=boxoffice-update.service' "$units/boxoffice-update.path" || fail "the path unit starts no service"
+grep -qx 'ExecStart=/usr/bin/boxoffice --install-update --data /var/lib/boxoffice/terminal' \
+    "$units/boxoffice-update.service" || fail "boxoffice-update.service does not run the installer"
+ok "the update units: the path unit watches for the request, the service runs --install-update"
 
 for pair in "provisioning.pub:${PROVISIONING_PUB:-}" "update.pub:${UPDATE_PUB:-}"; do
     name=${pair%%:*}

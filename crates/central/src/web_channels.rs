@@ -274,7 +274,10 @@ mod tests {
         let path = dir.path().join("demo.web-key");
         write_secret_file(&path, "first").expect("first write");
         write_secret_file(&path, "second, longer").expect("second write");
-        assert_eq!(std::fs::read_to_string(&path).expect("read"), "second, longer");
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("read"),
+            "second, longer"
+        );
         let names: Vec<_> = std::fs::read_dir(dir.path())
             .expect("list")
             .map(|e| e.expect("entry").file_name())
