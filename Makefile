@@ -28,7 +28,7 @@ help:
 	@echo "make test   - install what is needed, then run every test and check"
 	@echo "make fuzz   - fuzz the live central API against its OpenAPI document (long run)"
 	@echo "make bench-vpn - drain 10,000 sales through a real OpenVPN tunnel (80 ms, 1 % loss)"
-	@echo "make bench-app - the counter app's cold start to the sign-in screen (release, Xvfb)"
+	@echo "make bench-app - the counter app in its window: cold start, a sale on the 644-seat map, memory (release, Xvfb)"
 	@echo "make load   - the chain's peak against central: SQLite, then 2 instances on PostgreSQL"
 	@echo "make package - the counter's .deb and .rpm (release) into dist/packages, checked"
 	@echo "               (PROVISIONING_PUB=FILE UPDATE_PUB=FILE install the chain's public keys with it)"
@@ -110,10 +110,15 @@ fuzz: deps fuzz-deps
 # trip and 1 % loss (root: network namespaces and a tun device), release builds.
 # The counter app's cold start to the sign-in screen and its memory there
 # (tests/benches/app_start.rs), release build, under Xvfb.
+# The app in its real window (release): cold start and memory at sign-in
+# (app_start), then selling on the 644-seat map through tauri-driver
+# (app_selling: time per sale, memory while selling).
+TAURI_DRIVER := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin/tauri-driver
 bench-app: deps ui
-	$(CARGO) build --release -p boxoffice-app
+	@[ -x "$(TAURI_DRIVER)" ] || $(CARGO) install tauri-driver@^2 --locked
+	$(CARGO) build --release -p boxoffice-app -p boxoffice-central -p boxoffice-site --bins
 	@(Xvfb :97 -screen 0 1280x800x24 >/dev/null 2>&1 &) ; sleep 1
-	DISPLAY=:97 $(CARGO) bench -p boxoffice-tests --bench app_start
+	DISPLAY=:97 $(CARGO) bench -p boxoffice-tests --bench app_start --bench app_selling
 
 bench-vpn: deps
 	$(CARGO) build --release -p boxoffice-central -p boxoffice-site --bins

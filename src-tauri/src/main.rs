@@ -214,6 +214,28 @@ fn start_pump(app: &tauri::AppHandle, site: &Arc<Site>) {
     });
 }
 
+/// The counter shows one local page: WebKit's browser caches (decoded
+/// images of every ticket preview shown, pages kept for going back) only
+/// cost memory. With the document-viewer cache model, WebKit keeps no
+/// memory cache and no page cache (`make bench-app` measures the effect
+/// while selling).
+fn lean_web_view(app: &tauri::App) {
+    #[cfg(target_os = "linux")]
+    for window in app.webview_windows().values() {
+        let set = window.with_webview(|view| {
+            use webkit2gtk::{WebContextExt as _, WebViewExt as _};
+            if let Some(context) = view.inner().context() {
+                context.set_cache_model(webkit2gtk::CacheModel::DocumentViewer);
+            }
+        });
+        if let Err(e) = set {
+            tracing::warn!(error = %e, "cannot set the web view's cache model");
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = app;
+}
+
 /// `boxoffice --install-update [--data DIR] [--trust FILE]`: root's half of
 /// an update (the package's `boxoffice-update` service), no window.
 fn install_update(args: &[String]) -> std::process::ExitCode {
@@ -396,6 +418,7 @@ fn main() -> std::process::ExitCode {
                 },
                 "info",
             )?;
+            lean_web_view(app);
             let state = tauri::async_runtime::block_on(open_engine(&data));
             if let EngineState::Ready { site, .. } = &state {
                 start_pump(app.handle(), site);
