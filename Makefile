@@ -176,7 +176,10 @@ package: deps ui package-files
 		UPDATE_PUB="$(if $(UPDATE_PUB),$(abspath $(UPDATE_PUB)))" tests/package/check.sh $(PACKAGE_DIR)/Boxoffice_$(APP_VERSION)_amd64.deb
 	@ls -l $(PACKAGE_DIR)
 
-# In `make test`: the same check on a debug .deb (no release build).
+# In `make test`: the same check on a debug .deb (no release build). The app
+# is the workspace's own debug build, bundled as it is (`tauri bundle`):
+# `tauri build` would compile the app's crates again with other features.
 package-smoke: ui package-files
-	cd src-tauri && $(TAURI) build --ci --debug --bundles deb
+	$(CARGO) build --workspace --bins
+	cd src-tauri && $(TAURI) bundle --ci --debug --bundles deb
 	tests/package/check.sh target/debug/bundle/deb/Boxoffice_$(APP_VERSION)_amd64.deb --smoke
