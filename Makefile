@@ -64,9 +64,10 @@ run: deps ui
 	fi
 
 test: deps ui lint test-rust bindings-check fuzz-smoke test-ui package-smoke
-	@echo "all checks passed"
+	@echo "all checks passed $$(date -u +%T)"
 
 lint:
+	@echo "== $@ started $$(date -u +%T)"
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	cd ui && npm run check
@@ -81,6 +82,7 @@ PG_E2E_TESTS := multi_instance provisioning fleet web_collect selection_holds of
 	exchange shift sign_in approvals audit best_available door_qr crash printer_queue
 
 test-rust:
+	@echo "== $@ started $$(date -u +%T)"
 	$(CARGO) build --workspace --bins
 	$(CARGO) test --workspace
 	BOXOFFICE_TEST_BACKEND=postgres $(CARGO) test --workspace \
@@ -99,6 +101,7 @@ fuzz-deps: .venv-fuzz/.installed
 # (The workspace's binaries, as test-rust builds them: building one package
 # alone would compile its dependencies again with other features.)
 fuzz-smoke: deps fuzz-deps
+	@echo "== $@ started $$(date -u +%T)"
 	$(CARGO) build --workspace --bins
 	tests/fuzz/run.sh 15
 
@@ -136,12 +139,14 @@ load: deps
 # The TypeScript types are generated from the Rust API by the tests above
 # (ts-rs); the committed copies must match.
 bindings-check:
+	@echo "== $@ started $$(date -u +%T)"
 	@if [ -n "$$(git status --porcelain -- ui/src/lib/bindings)" ]; then \
 		git status --short -- ui/src/lib/bindings; \
 		echo "error: ui/src/lib/bindings is out of date: commit the regenerated files" >&2; exit 1; \
 	fi
 
 test-ui:
+	@echo "== $@ started $$(date -u +%T)"
 	cd ui && npm test
 	cd ui && BOXOFFICE_BIN_DIR=$(CURDIR)/target/debug npm run e2e
 
@@ -180,6 +185,7 @@ package: deps ui package-files
 # is the workspace's own debug build, bundled as it is (`tauri bundle`):
 # `tauri build` would compile the app's crates again with other features.
 package-smoke: ui package-files
+	@echo "== $@ started $$(date -u +%T)"
 	$(CARGO) build --workspace --bins
 	cd src-tauri && $(TAURI) bundle --ci --debug --bundles deb
 	tests/package/check.sh target/debug/bundle/deb/Boxoffice_$(APP_VERSION)_amd64.deb --smoke
