@@ -201,6 +201,18 @@ fn a_counter_joins_with_its_signed_file_once_and_is_cut_off_by_revoke() {
     central.cli(&["revoke", "--terminal", "dxb-marina-t2"]);
     let err = t2.fails(&["sync"]);
     assert!(err.contains("unauthorized"), "{err}");
+    // The tickets it sold before are still admitted at the doors: its key
+    // stays on the site's list until the terminal is provisioned again.
+    let t2_listed = || {
+        let (code, keys) = central.get_status("/v1/sites/dxb-marina/keys", "dxb-marina-t1");
+        assert_eq!(code, 200, "{keys}");
+        keys.as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["terminal_id"] == "dxb-marina-t2")
+            .map(|k| k["public_key"].as_str().unwrap().to_string())
+    };
+    assert_eq!(t2_listed().as_deref(), Some(t2_key.as_str()));
 
     // And provisioned again, on the other counter, with a new file.
     let fresh = d.join("t2-new.json");
@@ -211,4 +223,7 @@ fn a_counter_joins_with_its_signed_file_once_and_is_cut_off_by_revoke() {
         copy.json(&["status", "--json"])["terminal_id"],
         "dxb-marina-t2"
     );
+    // The replacement counter's key took the old one's place.
+    let new_key = t2_listed().expect("t2's new key is listed");
+    assert_ne!(new_key, t2_key, "the old counter's key is retired");
 }

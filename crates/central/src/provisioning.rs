@@ -125,7 +125,9 @@ fn check_proof(terminal_id: &str, req: &EnrollRequest) -> Result<()> {
 
 impl CentralDb {
     /// A new one-time enrollment for `terminal_id`, valid until `expires_at`
-    /// (a previous one that was not used stops working). Returns the
+    /// (a previous one that was not used stops working). A revoked
+    /// terminal's old ticket-signing key is retired here, so that the
+    /// counter that takes the new file can enroll with its own. Returns the
     /// terminal's site and the secret (only its hash is kept).
     pub fn issue_enrollment(
         &self,
@@ -144,6 +146,11 @@ impl CentralDb {
                 .optional()?;
             let site =
                 site.ok_or_else(|| CentralError::UnknownTerminal(terminal_id.to_string()))?;
+            tx.execute(
+                "DELETE FROM terminal_keys WHERE terminal_id = ?1
+                 AND EXISTS (SELECT 1 FROM terminals WHERE id = ?1 AND token_hash = ?2)",
+                params![terminal_id, REVOKED],
+            )?;
             tx.execute(
                 "INSERT INTO terminal_enrollments (terminal_id, secret_hash, issued_at, expires_at)
                  VALUES (?1, ?2, ?3, ?4)
@@ -255,9 +262,11 @@ impl CentralDb {
     }
 
     /// Cuts `terminal_id` off at once: its token stops working (its next
-    /// call is `unauthorized`), an unused provisioning file with it, and its
-    /// ticket-signing key is no longer trusted, so that it can be
-    /// provisioned again on another counter.
+    /// call is `unauthorized`), and an unused provisioning file with it.
+    /// Its ticket-signing key stays on the site's key list, so that the
+    /// tickets it sold before are still admitted at the doors tonight; a new
+    /// provisioning file for the terminal (the replacement counter) retires
+    /// that key ([`CentralDb::issue_enrollment`]).
     pub fn revoke_terminal(&self, terminal_id: &str) -> Result<()> {
         let changed = self.write(|tx| {
             let changed = tx.execute(
@@ -266,10 +275,6 @@ impl CentralDb {
             )?;
             tx.execute(
                 "DELETE FROM terminal_enrollments WHERE terminal_id = ?1",
-                [terminal_id],
-            )?;
-            tx.execute(
-                "DELETE FROM terminal_keys WHERE terminal_id = ?1",
                 [terminal_id],
             )?;
             Ok(changed)

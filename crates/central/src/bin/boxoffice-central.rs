@@ -139,8 +139,9 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Cut a terminal off at once: its token, an unused provisioning file and
-    /// its ticket-signing key stop working; it can be provisioned again.
+    /// Cut a terminal off at once: its token and an unused provisioning file
+    /// stop working. The tickets it sold are still admitted at the doors; a
+    /// new provisioning file for it retires its key.
     Revoke {
         /// The database: a SQLite file (created if missing) or a PostgreSQL
         /// connection string, postgres://user:password@host:port/database

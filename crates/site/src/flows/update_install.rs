@@ -43,20 +43,60 @@ pub fn read_outcome(dir: &Path) -> Option<InstallOutcome> {
 }
 
 /// Writes `text` to `path` whole or not at all (a private temporary file,
-/// synced, then renamed).
-fn write_whole(path: &Path, text: &str) -> std::io::Result<()> {
+/// synced, then renamed), owned by `owner` (uid, gid) when given.
+///
+/// Root writes into a directory the counter's user controls: the temporary
+/// file is made new (`create_new` never follows a symbolic link planted
+/// there), given to its owner through its open handle (never by path) and
+/// renamed over the name (which replaces a planted link, not its target).
+fn write_whole(path: &Path, text: &str, owner: Option<(u32, u32)>) -> std::io::Result<()> {
     use std::io::Write as _;
     let mut temp = path.as_os_str().to_owned();
     temp.push(".tmp");
     let temp = PathBuf::from(temp);
+    match std::fs::remove_file(&temp) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
     let mut open = std::fs::OpenOptions::new();
-    open.write(true).create(true).truncate(true);
+    open.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
     let mut file = open.open(&temp)?;
+    #[cfg(unix)]
+    if let Some((uid, gid)) = owner {
+        std::os::unix::fs::fchown(&file, Some(uid), Some(gid))?;
+    }
+    #[cfg(not(unix))]
+    let _ = owner;
     file.write_all(text.as_bytes())?;
     file.sync_all()?;
     std::fs::rename(&temp, path)
+}
+
+/// Root's checks of the directories it works in: real directories, not
+/// symbolic links, owned by the counter's user. Returns that owner.
+fn checked_dirs(data_dir: &Path, dir: &Path) -> std::result::Result<Option<(u32, u32)>, String> {
+    let data =
+        std::fs::symlink_metadata(data_dir).map_err(|e| format!("{}: {e}", data_dir.display()))?;
+    let updates = std::fs::symlink_metadata(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    if !data.is_dir() || !updates.is_dir() {
+        return Err(format!(
+            "{} and {} must be directories, not links",
+            data_dir.display(),
+            dir.display()
+        ));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        if updates.uid() != data.uid() {
+            return Err(format!("{} is not the counter's own", dir.display()));
+        }
+        Ok(Some((data.uid(), data.gid())))
+    }
+    #[cfg(not(unix))]
+    Ok(None)
 }
 
 impl Site {
@@ -103,7 +143,7 @@ impl Site {
                     "version": version,
                     "requested_at": now.to_string(),
                 });
-                write_whole(&dir.join(REQUEST_FILE), &request.to_string())?;
+                write_whole(&dir.join(REQUEST_FILE), &request.to_string(), None)?;
                 tracing::info!(%version, "update install requested: the counter is idle");
             }
             InstallStep::WaitForIdle(version) => {
@@ -117,7 +157,7 @@ impl Site {
                     tracing::debug!(%version, "already restarted for this update once");
                     return Ok(InstallStep::Nothing);
                 }
-                write_whole(&marker, version)?;
+                write_whole(&marker, version, None)?;
                 tracing::info!(%version, "update installed: restarting into it");
             }
             InstallStep::Requested(_) | InstallStep::Nothing => {}
@@ -187,7 +227,8 @@ fn read_staged(dir: &Path) -> std::result::Result<Staged, String> {
     let name = v["file"]
         .as_str()
         .and_then(|f| Path::new(f).file_name())
-        .ok_or("staged.json names no package")?;
+        .filter(|n| staged_package_name(n))
+        .ok_or("staged.json names no staged package")?;
     Ok(Staged {
         manifest,
         package: dir.join(name),
@@ -210,24 +251,21 @@ fn private_copy(bytes: &[u8], version: &str) -> std::io::Result<(PathBuf, PathBu
     Ok((dir, file))
 }
 
-/// Keeps root's answer where the counter's user can read it.
-fn keep_outcome(data_dir: &Path, dir: &Path, outcome: &InstallOutcome) -> Result<()> {
+/// Keeps root's answer where the counter's user can read it (given to
+/// `owner`), and answers the request.
+fn keep_outcome(dir: &Path, owner: Option<(u32, u32)>, outcome: &InstallOutcome) -> Result<()> {
     let text = serde_json::to_string(outcome)
         .map_err(|e| SiteError::Corrupt(format!("cannot encode the outcome: {e}")))?;
-    let path = dir.join(OUTCOME_FILE);
-    write_whole(&path, &text)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt as _;
-        let owner = std::fs::metadata(data_dir)?;
-        if let Err(e) = std::os::unix::fs::chown(&path, Some(owner.uid()), Some(owner.gid())) {
-            tracing::warn!(error = %e, "cannot give the outcome to the counter's user");
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = data_dir;
+    write_whole(&dir.join(OUTCOME_FILE), &text, owner)?;
     let _ = std::fs::remove_file(dir.join(REQUEST_FILE));
     Ok(())
+}
+
+/// Whether `name` is a package name the counter stages
+/// (`boxoffice-<version>-<file>.pkg`): root deletes nothing else.
+fn staged_package_name(name: &std::ffi::OsStr) -> bool {
+    name.to_str()
+        .is_some_and(|n| n.starts_with("boxoffice-") && n.ends_with(".pkg") && !n.contains('/'))
 }
 
 /// Root's half: installs the update staged in `data_dir` if the counter
@@ -248,6 +286,7 @@ pub fn install_staged(
             dir.join(REQUEST_FILE).display()
         )));
     }
+    let owner = checked_dirs(data_dir, &dir).map_err(SiteError::Invalid)?;
     let answer = |version: &str, outcome: &str, message: String| InstallOutcome {
         version: version.to_string(),
         outcome: outcome.to_string(),
@@ -259,7 +298,7 @@ pub fn install_staged(
         Err(why) => {
             let outcome = answer("?", "refused", why);
             tracing::error!(message = %outcome.message, "update install refused");
-            keep_outcome(data_dir, &dir, &outcome)?;
+            keep_outcome(&dir, owner, &outcome)?;
             return Ok(outcome);
         }
     };
@@ -285,7 +324,7 @@ pub fn install_staged(
             let _ = std::fs::remove_file(dir.join(STAGED_FILE));
             let outcome = answer(&version, "refused", why);
             tracing::error!(%version, message = %outcome.message, "update install refused");
-            keep_outcome(data_dir, &dir, &outcome)?;
+            keep_outcome(&dir, owner, &outcome)?;
             return Ok(outcome);
         }
     };
@@ -322,7 +361,7 @@ pub fn install_staged(
     } else {
         tracing::error!(%version, message = %outcome.message, "update install failed");
     }
-    keep_outcome(data_dir, &dir, &outcome)?;
+    keep_outcome(&dir, owner, &outcome)?;
     Ok(outcome)
 }
 
@@ -348,4 +387,63 @@ pub fn run_installer(
         crate::flows::updates::RUNNING_VERSION,
         root,
     )
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    fn asked(data: &Path) -> PathBuf {
+        let dir = data.join(UPDATES_DIR);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(REQUEST_FILE), "{}").unwrap();
+        dir
+    }
+
+    #[test]
+    fn root_follows_no_link_the_counters_user_planted() {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("terminal");
+        let dir = asked(&data);
+        // A link where root writes its answer, and a package name that is not one.
+        let precious = tmp.path().join("precious");
+        std::fs::write(&precious, "keep me").unwrap();
+        std::os::unix::fs::symlink(&precious, dir.join("outcome.json.tmp")).unwrap();
+        std::fs::write(
+            dir.join(STAGED_FILE),
+            serde_json::json!({"version": "9.9.9", "file": "/x/precious", "manifest": {
+                "version": "9.9.9", "notes": "", "pub_date": "", "url": "/u", "signature": "",
+                "sha256": "", "size": 1}})
+            .to_string(),
+        )
+        .unwrap();
+        let outcome = install_staged(&data, &[], "linux-x86_64-deb", "0.1.0", None).unwrap();
+        assert_eq!(outcome.outcome, "refused");
+        assert!(
+            outcome.message.contains("no staged package"),
+            "{}",
+            outcome.message
+        );
+        assert_eq!(std::fs::read_to_string(&precious).unwrap(), "keep me");
+        assert!(
+            read_outcome(&dir).is_some(),
+            "answered beside the link, not through it"
+        );
+        assert!(!dir.join(REQUEST_FILE).exists());
+    }
+
+    #[test]
+    fn root_refuses_an_updates_folder_that_is_a_link() {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("terminal");
+        std::fs::create_dir_all(&data).unwrap();
+        let elsewhere = tmp.path().join("elsewhere");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join(REQUEST_FILE), "{}").unwrap();
+        std::os::unix::fs::symlink(&elsewhere, data.join(UPDATES_DIR)).unwrap();
+        let refused = install_staged(&data, &[], "linux-x86_64-deb", "0.1.0", None);
+        assert!(matches!(refused, Err(SiteError::Invalid(_))), "{refused:?}");
+        let left: Vec<_> = std::fs::read_dir(&elsewhere).unwrap().collect();
+        assert_eq!(left.len(), 1, "nothing written or removed there");
+    }
 }
