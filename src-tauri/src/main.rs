@@ -19,7 +19,6 @@ mod demo;
 use serde_json::Value;
 use site::boot::StartupProblem;
 use site::clock::{SystemClock, V7Ids};
-use site::rules::update_install::InstallStep;
 use site::{ErrorBody, Site};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -204,9 +203,11 @@ fn start_pump(app: &tauri::AppHandle, site: &Arc<Site>) {
     ));
     let (app, site) = (app.clone(), site.clone());
     tauri::async_runtime::spawn(async move {
+        // The pump and the screen's reports advance the install; this only
+        // acts on a restart one of them found due.
         loop {
-            tokio::time::sleep(site::pump::INSTALL_EVERY).await;
-            if let Ok(InstallStep::Restart(version)) = site.advance_update_install() {
+            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+            if let Some(version) = site.take_restart_due() {
                 tracing::info!(%version, "restarting into the installed update");
                 app.restart();
             }

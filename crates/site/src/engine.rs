@@ -45,6 +45,9 @@ pub struct Site {
     min_free_bytes: std::sync::atomic::AtomicU64,
     /// What the counter's screen last said: an order or a payment open.
     pub(crate) activity: std::sync::Mutex<crate::rules::update_install::Activity>,
+    /// An installed version the app should restart into now (whichever
+    /// caller found it due: the pump, the screen's report, the app).
+    pub(crate) restart_due: std::sync::Mutex<Option<String>>,
     demo: bool,
 }
 
@@ -135,6 +138,7 @@ impl Site {
             order_counts: std::sync::Mutex::new((0, 0)),
             min_free_bytes: std::sync::atomic::AtomicU64::new(DEFAULT_MIN_FREE_BYTES),
             activity: std::sync::Mutex::new(Default::default()),
+            restart_due: std::sync::Mutex::new(None),
             demo,
         })
     }

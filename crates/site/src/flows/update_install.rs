@@ -118,6 +118,31 @@ impl Site {
         self.advance_update_install()
     }
 
+    /// The installed version the app should restart into now, once: found
+    /// due by whichever caller advanced the install ([`Site::advance_update_install`]).
+    pub fn take_restart_due(&self) -> Option<String> {
+        self.restart_due.lock().ok().and_then(|mut due| due.take())
+    }
+
+    /// The next step as things stand in the updates folder `dir` at `now`,
+    /// with root's last answer.
+    fn install_step(
+        &self,
+        dir: &Path,
+        now: Timestamp,
+    ) -> Result<(InstallStep, Option<InstallOutcome>)> {
+        let outcome = read_outcome(dir);
+        let step = next_install_step(
+            self.staged_version()?.as_deref(),
+            outcome.as_ref(),
+            dir.join(REQUEST_FILE).exists(),
+            crate::flows::updates::RUNNING_VERSION,
+            self.counter_idle(now),
+            now,
+        );
+        Ok((step, outcome))
+    }
+
     fn counter_idle(&self, now: Timestamp) -> bool {
         self.activity.lock().map(|a| a.idle(now)).unwrap_or(false)
     }
@@ -128,15 +153,7 @@ impl Site {
     pub fn advance_update_install(&self) -> Result<InstallStep> {
         let now = self.clock.now();
         let dir = self.data_dir().join(UPDATES_DIR);
-        let staged = self.staged_version()?;
-        let step = next_install_step(
-            staged.as_deref(),
-            read_outcome(&dir).as_ref(),
-            dir.join(REQUEST_FILE).exists(),
-            crate::flows::updates::RUNNING_VERSION,
-            self.counter_idle(now),
-            now,
-        );
+        let (step, _) = self.install_step(&dir, now)?;
         match &step {
             InstallStep::Request(version) => {
                 let request = serde_json::json!({
@@ -158,6 +175,9 @@ impl Site {
                     return Ok(InstallStep::Nothing);
                 }
                 write_whole(&marker, version, None)?;
+                if let Ok(mut due) = self.restart_due.lock() {
+                    *due = Some(version.clone());
+                }
                 tracing::info!(%version, "update installed: restarting into it");
             }
             InstallStep::Requested(_) | InstallStep::Nothing => {}
@@ -169,18 +189,8 @@ impl Site {
     /// (`waiting`, `requested`, `installed`, `refused`, `failed`) and what
     /// was said.
     pub fn install_progress(&self) -> Result<(Option<String>, Option<String>)> {
-        let now = self.clock.now();
         let dir = self.data_dir().join(UPDATES_DIR);
-        let outcome = read_outcome(&dir);
-        let staged = self.staged_version()?;
-        let step = next_install_step(
-            staged.as_deref(),
-            outcome.as_ref(),
-            dir.join(REQUEST_FILE).exists(),
-            crate::flows::updates::RUNNING_VERSION,
-            self.counter_idle(now),
-            now,
-        );
+        let (step, outcome) = self.install_step(&dir, self.clock.now())?;
         Ok(match (step, outcome) {
             (InstallStep::Requested(v), _) => (
                 Some("requested".into()),
@@ -430,6 +440,46 @@ mod tests {
             "answered beside the link, not through it"
         );
         assert!(!dir.join(REQUEST_FILE).exists());
+    }
+
+    #[test]
+    fn a_restart_found_due_by_the_screens_report_reaches_the_app_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = Site::open(
+            tmp.path(),
+            std::sync::Arc::new(crate::clock::SystemClock),
+            std::sync::Arc::new(crate::clock::V7Ids),
+            false,
+        )
+        .unwrap();
+        let dir = tmp.path().join(UPDATES_DIR);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(STAGED_FILE), r#"{"version": "99.0.0"}"#).unwrap();
+        let done = InstallOutcome {
+            version: "99.0.0".into(),
+            outcome: "installed".into(),
+            message: "installed".into(),
+            at: Timestamp::now().to_string(),
+        };
+        std::fs::write(
+            dir.join(OUTCOME_FILE),
+            serde_json::to_string(&done).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            site.report_activity(true).unwrap(),
+            InstallStep::WaitForIdle("99.0.0".into())
+        );
+        assert_eq!(site.take_restart_due(), None, "not in the middle of a sale");
+        assert_eq!(
+            site.report_activity(false).unwrap(),
+            InstallStep::Restart("99.0.0".into())
+        );
+        assert_eq!(site.take_restart_due().as_deref(), Some("99.0.0"));
+        assert_eq!(site.take_restart_due(), None);
+        // Once per version: later looks find nothing more to do.
+        assert_eq!(site.advance_update_install().unwrap(), InstallStep::Nothing);
+        assert_eq!(site.take_restart_due(), None);
     }
 
     #[test]
