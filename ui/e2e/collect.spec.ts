@@ -4,7 +4,7 @@
 // and a second attempt shows the booking as already collected.
 
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { apiLogin, failOnPageErrors, login, sellableShows, stackInfo, webHeaders } from './env';
+import { apiLogin, failOnPageErrors, login, sellableShows, stackInfo, webHeaders, webStillSells } from './env';
 
 interface ApiShowtime {
   id: string;
@@ -12,6 +12,7 @@ interface ApiShowtime {
   id_check: boolean;
   sales_state: 'selling' | 'almost_full' | 'sold_out' | 'closed';
   seats_free: number;
+  starts_at: string;
 }
 
 const TERMINAL = 'dxb-marina-t1';
@@ -21,8 +22,8 @@ failOnPageErrors(test);
 /** Two seats of a showtime of this terminal's site, bought on the website; returns the booking reference. */
 async function webSale(request: APIRequestContext): Promise<{ reference: string; seats: string[]; showtimeId: string }> {
   const { baseUrl, centralUrl } = stackInfo();
-  // Today's showtimes, or tomorrow's once today's have closed.
-  const open = (await sellableShows<ApiShowtime>(request, () => true)).shows.sort((a, b) => b.seats_free - a.seats_free);
+  // Today's showtimes the web still sells, or tomorrow's once none is left.
+  const open = (await sellableShows<ApiShowtime>(request, webStillSells)).shows.sort((a, b) => b.seats_free - a.seats_free);
   expect(open.length, 'a sellable showtime for this test').toBeGreaterThan(0);
   const show = open[0]!;
   // The engine's map of it (central lists only the seats that are not free).

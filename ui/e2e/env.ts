@@ -93,6 +93,16 @@ export interface BoardShowtime {
 }
 
 /**
+ * Whether the web shop still sells `show` for a while: it stops at the
+ * start, while the counter sells on for some minutes after it (the site's
+ * `sales_close_after_min`), so a test that buys on the web picks a show
+ * that starts at least `marginMs` from now.
+ */
+export function webStillSells(show: { starts_at: string }, marginMs = 15 * 60_000): boolean {
+  return Date.parse(show.starts_at) > Date.now() + marginMs;
+}
+
+/**
  * Showtimes on sale with room (6 seats or more) matching `want`: today's if
  * there are any, else tomorrow's. Late at night every show of the day may
  * have closed; tomorrow's are on sale whatever the time, so a test never
