@@ -398,3 +398,122 @@ fn pushed_money_is_checked_and_orders_are_their_terminal_s() {
     let (code, answer) = call(&central, "POST", "/v1/push", &terminal(T1), Some(&big));
     assert_eq!((code, answer["code"].as_str()), (422, Some("limit")));
 }
+
+/// A raw POST of `body` to `path` with `headers`: status, `Accept-Encoding`
+/// of the answer, and its body as text.
+fn post_raw(
+    central: &Central,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Vec<u8>,
+) -> (u16, Option<String>, String) {
+    let mut req = reqwest::blocking::Client::new()
+        .post(format!("{}{path}", central.url))
+        .header("content-type", "application/json")
+        .body(body);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let resp = req.send().expect("call central");
+    let status = resp.status().as_u16();
+    let accepts = resp
+        .headers()
+        .get("accept-encoding")
+        .map(|v| v.to_str().unwrap_or("").to_string());
+    (status, accepts, resp.text().unwrap_or_default())
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+#[test]
+fn a_compressed_push_is_decoded_within_its_caps() {
+    let dir = tempfile::tempdir().unwrap();
+    let central = Central::start(dir.path());
+    let show = future_show(&central, "dxb-marina");
+    let seats = free_seats(&central, &show, 1);
+    let batch = json!({"entries": [entry(1, sale_body(&show, &seats[0], 5000, 5000))]});
+    let json = serde_json::to_vec(&batch).unwrap();
+    let gz = [("x-boxoffice-terminal", T1), ("content-encoding", "gzip")];
+
+    // Without a credential the body is not even read.
+    let (code, _, _) = post_raw(
+        &central,
+        "/v1/push",
+        &[("content-encoding", "gzip")],
+        gzip(&json),
+    );
+    assert_eq!(code, 401);
+    assert_eq!(central.seat_state(&show, &seats[0]), "free");
+
+    // A gzip body is the same push.
+    let (code, _, text) = post_raw(&central, "/v1/push", &gz, gzip(&json));
+    assert_eq!(code, 200, "{text}");
+    let answer: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(answer["results"][0]["outcome"], "applied", "{answer}");
+    assert_eq!(central.seat_state(&show, &seats[0]), "sold");
+
+    // 16 MiB that compress to a few KiB are refused past 4 MiB.
+    let mut bomb = b"{\"entries\": [".to_vec();
+    bomb.resize(16 * 1024 * 1024, b' ');
+    let bomb = gzip(&bomb);
+    assert!(bomb.len() < 100 * 1024, "{}", bomb.len());
+    let (code, _, text) = post_raw(&central, "/v1/push", &gz, bomb);
+    assert_eq!(code, 413, "{text}");
+
+    // Bytes that are not gzip, and an encoding central does not take.
+    let (code, _, text) = post_raw(&central, "/v1/push", &gz, json.clone());
+    assert_eq!(code, 400, "{text}");
+    assert!(text.contains("gzip"), "{text}");
+    let (code, accepts, text) = post_raw(
+        &central,
+        "/v1/push",
+        &[("x-boxoffice-terminal", T1), ("content-encoding", "br")],
+        json,
+    );
+    assert_eq!(code, 415, "{text}");
+    assert_eq!(accepts.as_deref(), Some("gzip"));
+    // Central is still up and answering.
+    let (code, _) = call(&central, "GET", "/v1/health", &[], None);
+    assert_eq!(code, 200);
+
+    // A larger answer comes compressed to a caller that accepts gzip, and
+    // plain to one that does not say so.
+    let get_catalog = |accept: Option<&str>| {
+        let mut req = reqwest::blocking::Client::new()
+            .get(format!("{}/v1/sites/dxb-marina/catalog", central.url))
+            .header("x-boxoffice-terminal", T1);
+        if let Some(a) = accept {
+            req = req.header("accept-encoding", a);
+        }
+        let resp = req.send().expect("catalog");
+        assert_eq!(resp.status().as_u16(), 200);
+        let encoding = resp
+            .headers()
+            .get("content-encoding")
+            .map(|v| v.to_str().unwrap().to_string());
+        (encoding, resp.bytes().unwrap().to_vec())
+    };
+    let (encoding, plain) = get_catalog(None);
+    assert_eq!(encoding, None);
+    let (encoding, gz) = get_catalog(Some("br;q=1, gzip;q=0.8"));
+    assert_eq!(encoding.as_deref(), Some("gzip"));
+    assert!(
+        gz.len() * 3 < plain.len(),
+        "{} of {}",
+        gz.len(),
+        plain.len()
+    );
+    let mut decoded = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut decoded).unwrap();
+    let a: Value = serde_json::from_slice(&decoded).unwrap();
+    let b: Value = serde_json::from_slice(&plain).unwrap();
+    assert_eq!(a["site"], b["site"]);
+    assert_eq!(a["version"], b["version"]);
+    let (encoding, _) = get_catalog(Some("gzip;q=0"));
+    assert_eq!(encoding, None);
+}

@@ -65,6 +65,19 @@ fn central_exposes_metrics_and_logs_json_lines_without_secrets() {
             >= 1.0,
         "{page}"
     );
+    // The terminal sent its pushes compressed (API 1.8), and they shrank.
+    let sent = metric(
+        &page,
+        "boxoffice_http_compressed_body_bytes_total{form=\"sent\"}",
+    );
+    let decoded = metric(
+        &page,
+        "boxoffice_http_compressed_body_bytes_total{form=\"decoded\"}",
+    );
+    assert!(
+        matches!((sent, decoded), (Some(s), Some(d)) if s > 0.0 && d > s),
+        "{page}"
+    );
     assert_eq!(
         metric(
             &page,

@@ -91,13 +91,23 @@ pub async fn spawn_with_metrics(
             let listener = std::net::TcpListener::bind(listen)?;
             listener.set_nonblocking(true)?;
             let addr = listener.local_addr()?;
-            let server = axum_server::from_tcp_rustls(listener, config);
+            // No Nagle delay on answers: a push's answer otherwise waits
+            // for the terminal's delayed ACK, a round trip over the VPN.
+            let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(config)
+                .acceptor(axum_server::accept::NoDelayAcceptor::new());
+            let server = axum_server::from_tcp(listener).acceptor(acceptor);
             let task = tokio::spawn(async move { server.serve(app.into_make_service()).await });
             RunningCentral { addr, task }
         }
         None => {
+            use axum::serve::ListenerExt;
             let listener = tokio::net::TcpListener::bind(listen).await?;
             let addr = listener.local_addr()?;
+            let listener = listener.tap_io(|tcp| {
+                if let Err(e) = tcp.set_nodelay(true) {
+                    tracing::warn!(error = %e, "cannot set TCP_NODELAY on a connection");
+                }
+            });
             let task = tokio::spawn(async move { axum::serve(listener, app).await });
             RunningCentral { addr, task }
         }

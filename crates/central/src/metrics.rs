@@ -34,6 +34,8 @@ pub struct Metrics {
     latency: Mutex<BTreeMap<(String, String), Histogram>>,
     /// Push outcomes, by [`OUTCOMES`].
     outcomes: [AtomicU64; 5],
+    /// Compressed request bodies: bytes received, bytes once decoded.
+    compressed: [AtomicU64; 2],
 }
 
 impl Metrics {
@@ -55,6 +57,12 @@ impl Metrics {
         }
         h.count += 1;
         h.sum += seconds;
+    }
+
+    /// Counts a compressed request body: `sent` bytes on the wire, `decoded` after.
+    pub fn compressed_body(&self, sent: usize, decoded: usize) {
+        self.compressed[0].fetch_add(sent as u64, Ordering::Relaxed);
+        self.compressed[1].fetch_add(decoded as u64, Ordering::Relaxed);
     }
 
     /// Counts one push outcome by name (see [`OUTCOMES`]).
@@ -131,6 +139,19 @@ impl Metrics {
             let _ = writeln!(
                 w,
                 "boxoffice_push_entries_total{{outcome=\"{name}\"}} {}",
+                n.load(Ordering::Relaxed)
+            );
+        }
+        help(
+            w,
+            "boxoffice_http_compressed_body_bytes_total",
+            "counter",
+            "Request bodies sent compressed (gzip): bytes on the wire, and once decoded.",
+        );
+        for (form, n) in ["sent", "decoded"].iter().zip(self.compressed.iter()) {
+            let _ = writeln!(
+                w,
+                "boxoffice_http_compressed_body_bytes_total{{form=\"{form}\"}} {}",
                 n.load(Ordering::Relaxed)
             );
         }

@@ -7,6 +7,8 @@
 use domain::{Country, Currency, SeatArea, SeatKind, SeatState};
 use jiff::Timestamp;
 use schemars::JsonSchema;
+pub mod compression;
+
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -18,7 +20,7 @@ pub const API_PREFIX: &str = "/v1";
 /// Within v1 changes are additive only: a new optional field (with a serde
 /// default) or a new endpoint bumps the minor number; a breaking change is a
 /// new prefix (`/v2`) served beside `/v1`. See `docs/api/README.md`.
-pub const API_VERSION: &str = "1.7.0";
+pub const API_VERSION: &str = "1.8.0";
 
 /// Schema of a [`Timestamp`] on the wire (jiff writes RFC 3339 in UTC).
 struct Rfc3339;

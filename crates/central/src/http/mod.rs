@@ -6,6 +6,7 @@
 //! size and the number of long polls.
 
 mod auth;
+mod encoding;
 mod fleet_page;
 mod limits;
 mod metrics_page;
@@ -100,6 +101,11 @@ pub fn app(db: Db) -> (Router, MetricsSource) {
         .route("/v1/leases", post(top_up_leases))
         .route("/v1/leases/return", post(return_leases))
         .route("/v1/terminals/{id}/heartbeat", post(heartbeat))
+        // A compressed body is decoded once its caller is known (below).
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.metrics.clone(),
+            encoding::decode_request,
+        ))
         // Only routes that exist ask for a credential: an unknown path is
         // 404 and a wrong method 405, whoever asks.
         .route_layer(axum::middleware::from_fn_with_state(
@@ -111,6 +117,7 @@ pub fn app(db: Db) -> (Router, MetricsSource) {
             state.metrics.clone(),
             track,
         ))
+        .layer(axum::middleware::from_fn(encoding::encode_response))
         .layer(axum::middleware::from_fn(limits::time_limit))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state);

@@ -220,7 +220,8 @@ pub const ROUTES: &[Route] = &[
                       the orders it sold (`not_your_order`). A database failure on one entry \
                       undoes that entry alone and answers it `deferred` (nothing kept: send it \
                       again), with the later entries of its order; the rest of the batch is \
-                      answered as usual.",
+                      answered as usual. The body may be sent `Content-Encoding: gzip` (API \
+                      1.8; at most 4 MiB either way).",
         caller: Caller::Terminal,
         path_params: &[],
         query: &[],
