@@ -329,10 +329,16 @@ fn operation(route: &Route, generator: &mut SchemaGenerator, api_error: &Value) 
     };
     let mut framework = Vec::new();
     if route.request.is_some() {
-        framework.push((400, plain("The body is not JSON")));
-        framework.push((415, plain("`Content-Type` is not `application/json`")));
+        framework.push((400, plain("The body is not JSON (or, sent gzip, not gzip)")));
+        framework.push((
+            415,
+            plain("`Content-Type` is not `application/json`, or `Content-Encoding` is neither gzip nor none"),
+        ));
         framework.push((422, plain("The body does not match the schema")));
-        framework.push((413, plain("The body is larger than 4 MiB")));
+        framework.push((
+            413,
+            plain("The body is larger than 4 MiB (sent or decoded)"),
+        ));
     }
     if !route.query.is_empty() {
         framework.push((400, plain("The query string does not match the parameters")));

@@ -94,6 +94,10 @@ fn too_large() -> Response {
 /// the work cost more than the bytes saved).
 const COMPRESS_FROM_BYTES: usize = 1024;
 
+/// Largest answer compressed on the async thread itself (well under a
+/// millisecond of work).
+const COMPRESS_INLINE_UP_TO: usize = 64 * 1024;
+
 /// Compresses a JSON answer of [`COMPRESS_FROM_BYTES`] or more for a caller
 /// that accepts gzip (`Accept-Encoding`): a push's answer names every entry,
 /// and over the VPN its bytes are round trips.
@@ -129,7 +133,16 @@ pub(super) async fn encode_response(
     if bytes.len() < COMPRESS_FROM_BYTES {
         return Response::from_parts(parts, Body::from(bytes));
     }
-    match gzip(&bytes) {
+    // A large answer (a site's catalog) is compressed off the async threads.
+    let compressed = if bytes.len() > COMPRESS_INLINE_UP_TO {
+        let copy = bytes.clone();
+        tokio::task::spawn_blocking(move || gzip(&copy))
+            .await
+            .unwrap_or_else(|e| Err(std::io::Error::other(e.to_string())))
+    } else {
+        gzip(&bytes)
+    };
+    match compressed {
         Ok(gz) => {
             parts
                 .headers
