@@ -119,6 +119,8 @@ pub struct Exchange {
     pub path: String,
     /// The fault applied: `pass`, `reset_after_response`, `slow`, `status`, `down`.
     pub fault: &'static str,
+    /// The request body's `Content-Encoding` (`gzip` for a compressed push).
+    pub content_encoding: Option<String>,
     /// Status central answered, when the request reached central and it answered.
     pub upstream_status: Option<u16>,
     /// Status the client received (`None` when its connection was reset).
@@ -502,6 +504,7 @@ async fn handle(mut client: TcpStream, upstream: SocketAddr, state: Arc<Mutex<St
                 method: "?".into(),
                 path: "?".into(),
                 fault: "down",
+                content_encoding: None,
                 upstream_status: None,
                 client_status: None,
             },
@@ -517,10 +520,16 @@ async fn handle(mut client: TcpStream, upstream: SocketAddr, state: Arc<Mutex<St
     let method = parts.next().unwrap_or("?").to_string();
     let path = parts.next().unwrap_or("?").to_string();
     let fault = pick(&state, Some(&path));
+    let content_encoding = req
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-encoding"))
+        .map(|(_, v)| v.clone());
     let mut ex = Exchange {
         method,
         path,
         fault: fault.name(),
+        content_encoding,
         upstream_status: None,
         client_status: None,
     };

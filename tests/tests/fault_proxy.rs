@@ -410,6 +410,32 @@ fn bursts_of_503_and_429_are_retried_and_applied_once() {
 }
 
 #[test]
+fn a_central_instance_that_refuses_a_compressed_push_gets_it_plain_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (central, proxy, t) = rig(dir.path());
+    let show = leased_show(&t, 2);
+    proxy.set(Fault::Down);
+    let sold: Vec<Sold> = show.leased[..2]
+        .iter()
+        .map(|seat| Sold::of(&sell(&t, &show.id, &[seat.as_str()], false)))
+        .collect();
+
+    // An instance of an older central behind the same address reads the
+    // gzip body as broken JSON, once.
+    proxy.set(Rule::new(Fault::Status(400)).on("/v1/push").times(1));
+    proxy.clear_log();
+    sync(&t);
+    let pushes = proxy.exchanges_on("/v1/push");
+    let seen: Vec<(Option<&str>, bool)> = pushes
+        .iter()
+        .map(|p| (p.content_encoding.as_deref(), p.reached_central()))
+        .collect();
+    assert_eq!(seen, [(Some("gzip"), false), (None, true)], "{pushes:?}");
+    assert_eq!(states_of(&t, &sold), ["applied"; 2]);
+    assert_exactly_once(&central, &t, &sold);
+}
+
+#[test]
 fn a_4xx_answer_to_a_push_is_not_retried_and_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let (central, proxy, t) = rig(dir.path());
@@ -424,10 +450,20 @@ fn a_4xx_answer_to_a_push_is_not_retried_and_loses_nothing() {
     proxy.clear_log();
     let err = t.fails(&["sync"]);
     assert!(err.contains("injected"), "{err}");
-    // The refused batch is tried once as a batch, then entry by entry (so
-    // one bad entry cannot block the others); nothing more within the sync.
+    // The refused batch is tried once compressed and once plain (an
+    // instance that does not take gzip yet), then entry by entry (so one bad
+    // entry cannot block the others); nothing more within the sync.
     let pushes = proxy.exchanges_on("/v1/push");
-    assert_eq!(pushes.len(), 3, "batch, then each entry once: {pushes:?}");
+    assert_eq!(
+        pushes.len(),
+        4,
+        "batch gzip, batch plain, then each entry once: {pushes:?}"
+    );
+    let encodings: Vec<Option<&str>> = pushes
+        .iter()
+        .map(|p| p.content_encoding.as_deref())
+        .collect();
+    assert_eq!(encodings, [Some("gzip"), None, None, None]);
     assert!(
         pushes
             .iter()

@@ -23,7 +23,7 @@ impl Site {
     pub async fn push_outbox(&self) -> Result<u32> {
         let client = self.client()?;
         // Compressed bodies to a central that takes them (API 1.8).
-        let gzip = protocol::speaks(
+        let mut gzip = protocol::speaks(
             &store::config(&self.db(), store::ConfigKey::CentralApiVersion)?.unwrap_or_default(),
             GZIP_PUSH_FROM_MINOR,
         );
@@ -60,6 +60,22 @@ impl Site {
             let resp = match resp {
                 Ok(r) => r,
                 Err(e) => {
+                    if gzip
+                        && matches!(
+                            &e,
+                            CallError::Api {
+                                status: 400 | 415,
+                                ..
+                            }
+                        )
+                    {
+                        // An instance that does not take gzip yet (central
+                        // upgraded one instance at a time): the same batch,
+                        // plain, and plain for the rest of this round.
+                        tracing::warn!(error = ?e, "central refused a compressed push; sending it plain");
+                        gzip = false;
+                        continue;
+                    }
                     let msg = match &e {
                         CallError::Network(m) => m.clone(),
                         CallError::Api { error, .. } => error.message.clone(),
