@@ -169,12 +169,17 @@ pub(crate) async fn run_load(
         sold.extend(w);
     }
     let elapsed = started.elapsed();
-    // Stragglers: until every follower has reached the feed's last event, or GRACE.
-    let (inst, (t0, s0)) = (&ctx.insts[0], &ctx.plan.terminals[0]);
-    let path = format!("/v1/sites/{}/seat-events", ctx.plan.sites[*s0].id);
-    let last = match inst.terminal(Method::GET, &path, t0).send().await {
-        Ok(r) => r.json::<SeatEvents>().await.map_or(last, |e| e.last_seq),
-        Err(_) => last,
+    // Stragglers: until every follower has reached the feed's last event, or
+    // GRACE (no terminals, as in `LOAD_TERMINALS=0`: no followers to wait for).
+    let last = match ctx.plan.terminals.first() {
+        Some((t0, s0)) => {
+            let path = format!("/v1/sites/{}/seat-events", ctx.plan.sites[*s0].id);
+            match ctx.insts[0].terminal(Method::GET, &path, t0).send().await {
+                Ok(r) => r.json::<SeatEvents>().await.map_or(last, |e| e.last_seq),
+                Err(_) => last,
+            }
+        }
+        None => last,
     };
     let grace_end = Instant::now() + GRACE;
     while Instant::now() < grace_end && followers.iter().any(|f| f.seen.load(Relaxed) < last) {
