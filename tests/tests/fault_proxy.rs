@@ -123,6 +123,18 @@ impl Sold {
     }
 }
 
+/// With central down, `n` one-seat sales of leased seats of one showtime,
+/// queued in the outbox (each its own order).
+fn queued_lease_sales(t: &Terminal, proxy: &FaultProxy, n: usize) -> (Show, Vec<Sold>) {
+    let show = leased_show(t, n);
+    proxy.set(Fault::Down);
+    let sold = show.leased[..n]
+        .iter()
+        .map(|seat| Sold::of(&sell(t, &show.id, &[seat.as_str()], false)))
+        .collect();
+    (show, sold)
+}
+
 fn read_only(path: &Path) -> Connection {
     Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .unwrap_or_else(|e| panic!("open {}: {e}", path.display()))
@@ -357,12 +369,7 @@ fn a_batch_of_several_entries_whose_answer_is_lost_is_applied_once() {
 fn bursts_of_503_and_429_are_retried_and_applied_once() {
     let dir = tempfile::tempdir().unwrap();
     let (central, proxy, t) = rig(dir.path());
-    let show = leased_show(&t, 3);
-    proxy.set(Fault::Down);
-    let sold: Vec<Sold> = show.leased[..3]
-        .iter()
-        .map(|seat| Sold::of(&sell(&t, &show.id, &[seat.as_str()], false)))
-        .collect();
+    let (_, sold) = queued_lease_sales(&t, &proxy, 3);
 
     proxy.set(Rule::new(Fault::Status(503)).on("/v1/push").times(3));
     proxy.add(Rule::new(Fault::Status(429)).on("/v1/push").times(2));
@@ -413,12 +420,7 @@ fn bursts_of_503_and_429_are_retried_and_applied_once() {
 fn a_central_instance_that_refuses_a_compressed_push_gets_it_plain_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let (central, proxy, t) = rig(dir.path());
-    let show = leased_show(&t, 2);
-    proxy.set(Fault::Down);
-    let sold: Vec<Sold> = show.leased[..2]
-        .iter()
-        .map(|seat| Sold::of(&sell(&t, &show.id, &[seat.as_str()], false)))
-        .collect();
+    let (_, sold) = queued_lease_sales(&t, &proxy, 2);
 
     // An instance of an older central behind the same address reads the
     // gzip body as broken JSON, once.
@@ -439,12 +441,7 @@ fn a_central_instance_that_refuses_a_compressed_push_gets_it_plain_at_once() {
 fn a_4xx_answer_to_a_push_is_not_retried_and_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let (central, proxy, t) = rig(dir.path());
-    let show = leased_show(&t, 2);
-    proxy.set(Fault::Down);
-    let sold: Vec<Sold> = show.leased[..2]
-        .iter()
-        .map(|seat| Sold::of(&sell(&t, &show.id, &[seat.as_str()], false)))
-        .collect();
+    let (show, sold) = queued_lease_sales(&t, &proxy, 2);
 
     proxy.set(Rule::new(Fault::Status(400)).on("/v1/push"));
     proxy.clear_log();
@@ -663,12 +660,7 @@ impl Drop for Served {
 fn the_pump_pushes_through_503_and_429_bursts_by_itself() {
     let dir = tempfile::tempdir().unwrap();
     let (central, proxy, t) = rig(dir.path());
-    let show = leased_show(&t, 2);
-    proxy.set(Fault::Down);
-    let sold: Vec<Sold> = show.leased[..2]
-        .iter()
-        .map(|seat| Sold::of(&sell(&t, &show.id, &[seat.as_str()], false)))
-        .collect();
+    let (_, sold) = queued_lease_sales(&t, &proxy, 2);
     proxy.set(Rule::new(Fault::Status(503)).on("/v1/push").times(2));
     proxy.add(Rule::new(Fault::Status(429)).on("/v1/push").times(1));
     proxy.clear_log();
