@@ -80,7 +80,9 @@ impl Door {
 }
 
 /// Reads the door's key from `file`, or makes a new random one and writes
-/// it there readable by its owner only. The key is never printed.
+/// it there readable by its owner only, whole (a browser test reading it
+/// never sees an empty file; a second `serve` making one meanwhile fails
+/// rather than overwrite it). The key is never printed.
 pub fn load_or_create_key(file: &std::path::Path) -> Result<String, SiteError> {
     match std::fs::read_to_string(file) {
         Ok(text) => {
@@ -98,35 +100,11 @@ pub fn load_or_create_key(file: &std::path::Path) -> Result<String, SiteError> {
             getrandom::fill(&mut bytes)
                 .map_err(|e| SiteError::Corrupt(format!("no randomness for the door key: {e}")))?;
             let key: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-            write_new_key(file, &key)?;
+            crate::private_files::create_private(file, key.as_bytes())?;
             Ok(key)
         }
         Err(e) => Err(e.into()),
     }
-}
-
-/// Writes a new door key to `file` (0600), whole or not at all: it is
-/// written to a private temporary file and then linked to its name, which
-/// fails if another `serve` made one meanwhile. A browser test reading the
-/// key never sees an empty file.
-fn write_new_key(file: &std::path::Path, key: &str) -> std::io::Result<()> {
-    use std::io::Write as _;
-    let mut temp_name = file.as_os_str().to_owned();
-    temp_name.push(format!(".tmp-{}", std::process::id()));
-    let temp = std::path::PathBuf::from(temp_name);
-    let mut open = std::fs::OpenOptions::new();
-    open.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
-    let linked = open
-        .open(&temp)
-        .and_then(|mut f| {
-            f.write_all(key.as_bytes())?;
-            f.sync_all()
-        })
-        .and_then(|()| std::fs::hard_link(&temp, file));
-    let _ = std::fs::remove_file(&temp);
-    linked
 }
 
 fn refusal(status: StatusCode, code: &str, message: &str) -> Response {

@@ -81,6 +81,71 @@ pub fn ensure_private_file(path: &Path) -> std::io::Result<()> {
     }
 }
 
+/// Writes `bytes` to a new private (0600) file beside `path`, synced, and
+/// returns its name, for the caller to rename or link into place, so that
+/// `path` appears whole or not at all. The name is this process's own; a
+/// leftover there (even a symbolic link someone planted) is removed first
+/// and the file made new (`create_new` never follows a link). `owner`
+/// (uid, gid) is given the file through its open handle, never by path.
+fn write_private_temp(
+    path: &Path,
+    bytes: &[u8],
+    owner: Option<(u32, u32)>,
+) -> std::io::Result<std::path::PathBuf> {
+    use std::io::Write as _;
+    let mut name = path.as_os_str().to_owned();
+    name.push(format!(".tmp-{}", std::process::id()));
+    let temp = std::path::PathBuf::from(name);
+    match std::fs::remove_file(&temp) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let mut open = std::fs::OpenOptions::new();
+    open.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
+    let mut file = open.open(&temp)?;
+    let written = (|| {
+        #[cfg(unix)]
+        if let Some((uid, gid)) = owner {
+            std::os::unix::fs::fchown(&file, Some(uid), Some(gid))?;
+        }
+        #[cfg(not(unix))]
+        let _ = owner;
+        file.write_all(bytes)?;
+        file.sync_all()
+    })();
+    match written {
+        Ok(()) => Ok(temp),
+        Err(e) => {
+            let _ = std::fs::remove_file(&temp);
+            Err(e)
+        }
+    }
+}
+
+/// Replaces `path` with `bytes`, whole or not at all, private to its user
+/// (or given to `owner`). A link at `path` is replaced, not followed.
+pub fn replace_private(
+    path: &Path,
+    bytes: &[u8],
+    owner: Option<(u32, u32)>,
+) -> std::io::Result<()> {
+    let temp = write_private_temp(path, bytes, owner)?;
+    std::fs::rename(&temp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temp);
+    })
+}
+
+/// Creates `path` holding `bytes`, whole, private to its user, unless it
+/// exists (`AlreadyExists`: whoever made it first keeps it).
+pub fn create_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let temp = write_private_temp(path, bytes, None)?;
+    let linked = std::fs::hard_link(&temp, path);
+    let _ = std::fs::remove_file(&temp);
+    linked
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
@@ -119,5 +184,29 @@ mod tests {
         std::fs::write(&p, b"kept").unwrap();
         ensure_private_file(&p).unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"kept");
+    }
+
+    #[test]
+    fn a_private_file_is_replaced_whole_or_created_once() {
+        let root = tempfile::tempdir().unwrap();
+        let path = root.path().join("key");
+        create_private(&path, b"first").unwrap();
+        let again = create_private(&path, b"second").unwrap_err();
+        assert_eq!(again.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read(&path).unwrap(), b"first");
+        // A link planted where the temporary file goes is removed, not followed.
+        let precious = root.path().join("precious");
+        std::fs::write(&precious, b"keep me").unwrap();
+        let temp = root.path().join(format!("key.tmp-{}", std::process::id()));
+        std::os::unix::fs::symlink(&precious, &temp).unwrap();
+        replace_private(&path, b"third", None).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"third");
+        assert_eq!(std::fs::read(&precious).unwrap(), b"keep me");
+        assert_eq!(mode(&path), 0o600);
+        let names: Vec<_> = std::fs::read_dir(root.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 2, "nothing left over: {names:?}");
     }
 }

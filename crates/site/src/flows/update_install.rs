@@ -22,6 +22,7 @@
 use crate::engine::Site;
 use crate::error::{Result, SiteError};
 use crate::flows::updates::{STAGED_FILE, UPDATES_DIR};
+use crate::private_files::replace_private;
 use crate::rules::update_check::verify_update;
 use crate::rules::update_install::{
     Activity, InstallOutcome, InstallStep, install_command, next_install_step,
@@ -40,38 +41,6 @@ const RESTARTED_FILE: &str = "restarted-for";
 pub fn read_outcome(dir: &Path) -> Option<InstallOutcome> {
     let text = std::fs::read_to_string(dir.join(OUTCOME_FILE)).ok()?;
     serde_json::from_str(&text).ok()
-}
-
-/// Writes `text` to `path` whole or not at all (a private temporary file,
-/// synced, then renamed), owned by `owner` (uid, gid) when given.
-///
-/// Root writes into a directory the counter's user controls: the temporary
-/// file is made new (`create_new` never follows a symbolic link planted
-/// there), given to its owner through its open handle (never by path) and
-/// renamed over the name (which replaces a planted link, not its target).
-fn write_whole(path: &Path, text: &str, owner: Option<(u32, u32)>) -> std::io::Result<()> {
-    use std::io::Write as _;
-    let mut temp = path.as_os_str().to_owned();
-    temp.push(".tmp");
-    let temp = PathBuf::from(temp);
-    match std::fs::remove_file(&temp) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-        _ => {}
-    }
-    let mut open = std::fs::OpenOptions::new();
-    open.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
-    let mut file = open.open(&temp)?;
-    #[cfg(unix)]
-    if let Some((uid, gid)) = owner {
-        std::os::unix::fs::fchown(&file, Some(uid), Some(gid))?;
-    }
-    #[cfg(not(unix))]
-    let _ = owner;
-    file.write_all(text.as_bytes())?;
-    file.sync_all()?;
-    std::fs::rename(&temp, path)
 }
 
 /// Root's checks of the directories it works in: real directories, not
@@ -160,7 +129,11 @@ impl Site {
                     "version": version,
                     "requested_at": now.to_string(),
                 });
-                write_whole(&dir.join(REQUEST_FILE), &request.to_string(), None)?;
+                replace_private(
+                    &dir.join(REQUEST_FILE),
+                    request.to_string().as_bytes(),
+                    None,
+                )?;
                 tracing::info!(%version, "update install requested: the counter is idle");
             }
             InstallStep::WaitForIdle(version) => {
@@ -174,7 +147,7 @@ impl Site {
                     tracing::debug!(%version, "already restarted for this update once");
                     return Ok(InstallStep::Nothing);
                 }
-                write_whole(&marker, version, None)?;
+                replace_private(&marker, version.as_bytes(), None)?;
                 if let Ok(mut due) = self.restart_due.lock() {
                     *due = Some(version.clone());
                 }
@@ -266,7 +239,7 @@ fn private_copy(bytes: &[u8], version: &str) -> std::io::Result<(PathBuf, PathBu
 fn keep_outcome(dir: &Path, owner: Option<(u32, u32)>, outcome: &InstallOutcome) -> Result<()> {
     let text = serde_json::to_string(outcome)
         .map_err(|e| SiteError::Corrupt(format!("cannot encode the outcome: {e}")))?;
-    write_whole(&dir.join(OUTCOME_FILE), &text, owner)?;
+    replace_private(&dir.join(OUTCOME_FILE), text.as_bytes(), owner)?;
     let _ = std::fs::remove_file(dir.join(REQUEST_FILE));
     Ok(())
 }
@@ -418,7 +391,8 @@ mod tests {
         // A link where root writes its answer, and a package name that is not one.
         let precious = tmp.path().join("precious");
         std::fs::write(&precious, "keep me").unwrap();
-        std::os::unix::fs::symlink(&precious, dir.join("outcome.json.tmp")).unwrap();
+        let temp = format!("{OUTCOME_FILE}.tmp-{}", std::process::id());
+        std::os::unix::fs::symlink(&precious, dir.join(temp)).unwrap();
         std::fs::write(
             dir.join(STAGED_FILE),
             serde_json::json!({"version": "9.9.9", "file": "/x/precious", "manifest": {
