@@ -349,3 +349,63 @@ fn concurrent_writes_on_several_showtimes_keep_the_feed_true_to_the_seats() {
         }
     }
 }
+
+#[test]
+fn a_follower_on_one_instance_keeps_up_while_the_other_sells_without_pause() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = two_instances(dir.path());
+    let site = "dxb-marina";
+    let (show, seats) = show_and_seats(&a);
+    // Up to 50 seats, one every 100 ms: B's listener never hears a pause.
+    let seats: Vec<String> = seats.into_iter().take(50).collect();
+    assert_eq!(seats.len(), 50);
+    let start = as_terminal(&a, &format!("/v1/sites/{site}/seat-events"))["last_seq"]
+        .as_i64()
+        .expect("last_seq");
+    // The follower on B must wake for A's sales as they come, and so stop
+    // the selling long before the 50th (it once waited for two quiet
+    // seconds, that is until after the last sale).
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let wanted = 5;
+    let (sold_by_a, seen_on_b) = std::thread::scope(|s| {
+        let seller = s.spawn(|| {
+            let mut sold = 0;
+            for seat in &seats {
+                if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    break;
+                }
+                let (status, body) = a.post(
+                    "/v1/web/sales",
+                    &json!({ "showtime_id": show, "seats": [seat] }),
+                );
+                assert!(status < 300, "{status} {body}");
+                sold += 1;
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            sold
+        });
+        let mut after = start;
+        let mut seen = Vec::new();
+        while seen.len() < wanted {
+            let page = as_terminal(
+                &b,
+                &format!("/v1/sites/{site}/seat-events?after={after}&wait_ms=20000"),
+            );
+            let events = page["events"].as_array().expect("events");
+            assert!(!events.is_empty(), "B's long poll ended empty: {page}");
+            seen.extend(
+                events
+                    .iter()
+                    .map(|e| e["seat"].as_str().unwrap_or("").to_string()),
+            );
+            after = page["last_seq"].as_i64().expect("last_seq");
+        }
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        (seller.join().unwrap(), seen)
+    });
+    assert!(
+        sold_by_a < seats.len(),
+        "B's follower saw {wanted} sales only after A had sold all {sold_by_a} seats"
+    );
+    assert_eq!(seen_on_b[..wanted], seats[..wanted], "in the order sold");
+}

@@ -80,6 +80,8 @@ pub struct CentralDb {
     /// The last seat event's sequence number, overall and per site, for
     /// long-polling readers.
     pub(crate) events: Arc<crate::event_watch::EventWatch>,
+    /// Pages of the feed this instance's long polls share.
+    pub(crate) follower_reads: crate::follower_reads::FollowerReads,
     /// Accept terminals that have no token yet (demo and development only).
     pub(crate) allow_unprovisioned: std::sync::atomic::AtomicBool,
     /// Times a connection was taken, and nanoseconds spent waiting for it
@@ -142,6 +144,7 @@ impl CentralDb {
         let db = CentralDb {
             backend,
             events: Arc::new(crate::event_watch::EventWatch::new(0)),
+            follower_reads: Default::default(),
             allow_unprovisioned: std::sync::atomic::AtomicBool::new(false),
             lock_taken: AtomicU64::new(0),
             lock_wait_ns: AtomicU64::new(0),

@@ -31,7 +31,6 @@ impl EventWatch {
     }
 
     /// The last number seen overall.
-    #[cfg(test)]
     pub(crate) fn last(&self) -> i64 {
         *self.all.borrow()
     }

@@ -147,11 +147,11 @@ impl CentralDb {
     }
 
     /// Waits until a write may have added an event of `site_id` after
-    /// `after`, or `wait` passes.
-    pub async fn wait_for_events(&self, site_id: &str, after: i64, wait: Duration) {
+    /// `after`, or `wait` passes. Returns the site's watch number then.
+    pub async fn wait_for_events(&self, site_id: &str, after: i64, wait: Duration) -> i64 {
         let mut rx = self.events.site(site_id);
         if *rx.borrow_and_update() > after {
-            return;
+            return *rx.borrow();
         }
         let _ = tokio::time::timeout(wait, async {
             while rx.changed().await.is_ok() {
@@ -161,6 +161,7 @@ impl CentralDb {
             }
         })
         .await;
+        *rx.borrow()
     }
 }
 

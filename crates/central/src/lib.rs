@@ -16,6 +16,7 @@ pub mod error;
 mod event_watch;
 pub mod events;
 pub mod fleet;
+mod follower_reads;
 pub mod holds;
 pub mod http;
 pub mod leases;

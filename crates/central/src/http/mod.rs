@@ -397,6 +397,11 @@ struct EventsQuery {
 const MAX_WAIT: Duration = limits::MAX_LONG_POLL;
 
 /// `GET /v1/sites/{site}/seat-events?after=N&wait_ms=M`: the long poll.
+///
+/// A plain read (no `after`, or no wait) settles pending events and reads
+/// the feed. A long poll reads through the pages this instance's followers
+/// of the site share (`follower_reads`), and not at all when nothing was
+/// announced for the site after `after`: it waits for the announcement.
 async fn seat_events(
     State(state): State<AppState>,
     terminal: TerminalCaller,
@@ -405,41 +410,48 @@ async fn seat_events(
 ) -> Result<Json<SeatEvents>, CentralError> {
     terminal.check_site(&site)?;
     let db = state.db;
-    let first = {
-        let (db, site) = (db.clone(), site.clone());
-        // A long poll is woken by the sequencer; a plain read settles first.
-        let settle = q.wait_ms == 0;
-        blocking(move || db.read_events(&site, q.after, settle)).await?
+    let after = match q.after {
+        Some(after) if q.wait_ms > 0 => after,
+        _ => {
+            let (db, site) = (db.clone(), site.clone());
+            return blocking(move || db.read_events(&site, q.after, true))
+                .await
+                .map(Json);
+        }
     };
-    let Some(after) = q.after else {
-        return Ok(Json(first));
-    };
-    if !first.events.is_empty() || first.reset || q.wait_ms == 0 {
-        return Ok(Json(first));
+    let deadline = tokio::time::Instant::now() + Duration::from_millis(q.wait_ms).min(MAX_WAIT);
+    // Up to date as far as this instance knows (nothing announced for the
+    // site after `after`, and `after` not past the feed's end, which a
+    // read must answer with `reset`): no read, wait at once.
+    let announced = db.site_event_seq(&site);
+    let mut seen = after;
+    if announced > after || after > db.last_event_seq() {
+        let first = db.follower_page(&site, after, announced).await?;
+        if !first.events.is_empty() || first.reset {
+            return Ok(Json(first));
+        }
+        seen = first.last_seq.max(after);
     }
     // Nothing yet: wait, if a long-poll place is free (the permit is held
     // until the answer); past the cap, say so at once.
     let _place = state.long_polls.enter(&terminal.id)?;
-    // Nothing yet for this site: wait for a write that added events here
-    // (or, after a listener reconnect, anywhere), then look again.
-    let deadline = tokio::time::Instant::now() + Duration::from_millis(q.wait_ms).min(MAX_WAIT);
-    let mut seen = first.last_seq.max(after);
     loop {
         let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-        if left.is_zero() {
-            return Ok(Json(SeatEvents {
-                events: Vec::new(),
-                last_seq: seen,
-                reset: false,
-            }));
-        }
-        db.wait_for_events(&site, seen, left).await;
-        let (db2, site2) = (db.clone(), site.clone());
-        let next = blocking(move || db2.read_events(&site2, Some(after), false)).await?;
-        if !next.events.is_empty() || next.reset {
+        let woken = if left.is_zero() {
+            // Time is up: answer from a read, so the caller's position
+            // moves up to the feed's end even when its site was quiet.
+            db.site_event_seq(&site)
+        } else {
+            db.wait_for_events(&site, seen, left).await
+        };
+        let next = db.follower_page(&site, after, woken).await?;
+        if !next.events.is_empty() || next.reset || left.is_zero() {
             return Ok(Json(next));
         }
-        seen = next.last_seq;
+        seen = next.last_seq.max(seen);
+        if tokio::time::Instant::now() >= deadline {
+            return Ok(Json(next));
+        }
     }
 }
 

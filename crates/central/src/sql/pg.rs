@@ -296,23 +296,22 @@ fn listen_once(config: &postgres::Config, events: &Weak<EventWatch>) -> Result<(
         None => return Ok(()),
     }
     loop {
-        let mut announced = Vec::new();
+        // Each announcement wakes its followers as it arrives: under load
+        // they come without pause, so waiting for a quiet moment (as the
+        // iterator's timeout does) would hold them all back.
         {
             let mut notes = client.notifications();
             let mut it = notes.timeout_iter(Duration::from_secs(2));
             while let Some(note) = it.next()? {
-                if let Some(seen) = EventWatch::parse_payload(note.payload()) {
-                    announced.push(seen);
+                let Some(w) = events.upgrade() else {
+                    return Ok(());
+                };
+                if let Some((seq, sites)) = EventWatch::parse_payload(note.payload()) {
+                    w.raise(seq, &sites);
                 }
             }
         }
-        let Some(w) = events.upgrade() else {
-            return Ok(());
-        };
-        for (seq, sites) in announced {
-            w.raise(seq, &sites);
-        }
-        if client.is_closed() {
+        if events.upgrade().is_none() || client.is_closed() {
             return Ok(());
         }
     }
