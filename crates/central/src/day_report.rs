@@ -45,6 +45,31 @@ pub(crate) fn record(
     now: Timestamp,
 ) -> Result<()> {
     let (tz, cutoff, ..) = site_zone(tx, site_id)?;
+    record_in(
+        tx,
+        (&tz, cutoff),
+        entry_id,
+        site_id,
+        terminal_id,
+        at,
+        body,
+        now,
+    )
+}
+
+/// [`record`] for a site whose time zone and business-day cutoff hour the
+/// caller already read.
+#[allow(clippy::too_many_arguments)]
+fn record_in(
+    tx: &Sql<'_>,
+    (tz, cutoff): (&jiff::tz::TimeZone, i8),
+    entry_id: &str,
+    site_id: &str,
+    terminal_id: Option<&str>,
+    at: Timestamp,
+    body: &EntryBody,
+    now: Timestamp,
+) -> Result<()> {
     // The terminal's own day (after its Z report a sale counts in the next
     // day); the site's day of the entry's time from older terminals.
     let stated = match body {
@@ -54,7 +79,7 @@ pub(crate) fn record(
     };
     let day = stated
         .and_then(|d| d.parse::<jiff::civil::Date>().ok())
-        .unwrap_or_else(|| business_day(at, &tz, cutoff));
+        .unwrap_or_else(|| business_day(at, tz, cutoff));
     let kind = match (body, terminal_id) {
         (EntryBody::Refund(_), _) => "refund",
         (_, None) => "web_sale",
@@ -76,20 +101,26 @@ pub(crate) fn record(
     Ok(())
 }
 
+/// What a web sale's day report line needs of its site (read with the
+/// showtime, in the sale's first query).
+pub(crate) struct WebSaleSite<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) time_zone: &'a str,
+    pub(crate) cutoff_hour: i8,
+    pub(crate) currency: &'a str,
+    pub(crate) vat_rate_bp: u32,
+}
+
 /// Records a web sale for its site's day report, as a sale paid `web`.
 pub(crate) fn record_web_sale(
     tx: &Sql<'_>,
+    site: &WebSaleSite<'_>,
     order_id: uuid::Uuid,
     showtime_id: &str,
     seats: &[(String, i64)],
     now: Timestamp,
 ) -> Result<()> {
-    let site_id: String = tx.query_row(
-        "SELECT site_id FROM showtimes WHERE id = ?1",
-        [showtime_id],
-        |r| r.get(0),
-    )?;
-    let (_, _, currency, vat_rate) = site_zone(tx, &site_id)?;
+    let tz = jiff::tz::TimeZone::get(site.time_zone).map_err(corrupt)?;
     let total: i64 = seats.iter().map(|s| s.1).sum();
     let sale = Sale {
         order_id,
@@ -107,8 +138,8 @@ pub(crate) fn record_web_sale(
             hold_id: "web".into(),
         },
         total_minor: total,
-        vat_minor: domain::vat::vat_included(total, vat_rate),
-        currency: currency.parse().map_err(corrupt)?,
+        vat_minor: domain::vat::vat_included(total, site.vat_rate_bp),
+        currency: site.currency.parse().map_err(corrupt)?,
         payments: vec![protocol::Payment {
             method: "web".into(),
             amount_minor: total,
@@ -120,10 +151,11 @@ pub(crate) fn record_web_sale(
         price_override: None,
         business_day: None,
     };
-    record(
+    record_in(
         tx,
+        (&tz, site.cutoff_hour),
         &order_id.to_string(),
-        &site_id,
+        site.id,
         None,
         now,
         &EntryBody::Sale(sale),

@@ -491,15 +491,15 @@ fn apply_sale(
     let mut currency = String::new();
     let mut taken = Vec::new();
     for (showtime_id, labels) in &groups {
-        let show: Option<(String, String, String)> = tx
+        let show: Option<(String, String)> = tx
             .query_row(
-                "SELECT s.site_id, s.screen_id, si.currency FROM showtimes s
+                "SELECT s.site_id, si.currency FROM showtimes s
                  JOIN sites si ON si.id = s.site_id WHERE s.id = ?1",
                 [showtime_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        let Some((show_site, screen_id, show_currency)) = show else {
+        let Some((show_site, show_currency)) = show else {
             return Ok(rejected(
                 "unknown_showtime",
                 format!("unknown showtime {showtime_id}"),
@@ -518,20 +518,14 @@ fn apply_sale(
             ));
         }
         currency = show_currency;
-        match check_seats_exist(tx, &screen_id, labels) {
-            Ok(()) => {}
+        // Also refuses seats not on the screen, or listed twice.
+        match unavailable(tx, showtime_id, labels, own_hold, Some(terminal_id)) {
+            Ok(t) => taken.extend(t),
             Err(e @ (CentralError::UnknownSeats(_) | CentralError::BadRequest(_))) => {
                 return Ok(rejected(e.code(), e.to_string()));
             }
             Err(e) => return Err(e),
         }
-        taken.extend(unavailable(
-            tx,
-            showtime_id,
-            labels,
-            own_hold,
-            Some(terminal_id),
-        )?);
     }
     if !taken.is_empty() {
         return Ok(Outcome::Conflict { seats: taken });

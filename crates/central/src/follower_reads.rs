@@ -1,65 +1,78 @@
 //! Long polls of one site share their reads of the feed. A sale wakes every
 //! follower of its site on this instance at once (five counters a site),
-//! and they all ask for the same page: the first reads it, the others wait
-//! for that read and take its answer, so a sale costs one read of the feed
-//! per site and instance rather than one per follower.
+//! and they ask for nearly the same page: one read serves them all, so a
+//! sale costs about one read of the feed per site and instance rather than
+//! one per follower.
 //!
-//! A page may be given to a follower only if it was read after the follower
-//! was woken: each page carries the site's watch number from just before its
-//! read (`as_of`), and a follower woken at number `want` takes a page only if
-//! `as_of >= want`. The watch is raised after the events it announces are
-//! committed, so such a page holds every event of the site up to `want`.
+//! A read of the site's events after `x` (a "flight", in the air or landed)
+//! answers a follower at position `y` when:
+//! - `x <= y`, and `y` is not past the read's end: the follower takes the
+//!   read's events after `y` (a full page, which may stop short, only when
+//!   `y == x`);
+//! - the read started after the follower was woken: each read carries the
+//!   site's watch number from just before it (`as_of`), and a follower woken
+//!   at number `want` takes it only if `as_of >= want`. The watch is raised
+//!   after the events it announces are committed, so such a read holds
+//!   every event of the site up to `want`.
+//!
+//! Reads run side by side; a follower that finds a suitable read in the
+//! air waits for it rather than starting another.
 
 use crate::db::CentralDb;
 use crate::error::CentralError;
+use crate::events::MAX_EVENTS;
 use protocol::SeatEvents;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use tokio::sync::watch;
 
-/// Pages kept per site (followers of a site are almost always at one or two
-/// positions: up to date, or one page behind).
-const PAGES_PER_SITE: usize = 4;
+/// Reads kept per site (in the air or landed).
+const READS_PER_SITE: usize = 8;
 
-/// One site's recent pages, behind the lock its readers take turns on.
-type SitePages = Arc<tokio::sync::Mutex<Vec<Page>>>;
-
-/// Each site's recent pages on this instance.
+/// Each site's recent reads on this instance.
 #[derive(Default)]
 pub(crate) struct FollowerReads {
-    sites: Mutex<HashMap<String, SitePages>>,
+    sites: Mutex<HashMap<String, Vec<Arc<Flight>>>>,
 }
 
-/// A page of a site's feed, as read after `after`.
-#[derive(Clone)]
-struct Page {
+/// One read of a site's events after `after`.
+struct Flight {
     after: i64,
     as_of: i64,
-    page: SeatEvents,
+    /// `None` while in the air; the page once landed. The sender is
+    /// dropped unset if the read failed or its caller went away.
+    landed: watch::Receiver<Option<Arc<SeatEvents>>>,
 }
 
-impl FollowerReads {
-    fn site(&self, site: &str) -> SitePages {
-        let mut sites = self.sites.lock().unwrap_or_else(|e| e.into_inner());
-        sites.entry(site.to_string()).or_default().clone()
+impl Flight {
+    /// Whether this read, once landed, answers a follower at `y` woken at
+    /// `want` (see the module's comment); `page` is its result if landed.
+    fn serves(&self, y: i64, want: i64, page: Option<&SeatEvents>) -> bool {
+        if self.after > y || self.as_of < want {
+            return false;
+        }
+        match page {
+            // In the air, unless its reader gave up.
+            None => self.landed.has_changed().is_ok(),
+            Some(p) => answer(p, self.after, y).is_some(),
+        }
     }
 }
 
-/// Keeps `page` among a site's recent pages: the newest for its position,
-/// the oldest position dropped past [`PAGES_PER_SITE`].
-fn keep(pages: &mut Vec<Page>, page: Page) {
-    pages.retain(|p| p.after != page.after);
-    if pages.len() >= PAGES_PER_SITE {
-        pages.remove(0);
+/// What a read after `x` answers a follower at `y >= x`, if it can.
+fn answer(page: &SeatEvents, x: i64, y: i64) -> Option<SeatEvents> {
+    if page.reset {
+        return (x == y).then(|| page.clone());
     }
-    pages.push(page);
-}
-
-/// A kept page that answers a follower at `after` woken at `want`.
-fn find(pages: &[Page], after: i64, want: i64) -> Option<SeatEvents> {
-    pages
-        .iter()
-        .find(|p| p.after == after && p.as_of >= want)
-        .map(|p| p.page.clone())
+    let full = page.events.len() as u32 == MAX_EVENTS;
+    if (full && x != y) || y > page.last_seq {
+        return None;
+    }
+    Some(SeatEvents {
+        events: page.events.iter().filter(|e| e.seq > y).cloned().collect(),
+        last_seq: page.last_seq.max(y),
+        reset: false,
+    })
 }
 
 impl CentralDb {
@@ -74,7 +87,7 @@ impl CentralDb {
     }
 
     /// `site`'s events after `after`, as a long poll woken at `want` (the
-    /// site's watch number) needs them: from a read made at `want` or
+    /// site's watch number) needs them: from a read started at `want` or
     /// later, shared with this instance's other followers of the site.
     pub(crate) async fn follower_page(
         self: &Arc<Self>,
@@ -82,66 +95,137 @@ impl CentralDb {
         after: i64,
         want: i64,
     ) -> Result<SeatEvents, CentralError> {
-        let pages = self.follower_reads.site(site);
-        let mut pages = pages.lock().await;
-        if let Some(page) = find(&pages, after, want) {
-            return Ok(page);
+        let ride = {
+            let mut sites = self
+                .follower_reads
+                .sites
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            let reads = sites.entry(site.to_string()).or_default();
+            let found = reads
+                .iter()
+                .rev()
+                .find(|f| f.serves(after, want, f.landed.borrow().as_deref()))
+                .cloned();
+            match found {
+                Some(flight) => Ok(flight),
+                None => {
+                    // Read now: everything announced up to here is committed.
+                    let as_of = self.site_event_seq(site).max(want);
+                    let (tx, landed) = watch::channel(None);
+                    let flight = Arc::new(Flight {
+                        after,
+                        as_of,
+                        landed,
+                    });
+                    if reads.len() >= READS_PER_SITE {
+                        reads.remove(0);
+                    }
+                    reads.push(flight);
+                    Err(tx)
+                }
+            }
+        };
+        match ride {
+            Ok(flight) => {
+                let mut landed = flight.landed.clone();
+                let page = landed
+                    .wait_for(Option::is_some)
+                    .await
+                    .ok()
+                    .and_then(|p| p.clone());
+                if let Some(got) = page.and_then(|p| answer(&p, flight.after, after)) {
+                    return Ok(got);
+                }
+                // That read failed or could not answer: read alone.
+                self.read_page(site, after).await
+            }
+            Err(tx) => {
+                let page = self.read_page(site, after).await?;
+                let _ = tx.send(Some(Arc::new(page.clone())));
+                Ok(page)
+            }
         }
-        // Read now: everything announced up to here is committed.
-        let as_of = self.site_event_seq(site).max(want);
+    }
+
+    async fn read_page(
+        self: &Arc<Self>,
+        site: &str,
+        after: i64,
+    ) -> Result<SeatEvents, CentralError> {
         let (db, site) = (self.clone(), site.to_string());
-        let page = tokio::task::spawn_blocking(move || db.read_events(&site, Some(after), false))
+        tokio::task::spawn_blocking(move || db.read_events(&site, Some(after), false))
             .await
-            .map_err(|e| CentralError::Corrupt(format!("worker failed: {e}")))??;
-        keep(
-            &mut pages,
-            Page {
-                after,
-                as_of,
-                page: page.clone(),
-            },
-        );
-        Ok(page)
+            .map_err(|e| CentralError::Corrupt(format!("worker failed: {e}")))?
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use protocol::SeatEvent;
 
-    fn page(after: i64, as_of: i64) -> Page {
-        Page {
-            after,
-            as_of,
-            page: SeatEvents {
-                events: Vec::new(),
-                last_seq: as_of,
-                reset: false,
-            },
+    fn page(seqs: &[i64], last: i64) -> SeatEvents {
+        SeatEvents {
+            events: seqs
+                .iter()
+                .map(|&seq| SeatEvent {
+                    seq,
+                    showtime_id: "s".into(),
+                    seat: format!("A-{seq}"),
+                    state: domain::SeatState::Sold,
+                    owner: None,
+                })
+                .collect(),
+            last_seq: last,
+            reset: false,
         }
     }
 
-    #[test]
-    fn a_page_serves_followers_at_its_position_woken_no_later_than_its_read() {
-        let pages = vec![page(10, 20)];
-        assert!(find(&pages, 10, 20).is_some());
-        assert!(find(&pages, 10, 15).is_some());
-        // Woken by a later number: the page may lack that event.
-        assert!(find(&pages, 10, 21).is_none());
-        // Another position: another page.
-        assert!(find(&pages, 11, 20).is_none());
+    fn seqs(p: &SeatEvents) -> Vec<i64> {
+        p.events.iter().map(|e| e.seq).collect()
     }
 
     #[test]
-    fn a_site_keeps_its_latest_pages_one_per_position() {
-        let mut pages = Vec::new();
-        for after in 0..6 {
-            keep(&mut pages, page(after, after + 1));
-        }
-        let positions: Vec<i64> = pages.iter().map(|p| p.after).collect();
-        assert_eq!(positions, [2, 3, 4, 5]);
-        keep(&mut pages, page(4, 9));
-        assert_eq!(pages.len(), PAGES_PER_SITE);
-        assert_eq!(find(&pages, 4, 9).map(|p| p.last_seq), Some(9));
+    fn a_read_serves_followers_at_or_after_its_position_up_to_its_end() {
+        let p = page(&[12, 15, 19], 20);
+        assert_eq!(answer(&p, 10, 10).map(|a| seqs(&a)), Some(vec![12, 15, 19]));
+        let later = answer(&p, 10, 15).expect("a follower further on");
+        assert_eq!((seqs(&later), later.last_seq), (vec![19], 20));
+        assert_eq!(answer(&p, 10, 20).map(|a| seqs(&a)), Some(vec![]));
+        // Past the read's end: it may lack what came after.
+        assert!(answer(&p, 10, 21).is_none());
+    }
+
+    #[test]
+    fn a_full_page_or_a_reset_answers_its_own_position_only() {
+        let all: Vec<i64> = (1..=i64::from(MAX_EVENTS)).collect();
+        let full = page(&all, i64::from(MAX_EVENTS));
+        assert!(answer(&full, 0, 0).is_some());
+        assert!(answer(&full, 0, 3).is_none());
+        let reset = SeatEvents {
+            events: Vec::new(),
+            last_seq: 7,
+            reset: true,
+        };
+        assert!(answer(&reset, 9, 9).is_some_and(|a| a.reset));
+        assert!(answer(&reset, 9, 10).is_none());
+    }
+
+    #[test]
+    fn a_read_serves_only_followers_woken_no_later_than_it_started() {
+        let (tx, landed) = watch::channel(None);
+        let flight = Flight {
+            after: 10,
+            as_of: 20,
+            landed,
+        };
+        assert!(flight.serves(10, 20, None));
+        assert!(flight.serves(14, 15, None));
+        assert!(!flight.serves(10, 21, None), "woken by a later number");
+        assert!(!flight.serves(9, 20, None), "behind the read's position");
+        assert!(!flight.serves(25, 20, Some(&page(&[], 22))), "past its end");
+        drop(tx);
+        assert!(!flight.serves(10, 20, None), "its reader gave up");
     }
 }

@@ -4,8 +4,7 @@
 use crate::db::{CentralDb, MAX_HOLD_TTL_SECS};
 use crate::error::CentralError;
 use crate::seats::{
-    announce_freed, check_not_cancelled, check_seats_exist, emit, expire_stale, hold_seats,
-    showtime_screen, unavailable,
+    announce_freed, check_not_cancelled, emit, expire_stale, hold_seats, unavailable,
 };
 use crate::sql::{OptionalExtension, Sql, params};
 use domain::SeatState;
@@ -64,10 +63,9 @@ impl CentralDb {
         shows.extend(replaced.as_deref());
         // The owner's lock: the cap on seats held counts across showtimes.
         self.write_scoped(&shows, &[owner], |tx| {
-            let screen_id = showtime_screen(tx, &req.showtime_id)?;
             check_not_cancelled(tx, &req.showtime_id)?;
-            check_seats_exist(tx, &screen_id, &req.seats)?;
             expire_stale(tx, now)?;
+            // Also refuses seats not on the screen, or listed twice.
             let taken = unavailable(tx, &req.showtime_id, &req.seats, None, Some(owner))?;
             if !taken.is_empty() {
                 return Err(CentralError::SeatUnavailable(taken));

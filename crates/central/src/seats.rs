@@ -173,7 +173,9 @@ pub(crate) fn emit(
 }
 
 /// Seats among `seats` that are sold, blocked, held by a hold other than
-/// `own_hold`, or leased to a terminal other than `me`.
+/// `own_hold`, or leased to a terminal other than `me`; in the same round
+/// trip per seat, checks that each seat is on the showtime's screen
+/// (`UnknownSeats` naming those that are not) and listed once.
 pub(crate) fn unavailable(
     tx: &Sql<'_>,
     showtime_id: &str,
@@ -181,6 +183,12 @@ pub(crate) fn unavailable(
     own_hold: Option<&str>,
     me: Option<&str>,
 ) -> Result<Vec<String>> {
+    let mut seen = HashSet::new();
+    if let Some(twice) = seats.iter().find(|s| !seen.insert(s.as_str())) {
+        return Err(CentralError::BadRequest(format!(
+            "seat {twice} is listed twice"
+        )));
+    }
     // One round trip per seat (writers wait on each other's round trips).
     let mut state = tx.prepare_cached(
         "SELECT
@@ -191,16 +199,26 @@ pub(crate) fn unavailable(
            (SELECT h.owner FROM held_seats hs JOIN holds h ON h.id = hs.hold_id
             WHERE hs.showtime_id = ?1 AND hs.seat_label = ?2),
            (SELECT terminal_id FROM leases WHERE showtime_id = ?1 AND seat_label = ?2),
-           COALESCE((SELECT ss.blocked FROM screen_seats ss JOIN showtimes s ON s.screen_id = ss.screen_id
-                     WHERE s.id = ?1 AND ss.label = ?2), 0)",
+           (SELECT ss.blocked FROM screen_seats ss JOIN showtimes s ON s.screen_id = ss.screen_id
+            WHERE s.id = ?1 AND ss.label = ?2)",
     )?;
-    let mut out = Vec::new();
+    let (mut out, mut missing) = (Vec::new(), Vec::new());
     for seat in seats {
-        type SeatRow = (i64, Option<String>, Option<String>, Option<String>, i64);
+        type SeatRow = (
+            i64,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+        );
         let (sold, hold, owner, lessee, blocked): SeatRow = state
             .query_row(params![showtime_id, seat], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })?;
+        let Some(blocked) = blocked else {
+            missing.push(seat.clone());
+            continue;
+        };
         let is_sold = sold != 0;
         // A terminal's own holds never stand in its way, even one whose
         // answer it never received (the sale then names no hold).
@@ -212,6 +230,9 @@ pub(crate) fn unavailable(
         if is_sold || held_by_other || leased_to_other || is_blocked {
             out.push(seat.clone());
         }
+    }
+    if !missing.is_empty() {
+        return Err(CentralError::UnknownSeats(missing));
     }
     Ok(out)
 }

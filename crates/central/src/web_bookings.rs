@@ -4,7 +4,7 @@
 
 use crate::db::CentralDb;
 use crate::error::CentralError;
-use crate::seats::{check_seats_exist, emit, expire_stale, unavailable};
+use crate::seats::{emit, expire_stale, unavailable};
 use crate::sql::{OptionalExtension, Sql, params};
 use crate::web_channels::WebChannel;
 use domain::{Currency, SeatState};
@@ -36,18 +36,37 @@ impl CentralDb {
                 channel.max_seats_per_sale
             )));
         }
+        // Repeated seats are refused before any database work.
+        let mut listed = std::collections::HashSet::new();
+        if let Some(twice) = req.seats.iter().find(|s| !listed.insert(s.as_str())) {
+            return Err(CentralError::BadRequest(format!(
+                "seat {twice} is listed twice"
+            )));
+        }
         self.write_showtimes(&[req.showtime_id.as_str()], |tx| {
-            // What the sale needs of its showtime, in one round trip.
-            type ShowRow = (String, i64, String, bool, String, i64);
-            let (site, starts_at, screen_id, cancelled, currency, adult): ShowRow = tx
-                .query_row(
-                    "SELECT s.site_id, s.starts_at, s.screen_id, s.cancelled, si.currency,
+            // What the sale needs of its showtime and site, in one round trip.
+            type ShowRow = (String, i64, bool, String, i64, String, i8, u32);
+            let (site, starts_at, cancelled, currency, adult, time_zone, cutoff_hour, vat): ShowRow =
+                tx.query_row(
+                    "SELECT s.site_id, s.starts_at, s.cancelled, si.currency,
                          COALESCE((SELECT p.price_minor FROM prices p
                              WHERE p.price_card_id = s.price_card_id
-                             AND p.ticket_type = 'adult'), 0)
+                             AND p.ticket_type = 'adult'), 0),
+                         si.time_zone, si.business_day_cutoff_hour, si.vat_rate_bp
                      FROM showtimes s JOIN sites si ON si.id = s.site_id WHERE s.id = ?1",
                     [&req.showtime_id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+                    |r| {
+                        Ok((
+                            r.get(0)?,
+                            r.get(1)?,
+                            r.get(2)?,
+                            r.get(3)?,
+                            r.get(4)?,
+                            r.get(5)?,
+                            r.get(6)?,
+                            r.get(7)?,
+                        ))
+                    },
                 )
                 .optional()?
                 .ok_or_else(|| CentralError::UnknownShowtime(req.showtime_id.clone()))?;
@@ -68,21 +87,15 @@ impl CentralDb {
                     req.showtime_id
                 )));
             }
-            check_seats_exist(tx, &screen_id, &req.seats)?;
             expire_stale(tx, now)?;
+            // Also refuses seats not on the showtime's screen.
             let taken = unavailable(tx, &req.showtime_id, &req.seats, None, None)?;
             if !taken.is_empty() {
                 return Err(CentralError::SeatUnavailable(taken));
             }
-            let reference = next_web_reference(tx)?;
             let id = order_id.to_string();
             let total = adult.saturating_mul(req.seats.len() as i64);
-            tx.execute(
-                "INSERT INTO orders (id, showtime_id, channel, terminal_id, reference, total_minor,
-                     currency, created_at, web_channel)
-                 VALUES (?1, ?2, 'web', NULL, ?3, ?4, ?5, ?6, ?7)",
-                params![id, req.showtime_id, reference, total, currency, now.to_string(), channel.id],
-            )?;
+            let reference = insert_web_order(tx, &id, req, channel, (total, &currency), now)?;
             for seat in &req.seats {
                 tx.execute(
                     "INSERT INTO sold_seats (showtime_id, seat_label, order_id, ticket_type, price_minor)
@@ -92,7 +105,14 @@ impl CentralDb {
                 emit(tx, &req.showtime_id, seat, SeatState::Sold, Some("web"), now)?;
             }
             let priced: Vec<(String, i64)> = req.seats.iter().map(|s| (s.clone(), adult)).collect();
-            crate::day_report::record_web_sale(tx, order_id, &req.showtime_id, &priced, now)?;
+            let site = crate::day_report::WebSaleSite {
+                id: &site,
+                time_zone: &time_zone,
+                cutoff_hour,
+                currency: &currency,
+                vat_rate_bp: vat,
+            };
+            crate::day_report::record_web_sale(tx, &site, order_id, &req.showtime_id, &priced, now)?;
             Ok(WebSale { order_id: id, reference })
         })
     }
@@ -137,13 +157,22 @@ impl CentralDb {
     }
 }
 
-/// The next web order's reference: `W` and 8 hex digits of central's web
-/// order count through a keyed permutation ([`permute32`]), so references
-/// never repeat (until 2^32 web orders) and do not follow one another.
+/// Inserts a web order under the next web reference and returns it: `W`
+/// and 8 hex digits of central's web order count through a keyed
+/// permutation ([`permute32`]), so references never repeat (until 2^32 web
+/// orders) and do not follow one another.
 ///
 /// A reference an older web order already has (from before references were
-/// counted, when they were random) is skipped.
-fn next_web_reference(tx: &Sql<'_>) -> Result<String> {
+/// counted, when they were random) is skipped: the insert does nothing on
+/// that reference and the next count is tried.
+fn insert_web_order(
+    tx: &Sql<'_>,
+    id: &str,
+    req: &WebSaleRequest,
+    channel: &WebChannel,
+    (total, currency): (i64, &str),
+    now: Timestamp,
+) -> Result<String> {
     loop {
         // PostgreSQL counts through a sequence (no row lock shared by every
         // web sale); SQLite writes one at a time anyway.
@@ -157,15 +186,22 @@ fn next_web_reference(tx: &Sql<'_>) -> Result<String> {
         let n = u32::try_from(n)
             .map_err(|_| CentralError::Conflict("the web order references are used up".into()))?;
         let reference = format!("W{:08X}", permute32(n, key as u64));
-        let taken = tx
-            .query_row(
-                "SELECT 1 FROM orders WHERE reference = ?1 AND channel = 'web'",
-                [&reference],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some();
-        if !taken {
+        let inserted = tx.execute(
+            "INSERT INTO orders (id, showtime_id, channel, terminal_id, reference, total_minor,
+                 currency, created_at, web_channel)
+             VALUES (?1, ?2, 'web', NULL, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (reference) WHERE channel = 'web' DO NOTHING",
+            params![
+                id,
+                req.showtime_id,
+                reference,
+                total,
+                currency,
+                now.to_string(),
+                channel.id
+            ],
+        )?;
+        if inserted == 1 {
             return Ok(reference);
         }
     }
