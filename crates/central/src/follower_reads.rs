@@ -154,9 +154,7 @@ impl CentralDb {
         after: i64,
     ) -> Result<SeatEvents, CentralError> {
         let (db, site) = (self.clone(), site.to_string());
-        tokio::task::spawn_blocking(move || db.read_events(&site, Some(after), false))
-            .await
-            .map_err(|e| CentralError::Corrupt(format!("worker failed: {e}")))?
+        crate::http::blocking(move || db.read_events(&site, Some(after), false)).await
     }
 }
 

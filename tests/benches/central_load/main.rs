@@ -57,7 +57,7 @@ pub(crate) const GRACE: Duration = Duration::from_secs(2);
 /// Sends of one entry before giving up (the same entry id each time).
 pub(crate) const PUSH_ATTEMPTS: u32 = 5;
 /// Showtimes added per site on its Grand screen, days ahead, so seats last.
-pub(crate) const EXTRA_SHOWS: i64 = 8;
+pub(crate) const EXTRA_SHOWS: i64 = 32;
 
 #[derive(Clone)]
 pub(crate) struct Config {

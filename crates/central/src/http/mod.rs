@@ -160,7 +160,7 @@ impl IntoResponse for CentralError {
 }
 
 /// Runs blocking database work off the async runtime.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, CentralError> + Send + 'static,
 ) -> Result<T, CentralError> {
     tokio::task::spawn_blocking(f)
@@ -396,6 +396,11 @@ struct EventsQuery {
 /// Longest long-poll central accepts.
 const MAX_WAIT: Duration = limits::MAX_LONG_POLL;
 
+/// Least time between a long poll's arrival and its answer: at most what it
+/// adds to a follower's delay, in exchange for far fewer requests from the
+/// followers of a busy site.
+const FOLLOW_BATCH: Duration = Duration::from_millis(50);
+
 /// `GET /v1/sites/{site}/seat-events?after=N&wait_ms=M`: the long poll.
 ///
 /// A plain read (no `after`, or no wait) settles pending events and reads
@@ -419,7 +424,12 @@ async fn seat_events(
                 .map(Json);
         }
     };
-    let deadline = tokio::time::Instant::now() + Duration::from_millis(q.wait_ms).min(MAX_WAIT);
+    let asked = tokio::time::Instant::now();
+    let deadline = asked + Duration::from_millis(q.wait_ms).min(MAX_WAIT);
+    // A long poll is answered no sooner than FOLLOW_BATCH after it came:
+    // what a busy site's sales bring meanwhile goes in one answer, and its
+    // followers ask a few times a second rather than once a sale.
+    tokio::time::sleep_until(deadline.min(asked + FOLLOW_BATCH)).await;
     // Up to date as far as this instance knows (nothing announced for the
     // site after `after`, and `after` not past the feed's end, which a
     // read must answer with `reset`): no read, wait at once.

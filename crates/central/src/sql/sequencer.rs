@@ -74,11 +74,18 @@ mod tests {
 
     #[test]
     fn the_sequencer_takes_its_lock_and_notifies_followers() {
-        let sql = include_str!("../../../../migrations/central-pg/0003_seat_event_sequencer.sql");
-        let take = format!("pg_advisory_xact_lock({SEQUENCER_LOCK})");
-        assert!(sql.contains(&take), "0003 must take SEQUENCER_LOCK");
-        assert!(sql.contains(&format!("'{}'", super::super::EVENTS_CHANNEL)));
-        assert!(!sql.contains("TRIGGER"), "writers must not NOTIFY");
+        for sql in [
+            include_str!("../../../../migrations/central-pg/0003_seat_event_sequencer.sql"),
+            include_str!("../../../../migrations/central-pg/0005_set_based_sequencer.sql"),
+        ] {
+            let take = format!("pg_advisory_xact_lock({SEQUENCER_LOCK})");
+            assert!(
+                sql.contains(&take),
+                "the sequencer must take SEQUENCER_LOCK"
+            );
+            assert!(sql.contains(&format!("'{}'", super::super::EVENTS_CHANNEL)));
+            assert!(!sql.contains("TRIGGER"), "writers must not NOTIFY");
+        }
     }
 
     #[test]
