@@ -62,7 +62,7 @@ pub(crate) fn record(
 #[allow(clippy::too_many_arguments)]
 fn record_in(
     tx: &Sql<'_>,
-    (tz, cutoff): (&jiff::tz::TimeZone, i8),
+    zone: (&jiff::tz::TimeZone, i8),
     entry_id: &str,
     site_id: &str,
     terminal_id: Option<&str>,
@@ -70,6 +70,37 @@ fn record_in(
     body: &EntryBody,
     now: Timestamp,
 ) -> Result<()> {
+    let line = day_entry(zone, terminal_id, at, body)?;
+    tx.execute(
+        "INSERT INTO day_entries (entry_id, site_id, terminal_id, business_day, kind, body, applied_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+        params![
+            entry_id,
+            site_id,
+            terminal_id,
+            line.business_day,
+            line.kind,
+            line.body,
+            now.to_string()
+        ],
+    )?;
+    Ok(())
+}
+
+/// A `day_entries` row's own columns: the business day it counts in, its
+/// kind and the entry as JSON.
+pub(crate) struct DayEntry {
+    pub(crate) business_day: String,
+    pub(crate) kind: &'static str,
+    pub(crate) body: String,
+}
+
+fn day_entry(
+    (tz, cutoff): (&jiff::tz::TimeZone, i8),
+    terminal_id: Option<&str>,
+    at: Timestamp,
+    body: &EntryBody,
+) -> Result<DayEntry> {
     // The terminal's own day (after its Z report a sale counts in the next
     // day); the site's day of the entry's time from older terminals.
     let stated = match body {
@@ -85,20 +116,11 @@ fn record_in(
         (_, None) => "web_sale",
         _ => "sale",
     };
-    tx.execute(
-        "INSERT INTO day_entries (entry_id, site_id, terminal_id, business_day, kind, body, applied_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
-        params![
-            entry_id,
-            site_id,
-            terminal_id,
-            day.to_string(),
-            kind,
-            serde_json::to_string(body).map_err(corrupt)?,
-            now.to_string()
-        ],
-    )?;
-    Ok(())
+    Ok(DayEntry {
+        business_day: day.to_string(),
+        kind,
+        body: serde_json::to_string(body).map_err(corrupt)?,
+    })
 }
 
 /// What a web sale's day report line needs of its site (read with the
@@ -120,6 +142,30 @@ pub(crate) fn record_web_sale(
     seats: &[(String, i64)],
     now: Timestamp,
 ) -> Result<()> {
+    let line = web_sale_day_entry(site, order_id, showtime_id, seats, now)?;
+    tx.execute(
+        "INSERT INTO day_entries (entry_id, site_id, terminal_id, business_day, kind, body, applied_at)
+         VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+        params![
+            order_id.to_string(),
+            site.id,
+            line.business_day,
+            line.kind,
+            line.body,
+            now.to_string()
+        ],
+    )?;
+    Ok(())
+}
+
+/// The day report's line of a web sale, as a sale paid `web`.
+pub(crate) fn web_sale_day_entry(
+    site: &WebSaleSite<'_>,
+    order_id: uuid::Uuid,
+    showtime_id: &str,
+    seats: &[(String, i64)],
+    now: Timestamp,
+) -> Result<DayEntry> {
     let tz = jiff::tz::TimeZone::get(site.time_zone).map_err(corrupt)?;
     let total: i64 = seats.iter().map(|s| s.1).sum();
     let sale = Sale {
@@ -151,16 +197,7 @@ pub(crate) fn record_web_sale(
         price_override: None,
         business_day: None,
     };
-    record_in(
-        tx,
-        (&tz, site.cutoff_hour),
-        &order_id.to_string(),
-        site.id,
-        None,
-        now,
-        &EntryBody::Sale(sale),
-        now,
-    )
+    day_entry((&tz, site.cutoff_hour), None, now, &EntryBody::Sale(sale))
 }
 
 /// A ticket type's list price and names on a price card, if it has one.

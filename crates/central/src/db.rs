@@ -155,6 +155,19 @@ impl CentralDb {
         db
     }
 
+    /// Whether central runs on PostgreSQL.
+    pub(crate) fn is_postgres(&self) -> bool {
+        matches!(self.backend, Backend::Postgres(_))
+    }
+
+    /// Tells this instance's sequencer that a write of seat events made
+    /// outside [`CentralDb::write`] committed (PostgreSQL; nothing on SQLite).
+    pub(crate) fn events_committed(&self) {
+        if let Backend::Postgres(pool) = &self.backend {
+            pool.wake_sequencer();
+        }
+    }
+
     /// Which backend this is, for logs and metrics: `sqlite` or `postgres`.
     pub fn backend_name(&self) -> &'static str {
         match self.backend {

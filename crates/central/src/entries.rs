@@ -7,7 +7,8 @@ use crate::db::{CentralDb, corrupt};
 use crate::entry_checks::{check_entry, not_yours, rejected};
 use crate::error::CentralError;
 use crate::seats::{
-    announce_freed, check_seats_exist, emit, expire_stale, hold_seats, showtime_screen, unavailable,
+    announce_freed, check_seats, check_seats_exist, emit, expire_stale, hold_seats,
+    showtime_screen, unavailable,
 };
 use crate::sql::{OptionalExtension, Sql, params};
 use crate::voids::{VoidReason, record_void};
@@ -435,14 +436,16 @@ fn apply_sale(
     now: Timestamp,
 ) -> Result<Outcome> {
     let order_id = sale.order_id.to_string();
-    let seller: Option<Option<String>> = tx
-        .query_row(
-            "SELECT terminal_id FROM orders WHERE id = ?1",
-            [&order_id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    match seller {
+    // Whether the order exists and whose it is, and whether it waits in
+    // the conflict list, in one round trip.
+    let (known, seller, in_conflict): (bool, Option<String>, bool) = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM orders WHERE id = ?1),
+                (SELECT terminal_id FROM orders WHERE id = ?1),
+                EXISTS (SELECT 1 FROM conflicts WHERE order_id = ?1 AND resolution IS NULL)",
+        [&order_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    match known.then_some(seller) {
         Some(Some(t)) if t == terminal_id => {
             return Ok(Outcome::Duplicate {
                 first: Box::new(Outcome::Applied),
@@ -489,7 +492,7 @@ fn apply_sale(
         SecuredBy::Lease | SecuredBy::Override { .. } => None,
     };
     let mut currency = String::new();
-    let mut taken = Vec::new();
+    let (mut taken, mut my_holds, mut my_leases) = (Vec::new(), Vec::new(), Vec::new());
     for (showtime_id, labels) in &groups {
         let show: Option<(String, String)> = tx
             .query_row(
@@ -519,8 +522,16 @@ fn apply_sale(
         }
         currency = show_currency;
         // Also refuses seats not on the screen, or listed twice.
-        match unavailable(tx, showtime_id, labels, own_hold, Some(terminal_id)) {
-            Ok(t) => taken.extend(t),
+        match check_seats(tx, showtime_id, labels, own_hold, Some(terminal_id)) {
+            Ok(c) => {
+                taken.extend(c.taken);
+                for h in c.my_holds {
+                    if !my_holds.contains(&h) {
+                        my_holds.push(h);
+                    }
+                }
+                my_leases.extend(c.my_leases.into_iter().map(|seat| (*showtime_id, seat)));
+            }
             Err(e @ (CentralError::UnknownSeats(_) | CentralError::BadRequest(_))) => {
                 return Ok(rejected(e.code(), e.to_string()));
             }
@@ -556,10 +567,12 @@ fn apply_sale(
                 seat.price_minor
             ],
         )?;
-        tx.execute(
-            "DELETE FROM leases WHERE showtime_id = ?1 AND seat_label = ?2",
-            params![showtime_id, seat.label],
-        )?;
+        if my_leases.contains(&(showtime_id, seat.label.clone())) {
+            tx.execute(
+                "DELETE FROM leases WHERE showtime_id = ?1 AND seat_label = ?2",
+                params![showtime_id, seat.label],
+            )?;
+        }
         emit(
             tx,
             showtime_id,
@@ -569,15 +582,17 @@ fn apply_sale(
             now,
         )?;
     }
-    for (showtime_id, labels) in &groups {
-        release_own_hold(tx, terminal_id, showtime_id, labels, now)?;
+    // The terminal's holds on the seats it sold (the one the sale names,
+    // and any whose answer was lost) end; their other seats become free.
+    release_holds(tx, &my_holds, now)?;
+    if in_conflict {
+        // An override sale that was in conflict and is now sold on other seats.
+        tx.execute(
+            "UPDATE conflicts SET resolution = 'reseated', resolved_at = ?2
+             WHERE order_id = ?1 AND resolution IS NULL",
+            params![order_id, now.to_string()],
+        )?;
     }
-    // An override sale that was in conflict and is now sold on other seats.
-    tx.execute(
-        "UPDATE conflicts SET resolution = 'reseated', resolved_at = ?2
-         WHERE order_id = ?1 AND resolution IS NULL",
-        params![order_id, now.to_string()],
-    )?;
     Ok(Outcome::Applied)
 }
 
@@ -617,10 +632,15 @@ fn release_own_hold(
             }
         }
     }
+    release_holds(tx, &holds, now)
+}
+
+/// Deletes `holds`, announcing their seats free where nothing else has them
+/// (seats just sold are not announced).
+fn release_holds(tx: &Sql<'_>, holds: &[String], now: Timestamp) -> Result<()> {
     for hold in holds {
-        let seats = hold_seats(tx, &hold, None)?;
-        tx.execute("DELETE FROM holds WHERE id = ?1", [&hold])?;
-        // The seats just sold are not free: only the rest are announced.
+        let seats = hold_seats(tx, hold, None)?;
+        tx.execute("DELETE FROM holds WHERE id = ?1", [hold])?;
         announce_freed(tx, &seats, now)?;
     }
     Ok(())

@@ -183,6 +183,28 @@ pub(crate) fn unavailable(
     own_hold: Option<&str>,
     me: Option<&str>,
 ) -> Result<Vec<String>> {
+    Ok(check_seats(tx, showtime_id, seats, own_hold, me)?.taken)
+}
+
+/// What [`check_seats`] found.
+pub(crate) struct SeatCheck {
+    /// Seats not to be had (see [`unavailable`]).
+    pub(crate) taken: Vec<String>,
+    /// Holds of `me` on the seats, each once.
+    pub(crate) my_holds: Vec<String>,
+    /// Seats leased to `me`.
+    pub(crate) my_leases: Vec<String>,
+}
+
+/// [`unavailable`], also naming `me`'s holds and leases on the seats (what
+/// a sale by `me` ends), from the same round trips.
+pub(crate) fn check_seats(
+    tx: &Sql<'_>,
+    showtime_id: &str,
+    seats: &[String],
+    own_hold: Option<&str>,
+    me: Option<&str>,
+) -> Result<SeatCheck> {
     let mut seen = HashSet::new();
     if let Some(twice) = seats.iter().find(|s| !seen.insert(s.as_str())) {
         return Err(CentralError::BadRequest(format!(
@@ -203,6 +225,7 @@ pub(crate) fn unavailable(
             WHERE s.id = ?1 AND ss.label = ?2)",
     )?;
     let (mut out, mut missing) = (Vec::new(), Vec::new());
+    let (mut my_holds, mut my_leases) = (Vec::<String>::new(), Vec::new());
     for seat in seats {
         type SeatRow = (
             i64,
@@ -223,8 +246,17 @@ pub(crate) fn unavailable(
         // A terminal's own holds never stand in its way, even one whose
         // answer it never received (the sale then names no hold).
         let held_by_other = hold
-            .zip(owner)
-            .is_some_and(|(h, owner)| Some(h.as_str()) != own_hold && Some(owner.as_str()) != me);
+            .as_deref()
+            .zip(owner.as_deref())
+            .is_some_and(|(h, owner)| Some(h) != own_hold && Some(owner) != me);
+        if let (Some(h), true) = (&hold, me.is_some() && owner.as_deref() == me)
+            && !my_holds.contains(h)
+        {
+            my_holds.push(h.clone());
+        }
+        if me.is_some() && lessee.as_deref() == me {
+            my_leases.push(seat.clone());
+        }
         let leased_to_other = lessee.is_some_and(|t| Some(t.as_str()) != me);
         let is_blocked = blocked != 0;
         if is_sold || held_by_other || leased_to_other || is_blocked {
@@ -234,5 +266,9 @@ pub(crate) fn unavailable(
     if !missing.is_empty() {
         return Err(CentralError::UnknownSeats(missing));
     }
-    Ok(out)
+    Ok(SeatCheck {
+        taken: out,
+        my_holds,
+        my_leases,
+    })
 }

@@ -9,8 +9,8 @@
 //! [`Value`]s; integers are 64-bit on both sides (PostgreSQL columns are
 //! `BIGINT`), booleans are stored as 0/1.
 
-mod pg;
-mod scope;
+pub(crate) mod pg;
+pub(crate) mod scope;
 mod sequencer;
 mod value;
 

@@ -43,50 +43,13 @@ impl CentralDb {
                 "seat {twice} is listed twice"
             )));
         }
+        if self.is_postgres() {
+            return self.web_sale_postgres(channel, req, order_id, now);
+        }
         self.write_showtimes(&[req.showtime_id.as_str()], |tx| {
-            // What the sale needs of its showtime and site, in one round trip.
-            type ShowRow = (String, i64, bool, String, i64, String, i8, u32);
-            let (site, starts_at, cancelled, currency, adult, time_zone, cutoff_hour, vat): ShowRow =
-                tx.query_row(
-                    "SELECT s.site_id, s.starts_at, s.cancelled, si.currency,
-                         COALESCE((SELECT p.price_minor FROM prices p
-                             WHERE p.price_card_id = s.price_card_id
-                             AND p.ticket_type = 'adult'), 0),
-                         si.time_zone, si.business_day_cutoff_hour, si.vat_rate_bp
-                     FROM showtimes s JOIN sites si ON si.id = s.site_id WHERE s.id = ?1",
-                    [&req.showtime_id],
-                    |r| {
-                        Ok((
-                            r.get(0)?,
-                            r.get(1)?,
-                            r.get(2)?,
-                            r.get(3)?,
-                            r.get(4)?,
-                            r.get(5)?,
-                            r.get(6)?,
-                            r.get(7)?,
-                        ))
-                    },
-                )
-                .optional()?
-                .ok_or_else(|| CentralError::UnknownShowtime(req.showtime_id.clone()))?;
-            if !channel.covers(&site) {
-                return Err(CentralError::Forbidden(format!(
-                    "web channel {} does not sell at {site}",
-                    channel.id
-                )));
-            }
-            if starts_at <= now.as_second() {
-                return Err(CentralError::Conflict(
-                    "the show has started: the web shop no longer sells it".into(),
-                ));
-            }
-            if cancelled {
-                return Err(CentralError::Conflict(format!(
-                    "showtime {} was cancelled",
-                    req.showtime_id
-                )));
-            }
+            let show = web_show(tx, &req.showtime_id)?;
+            show.check(channel, &req.showtime_id, now)?;
+            let adult = show.adult;
             expire_stale(tx, now)?;
             // Also refuses seats not on the showtime's screen.
             let taken = unavailable(tx, &req.showtime_id, &req.seats, None, None)?;
@@ -95,7 +58,7 @@ impl CentralDb {
             }
             let id = order_id.to_string();
             let total = adult.saturating_mul(req.seats.len() as i64);
-            let reference = insert_web_order(tx, &id, req, channel, (total, &currency), now)?;
+            let reference = insert_web_order(tx, &id, req, channel, (total, &show.currency), now)?;
             for seat in &req.seats {
                 tx.execute(
                     "INSERT INTO sold_seats (showtime_id, seat_label, order_id, ticket_type, price_minor)
@@ -105,16 +68,97 @@ impl CentralDb {
                 emit(tx, &req.showtime_id, seat, SeatState::Sold, Some("web"), now)?;
             }
             let priced: Vec<(String, i64)> = req.seats.iter().map(|s| (s.clone(), adult)).collect();
-            let site = crate::day_report::WebSaleSite {
-                id: &site,
-                time_zone: &time_zone,
-                cutoff_hour,
-                currency: &currency,
-                vat_rate_bp: vat,
-            };
-            crate::day_report::record_web_sale(tx, &site, order_id, &req.showtime_id, &priced, now)?;
+            crate::day_report::record_web_sale(tx, &show.site(), order_id, &req.showtime_id, &priced, now)?;
             Ok(WebSale { order_id: id, reference })
         })
+    }
+
+    /// [`CentralDb::web_sale`] on PostgreSQL: the showtime read and the sale
+    /// priced first, then checked and sold in one call of
+    /// `boxoffice_web_sale` (PostgreSQL migration 0006), which holds the
+    /// showtime's lock for its own work only.
+    fn web_sale_postgres(
+        &self,
+        channel: &WebChannel,
+        req: &WebSaleRequest,
+        order_id: Uuid,
+        now: Timestamp,
+    ) -> Result<WebSale> {
+        let conn = self.read()?;
+        // The showtime and a reference number, in one round trip.
+        let (show, mut reference) = conn
+            .query_row(
+                &format!(
+                    "SELECT {WEB_SHOW_COLUMNS}, nextval('web_reference_seq'), rc.key
+                     FROM showtimes s JOIN sites si ON si.id = s.site_id
+                     JOIN reference_counters rc ON rc.channel = 'web' WHERE s.id = ?1"
+                ),
+                [&req.showtime_id],
+                |r| {
+                    Ok((
+                        web_show_row(r)?,
+                        Some((r.get::<_, i64>(8)?, r.get::<_, i64>(9)?)),
+                    ))
+                },
+            )
+            .optional()?
+            .ok_or_else(|| CentralError::UnknownShowtime(req.showtime_id.clone()))?;
+        show.check(channel, &req.showtime_id, now)?;
+        let id = order_id.to_string();
+        let total = show.adult.saturating_mul(req.seats.len() as i64);
+        let priced: Vec<(String, i64)> =
+            req.seats.iter().map(|s| (s.clone(), show.adult)).collect();
+        let site = show.site();
+        let line =
+            crate::day_report::web_sale_day_entry(&site, order_id, &req.showtime_id, &priced, now)?;
+        let seats = serde_json::to_string(&req.seats).map_err(crate::db::corrupt)?;
+        let lock_key = i64::from(crate::sql::scope::lock_key(&req.showtime_id));
+        loop {
+            let reference = match reference.take() {
+                Some((n, key)) => web_reference(n, key)?,
+                None => next_web_reference(&conn)?,
+            };
+            let answer: String = conn.query_row(
+                "SELECT boxoffice_web_sale(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                params![
+                    id,
+                    req.showtime_id,
+                    seats,
+                    lock_key,
+                    reference,
+                    total,
+                    show.currency,
+                    show.adult,
+                    channel.id,
+                    now.as_second(),
+                    now.as_millisecond(),
+                    now.to_string(),
+                    show.site_id,
+                    line.business_day,
+                    line.body
+                ],
+                |r| r.get(0),
+            )?;
+            let answer: Vec<String> = serde_json::from_str(&answer).map_err(crate::db::corrupt)?;
+            // Holds and leases that ran out may have gone, with seat events.
+            self.events_committed();
+            let (word, seats) = answer
+                .split_first()
+                .ok_or_else(|| crate::db::corrupt("an empty web sale answer"))?;
+            return match word.as_str() {
+                "sold" => Ok(WebSale {
+                    order_id: id,
+                    reference,
+                }),
+                "reference_taken" => continue,
+                "unknown_showtime" => Err(CentralError::UnknownShowtime(req.showtime_id.clone())),
+                "started" => Err(started()),
+                "cancelled" => Err(cancelled(&req.showtime_id)),
+                "unknown_seats" => Err(CentralError::UnknownSeats(seats.to_vec())),
+                "taken" => Err(CentralError::SeatUnavailable(seats.to_vec())),
+                other => Err(crate::db::corrupt(format!("web sale answer {other}"))),
+            };
+        }
     }
 
     /// A web booking of `site_id` by reference.
@@ -157,6 +201,108 @@ impl CentralDb {
     }
 }
 
+/// What a web sale needs of its showtime and site.
+struct WebShow {
+    site_id: String,
+    starts_at: i64,
+    cancelled: bool,
+    currency: String,
+    /// The adult price on the showtime's card (0 if it has none).
+    adult: i64,
+    time_zone: String,
+    cutoff_hour: i8,
+    vat_rate_bp: u32,
+}
+
+/// The columns [`web_show_row`] reads (`s`: the showtime, `si`: its site).
+const WEB_SHOW_COLUMNS: &str = "s.site_id, s.starts_at, s.cancelled, si.currency,
+     COALESCE((SELECT p.price_minor FROM prices p
+         WHERE p.price_card_id = s.price_card_id AND p.ticket_type = 'adult'), 0),
+     si.time_zone, si.business_day_cutoff_hour, si.vat_rate_bp";
+
+fn web_show_row(r: &crate::sql::Row) -> std::result::Result<WebShow, crate::sql::DbError> {
+    Ok(WebShow {
+        site_id: r.get(0)?,
+        starts_at: r.get(1)?,
+        cancelled: r.get(2)?,
+        currency: r.get(3)?,
+        adult: r.get(4)?,
+        time_zone: r.get(5)?,
+        cutoff_hour: r.get(6)?,
+        vat_rate_bp: r.get(7)?,
+    })
+}
+
+/// Reads `showtime_id` for a web sale, in one round trip.
+fn web_show(conn: &Sql<'_>, showtime_id: &str) -> Result<WebShow> {
+    conn.query_row(
+        &format!(
+            "SELECT {WEB_SHOW_COLUMNS} FROM showtimes s JOIN sites si ON si.id = s.site_id
+             WHERE s.id = ?1"
+        ),
+        [showtime_id],
+        web_show_row,
+    )
+    .optional()?
+    .ok_or_else(|| CentralError::UnknownShowtime(showtime_id.to_string()))
+}
+
+impl WebShow {
+    /// Whether `channel` may sell this showtime now.
+    fn check(&self, channel: &WebChannel, showtime_id: &str, now: Timestamp) -> Result<()> {
+        if !channel.covers(&self.site_id) {
+            return Err(CentralError::Forbidden(format!(
+                "web channel {} does not sell at {}",
+                channel.id, self.site_id
+            )));
+        }
+        if self.starts_at <= now.as_second() {
+            return Err(started());
+        }
+        if self.cancelled {
+            return Err(cancelled(showtime_id));
+        }
+        Ok(())
+    }
+
+    fn site(&self) -> crate::day_report::WebSaleSite<'_> {
+        crate::day_report::WebSaleSite {
+            id: &self.site_id,
+            time_zone: &self.time_zone,
+            cutoff_hour: self.cutoff_hour,
+            currency: &self.currency,
+            vat_rate_bp: self.vat_rate_bp,
+        }
+    }
+}
+
+fn started() -> CentralError {
+    CentralError::Conflict("the show has started: the web shop no longer sells it".into())
+}
+
+fn cancelled(showtime_id: &str) -> CentralError {
+    CentralError::Conflict(format!("showtime {showtime_id} was cancelled"))
+}
+
+/// The next web reference (see [`insert_web_order`]), on PostgreSQL, where
+/// the count is a sequence (taken outside the sale's transaction: a number
+/// a failed sale took is simply not used).
+fn next_web_reference(conn: &Sql<'_>) -> Result<String> {
+    let (n, key): (i64, i64) = conn.query_row(
+        "SELECT nextval('web_reference_seq'), key FROM reference_counters WHERE channel = 'web'",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    web_reference(n, key)
+}
+
+/// Reference number `n` under `key`.
+fn web_reference(n: i64, key: i64) -> Result<String> {
+    let n = u32::try_from(n)
+        .map_err(|_| CentralError::Conflict("the web order references are used up".into()))?;
+    Ok(format!("W{:08X}", permute32(n, key as u64)))
+}
+
 /// Inserts a web order under the next web reference and returns it: `W`
 /// and 8 hex digits of central's web order count through a keyed
 /// permutation ([`permute32`]), so references never repeat (until 2^32 web
@@ -183,9 +329,7 @@ fn insert_web_order(
              RETURNING next - 1, key"
         };
         let (n, key): (i64, i64) = tx.query_row(counter, [], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        let n = u32::try_from(n)
-            .map_err(|_| CentralError::Conflict("the web order references are used up".into()))?;
-        let reference = format!("W{:08X}", permute32(n, key as u64));
+        let reference = web_reference(n, key)?;
         let inserted = tx.execute(
             "INSERT INTO orders (id, showtime_id, channel, terminal_id, reference, total_minor,
                  currency, created_at, web_channel)
@@ -306,7 +450,179 @@ fn booking(conn: &Sql<'_>, site_id: &str, reference: &str) -> Result<WebBooking>
 
 #[cfg(test)]
 mod tests {
-    use super::permute32;
+    use super::*;
+    use crate::web_channels::WebChannel;
+
+    /// The latest showtime of Dubai Marina and its screen's seats.
+    fn show_and_seats(db: &CentralDb) -> (String, Vec<String>) {
+        let conn = db.read().unwrap();
+        let show: String = conn
+            .query_row(
+                "SELECT id FROM showtimes WHERE site_id = 'dxb-marina' ORDER BY starts_at DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let seats = conn
+            .prepare(
+                "SELECT ss.label FROM screen_seats ss JOIN showtimes s ON s.screen_id = ss.screen_id
+                 WHERE s.id = ?1 AND ss.blocked = 0 ORDER BY ss.label LIMIT 4",
+            )
+            .unwrap()
+            .query_map([&show], |r| r.get(0))
+            .unwrap()
+            .collect::<std::result::Result<Vec<String>, _>>()
+            .unwrap();
+        (show, seats)
+    }
+
+    /// One web sale's behaviour, whatever the backend (on PostgreSQL it is
+    /// one call of `boxoffice_web_sale`, on SQLite a Rust transaction).
+    fn a_web_sale_checks_expires_and_sells(db: &CentralDb) {
+        crate::demo::seed(db, Timestamp::now()).unwrap();
+        let (show, seats) = show_and_seats(db);
+        let web = WebChannel::every_site("test-web", 4);
+        let now = Timestamp::now();
+        let sale = |seats: &[&String]| {
+            let req = WebSaleRequest {
+                showtime_id: show.clone(),
+                seats: seats.iter().map(|s| s.to_string()).collect(),
+            };
+            db.web_sale(&web, &req, Uuid::now_v7(), now)
+        };
+        // A hold that ran out stands in nobody's way: it goes, its seat is
+        // announced free, then sold.
+        db.write(|tx| {
+            tx.execute(
+                "INSERT INTO holds (id, showtime_id, owner, expires_at, started_at)
+                 VALUES ('old-hold', ?1, 'dxb-marina-t2', ?2, ?2)",
+                params![show, now.as_millisecond() - 1_000],
+            )?;
+            tx.execute(
+                "INSERT INTO held_seats (showtime_id, seat_label, hold_id) VALUES (?1, ?2, 'old-hold')",
+                params![show, seats[0]],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+        let before = db.seat_events("dxb-marina", None).unwrap().last_seq;
+        // An older, random reference already has the next count's value: it
+        // is skipped.
+        let conn = db.read().unwrap();
+        let next: i64 = if db.is_postgres() {
+            conn.query_row(
+                "SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM web_reference_seq",
+                [],
+                |r| r.get(0),
+            )
+        } else {
+            conn.query_row("SELECT next FROM reference_counters WHERE channel = 'web'", [], |r| r.get(0))
+        }
+        .unwrap();
+        let key: i64 = conn
+            .query_row(
+                "SELECT key FROM reference_counters WHERE channel = 'web'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        drop(conn);
+        db.write(|tx| {
+            tx.execute(
+                "INSERT INTO orders (id, showtime_id, channel, terminal_id, reference, total_minor,
+                     currency, created_at, web_channel)
+                 VALUES ('legacy', ?1, 'web', NULL, ?2, 0, 'AED', ?3, 'test-web')",
+                params![show, web_reference(next, key)?, now.to_string()],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+        let sold = sale(&[&seats[0], &seats[1]]).unwrap();
+        assert_eq!(sold.reference, web_reference(next + 1, key).unwrap());
+        let events = db.seat_events("dxb-marina", Some(before)).unwrap().events;
+        let got: Vec<(&str, &str)> = events
+            .iter()
+            .map(|e| (e.seat.as_str(), e.state.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (seats[0].as_str(), "free"),
+                (seats[0].as_str(), "sold"),
+                (seats[1].as_str(), "sold")
+            ]
+        );
+        // Taken, unknown (which comes first) and repeated seats.
+        let got = sale(&[&seats[1], &seats[2]]);
+        assert!(
+            matches!(&got, Err(CentralError::SeatUnavailable(t)) if *t == [seats[1].clone()]),
+            "{} {got:?}",
+            db.backend_name()
+        );
+        let nowhere = "Z-99".to_string();
+        assert!(matches!(
+            sale(&[&seats[1], &nowhere]),
+            Err(CentralError::UnknownSeats(t)) if t == [nowhere.clone()]
+        ));
+        assert!(matches!(
+            sale(&[&seats[2], &seats[2]]),
+            Err(CentralError::BadRequest(_))
+        ));
+        // Nothing of the refused sales was kept; the order and its day line were.
+        let conn = db.read().unwrap();
+        let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(count("SELECT count(*) FROM sold_seats"), 2);
+        assert_eq!(
+            count("SELECT count(*) FROM orders WHERE channel = 'web'"),
+            2
+        );
+        assert_eq!(
+            count("SELECT count(*) FROM day_entries WHERE kind = 'web_sale'"),
+            1
+        );
+        assert_eq!(count("SELECT count(*) FROM holds"), 0);
+        let (shown, total): (String, i64) = conn
+            .query_row(
+                "SELECT reference, total_minor FROM orders WHERE id = ?1",
+                [&sold.order_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(shown, sold.reference);
+        assert!(total > 0);
+        drop(conn);
+        // A cancelled showtime sells nothing.
+        db.write(|tx| {
+            tx.execute("UPDATE showtimes SET cancelled = 1 WHERE id = ?1", [&show])?;
+            Ok(())
+        })
+        .unwrap();
+        assert!(matches!(sale(&[&seats[3]]), Err(CentralError::Conflict(_))));
+    }
+
+    #[test]
+    fn a_web_sale_behaves_alike_on_sqlite_and_on_postgresql() {
+        let dir = tempfile::tempdir().unwrap();
+        a_web_sale_checks_expires_and_sells(&CentralDb::open(&dir.path().join("c.db")).unwrap());
+        // On a real PostgreSQL server (tests/pg/up.sh), whatever the run's backend.
+        let url = crate::testing::fresh_postgres_database();
+        a_web_sale_checks_expires_and_sells(&CentralDb::connect(&url).unwrap());
+    }
+
+    #[test]
+    fn the_web_sale_function_takes_a_scoped_write_s_locks() {
+        let sql = include_str!("../../../migrations/central-pg/0006_web_sale_function.sql");
+        let shared = format!(
+            "pg_advisory_xact_lock_shared({})",
+            crate::sql::pg::WRITER_LOCK
+        );
+        assert!(sql.contains(&shared), "0006 must share the writer lock");
+        let show = format!(
+            "pg_advisory_xact_lock({}, p_lock_key)",
+            crate::sql::scope::SHOWTIME_LOCK_CLASS
+        );
+        assert!(sql.contains(&show), "0006 must take the showtime's lock");
+    }
 
     #[test]
     fn web_references_never_repeat_and_do_not_follow_one_another() {

@@ -40,6 +40,7 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
     pg_migration!("0003_seat_event_sequencer.sql"),
     pg_migration!("0004_provisioning_fleet.sql"),
     pg_migration!("0005_set_based_sequencer.sql"),
+    pg_migration!("0006_web_sale_function.sql"),
 ];
 
 /// One pooled connection and its prepared statements.

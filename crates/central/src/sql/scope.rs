@@ -17,7 +17,7 @@ use super::{DbError, Sql};
 
 /// The first key of a showtime's lock (advisory locks on two 32-bit keys
 /// never meet those on one 64-bit key).
-const SHOWTIME_LOCK_CLASS: i32 = 0x626f_7853;
+pub(crate) const SHOWTIME_LOCK_CLASS: i32 = 0x626f_7853;
 
 /// The scope of a write: its showtimes.
 pub(crate) struct Scope {
