@@ -21,7 +21,7 @@ APT_PACKAGES := libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev 
 	python3-venv openvpn iproute2 python3 postgresql lintian
 
 .PHONY: help deps system-deps ui-deps ui run test test-rust test-ui lint bindings-check clean-demo \
-	fuzz fuzz-smoke fuzz-deps bench-vpn bench-app load package package-smoke package-files
+	fuzz fuzz-smoke fuzz-deps bench-vpn bench-app load load-one package package-smoke package-files
 
 help:
 	@echo "make run    - build and open the counter app (demo when unconfigured)"
@@ -29,7 +29,7 @@ help:
 	@echo "make fuzz   - fuzz the live central API against its OpenAPI document (long run)"
 	@echo "make bench-vpn - drain 10,000 sales through a real OpenVPN tunnel (80 ms, 1 % loss)"
 	@echo "make bench-app - the counter app in its window: cold start, a sale on the 644-seat map, memory (release, Xvfb)"
-	@echo "make load   - the chain's peak against central: SQLite, then 2 instances on PostgreSQL"
+	@echo "make load   - central under three loads (reference, the chain's peak, saturation): SQLite, then 2 instances on PostgreSQL"
 	@echo "make package - the counter's .deb and .rpm (release) into dist/packages, checked"
 	@echo "               (PROVISIONING_PUB=FILE UPDATE_PUB=FILE install the chain's public keys with it)"
 
@@ -141,14 +141,28 @@ bench-vpn: deps
 	$(CARGO) build --release -p boxoffice-central -p boxoffice-site --bins
 	$(CARGO) bench -p boxoffice-tests --bench vpn_drain
 
-# The chain's peak against central (tests/benches/central_load): 155 terminals
-# and 64 web buyers on loopback, on SQLite then on two instances over one
-# PostgreSQL database, release builds. Its PostgreSQL is a durable server of
-# its own (port 55433), not the tests' fsync-off one. LOAD_SECS sets the length.
+# The chain's peak against central (tests/benches/central_load), on SQLite
+# then on two instances over one PostgreSQL database, release builds, three
+# loads: the goal's reference (64 web buyers), the chain's peak (155 counters
+# selling every 2 s and following their sites, 64 web buyers) and saturation
+# (155 counters selling without pause, 64 web buyers). Its PostgreSQL is a
+# durable server of its own (port 55433), not the tests' fsync-off one.
+# LOAD_SECS sets each run's length; `make load-one` runs one load as the
+# LOAD_* variables say.
+LOAD_RUN = env -u BOXOFFICE_TEST_PG_URL BOXOFFICE_PG_DURABLE=1 BOXOFFICE_PG_DIR=/tmp/boxoffice-pg-load \
+	BOXOFFICE_PG_PORT=55433 $(CARGO) bench -p boxoffice-tests --bench central_load
 load: deps
 	$(CARGO) build --release -p boxoffice-central --bins
-	env -u BOXOFFICE_TEST_PG_URL BOXOFFICE_PG_DURABLE=1 BOXOFFICE_PG_DIR=/tmp/boxoffice-pg-load \
-		BOXOFFICE_PG_PORT=55433 $(CARGO) bench -p boxoffice-tests --bench central_load
+	@echo "== 1/3 the goal's reference: 64 web buyers, no terminals"
+	LOAD_TERMINALS=0 LOAD_WEB=64 LOAD_THINK_MS=0 $(LOAD_RUN)
+	@echo "== 2/3 the chain's peak: 155 counters selling every 2 s and following, 64 web buyers"
+	LOAD_TERMINALS=155 LOAD_WEB=64 LOAD_THINK_MS=2000 $(LOAD_RUN)
+	@echo "== 3/3 saturation: 155 counters selling without pause and following, 64 web buyers"
+	LOAD_TERMINALS=155 LOAD_WEB=64 LOAD_THINK_MS=0 $(LOAD_RUN)
+
+load-one: deps
+	$(CARGO) build --release -p boxoffice-central --bins
+	$(LOAD_RUN)
 
 # The TypeScript types are generated from the Rust API by the tests above
 # (ts-rs); the committed copies must match.

@@ -409,3 +409,87 @@ fn a_follower_on_one_instance_keeps_up_while_the_other_sells_without_pause() {
     );
     assert_eq!(seen_on_b[..wanted], seats[..wanted], "in the order sold");
 }
+
+#[test]
+fn followers_sharing_reads_on_both_instances_each_see_every_event_once_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = two_instances(dir.path());
+    let site = "dxb-marina";
+    let (show, seats) = show_and_seats(&a);
+    let seats: Vec<String> = seats.into_iter().take(40).collect();
+    assert_eq!(seats.len(), 40);
+    let start = as_terminal(&a, &format!("/v1/sites/{site}/seat-events"))["last_seq"]
+        .as_i64()
+        .expect("last_seq");
+    let done = std::sync::atomic::AtomicBool::new(false);
+    // Three followers on each instance (they share their instance's reads,
+    // at whatever positions they reach), while two sellers sell 40 seats
+    // through both instances, some in pairs.
+    let seen: Vec<Vec<(i64, String)>> = std::thread::scope(|s| {
+        let followers: Vec<_> = (0..6)
+            .map(|k| {
+                let (c, done) = (if k % 2 == 0 { &a } else { &b }, &done);
+                s.spawn(move || {
+                    let (mut after, mut got) = (start, Vec::new());
+                    loop {
+                        let finished = done.load(std::sync::atomic::Ordering::SeqCst);
+                        let wait = if finished { 0 } else { 2_000 };
+                        let page = as_terminal(
+                            c,
+                            &format!("/v1/sites/{site}/seat-events?after={after}&wait_ms={wait}"),
+                        );
+                        assert_eq!(page["reset"], json!(false), "{page}");
+                        let events = page["events"].as_array().expect("events");
+                        for e in events {
+                            let seq = e["seq"].as_i64().expect("seq");
+                            got.push((seq, e["seat"].as_str().unwrap_or("").to_string()));
+                        }
+                        after = page["last_seq"].as_i64().expect("last_seq");
+                        if finished && events.is_empty() {
+                            return got;
+                        }
+                    }
+                })
+            })
+            .collect();
+        let sellers: Vec<_> = [&a, &b]
+            .into_iter()
+            .enumerate()
+            .map(|(k, c)| {
+                let (show, seats) = (&show, &seats);
+                s.spawn(move || {
+                    for pair in seats[k * 20..(k + 1) * 20].chunks(2) {
+                        let body = if pair[0].ends_with('1') {
+                            json!({ "showtime_id": show, "seats": pair })
+                        } else {
+                            json!({ "showtime_id": show, "seats": [pair[0]] })
+                        };
+                        let (status, answer) = c.post("/v1/web/sales", &body);
+                        assert!(status < 300, "{status} {answer}");
+                        if !pair[0].ends_with('1') {
+                            let (status, answer) = c.post(
+                                "/v1/web/sales",
+                                &json!({ "showtime_id": show, "seats": [pair[1]] }),
+                            );
+                            assert!(status < 300, "{status} {answer}");
+                        }
+                    }
+                })
+            })
+            .collect();
+        for seller in sellers {
+            seller.join().unwrap();
+        }
+        done.store(true, std::sync::atomic::Ordering::SeqCst);
+        followers.into_iter().map(|f| f.join().unwrap()).collect()
+    });
+    // The whole feed, read plainly once the selling is over.
+    let whole: Vec<(i64, String)> = feed(&a, site, start)
+        .into_iter()
+        .map(|(seq, seat, _)| (seq, seat))
+        .collect();
+    assert_eq!(whole.len(), 40, "{whole:?}");
+    for (k, got) in seen.iter().enumerate() {
+        assert_eq!(got, &whole, "follower {k} on instance {}", ["A", "B"][k % 2]);
+    }
+}

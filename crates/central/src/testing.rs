@@ -41,6 +41,14 @@ pub fn fresh_postgres_database() -> String {
     format!("{base}/{name}")
 }
 
+/// Drops a database [`fresh_postgres_database`] made (its connection string).
+pub fn drop_postgres_database(url: &str) {
+    let name = url.rsplit_once('/').map_or("", |(_, n)| n);
+    if let Err(e) = crate::sql::drop_database(&postgres_server(), name) {
+        eprintln!("could not drop test database {name}: {e}");
+    }
+}
+
 /// Where a test's central keeps its data: a fresh PostgreSQL database when
 /// the run is on PostgreSQL, else `file` in `dir`.
 pub fn database_for(dir: &Path, file: &str) -> String {

@@ -276,7 +276,12 @@ pub(crate) fn run_target(
         target.web.clone(),
     ));
     let db = db_counts(&target.db);
+    let url = target.db.clone();
     drop(target); // the servers stop
+    if central::db::is_postgres_url(&url) {
+        // A run's database is a gigabyte or so of the load server's disk.
+        central::testing::drop_postgres_database(&url);
+    }
     let st = &load.stats;
     let (believed, unknown) = (
         st.n("applied seats") + st.n("web sold"),

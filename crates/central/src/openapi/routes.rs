@@ -428,9 +428,11 @@ pub const ROUTES: &[Route] = &[
         tag: "seats",
         summary: "Seat changes of the site after a sequence number (long poll)",
         description: "Without `after`, answers at once with no events and the current \
-                      `last_seq`. With `after`, answers as soon as there are events after it, \
-                      or with none when `wait_ms` has passed. `reset` means events were pruned: \
-                      reload the seat states.",
+                      `last_seq`. With `after` and no `wait_ms`, answers at once. With \
+                      `wait_ms`, answers once there are events after `after` but no sooner \
+                      than 50 ms after the request came (what a busy site's sales bring \
+                      meanwhile goes in one answer), or with none when `wait_ms` has passed. \
+                      `reset` means events were pruned: reload the seat states.",
         caller: Caller::Terminal,
         path_params: &[SITE],
         query: &[

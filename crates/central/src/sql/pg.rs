@@ -385,6 +385,17 @@ pub fn create_database(admin_url: &str, name: &str) -> Result<()> {
     Ok(())
 }
 
+/// Drops database `name` (made by [`create_database`]) on the server of
+/// `admin_url`, closing any connection left to it.
+pub fn drop_database(admin_url: &str, name: &str) -> Result<()> {
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+        return Err(DbError::Setup(format!("'{name}' is not a database name")));
+    }
+    let mut client = config(admin_url)?.connect(NoTls)?;
+    client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
+    Ok(())
+}
+
 /// A [`Value`] as a PostgreSQL parameter of whatever type the statement
 /// wants there.
 #[derive(Debug)]
