@@ -490,6 +490,11 @@ fn followers_sharing_reads_on_both_instances_each_see_every_event_once_in_order(
         .collect();
     assert_eq!(whole.len(), 40, "{whole:?}");
     for (k, got) in seen.iter().enumerate() {
-        assert_eq!(got, &whole, "follower {k} on instance {}", ["A", "B"][k % 2]);
+        assert_eq!(
+            got,
+            &whole,
+            "follower {k} on instance {}",
+            ["A", "B"][k % 2]
+        );
     }
 }

@@ -4,13 +4,14 @@
 
 use crate::db::CentralDb;
 use crate::error::CentralError;
+use crate::follower_reads::Ride;
 use crate::sql::params;
 use domain::SeatState;
 use protocol::{SeatEvent, SeatEvents};
 use std::time::Duration;
 
 /// Most events returned by one call.
-pub const MAX_EVENTS: u32 = 5_000;
+pub const MAX_EVENTS: u32 = crate::follower_reads::MAX_EVENTS;
 
 /// Seat events deleted per transaction when pruning.
 pub const PRUNE_BATCH: u32 = 5_000;
@@ -144,6 +145,54 @@ impl CentralDb {
             last_seq,
             reset: false,
         })
+    }
+
+    /// The last event number announced for `site` on this instance.
+    pub(crate) fn site_event_seq(&self, site: &str) -> i64 {
+        *self.events.site(site).borrow()
+    }
+
+    /// The last event number announced on this instance, any site.
+    pub(crate) fn last_event_seq(&self) -> i64 {
+        self.events.last()
+    }
+
+    /// `site`'s events after `after`, as a long poll woken at `want` (the
+    /// site's watch number) needs them: from a read started at `want` or
+    /// later, shared with this instance's other followers of the site
+    /// (`follower_reads`).
+    pub(crate) async fn follower_page(
+        self: &std::sync::Arc<Self>,
+        site: &str,
+        after: i64,
+        want: i64,
+    ) -> Result<SeatEvents, CentralError> {
+        let ride = self
+            .follower_reads
+            .board(site, after, want, || self.site_event_seq(site));
+        match ride {
+            Ride::Wait(flight) => match flight.page_for(after).await {
+                Some(page) => Ok(page),
+                // That read failed or could not answer: read alone.
+                None => self.read_page(site, after).await,
+            },
+            Ride::Fly(tx) => {
+                let page = self.read_page(site, after).await?;
+                let _ = tx.send(Some(std::sync::Arc::new(page.clone())));
+                Ok(page)
+            }
+        }
+    }
+
+    async fn read_page(
+        self: &std::sync::Arc<Self>,
+        site: &str,
+        after: i64,
+    ) -> Result<SeatEvents, CentralError> {
+        let (db, site) = (self.clone(), site.to_string());
+        tokio::task::spawn_blocking(move || db.read_events(&site, Some(after), false))
+            .await
+            .map_err(|e| CentralError::Corrupt(format!("worker failed: {e}")))?
     }
 
     /// Waits until a write may have added an event of `site_id` after

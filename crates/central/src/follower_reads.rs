@@ -18,13 +18,13 @@
 //! Reads run side by side; a follower that finds a suitable read in the
 //! air waits for it rather than starting another.
 
-use crate::db::CentralDb;
-use crate::error::CentralError;
-use crate::events::MAX_EVENTS;
 use protocol::SeatEvents;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::watch;
+
+/// Most events one read of the feed returns (`events::MAX_EVENTS`).
+pub const MAX_EVENTS: u32 = 5_000;
 
 /// Reads kept per site (in the air or landed).
 const READS_PER_SITE: usize = 8;
@@ -36,7 +36,7 @@ pub(crate) struct FollowerReads {
 }
 
 /// One read of a site's events after `after`.
-struct Flight {
+pub(crate) struct Flight {
     after: i64,
     as_of: i64,
     /// `None` while in the air; the page once landed. The sender is
@@ -59,7 +59,8 @@ impl Flight {
     }
 }
 
-/// What a read after `x` answers a follower at `y >= x`, if it can.
+/// What a read after `x` answers a follower at `y >= x`, if it can (a
+/// read returns at most `MAX_EVENTS` events: a full one may stop short).
 fn answer(page: &SeatEvents, x: i64, y: i64) -> Option<SeatEvents> {
     if page.reset {
         return (x == y).then(|| page.clone());
@@ -75,86 +76,57 @@ fn answer(page: &SeatEvents, x: i64, y: i64) -> Option<SeatEvents> {
     })
 }
 
-impl CentralDb {
-    /// The last event number announced for `site` on this instance.
-    pub(crate) fn site_event_seq(&self, site: &str) -> i64 {
-        *self.events.site(site).borrow()
-    }
+/// What a follower does for a page: wait for a read already made or in the
+/// air, or make the read itself and tell the others when it lands.
+pub(crate) enum Ride {
+    /// A read that will answer the follower.
+    Wait(Arc<Flight>),
+    /// No such read: make it, and send its page here.
+    Fly(watch::Sender<Option<Arc<SeatEvents>>>),
+}
 
-    /// The last event number announced on this instance, any site.
-    pub(crate) fn last_event_seq(&self) -> i64 {
-        self.events.last()
-    }
-
-    /// `site`'s events after `after`, as a long poll woken at `want` (the
-    /// site's watch number) needs them: from a read started at `want` or
-    /// later, shared with this instance's other followers of the site.
-    pub(crate) async fn follower_page(
-        self: &Arc<Self>,
+impl FollowerReads {
+    /// Finds a read of `site` that answers a follower at `after` woken at
+    /// `want`, or registers a new read (started at the site's watch number
+    /// `as_of`, taken now).
+    pub(crate) fn board(
+        &self,
         site: &str,
         after: i64,
         want: i64,
-    ) -> Result<SeatEvents, CentralError> {
-        let ride = {
-            let mut sites = self
-                .follower_reads
-                .sites
-                .lock()
-                .unwrap_or_else(|e| e.into_inner());
-            let reads = sites.entry(site.to_string()).or_default();
-            let found = reads
-                .iter()
-                .rev()
-                .find(|f| f.serves(after, want, f.landed.borrow().as_deref()))
-                .cloned();
-            match found {
-                Some(flight) => Ok(flight),
-                None => {
-                    // Read now: everything announced up to here is committed.
-                    let as_of = self.site_event_seq(site).max(want);
-                    let (tx, landed) = watch::channel(None);
-                    let flight = Arc::new(Flight {
-                        after,
-                        as_of,
-                        landed,
-                    });
-                    if reads.len() >= READS_PER_SITE {
-                        reads.remove(0);
-                    }
-                    reads.push(flight);
-                    Err(tx)
-                }
-            }
-        };
-        match ride {
-            Ok(flight) => {
-                let mut landed = flight.landed.clone();
-                let page = landed
-                    .wait_for(Option::is_some)
-                    .await
-                    .ok()
-                    .and_then(|p| p.clone());
-                if let Some(got) = page.and_then(|p| answer(&p, flight.after, after)) {
-                    return Ok(got);
-                }
-                // That read failed or could not answer: read alone.
-                self.read_page(site, after).await
-            }
-            Err(tx) => {
-                let page = self.read_page(site, after).await?;
-                let _ = tx.send(Some(Arc::new(page.clone())));
-                Ok(page)
-            }
+        as_of: impl FnOnce() -> i64,
+    ) -> Ride {
+        let mut sites = self.sites.lock().unwrap_or_else(|e| e.into_inner());
+        let reads = sites.entry(site.to_string()).or_default();
+        let found = reads
+            .iter()
+            .rev()
+            .find(|f| f.serves(after, want, f.landed.borrow().as_deref()))
+            .cloned();
+        if let Some(flight) = found {
+            return Ride::Wait(flight);
         }
+        let (tx, landed) = watch::channel(None);
+        let flight = Arc::new(Flight {
+            after,
+            as_of: as_of().max(want),
+            landed,
+        });
+        if reads.len() >= READS_PER_SITE {
+            reads.remove(0);
+        }
+        reads.push(flight);
+        Ride::Fly(tx)
     }
+}
 
-    async fn read_page(
-        self: &Arc<Self>,
-        site: &str,
-        after: i64,
-    ) -> Result<SeatEvents, CentralError> {
-        let (db, site) = (self.clone(), site.to_string());
-        crate::http::blocking(move || db.read_events(&site, Some(after), false)).await
+impl Flight {
+    /// The flight's page as a follower at `after` takes it, once landed;
+    /// `None` if the read failed or cannot answer it.
+    pub(crate) async fn page_for(&self, after: i64) -> Option<SeatEvents> {
+        let mut landed = self.landed.clone();
+        let page = landed.wait_for(Option::is_some).await.ok()?.clone()?;
+        answer(&page, self.after, after)
     }
 }
 

@@ -160,7 +160,7 @@ impl IntoResponse for CentralError {
 }
 
 /// Runs blocking database work off the async runtime.
-pub(crate) async fn blocking<T: Send + 'static>(
+async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, CentralError> + Send + 'static,
 ) -> Result<T, CentralError> {
     tokio::task::spawn_blocking(f)

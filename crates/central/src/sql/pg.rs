@@ -388,7 +388,11 @@ pub fn create_database(admin_url: &str, name: &str) -> Result<()> {
 /// Drops database `name` (made by [`create_database`]) on the server of
 /// `admin_url`, closing any connection left to it.
 pub fn drop_database(admin_url: &str, name: &str) -> Result<()> {
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
         return Err(DbError::Setup(format!("'{name}' is not a database name")));
     }
     let mut client = config(admin_url)?.connect(NoTls)?;
