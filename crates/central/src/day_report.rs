@@ -33,21 +33,32 @@ fn site_zone(conn: &Sql<'_>, site_id: &str) -> Result<(jiff::tz::TimeZone, i8, S
     Ok((zone, cutoff, currency, vat))
 }
 
+/// A site's time zone and business-day cutoff hour, read once (for the
+/// entries of one push, all of one site).
+pub(crate) type ZoneOnce = std::cell::OnceCell<(jiff::tz::TimeZone, i8)>;
+
 /// Records an applied sale or refund for its site's day report (inside the
-/// transaction that applies it).
+/// transaction that applies it), reading the site's zone into `zone` unless
+/// it is there already.
 pub(crate) fn record(
     tx: &Sql<'_>,
     entry_id: &str,
-    site_id: &str,
+    (site_id, zone): (&str, &ZoneOnce),
     terminal_id: Option<&str>,
     at: Timestamp,
     body: &EntryBody,
     now: Timestamp,
 ) -> Result<()> {
-    let (tz, cutoff, ..) = site_zone(tx, site_id)?;
+    let (tz, cutoff) = match zone.get() {
+        Some(z) => z,
+        None => {
+            let (tz, cutoff, ..) = site_zone(tx, site_id)?;
+            zone.get_or_init(|| (tz, cutoff))
+        }
+    };
     record_in(
         tx,
-        (&tz, cutoff),
+        (tz, *cutoff),
         entry_id,
         site_id,
         terminal_id,

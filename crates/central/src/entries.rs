@@ -48,7 +48,9 @@ impl CentralDb {
             expire_stale(tx, now)?;
             let mut deferred: Vec<String> = Vec::new();
             let mut results = Vec::with_capacity(entries.len());
-            for entry in entries {
+            // The site's time zone, read once a batch for the day report.
+            let zone = crate::day_report::ZoneOnce::default();
+            for (k, entry) in entries.iter().enumerate() {
                 let order = entry_order(&entry.body);
                 // An entry is held back with the orders it names: its own, or
                 // one it refers to (an exchange's sale names the order given back).
@@ -65,9 +67,12 @@ impl CentralDb {
                     }
                 } else {
                     tx.execute_batch("SAVEPOINT entry")?;
-                    match apply_entry(tx, site_id, terminal_id, entry, now) {
+                    match apply_entry(tx, (site_id, &zone), terminal_id, entry, now) {
                         Ok(outcome) => {
-                            tx.execute_batch("RELEASE entry")?;
+                            // The commit releases the last entry's savepoint.
+                            if k + 1 < entries.len() {
+                                tx.execute_batch("RELEASE entry")?;
+                            }
                             outcome
                         }
                         Err(e) => {
@@ -160,7 +165,7 @@ fn entry_order(body: &EntryBody) -> String {
 
 fn apply_entry(
     tx: &Sql<'_>,
-    site_id: &str,
+    (site_id, zone): (&str, &crate::day_report::ZoneOnce),
     terminal_id: &str,
     entry: &OutboxEntry,
     now: Timestamp,
@@ -197,7 +202,7 @@ fn apply_entry(
         Some(refused) => refused,
         None => apply_body(tx, site_id, terminal_id, entry, now)?,
     };
-    record_outcome(tx, site_id, terminal_id, entry, &outcome, now)?;
+    record_outcome(tx, (site_id, zone), terminal_id, entry, &outcome, now)?;
     Ok(outcome)
 }
 
@@ -222,7 +227,7 @@ fn apply_body(
 /// list need of it).
 fn record_outcome(
     tx: &Sql<'_>,
-    site_id: &str,
+    (site_id, zone): (&str, &crate::day_report::ZoneOnce),
     terminal_id: &str,
     entry: &OutboxEntry,
     outcome: &Outcome,
@@ -236,7 +241,7 @@ fn record_outcome(
             crate::day_report::record(
                 tx,
                 &entry_id,
-                site_id,
+                (site_id, zone),
                 Some(terminal_id),
                 s.sold_at,
                 &entry.body,
@@ -247,7 +252,7 @@ fn record_outcome(
             crate::day_report::record(
                 tx,
                 &entry_id,
-                site_id,
+                (site_id, zone),
                 Some(terminal_id),
                 r.at,
                 &entry.body,
