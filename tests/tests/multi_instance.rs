@@ -25,8 +25,14 @@ fn as_terminal(c: &Central, path: &str) -> Value {
 
 /// The latest showtime of Dubai Marina and its standard seats, front first.
 fn show_and_seats(c: &Central) -> (String, Vec<String>) {
-    let site = "dxb-marina";
-    let catalog = as_terminal(c, &format!("/v1/sites/{site}/catalog"));
+    show_and_seats_at(c, "dxb-marina")
+}
+
+/// The latest showtime of `site` and its standard seats, front first.
+fn show_and_seats_at(c: &Central, site: &str) -> (String, Vec<String>) {
+    let (status, catalog) =
+        c.get_status(&format!("/v1/sites/{site}/catalog"), &format!("{site}-t1"));
+    assert_eq!(status, 200, "{catalog}");
     let show = catalog["showtimes"]
         .as_array()
         .expect("showtimes")
@@ -496,5 +502,37 @@ fn followers_sharing_reads_on_both_instances_each_see_every_event_once_in_order(
             "follower {k} on instance {}",
             ["A", "B"][k % 2]
         );
+    }
+}
+
+#[test]
+fn a_quiet_site_s_follower_moves_up_to_the_feed_s_end_when_its_wait_runs_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = two_instances(dir.path());
+    // Another site's showtime, sold through A while Dubai Marina is quiet.
+    let (show, seats) = show_and_seats_at(&a, "mct-avenues");
+    let free = &seats[..2];
+    let feed_end = || -> i64 {
+        as_terminal(&a, "/v1/sites/dxb-marina/seat-events")["last_seq"]
+            .as_i64()
+            .expect("last_seq")
+    };
+    let mut after = feed_end();
+    for seat in free {
+        let (status, body) = a.post(
+            "/v1/web/sales",
+            &json!({ "showtime_id": show, "seats": [seat] }),
+        );
+        assert!(status < 300, "{status} {body}");
+        let end = feed_end();
+        // A Dubai Marina follower on B: nothing for it, but once its wait
+        // runs out its position is the feed's end, each time.
+        let page = as_terminal(
+            &b,
+            &format!("/v1/sites/dxb-marina/seat-events?after={after}&wait_ms=300"),
+        );
+        assert_eq!(page["events"], json!([]), "{page}");
+        assert_eq!(page["last_seq"].as_i64(), Some(end), "{page}");
+        after = end;
     }
 }

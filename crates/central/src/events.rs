@@ -184,7 +184,8 @@ impl CentralDb {
         }
     }
 
-    async fn read_page(
+    /// `site`'s events after `after`, read now for this caller alone.
+    pub(crate) async fn read_page(
         self: &std::sync::Arc<Self>,
         site: &str,
         after: i64,

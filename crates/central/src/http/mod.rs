@@ -447,21 +447,24 @@ async fn seat_events(
     let _place = state.long_polls.enter(&terminal.id)?;
     loop {
         let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-        let woken = if left.is_zero() {
-            // Time is up: answer from a read, so the caller's position
-            // moves up to the feed's end even when its site was quiet.
-            db.site_event_seq(&site)
-        } else {
-            db.wait_for_events(&site, seen, left).await
-        };
+        if left.is_zero() {
+            // Time is up: a read of its own, not a shared one (which may be
+            // as old as the site's last announcement), so the caller's
+            // position moves up to the feed's end even when its site was
+            // quiet, and what this instance was not told of (a listener
+            // cut off, a database restored under it) reaches the caller
+            // within its wait, `reset` included.
+            return db.read_page(&site, after).await.map(Json);
+        }
+        let woken = db.wait_for_events(&site, seen, left).await;
+        if woken <= seen {
+            continue; // the wait ended without news: time is up
+        }
         let next = db.follower_page(&site, after, woken).await?;
-        if !next.events.is_empty() || next.reset || left.is_zero() {
+        if !next.events.is_empty() || next.reset {
             return Ok(Json(next));
         }
         seen = next.last_seq.max(seen);
-        if tokio::time::Instant::now() >= deadline {
-            return Ok(Json(next));
-        }
     }
 }
 
