@@ -238,7 +238,7 @@ test('two showtimes by keyboard: T Enter B T ↓ Enter B P E', async ({ page, re
   // The second showtime's map is shown before B (with no map, B does nothing).
   const second = await page.locator('[data-showtime][aria-pressed="true"]').getAttribute('data-showtime');
   expect(second, 'a showtime chosen').toBeTruthy();
-  await expect(page.getByTestId('seat-map')).toHaveAttribute('data-showtime', second ?? '');
+  await expect(page.getByTestId('seat-map')).toHaveAttribute('data-map-showtime', second ?? '');
   await expect(page.locator('[data-seat]').first()).toBeVisible();
   await expect(page.locator('[data-seat][data-selected="true"]')).toHaveCount(0);
   await page.keyboard.press('b');
