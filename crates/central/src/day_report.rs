@@ -82,6 +82,18 @@ fn record_in(
     now: Timestamp,
 ) -> Result<()> {
     let line = day_entry(zone, terminal_id, at, body)?;
+    insert_day_entry(tx, entry_id, site_id, terminal_id, &line, now)
+}
+
+/// Writes one `day_entries` row (once: an entry already there stays).
+fn insert_day_entry(
+    tx: &Sql<'_>,
+    entry_id: &str,
+    site_id: &str,
+    terminal_id: Option<&str>,
+    line: &DayEntry,
+    now: Timestamp,
+) -> Result<()> {
     tx.execute(
         "INSERT INTO day_entries (entry_id, site_id, terminal_id, business_day, kind, body, applied_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
@@ -154,19 +166,7 @@ pub(crate) fn record_web_sale(
     now: Timestamp,
 ) -> Result<()> {
     let line = web_sale_day_entry(site, order_id, showtime_id, seats, now)?;
-    tx.execute(
-        "INSERT INTO day_entries (entry_id, site_id, terminal_id, business_day, kind, body, applied_at)
-         VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
-        params![
-            order_id.to_string(),
-            site.id,
-            line.business_day,
-            line.kind,
-            line.body,
-            now.to_string()
-        ],
-    )?;
-    Ok(())
+    insert_day_entry(tx, &order_id.to_string(), site.id, None, &line, now)
 }
 
 /// The day report's line of a web sale, as a sale paid `web`.

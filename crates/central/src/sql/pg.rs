@@ -372,14 +372,7 @@ fn apply_migrations(client: &mut Client) -> Result<()> {
 /// Creates database `name` on the server `admin_url` connects to (tests
 /// and first installs); `name` is letters, digits and `_`.
 pub fn create_database(admin_url: &str, name: &str) -> Result<()> {
-    if name.is_empty()
-        || name.len() > 63
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-    {
-        return Err(DbError::Setup(format!("'{name}' is not a database name")));
-    }
+    check_database_name(name)?;
     let mut client = config(admin_url)?.connect(NoTls)?;
     client.batch_execute(&format!("CREATE DATABASE {name}"))?;
     Ok(())
@@ -388,16 +381,24 @@ pub fn create_database(admin_url: &str, name: &str) -> Result<()> {
 /// Drops database `name` (made by [`create_database`]) on the server of
 /// `admin_url`, closing any connection left to it.
 pub fn drop_database(admin_url: &str, name: &str) -> Result<()> {
-    if name.is_empty()
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-    {
-        return Err(DbError::Setup(format!("'{name}' is not a database name")));
-    }
+    check_database_name(name)?;
     let mut client = config(admin_url)?.connect(NoTls)?;
     client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
     Ok(())
+}
+
+/// A database name written into SQL: 1 to 63 lower-case letters, digits and `_`.
+fn check_database_name(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= 63
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(DbError::Setup(format!("'{name}' is not a database name")))
+    }
 }
 
 /// A [`Value`] as a PostgreSQL parameter of whatever type the statement
