@@ -17,7 +17,7 @@ mod value;
 #[cfg(test)]
 pub(crate) use pg::EVENTS_CHANNEL;
 pub(crate) use pg::PgPool;
-pub use pg::{create_database, drop_database};
+pub use pg::{create_database, databases_named, drop_database};
 pub use value::{FromValue, Param, Value};
 
 use rusqlite::Connection;

@@ -31,14 +31,52 @@ pub fn postgres_server() -> String {
     .clone()
 }
 
-/// A new, empty database on the test server; its connection string.
+/// A test database older than this is a leftover of an earlier run (tests
+/// do not drop theirs: their centrals may still hold connections when they
+/// end); the first new database of each test process drops the leftovers.
+const LEFTOVER_AFTER_SECS: i64 = 6 * 3600;
+
+/// A new, empty database on the test server; its connection string. Its
+/// name carries the time it was made (`t_<unix seconds>_<random>`).
 pub fn fresh_postgres_database() -> String {
     let admin = postgres_server();
-    let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let now = jiff::Timestamp::now().as_second();
+    static SWEPT: std::sync::Once = std::sync::Once::new();
+    SWEPT.call_once(|| drop_leftover_databases(&admin, now));
+    let name = format!("t_{now}_{}", uuid::Uuid::new_v4().simple());
     crate::sql::create_database(&admin, &name)
         .unwrap_or_else(|e| panic!("cannot create test database: {e}"));
     let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
     format!("{base}/{name}")
+}
+
+/// Drops the test databases made more than [`LEFTOVER_AFTER_SECS`] before
+/// `now` (and those of the older naming, with no time in their name).
+fn drop_leftover_databases(admin: &str, now: i64) {
+    let names = match crate::sql::databases_named(admin, "t_") {
+        Ok(names) => names,
+        Err(e) => return eprintln!("could not list the test databases: {e}"),
+    };
+    for name in names {
+        if leftover(&name, now)
+            && let Err(e) = crate::sql::drop_database(admin, &name)
+        {
+            eprintln!("could not drop leftover test database {name}: {e}");
+        }
+    }
+}
+
+/// Whether test database `name` is a leftover at `now`.
+fn leftover(name: &str, now: i64) -> bool {
+    let made = name
+        .strip_prefix("t_")
+        .and_then(|rest| rest.split_once('_'))
+        .and_then(|(secs, _)| secs.parse::<i64>().ok());
+    match made {
+        Some(made) => now - made > LEFTOVER_AFTER_SECS,
+        // `t_<uuid>`: made before names carried their time.
+        None => name.len() == 34 && name[2..].chars().all(|c| c.is_ascii_hexdigit()),
+    }
 }
 
 /// Drops a database [`fresh_postgres_database`] made (its connection string).
@@ -73,4 +111,19 @@ pub fn open_demo(dir: &Path) -> crate::CentralDb {
     })
     .join()
     .unwrap_or_else(|_| panic!("opening the test database panicked"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::leftover;
+
+    #[test]
+    fn only_old_test_databases_are_leftovers() {
+        let now = 1_800_000_000;
+        assert!(leftover(&format!("t_{}_ab12", now - 7 * 3600), now));
+        assert!(!leftover(&format!("t_{}_ab12", now - 60), now));
+        assert!(leftover("t_0123456789abcdef0123456789abcdef", now));
+        assert!(!leftover("t_load", now));
+        assert!(!leftover("t_", now));
+    }
 }

@@ -41,6 +41,7 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
     pg_migration!("0004_provisioning_fleet.sql"),
     pg_migration!("0005_set_based_sequencer.sql"),
     pg_migration!("0006_web_sale_function.sql"),
+    pg_migration!("0007_push_sales_function.sql"),
 ];
 
 /// One pooled connection and its prepared statements.
@@ -385,6 +386,17 @@ pub fn drop_database(admin_url: &str, name: &str) -> Result<()> {
     let mut client = config(admin_url)?.connect(NoTls)?;
     client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
     Ok(())
+}
+
+/// The databases on the server of `admin_url` whose names start with
+/// `prefix` (tests sweep their own leftovers).
+pub fn databases_named(admin_url: &str, prefix: &str) -> Result<Vec<String>> {
+    let mut client = config(admin_url)?.connect(NoTls)?;
+    let rows = client.query(
+        "SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname",
+        &[&prefix],
+    )?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
 }
 
 /// A database name written into SQL: 1 to 63 lower-case letters, digits and `_`.
