@@ -49,40 +49,33 @@ pub(crate) fn record(
     body: &EntryBody,
     now: Timestamp,
 ) -> Result<()> {
-    let (tz, cutoff) = match zone.get() {
-        Some(z) => z,
-        None => {
-            let (tz, cutoff, ..) = site_zone(tx, site_id)?;
-            zone.get_or_init(|| (tz, cutoff))
-        }
-    };
-    record_in(
-        tx,
-        (tz, *cutoff),
-        entry_id,
-        site_id,
-        terminal_id,
-        at,
-        body,
-        now,
-    )
+    let line = line(tx, (site_id, zone), terminal_id, at, body)?;
+    insert_day_entry(tx, entry_id, site_id, terminal_id, &line, now)
 }
 
-/// [`record`] for a site whose time zone and business-day cutoff hour the
-/// caller already read.
-#[allow(clippy::too_many_arguments)]
-fn record_in(
-    tx: &Sql<'_>,
-    zone: (&jiff::tz::TimeZone, i8),
-    entry_id: &str,
-    site_id: &str,
+/// The day report's line of a terminal's sale or refund, reading the
+/// site's zone into `zone` only when the entry does not state its business
+/// day and the zone is not there already.
+pub(crate) fn line(
+    conn: &Sql<'_>,
+    (site_id, zone): (&str, &ZoneOnce),
     terminal_id: Option<&str>,
     at: Timestamp,
     body: &EntryBody,
-    now: Timestamp,
-) -> Result<()> {
-    let line = day_entry(zone, terminal_id, at, body)?;
-    insert_day_entry(tx, entry_id, site_id, terminal_id, &line, now)
+) -> Result<DayEntry> {
+    day_entry(
+        || match zone.get() {
+            Some((tz, cutoff)) => Ok((tz, *cutoff)),
+            None => {
+                let (tz, cutoff, ..) = site_zone(conn, site_id)?;
+                let (tz, cutoff) = zone.get_or_init(|| (tz, cutoff));
+                Ok((tz, *cutoff))
+            }
+        },
+        terminal_id,
+        at,
+        body,
+    )
 }
 
 /// Writes one `day_entries` row (once: an entry already there stays).
@@ -118,8 +111,8 @@ pub(crate) struct DayEntry {
     pub(crate) body: String,
 }
 
-fn day_entry(
-    (tz, cutoff): (&jiff::tz::TimeZone, i8),
+fn day_entry<'z>(
+    zone: impl FnOnce() -> Result<(&'z jiff::tz::TimeZone, i8)>,
     terminal_id: Option<&str>,
     at: Timestamp,
     body: &EntryBody,
@@ -131,9 +124,13 @@ fn day_entry(
         EntryBody::Refund(r) => r.business_day.as_deref(),
         _ => None,
     };
-    let day = stated
-        .and_then(|d| d.parse::<jiff::civil::Date>().ok())
-        .unwrap_or_else(|| business_day(at, tz, cutoff));
+    let day = match stated.and_then(|d| d.parse::<jiff::civil::Date>().ok()) {
+        Some(day) => day,
+        None => {
+            let (tz, cutoff) = zone()?;
+            business_day(at, tz, cutoff)
+        }
+    };
     let kind = match (body, terminal_id) {
         (EntryBody::Refund(_), _) => "refund",
         (_, None) => "web_sale",
@@ -208,7 +205,12 @@ pub(crate) fn web_sale_day_entry(
         price_override: None,
         business_day: None,
     };
-    day_entry((&tz, site.cutoff_hour), None, now, &EntryBody::Sale(sale))
+    day_entry(
+        || Ok((&tz, site.cutoff_hour)),
+        None,
+        now,
+        &EntryBody::Sale(sale),
+    )
 }
 
 /// A ticket type's list price and names on a price card, if it has one.

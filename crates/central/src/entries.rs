@@ -100,6 +100,10 @@ impl CentralDb {
         // only: they run beside other showtimes' writes. Anything else may
         // touch other orders' seats and runs alone.
         match sale_showtimes(entries) {
+            // On PostgreSQL, in one statement (push_postgres.rs).
+            Some(shows) if self.is_postgres() => {
+                self.push_sales_postgres(terminal_id, site_id, entries, &shows, now)
+            }
             Some(shows) => self.write_showtimes(&shows, apply_all),
             None => self.write(apply_all),
         }

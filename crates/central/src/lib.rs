@@ -23,6 +23,7 @@ pub mod leases;
 pub mod metrics;
 pub mod openapi;
 pub mod provisioning;
+mod push_postgres;
 pub mod releases;
 mod seats;
 pub mod sql;

@@ -1,0 +1,183 @@
+//! A terminal's push of sales on PostgreSQL in one round trip: central
+//! checks each entry's shape and money and prepares what only Rust knows
+//! (the order reference, the day report's line, the entry as JSON), then
+//! `boxoffice_push_sales` (migration central-pg 0007) takes the locks of a
+//! write scoped to the sales' showtimes and applies the entries one by one,
+//! as [`CentralDb::push_at`] does on SQLite in a Rust transaction.
+
+use crate::day_report::ZoneOnce;
+use crate::db::{CentralDb, corrupt};
+use crate::entry_checks::check_entry;
+use crate::error::CentralError;
+use crate::sql::{Sql, params};
+use jiff::Timestamp;
+use protocol::{EntryBody, EntryResult, OutboxEntry, Outcome, Sale, SecuredBy};
+use serde_json::{Value, json};
+
+type Result<T> = std::result::Result<T, CentralError>;
+
+/// What the function answers for one entry.
+#[derive(serde::Deserialize)]
+struct Answer {
+    outcome: Outcome,
+    /// The database's message when the entry was deferred.
+    error: Option<String>,
+}
+
+impl CentralDb {
+    /// Applies `entries`, sales only, of `showtimes` (every showtime their
+    /// seats are in) from `terminal_id` of `site_id`, in one statement.
+    pub(crate) fn push_sales_postgres(
+        &self,
+        terminal_id: &str,
+        site_id: &str,
+        entries: &[OutboxEntry],
+        showtimes: &[&str],
+        now: Timestamp,
+    ) -> Result<Vec<EntryResult>> {
+        let conn = self.read()?;
+        let zone = ZoneOnce::default();
+        let mut items = Vec::with_capacity(entries.len());
+        for entry in entries {
+            let EntryBody::Sale(sale) = &entry.body else {
+                return Err(corrupt("a push of sales holds another entry"));
+            };
+            items.push(sale_item(
+                &conn,
+                (site_id, &zone),
+                terminal_id,
+                entry,
+                sale,
+            )?);
+        }
+        let mut shows: Vec<&str> = showtimes.to_vec();
+        shows.sort_unstable();
+        shows.dedup();
+        let mut keys: Vec<i32> = shows
+            .iter()
+            .map(|s| crate::sql::scope::lock_key(s))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let answer: String = conn.query_row(
+            "SELECT boxoffice_push_sales(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                terminal_id,
+                site_id,
+                json_text(&shows)?,
+                json_text(&keys)?,
+                now.as_millisecond(),
+                now.to_string(),
+                json_text(&items)?
+            ],
+            |r| r.get(0),
+        )?;
+        // Sold seats, and holds and leases that ran out, are seat events.
+        self.events_committed();
+        let answers: Vec<Answer> = serde_json::from_str(&answer).map_err(corrupt)?;
+        if answers.len() != entries.len() {
+            return Err(corrupt(
+                "the push function answered another number of entries",
+            ));
+        }
+        Ok(entries
+            .iter()
+            .zip(answers)
+            .map(|(entry, answer)| {
+                if let Some(error) = &answer.error {
+                    tracing::error!(entry = %entry.id, terminal = terminal_id, error = %error,
+                        "an entry failed; deferred");
+                }
+                if matches!(&answer.outcome, Outcome::Rejected { code, .. } if code == "entry_id_taken")
+                {
+                    tracing::warn!(entry = %entry.id, terminal = terminal_id,
+                        "an entry id of another terminal was sent");
+                }
+                EntryResult {
+                    id: entry.id,
+                    outcome: answer.outcome,
+                }
+            })
+            .collect())
+    }
+}
+
+/// JSON text of one of the function's arguments.
+fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(corrupt)
+}
+
+/// One sale as `boxoffice_push_sales` takes it (see its migration).
+fn sale_item(
+    conn: &Sql<'_>,
+    site: (&str, &ZoneOnce),
+    terminal_id: &str,
+    entry: &OutboxEntry,
+    sale: &Sale,
+) -> Result<Value> {
+    let body = serde_json::to_string(&entry.body).map_err(corrupt)?;
+    let refused = check_entry(&entry.body);
+    // A refused sale has no day report line.
+    let day = match refused {
+        Some(_) => None,
+        None => Some(
+            crate::day_report::line(conn, site, Some(terminal_id), sale.sold_at, &entry.body)?
+                .business_day,
+        ),
+    };
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for seat in &sale.seats {
+        let show = seat.showtime(sale);
+        match groups.iter_mut().find(|(s, _)| *s == show) {
+            Some((_, labels)) => labels.push(&seat.label),
+            None => groups.push((show, vec![&seat.label])),
+        }
+    }
+    let hold = match &sale.secured_by {
+        SecuredBy::Hold { hold_id } => Some(hold_id.as_str()),
+        SecuredBy::Lease | SecuredBy::Override { .. } => None,
+    };
+    let (number, count) = protocol::order_tail(sale.order_id);
+    Ok(json!({
+        "id": entry.id.to_string(),
+        "seq": entry.seq,
+        "order": sale.order_id.to_string(),
+        "show": sale.showtime_id,
+        "body": body,
+        "refused": refused,
+        "hold": hold,
+        "currency": sale.currency.code(),
+        "total": sale.total_minor,
+        "reference": protocol::order_reference(sale.order_id),
+        "number": number,
+        "count": count,
+        "override_by": sale.price_override.as_ref().map(|o| &o.approved_by),
+        "override_reason": sale.price_override.as_ref().map(|o| &o.reason),
+        "day": day,
+        "groups": groups.iter().map(|(show, seats)| json!({"show": show, "seats": seats})).collect::<Vec<_>>(),
+        "seats": sale.seats.iter().map(|seat| json!({
+            "show": seat.showtime(sale),
+            "label": seat.label,
+            "type": seat.ticket_type,
+            "price": seat.price_minor,
+        })).collect::<Vec<_>>(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_push_function_takes_a_scoped_write_s_locks() {
+        let sql = include_str!("../../../migrations/central-pg/0007_push_sales_function.sql");
+        let shared = format!(
+            "pg_advisory_xact_lock_shared({})",
+            crate::sql::pg::WRITER_LOCK
+        );
+        assert!(sql.contains(&shared), "0007 must share the writer lock");
+        let show = format!(
+            "pg_advisory_xact_lock({}, k::INTEGER)",
+            crate::sql::scope::SHOWTIME_LOCK_CLASS
+        );
+        assert!(sql.contains(&show), "0007 must take each showtime's lock");
+    }
+}
