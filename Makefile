@@ -29,7 +29,7 @@ help:
 	@echo "make fuzz   - fuzz the live central API against its OpenAPI document (long run)"
 	@echo "make bench-vpn - drain 10,000 sales through a real OpenVPN tunnel (80 ms, 1 % loss)"
 	@echo "make bench-app - the counter app in its window: cold start, a sale on the 644-seat map, memory (release, Xvfb)"
-	@echo "make load   - central under three loads (reference, the chain's peak, saturation): SQLite, then 2 instances on PostgreSQL"
+	@echo "make load   - central under four loads (web reference, push reference, the chain's peak, saturation): SQLite, then 2 instances on PostgreSQL"
 	@echo "make package - the counter's .deb and .rpm (release) into dist/packages, checked"
 	@echo "               (PROVISIONING_PUB=FILE UPDATE_PUB=FILE install the chain's public keys with it)"
 
@@ -153,11 +153,13 @@ LOAD_RUN = env -u BOXOFFICE_TEST_PG_URL BOXOFFICE_PG_DURABLE=1 BOXOFFICE_PG_DIR=
 	BOXOFFICE_PG_PORT=55433 $(CARGO) bench -p boxoffice-tests --bench central_load
 load: deps
 	$(CARGO) build --release -p boxoffice-central --bins
-	@echo "== 1/3 the goal's reference: 64 web buyers, no terminals"
+	@echo "== 1/4 the goal's reference: 64 web buyers, no terminals"
 	LOAD_TERMINALS=0 LOAD_WEB=64 LOAD_THINK_MS=0 $(LOAD_RUN)
-	@echo "== 2/3 the chain's peak: 155 counters selling every 2 s and following, 64 web buyers"
+	@echo "== 2/4 the goal's reference for pushes: 64 counters pushing without pause and following, no web buyers"
+	LOAD_TERMINALS=64 LOAD_WEB=0 LOAD_THINK_MS=0 $(LOAD_RUN)
+	@echo "== 3/4 the chain's peak: 155 counters selling every 2 s and following, 64 web buyers"
 	LOAD_TERMINALS=155 LOAD_WEB=64 LOAD_THINK_MS=2000 $(LOAD_RUN)
-	@echo "== 3/3 saturation: 155 counters selling without pause and following, 64 web buyers"
+	@echo "== 4/4 saturation: 155 counters selling without pause and following, 64 web buyers"
 	LOAD_TERMINALS=155 LOAD_WEB=64 LOAD_THINK_MS=0 $(LOAD_RUN)
 
 load-one: deps

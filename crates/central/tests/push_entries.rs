@@ -226,3 +226,165 @@ fn every_terminal_has_its_own_number_and_web_references_never_repeat() {
         assert_eq!(booking.order_id, sold.order_id);
     }
 }
+
+/// An answer's name and code (a duplicate's, of its first answer).
+fn answer_name(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Duplicate { first } => format!("duplicate of {}", answer_name(first)),
+        other => outcomes(&[EntryResult {
+            id: Uuid::nil(),
+            outcome: other.clone(),
+        }])
+        .remove(0),
+    }
+}
+
+/// Pushes every kind of answer a sale can get, each from its own batch
+/// unless said, and returns the answers in order.
+fn every_answer_of_a_sale(
+    db: &CentralDb,
+    now: Timestamp,
+    script: &[(&str, OutboxEntry)],
+) -> Vec<Outcome> {
+    script
+        .iter()
+        .map(|(terminal, entry)| {
+            db.push(terminal, std::slice::from_ref(entry), now)
+                .unwrap()
+                .remove(0)
+                .outcome
+        })
+        .collect()
+}
+
+#[test]
+fn pushed_sales_are_answered_alike_on_sqlite_and_on_postgresql() {
+    // The same pushes to a central on SQLite (the Rust transaction) and one
+    // on a real PostgreSQL server (the one-statement function, whatever the
+    // run's backend) give the same answers, word for word.
+    let now = Timestamp::now();
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = CentralDb::open(&dir.path().join("alike.db")).unwrap();
+    let pg = std::thread::spawn(|| {
+        CentralDb::connect(&central::testing::fresh_postgres_database()).unwrap()
+    })
+    .join()
+    .unwrap();
+    for db in [&sqlite, &pg] {
+        central::demo::seed(db, now).unwrap();
+        db.allow_unprovisioned(true);
+    }
+    let [(show, seats), (other_show, _)] = two_shows(&sqlite);
+    let elsewhere: String = sqlite
+        .write(|tx| {
+            Ok(tx.query_row(
+                "SELECT id FROM showtimes WHERE site_id <> ?1 ORDER BY id LIMIT 1",
+                [SITE],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    let one = |label: &str| vec![seat(label, None, "adult", 5000)];
+    let first = sale(&show, one(&seats[0]));
+    let first_entry = entry(1, EntryBody::Sale(first.clone()));
+    let mut twice = sale(&show, one(&seats[1]));
+    twice.seats.push(seat(&seats[1], None, "adult", 5000));
+    twice.total_minor = 10_000;
+    twice.payments[0].amount_minor = 10_000;
+    let mut riyals = sale(&show, one(&seats[1]));
+    riyals.currency = domain::Currency::Qar;
+    let mut no_seat_here = sale(&other_show, one(&seats[1]));
+    no_seat_here.seats[0].showtime_id = Some(show.clone());
+    let mut bad_money = sale(&show, one(&seats[1]));
+    bad_money.total_minor = 1;
+    let bad_money_entry = entry(9, EntryBody::Sale(bad_money));
+    let t2 = "dxb-marina-t2";
+    let script: Vec<(&str, OutboxEntry)> = vec![
+        (TERMINAL, first_entry.clone()),
+        (TERMINAL, first_entry.clone()),
+        (TERMINAL, entry(2, EntryBody::Sale(first.clone()))),
+        (t2, first_entry.clone()),
+        (t2, entry(1, EntryBody::Sale(first.clone()))),
+        (
+            TERMINAL,
+            entry(3, EntryBody::Sale(sale(&show, one("ZZ99")))),
+        ),
+        (TERMINAL, entry(4, EntryBody::Sale(twice))),
+        (
+            TERMINAL,
+            entry(5, EntryBody::Sale(sale("no-such-show", one(&seats[1])))),
+        ),
+        (
+            TERMINAL,
+            entry(6, EntryBody::Sale(sale(&elsewhere, one("A1")))),
+        ),
+        (TERMINAL, entry(7, EntryBody::Sale(riyals))),
+        (TERMINAL, entry(8, EntryBody::Sale(no_seat_here))),
+        (TERMINAL, bad_money_entry.clone()),
+        (TERMINAL, bad_money_entry),
+        (
+            TERMINAL,
+            entry(10, EntryBody::Sale(sale(&show, one(&seats[0])))),
+        ),
+        (
+            TERMINAL,
+            entry(11, EntryBody::Sale(sale(&show, one(&seats[1])))),
+        ),
+    ];
+    let on_sqlite = every_answer_of_a_sale(&sqlite, now, &script);
+    let on_pg = every_answer_of_a_sale(&pg, now, &script);
+    assert_eq!(on_sqlite, on_pg);
+    let summary: Vec<String> = on_pg.iter().map(answer_name).collect();
+    assert_eq!(
+        summary,
+        [
+            "applied",
+            "duplicate of applied",
+            "duplicate of applied",
+            "rejected:entry_id_taken",
+            "rejected:order_id_taken",
+            "rejected:unknown_seats",
+            "rejected:bad_request",
+            "rejected:unknown_showtime",
+            "rejected:wrong_site",
+            "rejected:wrong_currency",
+            "rejected:bad_showtime",
+            "rejected:bad_total",
+            "duplicate of rejected:bad_total",
+            "conflict",
+            "applied",
+        ]
+    );
+    // The seats, the conflict list and the day report lines agree too.
+    for db in [&sqlite, &pg] {
+        assert_eq!(sold(db, &show), {
+            let mut v = vec![seats[0].clone(), seats[1].clone()];
+            v.sort();
+            v
+        });
+    }
+    let facts = |db: &CentralDb| {
+        db.write(|tx| {
+            Ok((
+                tx.query_row("SELECT count(*), min(seats) FROM conflicts", [], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+                })?,
+                tx.query_row(
+                    "SELECT count(*), min(business_day), max(kind) FROM day_entries",
+                    [],
+                    |r| {
+                        Ok((
+                            r.get::<_, i64>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, String>(2)?,
+                        ))
+                    },
+                )?,
+            ))
+        })
+        .unwrap()
+    };
+    assert_eq!(facts(&sqlite), facts(&pg));
+    assert_eq!(facts(&pg).0, (1, format!("[\"{}\"]", seats[0])));
+    assert_eq!(facts(&pg).1.0, 3, "two sales and the override in conflict");
+}
