@@ -12,10 +12,12 @@
 -- entry alone, which is answered `deferred`, and so is every later entry of
 -- the same order; the rest of the batch goes on.
 --
--- p_entries is a JSON array, one object per entry, in the batch's order:
---   id, seq, order, show (the sale's showtime), body (the entry as JSON
---   text), refused (the outcome of a failed shape or money check, or null),
---   hold (the hold the sale names, or null), currency, total, reference,
+-- p_entries is a JSON array, one object per entry, in the batch's order.
+-- An entry that failed central's shape or money checks (entry_checks.rs)
+-- is id, seq, order, body (the entry as JSON text) and refused (its
+-- outcome), and is recorded as refused. Any other is id, seq, order, body,
+--   show (the sale's showtime), hold (the hold the sale names, or null),
+--   currency, total, reference,
 --   number and count (the order id's terminal number and order count),
 --   override_by and override_reason (or null), day (the business day the
 --   sale counts in), groups ([{show, seats: [label...]}], first seen first)
@@ -250,8 +252,8 @@ LANGUAGE plpgsql AS $$
 DECLARE
     k TEXT;
     v_show TEXT;
-    due_shows TEXT[];
-    due_seats TEXT[];
+    held TEXT[];
+    leased TEXT[];
     e JSONB;
     v_outcome JSONB;
     failure TEXT;
@@ -265,20 +267,22 @@ BEGIN
         PERFORM pg_advisory_xact_lock(1651472467, k::INTEGER);
     END LOOP;
     FOR v_show IN SELECT value FROM json_array_elements_text(p_shows::JSON) LOOP
-        SELECT array_agg(showtime_id), array_agg(seat_label) INTO due_shows, due_seats FROM (
-            SELECT hs.showtime_id, hs.seat_label FROM held_seats hs JOIN holds h ON h.id = hs.hold_id
-            WHERE h.expires_at <= p_now_ms AND h.showtime_id = v_show
-            UNION ALL
-            SELECT l.showtime_id, l.seat_label FROM leases l
-            WHERE l.expires_at <= p_now_ms AND l.showtime_id = v_show
-        ) due;
-        IF due_shows IS NOT NULL THEN
+        SELECT array_agg(hs.seat_label) INTO held FROM held_seats hs JOIN holds h ON h.id = hs.hold_id
+        WHERE h.expires_at <= p_now_ms AND h.showtime_id = v_show;
+        SELECT array_agg(l.seat_label) INTO leased FROM leases l
+        WHERE l.expires_at <= p_now_ms AND l.showtime_id = v_show;
+        IF held IS NOT NULL THEN
             DELETE FROM holds WHERE expires_at <= p_now_ms AND showtime_id = v_show;
-            DELETE FROM leases WHERE expires_at <= p_now_ms AND showtime_id = v_show;
-            FOR i IN 1 .. cardinality(due_shows) LOOP
-                PERFORM boxoffice_announce_if_free(due_shows[i], due_seats[i], p_now_ms);
-            END LOOP;
         END IF;
+        IF leased IS NOT NULL THEN
+            DELETE FROM leases WHERE expires_at <= p_now_ms AND showtime_id = v_show;
+        END IF;
+        FOR i IN 1 .. coalesce(cardinality(held), 0) LOOP
+            PERFORM boxoffice_announce_if_free(v_show, held[i], p_now_ms);
+        END LOOP;
+        FOR i IN 1 .. coalesce(cardinality(leased), 0) LOOP
+            PERFORM boxoffice_announce_if_free(v_show, leased[i], p_now_ms);
+        END LOOP;
     END LOOP;
     FOR e IN SELECT value FROM jsonb_array_elements(p_entries::JSONB) LOOP
         failure := NULL;

@@ -101,7 +101,7 @@ impl CentralDb {
         // touch other orders' seats and runs alone.
         match sale_showtimes(entries) {
             // On PostgreSQL, in one statement (push_postgres.rs).
-            Some(shows) if self.is_postgres() => {
+            Some(shows) if self.is_postgres() && !shows.is_empty() => {
                 self.push_sales_postgres(terminal_id, site_id, entries, &shows, now)
             }
             Some(shows) => self.write_showtimes(&shows, apply_all),

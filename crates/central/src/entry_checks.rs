@@ -48,13 +48,21 @@ pub(crate) fn check_entry(body: &EntryBody) -> Option<Outcome> {
 }
 
 fn texts(values: &[&str]) -> Result<(), Outcome> {
-    match values.iter().find(|v| v.len() > MAX_TEXT) {
-        Some(_) => Err(rejected(
+    if values.iter().any(|v| v.len() > MAX_TEXT) {
+        return Err(rejected(
             "too_long",
             format!("a text of the entry is longer than {MAX_TEXT} bytes"),
-        )),
-        None => Ok(()),
+        ));
     }
+    // PostgreSQL keeps no NUL in text: an entry holding one could never be
+    // stored, and would be sent again forever.
+    if values.iter().any(|v| v.contains('\0')) {
+        return Err(rejected(
+            "bad_text",
+            "a text of the entry holds a NUL character",
+        ));
+    }
+    Ok(())
 }
 
 fn amount(value: i64, what: &str) -> Result<i64, Outcome> {
@@ -118,7 +126,11 @@ fn check_sale(s: &Sale) -> Result<(), Outcome> {
                 "bad_payment",
                 format!(
                     "unknown payment method '{}'",
-                    p.method.chars().take(20).collect::<String>()
+                    p.method
+                        .chars()
+                        .filter(|c| !c.is_control())
+                        .take(20)
+                        .collect::<String>()
                 ),
             ));
         }

@@ -19,7 +19,8 @@ type Result<T> = std::result::Result<T, CentralError>;
 /// What the function answers for one entry.
 #[derive(serde::Deserialize)]
 struct Answer {
-    outcome: Outcome,
+    /// The entry's outcome (a duplicate's holds its first answer as stored).
+    outcome: serde_json::Value,
     /// The database's message when the entry was deferred.
     error: Option<String>,
 }
@@ -50,7 +51,13 @@ impl CentralDb {
                 sale,
             )?);
         }
-        let mut shows: Vec<&str> = showtimes.to_vec();
+        // A showtime id holding a NUL names no showtime (its sale is refused,
+        // `entry_checks`), and PostgreSQL's JSON cannot carry it.
+        let mut shows: Vec<&str> = showtimes
+            .iter()
+            .copied()
+            .filter(|s| !s.contains('\0'))
+            .collect();
         shows.sort_unstable();
         shows.dedup();
         let mut keys: Vec<i32> = shows
@@ -88,14 +95,25 @@ impl CentralDb {
                     tracing::error!(entry = %entry.id, terminal = terminal_id, error = %error,
                         "an entry failed; deferred");
                 }
-                if matches!(&answer.outcome, Outcome::Rejected { code, .. } if code == "entry_id_taken")
-                {
+                // What the Rust path answers for a stored first answer it
+                // cannot read (nothing of a duplicate is written).
+                let outcome = serde_json::from_value(answer.outcome).unwrap_or_else(|e| {
+                    tracing::error!(entry = %entry.id, terminal = terminal_id, error = %e,
+                        "an entry's first answer is unreadable; deferred");
+                    Outcome::Deferred {
+                        code: "internal".into(),
+                        message: "central could not store this entry now; it will be taken \
+                                  when sent again"
+                            .into(),
+                    }
+                });
+                if matches!(&outcome, Outcome::Rejected { code, .. } if code == "entry_id_taken") {
                     tracing::warn!(entry = %entry.id, terminal = terminal_id,
                         "an entry id of another terminal was sent");
                 }
                 EntryResult {
                     id: entry.id,
-                    outcome: answer.outcome,
+                    outcome,
                 }
             })
             .collect())
@@ -116,15 +134,19 @@ fn sale_item(
     sale: &Sale,
 ) -> Result<Value> {
     let body = serde_json::to_string(&entry.body).map_err(corrupt)?;
-    let refused = check_entry(&entry.body);
-    // A refused sale has no day report line.
-    let day = match refused {
-        Some(_) => None,
-        None => Some(
-            crate::day_report::line(conn, site, Some(terminal_id), sale.sold_at, &entry.body)?
-                .business_day,
-        ),
-    };
+    if let Some(refused) = check_entry(&entry.body) {
+        // Recorded as refused; nothing of the sale's own text goes (it may
+        // hold what PostgreSQL's JSON cannot carry, a NUL).
+        return Ok(json!({
+            "id": entry.id.to_string(),
+            "seq": entry.seq,
+            "order": sale.order_id.to_string(),
+            "body": body,
+            "refused": refused,
+        }));
+    }
+    let day = crate::day_report::line(conn, site, Some(terminal_id), sale.sold_at, &entry.body)?
+        .business_day;
     let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
     for seat in &sale.seats {
         let show = seat.showtime(sale);
@@ -144,7 +166,6 @@ fn sale_item(
         "order": sale.order_id.to_string(),
         "show": sale.showtime_id,
         "body": body,
-        "refused": refused,
         "hold": hold,
         "currency": sale.currency.code(),
         "total": sale.total_minor,

@@ -330,6 +330,15 @@ fn pushed_sales_are_answered_alike_on_sqlite_and_on_postgresql() {
             TERMINAL,
             entry(11, EntryBody::Sale(sale(&show, one(&seats[1])))),
         ),
+        // PostgreSQL keeps no NUL in text (nor in JSON): refused, not stuck.
+        (
+            TERMINAL,
+            entry(12, EntryBody::Sale(sale(&show, one("A\0")))),
+        ),
+        (
+            TERMINAL,
+            entry(13, EntryBody::Sale(sale("show\0", one(&seats[2])))),
+        ),
     ];
     let on_sqlite = every_answer_of_a_sale(&sqlite, now, &script);
     let on_pg = every_answer_of_a_sale(&pg, now, &script);
@@ -353,8 +362,14 @@ fn pushed_sales_are_answered_alike_on_sqlite_and_on_postgresql() {
             "duplicate of rejected:bad_total",
             "conflict",
             "applied",
+            "rejected:bad_text",
+            "rejected:bad_text",
         ]
     );
+    // An empty push changes nothing and answers nothing.
+    for db in [&sqlite, &pg] {
+        assert!(db.push(TERMINAL, &[], now).unwrap().is_empty());
+    }
     // The seats, the conflict list and the day report lines agree too.
     for db in [&sqlite, &pg] {
         assert_eq!(sold(db, &show), {
