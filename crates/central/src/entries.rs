@@ -80,12 +80,7 @@ impl CentralDb {
                             tracing::error!(entry = %entry.id, terminal = terminal_id, error = %e,
                                 "an entry failed; deferred");
                             deferred.push(order);
-                            Outcome::Deferred {
-                                code: e.code().to_string(),
-                                message: "central could not store this entry now; it will be \
-                                          taken when sent again"
-                                    .into(),
-                            }
+                            not_stored(e.code())
                         }
                     }
                 };
@@ -119,6 +114,29 @@ impl CentralDb {
             .collect::<std::result::Result<_, _>>()?;
         Ok(seats)
     }
+}
+
+/// The answer for an entry central failed to store (`code`: the error's):
+/// nothing of it kept, send it again.
+pub(crate) fn not_stored(code: &str) -> Outcome {
+    Outcome::Deferred {
+        code: code.to_string(),
+        message: "central could not store this entry now; it will be taken when sent again".into(),
+    }
+}
+
+/// Each showtime an order's seats are in, first seen first, with the
+/// labels of its seats there.
+pub(crate) fn seats_by_showtime(sale: &Sale) -> Vec<(&str, Vec<String>)> {
+    let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
+    for seat in &sale.seats {
+        let show = seat.showtime(sale);
+        match groups.iter_mut().find(|(s, _)| *s == show) {
+            Some((_, labels)) => labels.push(seat.label.clone()),
+            None => groups.push((show, vec![seat.label.clone()])),
+        }
+    }
+    groups
 }
 
 fn outcome_name(o: &Outcome) -> &'static str {
@@ -475,14 +493,7 @@ fn apply_sale(
     // An order may hold tickets for several showtimes (API 1.2): each
     // showtime's seats are checked on their own, and the order applies whole
     // or not at all.
-    let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
-    for seat in &sale.seats {
-        let show = seat.showtime(sale);
-        match groups.iter_mut().find(|(s, _)| *s == show) {
-            Some((_, labels)) => labels.push(seat.label.clone()),
-            None => groups.push((show, vec![seat.label.clone()])),
-        }
-    }
+    let groups = seats_by_showtime(sale);
     if !groups.iter().any(|(s, _)| *s == sale.showtime_id) {
         return Ok(rejected(
             "bad_showtime",

@@ -7,6 +7,7 @@
 
 use crate::day_report::ZoneOnce;
 use crate::db::{CentralDb, corrupt};
+use crate::entries::{not_stored, seats_by_showtime};
 use crate::entry_checks::check_entry;
 use crate::error::CentralError;
 use crate::sql::{Sql, params};
@@ -53,19 +54,12 @@ impl CentralDb {
         }
         // A showtime id holding a NUL names no showtime (its sale is refused,
         // `entry_checks`), and PostgreSQL's JSON cannot carry it.
-        let mut shows: Vec<&str> = showtimes
+        let shows: Vec<&str> = showtimes
             .iter()
             .copied()
             .filter(|s| !s.contains('\0'))
             .collect();
-        shows.sort_unstable();
-        shows.dedup();
-        let mut keys: Vec<i32> = shows
-            .iter()
-            .map(|s| crate::sql::scope::lock_key(s))
-            .collect();
-        keys.sort_unstable();
-        keys.dedup();
+        let keys = crate::sql::scope::lock_keys(&shows, &[]);
         let answer: String = conn.query_row(
             "SELECT boxoffice_push_sales(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
@@ -100,12 +94,7 @@ impl CentralDb {
                 let outcome = serde_json::from_value(answer.outcome).unwrap_or_else(|e| {
                     tracing::error!(entry = %entry.id, terminal = terminal_id, error = %e,
                         "an entry's first answer is unreadable; deferred");
-                    Outcome::Deferred {
-                        code: "internal".into(),
-                        message: "central could not store this entry now; it will be taken \
-                                  when sent again"
-                            .into(),
-                    }
+                    not_stored(corrupt(e).code())
                 });
                 if matches!(&outcome, Outcome::Rejected { code, .. } if code == "entry_id_taken") {
                     tracing::warn!(entry = %entry.id, terminal = terminal_id,
@@ -147,14 +136,7 @@ fn sale_item(
     }
     let day = crate::day_report::line(conn, site, Some(terminal_id), sale.sold_at, &entry.body)?
         .business_day;
-    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
-    for seat in &sale.seats {
-        let show = seat.showtime(sale);
-        match groups.iter_mut().find(|(s, _)| *s == show) {
-            Some((_, labels)) => labels.push(&seat.label),
-            None => groups.push((show, vec![&seat.label])),
-        }
-    }
+    let groups = seats_by_showtime(sale);
     let hold = match &sale.secured_by {
         SecuredBy::Hold { hold_id } => Some(hold_id.as_str()),
         SecuredBy::Lease | SecuredBy::Override { .. } => None,
@@ -183,22 +165,4 @@ fn sale_item(
             "price": seat.price_minor,
         })).collect::<Vec<_>>(),
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_push_function_takes_a_scoped_write_s_locks() {
-        let sql = include_str!("../../../migrations/central-pg/0007_push_sales_function.sql");
-        let shared = format!(
-            "pg_advisory_xact_lock_shared({})",
-            crate::sql::pg::WRITER_LOCK
-        );
-        assert!(sql.contains(&shared), "0007 must share the writer lock");
-        let show = format!(
-            "pg_advisory_xact_lock({}, k::INTEGER)",
-            crate::sql::scope::SHOWTIME_LOCK_CLASS
-        );
-        assert!(sql.contains(&show), "0007 must take each showtime's lock");
-    }
 }

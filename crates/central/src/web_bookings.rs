@@ -610,21 +610,6 @@ mod tests {
     }
 
     #[test]
-    fn the_web_sale_function_takes_a_scoped_write_s_locks() {
-        let sql = include_str!("../../../migrations/central-pg/0006_web_sale_function.sql");
-        let shared = format!(
-            "pg_advisory_xact_lock_shared({})",
-            crate::sql::pg::WRITER_LOCK
-        );
-        assert!(sql.contains(&shared), "0006 must share the writer lock");
-        let show = format!(
-            "pg_advisory_xact_lock({}, p_lock_key)",
-            crate::sql::scope::SHOWTIME_LOCK_CLASS
-        );
-        assert!(sql.contains(&show), "0006 must take the showtime's lock");
-    }
-
-    #[test]
     fn web_references_never_repeat_and_do_not_follow_one_another() {
         let key = 0x5eed_1234_abcd_0042;
         let mut seen = std::collections::HashSet::new();

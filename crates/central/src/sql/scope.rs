@@ -38,20 +38,30 @@ pub(crate) fn lock_key(name: &str) -> i32 {
 /// The statements that open a scoped write and take its locks, in one
 /// round trip (keys are integers: nothing of the caller's text is in it).
 pub(crate) fn begin_statements(showtimes: &[String], locks: &[&str]) -> String {
-    let named = locks.iter().map(|l| lock_key(&format!("lock:{l}")));
-    let mut keys: Vec<i32> = showtimes.iter().map(|s| lock_key(s)).chain(named).collect();
-    keys.sort_unstable();
-    keys.dedup();
     let mut sql = format!(
         "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock_shared({});",
         super::pg::WRITER_LOCK
     );
-    for key in keys {
+    for key in lock_keys(showtimes, locks) {
         sql.push_str(&format!(
             " SELECT pg_advisory_xact_lock({SHOWTIME_LOCK_CLASS}, {key});"
         ));
     }
     sql
+}
+
+/// The keys of the showtime-class locks a write scoped to `showtimes` and
+/// the named `locks` takes, in the order it takes them (sorted, each once).
+pub(crate) fn lock_keys(showtimes: &[impl AsRef<str>], locks: &[&str]) -> Vec<i32> {
+    let named = locks.iter().map(|l| lock_key(&format!("lock:{l}")));
+    let mut keys: Vec<i32> = showtimes
+        .iter()
+        .map(|s| lock_key(s.as_ref()))
+        .chain(named)
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
 }
 
 impl Sql<'_> {
@@ -80,6 +90,32 @@ mod tests {
     use crate::CentralDb;
     use crate::error::CentralError;
     use domain::SeatState;
+
+    #[test]
+    fn the_database_s_sale_functions_take_a_scoped_write_s_locks() {
+        // The web sale (0006) and the push of sales (0007) take, in the
+        // database, the locks `begin_statements` takes for a scoped write.
+        let shared = format!(
+            "pg_advisory_xact_lock_shared({})",
+            super::super::pg::WRITER_LOCK
+        );
+        for (file, sql, key) in [
+            (
+                "0006",
+                include_str!("../../../../migrations/central-pg/0006_web_sale_function.sql"),
+                "p_lock_key",
+            ),
+            (
+                "0007",
+                include_str!("../../../../migrations/central-pg/0007_push_sales_function.sql"),
+                "k::INTEGER",
+            ),
+        ] {
+            assert!(sql.contains(&shared), "{file} must share the writer lock");
+            let show = format!("pg_advisory_xact_lock({SHOWTIME_LOCK_CLASS}, {key})");
+            assert!(sql.contains(&show), "{file} must take the showtime locks");
+        }
+    }
 
     /// On a real PostgreSQL server (tests/pg/up.sh), whatever the run's backend.
     #[test]
