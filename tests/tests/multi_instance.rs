@@ -23,6 +23,13 @@ fn as_terminal(c: &Central, path: &str) -> Value {
     body
 }
 
+/// The number of the last seat event of `site`'s feed, as `c` answers it.
+fn feed_end(c: &Central, site: &str) -> i64 {
+    as_terminal(c, &format!("/v1/sites/{site}/seat-events"))["last_seq"]
+        .as_i64()
+        .expect("last_seq")
+}
+
 /// The latest showtime of Dubai Marina and its standard seats, front first.
 fn show_and_seats(c: &Central) -> (String, Vec<String>) {
     show_and_seats_at(c, "dxb-marina")
@@ -144,9 +151,7 @@ fn a_retried_entry_is_applied_once_and_followers_of_both_instances_see_every_eve
     let (a, b) = two_instances(dir.path());
     let site = "dxb-marina";
     let (show, seats) = show_and_seats(&a);
-    let start = as_terminal(&a, &format!("/v1/sites/{site}/seat-events"))["last_seq"]
-        .as_i64()
-        .expect("last_seq");
+    let start = feed_end(&a, site);
     // A follower long-polls instance B while sales go through A.
     let waiting = std::thread::scope(|s| {
         let follower = s.spawn(|| {
@@ -261,9 +266,7 @@ fn concurrent_writes_on_several_showtimes_keep_the_feed_true_to_the_seats() {
     let site = "dxb-marina";
     let shows = three_shows(&a);
     assert_eq!(shows.len(), 3);
-    let start = as_terminal(&a, &format!("/v1/sites/{site}/seat-events"))["last_seq"]
-        .as_i64()
-        .expect("last_seq");
+    let start = feed_end(&a, site);
     // Eight workers on both instances: web sales, holds let go at once and
     // terminal sales, on three showtimes, many on the same seats.
     std::thread::scope(|s| {
@@ -365,9 +368,7 @@ fn a_follower_on_one_instance_keeps_up_while_the_other_sells_without_pause() {
     // Up to 50 seats, one every 100 ms: B's listener never hears a pause.
     let seats: Vec<String> = seats.into_iter().take(50).collect();
     assert_eq!(seats.len(), 50);
-    let start = as_terminal(&a, &format!("/v1/sites/{site}/seat-events"))["last_seq"]
-        .as_i64()
-        .expect("last_seq");
+    let start = feed_end(&a, site);
     // The follower on B must wake for A's sales as they come, and so stop
     // the selling long before the 50th (it once waited for two quiet
     // seconds, that is until after the last sale).
@@ -424,9 +425,7 @@ fn followers_sharing_reads_on_both_instances_each_see_every_event_once_in_order(
     let (show, seats) = show_and_seats(&a);
     let seats: Vec<String> = seats.into_iter().take(40).collect();
     assert_eq!(seats.len(), 40);
-    let start = as_terminal(&a, &format!("/v1/sites/{site}/seat-events"))["last_seq"]
-        .as_i64()
-        .expect("last_seq");
+    let start = feed_end(&a, site);
     let done = std::sync::atomic::AtomicBool::new(false);
     // Three followers on each instance (they share their instance's reads,
     // at whatever positions they reach), while two sellers sell 40 seats
@@ -512,19 +511,14 @@ fn a_quiet_site_s_follower_moves_up_to_the_feed_s_end_when_its_wait_runs_out() {
     // Another site's showtime, sold through A while Dubai Marina is quiet.
     let (show, seats) = show_and_seats_at(&a, "mct-avenues");
     let free = &seats[..2];
-    let feed_end = || -> i64 {
-        as_terminal(&a, "/v1/sites/dxb-marina/seat-events")["last_seq"]
-            .as_i64()
-            .expect("last_seq")
-    };
-    let mut after = feed_end();
+    let mut after = feed_end(&a, "dxb-marina");
     for seat in free {
         let (status, body) = a.post(
             "/v1/web/sales",
             &json!({ "showtime_id": show, "seats": [seat] }),
         );
         assert!(status < 300, "{status} {body}");
-        let end = feed_end();
+        let end = feed_end(&a, "dxb-marina");
         // A Dubai Marina follower on B: nothing for it, but once its wait
         // runs out its position is the feed's end, each time.
         let page = as_terminal(
