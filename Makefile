@@ -89,8 +89,9 @@ lint:
 # Every test once with central on SQLite; then central's behaviour tests and
 # the end-to-end tests that do not open central's file again with central on
 # PostgreSQL (a real server, tests/pg/up.sh). multi_instance always runs on it.
-# (Selected by name across the workspace: `-p` alone would build the
-# dependencies again with other features.)
+# The PostgreSQL run uses the test programs the first run built
+# (tests/pg/run_built.sh): selecting tests by name with cargo would resolve
+# features anew and compile twenty crates again.
 PG_CENTRAL_TESTS := openapi push_entries hold_limits multi_showtime cli_output
 PG_E2E_TESTS := multi_instance provisioning fleet web_collect selection_holds offline_leases refunds reseat \
 	exchange shift sign_in approvals audit best_available door_qr crash printer_queue
@@ -99,8 +100,7 @@ test-rust:
 	@echo "== $@ started $$(date -u +%T)"
 	$(BUILD_ALL)
 	$(CARGO) test --workspace
-	BOXOFFICE_TEST_BACKEND=postgres $(CARGO) test --workspace \
-		$(addprefix --test ,$(PG_CENTRAL_TESTS) $(PG_E2E_TESTS))
+	CARGO=$(CARGO) tests/pg/run_built.sh $(PG_CENTRAL_TESTS) $(PG_E2E_TESTS)
 
 # The API fuzzer (Schemathesis) against a live demo central: any 5xx, any
 # undocumented status or an answer off its schema fails. fuzz-smoke (15
