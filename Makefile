@@ -21,7 +21,7 @@ APT_PACKAGES := libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev 
 	python3-venv openvpn iproute2 python3 postgresql lintian
 
 .PHONY: help deps system-deps ui-deps ui run test test-rust test-ui lint bindings-check clean-demo \
-	fuzz fuzz-smoke fuzz-deps bench-vpn bench-app load load-one package package-smoke package-files
+	fuzz fuzz-smoke fuzz-deps bench-vpn bench-app load load-one load-smoke package package-smoke package-files
 
 help:
 	@echo "make run    - build and open the counter app (demo when unconfigured)"
@@ -29,6 +29,7 @@ help:
 	@echo "make fuzz   - fuzz the live central API against its OpenAPI document (long run)"
 	@echo "make bench-vpn - drain 10,000 sales through a real OpenVPN tunnel (80 ms, 1 % loss)"
 	@echo "make bench-app - the counter app in its window: cold start, a sale on the 644-seat map, memory (release, Xvfb)"
+	@echo "make load-smoke - the load's harness and checks for a few seconds (debug build; in make test)"
 	@echo "make load   - central under four loads (web reference, push reference, the chain's peak, saturation): SQLite, then 2 instances on PostgreSQL"
 	@echo "make package - the counter's .deb and .rpm (release) into dist/packages, checked"
 	@echo "               (PROVISIONING_PUB=FILE UPDATE_PUB=FILE install the chain's public keys with it)"
@@ -63,7 +64,7 @@ run: deps ui
 		./target/debug/boxoffice $$([ -n "$$BOXOFFICE_DATA" ] || echo --demo); \
 	fi
 
-test: deps ui lint test-rust bindings-check fuzz-smoke test-ui package-smoke
+test: deps ui lint test-rust load-smoke bindings-check fuzz-smoke test-ui package-smoke
 	@echo "all checks passed $$(date -u +%T)"
 
 # `make lint` and `make test` compile the workspace's own crates through
@@ -76,8 +77,9 @@ test: deps ui lint test-rust bindings-check fuzz-smoke test-ui package-smoke
 # would compile those dependencies again).
 BUILD_ALL := $(CARGO) build --workspace --all-targets
 CLIPPY_DRIVER := $(shell command -v clippy-driver 2>/dev/null)
-lint test: export RUSTC_WORKSPACE_WRAPPER := $(CLIPPY_DRIVER)
-lint test: export CLIPPY_ARGS := -D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__
+# (The smokes too when run alone, so that they reuse the gate's build.)
+lint test fuzz-smoke load-smoke: export RUSTC_WORKSPACE_WRAPPER := $(CLIPPY_DRIVER)
+lint test fuzz-smoke load-smoke: export CLIPPY_ARGS := -D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__
 
 lint:
 	@echo "== $@ started $$(date -u +%T)"
@@ -165,6 +167,19 @@ load: deps
 load-one: deps
 	$(CARGO) build --release -p boxoffice-central --bins
 	$(LOAD_RUN)
+
+# The load's smoke, in `make test`: the same harness and checks (no seat sold
+# twice, no entry applied twice, every web sale at every follower of its
+# site, no sale rejected) on the gate's debug build, a few seconds of a small
+# chain on SQLite, then on two instances over the tests' PostgreSQL.
+load-smoke: deps
+	@echo "== $@ started $$(date -u +%T)"
+	$(BUILD_ALL)
+	@set -euo pipefail; \
+	prog=$$($(BUILD_ALL) --message-format=json | python3 tests/built_programs.py bench central_load); \
+	read -r _ dir exe <<<"$$prog"; \
+	cd "$$dir" && BOXOFFICE_BIN_DIR=$(CURDIR)/target/debug LOAD_SECS=5 LOAD_TERMINALS=16 LOAD_WEB=4 \
+		LOAD_THINK_MS=100 LOAD_GRACE_SECS=30 "$$exe" --bench
 
 # The TypeScript types are generated from the Rust API by the tests above
 # (ts-rs); the committed copies must match.

@@ -18,25 +18,8 @@ cd "$(dirname "$0")/../.."
 cargo=${CARGO:-cargo}
 
 # One line per wanted test program: "<name> <package dir> <executable>".
-programs=$("$cargo" test --workspace --no-run --message-format=json | python3 -c '
-import json, os, sys
-wanted = set(sys.argv[1:])
-found = {}
-for line in sys.stdin:
-    try:
-        msg = json.loads(line)
-    except ValueError:
-        continue
-    target = msg.get("target") or {}
-    if (msg.get("reason") == "compiler-artifact" and target.get("kind") == ["test"]
-            and target.get("name") in wanted and msg.get("executable")):
-        found[target["name"]] = (os.path.dirname(msg["manifest_path"]), msg["executable"])
-missing = sorted(wanted - found.keys())
-if missing:
-    sys.exit("error: no test program named " + ", ".join(missing))
-for name in sys.argv[1:]:
-    print(name, *found[name])
-' "$@")
+programs=$("$cargo" test --workspace --no-run --message-format=json |
+    python3 tests/built_programs.py test "$@")
 
 failed=()
 while read -r name dir exe; do

@@ -170,7 +170,7 @@ pub(crate) async fn run_load(
     }
     let elapsed = started.elapsed();
     // Stragglers: until every follower has reached the feed's last event, or
-    // GRACE (no terminals, as in `LOAD_TERMINALS=0`: no followers to wait for).
+    // the grace (no terminals, as in `LOAD_TERMINALS=0`: no followers to wait for).
     let last = match ctx.plan.terminals.first() {
         Some((t0, s0)) => {
             let path = format!("/v1/sites/{}/seat-events", ctx.plan.sites[*s0].id);
@@ -181,7 +181,7 @@ pub(crate) async fn run_load(
         }
         None => last,
     };
-    let grace_end = Instant::now() + GRACE;
+    let grace_end = Instant::now() + ctx.cfg.grace;
     while Instant::now() < grace_end && followers.iter().any(|f| f.seen.load(Relaxed) < last) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
