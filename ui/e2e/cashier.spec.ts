@@ -4,17 +4,16 @@
 // with DOCS_SCREENSHOTS=1.
 
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatMajor } from '../src/lib/money';
-import { apiLogin, closeOpenShift, failOnPageErrors, login as signInAs, sellableShows, showTomorrow, stackInfo } from './env';
+import { apiLogin, closeOpenShift, failOnPageErrors, login as signInAs, sellableShows, showTomorrow, stackInfo, scratchDir } from './env';
 
 const imgDir =
   process.env.DOCS_SCREENSHOTS === '1'
     ? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'img', 'cashier')
-    : mkdtempSync(path.join(tmpdir(), 'boxoffice-cashier-'));
+    : scratchDir('cashier');
 mkdirSync(imgDir, { recursive: true });
 
 interface ApiShowtime {

@@ -11,17 +11,16 @@
 
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatMajor } from '../src/lib/money';
-import { apiLogin, closeOpenShift, ensureShift, failOnPageErrors, login, sellableShows, stackInfo } from './env';
+import { apiLogin, closeOpenShift, ensureShift, failOnPageErrors, login, sellableShows, stackInfo, scratchDir } from './env';
 
 const docs = process.env.DOCS_SCREENSHOTS === '1';
 const imgDir = docs
   ? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'img', 'manager')
-  : mkdtempSync(path.join(tmpdir(), 'boxoffice-day-'));
+  : scratchDir('day');
 mkdirSync(imgDir, { recursive: true });
 
 failOnPageErrors(test);

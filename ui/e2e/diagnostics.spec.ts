@@ -5,16 +5,15 @@
 
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { failOnPageErrors, login } from './env';
+import { failOnPageErrors, login, scratchDir } from './env';
 
 const docs = process.env.DOCS_SCREENSHOTS === '1';
 const imgDir = docs
   ? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'img', 'counter')
-  : mkdtempSync(path.join(tmpdir(), 'boxoffice-diag-'));
+  : scratchDir('diag');
 mkdirSync(imgDir, { recursive: true });
 
 failOnPageErrors(test);

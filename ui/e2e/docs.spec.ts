@@ -7,18 +7,16 @@
 // commit them): `DOCS_SCREENSHOTS=1 npm run e2e -- docs.spec.ts`.
 
 import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatMajor } from '../src/lib/money';
 import { addDays } from '../src/lib/showtimes';
-import { login as signInAs, sellableShows, serverLogs, showTomorrow, stackInfo } from './env';
+import { login as signInAs, sellableShows, serverLogs, showTomorrow, stackInfo, scratchDir } from './env';
 
 const imgDir =
   process.env.DOCS_SCREENSHOTS === '1'
     ? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'img')
-    : mkdtempSync(path.join(tmpdir(), 'boxoffice-docs-'));
+    : scratchDir('docs');
 
 interface ApiShowtime {
   id: string;

@@ -12,15 +12,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DOOR_KEY_FILE, DOOR_KEY_HEADER, failOnPageErrors, stackInfo } from './env';
+import { DOOR_KEY_FILE, DOOR_KEY_HEADER, failOnPageErrors, stackInfo, scratchDir } from './env';
 
 const docs = process.env.DOCS_SCREENSHOTS === '1';
 const imgDir = docs
   ? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'img', 'counter')
-  : mkdtempSync(path.join(tmpdir(), 'boxoffice-door-'));
+  : scratchDir('door');
 mkdirSync(imgDir, { recursive: true });
 
 failOnPageErrors(test);
@@ -113,7 +112,7 @@ test('a person opens the counter with the key in the address', async ({ browser 
 });
 
 test('a terminal that is not set up or is damaged says what to do', async ({ page }) => {
-  const root = mkdtempSync(path.join(tmpdir(), 'boxoffice-startup-'));
+  const root = mkdtempSync(path.join(scratchDir('startup'), 'run-'));
   const empty = path.join(root, 'new-counter');
   mkdirSync(empty);
   const first = await serveOther(empty);

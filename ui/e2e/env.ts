@@ -1,8 +1,9 @@
 // What e2e/stack.ts started, as seen from inside a test worker.
 
 import { expect, type APIRequestContext, type Page, type TestType } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { addDays } from '../src/lib/showtimes';
 
 export interface StackInfo {
@@ -267,4 +268,13 @@ export async function payExactCash(page: Page): Promise<void> {
   const id = pay.getByTestId('id-check');
   if ((await id.count()) > 0 && !(await id.isChecked())) await id.check();
   await pay.getByTestId('tender-exact').click();
+}
+
+/** A directory for one spec's screenshots and scratch files inside Playwright's
+ * output directory (`ui/test-results/`, emptied at the start of every run), so
+ * that a run leaves nothing behind in the system's temporary directory. */
+export function scratchDir(name: string): string {
+  const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'test-results', 'scratch', name);
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }

@@ -8,16 +8,15 @@
 
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stackInfo } from './env';
+import { stackInfo, scratchDir } from './env';
 
 const docs = process.env.DOCS_SCREENSHOTS === '1';
 const imgDir = docs
   ? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'img', 'counter')
-  : mkdtempSync(path.join(tmpdir(), 'boxoffice-fleet-'));
+  : scratchDir('fleet');
 mkdirSync(imgDir, { recursive: true });
 
 test('central IT sees every counter, and the ones needing attention stand out', async ({ page }) => {

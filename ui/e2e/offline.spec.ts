@@ -31,7 +31,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { addDays } from '../src/lib/showtimes';
-import { DOOR_KEY_FILE, failOnPageErrors, login as signInAs, stackInfo, webHeaders } from './env';
+import { DOOR_KEY_FILE, failOnPageErrors, login as signInAs, stackInfo, webHeaders, scratchDir } from './env';
 
 interface ApiShowtime {
   id: string;
@@ -375,7 +375,7 @@ test('offline: a leased seat sells, a manager overrides an unleased one, and its
     const box = await pay.getByTestId(id).boundingBox();
     expect(box !== null && box.y >= 0 && box.y + box.height <= 768, `${id} on screen at 1024 × 768`).toBe(true);
   }
-  await page.screenshot({ path: path.join(os.tmpdir(), 'boxoffice-offline-override-1024x768.png') });
+  await page.screenshot({ path: path.join(scratchDir('offline'), 'offline-override-1024x768.png') });
   await page.setViewportSize({ width: 1280, height: 800 });
   await expect(page.getByTestId('sale-done')).toHaveCount(0);
   await pay.getByTestId('override-pin').fill('333333');

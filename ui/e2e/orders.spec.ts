@@ -4,17 +4,16 @@
 // ticket refunded. Against the real engine and central.
 
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatMajor } from '../src/lib/money';
-import { apiLogin, ensureShift, failOnPageErrors, pastShift, sellableShows, signIn, stackInfo } from './env';
+import { apiLogin, ensureShift, failOnPageErrors, pastShift, sellableShows, signIn, stackInfo, scratchDir } from './env';
 
 const imgDir =
   process.env.DOCS_SCREENSHOTS === '1'
     ? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'img', 'manager')
-    : mkdtempSync(path.join(tmpdir(), 'boxoffice-orders-'));
+    : scratchDir('orders');
 mkdirSync(imgDir, { recursive: true });
 
 failOnPageErrors(test);
