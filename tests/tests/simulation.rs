@@ -256,60 +256,67 @@ fn run_seed(seed: u64, steps: usize) {
     });
 }
 
-/// Sets up every site's terminals (init through the site's proxy, a shift
-/// opened), two sites at a time. A site's terminals are set up in order:
-/// each init takes the terminal's offline lease, so their order decides
-/// which seats each terminal holds, and a seed pins that. Sites share
-/// nothing, so their order changes nothing a seed pins.
+/// Sets up every site's terminals, the sites split between two threads. A
+/// site's terminals are set up in order: each init takes the terminal's
+/// offline lease, so their order decides which seats each terminal holds,
+/// and a seed pins that. Sites share nothing, so which thread sets up which
+/// site changes nothing a seed pins.
 fn set_up_terminals(
     dir: &std::path::Path,
     seed: u64,
     sites: &[String],
     proxies: &[FaultProxy],
 ) -> Vec<SimTerminal> {
-    const SITES_AT_ONCE: usize = 2;
-    let next_site = std::sync::atomic::AtomicUsize::new(0);
-    let mut done: Vec<Option<SimTerminal>> = Vec::new();
-    done.resize_with(sites.len() * TERMINALS, || None);
-    let done = std::sync::Mutex::new(done);
+    const THREADS: usize = 2;
+    let per_thread = sites.len().div_ceil(THREADS).max(1);
     std::thread::scope(|scope| {
-        for _ in 0..SITES_AT_ONCE {
-            scope.spawn(|| {
-                loop {
-                    let si = next_site.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(site) = sites.get(si) else { break };
-                    for k in 0..TERMINALS {
-                        let i = si * TERMINALS + k;
-                        let id = format!("{site}-t{}", k + 1);
-                        let t = Terminal::new(dir.join(&id))
-                            .with_env("BOXOFFICE_SIM_SEED", &terminal_seed(seed, i).to_string());
-                        let out = t.run(&[
-                            "init",
-                            "--central",
-                            &proxies[si].url(),
-                            "--site",
-                            site,
-                            "--terminal",
-                            &id,
-                        ]);
-                        assert!(
-                            out.status.success(),
-                            "init {id}: {}",
-                            String::from_utf8_lossy(&out.stderr)
-                        );
-                        t.json(&["shift", "open", "--float", "0", "--pin", "1111", "--json"]);
-                        let term = SimTerminal { id, site: si, t };
-                        done.lock().expect("no set-up thread panicked")[i] = Some(term);
-                    }
-                }
-            });
-        }
-    });
-    done.into_inner()
-        .expect("no set-up thread panicked")
-        .into_iter()
-        .map(|t| t.expect("every terminal set up"))
-        .collect()
+        let threads: Vec<_> = (0..sites.len())
+            .step_by(per_thread)
+            .map(|first| {
+                scope.spawn(move || {
+                    (first..sites.len().min(first + per_thread))
+                        .flat_map(|si| (0..TERMINALS).map(move |k| (si, k)))
+                        .map(|(si, k)| set_up_terminal(dir, seed, &sites[si], si, k, &proxies[si]))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        threads
+            .into_iter()
+            .flat_map(|t| t.join().expect("a terminal's set-up failed (see above)"))
+            .collect()
+    })
+}
+
+/// Terminal `k` (0-based) of site number `si`: init through the site's
+/// proxy, a shift opened.
+fn set_up_terminal(
+    dir: &std::path::Path,
+    seed: u64,
+    site: &str,
+    si: usize,
+    k: usize,
+    proxy: &FaultProxy,
+) -> SimTerminal {
+    let id = format!("{site}-t{}", k + 1);
+    let seed = terminal_seed(seed, si * TERMINALS + k);
+    let t = Terminal::new(dir.join(&id)).with_env("BOXOFFICE_SIM_SEED", &seed.to_string());
+    let out = t.run(&[
+        "init",
+        "--central",
+        &proxy.url(),
+        "--site",
+        site,
+        "--terminal",
+        &id,
+    ]);
+    assert!(
+        out.status.success(),
+        "init {id}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    t.json(&["shift", "open", "--float", "0", "--pin", "1111", "--json"]);
+    SimTerminal { id, site: si, t }
 }
 
 /// Runs the simulation and returns the pinned part of its event log.
