@@ -174,9 +174,9 @@ load-one: deps
 # chain on SQLite, then on two instances over the tests' PostgreSQL.
 load-smoke: deps
 	@echo "== $@ started $$(date -u +%T)"
-	$(BUILD_ALL)
 	@set -euo pipefail; \
-	prog=$$($(BUILD_ALL) --message-format=json | python3 tests/built_programs.py bench central_load); \
+	prog=$$($(BUILD_ALL) --message-format=json-render-diagnostics | \
+		python3 tests/built_programs.py bench central_load); \
 	read -r _ dir exe <<<"$$prog"; \
 	cd "$$dir" && BOXOFFICE_BIN_DIR=$(CURDIR)/target/debug LOAD_SECS=5 LOAD_TERMINALS=16 LOAD_WEB=4 \
 		LOAD_THINK_MS=100 LOAD_GRACE_SECS=30 "$$exe" --bench

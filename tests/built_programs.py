@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Names the programs cargo built, from its JSON messages on standard input.
 
-Usage: cargo build|test ... --message-format=json | built_programs.py KIND NAME...
+Usage: cargo build|test ... --message-format=json-render-diagnostics |
+       built_programs.py KIND NAME...
+
+(That format keeps compiler errors readable on standard error.)
 
 KIND is a target kind ("test", "bench", "bin"). Prints one line per NAME, in
 the order given: the name, its package's directory and its executable. Exits

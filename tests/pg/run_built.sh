@@ -18,7 +18,7 @@ cd "$(dirname "$0")/../.."
 cargo=${CARGO:-cargo}
 
 # One line per wanted test program: "<name> <package dir> <executable>".
-programs=$("$cargo" test --workspace --no-run --message-format=json |
+programs=$("$cargo" test --workspace --no-run --message-format=json-render-diagnostics |
     python3 tests/built_programs.py test "$@")
 
 failed=()
