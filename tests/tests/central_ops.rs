@@ -1,6 +1,7 @@
 //! What central IT's monitoring sees of central: Prometheus metrics on an
 //! address of their own (requests and latency per route, push outcomes,
-//! long polls open, the database lock, each terminal's queue from its
+//! long polls open, requests at work and waiting their turn, the database
+//! lock, each terminal's queue from its
 //! heartbeat), and logs of one JSON event per line with no secret in them.
 
 use e2e::{Central, Terminal, free_port};
@@ -87,6 +88,18 @@ fn central_exposes_metrics_and_logs_json_lines_without_secrets() {
         "{page}"
     );
     assert!(metric(&page, "boxoffice_long_polls_open").is_some());
+    // Requests wait their turn: the default limit, every request so far admitted.
+    assert_eq!(
+        metric(&page, "boxoffice_admission_limit"),
+        Some(central::http::DEFAULT_CONCURRENCY as f64),
+        "{page}"
+    );
+    assert!(metric(&page, "boxoffice_admission_admitted_total").unwrap_or(0.0) >= 2.0);
+    assert_eq!(
+        metric(&page, "boxoffice_admission_refused_total"),
+        Some(0.0)
+    );
+    assert!(metric(&page, "boxoffice_admission_waiting").is_some());
     assert!(metric(&page, "boxoffice_db_lock_acquisitions_total").unwrap_or(0.0) > 0.0);
     // The API's own port does not serve the metrics.
     let (code, _) = central.get_status("/metrics", "dxb-marina-t1");

@@ -1,7 +1,8 @@
 //! What a monitoring system scrapes (Prometheus text format, served on its
 //! own loopback address by `serve --metrics-listen`): requests and their
-//! latency per route, push outcomes, long polls open, the database lock, and
-//! each terminal's queue as its last heartbeat reported it.
+//! latency per route, push outcomes, long polls open, requests at work and
+//! waiting their turn, the database lock, and each terminal's queue as its
+//! last heartbeat reported it.
 
 use crate::db::CentralDb;
 use crate::error::CentralError;
@@ -74,7 +75,12 @@ impl Metrics {
 
     /// The Prometheus text exposition: these counters, `long_polls` open
     /// now, and what the database and the terminals' heartbeats say.
-    pub fn render(&self, db: &CentralDb, long_polls: usize) -> Result<String, CentralError> {
+    pub fn render(
+        &self,
+        db: &CentralDb,
+        long_polls: usize,
+        admission: AdmissionFigures,
+    ) -> Result<String, CentralError> {
         let mut out = String::new();
         let w = &mut out;
         help(
@@ -162,6 +168,7 @@ impl Metrics {
             "Seat event long polls waiting now.",
         );
         let _ = writeln!(w, "boxoffice_long_polls_open {long_polls}");
+        render_admission(w, admission);
         let (acquired, waited) = db.lock_stats();
         help(
             w,
@@ -294,5 +301,68 @@ impl CentralDb {
                 },
             )
             .collect())
+    }
+}
+
+/// What the metrics show of an instance's admission (`http/admission.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdmissionFigures {
+    /// Requests allowed at work at once.
+    pub limit: usize,
+    /// At work now.
+    pub working: usize,
+    /// Waiting their turn now.
+    pub waiting: usize,
+    /// Admitted since the start.
+    pub admitted: u64,
+    /// Answered `busy` because too many were waiting.
+    pub refused: u64,
+    /// Nanoseconds the admitted requests waited, in all.
+    pub waited_ns: u64,
+}
+
+/// Requests at work, waiting their turn, and refused.
+fn render_admission(w: &mut String, a: AdmissionFigures) {
+    let gauges = [
+        (
+            "boxoffice_admission_limit",
+            "Requests allowed at work at once (BOXOFFICE_CENTRAL_CONCURRENCY).",
+            a.limit,
+        ),
+        (
+            "boxoffice_admission_working",
+            "Requests at work now (long polls aside).",
+            a.working,
+        ),
+        (
+            "boxoffice_admission_waiting",
+            "Requests waiting their turn now.",
+            a.waiting,
+        ),
+    ];
+    for (name, text, value) in gauges {
+        help(w, name, "gauge", text);
+        let _ = writeln!(w, "{name} {value}");
+    }
+    let counters = [
+        (
+            "boxoffice_admission_admitted_total",
+            "Requests admitted to work.",
+            a.admitted as f64,
+        ),
+        (
+            "boxoffice_admission_refused_total",
+            "Requests answered busy because too many were waiting.",
+            a.refused as f64,
+        ),
+        (
+            "boxoffice_admission_wait_seconds_total",
+            "Time the admitted requests waited their turn, in all.",
+            a.waited_ns as f64 / 1e9,
+        ),
+    ];
+    for (name, text, value) in counters {
+        help(w, name, "counter", text);
+        let _ = writeln!(w, "{name} {value}");
     }
 }

@@ -413,7 +413,11 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                     _ => None,
                 };
                 let (running, metrics) = central::spawn_with_metrics(db, &listen, tls).await?;
-                tracing::info!(addr = %running.addr, "central listening");
+                tracing::info!(
+                    addr = %running.addr,
+                    at_once = metrics.admission_limit(),
+                    "central listening"
+                );
                 let _metrics = match metrics_listen {
                     Some(addr) => {
                         let served = central::spawn_metrics(metrics, &addr).await?;

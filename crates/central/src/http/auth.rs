@@ -71,11 +71,7 @@ pub(super) async fn authenticate(
     mut req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Result<Response, CentralError> {
-    let route = req
-        .extensions()
-        .get::<axum::extract::MatchedPath>()
-        .map(|p| p.as_str());
-    if route.is_some_and(|r| PUBLIC.contains(&r)) {
+    if super::route_of(&req).is_some_and(|r| PUBLIC.contains(&r)) {
         return Ok(next.run(req).await);
     }
     let headers = req.headers();

@@ -17,12 +17,19 @@ pub struct MetricsSource {
     pub(super) db: Db,
     pub(super) long_polls: Arc<LongPolls>,
     pub(super) metrics: Arc<Metrics>,
+    pub(super) admission: Arc<super::Admission>,
 }
 
 impl MetricsSource {
+    /// Requests this instance lets work at once.
+    pub fn admission_limit(&self) -> usize {
+        self.admission.limit()
+    }
+
     /// The Prometheus text exposition.
     pub fn render(&self) -> Result<String, CentralError> {
-        self.metrics.render(&self.db, self.long_polls.open())
+        self.metrics
+            .render(&self.db, self.long_polls.open(), self.admission.figures())
     }
 
     /// A router serving it at `GET /metrics` (on its own address), with

@@ -3,14 +3,17 @@
 //! Every route but `/v1/health` and `/v1/openapi.json` needs a credential
 //! ([`auth`]); each handler acts only within its caller's scope (a terminal
 //! at its own site, the web shop at its sites). [`limits`] bounds time, body
-//! size and the number of long polls.
+//! size and the number of long polls; [`admission`] lets a few requests
+//! work at once and queues the rest in arrival order.
 
+mod admission;
 mod auth;
 mod encoding;
 mod fleet_page;
 mod limits;
 mod metrics_page;
 
+pub use admission::{Admission, DEFAULT_CONCURRENCY, MAX_WAITING};
 pub use auth::{Caller, TerminalCaller, WebCaller};
 pub use limits::{
     MAX_BODY_BYTES, MAX_LONG_POLLS, MAX_LONG_POLLS_PER_CALLER, MAX_PUSH_ENTRIES, REQUEST_TIME_LIMIT,
@@ -44,6 +47,13 @@ struct AppState {
     db: Db,
     long_polls: Arc<limits::LongPolls>,
     metrics: Arc<Metrics>,
+    admission: Arc<Admission>,
+}
+
+impl FromRef<AppState> for Arc<Admission> {
+    fn from_ref(state: &AppState) -> Arc<Admission> {
+        state.admission.clone()
+    }
 }
 
 impl FromRef<AppState> for Db {
@@ -58,17 +68,25 @@ pub fn router(db: Db) -> Router {
     app(db).0
 }
 
-/// The router for API v1 and the source of its metrics.
+/// The router for API v1 and the source of its metrics, admitting as
+/// `BOXOFFICE_CENTRAL_CONCURRENCY` says ([`Admission::from_env`]).
 pub fn app(db: Db) -> (Router, MetricsSource) {
+    app_admitting(db, Admission::from_env())
+}
+
+/// The router for API v1 and the source of its metrics, with `admission`.
+pub fn app_admitting(db: Db, admission: Admission) -> (Router, MetricsSource) {
     let state = AppState {
         db: db.clone(),
         long_polls: Arc::new(limits::LongPolls::new()),
         metrics: Arc::new(Metrics::default()),
+        admission: Arc::new(admission),
     };
     let source = MetricsSource {
         db: db.clone(),
         long_polls: state.long_polls.clone(),
         metrics: state.metrics.clone(),
+        admission: state.admission.clone(),
     };
     let router = Router::new()
         .route("/v1/health", get(health))
@@ -112,6 +130,11 @@ pub fn app(db: Db) -> (Router, MetricsSource) {
             db.clone(),
             auth::authenticate,
         ))
+        // The credential check waits its turn too: it reads the database.
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.admission.clone(),
+            admission::admit,
+        ))
         // Counted outside the credential check, so refusals count too.
         .route_layer(axum::middleware::from_fn_with_state(
             state.metrics.clone(),
@@ -124,6 +147,13 @@ pub fn app(db: Db) -> (Router, MetricsSource) {
     (router, source)
 }
 
+/// The route template a request matched (`None` before routing).
+fn route_of(req: &axum::extract::Request) -> Option<&str> {
+    req.extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| p.as_str())
+}
+
 /// Counts a routed request and its time, by route template (never the
 /// path itself: ids and references stay out of the metrics).
 async fn track(
@@ -131,11 +161,7 @@ async fn track(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    let route = req
-        .extensions()
-        .get::<axum::extract::MatchedPath>()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| "(unrouted)".into());
+    let route = route_of(&req).unwrap_or("(unrouted)").to_string();
     let method = req.method().as_str().to_string();
     let started = std::time::Instant::now();
     let response = next.run(req).await;
