@@ -42,14 +42,20 @@ impl CentralDb {
     /// Checks a terminal's bearer token and answers its site, in one query
     /// (every request of a counter, long polls included, starts here).
     pub fn authenticate_terminal(&self, terminal_id: &str, bearer: Option<&str>) -> Result<String> {
-        let stored: Option<(Option<String>, String)> = self
-            .read()?
-            .query_row(
-                "SELECT token_hash, site_id FROM terminals WHERE id = ?1",
-                [terminal_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
+        let load = || -> Result<Option<crate::credential_cache::TerminalRow>> {
+            Ok(self
+                .read()?
+                .query_row(
+                    "SELECT token_hash, site_id FROM terminals WHERE id = ?1",
+                    [terminal_id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?)
+        };
+        let stored =
+            self.credentials
+                .terminals
+                .get_or_load(terminal_id, std::time::Instant::now(), load)?;
         match stored {
             None => Err(CentralError::UnknownTerminal(terminal_id.to_string())),
             Some((None, site))
@@ -208,6 +214,12 @@ mod tests {
     fn db_with_terminals() -> (tempfile::TempDir, CentralDb) {
         let dir = tempfile::tempdir().unwrap();
         let db = CentralDb::open(&dir.path().join("central.sqlite")).unwrap();
+        add_terminals(&db);
+        (dir, db)
+    }
+
+    /// Sites `a` and `b`, with terminals `a-t1`, `a-t2`, `b-t1`, `b-t2`.
+    fn add_terminals(db: &CentralDb) {
         db.write(|tx| {
             for site in ["a", "b"] {
                 tx.execute(
@@ -226,7 +238,87 @@ mod tests {
             Ok(())
         })
         .unwrap();
-        (dir, db)
+    }
+
+    /// Waits up to 10 s for `done`: a notice reaches the other instance a
+    /// moment after the change commits. (Less than the cache's `MAX_AGE`, so
+    /// a row aging out cannot pass for a notice.)
+    fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+        let wait = std::time::Duration::from_secs(10);
+        assert!(wait < crate::credential_cache::MAX_AGE);
+        let deadline = std::time::Instant::now() + wait;
+        while !done() {
+            assert!(std::time::Instant::now() < deadline, "never: {what}");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
+    /// On a real PostgreSQL server (tests/pg/up.sh), whatever the run's
+    /// backend: instance A keeps the credential rows it checked, and a change
+    /// made through instance B empties them, so A refuses the old token and
+    /// the revoked key.
+    #[test]
+    fn a_credential_changed_through_one_instance_is_refused_by_the_other() {
+        let url = crate::testing::fresh_postgres_database();
+        let a = CentralDb::connect(&url).unwrap();
+        add_terminals(&a);
+        let b = CentralDb::connect(&url).unwrap();
+        let now = Timestamp::UNIX_EPOCH;
+        let old = a.provision_terminal("a-t1").unwrap();
+        let key = a.create_web_channel("shop", None, 10, now).unwrap();
+        eventually("A keeps the rows it checked", || {
+            a.authenticate_terminal("a-t1", Some(&old)).is_ok()
+                && a.authenticate_web("shop", Some(&key)).is_ok()
+                && a.credentials.terminals.len() == 1
+                && a.credentials.web_channels.len() == 1
+        });
+        // A wrong token is refused from the kept row too.
+        let wrong = a.authenticate_terminal("a-t1", Some("not-the-token"));
+        assert_eq!(wrong.unwrap_err().code(), "unauthorized");
+
+        let new = b.provision_terminal("a-t1").unwrap();
+        eventually("A refuses the replaced token", || {
+            a.authenticate_terminal("a-t1", Some(&old)).is_err()
+        });
+        assert_eq!(a.authenticate_terminal("a-t1", Some(&new)).unwrap(), "a");
+        b.revoke_terminal("a-t1").unwrap();
+        eventually("A refuses a revoked terminal", || {
+            a.authenticate_terminal("a-t1", Some(&new)).is_err()
+        });
+        b.revoke_web_channel("shop", now).unwrap();
+        eventually("A refuses a revoked web key", || {
+            a.authenticate_web("shop", Some(&key)).is_err()
+        });
+    }
+
+    /// On a real PostgreSQL server: what a push or IT changes in a terminal's
+    /// other columns (its order count, its ring) sends no notice, so the
+    /// instances keep their rows; its token, site or removal does.
+    #[test]
+    fn only_credential_changes_notify() {
+        use postgres::fallible_iterator::FallibleIterator;
+        let url = crate::testing::fresh_postgres_database();
+        let db = CentralDb::connect(&url).unwrap();
+        add_terminals(&db);
+        let mut listener = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        listener
+            .batch_execute(&format!("LISTEN {}", crate::credential_cache::CHANNEL))
+            .unwrap();
+        let change = |sql: &str| db.write(|tx| Ok(tx.execute(sql, [])?)).unwrap();
+        change("UPDATE terminals SET order_count_seen = 7 WHERE id = 'a-t1'");
+        change("UPDATE terminals SET ring = 'canary' WHERE id = 'a-t1'");
+        change("UPDATE terminals SET token_hash = 'x' WHERE id = 'a-t1'");
+        change("UPDATE terminals SET site_id = 'b' WHERE id = 'a-t2'");
+        change("DELETE FROM terminals WHERE id = 'b-t2'");
+        // Notices come in commit order: three, from the last three changes.
+        let mut notes = listener.notifications();
+        let mut heard = 0;
+        let mut it = notes.timeout_iter(std::time::Duration::from_secs(2));
+        while let Some(note) = it.next().unwrap() {
+            assert_eq!(note.channel(), crate::credential_cache::CHANNEL);
+            heard += 1;
+        }
+        assert_eq!(heard, 3);
     }
 
     fn key(seed: u8) -> String {

@@ -53,6 +53,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0011_references_numbers.sql"),
     migration!("0012_web_channels_hold_life.sql"),
     migration!("0013_provisioning_fleet.sql"),
+    migration!("0014_conflict_indexes.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -84,6 +85,8 @@ pub struct CentralDb {
     pub(crate) follower_reads: crate::follower_reads::FollowerReads,
     /// Accept terminals that have no token yet (demo and development only).
     pub(crate) allow_unprovisioned: std::sync::atomic::AtomicBool,
+    /// Callers' credential rows (PostgreSQL, while its listener is connected).
+    pub(crate) credentials: Arc<crate::credential_cache::CredentialCache>,
     /// Times a connection was taken, and nanoseconds spent waiting for it
     /// (and, on PostgreSQL, for the writer lock).
     lock_taken: AtomicU64,
@@ -135,7 +138,7 @@ impl CentralDb {
         pool.migrate()?;
         let db = Self::with(Backend::Postgres(pool));
         if let Backend::Postgres(pool) = &db.backend {
-            pool.listen(&db.events);
+            pool.listen(&db.events, &db.credentials);
         }
         Ok(db)
     }
@@ -146,6 +149,7 @@ impl CentralDb {
             events: Arc::new(crate::event_watch::EventWatch::new(0)),
             follower_reads: Default::default(),
             allow_unprovisioned: std::sync::atomic::AtomicBool::new(false),
+            credentials: Default::default(),
             lock_taken: AtomicU64::new(0),
             lock_wait_ns: AtomicU64::new(0),
         };

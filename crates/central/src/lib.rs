@@ -5,6 +5,7 @@
 //! [`demo`] seeds a believable chain for the demo and the tests.
 
 pub mod catalog;
+mod credential_cache;
 pub mod credentials;
 pub mod day_report;
 pub mod db;

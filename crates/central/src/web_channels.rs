@@ -133,15 +133,21 @@ impl CentralDb {
 
     /// Checks a web channel's key and returns its scope.
     pub fn authenticate_web(&self, id: &str, key: Option<&str>) -> Result<WebChannel> {
-        let row: Option<(String, String, u32, Option<String>)> = self
-            .read()?
-            .query_row(
-                "SELECT key_hash, sites, max_seats_per_sale, revoked_at FROM web_channels
-                 WHERE id = ?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .optional()?;
+        let load = || -> Result<Option<crate::credential_cache::WebChannelRow>> {
+            Ok(self
+                .read()?
+                .query_row(
+                    "SELECT key_hash, sites, max_seats_per_sale, revoked_at FROM web_channels
+                     WHERE id = ?1",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .optional()?)
+        };
+        let row = self
+            .credentials
+            .web_channels
+            .get_or_load(id, std::time::Instant::now(), load)?;
         let refused =
             || CentralError::Unauthorized(format!("wrong or missing key for web channel {id}"));
         let Some((hash, sites, max_seats, revoked)) = row else {

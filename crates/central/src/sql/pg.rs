@@ -3,6 +3,7 @@
 //! tells this instance about seat events other instances wrote.
 
 use super::{DbError, Row, Value, to_dollar_placeholders};
+use crate::credential_cache::CredentialCache;
 use crate::event_watch::{EventWatch, Sites};
 use bytes::BytesMut;
 use postgres::fallible_iterator::FallibleIterator;
@@ -42,6 +43,8 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
     pg_migration!("0005_set_based_sequencer.sql"),
     pg_migration!("0006_web_sale_function.sql"),
     pg_migration!("0007_push_sales_function.sql"),
+    pg_migration!("0008_conflict_indexes_plpgsql_event.sql"),
+    pg_migration!("0009_credential_notices.sql"),
 ];
 
 /// One pooled connection and its prepared statements.
@@ -209,15 +212,18 @@ impl PgPool {
 
     /// Follows the seat events: a thread LISTENs on [`EVENTS_CHANNEL`] and
     /// raises `events` to each announced number (and to the newest in the
-    /// table after each reconnection); another runs the sequencer when
+    /// table after each reconnection), and on the credentials' channel,
+    /// emptying `credentials` at each notice (which it uses only while this
+    /// listener is connected); another runs the sequencer when
     /// [`PgPool::wake_sequencer`] says so, and once a second. Both end when
     /// `events` (or the pool) is dropped.
-    pub(crate) fn listen(&self, events: &Arc<EventWatch>) {
+    pub(crate) fn listen(&self, events: &Arc<EventWatch>, credentials: &Arc<CredentialCache>) {
         let config = self.config.clone();
         let weak = Arc::downgrade(events);
+        let credentials = credentials.clone();
         let spawned = std::thread::Builder::new()
             .name("pg-listen".into())
-            .spawn(move || listen_loop(&config, &weak));
+            .spawn(move || listen_loop(&config, &weak, &credentials));
         if let Err(e) = spawned {
             tracing::error!(error = %e, "cannot start the seat event listener");
         }
@@ -268,10 +274,17 @@ fn sequencer_loop(
     }
 }
 
-fn listen_loop(config: &postgres::Config, events: &Weak<EventWatch>) {
+fn listen_loop(
+    config: &postgres::Config,
+    events: &Weak<EventWatch>,
+    credentials: &CredentialCache,
+) {
     loop {
         let Some(_) = events.upgrade() else { return };
-        if let Err(e) = listen_once(config, events) {
+        let listened = listen_once(config, events, credentials);
+        // Notices may be missed from here until listening again.
+        credentials.set_live(false);
+        if let Err(e) = listened {
             tracing::warn!(error = %e, "seat event listener lost its connection; reconnecting");
             std::thread::sleep(Duration::from_millis(500));
         }
@@ -287,9 +300,17 @@ fn connect(config: &postgres::Config) -> std::result::Result<Client, postgres::E
     Ok(client)
 }
 
-fn listen_once(config: &postgres::Config, events: &Weak<EventWatch>) -> Result<()> {
+fn listen_once(
+    config: &postgres::Config,
+    events: &Weak<EventWatch>,
+    credentials: &CredentialCache,
+) -> Result<()> {
     let mut client = connect(config)?;
-    client.batch_execute(&format!("LISTEN {EVENTS_CHANNEL}"))?;
+    client.batch_execute(&format!(
+        "LISTEN {EVENTS_CHANNEL}; LISTEN {}",
+        crate::credential_cache::CHANNEL
+    ))?;
+    credentials.set_live(true);
     let last: i64 = client
         .query_one("SELECT COALESCE(max(seq), 0) FROM seat_events", &[])?
         .get(0);
@@ -309,7 +330,9 @@ fn listen_once(config: &postgres::Config, events: &Weak<EventWatch>) -> Result<(
                 let Some(w) = events.upgrade() else {
                     return Ok(());
                 };
-                if let Some((seq, sites)) = EventWatch::parse_payload(note.payload()) {
+                if note.channel() == crate::credential_cache::CHANNEL {
+                    credentials.clear();
+                } else if let Some((seq, sites)) = EventWatch::parse_payload(note.payload()) {
                     w.raise(seq, &sites);
                 }
             }
