@@ -69,16 +69,14 @@ impl<V: Clone> RowCache<V> {
         now: Instant,
         load: impl FnOnce() -> Result<Option<V>, E>,
     ) -> Result<Option<V>, E> {
+        if let Some(row) = self.kept(id, now) {
+            return Ok(Some(row));
+        }
         let generation = {
             let rows = self.rows();
             if !rows.live {
                 drop(rows);
                 return load();
-            }
-            if let Some((row, at)) = rows.rows.get(id)
-                && now.saturating_duration_since(*at) < MAX_AGE
-            {
-                return Ok(Some(row.clone()));
             }
             rows.generation
         };
@@ -90,6 +88,18 @@ impl<V: Clone> RowCache<V> {
             }
         }
         Ok(row)
+    }
+
+    /// The row of `id` if one is kept (and young enough), else `None`.
+    pub(crate) fn kept(&self, id: &str, now: Instant) -> Option<V> {
+        let rows = self.rows();
+        if !rows.live {
+            return None;
+        }
+        rows.rows
+            .get(id)
+            .filter(|(_, at)| now.saturating_duration_since(*at) < MAX_AGE)
+            .map(|(row, _)| row.clone())
     }
 
     fn clear(&self, live: Option<bool>) {
@@ -201,6 +211,22 @@ mod tests {
         t.get_or_load("t1", t0, loader(&loads, Some(row("b"))))
             .unwrap();
         assert_eq!(loads.get(), 4);
+    }
+
+    #[test]
+    fn kept_answers_only_rows_a_live_cache_holds() {
+        let cache = CredentialCache::default();
+        let (loads, t0) = (Cell::new(0), Instant::now());
+        let t = &cache.terminals;
+        assert_eq!(t.kept("t1", t0), None);
+        cache.set_live(true);
+        assert_eq!(t.kept("t1", t0), None);
+        t.get_or_load("t1", t0, loader(&loads, Some(row("a"))))
+            .unwrap();
+        assert_eq!(t.kept("t1", t0), Some(row("a")));
+        assert_eq!(t.kept("t1", t0 + MAX_AGE), None);
+        cache.clear();
+        assert_eq!(t.kept("t1", t0), None);
     }
 
     #[test]

@@ -40,7 +40,7 @@ impl CentralDb {
     }
 
     /// Checks a terminal's bearer token and answers its site, in one query
-    /// (every request of a counter, long polls included, starts here).
+    /// or none (every request of a counter, long polls included, starts here).
     pub fn authenticate_terminal(&self, terminal_id: &str, bearer: Option<&str>) -> Result<String> {
         let load = || -> Result<Option<crate::credential_cache::TerminalRow>> {
             Ok(self
@@ -56,6 +56,30 @@ impl CentralDb {
             self.credentials
                 .terminals
                 .get_or_load(terminal_id, std::time::Instant::now(), load)?;
+        self.check_terminal(terminal_id, stored, bearer)
+    }
+
+    /// [`CentralDb::authenticate_terminal`] from the row kept in memory, if
+    /// there is one: no database, nothing that blocks (`None`: ask the database).
+    pub fn authenticate_terminal_kept(
+        &self,
+        terminal_id: &str,
+        bearer: Option<&str>,
+    ) -> Option<Result<String>> {
+        let row = self
+            .credentials
+            .terminals
+            .kept(terminal_id, std::time::Instant::now())?;
+        Some(self.check_terminal(terminal_id, Some(row), bearer))
+    }
+
+    /// Checks `bearer` against a terminal's row (`None`: no such terminal).
+    fn check_terminal(
+        &self,
+        terminal_id: &str,
+        stored: Option<crate::credential_cache::TerminalRow>,
+        bearer: Option<&str>,
+    ) -> Result<String> {
         match stored {
             None => Err(CentralError::UnknownTerminal(terminal_id.to_string())),
             Some((None, site))
@@ -272,9 +296,14 @@ mod tests {
                 && a.credentials.terminals.len() == 1
                 && a.credentials.web_channels.len() == 1
         });
-        // A wrong token is refused from the kept row too.
-        let wrong = a.authenticate_terminal("a-t1", Some("not-the-token"));
-        assert_eq!(wrong.unwrap_err().code(), "unauthorized");
+        // The HTTP layer checks from the kept rows without the database;
+        // a wrong token is refused from them too.
+        let kept = a.authenticate_terminal_kept("a-t1", Some(&old));
+        assert_eq!(kept.map(|r| r.ok()), Some(Some("a".to_string())));
+        let web = a.authenticate_web_kept("shop", Some(&key));
+        assert!(web.is_some_and(|r| r.is_ok()));
+        let wrong = a.authenticate_terminal_kept("a-t1", Some("not-the-token"));
+        assert_eq!(wrong.map(|r| r.unwrap_err().code()), Some("unauthorized"));
 
         let new = b.provision_terminal("a-t1").unwrap();
         eventually("A refuses the replaced token", || {

@@ -148,21 +148,40 @@ impl CentralDb {
             .credentials
             .web_channels
             .get_or_load(id, std::time::Instant::now(), load)?;
-        let refused =
-            || CentralError::Unauthorized(format!("wrong or missing key for web channel {id}"));
-        let Some((hash, sites, max_seats, revoked)) = row else {
-            return Err(refused());
-        };
-        if revoked.is_some() || !same_digest(&key.map(token_hash).unwrap_or_default(), &hash) {
-            return Err(refused());
-        }
-        let sites: Vec<String> = serde_json::from_str(&sites).map_err(crate::db::corrupt)?;
-        Ok(WebChannel {
-            id: id.to_string(),
-            sites: (!sites.iter().any(|s| s == "*")).then_some(sites),
-            max_seats_per_sale: max_seats.min(MAX_WEB_SEATS),
-        })
+        check_web(id, row, key)
     }
+
+    /// [`CentralDb::authenticate_web`] from the row kept in memory, if there
+    /// is one: no database, nothing that blocks (`None`: ask the database).
+    pub fn authenticate_web_kept(&self, id: &str, key: Option<&str>) -> Option<Result<WebChannel>> {
+        let row = self
+            .credentials
+            .web_channels
+            .kept(id, std::time::Instant::now())?;
+        Some(check_web(id, Some(row), key))
+    }
+}
+
+/// Checks `key` against a web channel's row (`None`: no such channel).
+fn check_web(
+    id: &str,
+    row: Option<crate::credential_cache::WebChannelRow>,
+    key: Option<&str>,
+) -> Result<WebChannel> {
+    let refused =
+        || CentralError::Unauthorized(format!("wrong or missing key for web channel {id}"));
+    let Some((hash, sites, max_seats, revoked)) = row else {
+        return Err(refused());
+    };
+    if revoked.is_some() || !same_digest(&key.map(token_hash).unwrap_or_default(), &hash) {
+        return Err(refused());
+    }
+    let sites: Vec<String> = serde_json::from_str(&sites).map_err(crate::db::corrupt)?;
+    Ok(WebChannel {
+        id: id.to_string(),
+        sites: (!sites.iter().any(|s| s == "*")).then_some(sites),
+        max_seats_per_sale: max_seats.min(MAX_WEB_SEATS),
+    })
 }
 
 /// A new web channel key (256 random bits).

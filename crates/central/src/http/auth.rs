@@ -96,21 +96,24 @@ pub(super) async fn authenticate(
                 "a request is from a terminal or from a web channel, not both".into(),
             ));
         }
+        // From the rows kept in memory when there are (PostgreSQL), without
+        // a hop to a blocking thread; else from the database.
         (Some(terminal), None) => {
-            blocking(move || {
-                let site = db.authenticate_terminal(&terminal, bearer.as_deref())?;
-                Ok(Caller::Terminal { id: terminal, site })
-            })
-            .await?
+            let site = match db.authenticate_terminal_kept(&terminal, bearer.as_deref()) {
+                Some(checked) => checked?,
+                None => {
+                    let id = terminal.clone();
+                    blocking(move || db.authenticate_terminal(&id, bearer.as_deref())).await?
+                }
+            };
+            Caller::Terminal { id: terminal, site }
         }
-        (None, Some(channel)) => {
-            blocking(move || {
-                Ok(Caller::Web(
-                    db.authenticate_web(&channel, bearer.as_deref())?,
-                ))
-            })
-            .await?
-        }
+        (None, Some(channel)) => Caller::Web(
+            match db.authenticate_web_kept(&channel, bearer.as_deref()) {
+                Some(checked) => checked?,
+                None => blocking(move || db.authenticate_web(&channel, bearer.as_deref())).await?,
+            },
+        ),
         (None, None) => {
             return Err(CentralError::Unauthorized(
                 "this route needs a terminal's token or a web channel's key".into(),
