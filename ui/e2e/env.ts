@@ -93,6 +93,11 @@ export interface BoardShowtime {
   seats_free: number;
 }
 
+/** Whether `show` starts at least `marginMs` from now. */
+export function startsLater(show: { starts_at: string }, marginMs = 15 * 60_000): boolean {
+  return Date.parse(show.starts_at) > Date.now() + marginMs;
+}
+
 /**
  * Whether the web shop still sells `show` for a while: it stops at the
  * start, while the counter sells on for some minutes after it (the site's
@@ -100,7 +105,18 @@ export interface BoardShowtime {
  * that starts at least `marginMs` from now.
  */
 export function webStillSells(show: { starts_at: string }, marginMs = 15 * 60_000): boolean {
-  return Date.parse(show.starts_at) > Date.now() + marginMs;
+  return startsLater(show, marginMs);
+}
+
+/**
+ * Whether a supervisor can still refund or exchange tickets of `show` for a
+ * while: once it has started (the counter still sells for some minutes),
+ * only a manager can, and the supervisor's PIN counts as a wrong one towards
+ * the approvals' lockout. A test that refunds picks a show that starts at
+ * least 15 minutes from now.
+ */
+export function supervisorRefunds(show: { starts_at: string }): boolean {
+  return startsLater(show);
 }
 
 /**

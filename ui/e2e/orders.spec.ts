@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatMajor } from '../src/lib/money';
-import { apiLogin, ensureShift, failOnPageErrors, pastShift, sellableShows, signIn, stackInfo, scratchDir } from './env';
+import { apiLogin, ensureShift, failOnPageErrors, pastShift, sellableShows, signIn, stackInfo, scratchDir, supervisorRefunds } from './env';
 
 const imgDir =
   process.env.DOCS_SCREENSHOTS === '1'
@@ -25,6 +25,7 @@ interface ApiShowtime {
   sales_state: string;
   seats_free: number;
   local_time: string;
+  starts_at: string;
 }
 
 async function api<T>(request: APIRequestContext, cmd: string, data: object): Promise<T> {
@@ -37,7 +38,7 @@ test('a cashier refunds one ticket of an earlier cash sale with a supervisor’s
   // A cash sale of two seats, made through the engine.
   const token = await apiLogin(request, '1111');
   await ensureShift(request, token);
-  const { shows } = await sellableShows<ApiShowtime>(request, (s) => !s.id_check);
+  const { shows } = await sellableShows<ApiShowtime>(request, (s) => !s.id_check && supervisorRefunds(s));
   const show = shows.sort((a, b) => b.seats_free - a.seats_free)[0]!;
   const map = await api<{
     seats: { label: string; kind: string; state: string }[];
@@ -101,7 +102,7 @@ test('a cashier refunds one ticket of an earlier cash sale with a supervisor’s
 test('an exchange: the tickets given back pay for new seats, only the difference is paid', async ({ page, request }) => {
   const token = await apiLogin(request, '1111');
   await ensureShift(request, token);
-  const { shows } = await sellableShows<ApiShowtime>(request, (s) => !s.id_check);
+  const { shows } = await sellableShows<ApiShowtime>(request, (s) => !s.id_check && supervisorRefunds(s));
   const byFree = shows.sort((a, b) => b.seats_free - a.seats_free);
   const [from, to] = [byFree[0]!, byFree[1] ?? byFree[0]!];
   const map = await api<{
@@ -170,7 +171,7 @@ test('an exchange: the tickets given back pay for new seats, only the difference
 test('the orders panel in Arabic at 1024 × 768 fits and says what goes back', async ({ page, request }) => {
   const token = await apiLogin(request, '1111');
   await ensureShift(request, token);
-  const { shows } = await sellableShows<ApiShowtime>(request, (s) => !s.id_check);
+  const { shows } = await sellableShows<ApiShowtime>(request, (s) => !s.id_check && supervisorRefunds(s));
   const show = shows.sort((a, b) => b.seats_free - a.seats_free)[0]!;
   const map = await api<{ seats: { label: string; kind: string; state: string }[]; ticket_types: { code: string }[] }>(
     request,
