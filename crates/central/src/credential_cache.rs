@@ -11,7 +11,9 @@
 //! goes, and when a web channel changes or goes, and each instance's listener
 //! (`sql::pg`) empties its cache when told. The cache is used only while that
 //! listener is connected ([`CredentialCache::set_live`]): from its `LISTEN`
-//! until it loses its connection, so nothing is missed while it is away. A row
+//! until it loses its connection, so nothing is missed while it is away (it
+//! asks the server after two quiet seconds, and TCP keepalives and a 10 s
+//! user timeout make a connection that died silently fail). A row
 //! read before a change but stored after the listener emptied the cache is not
 //! stored (a generation count), and no row is kept longer than [`MAX_AGE`].
 //! Unknown ids are not kept, so a new row needs no notice. SQLite (one process,
@@ -23,8 +25,10 @@ use std::time::{Duration, Instant};
 
 /// The notification channel of credential changes (migration 0009).
 pub(crate) const CHANNEL: &str = "boxoffice_credentials";
-/// Longest a row is kept even without a notice.
-pub(crate) const MAX_AGE: Duration = Duration::from_secs(30);
+/// Longest a row is kept even without a notice: what bounds a stale row if
+/// the listener's connection dies unnoticed (the listener finds out within
+/// about 12 s, and nothing is kept until it listens again).
+pub(crate) const MAX_AGE: Duration = Duration::from_secs(10);
 /// Most rows kept per kind (a chain has a few hundred terminals).
 const MAX_ROWS: usize = 10_000;
 

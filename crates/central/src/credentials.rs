@@ -264,11 +264,11 @@ mod tests {
         .unwrap();
     }
 
-    /// Waits up to 10 s for `done`: a notice reaches the other instance a
+    /// Waits up to 5 s for `done`: a notice reaches the other instance a
     /// moment after the change commits. (Less than the cache's `MAX_AGE`, so
     /// a row aging out cannot pass for a notice.)
     fn eventually(what: &str, mut done: impl FnMut() -> bool) {
-        let wait = std::time::Duration::from_secs(10);
+        let wait = std::time::Duration::from_secs(5);
         assert!(wait < crate::credential_cache::MAX_AGE);
         let deadline = std::time::Instant::now() + wait;
         while !done() {

@@ -315,9 +315,9 @@ fn operation(route: &Route, generator: &mut SchemaGenerator, api_error: &Value) 
     responses.insert(
         "503".into(),
         json!({
-            "description": "`busy`: the request ran past its time limit (15 s; a long poll its \
-                            wait and 15 s, counting its wait for its turn), too many requests are waiting \
-                            their turn, or too many long polls are open; ask again shortly.",
+            "description": "`busy`: the request ran past its time limit (15 s, counting its \
+                            wait for its turn; a long poll its wait and 15 s), too many requests are \
+                            waiting their turn, or too many long polls are open; ask again shortly.",
             "content": { "application/json": { "schema": api_error } },
         }),
     );

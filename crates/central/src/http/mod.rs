@@ -119,6 +119,12 @@ pub fn app_admitting(db: Db, admission: Admission) -> (Router, MetricsSource) {
         .route("/v1/leases", post(top_up_leases))
         .route("/v1/leases/return", post(return_leases))
         .route("/v1/terminals/{id}/heartbeat", post(heartbeat))
+        // Innermost: the handler's database work waits its turn; the
+        // credential check and the body's upload do not hold a place.
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.admission.clone(),
+            admission::admit,
+        ))
         // A compressed body is decoded once its caller is known (below).
         .route_layer(axum::middleware::from_fn_with_state(
             state.metrics.clone(),
@@ -129,11 +135,6 @@ pub fn app_admitting(db: Db, admission: Admission) -> (Router, MetricsSource) {
         .route_layer(axum::middleware::from_fn_with_state(
             db.clone(),
             auth::authenticate,
-        ))
-        // The credential check waits its turn too: it reads the database.
-        .route_layer(axum::middleware::from_fn_with_state(
-            state.admission.clone(),
-            admission::admit,
         ))
         // Counted outside the credential check, so refusals count too.
         .route_layer(axum::middleware::from_fn_with_state(
@@ -185,13 +186,12 @@ impl IntoResponse for CentralError {
     }
 }
 
-/// Runs blocking database work off the async runtime.
+/// Runs blocking database work off the async runtime, in its turn when the
+/// request is admitted ([`admission`]).
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, CentralError> + Send + 'static,
 ) -> Result<T, CentralError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| CentralError::Corrupt(format!("worker failed: {e}")))?
+    admission::run_blocking(f).await?
 }
 
 async fn health() -> Json<Health> {

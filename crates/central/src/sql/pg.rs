@@ -293,8 +293,16 @@ fn listen_loop(
 
 /// A connection whose statements outside a transaction each see what was
 /// committed when they ran (the sequencer relies on it), whatever the
-/// database's default isolation.
+/// database's default isolation; one that dies silently (a failover, a
+/// firewall forgetting it) fails within seconds, not the system's hours.
 fn connect(config: &postgres::Config) -> std::result::Result<Client, postgres::Error> {
+    let mut config = config.clone();
+    config
+        .keepalives(true)
+        .keepalives_idle(Duration::from_secs(5))
+        .keepalives_interval(Duration::from_secs(2))
+        .keepalives_retries(3)
+        .tcp_user_timeout(Duration::from_secs(10));
     let mut client = config.connect(NoTls)?;
     client.batch_execute("SET default_transaction_isolation = 'read committed'")?;
     Ok(client)
@@ -340,6 +348,9 @@ fn listen_once(
         if events.upgrade().is_none() || client.is_closed() {
             return Ok(());
         }
+        // Two quiet seconds: make sure the connection still hears, or the
+        // notices it would miss leave the credential cache stale.
+        client.batch_execute("SELECT 1")?;
     }
 }
 
