@@ -34,8 +34,9 @@ const MAX_ROWS: usize = 10_000;
 
 /// A terminal's row: its token's hash (none until provisioned) and its site.
 pub(crate) type TerminalRow = (Option<String>, String);
-/// A web channel's row: key hash, sites (JSON), seat cap, when revoked.
-pub(crate) type WebChannelRow = (String, String, u32, Option<String>);
+/// A web channel's row: key hash, sites (read from their JSON), seat cap,
+/// whether revoked.
+pub(crate) type WebChannelRow = (String, Vec<String>, u32, bool);
 
 /// The rows of one kind, by id.
 #[derive(Debug)]

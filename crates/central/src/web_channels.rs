@@ -134,7 +134,7 @@ impl CentralDb {
     /// Checks a web channel's key and returns its scope.
     pub fn authenticate_web(&self, id: &str, key: Option<&str>) -> Result<WebChannel> {
         let load = || -> Result<Option<crate::credential_cache::WebChannelRow>> {
-            Ok(self
+            let row: Option<(String, String, u32, Option<String>)> = self
                 .read()?
                 .query_row(
                     "SELECT key_hash, sites, max_seats_per_sale, revoked_at FROM web_channels
@@ -142,7 +142,12 @@ impl CentralDb {
                     [id],
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
                 )
-                .optional()?)
+                .optional()?;
+            row.map(|(hash, sites, max_seats, revoked)| {
+                let sites = serde_json::from_str(&sites).map_err(crate::db::corrupt)?;
+                Ok((hash, sites, max_seats, revoked.is_some()))
+            })
+            .transpose()
         };
         let row = self
             .credentials
@@ -173,10 +178,9 @@ fn check_web(
     let Some((hash, sites, max_seats, revoked)) = row else {
         return Err(refused());
     };
-    if revoked.is_some() || !same_digest(&key.map(token_hash).unwrap_or_default(), &hash) {
+    if revoked || !same_digest(&key.map(token_hash).unwrap_or_default(), &hash) {
         return Err(refused());
     }
-    let sites: Vec<String> = serde_json::from_str(&sites).map_err(crate::db::corrupt)?;
     Ok(WebChannel {
         id: id.to_string(),
         sites: (!sites.iter().any(|s| s == "*")).then_some(sites),

@@ -104,12 +104,11 @@ impl Admission {
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, CentralError> {
         let place = self.take_place().await?;
-        tokio::task::spawn_blocking(move || {
+        on_blocking_thread(move || {
             let _place = place;
             work()
         })
         .await
-        .map_err(|e| CentralError::Corrupt(format!("worker failed: {e}")))
     }
 
     async fn take_place(&self) -> Result<OwnedSemaphorePermit, CentralError> {
@@ -155,10 +154,16 @@ pub(super) async fn run_blocking<T: Send + 'static>(
 ) -> Result<T, CentralError> {
     match CURRENT.try_with(Arc::clone) {
         Ok(admission) => admission.run_blocking(work).await,
-        Err(_) => tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|e| CentralError::Corrupt(format!("worker failed: {e}"))),
+        Err(_) => on_blocking_thread(work).await,
     }
+}
+
+async fn on_blocking_thread<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, CentralError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| CentralError::Corrupt(format!("worker failed: {e}")))
 }
 
 /// Whether requests to `route` (a route template) wait their turn.

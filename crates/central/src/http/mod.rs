@@ -13,7 +13,7 @@ mod fleet_page;
 mod limits;
 mod metrics_page;
 
-pub use admission::{Admission, DEFAULT_CONCURRENCY, MAX_WAITING};
+pub use admission::{Admission, DEFAULT_CONCURRENCY};
 pub use auth::{Caller, TerminalCaller, WebCaller};
 pub use limits::{
     MAX_BODY_BYTES, MAX_LONG_POLLS, MAX_LONG_POLLS_PER_CALLER, MAX_PUSH_ENTRIES, REQUEST_TIME_LIMIT,
@@ -71,16 +71,11 @@ pub fn router(db: Db) -> Router {
 /// The router for API v1 and the source of its metrics, admitting as
 /// `BOXOFFICE_CENTRAL_CONCURRENCY` says ([`Admission::from_env`]).
 pub fn app(db: Db) -> (Router, MetricsSource) {
-    app_admitting(db, Admission::from_env())
-}
-
-/// The router for API v1 and the source of its metrics, with `admission`.
-pub fn app_admitting(db: Db, admission: Admission) -> (Router, MetricsSource) {
     let state = AppState {
         db: db.clone(),
         long_polls: Arc::new(limits::LongPolls::new()),
         metrics: Arc::new(Metrics::default()),
-        admission: Arc::new(admission),
+        admission: Arc::new(Admission::from_env()),
     };
     let source = MetricsSource {
         db: db.clone(),
