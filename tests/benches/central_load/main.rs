@@ -383,7 +383,7 @@ pub(crate) fn print_report(cfg: &Config, runs: &[Run]) {
         loadavg.join(" ")
     );
     type Row = (&'static str, fn(&Run) -> String);
-    let rows: [Row; 12] = [
+    let rows: [Row; 14] = [
         ("load duration", |r| {
             format!("{:.1} s", r.load.elapsed.as_secs_f64())
         }),
@@ -414,8 +414,14 @@ pub(crate) fn print_report(cfg: &Config, runs: &[Run]) {
             |r| counts(r, &["holds", "hold seat taken", "hold errors"]),
         ),
         ("push p50 / p99", |r| pcts(&r.load.stats.push, &[0.5, 0.99])),
+        ("push p10 / p90 / p99.9 / max", |r| {
+            pcts(&r.load.stats.push, &[0.1, 0.9, 0.999, 1.0])
+        }),
         ("web sale p50 / p99", |r| {
             pcts(&r.load.stats.web, &[0.5, 0.99])
+        }),
+        ("web sale p10 / p90 / p99.9 / max", |r| {
+            pcts(&r.load.stats.web, &[0.1, 0.9, 0.999, 1.0])
         }),
         ("hold round trip p50 / p99", |r| {
             pcts(&r.load.stats.hold, &[0.5, 0.99])

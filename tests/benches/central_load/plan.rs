@@ -23,6 +23,9 @@ pub(crate) struct SitePlan {
     pub(crate) id: String,
     pub(crate) currency: domain::Currency,
     pub(crate) vat_bp: u32,
+    /// The site's zone and business day cutoff: a counter states the
+    /// business day each sale counts in, as today's terminals do.
+    pub(crate) zone: (jiff::tz::TimeZone, i8),
     pub(crate) shows: Vec<Show>,
     pub(crate) left: Mutex<Left>,
 }
@@ -209,6 +212,7 @@ pub(crate) fn site_plan(
         id: site.id.clone(),
         currency: site.currency,
         vat_bp: site.vat_rate_bp,
+        zone: (tz, site.business_day_cutoff_hour),
         shows,
         left: Mutex::new(Left {
             per_show,
@@ -264,7 +268,9 @@ pub(crate) fn sale(site: &SitePlan, show: usize, seats: &[usize], rng: &mut Rng)
         sold_at: now,
         sold_at_central_estimate: now,
         price_override: None,
-        business_day: None,
+        business_day: Some(
+            domain::business_day::business_day(now, &site.zone.0, site.zone.1).to_string(),
+        ),
     }
 }
 
