@@ -94,7 +94,7 @@ lint:
 # The PostgreSQL run uses the test programs the first run built
 # (tests/pg/run_built.sh): selecting tests by name with cargo would resolve
 # features anew and compile twenty crates again.
-PG_CENTRAL_TESTS := openapi push_entries hold_limits multi_showtime cli_output
+PG_CENTRAL_TESTS := openapi push_entries hold_limits hold_rules multi_showtime cli_output
 PG_E2E_TESTS := multi_instance provisioning fleet web_collect selection_holds offline_leases refunds reseat \
 	exchange shift sign_in approvals audit best_available door_qr crash printer_queue
 

@@ -36,6 +36,30 @@ impl CentralDb {
         hold_id: Uuid,
         now: Timestamp,
     ) -> Result<Hold> {
+        self.create_hold_at(owner, None, req, hold_id, now)
+    }
+
+    /// [`CentralDb::create_hold`] by terminal `terminal_id` of `site_id`,
+    /// on a showtime of its own site only (`forbidden` otherwise).
+    pub fn create_terminal_hold(
+        &self,
+        terminal_id: &str,
+        site_id: &str,
+        req: &HoldRequest,
+        hold_id: Uuid,
+        now: Timestamp,
+    ) -> Result<Hold> {
+        self.create_hold_at(terminal_id, Some(site_id), req, hold_id, now)
+    }
+
+    fn create_hold_at(
+        &self,
+        owner: &str,
+        site: Option<&str>,
+        req: &HoldRequest,
+        hold_id: Uuid,
+        now: Timestamp,
+    ) -> Result<Hold> {
         if req.seats.is_empty() {
             return Err(CentralError::BadRequest(
                 "a hold needs at least one seat".into(),
@@ -47,17 +71,20 @@ impl CentralDb {
             )));
         }
         let ttl = req.ttl_secs.clamp(1, MAX_HOLD_TTL_SECS);
+        if self.is_postgres() {
+            // One call of a database function (holds_postgres.rs).
+            return self.create_hold_postgres(owner, site, req, &hold_id.to_string(), ttl, now);
+        }
+        if let Some(site) = site {
+            let show_site = self.showtime_site(&req.showtime_id)?;
+            if show_site != site {
+                return Err(not_at_site(owner, &show_site));
+            }
+        }
         // The hold it replaces may be on another showtime, whose seats it frees.
-        let replaced: Option<String> = match req.replaces.as_deref() {
+        let replaced = match req.replaces.as_deref() {
             None => None,
-            Some(old) => self
-                .read()?
-                .query_row(
-                    "SELECT showtime_id FROM holds WHERE id = ?1 AND owner = ?2",
-                    params![old, owner],
-                    |r| r.get(0),
-                )
-                .optional()?,
+            Some(old) => hold_showtime(&self.read()?, old, owner)?,
         };
         let mut shows = vec![req.showtime_id.as_str()];
         shows.extend(replaced.as_deref());
@@ -109,20 +136,12 @@ impl CentralDb {
             if let Some(old) = req.replaces.as_deref().filter(|o| *o != hold) {
                 // Read again under the locks: a hold still being placed
                 // elsewhere when the scope was chosen may be on another showtime.
-                let show: Option<String> = tx
-                    .query_row(
-                        "SELECT showtime_id FROM holds WHERE id = ?1 AND owner = ?2",
-                        params![old, owner],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
+                let show = hold_showtime(tx, old, owner)?;
                 let scope = tx.scope_showtimes();
                 if let (Some(show), Some(scope)) = (show, scope)
                     && !scope.contains(&show)
                 {
-                    return Err(CentralError::Conflict(format!(
-                        "hold {old} changed while this one was placed; place it again"
-                    )));
+                    return Err(replaced_changed(old));
                 }
                 let left = hold_seats(tx, old, Some(owner))?;
                 tx.execute(
@@ -140,9 +159,7 @@ impl CentralDb {
             )?;
             if held > MAX_HELD_PER_OWNER {
                 // The transaction rolls back: nothing of this hold stays.
-                return Err(CentralError::Limit(format!(
-                    "at most {MAX_HELD_PER_OWNER} seats may be held at once; release some first"
-                )));
+                return Err(over_cap());
             }
             Ok(Hold {
                 hold_id: hold,
@@ -154,14 +171,10 @@ impl CentralDb {
 
     /// Releases a hold of `owner`. Releasing an unknown or expired hold is not an error.
     pub fn release_hold(&self, owner: &str, hold_id: &str, now: Timestamp) -> Result<()> {
-        let showtime: Option<String> = self
-            .read()?
-            .query_row(
-                "SELECT showtime_id FROM holds WHERE id = ?1 AND owner = ?2",
-                params![hold_id, owner],
-                |r| r.get(0),
-            )
-            .optional()?;
+        if self.is_postgres() {
+            return self.release_hold_postgres(owner, hold_id, now);
+        }
+        let showtime = hold_showtime(&self.read()?, hold_id, owner)?;
         // Gone already (released, expired, or never this owner's).
         let Some(showtime) = showtime else {
             return Ok(());
@@ -233,6 +246,46 @@ impl CentralDb {
     }
 }
 
+/// The showtime of `owner`'s hold `hold_id`, if it has that hold.
+pub(crate) fn hold_showtime(conn: &Sql<'_>, hold_id: &str, owner: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT showtime_id FROM holds WHERE id = ?1 AND owner = ?2",
+            params![hold_id, owner],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// The refusal of a hold by terminal `owner` on a showtime of `site`, not its own.
+pub(crate) fn not_at_site(owner: &str, site: &str) -> CentralError {
+    CentralError::Forbidden(format!("terminal {owner} is not at site {site}"))
+}
+
+/// The refusal of a hold that would take its owner past [`MAX_HELD_PER_OWNER`].
+pub(crate) fn over_cap() -> CentralError {
+    CentralError::Limit(format!(
+        "at most {MAX_HELD_PER_OWNER} seats may be held at once; release some first"
+    ))
+}
+
+/// The refusal of a hold whose replaced hold `old` was placed, meanwhile,
+/// on a showtime outside the write's scope.
+pub(crate) fn replaced_changed(old: &str) -> CentralError {
+    CentralError::Conflict(format!(
+        "hold {old} changed while this one was placed; place it again"
+    ))
+}
+
+/// The refusal of a hold of seats held for the longest a hold lasts.
+pub(crate) fn lifetime_over() -> CentralError {
+    CentralError::Limit(format!(
+        "these seats have been held for {} minutes, the longest a hold lasts; \
+         release them and choose again",
+        MAX_HOLD_LIFETIME_SECS / 60
+    ))
+}
+
 /// When a hold began, in milliseconds: a hold from before holds kept their
 /// start counts from its longest time to live before its expiry.
 const STARTED: &str = "COALESCE(started_at, expires_at - 900000)";
@@ -273,11 +326,9 @@ fn first_held(tx: &Sql<'_>, owner: &str, req: &HoldRequest, now: Timestamp) -> R
 fn hold_end(started: Timestamp, ttl: u32, now: Timestamp) -> Result<Timestamp> {
     let last = started + jiff::SignedDuration::from_secs(MAX_HOLD_LIFETIME_SECS);
     if last <= now {
-        return Err(CentralError::Limit(format!(
-            "these seats have been held for {} minutes, the longest a hold lasts; \
-             release them and choose again",
-            MAX_HOLD_LIFETIME_SECS / 60
-        )));
+        return Err(lifetime_over());
     }
-    Ok((now + jiff::SignedDuration::from_secs(i64::from(ttl))).min(last))
+    // To the millisecond, as kept (and as PostgreSQL's function answers).
+    let end = (now + jiff::SignedDuration::from_secs(i64::from(ttl))).min(last);
+    millis(end.as_millisecond())
 }

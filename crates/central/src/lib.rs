@@ -19,6 +19,7 @@ pub mod events;
 pub mod fleet;
 mod follower_reads;
 pub mod holds;
+mod holds_postgres;
 pub mod http;
 pub mod leases;
 pub mod metrics;

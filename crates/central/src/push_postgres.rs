@@ -1,7 +1,7 @@
 //! A terminal's push of sales on PostgreSQL in one round trip: central
 //! checks each entry's shape and money and prepares what only Rust knows
 //! (the order reference, the day report's line, the entry as JSON), then
-//! `boxoffice_push_sales` (migration central-pg 0007) takes the locks of a
+//! `boxoffice_push_sales` (migration central-pg 0007; a batch of one in 0011) takes the locks of a
 //! write scoped to the sales' showtimes and applies the entries one by one,
 //! as [`CentralDb::push_at`] does on SQLite in a Rust transaction.
 
@@ -10,7 +10,7 @@ use crate::db::{CentralDb, corrupt};
 use crate::entries::{not_stored, seats_by_showtime};
 use crate::entry_checks::check_entry;
 use crate::error::CentralError;
-use crate::sql::{Sql, params};
+use crate::sql::{DbError, Sql, params};
 use jiff::Timestamp;
 use protocol::{EntryBody, EntryResult, OutboxEntry, Outcome, Sale, SecuredBy};
 use serde_json::{Value, json};
@@ -60,8 +60,11 @@ impl CentralDb {
             .filter(|s| !s.contains('\0'))
             .collect();
         let keys = crate::sql::scope::lock_keys(&shows, &[]);
-        let answer: String = conn.query_row(
-            "SELECT boxoffice_push_sales(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        // A batch of one entry runs without a subtransaction (migration
+        // 0011): the database's failure is that entry's `deferred`.
+        let single = entries.len() == 1;
+        let called: std::result::Result<String, DbError> = conn.query_row(
+            "SELECT boxoffice_push_sales(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 terminal_id,
                 site_id,
@@ -69,10 +72,25 @@ impl CentralDb {
                 json_text(&keys)?,
                 now.as_millisecond(),
                 now.to_string(),
-                json_text(&items)?
+                json_text(&items)?,
+                single
             ],
             |r| r.get(0),
-        )?;
+        );
+        let answer = match called {
+            Ok(answer) => answer,
+            Err(DbError::Postgres(e)) if single && e.as_db_error().is_some() => {
+                let entry = &entries[0];
+                tracing::error!(entry = %entry.id, terminal = terminal_id, error = %e,
+                    "an entry failed; deferred");
+                let code = CentralError::from(DbError::Postgres(e)).code();
+                return Ok(vec![EntryResult {
+                    id: entry.id,
+                    outcome: not_stored(code),
+                }]);
+            }
+            Err(e) => return Err(e.into()),
+        };
         // Sold seats, and holds and leases that ran out, are seat events.
         self.events_committed();
         let answers: Vec<Answer> = serde_json::from_str(&answer).map_err(corrupt)?;

@@ -12,20 +12,28 @@ type Result<T> = std::result::Result<T, CentralError>;
 
 /// Refuses a showtime the chain cancelled.
 pub(crate) fn check_not_cancelled(conn: &Sql<'_>, showtime_id: &str) -> Result<()> {
-    let cancelled: Option<bool> = conn
+    let state: Option<bool> = conn
         .query_row(
             "SELECT cancelled FROM showtimes WHERE id = ?1",
             [showtime_id],
             |r| r.get(0),
         )
         .optional()?;
-    match cancelled {
+    match state {
         None => Err(CentralError::UnknownShowtime(showtime_id.to_string())),
-        Some(true) => Err(CentralError::Conflict(format!(
-            "showtime {showtime_id} was cancelled"
-        ))),
+        Some(true) => Err(cancelled(showtime_id)),
         Some(false) => Ok(()),
     }
+}
+
+/// The refusal of a write on a showtime the chain cancelled.
+pub(crate) fn cancelled(showtime_id: &str) -> CentralError {
+    CentralError::Conflict(format!("showtime {showtime_id} was cancelled"))
+}
+
+/// The refusal of a request naming `seat` twice.
+pub(crate) fn listed_twice(seat: &str) -> CentralError {
+    CentralError::BadRequest(format!("seat {seat} is listed twice"))
 }
 
 pub(crate) fn showtime_screen(conn: &Sql<'_>, showtime_id: &str) -> Result<String> {
@@ -45,9 +53,7 @@ pub(crate) fn check_seats_exist(conn: &Sql<'_>, screen_id: &str, seats: &[String
     let mut seen = HashSet::new();
     for seat in seats {
         if !seen.insert(seat.as_str()) {
-            return Err(CentralError::BadRequest(format!(
-                "seat {seat} is listed twice"
-            )));
+            return Err(listed_twice(seat));
         }
         if stmt
             .query_row(params![screen_id, seat], |r| r.get::<_, bool>(0))
@@ -207,9 +213,7 @@ pub(crate) fn check_seats(
 ) -> Result<SeatCheck> {
     let mut seen = HashSet::new();
     if let Some(twice) = seats.iter().find(|s| !seen.insert(s.as_str())) {
-        return Err(CentralError::BadRequest(format!(
-            "seat {twice} is listed twice"
-        )));
+        return Err(listed_twice(twice));
     }
     // One round trip per seat (writers wait on each other's round trips).
     let mut state = tx.prepare_cached(

@@ -4,7 +4,7 @@
 
 use crate::db::CentralDb;
 use crate::error::CentralError;
-use crate::seats::{emit, expire_stale, unavailable};
+use crate::seats::{cancelled, emit, expire_stale, unavailable};
 use crate::sql::{OptionalExtension, Sql, params};
 use crate::web_channels::WebChannel;
 use domain::{Currency, SeatState};
@@ -278,10 +278,6 @@ impl WebShow {
 
 fn started() -> CentralError {
     CentralError::Conflict("the show has started: the web shop no longer sells it".into())
-}
-
-fn cancelled(showtime_id: &str) -> CentralError {
-    CentralError::Conflict(format!("showtime {showtime_id} was cancelled"))
 }
 
 /// The next web reference (see [`insert_web_order`]), on PostgreSQL, where

@@ -93,36 +93,12 @@ fn a_hold_ends_thirty_minutes_after_its_seats_were_first_held() {
 #[test]
 fn seats_per_hold_and_per_terminal_are_capped() {
     let (_dir, db) = demo_db();
-    let catalog = db
-        .catalog(SITE, Timestamp::now() - SignedDuration::from_hours(24))
-        .unwrap();
-    let show = catalog
-        .showtimes
-        .iter()
-        .filter(|s| {
-            catalog
-                .screens
-                .iter()
-                .any(|sc| sc.id == s.screen_id && sc.seats.len() > 400)
-        })
-        .max_by_key(|s| s.starts_at)
-        .unwrap();
-    let screen = catalog
-        .screens
-        .iter()
-        .find(|s| s.id == show.screen_id)
-        .unwrap();
-    let seats: Vec<String> = screen
-        .seats
-        .iter()
-        .filter(|s| !s.blocked)
-        .map(|s| s.label.clone())
-        .collect();
+    let (show, seats) = large_show(&db);
     let now = Timestamp::now();
     let err = db
         .create_hold(
             TERMINAL,
-            &hold(&show.id, &seats[..MAX_HOLD_SEATS + 1], None),
+            &hold(&show, &seats[..MAX_HOLD_SEATS + 1], None),
             Uuid::now_v7(),
             now,
         )
@@ -133,7 +109,7 @@ fn seats_per_hold_and_per_terminal_are_capped() {
     while held < per_owner {
         db.create_hold(
             TERMINAL,
-            &hold(&show.id, &seats[held..held + MAX_HOLD_SEATS], None),
+            &hold(&show, &seats[held..held + MAX_HOLD_SEATS], None),
             Uuid::now_v7(),
             now,
         )
@@ -143,7 +119,7 @@ fn seats_per_hold_and_per_terminal_are_capped() {
     let err = db
         .create_hold(
             TERMINAL,
-            &hold(&show.id, &seats[held..held + 1], None),
+            &hold(&show, &seats[held..held + 1], None),
             Uuid::now_v7(),
             now,
         )
@@ -152,7 +128,7 @@ fn seats_per_hold_and_per_terminal_are_capped() {
     // Another terminal is not limited by this one's holds.
     db.create_hold(
         "dxb-marina-t2",
-        &hold(&show.id, &seats[held..held + 1], None),
+        &hold(&show, &seats[held..held + 1], None),
         Uuid::now_v7(),
         now,
     )

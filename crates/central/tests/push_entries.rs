@@ -81,22 +81,7 @@ fn a_failing_entry_defers_its_order(third: fn(&protocol::Sale) -> EntryBody, thi
     let last = sale(&show, vec![seat(&seats[2], None, "adult", 5000)]);
     // The database refuses the second sale's seat (as a full disk or a
     // broken index would), and only that one.
-    let trap = if db.backend_name() == "postgres" {
-        format!(
-            "CREATE FUNCTION trap() RETURNS trigger LANGUAGE plpgsql AS $$
-             BEGIN RAISE EXCEPTION 'disk trouble'; END $$;
-             CREATE TRIGGER trap BEFORE INSERT ON sold_seats FOR EACH ROW
-             WHEN (NEW.seat_label = '{}') EXECUTE FUNCTION trap();",
-            seats[1]
-        )
-    } else {
-        format!(
-            "CREATE TRIGGER trap BEFORE INSERT ON sold_seats WHEN NEW.seat_label = '{}'
-             BEGIN SELECT RAISE(ABORT, 'disk trouble'); END;",
-            seats[1]
-        )
-    };
-    db.write(|tx| Ok(tx.execute_batch(&trap)?)).unwrap();
+    set_trap(&db, &seats[1]);
     let batch = vec![
         entry(1, EntryBody::Sale(first.clone())),
         entry(2, EntryBody::Sale(failing.clone())),
@@ -127,12 +112,7 @@ fn a_failing_entry_defers_its_order(third: fn(&protocol::Sale) -> EntryBody, thi
     assert_eq!(applied_entries(&db, TERMINAL), 2);
 
     // The trouble passes; the same entries sent again are applied once.
-    let untrap = if db.backend_name() == "postgres" {
-        "DROP TRIGGER trap ON sold_seats"
-    } else {
-        "DROP TRIGGER trap"
-    };
-    db.write(|tx| Ok(tx.execute_batch(untrap)?)).unwrap();
+    remove_trap(&db);
     let again = db.push(TERMINAL, &batch[1..], Timestamp::now()).unwrap();
     assert_eq!(outcomes(&again), ["applied", third_again, "duplicate"]);
     // A refund gives the seat back; the same sale again changes nothing.
@@ -146,6 +126,61 @@ fn a_failing_entry_defers_its_order(third: fn(&protocol::Sale) -> EntryBody, thi
         v
     });
     assert_eq!(applied_entries(&db, TERMINAL), 4);
+}
+
+/// Makes the database fail any insert of `seat` into `sold_seats`.
+fn set_trap(db: &CentralDb, seat: &str) {
+    let trap = if db.backend_name() == "postgres" {
+        format!(
+            "CREATE FUNCTION trap() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN RAISE EXCEPTION 'disk trouble'; END $$;
+             CREATE TRIGGER trap BEFORE INSERT ON sold_seats FOR EACH ROW
+             WHEN (NEW.seat_label = '{seat}') EXECUTE FUNCTION trap();"
+        )
+    } else {
+        format!(
+            "CREATE TRIGGER trap BEFORE INSERT ON sold_seats WHEN NEW.seat_label = '{seat}'
+             BEGIN SELECT RAISE(ABORT, 'disk trouble'); END;"
+        )
+    };
+    db.write(|tx| Ok(tx.execute_batch(&trap)?)).unwrap();
+}
+
+fn remove_trap(db: &CentralDb) {
+    let untrap = if db.backend_name() == "postgres" {
+        "DROP TRIGGER trap ON sold_seats"
+    } else {
+        "DROP TRIGGER trap"
+    };
+    db.write(|tx| Ok(tx.execute_batch(untrap)?)).unwrap();
+}
+
+#[test]
+fn a_database_failure_on_a_push_of_one_sale_defers_it_and_keeps_nothing() {
+    // A counter online pushes each sale alone: on PostgreSQL that batch
+    // runs without a subtransaction, and the failed call is the entry's answer.
+    let (_dir, db) = demo_db();
+    let [(show, seats), _] = two_shows(&db);
+    let failing = sale(&show, vec![seat(&seats[1], None, "adult", 5000)]);
+    set_trap(&db, &seats[1]);
+    let batch = vec![entry(1, EntryBody::Sale(failing.clone()))];
+    let results = db.push(TERMINAL, &batch, Timestamp::now()).unwrap();
+    assert_eq!(outcomes(&results), ["deferred:internal"]);
+    assert_eq!(results[0].id, batch[0].id);
+    assert_eq!(
+        db.order_seats(&failing.order_id.to_string()).unwrap(),
+        Vec::<String>::new()
+    );
+    assert_eq!(sold(&db, &show), Vec::<String>::new());
+    assert_eq!(applied_entries(&db, TERMINAL), 0);
+    // Sent again once the trouble passed: applied, once.
+    remove_trap(&db);
+    let again = db.push(TERMINAL, &batch, Timestamp::now()).unwrap();
+    assert_eq!(outcomes(&again), ["applied"]);
+    assert_eq!(sold(&db, &show), vec![seats[1].clone()]);
+    let twice = db.push(TERMINAL, &batch, Timestamp::now()).unwrap();
+    assert_eq!(outcomes(&twice), ["duplicate"]);
+    assert_eq!(applied_entries(&db, TERMINAL), 1);
 }
 
 #[test]

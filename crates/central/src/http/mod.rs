@@ -266,8 +266,13 @@ async fn create_hold(
     Json(req): Json<HoldRequest>,
 ) -> Result<Json<Hold>, CentralError> {
     blocking(move || {
-        terminal.check_site(&db.showtime_site(&req.showtime_id)?)?;
-        db.create_hold(&terminal.id, &req, Uuid::now_v7(), Timestamp::now())
+        db.create_terminal_hold(
+            &terminal.id,
+            &terminal.site,
+            &req,
+            Uuid::now_v7(),
+            Timestamp::now(),
+        )
     })
     .await
     .map(Json)

@@ -45,6 +45,8 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
     pg_migration!("0007_push_sales_function.sql"),
     pg_migration!("0008_conflict_indexes_plpgsql_event.sql"),
     pg_migration!("0009_credential_notices.sql"),
+    pg_migration!("0010_hold_functions.sql"),
+    pg_migration!("0011_push_sales_single.sql"),
 ];
 
 /// One pooled connection and its prepared statements.

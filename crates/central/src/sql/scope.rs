@@ -92,9 +92,10 @@ mod tests {
     use domain::SeatState;
 
     #[test]
-    fn the_database_s_sale_functions_take_a_scoped_write_s_locks() {
-        // The web sale (0006) and the push of sales (0007) take, in the
-        // database, the locks `begin_statements` takes for a scoped write.
+    fn the_database_s_write_functions_take_a_scoped_write_s_locks() {
+        // The web sale (0006), the push of sales (0007, 0011) and the
+        // holds (0010: placing one, releasing one) take, in the database, the
+        // locks `begin_statements` takes for a scoped write.
         let shared = format!(
             "pg_advisory_xact_lock_shared({})",
             super::super::pg::WRITER_LOCK
@@ -108,6 +109,21 @@ mod tests {
             (
                 "0007",
                 include_str!("../../../../migrations/central-pg/0007_push_sales_function.sql"),
+                "k::INTEGER",
+            ),
+            (
+                "0010",
+                include_str!("../../../../migrations/central-pg/0010_hold_functions.sql"),
+                "k::INTEGER",
+            ),
+            (
+                "0010",
+                include_str!("../../../../migrations/central-pg/0010_hold_functions.sql"),
+                "p_lock_key",
+            ),
+            (
+                "0011",
+                include_str!("../../../../migrations/central-pg/0011_push_sales_single.sql"),
                 "k::INTEGER",
             ),
         ] {

@@ -47,6 +47,45 @@ pub fn two_shows(db: &CentralDb) -> [(String, Vec<String>); 2] {
     })
 }
 
+/// The latest showtime of `site` (on sale at any time of day) and its
+/// seats that are not blocked, front rows first.
+pub fn latest_show(db: &CentralDb, site: &str) -> (String, Vec<String>) {
+    let catalog: Catalog = db
+        .catalog(site, Timestamp::now() - SignedDuration::from_hours(24))
+        .unwrap();
+    let show = catalog
+        .showtimes
+        .iter()
+        .max_by_key(|s| s.starts_at)
+        .unwrap();
+    (show.id.clone(), open_seats(&catalog, &show.screen_id))
+}
+
+/// The latest showtime of the site on a screen of over 400 seats, and its
+/// seats that are not blocked, front rows first.
+pub fn large_show(db: &CentralDb) -> (String, Vec<String>) {
+    let catalog: Catalog = db
+        .catalog(SITE, Timestamp::now() - SignedDuration::from_hours(24))
+        .unwrap();
+    let show = catalog
+        .showtimes
+        .iter()
+        .filter(|s| {
+            let screen = catalog.screens.iter().find(|sc| sc.id == s.screen_id);
+            screen.is_some_and(|sc| sc.seats.len() > 400)
+        })
+        .max_by_key(|s| s.starts_at)
+        .unwrap();
+    (show.id.clone(), open_seats(&catalog, &show.screen_id))
+}
+
+fn open_seats(catalog: &Catalog, screen_id: &str) -> Vec<String> {
+    let screen = catalog.screens.iter().find(|s| s.id == screen_id).unwrap();
+    let mut open: Vec<_> = screen.seats.iter().filter(|s| !s.blocked).collect();
+    open.sort_by_key(|s| (s.y, s.x));
+    open.iter().map(|s| s.label.clone()).collect()
+}
+
 pub fn seat(label: &str, showtime: Option<&str>, ticket_type: &str, price: i64) -> SoldSeat {
     SoldSeat {
         label: label.into(),

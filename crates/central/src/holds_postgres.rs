@@ -1,0 +1,155 @@
+//! Holds on PostgreSQL in one call each: `boxoffice_create_hold` and
+//! `boxoffice_release_hold` (migration central-pg 0010) take the locks of a
+//! scoped write and do what [`CentralDb::create_hold`] and
+//! [`CentralDb::release_hold`] do on SQLite in a Rust transaction, holding
+//! the showtime's lock for their own work rather than across a dozen round
+//! trips.
+
+use crate::db::{CentralDb, corrupt};
+use crate::error::CentralError;
+use crate::holds::{MAX_HELD_PER_OWNER, MAX_HOLD_LIFETIME_SECS, hold_showtime};
+use crate::sql::{DbError, params};
+use jiff::Timestamp;
+use protocol::{Hold, HoldRequest};
+
+type Result<T> = std::result::Result<T, CentralError>;
+
+/// The SQLSTATE `boxoffice_create_hold` raises when the owner would hold
+/// more than its cap (the whole call is undone).
+const OVER_CAP: &str = "BX001";
+
+impl CentralDb {
+    /// [`CentralDb::create_hold`] on PostgreSQL, its request already checked
+    /// (seats listed, at most `MAX_HOLD_SEATS`) and `ttl` clamped; `site`,
+    /// when given, the only site whose showtimes it may hold.
+    pub(crate) fn create_hold_postgres(
+        &self,
+        owner: &str,
+        site: Option<&str>,
+        req: &HoldRequest,
+        hold_id: &str,
+        ttl: u32,
+        now: Timestamp,
+    ) -> Result<Hold> {
+        // A showtime id or label holding a NUL names nothing here, and
+        // PostgreSQL's text cannot carry it.
+        if req.showtime_id.contains('\0') {
+            return Err(CentralError::UnknownShowtime(req.showtime_id.clone()));
+        }
+        let nul: Vec<String> = req
+            .seats
+            .iter()
+            .filter(|s| s.contains('\0'))
+            .cloned()
+            .collect();
+        if !nul.is_empty() {
+            return Err(CentralError::UnknownSeats(nul));
+        }
+        let replaces = req.replaces.as_deref().filter(|old| !old.contains('\0'));
+        let conn = self.read()?;
+        // The hold it replaces may be on another showtime, whose seats it frees.
+        let replaced = match replaces {
+            None => None,
+            Some(old) => hold_showtime(&conn, old, owner)?,
+        };
+        let mut shows = vec![req.showtime_id.as_str()];
+        shows.extend(replaced.as_deref());
+        shows.sort_unstable();
+        shows.dedup();
+        // The owner's lock: the cap on seats held counts across showtimes.
+        let keys = crate::sql::scope::lock_keys(&shows, &[owner]);
+        let called: std::result::Result<String, DbError> = conn.query_row(
+            "SELECT boxoffice_create_hold(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                owner,
+                site,
+                req.showtime_id,
+                json_text(&req.seats)?,
+                replaces,
+                json_text(&shows)?,
+                json_text(&keys)?,
+                hold_id,
+                i64::from(ttl) * 1000,
+                MAX_HOLD_LIFETIME_SECS * 1000,
+                MAX_HELD_PER_OWNER,
+                now.as_millisecond()
+            ],
+            |r| r.get(0),
+        );
+        // Expired holds and leases may have gone, and seats been held.
+        self.events_committed();
+        let answer = match called {
+            Ok(answer) => answer,
+            Err(DbError::Postgres(e)) if e.code().is_some_and(|c| c.code() == OVER_CAP) => {
+                return Err(crate::holds::over_cap());
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let answer: Vec<serde_json::Value> = serde_json::from_str(&answer).map_err(corrupt)?;
+        let words = |from: usize| -> Vec<String> {
+            answer
+                .iter()
+                .skip(from)
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        };
+        match answer.first().and_then(|w| w.as_str()) {
+            Some("held") => {
+                let ms = answer.get(1).and_then(|v| v.as_i64());
+                let ms = ms.ok_or_else(|| corrupt("a hold's answer without its end"))?;
+                Ok(Hold {
+                    hold_id: hold_id.to_string(),
+                    expires_at: Timestamp::from_millisecond(ms).map_err(corrupt)?,
+                    central_time: now,
+                })
+            }
+            Some("unknown_showtime") => Err(CentralError::UnknownShowtime(req.showtime_id.clone())),
+            Some("wrong_site") => Err(crate::holds::not_at_site(
+                owner,
+                words(1).first().map_or("", String::as_str),
+            )),
+            Some("cancelled") => Err(crate::seats::cancelled(&req.showtime_id)),
+            Some("twice") => Err(crate::seats::listed_twice(
+                words(1).first().map_or("", String::as_str),
+            )),
+            Some("unknown_seats") => Err(CentralError::UnknownSeats(words(1))),
+            Some("taken") => Err(CentralError::SeatUnavailable(words(1))),
+            Some("lifetime") => Err(crate::holds::lifetime_over()),
+            Some("changed") => Err(crate::holds::replaced_changed(
+                req.replaces.as_deref().unwrap_or_default(),
+            )),
+            _ => Err(corrupt(format!("hold answer {answer:?}"))),
+        }
+    }
+
+    /// [`CentralDb::release_hold`] on PostgreSQL.
+    pub(crate) fn release_hold_postgres(
+        &self,
+        owner: &str,
+        hold_id: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        if hold_id.contains('\0') {
+            return Ok(());
+        }
+        let conn = self.read()?;
+        let showtime = hold_showtime(&conn, hold_id, owner)?;
+        // Gone already (released, expired, or never this owner's).
+        let Some(showtime) = showtime else {
+            return Ok(());
+        };
+        let key = crate::sql::scope::lock_key(&showtime);
+        let _answer: String = conn.query_row(
+            "SELECT boxoffice_release_hold(?1, ?2, ?3, ?4, ?5)",
+            params![owner, hold_id, showtime, key, now.as_millisecond()],
+            |r| r.get(0),
+        )?;
+        self.events_committed();
+        Ok(())
+    }
+}
+
+/// JSON text of one of the functions' arguments.
+fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(corrupt)
+}
