@@ -184,3 +184,105 @@ fn sale_item(
         })).collect::<Vec<_>>(),
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use protocol::{Payment, SoldSeat};
+
+    /// On a real PostgreSQL server (tests/pg/up.sh), whatever the run's
+    /// backend: an instance of the release before migration 0011, still
+    /// running during an upgrade, pushes with the seven-argument call.
+    #[test]
+    fn the_previous_release_s_push_still_applies_a_sale() {
+        let db = CentralDb::connect(&crate::testing::fresh_postgres_database()).unwrap();
+        let now = Timestamp::now();
+        crate::demo::seed(&db, now).unwrap();
+        let (site, terminal) = ("dxb-marina", "dxb-marina-t1");
+        let catalog = db
+            .catalog(site, now - jiff::SignedDuration::from_hours(24))
+            .unwrap();
+        let show = catalog
+            .showtimes
+            .iter()
+            .max_by_key(|s| s.starts_at)
+            .unwrap();
+        let screen = catalog
+            .screens
+            .iter()
+            .find(|s| s.id == show.screen_id)
+            .unwrap();
+        let label = screen
+            .seats
+            .iter()
+            .find(|s| !s.blocked)
+            .unwrap()
+            .label
+            .clone();
+        let sale = Sale {
+            order_id: uuid::Uuid::now_v7(),
+            showtime_id: show.id.clone(),
+            seats: vec![SoldSeat {
+                label: label.clone(),
+                ticket_type: "adult".into(),
+                price_minor: 5000,
+                showtime_id: None,
+            }],
+            secured_by: SecuredBy::Override {
+                manager_id: "dxb-marina-manager".into(),
+            },
+            total_minor: 5000,
+            vat_minor: domain::vat::vat_included(5000, 500),
+            currency: domain::Currency::Aed,
+            payments: vec![Payment {
+                method: "cash".into(),
+                amount_minor: 5000,
+                reference: None,
+            }],
+            cashier_id: "dxb-marina-cashier".into(),
+            sold_at: now,
+            sold_at_central_estimate: now,
+            price_override: None,
+            business_day: None,
+        };
+        let entry = OutboxEntry {
+            id: uuid::Uuid::now_v7(),
+            seq: 1,
+            body: EntryBody::Sale(sale.clone()),
+        };
+        let conn = db.read().unwrap();
+        let zone = ZoneOnce::default();
+        let item = sale_item(&conn, (site, &zone), terminal, &entry, &sale).unwrap();
+        let shows = [show.id.as_str()];
+        let keys = crate::sql::scope::lock_keys(&shows, &[]);
+        let answer: String = conn
+            .query_row(
+                "SELECT boxoffice_push_sales(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    terminal,
+                    site,
+                    json_text(&shows).unwrap(),
+                    json_text(&keys).unwrap(),
+                    now.as_millisecond(),
+                    now.to_string(),
+                    json_text(&[item]).unwrap()
+                ],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let answers: Vec<serde_json::Value> = serde_json::from_str(&answer).unwrap();
+        assert_eq!(answers.len(), 1, "{answer}");
+        assert_eq!(answers[0]["outcome"]["outcome"], "applied", "{answer}");
+        assert_eq!(
+            db.order_seats(&sale.order_id.to_string()).unwrap(),
+            vec![label]
+        );
+        // The same entry through today's push: its first answer.
+        let again = db.push(terminal, &[entry], now).unwrap();
+        assert!(
+            matches!(again[0].outcome, protocol::Outcome::Duplicate { .. }),
+            "{:?}",
+            again[0].outcome
+        );
+    }
+}
