@@ -188,7 +188,7 @@ fn sale_item(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use protocol::{Payment, SoldSeat};
+    use protocol::SoldSeat;
 
     /// On a real PostgreSQL server (tests/pg/up.sh), whatever the run's
     /// backend: an instance of the release before migration 0011, still
@@ -199,52 +199,17 @@ mod tests {
         let now = Timestamp::now();
         crate::demo::seed(&db, now).unwrap();
         let (site, terminal) = ("dxb-marina", "dxb-marina-t1");
-        let catalog = db
-            .catalog(site, now - jiff::SignedDuration::from_hours(24))
-            .unwrap();
-        let show = catalog
-            .showtimes
-            .iter()
-            .max_by_key(|s| s.starts_at)
-            .unwrap();
-        let screen = catalog
-            .screens
-            .iter()
-            .find(|s| s.id == show.screen_id)
-            .unwrap();
-        let label = screen
-            .seats
-            .iter()
-            .find(|s| !s.blocked)
-            .unwrap()
-            .label
-            .clone();
-        let sale = Sale {
-            order_id: uuid::Uuid::now_v7(),
-            showtime_id: show.id.clone(),
-            seats: vec![SoldSeat {
+        let (show, seats) = crate::testing::latest_show(&db, site);
+        let label = seats[0].clone();
+        let sale = crate::testing::sale(
+            &show,
+            vec![SoldSeat {
                 label: label.clone(),
                 ticket_type: "adult".into(),
                 price_minor: 5000,
                 showtime_id: None,
             }],
-            secured_by: SecuredBy::Override {
-                manager_id: "dxb-marina-manager".into(),
-            },
-            total_minor: 5000,
-            vat_minor: domain::vat::vat_included(5000, 500),
-            currency: domain::Currency::Aed,
-            payments: vec![Payment {
-                method: "cash".into(),
-                amount_minor: 5000,
-                reference: None,
-            }],
-            cashier_id: "dxb-marina-cashier".into(),
-            sold_at: now,
-            sold_at_central_estimate: now,
-            price_override: None,
-            business_day: None,
-        };
+        );
         let entry = OutboxEntry {
             id: uuid::Uuid::now_v7(),
             seq: 1,
@@ -253,7 +218,7 @@ mod tests {
         let conn = db.read().unwrap();
         let zone = ZoneOnce::default();
         let item = sale_item(&conn, (site, &zone), terminal, &entry, &sale).unwrap();
-        let shows = [show.id.as_str()];
+        let shows = [show.as_str()];
         let keys = crate::sql::scope::lock_keys(&shows, &[]);
         let answer: String = conn
             .query_row(

@@ -113,6 +113,61 @@ pub fn open_demo(dir: &Path) -> crate::CentralDb {
     .unwrap_or_else(|_| panic!("opening the test database panicked"))
 }
 
+/// The latest showtime of `site` (on sale at any time of day) and its
+/// seats that are not blocked, front rows first.
+pub fn latest_show(db: &crate::CentralDb, site: &str) -> (String, Vec<String>) {
+    let catalog: protocol::Catalog = db
+        .catalog(
+            site,
+            jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24),
+        )
+        .unwrap();
+    let show = catalog
+        .showtimes
+        .iter()
+        .max_by_key(|s| s.starts_at)
+        .unwrap();
+    (show.id.clone(), open_seats(&catalog, &show.screen_id))
+}
+
+/// An override sale of `seats` of `showtime` by dxb-marina's cashier, paid
+/// in cash, as the demo's first site sells.
+pub fn sale(showtime: &str, seats: Vec<protocol::SoldSeat>) -> protocol::Sale {
+    let now = jiff::Timestamp::now();
+    let total: i64 = seats.iter().map(|s| s.price_minor).sum();
+    protocol::Sale {
+        order_id: uuid::Uuid::now_v7(),
+        showtime_id: showtime.into(),
+        seats,
+        secured_by: protocol::SecuredBy::Override {
+            manager_id: "dxb-marina-manager".into(),
+        },
+        total_minor: total,
+        vat_minor: domain::vat::vat_included(total, 500),
+        currency: domain::Currency::Aed,
+        payments: vec![protocol::Payment {
+            method: "cash".into(),
+            amount_minor: total,
+            reference: None,
+        }],
+        cashier_id: "dxb-marina-cashier".into(),
+        sold_at: now,
+        sold_at_central_estimate: now,
+        price_override: None,
+        business_day: None,
+    }
+}
+
+/// Seats of `screen_id` that are not blocked, front rows first.
+pub fn open_seats(catalog: &protocol::Catalog, screen_id: &str) -> Vec<String> {
+    let Some(screen) = catalog.screens.iter().find(|s| s.id == screen_id) else {
+        return Vec::new();
+    };
+    let mut open: Vec<_> = screen.seats.iter().filter(|s| !s.blocked).collect();
+    open.sort_by_key(|s| (s.y, s.x));
+    open.iter().map(|s| s.label.clone()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::leftover;

@@ -5,7 +5,7 @@
 use central::CentralDb;
 use domain::SeatState;
 use jiff::{SignedDuration, Timestamp};
-use protocol::{Catalog, EntryBody, OutboxEntry, Outcome, Payment, Sale, SecuredBy, SoldSeat};
+use protocol::{Catalog, EntryBody, OutboxEntry, Outcome, SoldSeat};
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -47,20 +47,6 @@ pub fn two_shows(db: &CentralDb) -> [(String, Vec<String>); 2] {
     })
 }
 
-/// The latest showtime of `site` (on sale at any time of day) and its
-/// seats that are not blocked, front rows first.
-pub fn latest_show(db: &CentralDb, site: &str) -> (String, Vec<String>) {
-    let catalog: Catalog = db
-        .catalog(site, Timestamp::now() - SignedDuration::from_hours(24))
-        .unwrap();
-    let show = catalog
-        .showtimes
-        .iter()
-        .max_by_key(|s| s.starts_at)
-        .unwrap();
-    (show.id.clone(), open_seats(&catalog, &show.screen_id))
-}
-
 /// The latest showtime of the site on a screen of over 400 seats, and its
 /// seats that are not blocked, front rows first.
 pub fn large_show(db: &CentralDb) -> (String, Vec<String>) {
@@ -76,15 +62,14 @@ pub fn large_show(db: &CentralDb) -> (String, Vec<String>) {
         })
         .max_by_key(|s| s.starts_at)
         .unwrap();
-    (show.id.clone(), open_seats(&catalog, &show.screen_id))
+    (
+        show.id.clone(),
+        central::testing::open_seats(&catalog, &show.screen_id),
+    )
 }
 
-fn open_seats(catalog: &Catalog, screen_id: &str) -> Vec<String> {
-    let screen = catalog.screens.iter().find(|s| s.id == screen_id).unwrap();
-    let mut open: Vec<_> = screen.seats.iter().filter(|s| !s.blocked).collect();
-    open.sort_by_key(|s| (s.y, s.x));
-    open.iter().map(|s| s.label.clone()).collect()
-}
+#[allow(unused_imports)]
+pub use central::testing::{latest_show, sale};
 
 pub fn seat(label: &str, showtime: Option<&str>, ticket_type: &str, price: i64) -> SoldSeat {
     SoldSeat {
@@ -92,32 +77,6 @@ pub fn seat(label: &str, showtime: Option<&str>, ticket_type: &str, price: i64) 
         ticket_type: ticket_type.into(),
         price_minor: price,
         showtime_id: showtime.map(str::to_string),
-    }
-}
-
-pub fn sale(showtime: &str, seats: Vec<SoldSeat>) -> Sale {
-    let now = Timestamp::now();
-    let total: i64 = seats.iter().map(|s| s.price_minor).sum();
-    Sale {
-        order_id: Uuid::now_v7(),
-        showtime_id: showtime.into(),
-        seats,
-        secured_by: SecuredBy::Override {
-            manager_id: "dxb-marina-manager".into(),
-        },
-        total_minor: total,
-        vat_minor: domain::vat::vat_included(total, 500),
-        currency: domain::Currency::Aed,
-        payments: vec![Payment {
-            method: "cash".into(),
-            amount_minor: total,
-            reference: None,
-        }],
-        cashier_id: "dxb-marina-cashier".into(),
-        sold_at: now,
-        sold_at_central_estimate: now,
-        price_override: None,
-        business_day: None,
     }
 }
 
