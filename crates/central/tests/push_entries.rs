@@ -438,3 +438,48 @@ fn pushed_sales_are_answered_alike_on_sqlite_and_on_postgresql() {
     assert_eq!(facts(&pg).0, (1, format!("[\"{}\"]", seats[0])));
     assert_eq!(facts(&pg).1.0, 3, "two sales and the override in conflict");
 }
+
+#[test]
+fn a_push_frees_its_showtime_s_holds_that_ran_out_before_selling() {
+    let (_dir, db) = demo_db();
+    let [(show, seats), _] = two_shows(&db);
+    let t0 = Timestamp::now();
+    let hold = protocol::HoldRequest {
+        showtime_id: show.clone(),
+        seats: seats[..2].to_vec(),
+        ttl_secs: 60,
+        replaces: None,
+    };
+    db.create_hold("dxb-marina-t2", &hold, Uuid::now_v7(), t0)
+        .unwrap();
+    // Before the hold runs out the seat is another terminal's: a conflict.
+    let early = sale(&show, vec![seat(&seats[0], None, "adult", 5000)]);
+    let results = db
+        .push(TERMINAL, &[entry(1, EntryBody::Sale(early))], t0)
+        .unwrap();
+    assert_eq!(outcomes(&results), ["conflict"]);
+    // After it, the push frees both seats (announced) and sells one.
+    let later = t0 + jiff::SignedDuration::from_secs(61);
+    let before = db.seat_events(SITE, None).unwrap().last_seq;
+    let on_time = sale(&show, vec![seat(&seats[0], None, "adult", 5000)]);
+    let results = db
+        .push(TERMINAL, &[entry(2, EntryBody::Sale(on_time))], later)
+        .unwrap();
+    assert_eq!(outcomes(&results), ["applied"]);
+    let mut events: Vec<(String, String)> = db
+        .seat_events(SITE, Some(before))
+        .unwrap()
+        .events
+        .into_iter()
+        .map(|e| (e.seat, e.state.as_str().to_string()))
+        .collect();
+    let sold = events.pop().unwrap();
+    assert_eq!(sold, (seats[0].clone(), "sold".to_string()));
+    events.sort();
+    let mut freed = vec![
+        (seats[0].clone(), "free".to_string()),
+        (seats[1].clone(), "free".to_string()),
+    ];
+    freed.sort();
+    assert_eq!(events, freed);
+}
