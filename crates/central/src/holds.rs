@@ -199,7 +199,12 @@ impl CentralDb {
         now: Timestamp,
     ) -> Result<Hold> {
         let ttl = ttl_secs.clamp(1, MAX_HOLD_TTL_SECS);
-        self.write(|tx| {
+        // A write scoped to the hold's showtime (its showtime never
+        // changes), beside other showtimes' sales rather than alone.
+        let Some(show) = hold_showtime(&self.read()?, hold_id, owner)? else {
+            return Err(CentralError::UnknownHold(hold_id.to_string()));
+        };
+        self.write_showtimes(&[show.as_str()], |tx| {
             expire_stale(tx, now)?;
             let started: Option<i64> = tx
                 .query_row(
