@@ -153,3 +153,57 @@ impl CentralDb {
 fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(corrupt)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// On a real PostgreSQL server (tests/pg/up.sh), whatever the run's
+    /// backend: the release function itself lets go of the owner's hold
+    /// only (central reads the hold's showtime by owner first, so this is
+    /// the function's own check).
+    #[test]
+    fn the_release_function_releases_only_its_owner_s_hold() {
+        let db = CentralDb::connect(&crate::testing::fresh_postgres_database()).unwrap();
+        let now = Timestamp::now();
+        crate::demo::seed(&db, now).unwrap();
+        let (show, seats) = crate::testing::latest_show(&db, "dxb-marina");
+        let req = HoldRequest {
+            showtime_id: show.clone(),
+            seats: seats[..2].to_vec(),
+            ttl_secs: 60,
+            replaces: None,
+        };
+        let hold = db
+            .create_hold("dxb-marina-t1", &req, uuid::Uuid::now_v7(), now)
+            .unwrap();
+        let release = |owner: &str| -> String {
+            db.read()
+                .unwrap()
+                .query_row(
+                    "SELECT boxoffice_release_hold(?1, ?2, ?3, ?4, ?5)",
+                    params![
+                        owner,
+                        hold.hold_id,
+                        show,
+                        crate::sql::scope::lock_key(&show),
+                        now.as_millisecond()
+                    ],
+                    |r| r.get(0),
+                )
+                .unwrap()
+        };
+        let held = || {
+            db.seat_states(&show, now)
+                .unwrap()
+                .seats
+                .iter()
+                .filter(|s| s.state == domain::SeatState::Held)
+                .count()
+        };
+        assert_eq!(release("dxb-marina-t2"), r#"["released", 0]"#);
+        assert_eq!(held(), 2);
+        assert_eq!(release("dxb-marina-t1"), r#"["released", 2]"#);
+        assert_eq!(held(), 0);
+    }
+}

@@ -190,21 +190,12 @@ mod tests {
     use super::*;
     use protocol::SoldSeat;
 
-    /// On a real PostgreSQL server (tests/pg/up.sh), whatever the run's
-    /// backend: an instance of the release before migration 0011, still
-    /// running during an upgrade, pushes with the seven-argument call.
-    #[test]
-    fn the_previous_release_s_push_still_applies_a_sale() {
-        let db = CentralDb::connect(&crate::testing::fresh_postgres_database()).unwrap();
-        let now = Timestamp::now();
-        crate::demo::seed(&db, now).unwrap();
-        let (site, terminal) = ("dxb-marina", "dxb-marina-t1");
-        let (show, seats) = crate::testing::latest_show(&db, site);
-        let label = seats[0].clone();
+    /// One sale of `label` of `show` at dxb-marina, as an outbox entry.
+    fn sale_entry(show: &str, label: &str, seq: i64) -> (Sale, OutboxEntry) {
         let sale = crate::testing::sale(
-            &show,
+            show,
             vec![SoldSeat {
-                label: label.clone(),
+                label: label.to_string(),
                 ticket_type: "adult".into(),
                 price_minor: 5000,
                 showtime_id: None,
@@ -212,35 +203,54 @@ mod tests {
         );
         let entry = OutboxEntry {
             id: uuid::Uuid::now_v7(),
-            seq: 1,
+            seq,
             body: EntryBody::Sale(sale.clone()),
         };
+        (sale, entry)
+    }
+
+    /// On a real PostgreSQL server (tests/pg/up.sh), whatever the run's
+    /// backend: an instance of the release before migration 0011, still
+    /// running during an upgrade, pushes with the seven-argument call, and
+    /// keeps its per-entry subtransaction (a failed entry is its answer,
+    /// not the call's failure).
+    #[test]
+    fn the_previous_release_s_push_still_applies_a_sale() {
+        let db = CentralDb::connect(&crate::testing::fresh_postgres_database()).unwrap();
+        let now = Timestamp::now();
+        crate::demo::seed(&db, now).unwrap();
+        let (site, terminal) = ("dxb-marina", "dxb-marina-t1");
+        let (show, seats) = crate::testing::latest_show(&db, site);
         let conn = db.read().unwrap();
         let zone = ZoneOnce::default();
-        let item = sale_item(&conn, (site, &zone), terminal, &entry, &sale).unwrap();
         let shows = [show.as_str()];
         let keys = crate::sql::scope::lock_keys(&shows, &[]);
-        let answer: String = conn
-            .query_row(
-                "SELECT boxoffice_push_sales(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    terminal,
-                    site,
-                    json_text(&shows).unwrap(),
-                    json_text(&keys).unwrap(),
-                    now.as_millisecond(),
-                    now.to_string(),
-                    json_text(&[item]).unwrap()
-                ],
-                |r| r.get(0),
-            )
-            .unwrap();
-        let answers: Vec<serde_json::Value> = serde_json::from_str(&answer).unwrap();
-        assert_eq!(answers.len(), 1, "{answer}");
-        assert_eq!(answers[0]["outcome"]["outcome"], "applied", "{answer}");
+        let old_push = |entry: &OutboxEntry, sale: &Sale| -> Vec<serde_json::Value> {
+            let item = sale_item(&conn, (site, &zone), terminal, entry, sale).unwrap();
+            let answer: String = conn
+                .query_row(
+                    "SELECT boxoffice_push_sales(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![
+                        terminal,
+                        site,
+                        json_text(&shows).unwrap(),
+                        json_text(&keys).unwrap(),
+                        now.as_millisecond(),
+                        now.to_string(),
+                        json_text(&[item]).unwrap()
+                    ],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            serde_json::from_str(&answer).unwrap()
+        };
+        let (sale, entry) = sale_entry(&show, &seats[0], 1);
+        let answers = old_push(&entry, &sale);
+        assert_eq!(answers.len(), 1, "{answers:?}");
+        assert_eq!(answers[0]["outcome"]["outcome"], "applied", "{answers:?}");
         assert_eq!(
             db.order_seats(&sale.order_id.to_string()).unwrap(),
-            vec![label]
+            vec![seats[0].clone()]
         );
         // The same entry through today's push: its first answer.
         let again = db.push(terminal, &[entry], now).unwrap();
@@ -248,6 +258,28 @@ mod tests {
             matches!(again[0].outcome, protocol::Outcome::Duplicate { .. }),
             "{:?}",
             again[0].outcome
+        );
+        // A sale the database refuses: deferred in the answer.
+        conn.execute_batch(&format!(
+            "CREATE FUNCTION trap() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN RAISE EXCEPTION 'disk trouble'; END $$;
+             CREATE TRIGGER trap BEFORE INSERT ON sold_seats FOR EACH ROW
+             WHEN (NEW.seat_label = '{}') EXECUTE FUNCTION trap();",
+            seats[1]
+        ))
+        .unwrap();
+        let (sale, entry) = sale_entry(&show, &seats[1], 2);
+        let answers = old_push(&entry, &sale);
+        assert_eq!(answers[0]["outcome"]["outcome"], "deferred", "{answers:?}");
+        assert_eq!(answers[0]["outcome"]["code"], "internal", "{answers:?}");
+        assert!(
+            answers[0]["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("disk trouble"))
+        );
+        assert_eq!(
+            db.order_seats(&sale.order_id.to_string()).unwrap(),
+            Vec::<String>::new()
         );
     }
 }

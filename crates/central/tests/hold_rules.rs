@@ -351,39 +351,53 @@ fn over_the_cap_a_replacing_hold_leaves_the_one_it_would_replace() {
     let (_dir, db) = demo_db();
     let (show, seats) = large_show(&db);
     let now = Timestamp::now();
-    let per_hold = central::holds::MAX_HOLD_SEATS;
     let cap = central::holds::MAX_HELD_PER_OWNER as usize;
-    let mut last = None;
-    for k in 0..cap / per_hold {
-        let h = hold(
-            &db,
-            TERMINAL,
-            &show,
-            &seats[k * per_hold..(k + 1) * per_hold],
-            now,
-        );
-        last = Some(h.hold_id);
-    }
-    let last = last.unwrap();
-    // Replacing the last hold with one seat more would hold cap + 1.
-    let more = &seats[cap - per_hold..cap + 1];
-    let (err, events) = refused(&db, TERMINAL, &request(&show, more, Some(&last)), now);
+    assert_eq!(cap, 200, "the holds below add up to the cap");
+    // 100 + 99 + 1 seats: the owner holds exactly its cap.
+    hold(&db, TERMINAL, &show, &seats[..100], now);
+    hold(&db, TERMINAL, &show, &seats[100..199], now);
+    let small = hold(&db, TERMINAL, &show, &seats[199..200], now);
+    // Replacing the one-seat hold with two seats would hold cap + 1: the
+    // owner's count, checked after the replacement, refuses it.
+    let (err, events) = refused(
+        &db,
+        TERMINAL,
+        &request(&show, &seats[200..202], Some(&small.hold_id)),
+        now,
+    );
     assert_eq!(err.code(), "limit", "{err}");
     assert_eq!(events, vec![]);
-    assert_eq!(held(&db, &show, now).len(), cap);
-    // The hold it would have replaced is still there, and can be replaced
-    // by as many seats.
+    let still = held(&db, &show, now);
+    assert_eq!(still.len(), cap);
+    assert!(still.contains(&mine(&seats[199], TERMINAL)));
+    assert!(
+        !still
+            .iter()
+            .any(|(s, _)| *s == seats[200] || *s == seats[201])
+    );
+    // The hold it would have replaced is still there, under its id ...
+    db.extend_hold(TERMINAL, &small.hold_id, 60, now).unwrap();
+    // ... and replaced by as many seats, it goes.
+    let start = feed_end(&db);
     db.create_hold(
         TERMINAL,
-        &request(&show, &seats[cap - per_hold + 1..cap + 1], Some(&last)),
+        &request(&show, &seats[200..201], Some(&small.hold_id)),
         Uuid::now_v7(),
         now,
     )
     .unwrap();
-    let now_held = held(&db, &show, now);
-    assert_eq!(now_held.len(), cap);
-    assert!(now_held.iter().any(|(s, _)| *s == seats[cap]));
-    assert!(!now_held.iter().any(|(s, _)| *s == seats[cap - per_hold]));
+    assert_eq!(
+        events_after(&db, start),
+        vec![
+            ev(&seats[200], SeatState::Held, Some(TERMINAL)),
+            ev(&seats[199], SeatState::Free, None),
+        ]
+    );
+    assert_eq!(held(&db, &show, now).len(), cap);
+    let err = db
+        .extend_hold(TERMINAL, &small.hold_id, 60, now)
+        .unwrap_err();
+    assert_eq!(err.code(), "unknown_hold");
 }
 
 #[test]
