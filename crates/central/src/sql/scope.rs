@@ -93,7 +93,7 @@ mod tests {
 
     #[test]
     fn the_database_s_write_functions_take_a_scoped_write_s_locks() {
-        // The web sale (0006), the push of sales (0007, 0011, 0012) and the
+        // The web sale (0006), the push of sales (0007, 0011) and the
         // holds (0010: placing one, releasing one) take, in the database, the
         // locks `begin_statements` takes for a scoped write.
         let shared = format!(
@@ -124,13 +124,6 @@ mod tests {
             (
                 "0011",
                 include_str!("../../../../migrations/central-pg/0011_push_sales_single.sql"),
-                "k::INTEGER",
-            ),
-            (
-                "0012",
-                include_str!(
-                    "../../../../migrations/central-pg/0012_push_sales_fewer_statements.sql"
-                ),
                 "k::INTEGER",
             ),
         ] {
