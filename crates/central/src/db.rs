@@ -99,6 +99,12 @@ pub(crate) fn corrupt(what: impl std::fmt::Display) -> CentralError {
     CentralError::Corrupt(what.to_string())
 }
 
+/// JSON text of an argument of one of PostgreSQL's functions (the push of
+/// sales, the holds).
+pub(crate) fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(corrupt)
+}
+
 /// Whether `--db` names a PostgreSQL database rather than a SQLite file.
 pub fn is_postgres_url(db: &str) -> bool {
     db.starts_with("postgres://") || db.starts_with("postgresql://")

@@ -5,7 +5,7 @@
 //! the showtime's lock for their own work rather than across a dozen round
 //! trips.
 
-use crate::db::{CentralDb, corrupt};
+use crate::db::{CentralDb, corrupt, json_text};
 use crate::error::CentralError;
 use crate::holds::{MAX_HELD_PER_OWNER, MAX_HOLD_LIFETIME_SECS, hold_showtime};
 use crate::sql::{DbError, params};
@@ -122,24 +122,17 @@ impl CentralDb {
         }
     }
 
-    /// [`CentralDb::release_hold`] on PostgreSQL.
+    /// [`CentralDb::release_hold`] on PostgreSQL, of the owner's hold
+    /// whose showtime the caller read.
     pub(crate) fn release_hold_postgres(
         &self,
         owner: &str,
         hold_id: &str,
+        showtime: &str,
         now: Timestamp,
     ) -> Result<()> {
-        if hold_id.contains('\0') {
-            return Ok(());
-        }
-        let conn = self.read()?;
-        let showtime = hold_showtime(&conn, hold_id, owner)?;
-        // Gone already (released, expired, or never this owner's).
-        let Some(showtime) = showtime else {
-            return Ok(());
-        };
-        let key = crate::sql::scope::lock_key(&showtime);
-        let _answer: String = conn.query_row(
+        let key = crate::sql::scope::lock_key(showtime);
+        let _answer: String = self.read()?.query_row(
             "SELECT boxoffice_release_hold(?1, ?2, ?3, ?4, ?5)",
             params![owner, hold_id, showtime, key, now.as_millisecond()],
             |r| r.get(0),
@@ -147,11 +140,6 @@ impl CentralDb {
         self.events_committed();
         Ok(())
     }
-}
-
-/// JSON text of one of the functions' arguments.
-fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> Result<String> {
-    serde_json::to_string(value).map_err(corrupt)
 }
 
 #[cfg(test)]

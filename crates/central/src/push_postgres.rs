@@ -6,7 +6,7 @@
 //! as [`CentralDb::push_at`] does on SQLite in a Rust transaction.
 
 use crate::day_report::ZoneOnce;
-use crate::db::{CentralDb, corrupt};
+use crate::db::{CentralDb, corrupt, json_text};
 use crate::entries::{not_stored, seats_by_showtime};
 use crate::entry_checks::check_entry;
 use crate::error::CentralError;
@@ -125,11 +125,6 @@ impl CentralDb {
             })
             .collect())
     }
-}
-
-/// JSON text of one of the function's arguments.
-fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> Result<String> {
-    serde_json::to_string(value).map_err(corrupt)
 }
 
 /// One sale as `boxoffice_push_sales` takes it (see its migration).

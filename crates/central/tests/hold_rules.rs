@@ -25,8 +25,16 @@ fn request(show: &str, seats: &[String], replaces: Option<&str>) -> HoldRequest 
 }
 
 fn hold(db: &CentralDb, owner: &str, show: &str, seats: &[String], now: Timestamp) -> Hold {
-    db.create_hold(owner, &request(show, seats, None), Uuid::now_v7(), now)
-        .unwrap()
+    hold_request(db, owner, &request(show, seats, None), now)
+}
+
+/// A hold of `seats` by the test's terminal replacing its hold `old`.
+fn replace(db: &CentralDb, show: &str, seats: &[String], old: &str, now: Timestamp) -> Hold {
+    hold_request(db, TERMINAL, &request(show, seats, Some(old)), now)
+}
+
+fn hold_request(db: &CentralDb, owner: &str, req: &HoldRequest, now: Timestamp) -> Hold {
+    db.create_hold(owner, req, Uuid::now_v7(), now).unwrap()
 }
 
 fn refused(
@@ -199,14 +207,7 @@ fn a_replacing_hold_frees_what_it_no_longer_holds_even_on_another_showtime() {
     let first = hold(&db, TERMINAL, &show, &seats[..2], now);
     // The selection changes: seat 1 stays, seat 0 goes, seat 2 comes.
     let start = feed_end(&db);
-    let second = db
-        .create_hold(
-            TERMINAL,
-            &request(&show, &seats[1..3], Some(&first.hold_id)),
-            Uuid::now_v7(),
-            now,
-        )
-        .unwrap();
+    let second = replace(&db, &show, &seats[1..3], &first.hold_id, now);
     assert_eq!(
         events_after(&db, start),
         vec![
@@ -227,13 +228,7 @@ fn a_replacing_hold_frees_what_it_no_longer_holds_even_on_another_showtime() {
 
     // The customer moves to another showtime: the old one's seats are freed.
     let mid = feed_end(&db);
-    db.create_hold(
-        TERMINAL,
-        &request(&other_show, &other_seats[..1], Some(&second.hold_id)),
-        Uuid::now_v7(),
-        now,
-    )
-    .unwrap();
+    replace(&db, &other_show, &other_seats[..1], &second.hold_id, now);
     assert_eq!(
         frees_sorted(events_after(&db, mid)),
         frees_sorted(vec![
@@ -250,13 +245,7 @@ fn a_replacing_hold_frees_what_it_no_longer_holds_even_on_another_showtime() {
 
     // Another terminal's hold is not for this one to replace: it stays.
     let theirs = hold(&db, OTHER, &show, &seats[..1], now);
-    db.create_hold(
-        TERMINAL,
-        &request(&show, &seats[2..3], Some(&theirs.hold_id)),
-        Uuid::now_v7(),
-        now,
-    )
-    .unwrap();
+    replace(&db, &show, &seats[2..3], &theirs.hold_id, now);
     assert_eq!(
         held(&db, &show, now),
         vec![mine(&seats[0], OTHER), mine(&seats[2], TERMINAL)]
@@ -379,13 +368,7 @@ fn over_the_cap_a_replacing_hold_leaves_the_one_it_would_replace() {
     db.extend_hold(TERMINAL, &small.hold_id, 60, now).unwrap();
     // ... and replaced by as many seats, it goes.
     let start = feed_end(&db);
-    db.create_hold(
-        TERMINAL,
-        &request(&show, &seats[200..201], Some(&small.hold_id)),
-        Uuid::now_v7(),
-        now,
-    )
-    .unwrap();
+    replace(&db, &show, &seats[200..201], &small.hold_id, now);
     assert_eq!(
         events_after(&db, start),
         vec![
