@@ -30,7 +30,7 @@ help:
 	@echo "make bench-vpn - drain 10,000 sales through a real OpenVPN tunnel (80 ms, 1 % loss)"
 	@echo "make bench-app - the counter app in its window: cold start, a sale on the 644-seat map, memory (release, Xvfb)"
 	@echo "make load-smoke - the load's harness and checks for a few seconds (debug build; in make test)"
-	@echo "make load   - central under four loads (web reference, push reference, the chain's peak, saturation): SQLite, then 2 instances on PostgreSQL"
+	@echo "make load   - central under five loads (web and push references, a counter's whole round, the chain's peak, saturation): SQLite, then 2 instances on PostgreSQL"
 	@echo "make package - the counter's .deb and .rpm (release) into dist/packages, checked"
 	@echo "               (PROVISIONING_PUB=FILE UPDATE_PUB=FILE install the chain's public keys with it)"
 
@@ -144,10 +144,12 @@ bench-vpn: deps
 	$(CARGO) bench -p boxoffice-tests --bench vpn_drain
 
 # The chain's peak against central (tests/benches/central_load), on SQLite
-# then on two instances over one PostgreSQL database, release builds, three
-# loads: the goal's reference (64 web buyers), the chain's peak (155 counters
-# selling every 2 s and following their sites, 64 web buyers) and saturation
-# (155 counters selling without pause, 64 web buyers). Its PostgreSQL is a
+# then on two instances over one PostgreSQL database, release builds, five
+# loads: the goal's references (64 web buyers; 64 counters pushing), a
+# counter's whole round (64 counters pushing, following their sites and
+# holding), the chain's peak (155 counters selling every 2 s and following
+# their sites, 64 web buyers) and saturation (155 counters selling without
+# pause, 64 web buyers). Its PostgreSQL is a
 # durable server of its own (port 55433), not the tests' fsync-off one.
 # LOAD_SECS sets each run's length; `make load-one` runs one load as the
 # LOAD_* variables say.
@@ -155,13 +157,15 @@ LOAD_RUN = env -u BOXOFFICE_TEST_PG_URL BOXOFFICE_PG_DURABLE=1 BOXOFFICE_PG_DIR=
 	BOXOFFICE_PG_PORT=55433 $(CARGO) bench -p boxoffice-tests --bench central_load
 load: deps
 	$(CARGO) build --release -p boxoffice-central --bins
-	@echo "== 1/4 the goal's reference: 64 web buyers, no terminals"
+	@echo "== 1/5 the goal's reference: 64 web buyers, no terminals"
 	LOAD_TERMINALS=0 LOAD_WEB=64 LOAD_THINK_MS=0 $(LOAD_RUN)
-	@echo "== 2/4 the goal's reference for pushes: 64 counters pushing without pause and following, no web buyers"
+	@echo "== 2/5 the goal's reference for pushes: 64 counters pushing without pause, no web buyers"
+	LOAD_TERMINALS=64 LOAD_WEB=0 LOAD_THINK_MS=0 LOAD_FOLLOW=0 LOAD_HOLD_EVERY=0 $(LOAD_RUN)
+	@echo "== 3/5 a counter's whole round: 64 counters pushing without pause, following, a hold every 5th sale"
 	LOAD_TERMINALS=64 LOAD_WEB=0 LOAD_THINK_MS=0 $(LOAD_RUN)
-	@echo "== 3/4 the chain's peak: 155 counters selling every 2 s and following, 64 web buyers"
+	@echo "== 4/5 the chain's peak: 155 counters selling every 2 s and following, 64 web buyers"
 	LOAD_TERMINALS=155 LOAD_WEB=64 LOAD_THINK_MS=2000 $(LOAD_RUN)
-	@echo "== 4/4 saturation: 155 counters selling without pause and following, 64 web buyers"
+	@echo "== 5/5 saturation: 155 counters selling without pause and following, 64 web buyers"
 	LOAD_TERMINALS=155 LOAD_WEB=64 LOAD_THINK_MS=0 $(LOAD_RUN)
 
 load-one: deps

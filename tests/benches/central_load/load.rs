@@ -74,6 +74,8 @@ pub(crate) struct Follower {
     pub(crate) got: Mutex<HashMap<(String, String), Instant>>,
     pub(crate) resets: AtomicU64,
     pub(crate) errors: AtomicU64,
+    /// Long polls answered with events or none.
+    pub(crate) polls: AtomicU64,
 }
 
 pub(crate) struct Load {
@@ -85,6 +87,8 @@ pub(crate) struct Load {
     pub(crate) early: u64,
     pub(crate) resets: u64,
     pub(crate) follow_errors: u64,
+    /// Long polls answered, all followers together.
+    pub(crate) polls: u64,
 }
 
 pub(crate) async fn run_load(
@@ -115,7 +119,8 @@ pub(crate) async fn run_load(
         web,
     });
     let mut followers = Vec::new();
-    for (i, (terminal, site)) in ctx.plan.terminals.iter().enumerate() {
+    let following = ctx.plan.terminals.iter().filter(|_| ctx.cfg.follow);
+    for (i, (terminal, site)) in following.enumerate() {
         let inst = i % ctx.insts.len();
         // Where it starts (this also checks that central takes every terminal).
         let path = format!("/v1/sites/{}/seat-events", ctx.plan.sites[*site].id);
@@ -139,6 +144,7 @@ pub(crate) async fn run_load(
             got: Mutex::new(HashMap::new()),
             resets: AtomicU64::new(0),
             errors: AtomicU64::new(0),
+            polls: AtomicU64::new(0),
         }));
     }
     let last = followers
@@ -221,6 +227,7 @@ pub(crate) async fn run_load(
     let total =
         |f: fn(&Follower) -> &AtomicU64| followers.iter().map(|x| f(x).load(Relaxed)).sum::<u64>();
     let (resets, follow_errors) = (total(|f| &f.resets), total(|f| &f.errors));
+    let polls = total(|f| &f.polls);
     Load {
         elapsed,
         stats,
@@ -230,6 +237,7 @@ pub(crate) async fn run_load(
         early,
         resets,
         follow_errors,
+        polls,
     }
 }
 
@@ -256,6 +264,7 @@ pub(crate) async fn follow(ctx: Arc<Ctx>, f: Arc<Follower>) {
             continue;
         };
         let at = Instant::now();
+        f.polls.fetch_add(1, Relaxed);
         f.resets.fetch_add(u64::from(events.reset), Relaxed);
         {
             let mut got = f.got.lock().unwrap();
@@ -276,7 +285,7 @@ pub(crate) async fn terminal(ctx: Arc<Ctx>, i: usize, deadline: Instant) -> Stat
     let (mut rng, mut st, mut seq) = (Rng::new(i as u64 + 1), Stats::default(), 0);
     while Instant::now() < deadline {
         seq += 1;
-        if seq % 5 == 0 {
+        if ctx.cfg.hold_every > 0 && seq % ctx.cfg.hold_every == 0 {
             hold_round_trip(inst, id, site, &mut rng, &mut st).await;
         }
         let contend = rng.below(100) < ctx.cfg.contend_pct;

@@ -24,7 +24,8 @@
 //!
 //! Run with `make load`. Environment: `LOAD_SECS` (20), `LOAD_TERMINALS`
 //! (155), `LOAD_WEB` (64), `LOAD_THINK_MS` (pause after a sale, 0),
-//! `LOAD_CONTEND_PCT` (2), `LOAD_GRACE_SECS` (how long followers get after the
+//! `LOAD_CONTEND_PCT` (2), `LOAD_FOLLOW` (1; 0: terminals push and hold but
+//! follow nothing), `LOAD_HOLD_EVERY` (5; 0: no holds), `LOAD_GRACE_SECS` (how long followers get after the
 //! load for the last events, 2; they stop waiting once every one has them),
 //! `LOAD_TARGETS` (`sqlite,postgres`),
 //! `BOXOFFICE_BIN_DIR` (default `<workspace>/target/release`); PostgreSQL as
@@ -66,6 +67,10 @@ pub(crate) struct Config {
     pub(crate) web: usize,
     pub(crate) think: Duration,
     pub(crate) contend_pct: usize,
+    /// Whether each terminal follows its site's seat events.
+    pub(crate) follow: bool,
+    /// A terminal holds and releases a seat every this many rounds (0: never).
+    pub(crate) hold_every: i64,
     /// How long followers get after the load for the last events.
     pub(crate) grace: Duration,
 }
@@ -82,6 +87,8 @@ pub(crate) fn main() {
         web: env_or("LOAD_WEB", 64),
         think: Duration::from_millis(env_or("LOAD_THINK_MS", 0)),
         contend_pct: env_or("LOAD_CONTEND_PCT", 2),
+        follow: env_or("LOAD_FOLLOW", 1) != 0,
+        hold_every: env_or("LOAD_HOLD_EVERY", 5),
         grace: Duration::from_secs(env_or("LOAD_GRACE_SECS", 2)),
     };
     let dir = std::env::var_os("BOXOFFICE_BIN_DIR").map_or_else(
@@ -372,18 +379,23 @@ pub(crate) fn print_report(cfg: &Config, runs: &[Run]) {
     let loadavg: Vec<&str> = loadavg.split_whitespace().take(3).collect();
     println!(
         "\n{} terminals ({} of the demo, the rest added), {} web buyers, {} s per target, \
-         {} ms pause after a sale, {} % of sales on a seat just taken; client and servers on \
-         one machine ({cpus} CPUs, load average {}).\n",
+         {} ms pause after a sale, {} % of sales on a seat just taken, {}, {}; client and \
+         servers on one machine ({cpus} CPUs, load average {}).\n",
         first.terminals,
         first.demo_terminals.min(first.terminals),
         cfg.web,
         cfg.secs,
         cfg.think.as_millis(),
         cfg.contend_pct,
+        if cfg.follow { "terminals following their site's events" } else { "no terminal following events" },
+        match cfg.hold_every {
+            0 => "no holds".to_string(),
+            n => format!("a hold every {n}th round"),
+        },
         loadavg.join(" ")
     );
     type Row = (&'static str, fn(&Run) -> String);
-    let rows: [Row; 14] = [
+    let rows: [Row; 15] = [
         ("load duration", |r| {
             format!("{:.1} s", r.load.elapsed.as_secs_f64())
         }),
@@ -430,6 +442,9 @@ pub(crate) fn print_report(cfg: &Config, runs: &[Run]) {
             "web sale answered → each follower of its site: p50 / p99 / max",
             |r| pcts(&r.load.delays, &[0.5, 0.99, 1.0]),
         ),
+        ("long polls answered per second, all followers", |r| {
+            format!("{:.0}", r.load.polls as f64 / r.load.elapsed.as_secs_f64())
+        }),
         (
             "deliveries expected / **missing** / in before the answer",
             |r| {
