@@ -387,7 +387,11 @@ pub(crate) fn print_report(cfg: &Config, runs: &[Run]) {
         cfg.secs,
         cfg.think.as_millis(),
         cfg.contend_pct,
-        if cfg.follow { "terminals following their site's events" } else { "no terminal following events" },
+        if cfg.follow {
+            "terminals following their site's events"
+        } else {
+            "no terminal following events"
+        },
         match cfg.hold_every {
             0 => "no holds".to_string(),
             n => format!("a hold every {n}th round"),
