@@ -88,6 +88,55 @@ mod tests {
         }
     }
 
+    /// On a real PostgreSQL server (tests/pg/up.sh), whatever the run's
+    /// backend: with thousands of dead rows in the queue (moved, not yet
+    /// vacuumed), the sequencer still moves what is pending, in order, and
+    /// reads its queue through the primary key (migration 0013).
+    #[test]
+    fn the_sequencer_steps_over_the_queue_s_dead_rows() {
+        let url = crate::testing::fresh_postgres_database();
+        let db = crate::CentralDb::connect(&url).unwrap();
+        let sql = db.read().unwrap();
+        let add = |n: i64| {
+            let insert = "INSERT INTO pending_seat_events (site_id, showtime_id, seat_label, state, owner, at)
+                 SELECT 's', 'show', 'A' || i, 'held', 't', i FROM generate_series(1, ?1) AS i";
+            sql.execute(insert, crate::sql::params![n]).unwrap();
+        };
+        let seq = |sql: &Sql| -> i64 {
+            let max = "SELECT COALESCE(max(seq), 0) FROM seat_events";
+            sql.query_row(max, [], |r| r.get(0)).unwrap()
+        };
+        add(3_000);
+        let first = sql.settle_events().unwrap().expect("a batch moved");
+        assert_eq!(first.0, seq(&sql));
+        assert_eq!(first.1, Sites::Some(vec!["s".into()]));
+        add(2);
+        let second = sql.settle_events().unwrap().expect("a batch moved");
+        assert_eq!(second.0, first.0 + 2, "the two new events follow");
+        let labels: Vec<String> = sql
+            .query_rows(
+                "SELECT seat_label FROM seat_events WHERE seq > ?1 ORDER BY seq",
+                crate::sql::params![first.0],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0).unwrap())
+            .collect();
+        assert_eq!(labels, ["A1", "A2"]);
+        let pending: i64 = sql
+            .query_row("SELECT count(*) FROM pending_seat_events", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(pending, 0);
+        let config: String = sql
+            .query_row(
+                "SELECT array_to_string(proconfig, ',') FROM pg_proc WHERE proname = 'boxoffice_sequence_seat_events'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(config, "enable_seqscan=off");
+    }
+
     #[test]
     fn draining_stops_when_nothing_is_pending() {
         let mut answers = vec![None, Some("12 b".to_string()), Some("9 a".to_string())];
