@@ -73,6 +73,7 @@ test('a cashier refunds one ticket of an earlier cash sale with a supervisor’s
 
   // Keep the first seat; refund the second.
   await detail.getByTestId(`refund-seat-${seats[0]}`).uncheck();
+  await expect(detail.getByTestId('refund-quote')).toHaveText('Refund 1 ticket…');
   await detail.getByTestId('refund-quote').click();
   const summary = detail.getByTestId('refund-summary');
   await expect(summary).toHaveAttribute('data-cash', String(sale.total_minor / 2));
@@ -88,6 +89,9 @@ test('a cashier refunds one ticket of an earlier cash sale with a supervisor’s
   await expect(detail.locator('[data-seat-state="refunded"]')).toHaveCount(1);
   await expect(detail.locator('[data-seat-state="valid"]')).toHaveCount(1);
   await expect(detail.getByTestId('refund-done').locator('img').first()).toBeVisible();
+  // Nothing is ticked after a refund: the button says what to do, and cannot be pressed.
+  await expect(detail.getByTestId('refund-quote')).toHaveText('Tick the tickets to refund');
+  await expect(detail.getByTestId('refund-quote')).toBeDisabled();
   await page.screenshot({ path: path.join(imgDir, 'refund-1280x800.png') });
 
   // The engine agrees: the seat is free again, the other still sold.
