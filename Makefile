@@ -162,11 +162,11 @@ load: deps
 	@echo "== 2/5 the goal's reference for pushes: 64 counters pushing without pause, no web buyers"
 	LOAD_TERMINALS=64 LOAD_WEB=0 LOAD_THINK_MS=0 LOAD_FOLLOW=0 LOAD_HOLD_EVERY=0 $(LOAD_RUN)
 	@echo "== 3/5 a counter's whole round: 64 counters pushing without pause, following, a hold every 5th sale"
-	LOAD_TERMINALS=64 LOAD_WEB=0 LOAD_THINK_MS=0 $(LOAD_RUN)
+	LOAD_TERMINALS=64 LOAD_WEB=0 LOAD_THINK_MS=0 LOAD_FOLLOW=1 LOAD_HOLD_EVERY=5 $(LOAD_RUN)
 	@echo "== 4/5 the chain's peak: 155 counters selling every 2 s and following, 64 web buyers"
-	LOAD_TERMINALS=155 LOAD_WEB=64 LOAD_THINK_MS=2000 $(LOAD_RUN)
+	LOAD_TERMINALS=155 LOAD_WEB=64 LOAD_THINK_MS=2000 LOAD_FOLLOW=1 LOAD_HOLD_EVERY=5 $(LOAD_RUN)
 	@echo "== 5/5 saturation: 155 counters selling without pause and following, 64 web buyers"
-	LOAD_TERMINALS=155 LOAD_WEB=64 LOAD_THINK_MS=0 $(LOAD_RUN)
+	LOAD_TERMINALS=155 LOAD_WEB=64 LOAD_THINK_MS=0 LOAD_FOLLOW=1 LOAD_HOLD_EVERY=5 $(LOAD_RUN)
 
 load-one: deps
 	$(CARGO) build --release -p boxoffice-central --bins

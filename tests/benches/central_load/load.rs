@@ -87,7 +87,7 @@ pub(crate) struct Load {
     pub(crate) early: u64,
     pub(crate) resets: u64,
     pub(crate) follow_errors: u64,
-    /// Long polls answered, all followers together.
+    /// Long polls answered during the load, all followers together.
     pub(crate) polls: u64,
 }
 
@@ -157,6 +157,8 @@ pub(crate) async fn run_load(
         .map(|f| tokio::spawn(follow(ctx.clone(), f.clone())))
         .collect();
     tokio::time::sleep(Duration::from_millis(300)).await; // the long polls park
+    let polls = || followers.iter().map(|f| f.polls.load(Relaxed)).sum::<u64>();
+    let polls_before = polls();
     let started = Instant::now();
     let deadline = started + Duration::from_secs(ctx.cfg.secs);
     let terminals =
@@ -175,8 +177,10 @@ pub(crate) async fn run_load(
         sold.extend(w);
     }
     let elapsed = started.elapsed();
+    let polls = polls() - polls_before;
     // Stragglers: until every follower has reached the feed's last event, or
-    // the grace (no terminals, as in `LOAD_TERMINALS=0`: no followers to wait for).
+    // the grace (no followers, as with `LOAD_TERMINALS=0` or `LOAD_FOLLOW=0`:
+    // none to wait for).
     let last = match ctx.plan.terminals.first() {
         Some((t0, s0)) => {
             let path = format!("/v1/sites/{}/seat-events", ctx.plan.sites[*s0].id);
@@ -227,7 +231,6 @@ pub(crate) async fn run_load(
     let total =
         |f: fn(&Follower) -> &AtomicU64| followers.iter().map(|x| f(x).load(Relaxed)).sum::<u64>();
     let (resets, follow_errors) = (total(|f| &f.resets), total(|f| &f.errors));
-    let polls = total(|f| &f.polls);
     Load {
         elapsed,
         stats,
@@ -278,7 +281,8 @@ pub(crate) async fn follow(ctx: Arc<Ctx>, f: Arc<Follower>) {
     }
 }
 
-/// One counter: sells until the deadline, holding and releasing a seat every 5th round.
+/// One counter: sells until the deadline, holding and releasing a seat every
+/// `LOAD_HOLD_EVERY`th round.
 pub(crate) async fn terminal(ctx: Arc<Ctx>, i: usize, deadline: Instant) -> Stats {
     let (id, site) = &ctx.plan.terminals[i];
     let (site, inst) = (&ctx.plan.sites[*site], &ctx.insts[i % ctx.insts.len()]);

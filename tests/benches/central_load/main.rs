@@ -1,14 +1,14 @@
 //! The chain's peak load against central: the release `boxoffice-central
 //! serve --demo` on loopback, 155 counter terminals and 64 web buyers selling
 //! at once for `LOAD_SECS` seconds, each terminal also following its site's
-//! seat events with a long poll. Two targets in turn: SQLite (one instance),
+//! seat events with a long poll (unless `LOAD_FOLLOW=0`). Two targets in turn: SQLite (one instance),
 //! then PostgreSQL (two instances on one fresh database; terminal i on
 //! instance i % 2, web buyers alternating).
 //!
 //! A terminal loops: push one override sale of 1 or 2 seats (priced from the
 //! site's card and rules, VAT included, paid in full, a fresh UUIDv7 entry id,
-//! resent as is after a failure as the pump does) and, every 5th round, hold
-//! one seat and release it. A web buyer sells one seat at a time. Seats come
+//! resent as is after a failure as the pump does) and, every
+//! `LOAD_HOLD_EVERY`th round, hold one seat and release it. A web buyer sells one seat at a time. Seats come
 //! from a shared pool per site; `LOAD_CONTEND_PCT` of terminal sales take a
 //! seat someone just took instead, so `conflict` happens too.
 //!
@@ -24,9 +24,10 @@
 //!
 //! Run with `make load`. Environment: `LOAD_SECS` (20), `LOAD_TERMINALS`
 //! (155), `LOAD_WEB` (64), `LOAD_THINK_MS` (pause after a sale, 0),
-//! `LOAD_CONTEND_PCT` (2), `LOAD_FOLLOW` (1; 0: terminals push and hold but
-//! follow nothing), `LOAD_HOLD_EVERY` (5; 0: no holds), `LOAD_GRACE_SECS` (how long followers get after the
-//! load for the last events, 2; they stop waiting once every one has them),
+//! `LOAD_CONTEND_PCT` (2), `LOAD_FOLLOW` (1; 0: terminals push and hold
+//! but follow nothing, and no delivery is checked), `LOAD_HOLD_EVERY` (5; 0:
+//! no holds), `LOAD_GRACE_SECS` (how long followers get after the load for
+//! the last events, 2; they stop waiting once every one has them),
 //! `LOAD_TARGETS` (`sqlite,postgres`),
 //! `BOXOFFICE_BIN_DIR` (default `<workspace>/target/release`); PostgreSQL as
 //! for the tests (`BOXOFFICE_TEST_PG_URL`, else `tests/pg/up.sh`).
@@ -69,7 +70,7 @@ pub(crate) struct Config {
     pub(crate) contend_pct: usize,
     /// Whether each terminal follows its site's seat events.
     pub(crate) follow: bool,
-    /// A terminal holds and releases a seat every this many rounds (0: never).
+    /// A terminal holds and releases a seat every this many rounds (0 or less: never).
     pub(crate) hold_every: i64,
     /// How long followers get after the load for the last events.
     pub(crate) grace: Duration,
@@ -393,8 +394,9 @@ pub(crate) fn print_report(cfg: &Config, runs: &[Run]) {
             "no terminal following events"
         },
         match cfg.hold_every {
-            0 => "no holds".to_string(),
-            n => format!("a hold every {n}th round"),
+            ..=0 => "no holds".to_string(),
+            1 => "a hold every round".to_string(),
+            n => format!("a hold every {n} rounds"),
         },
         loadavg.join(" ")
     );

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatBusinessDay, formatClock } from './format';
-import { dictionaries, dir, engineText, filmTitles, isolate, locale, placeholders, t, ticketTypeName, translate } from './i18n';
+import { dictionaries, dir, engineText, filmTitles, isolate, locale, placeholders, t, ticketTypeName, translate, translateCount } from './i18n';
 import { toBackendError } from './backend';
 import { applyLang, dirOf, lang, LOCALES, setLang, STORAGE_KEY, toggleLang } from './lang.svelte';
 import { latinDigits, pinKeyFromKeyboard } from './pin';
@@ -236,5 +236,25 @@ describe('engine errors in the screen language', () => {
     const err = toBackendError({ code: 'seat_unavailable', message: 'seats no longer available: F-1', params: { seats: 'F-1' } });
     expect(err.message).toContain('مقاعد لم تعد متاحة');
     expect(err.params).toEqual({ seats: 'F-1' });
+  });
+});
+
+describe('translateCount', () => {
+  const forms = { one: 'orders.refundOne', two: 'orders.refundTwo', few: 'orders.refund', other: 'orders.refundMany' } as const;
+
+  it('words a count by the language\'s plural rules', () => {
+    expect(translateCount('en', forms, 1)).toBe('Refund 1 ticket…');
+    expect(translateCount('en', forms, 2)).toBe('Refund 2 tickets…');
+    expect(translateCount('en', forms, 7)).toBe('Refund 7 tickets…');
+    expect(translateCount('ar', forms, 1)).toBe('استرداد تذكرة واحدة…');
+    // Arabic: the dual for two, a plural from 3 to 10, the singular from 11 to 99.
+    expect(translateCount('ar', forms, 2)).toBe('استرداد تذكرتين…');
+    expect(translateCount('ar', forms, 3)).toBe(`استرداد ${isolate('3')} تذاكر…`);
+    expect(translateCount('ar', forms, 10)).toBe(`استرداد ${isolate('10')} تذاكر…`);
+    expect(translateCount('ar', forms, 11)).toBe(`استرداد ${isolate('11')} تذكرة…`);
+  });
+
+  it('falls back to the other form for a form not given', () => {
+    expect(translateCount('ar', { other: 'orders.refundMany' }, 2)).toBe(`استرداد ${isolate('2')} تذكرة…`);
   });
 });

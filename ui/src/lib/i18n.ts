@@ -374,6 +374,8 @@ const en = {
   'orders.method.exchange': 'Exchange credit',
   'orders.refund': 'Refund {n} tickets…',
   'orders.refundOne': 'Refund 1 ticket…',
+  'orders.refundTwo': 'Refund 2 tickets…',
+  'orders.refundMany': 'Refund {n} tickets…',
   'orders.refundNone': 'Tick the tickets to refund',
   'orders.back': '{amount} goes back',
   'orders.back.cancel': 'Back',
@@ -859,6 +861,8 @@ const ar: Record<MessageKey, string> = {
   'orders.method.exchange': 'رصيد استبدال',
   'orders.refund': 'استرداد {n} تذاكر…',
   'orders.refundOne': 'استرداد تذكرة واحدة…',
+  'orders.refundTwo': 'استرداد تذكرتين…',
+  'orders.refundMany': 'استرداد {n} تذكرة…',
   'orders.refundNone': 'حدّد التذاكر المراد استردادها',
   'orders.back': 'يُعاد {amount}',
   'orders.back.cancel': 'رجوع',
@@ -1047,6 +1051,25 @@ export function translate(locale: Locale, key: MessageKey, params?: Params): str
 
 export function t(key: MessageKey, params?: Params): string {
   return translate(lang.current, key, params);
+}
+
+/**
+ * The message for a count `n` in `locale`, by the language's plural rules
+ * (Arabic has six forms: 2 takes the dual, 3 to 10 a plural, 11 and up the
+ * singular). `forms.other` serves every form not given.
+ */
+export function translateCount(
+  locale: Locale,
+  forms: Partial<Record<Intl.LDMLPluralRule, MessageKey>> & { other: MessageKey },
+  n: number,
+): string {
+  const form = new Intl.PluralRules(locale).select(n);
+  return translate(locale, forms[form] ?? forms.other, { n });
+}
+
+/** {@link translateCount} in the screen's language. */
+export function tCount(forms: Parameters<typeof translateCount>[1], n: number): string {
+  return translateCount(lang.current, forms, n);
 }
 
 /** Engine codes whose English sentence the UI words better (shorter lines). */
