@@ -5,7 +5,9 @@
 // Conventions (both languages; see also ui/README.md):
 // - Arabic is Modern Standard Arabic as used by Gulf cinemas (e.g. "كامل العدد"
 //   for sold out, "الباقي" for change due). Counts use "label: {n}" forms so
-//   no sentence depends on Arabic number agreement.
+//   no sentence depends on Arabic number agreement; where a sentence must agree
+//   with its number (the refund button), `translateCount` picks the form by
+//   the language's plural rules (Arabic: one, the dual, 3-10, 11-99, 100+).
 // - Digits are Latin (0-9) in both languages, as on Gulf POS screens, tax
 //   invoices and tickets: times "19:30" (24 h), dates "الأربعاء، 26 نوفمبر 2025"
 //   (Gregorian, Gulf month names), money "AED 45.00".
