@@ -93,6 +93,7 @@ impl CentralDb {
                 .filter_map(|v| v.as_str().map(str::to_string))
                 .collect()
         };
+        let word = |at: usize| answer.get(at).and_then(|v| v.as_str()).unwrap_or_default();
         match answer.first().and_then(|w| w.as_str()) {
             Some("held") => {
                 let ms = answer.get(1).and_then(|v| v.as_i64());
@@ -104,14 +105,9 @@ impl CentralDb {
                 })
             }
             Some("unknown_showtime") => Err(CentralError::UnknownShowtime(req.showtime_id.clone())),
-            Some("wrong_site") => Err(crate::holds::not_at_site(
-                owner,
-                words(1).first().map_or("", String::as_str),
-            )),
+            Some("wrong_site") => Err(crate::holds::not_at_site(owner, word(1))),
             Some("cancelled") => Err(crate::seats::cancelled(&req.showtime_id)),
-            Some("twice") => Err(crate::seats::listed_twice(
-                words(1).first().map_or("", String::as_str),
-            )),
+            Some("twice") => Err(crate::seats::listed_twice(word(1))),
             Some("unknown_seats") => Err(CentralError::UnknownSeats(words(1))),
             Some("taken") => Err(CentralError::SeatUnavailable(words(1))),
             Some("lifetime") => Err(crate::holds::lifetime_over()),

@@ -116,15 +116,29 @@ pub fn open_demo(dir: &Path) -> crate::CentralDb {
 /// The latest showtime of `site` (on sale at any time of day) and its
 /// seats that are not blocked, front rows first.
 pub fn latest_show(db: &crate::CentralDb, site: &str) -> (String, Vec<String>) {
+    latest_show_on_screens_over(db, site, 0)
+}
+
+/// [`latest_show`] among the showtimes on screens of more than `seats` seats.
+pub fn latest_show_on_screens_over(
+    db: &crate::CentralDb,
+    site: &str,
+    seats: usize,
+) -> (String, Vec<String>) {
     let catalog: protocol::Catalog = db
         .catalog(
             site,
             jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24),
         )
         .unwrap();
+    let large = |show: &&protocol::Showtime| {
+        let screen = catalog.screens.iter().find(|s| s.id == show.screen_id);
+        screen.is_some_and(|s| s.seats.len() > seats)
+    };
     let show = catalog
         .showtimes
         .iter()
+        .filter(large)
         .max_by_key(|s| s.starts_at)
         .unwrap();
     (show.id.clone(), open_seats(&catalog, &show.screen_id))

@@ -9,8 +9,7 @@ use central::{CentralDb, openapi};
 use jiff::{SignedDuration, Timestamp};
 use protocol::{
     API_PREFIX, API_VERSION, Catalog, EntryBody, HoldRequest, LeaseRequest, OutboxEntry, Outcome,
-    Payment, PushRequest, PushResponse, Sale, SecuredBy, SoldSeat, TERMINAL_HEADER,
-    WEB_CHANNEL_HEADER,
+    PushRequest, PushResponse, Sale, SecuredBy, SoldSeat, TERMINAL_HEADER, WEB_CHANNEL_HEADER,
 };
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -528,30 +527,15 @@ async fn every_documented_operation_is_served_as_documented() {
 }
 
 fn sale(showtime: &str, seat: &str, price: i64, secured_by: SecuredBy) -> Sale {
-    let now = Timestamp::now();
+    let seats = vec![SoldSeat {
+        label: seat.to_string(),
+        ticket_type: "adult".into(),
+        price_minor: price,
+        showtime_id: None,
+    }];
     Sale {
-        order_id: Uuid::now_v7(),
-        showtime_id: showtime.to_string(),
-        seats: vec![SoldSeat {
-            label: seat.to_string(),
-            ticket_type: "adult".into(),
-            price_minor: price,
-            showtime_id: None,
-        }],
         secured_by,
-        total_minor: price,
-        vat_minor: domain::vat::vat_included(price, domain::Country::Ae.vat_rate_bp()),
-        currency: domain::Currency::Aed,
-        payments: vec![Payment {
-            method: "cash".into(),
-            amount_minor: price,
-            reference: None,
-        }],
-        cashier_id: "dxb-marina-cashier".into(),
-        sold_at: now,
-        sold_at_central_estimate: now,
-        price_override: None,
-        business_day: None,
+        ..central::testing::sale(showtime, seats)
     }
 }
 

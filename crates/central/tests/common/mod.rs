@@ -33,39 +33,16 @@ pub fn two_shows(db: &CentralDb) -> [(String, Vec<String>); 2] {
         .find(|s| s.screen_id != first.screen_id)
         .unwrap();
     [first, *second].map(|show| {
-        let screen = catalog
-            .screens
-            .iter()
-            .find(|s| s.id == show.screen_id)
-            .unwrap();
-        let mut front: Vec<_> = screen.seats.iter().filter(|s| !s.blocked).collect();
-        front.sort_by_key(|s| (s.y, s.x));
-        (
-            show.id.clone(),
-            front.iter().take(3).map(|s| s.label.clone()).collect(),
-        )
+        let mut front = central::testing::open_seats(&catalog, &show.screen_id);
+        front.truncate(3);
+        (show.id.clone(), front)
     })
 }
 
 /// The latest showtime of the site on a screen of over 400 seats, and its
 /// seats that are not blocked, front rows first.
 pub fn large_show(db: &CentralDb) -> (String, Vec<String>) {
-    let catalog: Catalog = db
-        .catalog(SITE, Timestamp::now() - SignedDuration::from_hours(24))
-        .unwrap();
-    let show = catalog
-        .showtimes
-        .iter()
-        .filter(|s| {
-            let screen = catalog.screens.iter().find(|sc| sc.id == s.screen_id);
-            screen.is_some_and(|sc| sc.seats.len() > 400)
-        })
-        .max_by_key(|s| s.starts_at)
-        .unwrap();
-    (
-        show.id.clone(),
-        central::testing::open_seats(&catalog, &show.screen_id),
-    )
+    central::testing::latest_show_on_screens_over(db, SITE, 400)
 }
 
 #[allow(unused_imports)]
