@@ -240,7 +240,7 @@ describe('engine errors in the screen language', () => {
 });
 
 describe('translateCount', () => {
-  const forms = { one: 'orders.refundOne', two: 'orders.refundTwo', few: 'orders.refund', other: 'orders.refundMany' } as const;
+  const forms = { one: 'orders.refundOne', two: 'orders.refundTwo', few: 'orders.refundFew', other: 'orders.refundMany' } as const;
 
   it('words a count by the language\'s plural rules', () => {
     expect(translateCount('en', forms, 1)).toBe('Refund 1 ticket…');
