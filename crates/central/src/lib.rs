@@ -25,6 +25,7 @@ pub mod leases;
 pub mod metrics;
 pub mod openapi;
 pub mod provisioning;
+pub mod push_groups;
 mod push_postgres;
 pub mod releases;
 mod seats;
