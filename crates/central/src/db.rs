@@ -91,11 +91,6 @@ pub struct CentralDb {
     /// (and, on PostgreSQL, for the writer lock).
     lock_taken: AtomicU64,
     lock_wait_ns: AtomicU64,
-    /// Counters' pushes of one sale waiting to go to PostgreSQL together.
-    pub(crate) push_groups: crate::push_groups::Groups<
-        crate::push_postgres::GroupedPush,
-        crate::push_postgres::GroupedAnswer,
-    >,
 }
 
 type Result<T> = std::result::Result<T, CentralError>;
@@ -163,7 +158,6 @@ impl CentralDb {
             credentials: Default::default(),
             lock_taken: AtomicU64::new(0),
             lock_wait_ns: AtomicU64::new(0),
-            push_groups: Default::default(),
         };
         if let Ok(last) = db.read().and_then(|c| last_event_seq(&c)) {
             db.events.raise(last, &crate::event_watch::Sites::All);
@@ -217,12 +211,6 @@ impl CentralDb {
             self.lock_taken.load(Ordering::Relaxed),
             self.lock_wait_ns.load(Ordering::Relaxed) as f64 / 1e9,
         )
-    }
-
-    /// The groups counters' pushes of one sale went to PostgreSQL in, and
-    /// the pushes in them (none on SQLite).
-    pub fn push_group_figures(&self) -> crate::push_groups::GroupFigures {
-        self.push_groups.figures()
     }
 
     /// PostgreSQL pool connections open and idle (none on SQLite).

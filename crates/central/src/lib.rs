@@ -25,7 +25,6 @@ pub mod leases;
 pub mod metrics;
 pub mod openapi;
 pub mod provisioning;
-pub mod push_groups;
 mod push_postgres;
 pub mod releases;
 mod seats;

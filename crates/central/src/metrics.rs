@@ -199,21 +199,6 @@ impl Metrics {
             "Time spent waiting for the database connection.",
         );
         let _ = writeln!(w, "boxoffice_db_lock_wait_seconds_total {waited}");
-        let groups = db.push_group_figures();
-        help(
-            w,
-            "boxoffice_push_groups_total",
-            "counter",
-            "Database calls that applied counters' pushes of one sale, each a group of one or more (PostgreSQL).",
-        );
-        let _ = writeln!(w, "boxoffice_push_groups_total {}", groups.groups);
-        help(
-            w,
-            "boxoffice_push_grouped_total",
-            "counter",
-            "Counters' pushes of one sale applied in those groups.",
-        );
-        let _ = writeln!(w, "boxoffice_push_grouped_total {}", groups.pushes);
         let beats = db.heartbeat_figures()?;
         let gauges: [TerminalGauge; 4] = [
             (

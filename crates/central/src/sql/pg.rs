@@ -48,7 +48,6 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
     pg_migration!("0010_hold_functions.sql"),
     pg_migration!("0011_push_sales_single.sql"),
     pg_migration!("0012_push_sales_fewer_statements.sql"),
-    pg_migration!("0013_push_sale_groups.sql"),
 ];
 
 /// One pooled connection and its prepared statements.
