@@ -4,17 +4,50 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Latencies, counts by name and a few distinct error messages.
+/// Latencies, counts by name and a few distinct error messages. A request
+/// that starts before `from` (the warm-up) has its latency in `warm` only,
+/// and its sale is not counted `in window`; all other counts take it.
 #[derive(Default)]
 pub(crate) struct Stats {
     pub(crate) push: Vec<Duration>,
     pub(crate) web: Vec<Duration>,
     pub(crate) hold: Vec<Duration>,
+    /// Latencies of every kind of request started during the warm-up.
+    pub(crate) warm: Vec<Duration>,
     pub(crate) counts: BTreeMap<&'static str, u64>,
     pub(crate) notes: Vec<String>,
+    from: Option<Instant>,
+}
+
+/// Which latencies a request's time goes to.
+pub(crate) enum Took {
+    Push,
+    Web,
+    Hold,
 }
 
 impl Stats {
+    /// Stats of a task whose requests count from `from` on.
+    pub(crate) fn measured_from(from: Instant) -> Stats {
+        Stats {
+            from: Some(from),
+            ..Stats::default()
+        }
+    }
+    /// Whether a request started at `started` is measured (after the warm-up).
+    pub(crate) fn measured(&self, started: Instant) -> bool {
+        self.from.is_none_or(|from| started >= from)
+    }
+    /// Notes `took` of a request of kind `what` started at `started`.
+    pub(crate) fn took(&mut self, what: Took, started: Instant, took: Duration) {
+        let to = match (self.measured(started), what) {
+            (false, _) => &mut self.warm,
+            (true, Took::Push) => &mut self.push,
+            (true, Took::Web) => &mut self.web,
+            (true, Took::Hold) => &mut self.hold,
+        };
+        to.push(took);
+    }
     pub(crate) fn add(&mut self, what: &'static str, n: u64) {
         *self.counts.entry(what).or_default() += n;
     }
@@ -30,6 +63,7 @@ impl Stats {
         self.push.extend(other.push);
         self.web.extend(other.web);
         self.hold.extend(other.hold);
+        self.warm.extend(other.warm);
         other.counts.into_iter().for_each(|(k, v)| self.add(k, v));
         other.notes.into_iter().for_each(|n| self.note(n));
     }
@@ -79,7 +113,10 @@ pub(crate) struct Follower {
 }
 
 pub(crate) struct Load {
+    /// The whole load, warm-up included.
     pub(crate) elapsed: Duration,
+    /// From the warm-up's end to the load's.
+    pub(crate) measured: Duration,
     pub(crate) stats: Stats,
     pub(crate) delays: Vec<Duration>,
     pub(crate) expected: u64,
@@ -160,7 +197,7 @@ pub(crate) async fn run_load(
     let polls = || followers.iter().map(|f| f.polls.load(Relaxed)).sum::<u64>();
     let polls_before = polls();
     let started = Instant::now();
-    let deadline = started + Duration::from_secs(ctx.cfg.secs);
+    let deadline = started + ctx.cfg.warmup + Duration::from_secs(ctx.cfg.secs);
     let terminals =
         (0..ctx.plan.terminals.len()).map(|i| tokio::spawn(terminal(ctx.clone(), i, deadline)));
     let terminals: Vec<_> = terminals.collect();
@@ -177,6 +214,7 @@ pub(crate) async fn run_load(
         sold.extend(w);
     }
     let elapsed = started.elapsed();
+    let measured = elapsed.saturating_sub(ctx.cfg.warmup);
     let polls = polls() - polls_before;
     // Stragglers: until every follower has reached the feed's last event, or
     // the grace (no followers, as with `LOAD_TERMINALS=0` or `LOAD_FOLLOW=0`:
@@ -224,6 +262,7 @@ pub(crate) async fn run_load(
         &mut stats.push,
         &mut stats.web,
         &mut stats.hold,
+        &mut stats.warm,
         &mut delays,
     ] {
         v.sort();
@@ -233,6 +272,7 @@ pub(crate) async fn run_load(
     let (resets, follow_errors) = (total(|f| &f.resets), total(|f| &f.errors));
     Load {
         elapsed,
+        measured,
         stats,
         delays,
         expected,
@@ -286,7 +326,8 @@ pub(crate) async fn follow(ctx: Arc<Ctx>, f: Arc<Follower>) {
 pub(crate) async fn terminal(ctx: Arc<Ctx>, i: usize, deadline: Instant) -> Stats {
     let (id, site) = &ctx.plan.terminals[i];
     let (site, inst) = (&ctx.plan.sites[*site], &ctx.insts[i % ctx.insts.len()]);
-    let (mut rng, mut st, mut seq) = (Rng::new(i as u64 + 1), Stats::default(), 0);
+    let from = deadline - Duration::from_secs(ctx.cfg.secs);
+    let (mut rng, mut st, mut seq) = (Rng::new(i as u64 + 1), Stats::measured_from(from), 0);
     while Instant::now() < deadline {
         seq += 1;
         if ctx.cfg.hold_every > 0 && seq % ctx.cfg.hold_every == 0 {
@@ -369,7 +410,7 @@ pub(crate) async fn push_entry(
         let Some(result) = answer.and_then(|a| a.results.into_iter().next()) else {
             continue;
         };
-        st.push.push(started.elapsed());
+        st.took(Took::Push, started, started.elapsed());
         // A resend of an entry central took is answered with its first outcome.
         let outcome = match result.outcome {
             Outcome::Duplicate { first } => {
@@ -381,6 +422,9 @@ pub(crate) async fn push_entry(
         let kind = match outcome {
             Outcome::Applied => {
                 st.add("applied seats", seats);
+                if st.measured(started) {
+                    st.add("applied in window", 1);
+                }
                 "applied"
             }
             Outcome::Conflict { .. } => "conflict",
@@ -445,7 +489,7 @@ pub(crate) async fn hold_round_trip(
     };
     match done.await {
         Ok(()) => {
-            st.hold.push(started.elapsed());
+            st.took(Took::Hold, started, started.elapsed());
             st.add("holds", 1);
         }
         Err(e) => {
@@ -457,8 +501,12 @@ pub(crate) async fn hold_round_trip(
 
 /// Web customers one after another, one seat each, alternating instances.
 pub(crate) async fn web_buyer(ctx: Arc<Ctx>, j: usize, deadline: Instant) -> (Stats, Vec<WebSold>) {
-    let (mut rng, mut st, mut sold) =
-        (Rng::new(1_000_003 + j as u64), Stats::default(), Vec::new());
+    let from = deadline - Duration::from_secs(ctx.cfg.secs);
+    let (mut rng, mut st, mut sold) = (
+        Rng::new(1_000_003 + j as u64),
+        Stats::measured_from(from),
+        Vec::new(),
+    );
     let ((channel, key), sites) = (&ctx.web, &ctx.plan.sites);
     let mut round = j;
     while Instant::now() < deadline {
@@ -500,12 +548,15 @@ pub(crate) async fn web_buyer(ctx: Arc<Ctx>, j: usize, deadline: Instant) -> (St
         let what = match (status, answer) {
             (200..=299, Some(_)) => {
                 let at = Instant::now();
-                st.web.push(at - started);
+                st.took(Took::Web, started, at - started);
+                if st.measured(started) {
+                    st.add("web sold in window", 1);
+                }
                 sold.push(WebSold(s, show, seat, at));
                 "web sold"
             }
             (409, _) => {
-                st.web.push(started.elapsed());
+                st.took(Took::Web, started, started.elapsed());
                 "web seat taken"
             }
             (400..=499, _) => {
