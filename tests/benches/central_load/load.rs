@@ -90,12 +90,14 @@ pub(crate) struct Ctx {
     pub(crate) web: (String, String),
 }
 
-/// A web sale that succeeded: site, show, seat, when its answer was in.
+/// A web sale that succeeded: site, show, seat, when its answer was in,
+/// whether it started after the warm-up.
 pub(crate) struct WebSold(
     pub(crate) usize,
     pub(crate) usize,
     pub(crate) usize,
     pub(crate) Instant,
+    pub(crate) bool,
 );
 
 /// One terminal's seat-event follower.
@@ -237,13 +239,14 @@ pub(crate) async fn run_load(
         f.abort();
         let _ = f.await;
     }
-    // Every (web sale, follower of its site) pair.
+    // Every (web sale, follower of its site) pair is checked; the delays
+    // are those of sales started after the warm-up.
     let (mut delays, mut expected, mut missing, mut early) = (Vec::new(), 0, 0, 0);
     let maps: Vec<_> = followers
         .iter()
         .map(|f| (f.site, f.got.lock().unwrap()))
         .collect();
-    for WebSold(site, show, seat, answered) in &sold {
+    for WebSold(site, show, seat, answered, measured) in &sold {
         let sh = &ctx.plan.sites[*site].shows[*show];
         let key = (sh.id.clone(), sh.seats[*seat].0.clone());
         for (_, got) in maps.iter().filter(|(s, _)| s == site) {
@@ -251,7 +254,9 @@ pub(crate) async fn run_load(
             match got.get(&key) {
                 Some(at) => {
                     early += u64::from(at < answered);
-                    delays.push(at.saturating_duration_since(*answered));
+                    if *measured {
+                        delays.push(at.saturating_duration_since(*answered));
+                    }
                 }
                 None => missing += 1,
             }
@@ -377,6 +382,8 @@ pub(crate) async fn push_entry(
             tokio::time::sleep(Duration::from_millis(50 * u64::from(attempt))).await;
         }
         unknown = true;
+        // Each try is a request of its own: one sent after the warm-up is
+        // measured, even if the entry's first try was sent during it.
         let started = Instant::now();
         let answer = match inst
             .terminal(Method::POST, "/v1/push", terminal)
@@ -549,10 +556,11 @@ pub(crate) async fn web_buyer(ctx: Arc<Ctx>, j: usize, deadline: Instant) -> (St
             (200..=299, Some(_)) => {
                 let at = Instant::now();
                 st.took(Took::Web, started, at - started);
-                if st.measured(started) {
+                let measured = st.measured(started);
+                if measured {
                     st.add("web sold in window", 1);
                 }
-                sold.push(WebSold(s, show, seat, at));
+                sold.push(WebSold(s, show, seat, at, measured));
                 "web sold"
             }
             (409, _) => {
