@@ -199,12 +199,13 @@ pub(crate) async fn run_load(
     let polls = || followers.iter().map(|f| f.polls.load(Relaxed)).sum::<u64>();
     let polls_before = polls();
     let started = Instant::now();
-    let deadline = started + ctx.cfg.warmup + Duration::from_secs(ctx.cfg.secs);
+    let from = started + ctx.cfg.warmup;
+    let window = (from, from + Duration::from_secs(ctx.cfg.secs));
     let terminals =
-        (0..ctx.plan.terminals.len()).map(|i| tokio::spawn(terminal(ctx.clone(), i, deadline)));
+        (0..ctx.plan.terminals.len()).map(|i| tokio::spawn(terminal(ctx.clone(), i, window)));
     let terminals: Vec<_> = terminals.collect();
     let buyers: Vec<_> = (0..ctx.cfg.web)
-        .map(|j| tokio::spawn(web_buyer(ctx.clone(), j, deadline)))
+        .map(|j| tokio::spawn(web_buyer(ctx.clone(), j, window)))
         .collect();
     let (mut stats, mut sold) = (Stats::default(), Vec::new());
     for t in terminals {
@@ -327,11 +328,14 @@ pub(crate) async fn follow(ctx: Arc<Ctx>, f: Arc<Follower>) {
 }
 
 /// One counter: sells until the deadline, holding and releasing a seat every
-/// `LOAD_HOLD_EVERY`th round.
-pub(crate) async fn terminal(ctx: Arc<Ctx>, i: usize, deadline: Instant) -> Stats {
+/// `LOAD_HOLD_EVERY`th round; measured `from` on.
+pub(crate) async fn terminal(
+    ctx: Arc<Ctx>,
+    i: usize,
+    (from, deadline): (Instant, Instant),
+) -> Stats {
     let (id, site) = &ctx.plan.terminals[i];
     let (site, inst) = (&ctx.plan.sites[*site], &ctx.insts[i % ctx.insts.len()]);
-    let from = deadline - Duration::from_secs(ctx.cfg.secs);
     let (mut rng, mut st, mut seq) = (Rng::new(i as u64 + 1), Stats::measured_from(from), 0);
     while Instant::now() < deadline {
         seq += 1;
@@ -506,9 +510,13 @@ pub(crate) async fn hold_round_trip(
     }
 }
 
-/// Web customers one after another, one seat each, alternating instances.
-pub(crate) async fn web_buyer(ctx: Arc<Ctx>, j: usize, deadline: Instant) -> (Stats, Vec<WebSold>) {
-    let from = deadline - Duration::from_secs(ctx.cfg.secs);
+/// Web customers one after another, one seat each, alternating instances,
+/// until the deadline; measured `from` on.
+pub(crate) async fn web_buyer(
+    ctx: Arc<Ctx>,
+    j: usize,
+    (from, deadline): (Instant, Instant),
+) -> (Stats, Vec<WebSold>) {
     let (mut rng, mut st, mut sold) = (
         Rng::new(1_000_003 + j as u64),
         Stats::measured_from(from),
