@@ -128,6 +128,8 @@ pub(crate) struct Load {
     pub(crate) follow_errors: u64,
     /// Long polls answered during the load, all followers together.
     pub(crate) polls: u64,
+    /// The machine's CPUs over the measured window (`None` without `/proc/stat`).
+    pub(crate) cpu: Option<MachineCpu>,
 }
 
 pub(crate) async fn run_load(
@@ -201,6 +203,12 @@ pub(crate) async fn run_load(
     let started = Instant::now();
     let from = started + ctx.cfg.warmup;
     let window = (from, from + Duration::from_secs(ctx.cfg.secs));
+    let cpu = tokio::spawn(async move {
+        tokio::time::sleep_until(window.0.into()).await;
+        let before = cpu_ticks();
+        tokio::time::sleep_until(window.1.into()).await;
+        MachineCpu::between(before?, cpu_ticks()?)
+    });
     let terminals =
         (0..ctx.plan.terminals.len()).map(|i| tokio::spawn(terminal(ctx.clone(), i, window)));
     let terminals: Vec<_> = terminals.collect();
@@ -218,6 +226,7 @@ pub(crate) async fn run_load(
     }
     let elapsed = started.elapsed();
     let measured = elapsed.saturating_sub(ctx.cfg.warmup);
+    let cpu = cpu.await.expect("CPU sampler");
     let polls = polls() - polls_before;
     // Stragglers: until every follower has reached the feed's last event, or
     // the grace (no followers, as with `LOAD_TERMINALS=0` or `LOAD_FOLLOW=0`:
@@ -287,6 +296,7 @@ pub(crate) async fn run_load(
         resets,
         follow_errors,
         polls,
+        cpu,
     }
 }
 

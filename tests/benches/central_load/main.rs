@@ -14,7 +14,9 @@
 //! seat someone just took instead, so `conflict` happens too.
 //!
 //! Reported per target (a markdown table for docs/PERFORMANCE.md): seated
-//! orders per second (terminal sales applied + web sales sold), outcomes,
+//! orders per second (terminal sales applied + web sales sold), the whole
+//! machine's CPU time per order and its CPUs' idle share over the measured
+//! seconds (`cpu.rs`), outcomes,
 //! p50/p99 of push, web sale and hold (create + release), the warm-up's
 //! latencies, long polls answered a second, and the delay from
 //! a web sale's answer to its `sold` event at each follower of the site
@@ -58,8 +60,10 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+mod cpu;
 mod load;
 mod plan;
+use cpu::*;
 use load::*;
 use plan::*;
 
@@ -96,6 +100,7 @@ pub(crate) fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
 }
 
 pub(crate) fn main() {
+    cpu::self_check();
     let cfg = Config {
         secs: env_or("LOAD_SECS", 20),
         terminals: env_or("LOAD_TERMINALS", 155),
@@ -418,7 +423,7 @@ pub(crate) fn print_report(cfg: &Config, runs: &[Run]) {
         loadavg.join(" ")
     );
     type Row = (&'static str, fn(&Run) -> String);
-    let rows: [Row; 16] = [
+    let rows: [Row; 17] = [
         ("load duration: measured, after a warm-up of", |r| {
             let warm = r.load.elapsed.saturating_sub(r.load.measured);
             format!(
@@ -433,6 +438,20 @@ pub(crate) fn print_report(cfg: &Config, runs: &[Run]) {
                 let n = r.load.stats.n("applied in window") + r.load.stats.n("web sold in window");
                 match r.load.measured.as_secs_f64() {
                     secs if secs > 0.0 => format!("**{:.0}**", n as f64 / secs),
+                    _ => "–".to_string(),
+                }
+            },
+        ),
+        (
+            "the machine's CPU per order (every process, `/proc/stat`) / CPUs idle",
+            |r| {
+                let n = r.load.stats.n("applied in window") + r.load.stats.n("web sold in window");
+                match r.load.cpu {
+                    Some(cpu) if n > 0 => format!(
+                        "{:.2} ms / {:.0} %",
+                        cpu.busy_secs * 1000.0 / n as f64,
+                        cpu.idle_share * 100.0
+                    ),
                     _ => "–".to_string(),
                 }
             },
