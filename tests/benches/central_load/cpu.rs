@@ -1,19 +1,21 @@
-//! The whole machine's time on its CPUs over the measured window, from
-//! `/proc/stat`: what one order costs of client, central and database
-//! together, and whether any CPU stood idle. With the load alone on the
-//! machine this bounds what a closed loop can reach: its requests' mean
-//! latency is the clients at work divided by the orders a second (Little's
-//! law), and the orders a second are at most the CPUs over one order's cost.
+//! The whole machine's CPUs over a load's measured seconds, from
+//! `/proc/stat`: client, central and database together, and whether any
+//! CPU stood idle or was taken by the hypervisor (steal).
 
-/// Ticks of `/proc/stat`'s first line (`USER_HZ`, 100 a second on Linux).
+/// Ticks of `/proc/stat`'s first line.
 #[derive(Clone, Copy)]
 pub(crate) struct CpuTicks {
-    /// user, nice, system, irq and softirq: work of some process or the kernel.
+    /// user, nice, system, irq and softirq: work of some process or the
+    /// kernel (guest time is inside user and nice already).
     busy: u64,
     /// idle and iowait.
     idle: u64,
+    /// Time the hypervisor gave to other machines.
+    steal: u64,
 }
 
+/// `/proc/stat` counts in `USER_HZ`, 100 a second on Linux whatever the
+/// kernel's own tick.
 const TICKS_PER_SEC: f64 = 100.0;
 
 /// The machine's ticks so far, or `None` where `/proc/stat` cannot be read.
@@ -22,8 +24,8 @@ pub(crate) fn cpu_ticks() -> Option<CpuTicks> {
     parse_cpu_line(stat.lines().next()?)
 }
 
-/// `cpu  user nice system idle iowait irq softirq steal ...`: steal (time the
-/// hypervisor gave to others) is neither this machine's work nor idle.
+/// `cpu  user nice system idle iowait irq softirq steal guest guest_nice`
+/// (older kernels print fewer fields).
 fn parse_cpu_line(line: &str) -> Option<CpuTicks> {
     let fields: Vec<u64> = line
         .strip_prefix("cpu ")?
@@ -31,9 +33,11 @@ fn parse_cpu_line(line: &str) -> Option<CpuTicks> {
         .map(|f| f.parse().ok())
         .collect::<Option<_>>()?;
     let at = |i: usize| fields.get(i).copied();
+    let or0 = |i: usize| at(i).unwrap_or(0);
     Some(CpuTicks {
-        busy: at(0)? + at(1)? + at(2)? + at(5).unwrap_or(0) + at(6).unwrap_or(0),
-        idle: at(3)? + at(4).unwrap_or(0),
+        busy: at(0)? + at(1)? + at(2)? + or0(5) + or0(6),
+        idle: at(3)? + or0(4),
+        steal: or0(7),
     })
 }
 
@@ -42,48 +46,58 @@ fn parse_cpu_line(line: &str) -> Option<CpuTicks> {
 pub(crate) struct MachineCpu {
     /// CPU seconds of work, all CPUs together.
     pub(crate) busy_secs: f64,
-    /// The share of the CPUs' time that stood idle, 0 to 1.
+    /// CPUs at work on average (busy seconds over the wall time between
+    /// the readings).
+    pub(crate) busy_cpus: f64,
+    /// Shares of the CPUs' time that stood idle and that were stolen, 0 to 1.
     pub(crate) idle_share: f64,
+    pub(crate) steal_share: f64,
 }
 
 impl MachineCpu {
-    /// What the machine did from `before` to `after`.
-    pub(crate) fn between(before: CpuTicks, after: CpuTicks) -> Option<MachineCpu> {
+    /// What the machine did from `before` to `after`, `wall_secs` apart.
+    pub(crate) fn between(before: CpuTicks, after: CpuTicks, wall_secs: f64) -> Option<MachineCpu> {
         let busy = after.busy.checked_sub(before.busy)?;
         let idle = after.idle.checked_sub(before.idle)?;
-        let all = busy + idle;
-        (all > 0).then(|| MachineCpu {
-            busy_secs: busy as f64 / TICKS_PER_SEC,
-            idle_share: idle as f64 / all as f64,
+        let steal = after.steal.checked_sub(before.steal)?;
+        let all = (busy + idle + steal) as f64;
+        if all == 0.0 || wall_secs <= 0.0 {
+            return None;
+        }
+        let busy_secs = busy as f64 / TICKS_PER_SEC;
+        Some(MachineCpu {
+            busy_secs,
+            busy_cpus: busy_secs / wall_secs,
+            idle_share: idle as f64 / all,
+            steal_share: steal as f64 / all,
         })
     }
 }
 
-/// Checks the parser on a line as Linux writes it (the bench has no test
+/// Checks the parser on lines as Linux writes them (the bench has no test
 /// harness; `main` runs this before any load).
 pub(crate) fn self_check() {
     let t = parse_cpu_line("cpu  7524809 48372 972756 3714767 81266 0 78608 7686 0 0")
         .expect("a /proc/stat line");
     assert_eq!(
-        (t.busy, t.idle),
-        (7524809 + 48372 + 972756 + 78608, 3714767 + 81266)
+        (t.busy, t.idle, t.steal),
+        (7524809 + 48372 + 972756 + 78608, 3714767 + 81266, 7686)
     );
+    let old = parse_cpu_line("cpu  1 2 3 4").expect("a four-field line");
+    assert_eq!((old.busy, old.idle, old.steal), (6, 4, 0));
     assert!(parse_cpu_line("cpu0 1 2 3 4").is_none(), "one CPU's line");
     assert!(
         parse_cpu_line("cpu  1 x 3 4").is_none(),
         "a field that is no number"
     );
-    let (a, b) = (
-        CpuTicks {
-            busy: 100,
-            idle: 50,
-        },
-        CpuTicks {
-            busy: 250,
-            idle: 100,
-        },
+    let ticks = |busy, idle, steal| CpuTicks { busy, idle, steal };
+    let m = MachineCpu::between(ticks(100, 50, 0), ticks(250, 90, 10), 1.0).expect("a window");
+    assert_eq!(
+        (m.busy_secs, m.busy_cpus, m.idle_share, m.steal_share),
+        (1.5, 1.5, 0.2, 0.05)
     );
-    let m = MachineCpu::between(a, b).expect("a window");
-    assert_eq!((m.busy_secs, m.idle_share), (1.5, 0.25));
-    assert!(MachineCpu::between(b, a).is_none(), "readings out of order");
+    assert!(
+        MachineCpu::between(ticks(250, 90, 10), ticks(100, 50, 0), 1.0).is_none(),
+        "readings out of order"
+    );
 }

@@ -207,7 +207,8 @@ pub(crate) async fn run_load(
         tokio::time::sleep_until(window.0.into()).await;
         let before = cpu_ticks();
         tokio::time::sleep_until(window.1.into()).await;
-        MachineCpu::between(before?, cpu_ticks()?)
+        let wall = Instant::now().saturating_duration_since(window.0);
+        MachineCpu::between(before?, cpu_ticks()?, wall.as_secs_f64())
     });
     let terminals =
         (0..ctx.plan.terminals.len()).map(|i| tokio::spawn(terminal(ctx.clone(), i, window)));

@@ -15,8 +15,9 @@
 //!
 //! Reported per target (a markdown table for docs/PERFORMANCE.md): seated
 //! orders per second (terminal sales applied + web sales sold), the whole
-//! machine's CPU time per order and its CPUs' idle share over the measured
-//! seconds (`cpu.rs`), outcomes,
+//! machine's CPUs over the measured seconds (`cpu.rs`: CPU time per seated
+//! order, holds' and long polls' work included; CPUs at work; idle and
+//! stolen shares), outcomes,
 //! p50/p99 of push, web sale and hold (create + release), the warm-up's
 //! latencies, long polls answered a second, and the delay from
 //! a web sale's answer to its `sold` event at each follower of the site
@@ -31,7 +32,8 @@
 //! and sends its first requests at once, and each of central's database
 //! connections makes its first calls (PostgreSQL compiles a session's
 //! functions and plans on first use). Orders a second, the latencies and the
-//! web sales' delays to followers count requests started after it; the
+//! web sales' delays to followers count requests started after it, and the
+//! machine's CPUs are read from its end to the deadline; the
 //! latencies of those started during it have a row of their own; the long
 //! polls a second, every other count and every check take the whole load.
 //!
@@ -443,14 +445,16 @@ pub(crate) fn print_report(cfg: &Config, runs: &[Run]) {
             },
         ),
         (
-            "the machine's CPU per order (every process, `/proc/stat`) / CPUs idle",
+            "the machine, measured seconds: CPU per seated order / CPUs at work / idle / stolen",
             |r| {
                 let n = r.load.stats.n("applied in window") + r.load.stats.n("web sold in window");
                 match r.load.cpu {
                     Some(cpu) if n > 0 => format!(
-                        "{:.2} ms / {:.0} %",
+                        "{:.2} ms / {:.2} / {:.0} % / {:.0} %",
                         cpu.busy_secs * 1000.0 / n as f64,
-                        cpu.idle_share * 100.0
+                        cpu.busy_cpus,
+                        cpu.idle_share * 100.0,
+                        cpu.steal_share * 100.0
                     ),
                     _ => "–".to_string(),
                 }
