@@ -46,9 +46,8 @@ fn parse_cpu_line(line: &str) -> Option<CpuTicks> {
 pub(crate) struct MachineCpu {
     /// CPU seconds of work, all CPUs together.
     pub(crate) busy_secs: f64,
-    /// CPUs at work on average (busy seconds over the wall time between
-    /// the readings).
-    pub(crate) busy_cpus: f64,
+    /// Wall seconds between the readings.
+    wall_secs: f64,
     /// Shares of the CPUs' time that stood idle and that were stolen, 0 to 1.
     pub(crate) idle_share: f64,
     pub(crate) steal_share: f64,
@@ -64,13 +63,17 @@ impl MachineCpu {
         if all == 0.0 || wall_secs <= 0.0 {
             return None;
         }
-        let busy_secs = busy as f64 / TICKS_PER_SEC;
         Some(MachineCpu {
-            busy_secs,
-            busy_cpus: busy_secs / wall_secs,
+            busy_secs: busy as f64 / TICKS_PER_SEC,
+            wall_secs,
             idle_share: idle as f64 / all,
             steal_share: steal as f64 / all,
         })
+    }
+
+    /// CPUs at work on average.
+    pub(crate) fn busy_cpus(&self) -> f64 {
+        self.busy_secs / self.wall_secs
     }
 }
 
@@ -93,7 +96,7 @@ pub(crate) fn self_check() {
     let ticks = |busy, idle, steal| CpuTicks { busy, idle, steal };
     let m = MachineCpu::between(ticks(100, 50, 0), ticks(250, 90, 10), 1.0).expect("a window");
     assert_eq!(
-        (m.busy_secs, m.busy_cpus, m.idle_share, m.steal_share),
+        (m.busy_secs, m.busy_cpus(), m.idle_share, m.steal_share),
         (1.5, 1.5, 0.2, 0.05)
     );
     assert!(

@@ -48,6 +48,11 @@ impl Stats {
         };
         to.push(took);
     }
+    /// Seated orders (terminal sales applied, web sales sold) of requests
+    /// started after the warm-up.
+    pub(crate) fn orders_in_window(&self) -> u64 {
+        self.n("applied in window") + self.n("web sold in window")
+    }
     pub(crate) fn add(&mut self, what: &'static str, n: u64) {
         *self.counts.entry(what).or_default() += n;
     }

@@ -437,7 +437,7 @@ pub(crate) fn print_report(cfg: &Config, runs: &[Run]) {
         (
             "**seated orders/s** (terminal sales applied + web sales sold)",
             |r| {
-                let n = r.load.stats.n("applied in window") + r.load.stats.n("web sold in window");
+                let n = r.load.stats.orders_in_window();
                 match r.load.measured.as_secs_f64() {
                     secs if secs > 0.0 => format!("**{:.0}**", n as f64 / secs),
                     _ => "–".to_string(),
@@ -447,12 +447,12 @@ pub(crate) fn print_report(cfg: &Config, runs: &[Run]) {
         (
             "the machine, measured seconds: CPU per seated order / CPUs at work / idle / stolen",
             |r| {
-                let n = r.load.stats.n("applied in window") + r.load.stats.n("web sold in window");
+                let n = r.load.stats.orders_in_window();
                 match r.load.cpu {
                     Some(cpu) if n > 0 => format!(
                         "{:.2} ms / {:.2} / {:.0} % / {:.0} %",
                         cpu.busy_secs * 1000.0 / n as f64,
-                        cpu.busy_cpus,
+                        cpu.busy_cpus(),
                         cpu.idle_share * 100.0,
                         cpu.steal_share * 100.0
                     ),
